@@ -1,0 +1,1 @@
+"""Package data: examples (see README.md in this folder)."""

@@ -1,0 +1,1 @@
+"""Package data: fluxes (see README.md in this folder)."""

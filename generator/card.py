@@ -1,0 +1,295 @@
+"""Run cards: TOML files with a strict schema.
+
+A run card names the experiment (detector, beamline, POT), the model (particles and
+couplings), the signal (production channels, detection, final states) and the run
+(events, seed, chunking, output). Every key is checked: an unknown key, a wrong type, a
+missing required value or a value out of range raises :class:`generator.errors.CardError`
+whose one-line message names the key, the value and what is allowed.
+
+The schema is the table :data:`SCHEMA` below: one entry per key, with its type,
+default and check. ``fipgen`` documents it in the README (run-card reference); the
+test-suite checks the README lists every key.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import CardError
+
+# ---------------------------------------------------------------------------------------
+# Schema
+# ---------------------------------------------------------------------------------------
+
+#: Model kinds implemented for each particle. The models issue adds the rest; a kind that
+#: is not here is refused with the list of allowed ones (no placeholder physics).
+ZPRIME_KINDS = ("dark-photon",)
+
+#: Production channels implemented, by particle.
+PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta")}
+
+#: Detection modes implemented, by particle.
+DETECTION_MODES = {"zprime": ("decay",)}
+
+COMPRESSIONS = ("zstd", "lz4", "zlib", "none")
+
+
+@dataclass(frozen=True)
+class Key:
+    """One key of the schema: python type(s), whether required, default, and a check.
+
+    ``check(value)`` returns None when the value is allowed, else a short phrase saying
+    what is allowed (used in the error message).
+    """
+
+    types: tuple[type, ...]
+    required: bool = False
+    default: Any = None
+    check: Callable[[Any], str | None] | None = None
+    doc: str = ""
+
+
+def _positive(v: Any) -> str | None:
+    return None if math.isfinite(v) and v > 0 else "a finite number > 0"
+
+
+def _nonneg_int(v: Any) -> str | None:
+    return None if v >= 0 else "an integer >= 0"
+
+
+def _positive_int(v: Any) -> str | None:
+    return None if v > 0 else "an integer > 0"
+
+
+def _one_of(options: tuple[str, ...]) -> Callable[[Any], str | None]:
+    def check(v: Any) -> str | None:
+        return None if v in options else "one of " + ", ".join(repr(o) for o in options)
+
+    return check
+
+
+def _str_list(v: Any) -> str | None:
+    if isinstance(v, str):
+        v = [v]
+    return None if all(isinstance(x, str) and x for x in v) and len(v) > 0 else "a non-empty list of strings"
+
+
+def _compression(v: Any) -> str | None:
+    algo, _, level = v.partition(":")
+    if algo not in COMPRESSIONS:
+        return "'ALGO' or 'ALGO:LEVEL' with ALGO one of " + ", ".join(COMPRESSIONS)
+    if level and (not level.isdigit() or not 0 <= int(level) <= 9):
+        return "a level from 0 to 9 after the colon"
+    return None
+
+
+NUMBER = (int, float)
+
+SCHEMA: dict[str, dict[str, Key]] = {
+    "experiment": {
+        "detector": Key((str,), required=True, doc="packaged detector name (see `fipgen detectors`) or path to a detector .toml"),
+        "beamline": Key((str,), doc="beamline name or path; default: the detector file's beamline"),
+        "pot": Key(NUMBER, check=_positive, doc="protons on target; default: the detector file's exposure_pot"),
+    },
+    "model.zprime": {
+        "kind": Key((str,), required=True, check=_one_of(ZPRIME_KINDS), doc="Z' kind"),
+        "mass": Key(NUMBER, required=True, check=_positive, doc="mass in GeV"),
+        "coupling": Key(NUMBER, required=True, check=_positive, doc="kinetic mixing epsilon for the dark photon"),
+    },
+    "signal": {
+        "produce": Key((list, str), required=True, check=_str_list, doc='production channels "particle:channel"'),
+        "detect": Key((str,), required=True, doc='"particle:decay"'),
+        "final_states": Key((str, list), default="visible", doc='"visible", "all" or a list of channel names'),
+    },
+    "run": {
+        "events": Key((int,), default=100_000, check=_positive_int, doc="trials to generate (events written: those with non-zero weight)"),
+        "seed": Key((int,), default=1, check=_nonneg_int, doc="run seed (SeedSequence entropy)"),
+        "chunk_size": Key((int,), default=1_048_576, check=_positive_int, doc="trials held in memory at once (rounded up to a multiple of 16384)"),
+        "output": Key((str,), default="fipgen_events.root", doc="output ROOT file"),
+        "compression": Key((str,), default="zstd:1", check=_compression, doc="ROOT compression ALGO[:LEVEL], ALGO in zstd, lz4, zlib, none"),
+    },
+}
+
+#: Allowed sub-tables of [model]; each particle entry is a table (inline or not).
+MODEL_PARTICLES = ("zprime",)
+
+
+# ---------------------------------------------------------------------------------------
+# Parsed card
+# ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ZPrimeSpec:
+    kind: str
+    mass: float
+    coupling: float
+
+
+@dataclass(frozen=True)
+class RunCard:
+    """A validated run card. Paths are as written in the card (resolved by the loaders)."""
+
+    detector: str
+    beamline: str | None
+    pot: float | None
+    zprime: ZPrimeSpec
+    produce: tuple[tuple[str, str], ...]
+    detect: tuple[str, str]
+    final_states: str | tuple[str, ...]
+    events: int
+    seed: int
+    chunk_size: int
+    output: str
+    compression: str
+    text: str = ""
+    source: str = "<string>"
+    extra: dict = field(default_factory=dict, compare=False)
+
+    def replace(self, **changes: Any) -> "RunCard":
+        """A copy with some fields replaced (used for command-line overrides)."""
+        from dataclasses import replace
+
+        return replace(self, **changes)
+
+
+def _typename(types: tuple[type, ...]) -> str:
+    names = {int: "integer", float: "number", str: "string", list: "list", bool: "boolean", dict: "table"}
+    if set(types) == {int, float}:
+        return "number"
+    return " or ".join(names.get(t, t.__name__) for t in types)
+
+
+def _check_table(where: str, table: Any, spec: dict[str, Key], src: str) -> dict[str, Any]:
+    if not isinstance(table, dict):
+        raise CardError(f"{src}: key {where} = {table!r}: expected a table")
+    for k in table:
+        if k not in spec:
+            raise CardError(
+                f"{src}: unknown key {where}.{k}; allowed keys in [{where}]: " + ", ".join(spec)
+            )
+    out: dict[str, Any] = {}
+    for k, key in spec.items():
+        full = f"{where}.{k}"
+        if k not in table:
+            if key.required:
+                raise CardError(f"{src}: missing required key {full} ({key.doc})")
+            out[k] = key.default
+            continue
+        v = table[k]
+        # bool is an int subclass in Python: never accept it for a number
+        if isinstance(v, bool) or not isinstance(v, key.types):
+            raise CardError(f"{src}: key {full} = {v!r}: expected {_typename(key.types)} ({key.doc})")
+        if key.check is not None:
+            msg = key.check(v)
+            if msg is not None:
+                raise CardError(f"{src}: key {full} = {v!r}: allowed: {msg}")
+        out[k] = float(v) if key.types == NUMBER else v
+    return out
+
+
+def _split_channel(where: str, value: str, allowed: dict[str, tuple[str, ...]], src: str) -> tuple[str, str]:
+    particle, sep, what = value.partition(":")
+    options = [f"{p}:{c}" for p, cs in allowed.items() for c in cs]
+    if not sep or particle not in allowed or what not in allowed[particle]:
+        raise CardError(f"{src}: key {where} = {value!r}: allowed: " + ", ".join(repr(o) for o in options))
+    return particle, what
+
+
+def parse_card(text: str, source: str = "<string>") -> RunCard:
+    """Parse and validate run-card TOML text. Raises CardError with a one-line message."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise CardError(f"{source}: not valid TOML: {err}") from None
+
+    top = ("experiment", "model", "signal", "run")
+    for k in data:
+        if k not in top:
+            raise CardError(f"{source}: unknown table [{k}]; allowed tables: " + ", ".join(f"[{t}]" for t in top))
+    for req in ("experiment", "model", "signal"):
+        if req not in data:
+            raise CardError(f"{source}: missing required table [{req}]")
+
+    exp = _check_table("experiment", data["experiment"], SCHEMA["experiment"], source)
+    model = data["model"]
+    if not isinstance(model, dict):
+        raise CardError(f"{source}: key model = {model!r}: expected a table")
+    for k in model:
+        if k not in MODEL_PARTICLES:
+            raise CardError(
+                f"{source}: unknown key model.{k}; allowed particles: " + ", ".join(MODEL_PARTICLES)
+                + " (ALP and HNL models arrive with the models issue)"
+            )
+    if "zprime" not in model:
+        raise CardError(f"{source}: missing required key model.zprime (the Z' / dark photon)")
+    zp = _check_table("model.zprime", model["zprime"], SCHEMA["model.zprime"], source)
+    sig = _check_table("signal", data["signal"], SCHEMA["signal"], source)
+    run = _check_table("run", data.get("run", {}), SCHEMA["run"], source)
+
+    produce_raw = sig["produce"] if isinstance(sig["produce"], list) else [sig["produce"]]
+    produce = tuple(
+        _split_channel(f"signal.produce[{i}]", p, PRODUCTION_CHANNELS, source) for i, p in enumerate(produce_raw)
+    )
+    if len(set(produce)) != len(produce):
+        raise CardError(f"{source}: key signal.produce = {produce_raw!r}: allowed: each channel at most once")
+    detect = _split_channel("signal.detect", sig["detect"], DETECTION_MODES, source)
+
+    fs = sig["final_states"]
+    if isinstance(fs, str):
+        if fs not in ("visible", "all"):
+            raise CardError(f"{source}: key signal.final_states = {fs!r}: allowed: 'visible', 'all' or a list of channel names")
+        final_states: str | tuple[str, ...] = fs
+    else:
+        if not fs or not all(isinstance(x, str) for x in fs):
+            raise CardError(f"{source}: key signal.final_states = {fs!r}: allowed: 'visible', 'all' or a non-empty list of channel names")
+        final_states = tuple(fs)
+
+    card = RunCard(
+        detector=exp["detector"],
+        beamline=exp["beamline"],
+        pot=exp["pot"],
+        zprime=ZPrimeSpec(zp["kind"], zp["mass"], zp["coupling"]),
+        produce=produce,
+        detect=detect,
+        final_states=final_states,
+        events=run["events"],
+        seed=run["seed"],
+        chunk_size=run["chunk_size"],
+        output=run["output"],
+        compression=run["compression"],
+        text=text,
+        source=source,
+    )
+    return card
+
+
+def load_card(path: str | Path) -> RunCard:
+    """Read and validate the run card at ``path`` (CardError if missing or invalid)."""
+    p = Path(path)
+    if not p.is_file():
+        raise CardError(f"run card {str(path)!r} not found (no such file)")
+    try:
+        text = p.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as err:
+        raise CardError(f"run card {str(path)!r} cannot be read: {err}") from None
+    return parse_card(text, source=str(path))
+
+
+def default_card_name() -> str:
+    """Name of the packaged example run by ``fipgen generate`` without a card."""
+    return "sbnd_dark_photon.toml"
+
+
+def load_packaged_card(name: str) -> RunCard:
+    """Load a run card shipped in the package's ``examples`` folder."""
+    from .resources import data_file
+
+    f = data_file("examples", name)
+    if not f.is_file():
+        raise CardError(f"no packaged example card {name!r}")
+    return parse_card(f.read_text(encoding="utf-8"), source=f"examples/{name}")

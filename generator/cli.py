@@ -1,0 +1,208 @@
+"""The ``fipgen`` command: a thin shell over the Python API.
+
+Every command has a Python equivalent (``generator.pipeline``, ``generator.geometry``).
+Errors are one line on stderr and a non-zero exit (2 for bad input); ``--debug`` shows
+the traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .errors import CardError, FipgenError
+
+
+def _positive_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if v <= 0:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}")
+    return v
+
+
+def _nonneg_int(text: str) -> int:
+    try:
+        v = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}") from None
+    if v < 0:
+        raise argparse.ArgumentTypeError(f"expected an integer >= 0, got {text!r}")
+    return v
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with one-line errors and exit status 2."""
+
+    def error(self, message: str) -> None:  # pragma: no cover - exercised through main
+        sys.stderr.write(f"{self.prog}: error: {message}\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="fipgen", description="Feebly interacting particles at beam dumps: event generation.")
+    p.add_argument("--version", action="version", version=f"fipgen {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    g = sub.add_parser("generate", help="generate weighted events from a run card to a ROOT file")
+    g.add_argument("card", nargs="?", help="run card (TOML) path or packaged example name; default: the packaged default example")
+    g.add_argument("--events", type=_positive_int, help="trials to generate (overrides run.events)")
+    g.add_argument("--seed", type=_nonneg_int, help="run seed (overrides run.seed)")
+    g.add_argument("--output", help="output ROOT file (overrides run.output)")
+    g.add_argument("--no-output", action="store_true", help="generate without writing a file (timing, yields)")
+    g.add_argument("--overwrite", action="store_true", help="replace an existing output file")
+    g.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
+    g.add_argument("--json", action="store_true", help="print the summary as JSON")
+    g.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    d = sub.add_parser("detectors", help="list the packaged detectors and beamlines, or draw one setup")
+    d.add_argument("name", nargs="?", help="detector name or path to a detector .toml")
+    d.add_argument("--plot", metavar="FILE", help="draw the beamline and detector (top and side views) to FILE (.png/.pdf)")
+    d.add_argument("--overwrite", action="store_true", help="replace an existing plot file")
+    d.add_argument("--json", action="store_true", help="machine-readable output")
+    d.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    e = sub.add_parser("examples", help="list the packaged example run cards, or print one")
+    e.add_argument("name", nargs="?", help="example to print")
+    e.add_argument("--debug", action="store_true", help="show tracebacks")
+    return p
+
+
+def _resolve_card(arg: str | None, out) -> "object":
+    from .card import default_card_name, load_card, load_packaged_card
+    from .resources import list_data
+
+    if arg is None:
+        name = default_card_name()
+        out.write(f"fipgen: no run card given: running the packaged default example '{name}' "
+                  f"(see `fipgen examples {name}`)\n")
+        return load_packaged_card(name)
+    path = Path(arg)
+    if path.is_file():
+        return load_card(path)
+    examples = list_data("examples")
+    stem = arg[:-5] if arg.endswith(".toml") else arg
+    if path.parent == Path(".") and stem in examples:
+        return load_packaged_card(stem + ".toml")
+    raise CardError(f"run card {arg!r} not found (no such file, and no packaged example of that name; examples: {', '.join(examples)})")
+
+
+def cmd_generate(args) -> int:
+    from .pipeline import build_job, run, summary_json, summary_text
+
+    info = sys.stderr
+    card = _resolve_card(args.card, info if not args.quiet else _Null())
+    changes = {}
+    if args.events is not None:
+        changes["events"] = args.events
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    if args.output is not None:
+        changes["output"] = args.output
+    if changes:
+        card = card.replace(**changes)
+    output = None if args.no_output else card.output
+    if output is not None:
+        from .io.atomic import check_target
+
+        check_target(output, args.overwrite)  # fail before any work
+    job = build_job(card)
+    summary = run(job, output, overwrite=args.overwrite, progress=not args.quiet and not args.json)
+    if args.json:
+        print(summary_json(summary))
+    elif not args.quiet:
+        print(summary_text(summary))
+    return 0
+
+
+def cmd_detectors(args) -> int:
+    from .geometry import list_geometries, load_beamline, load_detector
+
+    if args.name is None:
+        rows = list_geometries()
+        if args.json:
+            print(json.dumps([{"name": n, "kind": k, "title": t} for n, k, t in rows]))
+            return 0
+        for kind in ("detector", "beamline"):
+            print(f"{kind}s:")
+            for n, k, t in rows:
+                if k == kind:
+                    print(f"  {n:<18} {t}")
+        return 0
+    det = load_detector(args.name)
+    bl = load_beamline(det.beamline)
+    if args.plot:
+        from .geometry.plot import plot_setup
+        from .io.atomic import check_target
+
+        check_target(args.plot, args.overwrite)
+        plot_setup(det, bl, args.plot)
+        print(f"wrote {args.plot}")
+        return 0
+    lo, hi = det.active_beam.extent()
+    centre = 0.5 * (lo + hi)
+    info = {
+        "name": det.name, "title": det.title, "beamline": bl.name, "material": det.material.name,
+        "active_volume_m3": det.active.volume_sum(), "n_volumes": len(det.active.volumes),
+        "centre_beam_frame_m": [round(float(c), 4) for c in centre],
+        "exposure_pot": det.exposure_pot, "file": str(det.path),
+    }
+    if args.json:
+        print(json.dumps(info))
+    else:
+        for k, v in info.items():
+            print(f"{k:<20} {v}")
+    return 0
+
+
+def cmd_examples(args) -> int:
+    from .resources import data_file, list_data
+
+    names = list_data("examples")
+    if args.name is None:
+        for n in names:
+            print(n)
+        return 0
+    stem = args.name[:-5] if args.name.endswith(".toml") else args.name
+    if stem not in names:
+        raise CardError(f"no packaged example {args.name!r}; examples: {', '.join(names)}")
+    sys.stdout.write(data_file("examples", stem + ".toml").read_text(encoding="utf-8"))
+    return 0
+
+
+class _Null:
+    def write(self, *_):
+        pass
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    handler = {"generate": cmd_generate, "detectors": cmd_detectors, "examples": cmd_examples}[args.command]
+    try:
+        return handler(args)
+    except FipgenError as err:
+        if getattr(args, "debug", False):
+            raise
+        sys.stderr.write(f"fipgen: error: {err}\n")
+        return err.exit_code
+    except KeyboardInterrupt:
+        sys.stderr.write("fipgen: interrupted; no output written\n")
+        return 130
+    except Exception as err:  # noqa: BLE001 - last resort: one line, not a traceback
+        if getattr(args, "debug", False):
+            raise
+        sys.stderr.write(f"fipgen: internal error: {type(err).__name__}: {err} (run with --debug for the traceback)\n")
+        return 1
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

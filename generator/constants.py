@@ -1,0 +1,70 @@
+"""Physical constants, PDG identifiers and SM particle properties.
+
+Masses, widths and lifetimes come from the ``particle`` package (PDG data), read once on
+first use and cached as plain floats (GeV); kernels receive floats, never Particle objects.
+
+Units inside fipgen: GeV, metres, nanoseconds.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+#: Fine-structure constant at q^2 = 0 (CODATA 2018).
+ALPHA_EM = 7.2973525693e-3
+#: hbar * c in GeV * m (CODATA 2018): c*tau [m] = HBARC_GEV_M / Gamma [GeV].
+HBARC_GEV_M = 1.973269804e-16
+#: Speed of light in m/ns.
+C_M_PER_NS = 0.299792458
+#: Fermi constant in GeV^-2 (PDG).
+G_FERMI = 1.1663788e-5
+
+# BSM Monte Carlo codes used by fipgen in every output (documented in the README).
+#: Z' / dark photon: 32 is the PDG Monte Carlo code of the Z'0.
+PDG_ZPRIME = 32
+#: ALP: 9000005, as in the ALP_UFO model used with MadGraph.
+PDG_ALP = 9000005
+#: Heavy neutral lepton: 9900012 (heavy Majorana neutrino code of Pythia 8).
+PDG_HNL = 9900012
+
+
+@lru_cache(maxsize=None)
+def _particle(pdgid: int):
+    from particle import Particle
+
+    return Particle.from_pdgid(pdgid)
+
+
+@lru_cache(maxsize=None)
+def mass(pdgid: int) -> float:
+    """PDG mass in GeV of the SM particle ``pdgid``."""
+    p = _particle(pdgid)
+    if p.mass is None:
+        raise ValueError(f"no PDG mass for pdgid {pdgid}")
+    return float(p.mass) * 1e-3
+
+
+@lru_cache(maxsize=None)
+def width(pdgid: int) -> float:
+    """PDG total width in GeV of ``pdgid`` (0 for stable particles)."""
+    p = _particle(pdgid)
+    return 0.0 if p.width is None else float(p.width) * 1e-3
+
+
+@lru_cache(maxsize=None)
+def charge(pdgid: int) -> float:
+    """Electric charge of ``pdgid`` in units of e."""
+    return float(_particle(pdgid).charge)
+
+
+def name(pdgid: int) -> str:
+    """Short PDG name of ``pdgid``."""
+    return str(_particle(pdgid).name)
+
+
+# PDG codes of the SM particles fipgen uses by name.
+ELECTRON, MUON, TAU = 11, 13, 15
+PHOTON = 22
+PROTON, NEUTRON = 2212, 2112
+PI0, PI_PLUS, ETA, ETA_PRIME, OMEGA, RHO0 = 111, 211, 221, 331, 223, 113
+K_PLUS, K0L = 321, 130

@@ -1,0 +1,158 @@
+"""EventBatch: the columns every production chain fills and every writer reads.
+
+Units: GeV, metres, nanoseconds. Frames: ``beam`` (z along the primary protons, y up,
+origin at the upstream face of the target or dump) unless the column says ``det``
+(the detector's own frame, from its geometry file).
+
+Scalar columns are float64 (int32/int64 for codes); jagged collections (daughters,
+chord segments) are stored flat with a per-event count, which becomes the ROOT counter
+branch (``n_daughters``, ``n_segments``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+#: Scalar columns: name -> (dtype, description with unit). Order is the output order.
+SCALARS: dict[str, tuple[str, str]] = {
+    "weight": ("f8", "expected events for the run's POT (product of the factors below x POT / trials)"),
+    "weight_production": ("f8", "LLPs produced per POT in this channel / probability of choosing the channel"),
+    "weight_branching": ("f8", "branching ratio of the LLP into the selected final states"),
+    "weight_geometric": ("f8", "direction-forcing weight: true / proposal density of the LLP direction"),
+    "weight_decay": ("f8", "probability to decay inside the detector's active volume"),
+    "channel": ("i4", "production channel code (run metadata maps code -> name)"),
+    "parent_pdg": ("i4", "PDG code of the parent (meson) of the LLP"),
+    "parent_px": ("f8", "parent momentum x, GeV, beam frame"),
+    "parent_py": ("f8", "parent momentum y, GeV, beam frame"),
+    "parent_pz": ("f8", "parent momentum z, GeV, beam frame"),
+    "parent_e": ("f8", "parent energy, GeV"),
+    "prod_x": ("f8", "production vertex x, m, beam frame"),
+    "prod_y": ("f8", "production vertex y, m, beam frame"),
+    "prod_z": ("f8", "production vertex z, m, beam frame"),
+    "prod_t": ("f8", "production time, ns (t = 0: proton at the upstream face)"),
+    "llp_pdg": ("i4", "PDG code of the LLP"),
+    "llp_px": ("f8", "LLP momentum x, GeV, beam frame"),
+    "llp_py": ("f8", "LLP momentum y, GeV, beam frame"),
+    "llp_pz": ("f8", "LLP momentum z, GeV, beam frame"),
+    "llp_e": ("f8", "LLP energy, GeV"),
+    "llp_mass": ("f8", "LLP mass, GeV"),
+    "llp_beta_gamma": ("f8", "|p|/m of the LLP"),
+    "llp_ctau": ("f8", "proper decay length c*tau of the LLP, m (for reweighting)"),
+    "l_entry": ("f8", "distance from production vertex to first entry into the active volume, m"),
+    "l_exit": ("f8", "distance from production vertex to last exit from the active volume, m"),
+    "decay_x": ("f8", "decay vertex x, m, beam frame"),
+    "decay_y": ("f8", "decay vertex y, m, beam frame"),
+    "decay_z": ("f8", "decay vertex z, m, beam frame"),
+    "decay_det_x": ("f8", "decay vertex x, m, detector frame"),
+    "decay_det_y": ("f8", "decay vertex y, m, detector frame"),
+    "decay_det_z": ("f8", "decay vertex z, m, detector frame"),
+    "decay_t": ("f8", "decay time, ns"),
+    "decay_channel": ("i4", "LLP decay channel code (run metadata maps code -> name)"),
+}
+
+#: Jagged collections: name -> (counter branch, {field: (dtype, description)}).
+COLLECTIONS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
+    "daughter": (
+        "n_daughters",
+        {
+            "pdg": ("i4", "PDG code"),
+            "px": ("f8", "momentum x, GeV, beam frame"),
+            "py": ("f8", "momentum y, GeV, beam frame"),
+            "pz": ("f8", "momentum z, GeV, beam frame"),
+            "e": ("f8", "energy, GeV"),
+            "det_px": ("f8", "momentum x, GeV, detector frame"),
+            "det_py": ("f8", "momentum y, GeV, detector frame"),
+            "det_pz": ("f8", "momentum z, GeV, detector frame"),
+        },
+    ),
+    "segment": (
+        "n_segments",
+        {
+            "entry": ("f8", "distance from the production vertex to the entry of this chord segment, m"),
+            "exit": ("f8", "distance from the production vertex to the exit of this chord segment, m"),
+        },
+    ),
+}
+
+
+@dataclass
+class EventBatch:
+    """A batch of events as numpy columns.
+
+    Attributes
+    ----------
+    scalars : dict of name -> (n,) arrays, keys as :data:`SCALARS`.
+    counts : dict of collection name -> (n,) int64 counts.
+    flat : dict of collection name -> dict of field -> flat arrays (sum of counts,).
+    """
+
+    scalars: dict[str, np.ndarray]
+    counts: dict[str, np.ndarray]
+    flat: dict[str, dict[str, np.ndarray]]
+
+    def __post_init__(self) -> None:
+        n = len(self)
+        for k, (dtype, _) in SCALARS.items():
+            a = self.scalars[k]
+            if a.shape != (n,):
+                raise ValueError(f"column {k} has shape {a.shape}, expected ({n},)")
+            self.scalars[k] = np.ascontiguousarray(a, dtype=dtype)
+        for c, (_, fields) in COLLECTIONS.items():
+            cnt = np.ascontiguousarray(self.counts[c], dtype=np.int64)
+            self.counts[c] = cnt
+            total = int(cnt.sum())
+            for f, (dtype, _) in fields.items():
+                a = np.ascontiguousarray(self.flat[c][f], dtype=dtype)
+                if a.shape != (total,):
+                    raise ValueError(f"collection {c}.{f} has shape {a.shape}, expected ({total},)")
+                self.flat[c][f] = a
+
+    def __len__(self) -> int:
+        return int(self.scalars["weight"].shape[0])
+
+    @classmethod
+    def empty(cls) -> "EventBatch":
+        return cls(
+            {k: np.zeros(0, dtype=d) for k, (d, _) in SCALARS.items()},
+            {c: np.zeros(0, dtype=np.int64) for c in COLLECTIONS},
+            {c: {f: np.zeros(0, dtype=d) for f, (d, _) in fields.items()} for c, (_, fields) in COLLECTIONS.items()},
+        )
+
+    @classmethod
+    def concatenate(cls, batches: list["EventBatch"]) -> "EventBatch":
+        if not batches:
+            return cls.empty()
+        return cls(
+            {k: np.concatenate([b.scalars[k] for b in batches]) for k in SCALARS},
+            {c: np.concatenate([b.counts[c] for b in batches]) for c in COLLECTIONS},
+            {
+                c: {f: np.concatenate([b.flat[c][f] for b in batches]) for f in fields}
+                for c, (_, fields) in COLLECTIONS.items()
+            },
+        )
+
+    def select(self, mask: np.ndarray) -> "EventBatch":
+        """The events where ``mask`` is true, in order."""
+        mask = np.asarray(mask, dtype=bool)
+        flat = {}
+        counts = {}
+        for c, (_, fields) in COLLECTIONS.items():
+            cnt = self.counts[c]
+            keep = np.repeat(mask, cnt)
+            counts[c] = cnt[mask]
+            flat[c] = {f: self.flat[c][f][keep] for f in fields}
+        return EventBatch({k: v[mask] for k, v in self.scalars.items()}, counts, flat)
+
+    def offsets(self, collection: str) -> np.ndarray:
+        """Offsets (n+1,) of a jagged collection into its flat arrays."""
+        off = np.zeros(len(self) + 1, dtype=np.int64)
+        np.cumsum(self.counts[collection], out=off[1:])
+        return off
+
+    def jagged(self, collection: str, name: str):
+        """An awkward array of one field of a collection (for users and tests)."""
+        import awkward as ak
+
+        return ak.unflatten(self.flat[collection][name], self.counts[collection])

@@ -1,0 +1,122 @@
+"""ROOT output with uproot: a TTree ``events`` and a run record.
+
+Layout (all names flat, no dots, so ROOT's RDataFrame and TTree::Draw read them):
+
+- TTree ``events``: one branch per scalar column of :data:`generator.events.SCALARS`,
+  and for each jagged collection a counter branch (``n_daughters``, ``n_segments``) with
+  its field branches (``daughter_pdg[n_daughters]``, ``segment_entry[n_segments]`` ...).
+- TTree ``run`` (one entry): ``pot``, ``n_trials``, ``n_events``, ``sum_weights``,
+  ``sum_weights2``, ``seed``.
+- TObjString ``run_card``: the run card's text as given.
+- TObjString ``run_metadata``: JSON with the package version, units, frames, the channel
+  code tables, detector and beamline names and sources, and the sampling settings.
+
+Compression: ZSTD level 1 by default. Measured on the 2-core reference machine, uproot's
+default ZLIB writes ~40 MB/s, ZSTD(1) ~0.5 GB/s and LZ4 ~1 GB/s at similar sizes, and
+ROOT reads all of them; ZSTD(1) keeps files a little smaller than LZ4 at a speed that
+keeps writing a small part of the run time. ``run.compression`` in the card changes it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import awkward as ak
+import numpy as np
+import uproot
+
+from ..events import COLLECTIONS, SCALARS, EventBatch
+from .atomic import atomic_path
+
+
+def compression_from_spec(spec: str):
+    """uproot compression object from 'ALGO[:LEVEL]' (zstd, lz4, zlib, none)."""
+    algo, _, level = spec.partition(":")
+    if algo == "none":
+        return None
+    cls = {"zstd": uproot.ZSTD, "lz4": uproot.LZ4, "zlib": uproot.ZLIB}[algo]
+    return cls(int(level) if level else 1)
+
+
+def _counter_name(collection: str) -> str:
+    return COLLECTIONS[collection][0]
+
+
+def _branch_types() -> dict[str, Any]:
+    types: dict[str, Any] = {k: np.dtype(d) for k, (d, _) in SCALARS.items()}
+    for c, (_, fields) in COLLECTIONS.items():
+        rec = ak.zip({f: np.zeros(0, dtype=d) for f, (d, _) in fields.items()})
+        types[c] = ak.unflatten(rec, np.zeros(0, dtype=np.int64)).type.content
+    return types
+
+
+def batch_to_branches(batch: EventBatch) -> dict[str, Any]:
+    """The arrays ``TTree.extend`` takes for one batch."""
+    out: dict[str, Any] = dict(batch.scalars)
+    for c in COLLECTIONS:
+        rec = ak.zip(batch.flat[c], depth_limit=1)
+        out[c] = ak.unflatten(rec, batch.counts[c])
+    return out
+
+
+class RootWriter:
+    """Stream EventBatches into a ROOT file, atomically.
+
+    Use as a context manager::
+
+        with RootWriter("out.root", overwrite=False) as w:
+            w.write(batch)
+            ...
+            w.finish(run_info, card_text, metadata)
+
+    Leaving the block without ``finish`` (an exception, Ctrl-C) removes the temporary
+    file and leaves nothing under the final name.
+    """
+
+    def __init__(self, path: str | Path, overwrite: bool = False, compression: str = "zstd:1") -> None:
+        self.path = Path(path)
+        self.overwrite = overwrite
+        self.compression = compression_from_spec(compression)
+        self._ctx = None
+        self._file = None
+        self._tree = None
+        self._finished = False
+
+    def __enter__(self) -> "RootWriter":
+        self._ctx = atomic_path(self.path, self.overwrite)
+        tmp = self._ctx.__enter__()
+        self._file = uproot.recreate(tmp, compression=self.compression)
+        self._tree = self._file.mktree(
+            "events",
+            _branch_types(),
+            title="fipgen events",
+            counter_name=_counter_name,
+            field_name=lambda outer, inner: f"{outer}_{inner}",
+        )
+        return self
+
+    def write(self, batch: EventBatch) -> None:
+        if len(batch) == 0:
+            return
+        self._tree.extend(batch_to_branches(batch))
+
+    def finish(self, run: dict[str, float | int], card_text: str, metadata: dict[str, Any]) -> None:
+        """Write the run record and metadata; the file is renamed on leaving the block."""
+        run_tree = self._file.mktree("run", {k: np.asarray(v).dtype for k, v in run.items()}, title="fipgen run")
+        run_tree.extend({k: np.asarray([v]) for k, v in run.items()})
+        self._file["run_card"] = card_text
+        self._file["run_metadata"] = json.dumps(metadata, indent=1, sort_keys=True)
+        self._finished = True
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        try:
+            self._file.close()
+        finally:
+            if exc_type is None and not self._finished:
+                err = RuntimeError("RootWriter left without finish(): nothing written")
+                self._ctx.__exit__(RuntimeError, err, None)
+                raise err
+            self._ctx.__exit__(exc_type, exc, tb)
+        return False

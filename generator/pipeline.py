@@ -1,0 +1,393 @@
+"""The generation pipeline: run card -> job -> blocks of weighted events -> writers.
+
+A :class:`Job` holds everything resolved from a run card (detector, beamline, model,
+production channels, final states). :func:`generate_block` turns one block of trials
+into an :class:`~generator.events.EventBatch` using that block's own random stream
+(:func:`generator.rng.block_rng`), so the events do not depend on how blocks are
+grouped into chunks. :func:`run` streams chunks to the ROOT writer.
+
+Weights (DESIGN.md): ``weight = POT * weight_production * weight_branching *
+weight_geometric * weight_decay / n_trials``; the sum of weights is the expected number
+of signal events for the run's POT.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import __version__
+from .card import RunCard
+from .constants import C_M_PER_NS, PDG_ZPRIME, mass as pdg_mass
+from .errors import CardError, GeometryError, PhysicsError
+from .events import COLLECTIONS, EventBatch
+from .kinematics import two_body_isotropic
+from .rng import BLOCK_SIZE, block_rng
+from .transport import transport
+
+#: Beamlines for which meson sources exist in this version (the meson-production issue
+#: adds the others).
+MESON_SOURCE_BEAMLINES = {"bnb": "BNB 8.89 GeV/c protons on beryllium (Sanford-Wang shapes)"}
+
+#: Production channel codes written to the `channel` branch.
+CHANNEL_CODES = {"zprime:pi0": 1, "zprime:eta": 2}
+
+#: Decay channel codes written to the `decay_channel` branch.
+DECAY_CODES = {"e+e-": 1, "mu+mu-": 2}
+
+UNITS = {"energy": "GeV", "momentum": "GeV", "mass": "GeV", "length": "m", "time": "ns"}
+
+
+@dataclass
+class Job:
+    card: RunCard
+    detector: object
+    beamline: object
+    model: object
+    channels: list
+    closed_channels: list[str]
+    decay_names: list[str]
+    decay_probs: np.ndarray
+    weight_branching: float
+    pot: float
+    n_trials: int
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rate_per_pot(self) -> float:
+        return float(sum(c.rate_per_pot for c in self.channels))
+
+
+def _card_error(card: RunCard, key: str, value, msg: str) -> CardError:
+    return CardError(f"{card.source}: key {key} = {value!r}: {msg}")
+
+
+def build_job(card: RunCard) -> Job:
+    """Resolve a validated run card into a Job (loads geometry, model, sources).
+
+    Physics checks that need the model (closed channels, masses where the full width is
+    not computed) raise CardError naming the card key.
+    """
+    from .geometry import load_beamline, load_detector
+    from .models import DarkPhoton
+    from .production.meson_decay import br_to_gamma_darkphoton
+    from .production.meson_spectra import bnb_meson_source
+    from .production.meson_two_body import MesonTwoBodyChannel
+
+    try:
+        detector = load_detector(card.detector)
+    except GeometryError as err:
+        raise _card_error(card, "experiment.detector", card.detector, str(err)) from None
+    bl_name = card.beamline or detector.beamline
+    try:
+        beamline = load_beamline(bl_name)
+    except GeometryError as err:
+        raise _card_error(card, "experiment.beamline", bl_name, str(err)) from None
+
+    zp = card.zprime
+    model = DarkPhoton(mass=zp.mass, epsilon=zp.coupling)
+    try:
+        model.validate()
+    except PhysicsError as err:
+        raise _card_error(card, "model.zprime.mass", zp.mass, str(err)) from None
+
+    if beamline.name not in MESON_SOURCE_BEAMLINES:
+        raise _card_error(
+            card, "signal.produce", [f"{p}:{c}" for p, c in card.produce],
+            f"meson sources for beamline {beamline.name!r} arrive with the meson-production issue; "
+            f"available on: {', '.join(MESON_SOURCE_BEAMLINES)}",
+        )
+    meson_pdg = {"pi0": 111, "eta": 221}
+    channels, closed = [], []
+    for particle, what in card.produce:
+        pdg = meson_pdg[what]
+        if zp.mass >= pdg_mass(pdg):
+            closed.append(f"{particle}:{what}")
+            continue
+        br = br_to_gamma_darkphoton(pdg, zp.mass, zp.coupling)
+        channels.append(MesonTwoBodyChannel(f"{particle}:{what}", bnb_meson_source(pdg), br, zp.mass))
+    if not channels:
+        allowed = ", ".join(f"{c} needs mass < {pdg_mass(meson_pdg[c.split(':')[1]]):.6g} GeV" for c in closed)
+        raise _card_error(card, "model.zprime.mass", zp.mass, f"kinematically closed for every channel in signal.produce ({allowed})")
+    notes = [f"channel {c} is closed at m = {zp.mass} GeV and contributes nothing" for c in closed]
+
+    brs = model.branching_ratios()
+    if card.final_states in ("visible", "all"):
+        # every dark-photon channel computed here (e+e-, mu+mu-) is visible
+        names = [k for k, v in brs.items() if v > 0]
+    else:
+        names = []
+        for i, name in enumerate(card.final_states):
+            if name not in model.CHANNELS:
+                raise _card_error(card, f"signal.final_states[{i}]", name, "allowed: " + ", ".join(repr(c) for c in model.CHANNELS))
+            if brs[name] <= 0:
+                raise _card_error(card, f"signal.final_states[{i}]", name, f"closed at m = {zp.mass} GeV")
+            names.append(name)
+    probs = np.array([brs[n] for n in names])
+    w_br = float(probs.sum())
+    pot = card.pot if card.pot is not None else float(detector.exposure_pot)
+    return Job(card, detector, beamline, model, channels, closed, names, probs / w_br, w_br, pot, card.events, notes)
+
+
+def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, float]]:
+    """Generate block ``block`` of ``n`` trials; return its events (non-zero weights) and sums.
+
+    The block's stream is ``block_rng(seed, block)``: the result depends only on
+    (card, seed, block), not on chunking or workers.
+    """
+    rng = block_rng(job.card.seed, block)
+    model = job.model
+    m = model.mass
+    ctau = model.ctau()
+    solid = job.detector.active_beam
+
+    # 1. production channel of each trial, chosen in proportion to its rate: the
+    #    production weight rate_c / P(choose c) is then the total rate for every event.
+    rates = np.array([c.rate_per_pot for c in job.channels])
+    total_rate = rates.sum()
+    cum = np.cumsum(rates / total_rate)
+    cum[-1] = 1.0
+    which = np.searchsorted(cum, rng.random(n), side="right")
+
+    vertex = np.empty((n, 3))
+    parent = np.empty((n, 4))
+    llp = np.empty((n, 4))
+    w_geo = np.empty(n)
+    parent_pdg = np.empty(n, dtype=np.int32)
+    chan_code = np.empty(n, dtype=np.int32)
+    for k, ch in enumerate(job.channels):
+        idx = np.flatnonzero(which == k)
+        if idx.size == 0:
+            continue
+        s = ch.sample(idx.size, rng, job.beamline, solid)
+        vertex[idx] = s["vertex"]
+        parent[idx] = s["parent_p4"]
+        llp[idx] = s["llp_p4"]
+        w_geo[idx] = s["weight_geometric"]
+        parent_pdg[idx] = ch.parent_pdg
+        chan_code[idx] = CHANNEL_CODES[ch.name]
+
+    # 2. transport: chord, forced decay inside, decay time
+    tr = transport(vertex, llp, m, ctau, solid, rng)
+
+    # 3. decay channel in proportion to the BR among the selected final states
+    cum_d = np.cumsum(job.decay_probs)
+    cum_d[-1] = 1.0
+    dch = np.searchsorted(cum_d, rng.random(n), side="right")
+    u1, u2 = rng.random(n), rng.random(n)
+    d1 = np.zeros((n, 4))
+    d2 = np.zeros((n, 4))
+    pdg1 = np.zeros(n, dtype=np.int32)
+    pdg2 = np.zeros(n, dtype=np.int32)
+    decay_code = np.zeros(n, dtype=np.int32)
+    for k, name in enumerate(job.decay_names):
+        idx = np.flatnonzero(dch == k)
+        if idx.size == 0:
+            continue
+        a, b = model.CHANNELS[name]
+        p1, p2 = two_body_isotropic(llp[idx], pdg_mass(abs(a)), pdg_mass(abs(b)), u1[idx], u2[idx])
+        d1[idx], d2[idx] = p1, p2
+        pdg1[idx], pdg2[idx] = a, b
+        decay_code[idx] = DECAY_CODES[name]
+
+    weight = job.pot * total_rate * job.weight_branching * w_geo * tr.p_decay / job.n_trials
+    sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
+
+    keep = weight > 0
+    prod_t = vertex[:, 2] / C_M_PER_NS
+    det = job.detector
+    dv_det = det.to_detector_frame(tr.decay_vertex)
+    dau = np.stack([d1, d2], axis=1)  # (n, 2, 4)
+    dau_det = det.vectors_to_detector_frame(dau[:, :, :3].reshape(-1, 3)).reshape(n, 2, 3)
+    max_seg = tr.seg_in.shape[1]
+    seg_mask = np.arange(max_seg)[None, :] < tr.n_seg[:, None]
+    l_entry = np.where(tr.n_seg > 0, tr.seg_in[:, 0], 0.0)
+    l_exit = np.where(tr.n_seg > 0, tr.seg_out[np.arange(n), np.maximum(tr.n_seg - 1, 0)], 0.0)
+
+    scalars = {
+        "weight": weight,
+        "weight_production": np.full(n, total_rate),
+        "weight_branching": np.full(n, job.weight_branching),
+        "weight_geometric": w_geo,
+        "weight_decay": tr.p_decay,
+        "channel": chan_code,
+        "parent_pdg": parent_pdg,
+        "parent_px": parent[:, 0], "parent_py": parent[:, 1], "parent_pz": parent[:, 2], "parent_e": parent[:, 3],
+        "prod_x": vertex[:, 0], "prod_y": vertex[:, 1], "prod_z": vertex[:, 2], "prod_t": prod_t,
+        "llp_pdg": np.full(n, PDG_ZPRIME, dtype=np.int32),
+        "llp_px": llp[:, 0], "llp_py": llp[:, 1], "llp_pz": llp[:, 2], "llp_e": llp[:, 3],
+        "llp_mass": np.full(n, m),
+        "llp_beta_gamma": tr.beta_gamma,
+        "llp_ctau": np.full(n, ctau),
+        "l_entry": l_entry, "l_exit": l_exit,
+        "decay_x": tr.decay_vertex[:, 0], "decay_y": tr.decay_vertex[:, 1], "decay_z": tr.decay_vertex[:, 2],
+        "decay_det_x": dv_det[:, 0], "decay_det_y": dv_det[:, 1], "decay_det_z": dv_det[:, 2],
+        "decay_t": prod_t + tr.flight_time,
+        "decay_channel": decay_code,
+    }
+    counts = {"daughter": np.full(n, 2, dtype=np.int64), "segment": tr.n_seg.astype(np.int64)}
+    flat = {
+        "daughter": {
+            "pdg": np.stack([pdg1, pdg2], axis=1).ravel(),
+            "px": dau[:, :, 0].ravel(), "py": dau[:, :, 1].ravel(), "pz": dau[:, :, 2].ravel(), "e": dau[:, :, 3].ravel(),
+            "det_px": dau_det[:, :, 0].ravel(), "det_py": dau_det[:, :, 1].ravel(), "det_pz": dau_det[:, :, 2].ravel(),
+        },
+        "segment": {"entry": tr.seg_in[seg_mask], "exit": tr.seg_out[seg_mask]},
+    }
+    batch = EventBatch(scalars, counts, flat)
+    if not keep.all():
+        batch = batch.select(keep)
+    return batch, sums
+
+
+def blocks_of(n_trials: int) -> list[tuple[int, int]]:
+    """(block index, size) covering ``n_trials``."""
+    out = []
+    done, b = 0, 0
+    while done < n_trials:
+        size = min(BLOCK_SIZE, n_trials - done)
+        out.append((b, size))
+        done += size
+        b += 1
+    return out
+
+
+def chunks_of(n_trials: int, chunk_size: int) -> list[list[tuple[int, int]]]:
+    """Blocks grouped into chunks of at most ``chunk_size`` trials (at least one block)."""
+    per = max(1, math.ceil(chunk_size / BLOCK_SIZE))
+    bl = blocks_of(n_trials)
+    return [bl[i : i + per] for i in range(0, len(bl), per)]
+
+
+def iter_chunks(job: Job, chunk_size: int | None = None):
+    """Yield (EventBatch, sums) per chunk, in order."""
+    for chunk in chunks_of(job.n_trials, chunk_size or job.card.chunk_size):
+        parts = [generate_block(job, b, n) for b, n in chunk]
+        sums = {
+            k: sum(p[1][k] for p in parts) for k in ("sum_weights", "sum_weights2", "n_trials")
+        }
+        yield EventBatch.concatenate([p[0] for p in parts]), sums
+
+
+def metadata(job: Job) -> dict:
+    """Run metadata written next to the events (JSON in the ROOT file)."""
+    from .production.vertex import interacting_fraction
+
+    det, bl = job.detector, job.beamline
+    return {
+        "generator": "fipgen",
+        "version": __version__,
+        "units": UNITS,
+        "frames": {
+            "beam": "z along the primary proton beam, y up, origin at the upstream face of the target or dump",
+            "detector": f"{det.name} frame: x_beam = R x_det + origin, origin {list(det.frame.translation)} m, "
+            f"R (row-major) {list(det.frame.rotation)}",
+        },
+        "detector": {"name": det.name, "title": det.title, "file": str(det.path), "sources": list(det.sources)},
+        "beamline": {"name": bl.name, "title": bl.title, "file": str(bl.path), "sources": list(bl.sources),
+                     "beam_momentum_GeV": bl.beam_momentum, "interacting_fraction": interacting_fraction(bl)},
+        "model": {"particle": "zprime", "kind": job.card.zprime.kind, "mass_GeV": job.model.mass,
+                  "coupling": job.model.epsilon, "pdg": PDG_ZPRIME, "ctau_m": job.model.ctau(),
+                  "total_width_GeV": job.model.total_width(), "branching_ratios": job.model.branching_ratios()},
+        "channels": {c.name: {"code": CHANNEL_CODES[c.name], "parent_pdg": c.parent_pdg,
+                              "rate_per_pot": c.rate_per_pot, "branching": c.branching,
+                              "parent_per_pot": float(c.source.per_pot),
+                              "source": str(getattr(c.source, "provenance", ""))} for c in job.channels},
+        "closed_channels": job.closed_channels,
+        "decay_channels": {n: DECAY_CODES[n] for n in job.decay_names},
+        "final_states": job.card.final_states if isinstance(job.card.final_states, str) else list(job.card.final_states),
+        "weight_columns": ["weight"],
+        "pot": job.pot,
+        "n_trials": job.n_trials,
+        "seed": job.card.seed,
+        "block_size": BLOCK_SIZE,
+        "sampling": "LLP direction forced to a uniform point of the active volume (exact weight f/q); "
+                    "decay forced inside the chord (truncated exponential)",
+    }
+
+
+@dataclass
+class Summary:
+    n_trials: int
+    n_events: int
+    sum_weights: float
+    sum_weights2: float
+    pot: float
+    output: str | None
+    seconds: float
+    notes: list[str]
+
+    @property
+    def ess(self) -> float:
+        """Kish effective sample size (sum w)^2 / sum w^2."""
+        return self.sum_weights**2 / self.sum_weights2 if self.sum_weights2 > 0 else 0.0
+
+    @property
+    def mc_error(self) -> float:
+        return math.sqrt(self.sum_weights2)
+
+    def to_dict(self) -> dict:
+        return {"n_trials": self.n_trials, "n_events": self.n_events, "expected_signal": self.sum_weights,
+                "mc_error": self.mc_error, "kish_ess": self.ess, "pot": self.pot, "output": self.output,
+                "seconds": self.seconds, "notes": self.notes}
+
+
+def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = False) -> Summary:
+    """Generate the job's events and write them to ``output`` (ROOT). Atomic."""
+    from .io.root import RootWriter
+
+    t0 = time.perf_counter()
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=job.n_trials, unit="trial", unit_scale=True, desc="fipgen", leave=False)
+    sw = sw2 = 0.0
+    n_events = 0
+    try:
+        if output is None:
+            for batch, sums in iter_chunks(job):
+                sw += sums["sum_weights"]
+                sw2 += sums["sum_weights2"]
+                n_events += len(batch)
+                if bar:
+                    bar.update(sums["n_trials"])
+        else:
+            with RootWriter(output, overwrite=overwrite, compression=job.card.compression) as writer:
+                for batch, sums in iter_chunks(job):
+                    writer.write(batch)
+                    sw += sums["sum_weights"]
+                    sw2 += sums["sum_weights2"]
+                    n_events += len(batch)
+                    if bar:
+                        bar.update(sums["n_trials"])
+                run_record = {
+                    "pot": np.float64(job.pot), "n_trials": np.int64(job.n_trials), "n_events": np.int64(n_events),
+                    "sum_weights": np.float64(sw), "sum_weights2": np.float64(sw2), "seed": np.int64(job.card.seed),
+                }
+                writer.finish(run_record, job.card.text, metadata(job))
+    finally:
+        if bar:
+            bar.close()
+    return Summary(job.n_trials, n_events, sw, sw2, job.pot, output, time.perf_counter() - t0, list(job.notes))
+
+
+def summary_text(s: Summary) -> str:
+    lines = [
+        f"trials generated   : {s.n_trials}",
+        f"events written     : {s.n_events}" + (f" -> {s.output}" if s.output else " (no output file)"),
+        f"POT                : {s.pot:.4g}",
+        f"expected signal    : {s.sum_weights:.6g} +- {s.mc_error:.3g} (MC) events",
+        f"Kish effective N   : {s.ess:.4g}",
+        f"time               : {s.seconds:.2f} s",
+    ]
+    lines += [f"note: {n}" for n in s.notes]
+    return "\n".join(lines)
+
+
+def summary_json(s: Summary) -> str:
+    return json.dumps(s.to_dict())

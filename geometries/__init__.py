@@ -1,0 +1,1 @@
+"""Package data: geometries (see README.md in this folder)."""
