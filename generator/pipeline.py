@@ -171,6 +171,15 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         parent_pdg[idx] = ch.parent_pdg
         chan_code[idx] = CHANNEL_CODES[ch.name]
 
+    # forced directions outside a meson's decay cone have zero weight: drop them here
+    # (the sums below still count every trial)
+    ok = w_geo > 0
+    if not ok.all():
+        vertex, parent, llp, w_geo = vertex[ok], parent[ok], llp[ok], w_geo[ok]
+        parent_pdg, chan_code = parent_pdg[ok], chan_code[ok]
+    n_trials_block = n
+    n = int(ok.sum())
+
     # 2. transport: chord, forced decay inside, decay time
     tr = transport(vertex, llp, m, ctau, solid, rng)
 
@@ -189,13 +198,13 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         if idx.size == 0:
             continue
         a, b = model.CHANNELS[name]
-        p1, p2 = two_body_isotropic(llp[idx], pdg_mass(abs(a)), pdg_mass(abs(b)), u1[idx], u2[idx])
+        p1, p2 = two_body_isotropic(llp[idx], pdg_mass(abs(a)), pdg_mass(abs(b)), u1[idx], u2[idx], parent_mass=m)
         d1[idx], d2[idx] = p1, p2
         pdg1[idx], pdg2[idx] = a, b
         decay_code[idx] = DECAY_CODES[name]
 
     weight = job.pot * total_rate * job.weight_branching * w_geo * tr.p_decay / job.n_trials
-    sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
+    sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n_trials_block}
 
     keep = weight > 0
     prod_t = vertex[:, 2] / C_M_PER_NS

@@ -66,7 +66,8 @@ class MesonTwoBodyChannel:
         d = targets - vertex
         d /= np.linalg.norm(d, axis=1)[:, None]
         u = rng.random(n)
-        llp, _photon, density = two_body_toward(parent, self.llp_mass, pdg_mass(PHOTON), d, u)
+        llp, _photon, density = two_body_toward(parent, self.llp_mass, pdg_mass(PHOTON), d, u,
+                                                parent_mass=pdg_mass(self.parent_pdg))
         q = aim.proposal_density(vertex, d)
         w = np.where(q > 0, density / np.where(q > 0, q, 1.0), 0.0)
         return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w}
