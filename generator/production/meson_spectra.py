@@ -290,6 +290,31 @@ class MesonSource:
         return np.diff(self.cdf, prepend=0.0).reshape(self.shape)
 
     @cached_property
+    def p_cdf(self) -> np.ndarray:
+        """Cumulative probability of the momentum bins (the p marginal), shape ``(n_p,)``."""
+        c = np.cumsum(self.bin_probabilities().sum(axis=1))
+        c /= c[-1]
+        c[-1] = 1.0
+        c.setflags(write=False)
+        return c
+
+    @cached_property
+    def conditional_density(self) -> np.ndarray:
+        """Density per steradian of the meson direction given its momentum bin, ``(n_p, n_theta)``.
+
+        ``P(i_p, i_theta) / P(i_p) / (2 pi (cos theta_lo - cos theta_hi))``: the exact density
+        of the table's model (uniform in ``cos theta`` and ``phi`` within a bin); 0 where
+        the momentum bin is empty.
+        """
+        b = self.bin_probabilities()
+        pp = b.sum(axis=1)
+        dcos = np.cos(self.theta_edges[:-1]) - np.cos(self.theta_edges[1:])
+        with np.errstate(divide="ignore", invalid="ignore"):
+            f = np.where(pp[:, None] > 0, b / pp[:, None], 0.0) / (2.0 * math.pi * dcos[None, :])
+        f.setflags(write=False)
+        return f
+
+    @cached_property
     def _guide(self) -> np.ndarray:
         """Guide table: ``guide[j]`` = first bin with ``cdf > j / K`` (indexed search)."""
         K = self.cdf.size
@@ -298,8 +323,10 @@ class MesonSource:
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """Draw ``n`` mesons.
 
-        A bin is chosen from :attr:`cdf`, then ``p`` and ``theta`` uniformly inside it, and
-        ``phi`` uniformly in ``[0, 2 pi)``.
+        A bin is chosen from :attr:`cdf`, then ``p`` and ``cos(theta)`` uniformly inside it,
+        and ``phi`` uniformly in ``[0, 2 pi)``: the table's model density is constant in
+        ``(p, cos theta, phi)`` within a bin, so its density per steradian
+        (:attr:`conditional_density`) is bounded, which the direction-forcing weights need.
 
         Parameters
         ----------
@@ -325,13 +352,14 @@ class MesonSource:
         n_theta = self.theta_edges.size - 1
         ip, it = np.divmod(k, n_theta)
         p = self.p_edges[ip] + u[1] * (self.p_edges[ip + 1] - self.p_edges[ip])
-        th = self.theta_edges[it] + u[2] * (self.theta_edges[it + 1] - self.theta_edges[it])
+        c_lo, c_hi = np.cos(self.theta_edges[it]), np.cos(self.theta_edges[it + 1])
+        ct = c_lo + u[2] * (c_hi - c_lo)
         phi = 2.0 * math.pi * u[3]
-        st = np.sin(th)
+        st = np.sqrt(np.maximum(1.0 - ct * ct, 0.0))
         out = np.empty((int(n), 4))
         out[:, 0] = p * st * np.cos(phi)
         out[:, 1] = p * st * np.sin(phi)
-        out[:, 2] = p * np.cos(th)
+        out[:, 2] = p * ct
         out[:, 3] = np.sqrt(p * p + self.mass**2)
         return out
 
@@ -354,12 +382,14 @@ def _sample_kernel(cdf, guide, p_edges, theta_edges, mass, u):  # pragma: no cov
         ip = k // n_theta
         it = k - ip * n_theta
         p = p_edges[ip] + u[1, i] * (p_edges[ip + 1] - p_edges[ip])
-        th = theta_edges[it] + u[2, i] * (theta_edges[it + 1] - theta_edges[it])
+        c_lo = np.cos(theta_edges[it])
+        c_hi = np.cos(theta_edges[it + 1])
+        ct = c_lo + u[2, i] * (c_hi - c_lo)
         phi = 2.0 * np.pi * u[3, i]
-        st = np.sin(th)
+        st = np.sqrt(max(1.0 - ct * ct, 0.0))
         out[i, 0] = p * st * np.cos(phi)
         out[i, 1] = p * st * np.sin(phi)
-        out[i, 2] = p * np.cos(th)
+        out[i, 2] = p * ct
         out[i, 3] = np.sqrt(p * p + mass * mass)
     return out
 
