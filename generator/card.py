@@ -108,7 +108,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "run": {
         "events": Key((int,), default=100_000, check=_positive_int, doc="trials to generate (events written: those with non-zero weight)"),
         "seed": Key((int,), default=1, check=_nonneg_int, doc="run seed (SeedSequence entropy)"),
-        "chunk_size": Key((int,), default=1_048_576, check=_positive_int, doc="trials held in memory at once (rounded up to a multiple of 16384)"),
+        "chunk_size": Key((int,), default=65_536, check=_positive_int, doc="trials held in memory at once (rounded up to a multiple of 16384)"),
         "output": Key((str,), default="fipgen_events.root", doc="output ROOT file"),
         "compression": Key((str,), default="zstd:1", check=_compression, doc="ROOT compression ALGO[:LEVEL], ALGO in zstd, lz4, zlib, none"),
     },

@@ -156,29 +156,32 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     vertex = np.empty((n, 3))
     parent = np.empty((n, 4))
     llp = np.empty((n, 4))
+    direction = np.empty((n, 3))
     w_geo = np.empty(n)
     parent_pdg = np.empty(n, dtype=np.int32)
     chan_code = np.empty(n, dtype=np.int32)
     for k, ch in enumerate(job.channels):
-        idx = np.flatnonzero(which == k)
-        if idx.size == 0:
+        idx = np.flatnonzero(which == k) if len(job.channels) > 1 else slice(None)
+        size = n if isinstance(idx, slice) else idx.size
+        if size == 0:
             continue
-        s = ch.sample(idx.size, rng, job.beamline, solid)
+        s = ch.sample(size, rng, job.beamline, solid)
         vertex[idx] = s["vertex"]
         parent[idx] = s["parent_p4"]
         llp[idx] = s["llp_p4"]
+        direction[idx] = s["direction"]
         w_geo[idx] = s["weight_geometric"]
         parent_pdg[idx] = ch.parent_pdg
         chan_code[idx] = CHANNEL_CODES[ch.name]
 
-    # forced directions outside a meson's decay cone have zero weight: drop them here
-    # (the sums below still count every trial)
-    ok = w_geo > 0
-    if not ok.all():
-        vertex, parent, llp, w_geo = vertex[ok], parent[ok], llp[ok], w_geo[ok]
-        parent_pdg, chan_code = parent_pdg[ok], chan_code[ok]
-    n_trials_block = n
-    n = int(ok.sum())
+    # zero-weight trials (a meson drawn outside its source table's range) have no LLP
+    # momentum: give them a stand-in along their aimed direction so the kernels below
+    # stay finite; their weight is 0 and the final selection drops them
+    bad = ~(w_geo > 0)
+    if bad.any():
+        llp[bad, :3] = direction[bad]
+        llp[bad, 3] = np.sqrt(1.0 + m * m)
+        w_geo[bad] = 0.0
 
     # 2. transport: chord, forced decay inside, decay time
     tr = transport(vertex, llp, m, ctau, solid, rng)
@@ -188,29 +191,26 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     cum_d[-1] = 1.0
     dch = np.searchsorted(cum_d, rng.random(n), side="right")
     u1, u2 = rng.random(n), rng.random(n)
-    d1 = np.zeros((n, 4))
-    d2 = np.zeros((n, 4))
-    pdg1 = np.zeros(n, dtype=np.int32)
-    pdg2 = np.zeros(n, dtype=np.int32)
-    decay_code = np.zeros(n, dtype=np.int32)
+    dau = np.empty((n, 2, 4))  # daughters (n, 2, 4), written in place
+    dau_pdg = np.empty((n, 2), dtype=np.int32)
+    decay_code = np.empty(n, dtype=np.int32)
     for k, name in enumerate(job.decay_names):
-        idx = np.flatnonzero(dch == k)
-        if idx.size == 0:
+        idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else slice(None)
+        if not isinstance(idx, slice) and idx.size == 0:
             continue
         a, b = model.CHANNELS[name]
         p1, p2 = two_body_isotropic(llp[idx], pdg_mass(abs(a)), pdg_mass(abs(b)), u1[idx], u2[idx], parent_mass=m)
-        d1[idx], d2[idx] = p1, p2
-        pdg1[idx], pdg2[idx] = a, b
+        dau[idx, 0], dau[idx, 1] = p1, p2
+        dau_pdg[idx, 0], dau_pdg[idx, 1] = a, b
         decay_code[idx] = DECAY_CODES[name]
 
     weight = job.pot * total_rate * job.weight_branching * w_geo * tr.p_decay / job.n_trials
-    sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n_trials_block}
+    sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
 
     keep = weight > 0
     prod_t = vertex[:, 2] / C_M_PER_NS
     det = job.detector
     dv_det = det.to_detector_frame(tr.decay_vertex)
-    dau = np.stack([d1, d2], axis=1)  # (n, 2, 4)
     dau_det = det.vectors_to_detector_frame(dau[:, :, :3].reshape(-1, 3)).reshape(n, 2, 3)
     max_seg = tr.seg_in.shape[1]
     seg_mask = np.arange(max_seg)[None, :] < tr.n_seg[:, None]
@@ -241,7 +241,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     counts = {"daughter": np.full(n, 2, dtype=np.int64), "segment": tr.n_seg.astype(np.int64)}
     flat = {
         "daughter": {
-            "pdg": np.stack([pdg1, pdg2], axis=1).ravel(),
+            "pdg": dau_pdg.ravel(),
             "px": dau[:, :, 0].ravel(), "py": dau[:, :, 1].ravel(), "pz": dau[:, :, 2].ravel(), "e": dau[:, :, 3].ravel(),
             "det_px": dau_det[:, :, 0].ravel(), "det_py": dau_det[:, :, 1].ravel(), "det_pz": dau_det[:, :, 2].ravel(),
         },
@@ -345,8 +345,55 @@ class Summary:
                 "seconds": self.seconds, "notes": self.notes}
 
 
+def _produce(job: Job, queue, stop) -> None:
+    """Generate the job's chunks into ``queue`` (worker thread); None marks the end, an
+    exception is passed on to be raised in the writing thread."""
+    try:
+        for item in iter_chunks(job):
+            if stop.is_set():
+                return
+            queue.put(item)
+        queue.put(None)
+    except BaseException as err:  # noqa: BLE001 - re-raised in the consumer
+        queue.put(err)
+
+
+def _chunks_in_background(job: Job):
+    """Iterate over the job's chunks, generated one chunk ahead in a worker thread.
+
+    The numba kernels release the GIL, so the next chunk is generated while the caller
+    writes the current one (2 cores: generation and compression overlap).
+    """
+    import queue as _queue
+    import threading
+
+    q: _queue.Queue = _queue.Queue(maxsize=2)
+    stop = threading.Event()
+    worker = threading.Thread(target=_produce, args=(job, q, stop), daemon=True, name="fipgen-generate")
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is None:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while worker.is_alive():  # unblock a producer waiting on a full queue
+            try:
+                q.get(timeout=0.05)
+            except _queue.Empty:
+                pass
+        worker.join()
+
+
 def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = False) -> Summary:
-    """Generate the job's events and write them to ``output`` (ROOT). Atomic."""
+    """Generate the job's events and write them to ``output`` (ROOT). Atomic.
+
+    Chunks are generated in a worker thread one ahead of the writer.
+    """
     from .io.root import RootWriter
 
     t0 = time.perf_counter()
@@ -367,7 +414,7 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
                     bar.update(sums["n_trials"])
         else:
             with RootWriter(output, overwrite=overwrite, compression=job.card.compression) as writer:
-                for batch, sums in iter_chunks(job):
+                for batch, sums in _chunks_in_background(job):
                     writer.write(batch)
                     sw += sums["sum_weights"]
                     sw2 += sums["sum_weights2"]

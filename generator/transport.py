@@ -30,9 +30,10 @@ class Transported:
 
 
 def transport(vertex: np.ndarray, llp_p4: np.ndarray, mass: float, ctau: float, solid, rng: np.random.Generator) -> Transported:
-    """Force the decay of LLPs (vertex (n,3) m, p4 (n,4) GeV) inside ``solid`` (beam frame)."""
-    p = np.linalg.norm(llp_p4[:, :3], axis=1)
-    dirs = llp_p4[:, :3] / np.where(p > 0, p, 1.0)[:, None]
+    """Force the decay of LLPs (vertex (n,3) m, p4 (n,4) GeV, |p| > 0) inside ``solid`` (beam frame)."""
+    p3 = llp_p4[:, :3]
+    p = np.sqrt(np.einsum("ij,ij->i", p3, p3))
+    dirs = p3 / p[:, None]
     seg = solid.chords(vertex, dirs)
     bg = p / mass
     ell = bg * ctau

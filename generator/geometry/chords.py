@@ -45,6 +45,8 @@ import math
 import numba
 import numpy as np
 
+from .._jit import JIT_OPTIONS
+
 __all__ = [
     "BOX",
     "CYLINDER",
@@ -70,7 +72,7 @@ SPHERE = 2
 #: the shared face of two touching boxes into two segments.
 MERGE_GAP = 1e-12
 
-_jit = numba.njit(cache=True, error_model="numpy", nogil=True)
+_jit = numba.njit(**JIT_OPTIONS)
 
 
 # --------------------------------------------------------------------------- kernels

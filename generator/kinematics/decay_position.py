@@ -33,7 +33,7 @@ __all__ = [
     "sample_decay_distance_numpy",
 ]
 
-_JIT = dict(cache=True, error_model="numpy")
+from .._jit import JIT_OPTIONS as _JIT
 
 
 @numba.njit(**_JIT)

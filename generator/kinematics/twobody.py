@@ -47,7 +47,7 @@ __all__ = [
     "two_body_toward_numpy",
 ]
 
-_JIT = dict(cache=True, error_model="numpy")
+from .._jit import JIT_OPTIONS as _JIT
 
 
 @numba.njit(**_JIT)

@@ -50,6 +50,8 @@ from functools import cached_property, lru_cache
 from typing import Callable, NamedTuple
 
 import numba
+
+from .._jit import JIT_OPTIONS
 import numpy as np
 
 from .. import constants as C
@@ -299,6 +301,13 @@ class MesonSource:
         return c
 
     @cached_property
+    def neg_cos_theta_edges(self) -> np.ndarray:
+        """``-cos(theta_edges)``: increasing, for bin look-ups by direction cosine."""
+        e = -np.cos(self.theta_edges)
+        e.setflags(write=False)
+        return e
+
+    @cached_property
     def conditional_density(self) -> np.ndarray:
         """Density per steradian of the meson direction given its momentum bin, ``(n_p, n_theta)``.
 
@@ -364,7 +373,7 @@ class MesonSource:
         return out
 
 
-@numba.njit(cache=True, error_model="numpy")
+@numba.njit(**JIT_OPTIONS)
 def _sample_kernel(cdf, guide, p_edges, theta_edges, mass, u):  # pragma: no cover - compiled
     n = u.shape[1]
     nb = cdf.size

@@ -34,6 +34,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numba
+
+from .._jit import JIT_OPTIONS
 import numpy as np
 
 from ..constants import PHOTON, mass as pdg_mass
@@ -76,32 +78,32 @@ class MesonTwoBodyChannel:
         vertex = sample_interaction_points(beamline, n, rng)
         targets = aim.sample_points(n, rng)
         d = targets - vertex
-        d /= np.linalg.norm(d, axis=1)[:, None]
+        d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
         q = aim.proposal_density(vertex, d)
         src = self.source
         M = pdg_mass(self.parent_pdg)
         p_star = two_body_momentum(M, self.llp_mass, 0.0)
         u = rng.random((4, n))
-        parent, f_over_h = parent_in_cone(src.p_cdf, src.p_edges, src.conditional_density, src.theta_edges,
+        parent, f_over_h = parent_in_cone(src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges,
                                           M, p_star / self.llp_mass, d, u)
         llp, _photon, g = two_body_toward(parent, self.llp_mass, pdg_mass(PHOTON), d, rng.random(n), parent_mass=M)
         w = np.where(q > 0, f_over_h * g / np.where(q > 0, q, 1.0), 0.0)
         return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w}
 
 
-@numba.njit(cache=True, error_model="numpy")
-def parent_in_cone(p_cdf, p_edges, cond_density, theta_edges, parent_mass, bg_star, dirs, u):  # pragma: no cover - compiled
+@numba.njit(**JIT_OPTIONS)
+def parent_in_cone(p_cdf, p_edges, cond_density, neg_cos_edges, parent_mass, bg_star, dirs, u):  # pragma: no cover - compiled
     """Mesons able to emit a daughter along ``dirs``; returns (p4 (n,4), f/h (n,)).
 
     Momentum from the marginal ``p_cdf`` (uniform within the bin), direction uniform in the
     cone of half-angle ``theta_max`` around ``dirs`` with
     ``sin theta_max = bg_star / (p / M)`` (whole sphere if ``bg_star >= p/M``);
     ``f/h = cond_density[i_p, i_theta] * 2 pi (1 - cos theta_max)``, 0 outside the table.
-    ``u``: (4, n) uniforms.
+    ``neg_cos_edges``: ``-cos(theta_edges)`` (increasing). ``u``: (4, n) uniforms.
     """
     n = dirs.shape[0]
     n_p = p_edges.size - 1
-    n_t = theta_edges.size - 1
+    n_t = neg_cos_edges.size - 1
     out = np.empty((n, 4))
     ratio = np.empty(n)
     for i in range(n):
@@ -132,11 +134,11 @@ def parent_in_cone(p_cdf, p_edges, cond_density, theta_edges, parent_mass, bg_st
         vx = ca * dx + sa * (cp * e1x + sp * e2x)
         vy = ca * dy + sa * (cp * e1y + sp * e2y)
         vz = ca * dz + sa * (cp * e1z + sp * e2z)
-        th = np.arccos(min(max(vz, -1.0), 1.0))
-        if th >= theta_edges[-1]:
+        x = -vz
+        if x >= neg_cos_edges[-1]:
             f = 0.0
         else:
-            it = np.searchsorted(theta_edges, th, side="right") - 1
+            it = np.searchsorted(neg_cos_edges, x, side="right") - 1
             if it < 0:
                 it = 0
             if it > n_t - 1:
