@@ -85,3 +85,12 @@ def test_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
     with pytest.raises(KeyboardInterrupt):
         run(job, str(out))
     assert list(tmp_path.iterdir()) == []
+
+
+def test_output_has_umask_permissions(written):
+    import os
+
+    _, _, out = written
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (out.stat().st_mode & 0o777) == (0o666 & ~umask)

@@ -47,4 +47,8 @@ def atomic_path(path: str | Path, overwrite: bool = False) -> Iterator[Path]:
     if target.exists() and not overwrite:  # appeared while we were writing
         tmp_path.unlink(missing_ok=True)
         raise OutputError(f"output {str(target)!r} appeared while writing; use --overwrite to replace it")
+    # mkstemp creates the file 0600; give the output the usual permissions (umask)
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(tmp_path, 0o666 & ~umask)
     os.replace(tmp_path, target)
