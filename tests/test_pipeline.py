@@ -170,14 +170,23 @@ def _plain_mc(job, n, rng):
     dv = vtx + dist[:, None] * p_lab / pmag[:, None]
     centre = np.array([0.5, 0.0, 20.0])
     inside = np.all(np.abs(dv - centre) <= 2.0, axis=1)
-    return inside
+    e_llp = np.sqrt(pmag**2 + m**2)
+    return inside, e_llp
 
 
-def test_forced_weights_agree_with_plain_monte_carlo(tmp_path):
+@pytest.mark.parametrize(
+    "mass,eps,produce",
+    [
+        (0.05, 1.5e-6, "pi0"),  # light A': wide decay cone
+        (0.125, 5e-7, "pi0"),  # near the pi0 threshold: narrow cone, A' follows the pi0
+        (0.25, 2e-7, "eta"),  # eta channel, e+e- and mu+mu- open
+    ],
+)
+def test_forced_weights_agree_with_plain_monte_carlo(tmp_path, mass, eps, produce):
     path = tmp_path / "box.toml"
     path.write_text(BOX_DETECTOR)
-    # m = 50 MeV, eps = 1e-6: c*tau ~ 1.6 mm x (1e-7/1e-6)^2... gives ell ~ tens of m at 20 m
-    card = make_card(detector=str(path), mass=0.05, eps=1.5e-6, produce='["zprime:pi0"]', events=200_000)
+    # couplings chosen so that ell = beta gamma c tau is ~20-40 m at this 20 m box
+    card = make_card(detector=str(path), mass=mass, eps=eps, produce=f'["zprime:{produce}"]', events=200_000)
     job, batch, sw = generate(card)
     w = batch.scalars["weight"]
     forced, forced_err = sw, np.sqrt((w**2).sum())
@@ -185,14 +194,29 @@ def test_forced_weights_agree_with_plain_monte_carlo(tmp_path):
     rng = np.random.Generator(np.random.PCG64(2024))
     n_plain = 4_000_000
     hits = 0
+    e_hits = []
     for _ in range(8):
-        hits += int(_plain_mc(job, n_plain // 8, rng).sum())
+        inside, e = _plain_mc(job, n_plain // 8, rng)
+        hits += int(inside.sum())
+        e_hits.append(e[inside])
+    e_hits = np.concatenate(e_hits)
     ch = job.channels[0]
     scale = job.pot * ch.rate_per_pot * job.weight_branching
     plain = scale * hits / n_plain
     plain_err = scale * np.sqrt(hits) / n_plain
     assert hits > 2000  # the check has statistical power (~2 %)
     pull = (forced - plain) / np.hypot(forced_err, plain_err)
-    print(f"forced {forced:.5g} +- {forced_err:.3g}, plain {plain:.5g} +- {plain_err:.3g} ({hits} hits), pull {pull:.2f}")
+    print(f"m={mass} {produce}: forced {forced:.5g} +- {forced_err:.3g}, plain {plain:.5g} +- {plain_err:.3g} "
+          f"({hits} hits), pull {pull:.2f}")
     assert abs(pull) < 4, (forced, forced_err, plain, plain_err)
     assert forced_err / forced < 0.03
+    # the A' energy spectrum of the decays inside: weighted forced vs plain counts
+    edges = np.quantile(e_hits, np.linspace(0, 1, 11))
+    edges[0], edges[-1] = 0.0, np.inf
+    fw, _ = np.histogram(batch.scalars["llp_e"], edges, weights=w)
+    fw2, _ = np.histogram(batch.scalars["llp_e"], edges, weights=w**2)
+    pc, _ = np.histogram(e_hits, edges)
+    chi2 = float(np.sum((fw - scale * pc / n_plain) ** 2 / (fw2 + scale**2 * pc / n_plain**2)))
+    from scipy import stats
+
+    assert stats.chi2.sf(chi2, len(pc)) > 1e-4, chi2
