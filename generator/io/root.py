@@ -11,10 +11,11 @@ Layout (all names flat, no dots, so ROOT's RDataFrame and TTree::Draw read them)
 - TObjString ``run_metadata``: JSON with the package version, units, frames, the channel
   code tables, detector and beamline names and sources, and the sampling settings.
 
-Compression: ZSTD level 1 by default. Measured on the 2-core reference machine, uproot's
-default ZLIB writes ~40 MB/s, ZSTD(1) ~0.5 GB/s and LZ4 ~1 GB/s at similar sizes, and
-ROOT reads all of them; ZSTD(1) keeps files a little smaller than LZ4 at a speed that
-keeps writing a small part of the run time. ``run.compression`` in the card changes it.
+Compression: ZSTD level 1 by default. Measured here (2 cores; ``fipgen generate`` of
+the default card, 5e5 trials, generation included, medians of 3): ZSTD(1) 0.95 s and
+160 MB, LZ4(1) 0.91 s and 175 MB, ZLIB(1) 5.5 s and 153 MB, uncompressed 0.85 s and
+206 MB. ZSTD(1) costs 4 % more time than LZ4 for files 9 % smaller; ZLIB, uproot's
+default, is 6x slower. ROOT reads all of them. ``run.compression`` in the card changes it.
 """
 
 from __future__ import annotations
