@@ -36,8 +36,10 @@ MESON_SOURCE_BEAMLINES = {"bnb": "BNB 8.89 GeV/c protons on beryllium (Sanford-W
 #: Production channel codes written to the `channel` branch.
 CHANNEL_CODES = {"zprime:pi0": 1, "zprime:eta": 2}
 
-#: Decay channel codes written to the `decay_channel` branch.
-DECAY_CODES = {"e+e-": 1, "mu+mu-": 2}
+def decay_codes(model) -> dict[str, int]:
+    """Codes of the `decay_channel` branch: 1 + the channel's position in the model's
+    channel list (stable for a model; written to the run metadata)."""
+    return {name: i + 1 for i, name in enumerate(model.channels())}
 
 UNITS = {"energy": "GeV", "momentum": "GeV", "mass": "GeV", "length": "m", "time": "ns"}
 
@@ -116,17 +118,25 @@ def build_job(card: RunCard) -> Job:
     notes = [f"channel {c} is closed at m = {zp.mass} GeV and contributes nothing" for c in closed]
 
     brs = model.branching_ratios()
-    if card.final_states in ("visible", "all"):
-        # every dark-photon channel computed here (e+e-, mu+mu-) is visible
-        names = [k for k, v in brs.items() if v > 0]
+    known = model.channels()
+    if card.final_states == "visible":
+        names = model.visible_channels()
+    elif card.final_states == "all":
+        names = model.open_channels()
     else:
         names = []
         for i, name in enumerate(card.final_states):
-            if name not in model.CHANNELS:
-                raise _card_error(card, f"signal.final_states[{i}]", name, "allowed: " + ", ".join(repr(c) for c in model.CHANNELS))
+            if name not in known:
+                raise _card_error(card, f"signal.final_states[{i}]", name, "allowed: " + ", ".join(repr(c) for c in known))
             if brs[name] <= 0:
                 raise _card_error(card, f"signal.final_states[{i}]", name, f"closed at m = {zp.mass} GeV")
             names.append(name)
+    for name in names:
+        if known[name].kind != "two-body":
+            raise _card_error(card, "model.zprime.mass", zp.mass,
+                              f"the {name!r} channel (BR {brs[name]:.3g}) is open and its decay sampler is not in "
+                              f"this version; allowed: masses where only two-body channels are open (below the "
+                              f"3 pi threshold, 0.4195 GeV), or signal.final_states without {name!r}")
     probs = np.array([brs[n] for n in names])
     w_br = float(probs.sum())
     pot = card.pot if card.pot is not None else float(detector.exposure_pot)
@@ -194,15 +204,17 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     dau = np.empty((n, 2, 4))  # daughters (n, 2, 4), written in place
     dau_pdg = np.empty((n, 2), dtype=np.int32)
     decay_code = np.empty(n, dtype=np.int32)
+    known = model.channels()
+    codes = decay_codes(model)
     for k, name in enumerate(job.decay_names):
         idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else slice(None)
         if not isinstance(idx, slice) and idx.size == 0:
             continue
-        a, b = model.CHANNELS[name]
+        a, b = known[name].daughters
         p1, p2 = two_body_isotropic(llp[idx], pdg_mass(abs(a)), pdg_mass(abs(b)), u1[idx], u2[idx], parent_mass=m)
         dau[idx, 0], dau[idx, 1] = p1, p2
         dau_pdg[idx, 0], dau_pdg[idx, 1] = a, b
-        decay_code[idx] = DECAY_CODES[name]
+        decay_code[idx] = codes[name]
 
     weight = job.pot * total_rate * job.weight_branching * w_geo * tr.p_decay / job.n_trials
     sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
@@ -307,7 +319,7 @@ def metadata(job: Job) -> dict:
                               "parent_per_pot": float(c.source.per_pot),
                               "source": str(getattr(c.source, "provenance", ""))} for c in job.channels},
         "closed_channels": job.closed_channels,
-        "decay_channels": {n: DECAY_CODES[n] for n in job.decay_names},
+        "decay_channels": {n: decay_codes(job.model)[n] for n in job.decay_names},
         "final_states": job.card.final_states if isinstance(job.card.final_states, str) else list(job.card.final_states),
         "weight_columns": ["weight"],
         "pot": job.pot,

@@ -64,7 +64,7 @@ def test_same_events_for_any_chunk_size():
     assert not np.array_equal(a.scalars["llp_e"][:100], c2.scalars["llp_e"][:100])
 
 
-@pytest.mark.parametrize("detector,mass,final", [("sbnd", 0.05, '"visible"'), ("microboone", 0.25, '["e+e-", "mu+mu-"]'),
+@pytest.mark.parametrize("detector,mass,final", [("sbnd", 0.05, '"visible"'), ("microboone", 0.25, '["e+ e-", "mu+ mu-"]'),
                                                  ("icarus", 0.1, '"visible"')])
 def test_decay_invariants(detector, mass, final):
     produce = '["zprime:eta"]' if mass > 0.135 else '["zprime:pi0", "zprime:eta"]'
