@@ -78,6 +78,14 @@ def _str_list(v: Any) -> str | None:
     return None if all(isinstance(x, str) and x for x in v) and len(v) > 0 else "a non-empty list of strings"
 
 
+RESONANCE_FAMILIES = ("pi0", "eta", "eta'", "rho", "omega", "phi", "K*")
+
+
+def _resonances(v: Any) -> str | None:
+    ok = all(isinstance(x, str) and x in RESONANCE_FAMILIES for x in v) and len(set(v)) == len(v)
+    return None if ok else "a list of distinct names from " + ", ".join(repr(r) for r in RESONANCE_FAMILIES)
+
+
 def _compression(v: Any) -> str | None:
     algo, _, level = v.partition(":")
     if algo not in COMPRESSIONS:
@@ -104,6 +112,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "produce": Key((list, str), required=True, check=_str_list, doc='production channels "particle:channel"'),
         "detect": Key((str,), required=True, doc='"particle:decay"'),
         "final_states": Key((str, list), default="visible", doc='"visible", "all" or a list of channel names'),
+        "decay_resonances": Key((list,), default=["pi0", "eta", "eta'", "rho", "omega", "phi", "K*"], check=_resonances,
+                                doc="SM resonance families among the daughters decayed by fipgen"),
     },
     "run": {
         "events": Key((int,), default=100_000, check=_positive_int, doc="trials to generate (events written: those with non-zero weight)"),
@@ -141,6 +151,7 @@ class RunCard:
     produce: tuple[tuple[str, str], ...]
     detect: tuple[str, str]
     final_states: str | tuple[str, ...]
+    decay_resonances: tuple[str, ...]
     events: int
     seed: int
     chunk_size: int
@@ -257,6 +268,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         produce=produce,
         detect=detect,
         final_states=final_states,
+        decay_resonances=tuple(sig["decay_resonances"]),
         events=run["events"],
         seed=run["seed"],
         chunk_size=run["chunk_size"],

@@ -25,7 +25,7 @@ from .card import RunCard
 from .constants import C_M_PER_NS, PDG_ZPRIME, mass as pdg_mass
 from .errors import CardError, GeometryError, PhysicsError
 from .events import COLLECTIONS, EventBatch
-from .kinematics import two_body_isotropic
+from .decays import sample_decays
 from .rng import BLOCK_SIZE, block_rng
 from .transport import transport
 
@@ -58,6 +58,7 @@ class Job:
     pot: float
     n_trials: int
     notes: list[str] = field(default_factory=list)
+    decay_resonances: tuple[str, ...] = ()
 
     @property
     def rate_per_pot(self) -> float:
@@ -132,15 +133,16 @@ def build_job(card: RunCard) -> Job:
                 raise _card_error(card, f"signal.final_states[{i}]", name, f"closed at m = {zp.mass} GeV")
             names.append(name)
     for name in names:
-        if known[name].kind != "two-body":
-            raise _card_error(card, "model.zprime.mass", zp.mass,
-                              f"the {name!r} channel (BR {brs[name]:.3g}) is open and its decay sampler is not in "
-                              f"this version; allowed: masses where only two-body channels are open (below the "
-                              f"3 pi threshold, 0.4195 GeV), or signal.final_states without {name!r}")
+        if known[name].kind == "inclusive":
+            raise _card_error(card, "signal.final_states", card.final_states if isinstance(card.final_states, str)
+                              else list(card.final_states),
+                              f"the inclusive channel {name!r} (BR {brs[name]:.3g}) has no exclusive final state to "
+                              f"sample; list the exclusive channels you want instead")
     probs = np.array([brs[n] for n in names])
     w_br = float(probs.sum())
     pot = card.pot if card.pot is not None else float(detector.exposure_pot)
-    return Job(card, detector, beamline, model, channels, closed, names, probs / w_br, w_br, pot, card.events, notes)
+    return Job(card, detector, beamline, model, channels, closed, names, probs / w_br, w_br, pot, card.events, notes,
+               tuple(card.decay_resonances))
 
 
 def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, float]]:
@@ -196,25 +198,30 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     # 2. transport: chord, forced decay inside, decay time
     tr = transport(vertex, llp, m, ctau, solid, rng)
 
-    # 3. decay channel in proportion to the BR among the selected final states
+    # 3. decay channel in proportion to the BR among the selected final states; the
+    #    daughters come from generator.decays (matrix elements, resonance decays)
     cum_d = np.cumsum(job.decay_probs)
     cum_d[-1] = 1.0
     dch = np.searchsorted(cum_d, rng.random(n), side="right")
-    u1, u2 = rng.random(n), rng.random(n)
-    dau = np.empty((n, 2, 4))  # daughters (n, 2, 4), written in place
-    dau_pdg = np.empty((n, 2), dtype=np.int32)
-    decay_code = np.empty(n, dtype=np.int32)
     known = model.channels()
     codes = decay_codes(model)
+    parts = []
+    decay_code = np.empty(n, dtype=np.int32)
     for k, name in enumerate(job.decay_names):
-        idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else slice(None)
-        if not isinstance(idx, slice) and idx.size == 0:
+        idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else np.arange(n)
+        if idx.size == 0:
             continue
-        a, b = known[name].daughters
-        p1, p2 = two_body_isotropic(llp[idx], pdg_mass(abs(a)), pdg_mass(abs(b)), u1[idx], u2[idx], parent_mass=m)
-        dau[idx, 0], dau[idx, 1] = p1, p2
-        dau_pdg[idx, 0], dau_pdg[idx, 1] = a, b
+        prod = sample_decays(llp[idx], m, known[name], rng, decay_resonances=job.decay_resonances,
+                             model=model.particle)
+        parts.append((idx, prod))
         decay_code[idx] = codes[name]
+    kmax = max(p.pdg.shape[1] for _, p in parts)
+    dau = np.zeros((n, kmax, 4))
+    dau_pdg = np.zeros((n, kmax), dtype=np.int32)
+    for idx, prod in parts:
+        k = prod.pdg.shape[1]
+        dau[idx, :k] = prod.p4
+        dau_pdg[idx, :k] = prod.pdg
 
     weight = job.pot * total_rate * job.weight_branching * w_geo * tr.p_decay / job.n_trials
     sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
@@ -223,7 +230,9 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     prod_t = vertex[:, 2] / C_M_PER_NS
     det = job.detector
     dv_det = det.to_detector_frame(tr.decay_vertex)
-    dau_det = det.vectors_to_detector_frame(dau[:, :, :3].reshape(-1, 3)).reshape(n, 2, 3)
+    present = dau_pdg != 0  # rows are padded at the end with pdg 0
+    dau_flat = dau[present]
+    dau_det = det.vectors_to_detector_frame(dau_flat[:, :3])
     max_seg = tr.seg_in.shape[1]
     seg_mask = np.arange(max_seg)[None, :] < tr.n_seg[:, None]
     l_entry = np.where(tr.n_seg > 0, tr.seg_in[:, 0], 0.0)
@@ -250,12 +259,12 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         "decay_t": prod_t + tr.flight_time,
         "decay_channel": decay_code,
     }
-    counts = {"daughter": np.full(n, 2, dtype=np.int64), "segment": tr.n_seg.astype(np.int64)}
+    counts = {"daughter": present.sum(axis=1).astype(np.int64), "segment": tr.n_seg.astype(np.int64)}
     flat = {
         "daughter": {
-            "pdg": dau_pdg.ravel(),
-            "px": dau[:, :, 0].ravel(), "py": dau[:, :, 1].ravel(), "pz": dau[:, :, 2].ravel(), "e": dau[:, :, 3].ravel(),
-            "det_px": dau_det[:, :, 0].ravel(), "det_py": dau_det[:, :, 1].ravel(), "det_pz": dau_det[:, :, 2].ravel(),
+            "pdg": dau_pdg[present],
+            "px": dau_flat[:, 0], "py": dau_flat[:, 1], "pz": dau_flat[:, 2], "e": dau_flat[:, 3],
+            "det_px": dau_det[:, 0], "det_py": dau_det[:, 1], "det_pz": dau_det[:, 2],
         },
         "segment": {"entry": tr.seg_in[seg_mask], "exit": tr.seg_out[seg_mask]},
     }
@@ -320,6 +329,7 @@ def metadata(job: Job) -> dict:
                               "source": str(getattr(c.source, "provenance", ""))} for c in job.channels},
         "closed_channels": job.closed_channels,
         "decay_channels": {n: decay_codes(job.model)[n] for n in job.decay_names},
+        "decay_resonances": list(job.decay_resonances),
         "final_states": job.card.final_states if isinstance(job.card.final_states, str) else list(job.card.final_states),
         "weight_columns": ["weight"],
         "pot": job.pot,

@@ -55,7 +55,7 @@ BAD = [
     ("negative mass", GOOD.replace("mass = 0.05", "mass = -0.05"), "model.zprime.mass"),
     ("mass above pi0 for a pi0-only card", GOOD.replace("mass = 0.05", "mass = 0.2"), "model.zprime.mass"),
     ("mass above the eta mass for an eta-only card", GOOD.replace("mass = 0.05", "mass = 0.6").replace('"zprime:pi0"', '"zprime:eta"'), "model.zprime.mass"),
-    ("mass beyond the decay samplers", GOOD.replace("mass = 0.05", "mass = 0.45").replace('"zprime:pi0"', '"zprime:eta"'), "model.zprime.mass"),
+    ("unknown resonance family", GOOD.replace('detect = "zprime:decay"', 'detect = "zprime:decay"\ndecay_resonances = ["pion"]'), "signal.decay_resonances"),
     ("unknown detector", GOOD.replace('"sbnd"', '"sbndd"'), "experiment.detector"),
     ("unknown final state", GOOD.replace("[run]", '[run]').replace('detect = "zprime:decay"', 'detect = "zprime:decay"\nfinal_states = ["tau+ tau-"]'), "signal.final_states[0]"),
 ]

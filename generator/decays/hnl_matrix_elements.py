@@ -1,0 +1,142 @@
+"""Differential widths ``dGamma / ds12 ds23`` of the HNL three-body decays.
+
+Written from the four-fermion matrix elements (not from the width module), so that the
+widths of :mod:`generator.models.hnl` can be checked against them. Units: masses in GeV,
+``s12``, ``s23`` in GeV^2, results in GeV^-3 (GeV per GeV^4 of Dalitz area).
+
+Normalisation: one charge state of a Dirac HNL, unpolarised (spin-averaged), mixing
+``|U|^2`` (dimensionless). A Majorana HNL has twice the width (both charge-conjugate
+final states, PHYSICS.md 1.2); the conjugate state has the same Dalitz density with every
+particle replaced by its antiparticle, which is what the sampler produces.
+
+Matrix elements
+---------------
+Phase space: ``dGamma = |M|^2 / (256 pi^3 m_N^3) ds12 ds23`` (PDG Review "Kinematics"
+eq. 49.22), ``|M|^2`` averaged over the HNL spin.
+
+*Neutral current* ``N -> nu_a(p1) l_b^-(p2) l_b^+(p3)`` (Bondarenko, Boyarsky, Gorbunov,
+Ruchayskiy, arXiv:1805.08567, sec. 3, the three-body leptonic widths with the
+coefficients C1..C4; the four-fermion operators as in Gorbunov & Shaposhnikov,
+arXiv:0705.1729; equation numbers are not quoted because they were not
+re-checked against the paper). The effective interaction is
+
+    (G_F U / sqrt 2) [nu_a gamma^mu (1 - g5) N] [l gamma_mu (gL (1 - g5) + gR (1 + g5)) l]
+
+with ``gL = -1/2 + sin^2 theta_W`` (+1 when a == b: the W exchange, Fierz-rearranged,
+adds to the left-handed coupling) and ``gR = sin^2 theta_W``; then
+``gL^2 + gR^2`` is C1 (a != b) or C3 (a == b) and ``gL gR`` is C2 or C4 of 1805.08567.
+The spin-averaged square (trace algebra as for muon decay; *derived* here, and checked
+against the closed-form total width of 1805.08567, written out independently in
+``tests/test_dalitz.py``, to 0.2 % for m_l/m_N from 5e-4 to 0.35, which also fixes the
+sign of the ``gL gR m_l^2`` interference term):
+
+    |M|^2 = 64 G_F^2 |U|^2 [ gL^2 (P.p3)(p1.p2) + gR^2 (P.p2)(p1.p3) + gL gR m_l^2 (P.p1) ]
+
+*Charged current* ``N -> l_a^-(p1) l_b^+(p2) nu_b(p3)``, ``a != b`` (1805.08567 sec. 3,
+the muon-decay-like width with its phase-space function ``I(x, y, z)``):
+
+    |M|^2 = 64 G_F^2 |U_a|^2 (P.p2)(p1.p3)
+
+*Three neutrinos* ``N -> nu_a(p1) nu_b(p2) nubar_b(p3)`` summed over b: the neutral-current
+form with ``gL = 1/2`` (``gL = 1`` for b == a, with the 1/2 of identical particles) and
+``gR = 0``; the sum over b gives weight 1/4 + 1/4 + 1/2 = 1:
+
+    |M|^2 = 64 G_F^2 |U_a|^2 (P.p3)(p1.p2)
+
+so ``Gamma = G_F^2 m_N^5 |U_a|^2 / (192 pi^3)`` (1805.08567 sec. 3, Dirac). This is
+*not* flat in the Dalitz plane, so the sampler uses it.
+
+Dot products from the Dalitz variables (``P`` the HNL momentum, ``s13 = M^2 + m1^2 + m2^2
++ m3^2 - s12 - s23``): ``P.p3 = (M^2 + m3^2 - s12)/2``, ``p1.p2 = (s12 - m1^2 - m2^2)/2``,
+``P.p2 = (M^2 + m2^2 - s13)/2``, ``p1.p3 = (s13 - m1^2 - m3^2)/2``,
+``P.p1 = (M^2 + m1^2 - s23)/2``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..constants import G_FERMI
+
+__all__ = [
+    "SIN2_THETA_W",
+    "nc_couplings",
+    "dgamma_nc",
+    "dgamma_cc",
+    "dgamma_3nu",
+]
+
+#: sin^2 theta_W (MS-bar at M_Z, PDG 2024 Review "Electroweak model", 0.23129). The
+#: three-body shapes depend on it only through gL, gR.
+SIN2_THETA_W = 0.23129
+
+_NORM = 64.0 * G_FERMI**2 / (256.0 * np.pi**3)  # |M|^2 prefactor / phase-space factor
+
+
+def nc_couplings(same_flavour: bool, sin2w: float = SIN2_THETA_W) -> tuple[float, float]:
+    """``(gL, gR)`` of the charged lepton in ``N -> nu_a l_b l_b`` (module docstring).
+
+    ``same_flavour`` (a == b) adds the W exchange (+1 to gL). Then ``gL^2 + gR^2`` equals
+    C1 = (1 - 4 s^2 + 8 s^4)/4 or C3 = (1 + 4 s^2 + 8 s^4)/4 and ``gL gR`` equals
+    C2 = s^2 (2 s^2 - 1)/2 or C4 = s^2 (2 s^2 + 1)/2 of arXiv:1805.08567 (sec. 3).
+    """
+    gl = -0.5 + sin2w + (1.0 if same_flavour else 0.0)
+    return gl, sin2w
+
+
+def dgamma_nc(s12, s23, m_n: float, m_l: float, u2: float = 1.0, *, same_flavour: bool = False, sin2w: float = SIN2_THETA_W):
+    """``dGamma/ds12 ds23`` (GeV^-3) of ``N -> nu_a(1) l^-(2) l^+(3)`` (neutral current).
+
+    Parameters
+    ----------
+    s12, s23 : array_like
+        ``(p_nu + p_l-)^2`` and ``(p_l- + p_l+)^2`` in GeV^2 (inside the Dalitz region).
+    m_n, m_l : float
+        HNL and charged-lepton masses (GeV).
+    u2 : float
+        ``|U_a|^2``.
+    same_flavour : bool
+        ``a == b``: include the W exchange and its interference with the Z.
+    """
+    s12 = np.asarray(s12, dtype=np.float64)
+    s23 = np.asarray(s23, dtype=np.float64)
+    M2 = m_n * m_n
+    ml2 = m_l * m_l
+    s13 = M2 + 2.0 * ml2 - s12 - s23
+    gl, gr = nc_couplings(same_flavour, sin2w)
+    Pp3 = 0.5 * (M2 + ml2 - s12)
+    p1p2 = 0.5 * (s12 - ml2)
+    Pp2 = 0.5 * (M2 + ml2 - s13)
+    p1p3 = 0.5 * (s13 - ml2)
+    Pp1 = 0.5 * (M2 - s23)
+    me2 = gl * gl * Pp3 * p1p2 + gr * gr * Pp2 * p1p3 + gl * gr * ml2 * Pp1
+    return _NORM * u2 * me2 / m_n**3
+
+
+def dgamma_cc(s12, s23, m_n: float, m_a: float, m_b: float, u2: float = 1.0):
+    """``dGamma/ds12 ds23`` (GeV^-3) of ``N -> l_a^-(1) l_b^+(2) nu_b(3)``, a != b.
+
+    Parameters
+    ----------
+    s12, s23 : array_like
+        ``(p_la + p_lb)^2`` and ``(p_lb + p_nu)^2`` in GeV^2.
+    m_n, m_a, m_b : float
+        Masses of N, l_a, l_b (GeV).
+    u2 : float
+        ``|U_a|^2``.
+    """
+    s12 = np.asarray(s12, dtype=np.float64)
+    s23 = np.asarray(s23, dtype=np.float64)
+    M2 = m_n * m_n
+    s13 = M2 + m_a * m_a + m_b * m_b - s12 - s23
+    Pp2 = 0.5 * (M2 + m_b * m_b - s13)
+    p1p3 = 0.5 * (s13 - m_a * m_a)
+    return _NORM * u2 * Pp2 * p1p3 / m_n**3
+
+
+def dgamma_3nu(s12, s23, m_n: float, u2: float = 1.0):
+    """``dGamma/ds12 ds23`` (GeV^-3) of ``N -> nu_a(1) nu_b(2) nubar_b(3)``, summed over b."""
+    s12 = np.asarray(s12, dtype=np.float64)
+    s23 = np.asarray(s23, dtype=np.float64)
+    M2 = m_n * m_n
+    return _NORM * u2 * (0.5 * (M2 - s12)) * (0.5 * s12) / m_n**3 + 0.0 * s23

@@ -1,0 +1,322 @@
+"""SM particle names, PDG codes, and the decays of short-lived SM resonances.
+
+The one name table of :mod:`generator.decays` lives here (:data:`NAMES`): channel names
+in the notation of :mod:`generator.models.base` are split on spaces and each token is
+looked up, so a new channel works as soon as its daughters' names are in the table.
+
+Resonance decays
+----------------
+Daughters that are short-lived SM resonances (pi0, eta, eta', rho, omega, phi, K*) are
+decayed here, recursively, with the branching fractions of ``generator/data/sm_decays.toml``
+(PDG 2024; modes not listed there are dropped and the listed ones renormalised, see the
+file's header). Two-body modes are isotropic in the resonance rest frame; three-body
+modes use the density named in the table (``"flat"`` phase space, or ``"vector_3pi"``,
+:func:`vector_3pi_density`). Resonances are put on shell at their PDG mass by the
+sampler that made them (no Breit-Wigner line shape) and decay at the production point
+(their c*tau is below 30 nm, except the pi0's 25 nm: both are invisible at detector
+scale).
+
+Left for the detector simulation (never decayed here): pi+-, K+-, K0L, K0S, mu+-, tau
+(not produced below its threshold anyway), and stable particles.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+
+import numpy as np
+
+from .. import constants as C
+from ..errors import PhysicsError
+from ..kinematics.twobody import two_body_isotropic
+from .threebody import sample_dalitz, three_body_momenta
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+__all__ = [
+    "NAMES",
+    "NEUTRINOS",
+    "RESONANCE_FAMILIES",
+    "parse_channel",
+    "charge_of",
+    "conjugate",
+    "sm_mass",
+    "sm_decay_table",
+    "vector_3pi_density",
+    "decay_resonances",
+    "max_multiplicity",
+]
+
+#: Channel-notation name -> PDG Monte Carlo code. ``nu`` (a sum over flavours) is written
+#: as nu_e (12): the flavour of an invisible neutrino does not change any kinematics.
+#: ``N`` is the HNL (:data:`generator.constants.PDG_HNL`).
+NAMES: dict[str, int] = {
+    "e-": 11, "e+": -11, "mu-": 13, "mu+": -13, "tau-": 15, "tau+": -15,
+    "nu_e": 12, "nu_mu": 14, "nu_tau": 16, "nu": 12,
+    "gamma": 22,
+    "pi+": 211, "pi-": -211, "pi0": 111,
+    "K+": 321, "K-": -321, "K0": 311, "K0S": 310, "K0L": 130, "K_S0": 310, "K_L0": 130,
+    "eta": 221, "eta'": 331,
+    "rho+": 213, "rho-": -213, "rho0": 113, "omega": 223, "phi": 333,
+    "K*+": 323, "K*-": -323, "K*0": 313,
+    "D+": 411, "D-": -411, "D0": 421, "Ds+": 431, "Ds-": -431,
+    "N": C.PDG_HNL,
+}  # fmt: skip
+
+#: |PDG| codes of neutrinos (massless here; never charge-conjugated).
+NEUTRINOS = frozenset({12, 14, 16})
+
+#: ``decay_resonances`` family name -> PDG codes it covers.
+RESONANCE_FAMILIES: dict[str, frozenset[int]] = {
+    "pi0": frozenset({111}),
+    "eta": frozenset({221}),
+    "eta'": frozenset({331}),
+    "rho": frozenset({113, 213, -213}),
+    "omega": frozenset({223}),
+    "phi": frozenset({333}),
+    "K*": frozenset({323, -323, 313, -313}),
+}
+
+_CHARGE = {code: (1 if nm.endswith("+") else -1 if nm.endswith("-") else 0) for nm, code in NAMES.items()}
+
+
+def parse_channel(name: str) -> tuple[int, ...]:
+    """PDG codes of the daughters named in ``name`` (space-separated, base.py notation).
+
+    Raises
+    ------
+    PhysicsError
+        For an unknown daughter name (including ``hadrons``: inclusive channels are
+        sampled through exclusive final states chosen by the model).
+    """
+    out = []
+    for tok in name.split():
+        if tok not in NAMES:
+            if tok == "hadrons":
+                raise PhysicsError(
+                    f"channel {name!r} is inclusive: sample the exclusive final states the model chooses for it"
+                )
+            raise PhysicsError(f"unknown particle {tok!r} in channel {name!r}; known: {', '.join(NAMES)}")
+        out.append(NAMES[tok])
+    if not out:
+        raise PhysicsError("empty channel name")
+    return tuple(out)
+
+
+def charge_of(code: int) -> int:
+    """Electric charge (units of e) of a code in :data:`NAMES` (also antiparticles)."""
+    if code in _CHARGE:
+        return _CHARGE[code]
+    if -code in _CHARGE:
+        return -_CHARGE[-code]
+    return int(round(C.charge(code)))
+
+
+def conjugate(code: int) -> int:
+    """Charge conjugate for the Majorana choice: charged codes flip sign; neutral ones stay.
+
+    Neutrinos keep their code (the channel notation does not tell nu from nubar), as do
+    neutral mesons and the (Majorana) HNL.
+    """
+    return -code if charge_of(code) != 0 else code
+
+
+def sm_mass(code: int, bsm_masses=None) -> float:
+    """Mass in GeV: PDG value for SM codes, 0 for neutrinos, ``bsm_masses[code]`` otherwise."""
+    a = abs(code)
+    if a in NEUTRINOS:
+        return 0.0
+    if bsm_masses and (code in bsm_masses or a in bsm_masses):
+        return float(bsm_masses.get(code, bsm_masses.get(a)))
+    if a == C.PDG_HNL:
+        raise PhysicsError("the HNL mass is needed for this channel: pass bsm_masses={PDG_HNL: mass}")
+    return C.mass(a)
+
+
+@lru_cache(maxsize=None)
+def sm_decay_table() -> dict[int, tuple[tuple[tuple[int, ...], float, str], ...]]:
+    """The resonance decay table: PDG code -> ((daughter codes, BR renormalised, model), ...).
+
+    Read on first use from ``generator/data/sm_decays.toml`` (PDG 2024, see its header).
+    """
+    from importlib import resources
+
+    text = resources.files("generator").joinpath("data/sm_decays.toml").read_text(encoding="utf-8")
+    raw = tomllib.loads(text)
+    table = {}
+    for key, entry in raw.items():
+        if not isinstance(entry, dict):
+            continue
+        tot = sum(m["br"] for m in entry["modes"])
+        modes = tuple((parse_channel(m["daughters"]), m["br"] / tot, m.get("model", "flat")) for m in entry["modes"])
+        table[int(entry["pdg"])] = modes
+    return table
+
+
+def _modes(code: int, codes_to_decay: frozenset[int]):
+    """Decay modes of ``code`` if it is to be decayed, else None (antiparticles conjugated)."""
+    if code not in codes_to_decay:
+        return None
+    tab = sm_decay_table()
+    if code in tab:
+        return tab[code]
+    if -code in tab:
+        return tuple((tuple(conjugate(d) for d in ds), br, model) for ds, br, model in tab[-code])
+    return None
+
+
+def _codes(families) -> frozenset[int]:
+    out: set[int] = set()
+    for f in families:
+        if f not in RESONANCE_FAMILIES:
+            raise ValueError(f"unknown resonance family {f!r}; known: {', '.join(RESONANCE_FAMILIES)}")
+        out |= RESONANCE_FAMILIES[f]
+    return frozenset(out)
+
+
+def max_multiplicity(code: int, families) -> int:
+    """Largest number of final particles ``code`` can turn into with ``families`` decayed."""
+    codes = _codes(families)
+    modes = _modes(code, codes)
+    if modes is None:
+        return 1
+    return max(sum(max_multiplicity(d, families) for d in ds) for ds, _, _ in modes)
+
+
+# --- hadronic three-body densities -------------------------------------------------------
+
+#: rho(770) mass and width (GeV) in the vector -> 3 pi density (PDG 2024, e+e- average).
+M_RHO = 0.77526
+G_RHO = 0.1491
+
+
+def vector_3pi_density(M: float, m_pm: float, m_0: float, rho: bool = True):
+    """Dalitz density of ``V -> pi+(1) pi-(2) pi0(3)`` (V = omega, phi, a vector Z').
+
+    ``|M|^2 ~ |p+ x p-|^2 |F|^2`` in the V rest frame, the P-wave form of a vector decaying
+    through the epsilon tensor (Gell-Mann, Sharp, Wagner, PRL 8 (1962) 261;
+    ``F = sum_ij 1/(m_rho^2 - s_ij - i m_rho Gamma_rho)`` over the three pion pairs, the
+    rho-pi dominance of that paper; ``rho=False`` gives the contact form ``F = 1``).
+    Returns ``f(s12, s23)`` with ``s12 = s(+-)``, ``s23 = s(-0)``.
+    """
+    M2 = M * M
+
+    def f(s12, s23):
+        s12 = np.asarray(s12, dtype=np.float64)
+        s23 = np.asarray(s23, dtype=np.float64)
+        s13 = M2 + 2 * m_pm**2 + m_0**2 - s12 - s23
+        ep = (M2 + m_pm**2 - s23) / (2 * M)
+        em = (M2 + m_pm**2 - s13) / (2 * M)
+        e0 = (M2 + m_0**2 - s12) / (2 * M)
+        qp2 = np.clip(ep * ep - m_pm**2, 0, None)
+        qm2 = np.clip(em * em - m_pm**2, 0, None)
+        q02 = np.clip(e0 * e0 - m_0**2, 0, None)
+        dot = 0.5 * (q02 - qp2 - qm2)
+        cross2 = np.clip(qp2 * qm2 - dot * dot, 0, None)
+        if not rho:
+            return cross2
+        mg = M_RHO * G_RHO
+        F = 0j
+        for s in (s12, s23, s13):
+            F = F + 1.0 / (M_RHO**2 - s - 1j * mg)
+        return cross2 * np.abs(F) ** 2
+
+    return f
+
+
+def _flat(s12, s23):
+    return np.ones_like(np.asarray(s12, dtype=np.float64))
+
+
+def _decay_one(parent_p4, M, daughters, model, rng):
+    """Decay parents (all of mass M, GeV) into ``daughters``; lab p4 (m, nd, 4)."""
+    n = parent_p4.shape[0]
+    ms = [sm_mass(d) for d in daughters]
+    if len(daughters) == 2:
+        p1, p2 = two_body_isotropic(parent_p4, ms[0], ms[1], rng.random(n), rng.random(n), parent_mass=M)
+        return np.stack([p1, p2], axis=1)
+    if len(daughters) == 3:
+        if model == "vector_3pi":
+            dens = vector_3pi_density(M, ms[0], ms[2])
+        elif model == "flat":
+            dens = _flat
+        else:
+            raise PhysicsError(f"unknown three-body model {model!r} in sm_decays.toml")
+        s12, s23 = sample_dalitz(dens, M, ms[0], ms[1], ms[2], n, rng)
+        return three_body_momenta(parent_p4, ms, s12, s23, rng.random((n, 3)), parent_mass=M)
+    raise PhysicsError(f"no sampler for a {len(daughters)}-body resonance decay {daughters}")
+
+
+def decay_resonances(pdg: np.ndarray, p4: np.ndarray, rng: np.random.Generator, families, k_out: int | None = None):
+    """Decay the resonances among ``pdg`` (recursively) and return the final state.
+
+    Parameters
+    ----------
+    pdg : numpy.ndarray, shape (n, k) int
+        Daughter codes (0 = padding).
+    p4 : numpy.ndarray, shape (n, k, 4)
+        Their lab four-momenta (GeV), on shell at the PDG masses.
+    rng : numpy.random.Generator
+        Source of every random number (mode choice, angles, Dalitz points).
+    families : iterable of str
+        Families to decay (keys of :data:`RESONANCE_FAMILIES`).
+    k_out : int, optional
+        Number of output columns (default: the largest possible final multiplicity).
+
+    Returns
+    -------
+    pdg : numpy.ndarray, shape (n, k_out) int32
+        Final codes, non-zero entries first in each row, padded with 0.
+    p4 : numpy.ndarray, shape (n, k_out, 4)
+        Lab four-momenta (GeV); zero rows under pdg 0.
+    """
+    codes = _codes(families)
+    n = pdg.shape[0]
+    cols_pdg = [np.array(pdg[:, j], dtype=np.int64) for j in range(pdg.shape[1])]
+    cols_p4 = [np.array(p4[:, j, :], dtype=np.float64) for j in range(pdg.shape[1])]
+    j = 0
+    while j < len(cols_pdg):
+        while True:
+            col = cols_pdg[j]
+            todo = [int(c) for c in np.unique(col) if c != 0 and _modes(int(c), codes) is not None]
+            if not todo:
+                break
+            base = len(cols_pdg)
+            extra = max(len(ds) - 1 for c in todo for ds, _, _ in _modes(c, codes))
+            for _ in range(extra):
+                cols_pdg.append(np.zeros(n, dtype=np.int64))
+                cols_p4.append(np.zeros((n, 4)))
+            for c in todo:
+                modes = _modes(c, codes)
+                rows = np.flatnonzero(col == c)
+                cum = np.cumsum([br for _, br, _ in modes])
+                pick = np.minimum(np.searchsorted(cum / cum[-1], rng.random(rows.size), side="right"), len(modes) - 1)
+                M = sm_mass(c)
+                for im, (ds, _, model) in enumerate(modes):
+                    r = rows[pick == im]
+                    if r.size == 0:
+                        continue
+                    out = _decay_one(np.ascontiguousarray(cols_p4[j][r]), M, ds, model, rng)
+                    cols_pdg[j][r] = ds[0]
+                    cols_p4[j][r] = out[:, 0]
+                    for i in range(1, len(ds)):
+                        cols_pdg[base + i - 1][r] = ds[i]
+                        cols_p4[base + i - 1][r] = out[:, i]
+        j += 1
+    P = np.stack(cols_pdg, axis=1)
+    Q = np.stack(cols_p4, axis=1)
+    order = np.argsort(P == 0, axis=1, kind="stable")
+    P = np.take_along_axis(P, order, axis=1)
+    Q = np.take_along_axis(Q, order[:, :, None], axis=1)
+    if k_out is None:
+        k_out = int(np.max(np.count_nonzero(P, axis=1), initial=0))
+    if np.any(np.count_nonzero(P, axis=1) > k_out):  # pragma: no cover - guarded by max_multiplicity
+        raise RuntimeError("resonance decays produced more particles than k_out")
+    if P.shape[1] < k_out:
+        P = np.concatenate([P, np.zeros((n, k_out - P.shape[1]), dtype=P.dtype)], axis=1)
+        Q = np.concatenate([Q, np.zeros((n, k_out - Q.shape[1], 4))], axis=1)
+    return P[:, :k_out].astype(np.int32), np.ascontiguousarray(Q[:, :k_out])

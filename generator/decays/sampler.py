@@ -1,0 +1,506 @@
+"""Decay samplers for every channel of the HNL, ALP and Z' models.
+
+:func:`sample_decays` turns lab four-momenta of decaying BSM particles into the lab
+four-momenta of their daughters, for one :class:`~generator.models.base.Channel`:
+
+* **two-body** channels: isotropic in the parent rest frame; optionally polarised for
+  ``N -> l P``, ``nu P``, ``l V``, ``nu V`` (P pseudoscalar, V vector meson): the fermion
+  follows ``1 + P A cos(theta)`` about the spin axis, :func:`polarised_asymmetry`. Other
+  channels given a non-zero polarisation raise (never a silent isotropic decay). The
+  vector meson's own polarisation is not passed on to its decay (isotropic).
+* **three-body** channels: sampled from the matrix element (Dalitz density,
+  :mod:`generator.decays.threebody`), with isotropic orientation:
+
+  ============================  ===========================================================
+  ``nu_a l_b+ l_b-``            neutral current, W/Z interference when a == b
+                                (:func:`~generator.decays.hnl_matrix_elements.dgamma_nc`)
+  ``l_a- l_b+ nu_b`` (a != b)   charged current (:func:`~.hnl_matrix_elements.dgamma_cc`)
+  ``nu nu nu``                  :func:`~.hnl_matrix_elements.dgamma_3nu` (not flat)
+  ``pi+ pi- pi0`` (ALP)         ``|M|^2 ~ (s(+-) - m_pi^2)^2``: a - pi0 mixing times the
+                                Weinberg pi pi amplitude ``(s - m_pi^2)/f^2``, the integrand of
+                                the phase-space function ``g_{+-}`` of Bauer, Neubert, Thamm
+                                arXiv:1708.00443 (a -> 3 pi width; leading-order ChPT)
+  ``pi0 pi0 pi0`` (ALP)         flat (constant amplitude ``m_a^2/f^2``, same reference)
+  ``pi+ pi- pi0`` (Z')          vector -> 3 pi through omega (VMD):
+                                :func:`~generator.decays.resonances.vector_3pi_density`
+  ============================  ===========================================================
+
+* **four and more bodies** (``Z' -> pi+ pi- pi+ pi-``, ``pi+ pi- pi0 pi0``): *flat* phase
+  space (:func:`~generator.decays.threebody.flat_nbody`), no matrix element (the a1 pi /
+  omega pi / rho sigma substructure of the VMD fits is not modelled).
+* **Majorana** (``Channel.conjugate``): each decay is replaced by its charge conjugate with
+  probability 1/2 (charged codes flip sign, neutrinos and neutral mesons keep theirs; the
+  polarised asymmetry flips sign too).
+* **SM resonances** among the daughters are decayed with PDG branching fractions
+  (:func:`~generator.decays.resonances.decay_resonances`): default all of pi0, eta, eta',
+  rho, omega, phi, K*. pi+-, K+-, K0L, K0S and muons are left to the detector simulation.
+
+Names: ``nu`` (flavour sum) is written as nu_e (12) and, in ``nu l+ l-``, is treated as
+neutral current without the W exchange; in ``l_a l_b nu`` the charged lepton of the
+neutrino's flavour is l_b (the W's). Neutrino codes are kept as the name gives them
+(the notation does not tell nu from nubar).
+
+Output: :class:`DecayProducts` with ``pdg`` (n, k) int32 and ``p4`` (n, k, 4) in the lab
+(GeV). ``k`` is fixed per (channel, ``decay_resonances``): the largest final multiplicity
+any branch can give; shorter final states are padded at the end of the row with pdg 0
+and zero four-vectors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+
+from .._jit import JIT_OPTIONS as _JIT
+from ..errors import PhysicsError
+from ..kinematics.boost import _as_p4, _as_v3
+from ..kinematics.twobody import two_body_isotropic
+from ..models.base import Channel
+from . import hnl_matrix_elements as hme
+from .resonances import (
+    NEUTRINOS,
+    RESONANCE_FAMILIES,
+    conjugate,
+    decay_resonances as _decay_resonances,
+    max_multiplicity,
+    parse_channel,
+    sm_mass,
+    vector_3pi_density,
+)
+from .threebody import flat_nbody, sample_dalitz, three_body_momenta
+
+__all__ = [
+    "DecayProducts",
+    "DEFAULT_RESONANCES",
+    "sample_decays",
+    "three_body_density",
+    "polarised_asymmetry",
+    "two_body_along_axis",
+    "two_body_along_axis_numpy",
+    "sample_cos_linear",
+]
+
+#: Resonance families decayed by default (all those in the table).
+DEFAULT_RESONANCES = tuple(RESONANCE_FAMILIES)
+
+_LEPTONS = {11: "e", 13: "mu", 15: "tau", 12: "e", 14: "mu", 16: "tau"}
+_PSEUDOSCALARS = frozenset({211, 111, 321, 221, 331, 411, 431})
+_VECTORS = frozenset({213, 113, 223, 333, 323, 313})
+
+
+@dataclass(frozen=True)
+class DecayProducts:
+    """Daughters of ``n`` decays.
+
+    Attributes
+    ----------
+    pdg : numpy.ndarray, shape (n, k), int32
+        PDG codes; rows are padded at the end with 0 when a branch has fewer particles.
+    p4 : numpy.ndarray, shape (n, k, 4), float64
+        Lab four-momenta ``(px, py, pz, E)`` in GeV (zero under pdg 0).
+    """
+
+    pdg: np.ndarray
+    p4: np.ndarray
+
+
+# --- three-body densities --------------------------------------------------------------
+
+
+def _alp_3pi_density(m_pm: float):
+    # 1708.00443 (g_{+-} integrand): |M|^2 ~ (s_{+-} - m_pi^2)^2; s12 = s(+-), order pi+ pi- pi0
+    def f(s12, s23):
+        s12 = np.asarray(s12, dtype=np.float64)
+        return (s12 - m_pm * m_pm) ** 2
+
+    return f
+
+
+def _flat(s12, s23):
+    return np.ones_like(np.asarray(s12, dtype=np.float64))
+
+
+def three_body_density(codes: tuple[int, ...], M: float, masses, model: str | None = None):
+    """Dalitz density for a three-body channel and the order it expects the daughters in.
+
+    Parameters
+    ----------
+    codes : tuple of 3 int
+        Daughter PDG codes in channel-name order.
+    M : float
+        Parent mass (GeV).
+    masses : sequence of 3 float
+        Daughter masses (GeV), same order.
+    model : {"hnl", "alp", "zprime"}, optional
+        Parent model; needed only where a final state is shared (``pi+ pi- pi0``).
+
+    Returns
+    -------
+    density : callable
+        ``f(s12, s23)`` over the Dalitz variables of the daughters taken in order ``perm``.
+    perm : tuple of 3 int
+        Indices into ``codes``: ``codes[perm[0]]`` is the density's particle 1, etc.
+    label : str
+        Short description of the matrix element used.
+    """
+    a = [abs(c) for c in codes]
+    nus = [i for i in range(3) if a[i] in NEUTRINOS]
+    charged_leptons = [i for i in range(3) if a[i] in (11, 13, 15)]
+    if len(nus) == 3:
+        return (lambda s12, s23: hme.dgamma_3nu(s12, s23, M)), (0, 1, 2), "N -> 3 nu (1805.08567)"
+    if len(nus) == 1 and len(charged_leptons) == 2:
+        i_nu = nus[0]
+        i, j = charged_leptons
+        if codes[i] * codes[j] > 0:
+            raise PhysicsError(f"three-body channel {codes}: the charged leptons must have opposite charges")
+        minus, plus = (i, j) if codes[i] > 0 else (j, i)  # PDG: l- has a positive code
+        if a[i] == a[j]:  # neutral current nu_a l_b- l_b+
+            same = _LEPTONS[a[i_nu]] == _LEPTONS[a[i]] and codes[i_nu] in (12, 14, 16)
+            ml = masses[i]
+            return (
+                (lambda s12, s23: hme.dgamma_nc(s12, s23, M, ml, same_flavour=same)),
+                (i_nu, minus, plus),
+                "N -> nu l l, neutral current" + (" + W/Z interference" if same else ""),
+            )
+        # charged current l_a- l_b+ nu_b: l_b is the charged lepton of the neutrino's flavour
+        if _LEPTONS[a[i]] == _LEPTONS[a[i_nu]]:
+            ib, ia = i, j
+        elif _LEPTONS[a[j]] == _LEPTONS[a[i_nu]]:
+            ib, ia = j, i
+        else:  # generic "nu": l_b is the positive one (N -> l_a- W+*)
+            ib, ia = plus, minus
+        ma, mb = masses[ia], masses[ib]
+        return (lambda s12, s23: hme.dgamma_cc(s12, s23, M, ma, mb)), (ia, ib, i_nu), "N -> l_a l_b nu, charged current"
+    if sorted(codes) == [-211, 111, 211]:
+        order = (codes.index(211), codes.index(-211), codes.index(111))
+        if model == "alp":
+            return _alp_3pi_density(masses[order[0]]), order, "a -> pi+ pi- pi0 (1708.00443)"
+        if model == "zprime":
+            return vector_3pi_density(M, masses[order[0]], masses[order[2]]), order, "V -> pi+ pi- pi0 (GSW, rho-pi)"
+        raise PhysicsError("channel 'pi+ pi- pi0' needs model='alp' or model='zprime' to choose its matrix element")
+    if codes == (111, 111, 111) and model == "alp":
+        return _flat, (0, 1, 2), "a -> 3 pi0, flat (constant amplitude, 1708.00443)"
+    raise PhysicsError(f"no matrix element for the three-body final state {codes} (model {model!r})")
+
+
+# --- polarised two-body ------------------------------------------------------------------
+
+
+def polarised_asymmetry(M: float, m_f: float, m_m: float, spin: int = 0) -> float:
+    """Asymmetry ``A`` of ``dGamma/dcos(theta) ~ 1 + P A cos(theta)`` for ``N -> f + meson``.
+
+    ``theta`` is the angle between the fermion ``f`` (charged lepton or neutrino of lepton
+    number +1: ``l-`` or ``nu``) and the HNL spin axis in the HNL rest frame; ``P`` is the
+    HNL polarisation along that axis. The leptonic current is ``f gamma^mu (1 - g5) N``
+    for every channel (CC and NC), contracted with ``f_P p_mu`` (pseudoscalar, ``spin=0``)
+    or ``g_V eps*_mu`` (vector, ``spin=1``).
+
+    *Derived* here in helicity amplitudes, in the two-component form of the structure of
+    arXiv:2109.10358 (de Gouvea, Fox, Kayser, Kelly, sec. 2) and arXiv:1610.08512
+    (Balantekin, de Gouvea, Kayser). With the fermion of helicity ``lambda`` along z and
+    ``E_f, E_m, p`` the rest-frame energies and momentum, only the left-chiral components
+    enter and ``|a|^2`` are
+
+    * pseudoscalar: ``(E_f - 2 lambda p)(E_m - 2 lambda p)^2``, N spin projection ``lambda``;
+    * vector, longitudinal: ``(E_f - 2 lambda p)(E_m - 2 lambda p)^2 / m_V^2``, projection
+      ``lambda``; transverse (``lambda_V = 2 lambda``): ``2 (E_f - 2 lambda p)``,
+      projection ``-lambda``.
+
+    A projection ``+-1/2`` gives ``(1 +- cos theta)/2``, so ``A = sum(+-|a|^2) / sum|a|^2``.
+    Checks (tests): pseudoscalar ``A = -(1 - x_f^2) lambda^{1/2}(1, x_f^2, x_P^2) /
+    [(1 - x_f^2)^2 - x_P^2 (1 + x_f^2)]``, -1 for a massless fermion; vector with a
+    massless fermion ``A = -(M^2 - 2 m_V^2)/(M^2 + 2 m_V^2)`` (the ``F_0``, ``F_-``
+    helicity fractions of t -> b W). The charge-conjugate state (``l+``, nubar) has ``-A``;
+    the sum of both (Majorana, equal rates) is isotropic (1610.08512).
+    """
+    M2 = M * M
+    ef = (M2 + m_f * m_f - m_m * m_m) / (2 * M)
+    em = M - ef
+    lam = (M2 - (m_f + m_m) ** 2) * (M2 - (m_f - m_m) ** 2)
+    p = np.sqrt(max(lam, 0.0)) / (2 * M)
+    # E - p = m^2 / (E + p): no cancellation
+    f_m, f_p = ef + p, m_f * m_f / (ef + p)  # E_f - 2 lambda p for lambda = -1/2, +1/2
+    m_m_, m_p_ = em + p, m_m * m_m / (em + p)  # E_m - 2 lambda p
+    long_m = f_m * m_m_**2  # projection -1/2
+    long_p = f_p * m_p_**2  # projection +1/2
+    if spin == 0:
+        return float((long_p - long_m) / (long_p + long_m))
+    if spin == 1:
+        mv2 = m_m * m_m
+        tr_m = 2.0 * f_m  # lambda = -1/2, lambda_V = -1: projection +1/2
+        tr_p = 2.0 * f_p  # lambda = +1/2, lambda_V = +1: projection -1/2
+        num = (long_p - long_m) / mv2 + tr_m - tr_p
+        den = (long_p + long_m) / mv2 + tr_m + tr_p
+        return float(num / den)
+    raise ValueError(f"spin must be 0 or 1, got {spin!r}")
+
+
+def sample_cos_linear(a, u):
+    """Inverse CDF of ``(1 + a c)/2`` on ``c`` in [-1, 1] (``|a| <= 1``) at uniforms ``u``.
+
+    ``c = (a - 2 + 4u) / (1 + sqrt((1 - a)^2 + 4 a u))``: the root of
+    ``a c^2/2 + c + 1 - a/2 - 2u = 0`` written without the 1/a (exact at a = 0).
+    """
+    a = np.asarray(a, dtype=np.float64)
+    u = np.asarray(u, dtype=np.float64)
+    return np.clip((a - 2.0 + 4.0 * u) / (1.0 + np.sqrt(np.clip((1.0 - a) ** 2 + 4.0 * a * u, 0.0, None))), -1.0, 1.0)
+
+
+@numba.njit(**_JIT)
+def _axis_kernel(parent, M, m1, m2, axis, cth, u_phi):  # pragma: no cover - compiled
+    n = parent.shape[0]
+    p1 = np.empty((n, 4))
+    p2 = np.empty((n, 4))
+    for i in range(n):
+        Mi = M[i]
+        lam = (Mi * Mi - (m1 + m2) ** 2) * (Mi * Mi - (m1 - m2) ** 2)
+        ps = np.sqrt(lam) / (2.0 * Mi) if lam > 0.0 else 0.0
+        e1 = (Mi * Mi + m1 * m1 - m2 * m2) / (2.0 * Mi)
+        e2 = (Mi * Mi + m2 * m2 - m1 * m1) / (2.0 * Mi)
+        sx, sy, sz = axis[i, 0], axis[i, 1], axis[i, 2]
+        nn = np.sqrt(sx * sx + sy * sy + sz * sz)
+        sx /= nn
+        sy /= nn
+        sz /= nn
+        # helper vector not parallel to s, then e1 = helper x s / |..|, e2 = s x e1
+        if abs(sx) < 0.9:
+            hx, hy, hz = 1.0, 0.0, 0.0
+        else:
+            hx, hy, hz = 0.0, 1.0, 0.0
+        ax = hy * sz - hz * sy
+        ay = hz * sx - hx * sz
+        az = hx * sy - hy * sx
+        an = np.sqrt(ax * ax + ay * ay + az * az)
+        ax /= an
+        ay /= an
+        az /= an
+        bx = sy * az - sz * ay
+        by = sz * ax - sx * az
+        bz = sx * ay - sy * ax
+        c = cth[i]
+        s = np.sqrt(max(0.0, (1.0 - c) * (1.0 + c)))
+        phi = 2.0 * np.pi * u_phi[i]
+        cp, sp = np.cos(phi), np.sin(phi)
+        kx = ps * (c * sx + s * (cp * ax + sp * bx))
+        ky = ps * (c * sy + s * (cp * ay + sp * by))
+        kz = ps * (c * sz + s * (cp * az + sp * bz))
+        g = parent[i, 3] / Mi
+        ux = parent[i, 0] / Mi
+        uy = parent[i, 1] / Mi
+        uz = parent[i, 2] / Mi
+        uk = ux * kx + uy * ky + uz * kz
+        a1 = uk / (g + 1.0) + e1  # Jackson eq. 11.19, u = gamma beta form
+        a2 = -uk / (g + 1.0) + e2
+        p1[i, 0] = kx + a1 * ux
+        p1[i, 1] = ky + a1 * uy
+        p1[i, 2] = kz + a1 * uz
+        p1[i, 3] = g * e1 + uk
+        p2[i, 0] = -kx + a2 * ux
+        p2[i, 1] = -ky + a2 * uy
+        p2[i, 2] = -kz + a2 * uz
+        p2[i, 3] = g * e2 - uk
+    return p1, p2
+
+
+def two_body_along_axis(parent_p4, M, m1, m2, axis, cth, u_phi):
+    """Two-body decay with daughter 1 at polar angle ``acos(cth)`` to ``axis`` (rest frame).
+
+    Parameters
+    ----------
+    parent_p4 : array_like, shape (n, 4)
+        Lab four-momenta of the parents (GeV).
+    M : float or array_like
+        Parent mass(es) (GeV).
+    m1, m2 : float
+        Daughter masses (GeV).
+    axis : array_like, shape (n, 3) or (3,)
+        Quantisation axis in the parent rest frame (axes parallel to the lab's).
+    cth : array_like, shape (n,)
+        ``cos theta*`` of daughter 1 to ``axis``.
+    u_phi : array_like, shape (n,)
+        Uniforms for the azimuth about ``axis``.
+
+    Returns
+    -------
+    p1, p2 : numpy.ndarray, shape (n, 4)
+        Lab four-momenta (GeV).
+    """
+    par = _as_p4(parent_p4)
+    n = par.shape[0]
+    Mv = np.ascontiguousarray(np.broadcast_to(np.asarray(M, dtype=np.float64), (n,)))
+    if np.any(Mv < m1 + m2):
+        raise PhysicsError(f"two-body decay closed: parent mass {float(np.min(Mv)):.6g} GeV < {m1 + m2:.6g} GeV")
+    ax = _as_v3(axis, n)
+    c = np.ascontiguousarray(np.broadcast_to(np.asarray(cth, dtype=np.float64), (n,)))
+    up = np.ascontiguousarray(np.broadcast_to(np.asarray(u_phi, dtype=np.float64), (n,)))
+    return _axis_kernel(par, Mv, float(m1), float(m2), ax, c, up)
+
+
+def two_body_along_axis_numpy(parent_p4, M, m1, m2, axis, cth, u_phi):
+    """Plain-numpy reference of :func:`two_body_along_axis` (same basis, ``np.cross``)."""
+    from ..kinematics.boost import boost_from_rest
+
+    par = np.asarray(parent_p4, dtype=np.float64).reshape(-1, 4)
+    n = par.shape[0]
+    Mv = np.broadcast_to(np.asarray(M, dtype=np.float64), (n,))
+    s = np.broadcast_to(np.asarray(axis, dtype=np.float64), (n, 3))
+    s = s / np.linalg.norm(s, axis=1)[:, None]
+    h = np.where((np.abs(s[:, 0]) < 0.9)[:, None], [1.0, 0.0, 0.0], [0.0, 1.0, 0.0])
+    e1 = np.cross(h, s)
+    e1 /= np.linalg.norm(e1, axis=1)[:, None]
+    e2 = np.cross(s, e1)
+    ps = np.sqrt((Mv**2 - (m1 + m2) ** 2) * (Mv**2 - (m1 - m2) ** 2)) / (2 * Mv)
+    c = np.asarray(cth)
+    sn = np.sqrt(1 - c**2)
+    phi = 2 * np.pi * np.asarray(u_phi)
+    k = ps[:, None] * (c[:, None] * s + sn[:, None] * (np.cos(phi)[:, None] * e1 + np.sin(phi)[:, None] * e2))
+    r1 = np.column_stack([k, np.sqrt(ps**2 + m1**2)])
+    r2 = np.column_stack([-k, np.sqrt(ps**2 + m2**2)])
+    return boost_from_rest(r1, par, Mv), boost_from_rest(r2, par, Mv)
+
+
+# --- the sampler -------------------------------------------------------------------------
+
+
+def _check_daughters(channel: Channel, codes):
+    if not channel.daughters:
+        return
+    def key(c):
+        return sorted(abs(x) if abs(x) in NEUTRINOS else x for x in c)
+    if key(channel.daughters) != key(codes):
+        raise PhysicsError(
+            f"channel {channel.name!r}: daughters {channel.daughters} do not match the name ({tuple(codes)})"
+        )
+
+
+def sample_decays(
+    parent_p4,
+    parent_mass: float,
+    channel: Channel,
+    rng: np.random.Generator,
+    *,
+    polarization=None,
+    spin_axis=None,
+    decay_resonances=DEFAULT_RESONANCES,
+    model: str | None = None,
+    bsm_masses=None,
+) -> DecayProducts:
+    """Decay ``n`` parents through ``channel``; daughters' lab four-momenta.
+
+    Parameters
+    ----------
+    parent_p4 : array_like, shape (n, 4)
+        Lab four-momenta of the decaying particles (GeV).
+    parent_mass : float
+        Their mass (GeV), exact (one value for all rows).
+    channel : Channel
+        The channel (name in :mod:`generator.models.base` notation; ``daughters`` checked
+        against it; ``conjugate`` -> charge-conjugate final state with probability 1/2).
+        ``kind == "inclusive"`` is an error.
+    rng : numpy.random.Generator
+        Source of every random number.
+    polarization : float or array_like (n,), optional
+        HNL polarisation ``P`` in [-1, 1] along ``spin_axis`` (``P = +-1``: helicity +-1 when
+        the axis is the direction of flight). Only for ``N -> l/nu + P/V`` two-body
+        channels (:func:`polarised_asymmetry`); other channels raise if it is non-zero.
+    spin_axis : array_like (3,) or (n, 3), optional
+        Spin quantisation axis in the parent rest frame (reached from the lab by a pure
+        boost, axes parallel to the lab's); default: the parent's direction of flight.
+    decay_resonances : iterable of str
+        Resonance families to decay (``pi0``, ``eta``, ``eta'``, ``rho``, ``omega``,
+        ``phi``, ``K*``); default all. ``()`` keeps every daughter as produced.
+    model : {"hnl", "alp", "zprime"}, optional
+        Parent model, needed for final states shared between models (``pi+ pi- pi0``).
+    bsm_masses : mapping of int to float, optional
+        Masses (GeV) of BSM daughters by PDG code, e.g. ``{9900012: m_N}`` for ``N N``.
+
+    Returns
+    -------
+    DecayProducts
+        ``pdg`` (n, k) int32 and ``p4`` (n, k, 4) GeV, lab frame; ``k`` fixed for the
+        channel and ``decay_resonances`` (rows padded at the end with pdg 0).
+
+    Raises
+    ------
+    PhysicsError
+        Inclusive or unknown channel, closed channel, missing mass, unsupported
+        polarised channel.
+    """
+    if channel.kind == "inclusive":
+        raise PhysicsError(
+            f"channel {channel.name!r} is inclusive (quark level): the model samples it through exclusive final states"
+        )
+    par = _as_p4(parent_p4)
+    n = par.shape[0]
+    M = float(parent_mass)
+    codes = parse_channel(channel.name)
+    _check_daughters(channel, codes)
+    masses = [sm_mass(c, bsm_masses) for c in codes]
+    if not M > sum(masses):
+        raise PhysicsError(f"channel {channel.name!r} closed: parent mass {M:.6g} GeV <= {sum(masses):.6g} GeV")
+    fam = tuple(decay_resonances)
+    k_out = sum(max_multiplicity(c, fam) for c in codes)
+    if n == 0:
+        return DecayProducts(pdg=np.zeros((0, k_out), dtype=np.int32), p4=np.zeros((0, k_out, 4)))
+    conj = rng.random(n) < 0.5 if channel.conjugate else np.zeros(n, dtype=bool)
+    pol = None
+    if polarization is not None:
+        pol = np.broadcast_to(np.asarray(polarization, dtype=np.float64), (n,))
+        if np.any(np.abs(pol) > 1.0):
+            raise ValueError("polarization must lie in [-1, 1]")
+        if not np.any(pol != 0.0):
+            pol = None
+
+    k0 = len(codes)
+    p4 = np.empty((n, k0, 4))
+    if k0 == 2:
+        if pol is None:
+            p1, p2 = two_body_isotropic(par, masses[0], masses[1], rng.random(n), rng.random(n), parent_mass=M)
+        else:
+            a = [abs(c) for c in codes]
+            fi = [i for i in range(2) if a[i] in (11, 12, 13, 14, 15, 16)]
+            if len(fi) != 1 or a[1 - fi[0]] not in _PSEUDOSCALARS | _VECTORS:
+                raise PhysicsError(
+                    f"polarised decays are implemented for N -> l/nu + pseudoscalar or vector meson only, not {channel.name!r}"
+                )
+            f = fi[0]
+            A = polarised_asymmetry(M, masses[f], masses[1 - f], 0 if a[1 - f] in _PSEUDOSCALARS else 1)
+            asym = pol * np.where(conj, -A, A)
+            if spin_axis is None:
+                pm = np.linalg.norm(par[:, :3], axis=1)
+                if np.any(pm == 0.0):
+                    raise PhysicsError("a parent at rest has no direction of flight: pass spin_axis")
+                axis = par[:, :3] / pm[:, None]
+            else:
+                axis = _as_v3(spin_axis, n)
+            cth = sample_cos_linear(asym, rng.random(n))
+            pf, po = two_body_along_axis(par, M, masses[f], masses[1 - f], axis, cth, rng.random(n))
+            p1, p2 = (pf, po) if f == 0 else (po, pf)
+        p4[:, 0] = p1
+        p4[:, 1] = p2
+    elif k0 == 3:
+        if pol is not None:
+            raise PhysicsError(f"polarised three-body decays are not implemented ({channel.name!r})")
+        dens, perm, _ = three_body_density(codes, M, masses, model)
+        mp = [masses[i] for i in perm]
+        s12, s23 = sample_dalitz(dens, M, mp[0], mp[1], mp[2], n, rng)
+        out = three_body_momenta(par, mp, s12, s23, rng.random((n, 3)), parent_mass=M)
+        for j, i in enumerate(perm):
+            p4[:, i] = out[:, j]
+    else:
+        if pol is not None:
+            raise PhysicsError(f"polarised {k0}-body decays are not implemented ({channel.name!r})")
+        # no matrix element for four and more bodies (Z' -> 4 pi): flat phase space
+        p4 = flat_nbody(par, M, masses, rng)
+
+    pdg = np.tile(np.asarray(codes, dtype=np.int64), (n, 1))
+    if np.any(conj):
+        cc = np.asarray([conjugate(c) for c in codes], dtype=np.int64)
+        pdg[conj] = cc
+    if k_out == k0:
+        return DecayProducts(pdg=pdg.astype(np.int32), p4=p4)
+    P, Q = _decay_resonances(pdg, p4, rng, fam, k_out=k_out)
+    return DecayProducts(pdg=P, p4=Q)
+
