@@ -36,6 +36,26 @@ def _nonneg_int(text: str) -> int:
     return v
 
 
+def _positive_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}") from None
+    if not (v > 0 and v < float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a positive number, got {text!r}")
+    return v
+
+
+def _nonneg_float(text: str) -> float:
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}") from None
+    if not (v >= 0 and v < float("inf")):
+        raise argparse.ArgumentTypeError(f"expected a number >= 0, got {text!r}")
+    return v
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse with one-line errors and exit status 2."""
 
@@ -66,6 +86,32 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--overwrite", action="store_true", help="replace an existing plot file")
     d.add_argument("--json", action="store_true", help="machine-readable output")
     d.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    w = sub.add_parser("widths", help="total width, c*tau and branching ratios of a model")
+    wsub = w.add_subparsers(dest="particle", metavar="PARTICLE", parser_class=_Parser, required=True)
+    common = _Parser(add_help=False)
+    common.add_argument("--mass", type=_positive_float, required=True, help="mass in GeV")
+    common.add_argument("--json", action="store_true", help="print a JSON object (total_width GeV, ctau m, branching_ratios)")
+    common.add_argument("--plot", metavar="FILE", help="draw BRs and c*tau against mass to FILE (.png/.pdf/.svg)")
+    common.add_argument("--plot-masses", metavar="MIN:MAX:N", help="mass grid of the plot (default: up to max(2 x mass, 1 GeV))")
+    common.add_argument("--overwrite", action="store_true", help="replace an existing plot file")
+    common.add_argument("--debug", action="store_true", help="show tracebacks")
+    h = wsub.add_parser("hnl", parents=[common], help="heavy neutral lepton")
+    h.add_argument("--mixing", action="append", default=[], metavar="FLAVOUR=U2",
+                   help="|U_flavour|^2 for flavour e, mu or tau (repeat for several)")
+    h.add_argument("--dirac", action="store_true", help="Dirac HNL (default: Majorana)")
+    h.add_argument("--dipole", type=_nonneg_float, default=0.0, help="transition magnetic moment d in GeV^-1 (N -> nu gamma)")
+    a = wsub.add_parser("alp", parents=[common], help="axion-like particle")
+    a.add_argument("--g-gamma", type=_nonneg_float, default=0.0, help="photon coupling g_agg in GeV^-1")
+    a.add_argument("--g-electron", type=_nonneg_float, default=0.0, help="electron coupling g_aee")
+    a.add_argument("--g-muon", type=_nonneg_float, default=0.0, help="muon coupling g_amumu")
+    a.add_argument("--g-hnl", type=_nonneg_float, default=0.0, help="HNL coupling g_aNN")
+    a.add_argument("--hnl-mass", type=_positive_float, help="HNL mass in GeV (with --g-hnl)")
+    a.add_argument("--hnl-dirac", action="store_true", help="the HNLs are Dirac (default: Majorana)")
+    z = wsub.add_parser("zprime", parents=[common], help="Z' / dark photon")
+    z.add_argument("--kind", choices=("dark-photon", "B-L", "B"), default="dark-photon", help="Z' kind")
+    z.add_argument("--coupling", type=_positive_float, required=True, help="epsilon (dark photon) or g")
+    z.add_argument("--hnl-mass", type=_positive_float, help="mass of an HNL charged under the Z' (adds Z' -> N N)")
 
     e = sub.add_parser("examples", help="list the packaged example run cards, or print one")
     e.add_argument("name", nargs="?", help="example to print")
@@ -175,6 +221,78 @@ def cmd_examples(args) -> int:
     return 0
 
 
+def _widths_params(args) -> dict:
+    from .errors import PhysicsError
+
+    if args.particle == "hnl":
+        u2 = {"e": 0.0, "mu": 0.0, "tau": 0.0}
+        for item in args.mixing:
+            flav, sep, val = item.partition("=")
+            if not sep or flav not in u2:
+                raise PhysicsError(f"--mixing {item!r}: expected FLAVOUR=U2 with FLAVOUR one of e, mu, tau")
+            try:
+                x = float(val)
+            except ValueError:
+                raise PhysicsError(f"--mixing {item!r}: U2 must be a number >= 0") from None
+            if not (x >= 0 and x < float("inf")):
+                raise PhysicsError(f"--mixing {item!r}: U2 must be a number >= 0")
+            u2[flav] = x
+        if not any(u2.values()):
+            raise PhysicsError("--mixing: give at least one non-zero |U|^2, e.g. --mixing mu=1e-6")
+        return {"U2": (u2["e"], u2["mu"], u2["tau"]), "majorana": not args.dirac, "dipole": args.dipole}
+    if args.particle == "alp":
+        if args.g_hnl > 0 and args.hnl_mass is None:
+            raise PhysicsError("--g-hnl needs --hnl-mass")
+        p = {"g_gamma": args.g_gamma, "g_electron": args.g_electron, "g_muon": args.g_muon}
+        if args.g_hnl > 0:
+            p.update(g_hnl=args.g_hnl, hnl_mass=args.hnl_mass, hnl_majorana=not args.hnl_dirac)
+        return p
+    p = {"kind": args.kind, "coupling": args.coupling}
+    if args.hnl_mass is not None:
+        p["hnl_mass"] = args.hnl_mass
+    return p
+
+
+def _mass_grid(spec: str):
+    import numpy as np
+
+    from .errors import PhysicsError
+
+    parts = spec.split(":")
+    try:
+        lo, hi, n = float(parts[0]), float(parts[1]), int(parts[2])
+        if len(parts) != 3 or not (0 < lo < hi) or n < 2:
+            raise ValueError
+    except (ValueError, IndexError):
+        raise PhysicsError(f"--plot-masses {spec!r}: expected MIN:MAX:N with 0 < MIN < MAX and N >= 2") from None
+    return np.linspace(lo, hi, n)
+
+
+def cmd_widths(args) -> int:
+    from .models.registry import make_model
+    from .widths import default_mass_grid, plot_scan, report, report_text, scan
+
+    params = _widths_params(args)
+    if args.plot:
+        from .io.atomic import check_target
+
+        check_target(args.plot, args.overwrite)
+    model = make_model(args.particle, mass=args.mass, **params)
+    rep = report(model)
+    if args.json:
+        print(json.dumps({k: rep[k] for k in ("total_width", "ctau", "branching_ratios")}))
+    else:
+        print(report_text(rep))
+    if args.plot:
+        masses = _mass_grid(args.plot_masses) if args.plot_masses else default_mass_grid(args.particle, args.mass)
+        res = scan(args.particle, params, masses)
+        title = f"{args.particle}: " + ", ".join(f"{k}={v}" for k, v in params.items())
+        plot_scan(res, args.plot, title=title)
+        if not args.json:
+            print(f"wrote {args.plot}")
+    return 0
+
+
 class _Null:
     def write(self, *_):
         pass
@@ -186,7 +304,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handler = {"generate": cmd_generate, "detectors": cmd_detectors, "examples": cmd_examples}[args.command]
+    handler = {"generate": cmd_generate, "detectors": cmd_detectors, "examples": cmd_examples,
+               "widths": cmd_widths}[args.command]
     try:
         return handler(args)
     except FipgenError as err:

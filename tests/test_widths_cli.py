@@ -1,0 +1,78 @@
+"""`fipgen widths`: table, JSON keys and values against closed forms, plots, bad input."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import pytest
+
+from generator.cli import main
+
+
+def run(args, capsys):
+    code = main(args)
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_dark_photon_json_closed_form(capsys):
+    code, out, err = run(["widths", "zprime", "--kind", "dark-photon", "--mass", "0.1", "--coupling", "1e-3", "--json"], capsys)
+    assert code == 0, err
+    d = json.loads(out)
+    assert set(d) == {"total_width", "ctau", "branching_ratios"}
+    # eps^2 alpha m / 3 (1 + 2 mu) sqrt(1 - 4 mu) with mu = (m_e/m)^2 (PHYSICS.md 3.3)
+    mu = (0.51099895e-3 / 0.1) ** 2
+    gamma = 1e-6 * 7.2973525693e-3 * 0.1 / 3 * (1 + 2 * mu) * math.sqrt(1 - 4 * mu)
+    assert d["total_width"] == pytest.approx(gamma, rel=1e-6)
+    assert d["ctau"] == pytest.approx(1.973269804e-16 / gamma, rel=1e-6)
+    assert d["branching_ratios"] == pytest.approx({"e+ e-": 1.0})
+
+
+def test_alp_photon_json_closed_form(capsys):
+    code, out, err = run(["widths", "alp", "--mass", "0.05", "--g-gamma", "1e-4", "--json"], capsys)
+    assert code == 0, err
+    d = json.loads(out)
+    # g^2 m^3 / (64 pi) (PHYSICS.md 2)
+    assert d["total_width"] == pytest.approx(1e-8 * 0.05**3 / (64 * math.pi), rel=1e-9)
+    assert d["branching_ratios"] == pytest.approx({"gamma gamma": 1.0})
+
+
+def test_hnl_majorana_twice_dirac(capsys):
+    args = ["widths", "hnl", "--mass", "0.3", "--mixing", "mu=1e-6", "--mixing", "e=1e-7", "--json"]
+    code, out, _ = run(args, capsys)
+    assert code == 0
+    maj = json.loads(out)
+    code, out, _ = run(args + ["--dirac"], capsys)
+    dirac = json.loads(out)
+    assert maj["total_width"] == pytest.approx(2 * dirac["total_width"], rel=1e-12)
+    assert sum(maj["branching_ratios"].values()) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_table_and_plot(tmp_path, capsys):
+    png = tmp_path / "w.png"
+    code, out, err = run(["widths", "hnl", "--mass", "0.5", "--mixing", "e=1e-6", "--plot", str(png)], capsys)
+    assert code == 0, err
+    assert "total width" in out and "c*tau" in out and "branching ratios" in out
+    assert png.stat().st_size > 10000
+
+
+@pytest.mark.parametrize(
+    "args,needle",
+    [
+        (["widths", "hnl", "--mass", "0.3", "--mixing", "x=1e-6"], "--mixing"),
+        (["widths", "hnl", "--mass", "0.3"], "--mixing"),
+        (["widths", "alp", "--mass", "0.3", "--g-hnl", "1e-3"], "--hnl-mass"),
+    ],
+)
+def test_bad_input_one_line_exit_2(args, needle, capsys):
+    code, out, err = run(args, capsys)
+    assert code == 2 and needle in err and len(err.strip().splitlines()) == 1
+
+
+def test_bad_flag_values_exit_2(capsys):
+    for args in (["widths", "zprime", "--mass", "-1", "--coupling", "1e-3"],
+                 ["widths", "zprime", "--kind", "axial", "--mass", "0.1", "--coupling", "1e-3"]):
+        with pytest.raises(SystemExit) as e:
+            main(args)
+        assert e.value.code == 2
