@@ -59,10 +59,18 @@ class Job:
     n_trials: int
     notes: list[str] = field(default_factory=list)
     decay_resonances: tuple[str, ...] = ()
+    _ctau: float | None = None
 
     @property
     def rate_per_pot(self) -> float:
         return float(sum(c.rate_per_pot for c in self.channels))
+
+    @property
+    def ctau(self) -> float:
+        """The LLP's c*tau in m (computed once: the hadronic widths interpolate tables)."""
+        if self._ctau is None:
+            self._ctau = self.model.ctau()
+        return self._ctau
 
 
 def _card_error(card: RunCard, key: str, value, msg: str) -> CardError:
@@ -154,7 +162,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     rng = block_rng(job.card.seed, block)
     model = job.model
     m = model.mass
-    ctau = model.ctau()
+    ctau = job.ctau
     solid = job.detector.active_beam
 
     # 1. production channel of each trial, chosen in proportion to its rate: the
@@ -226,51 +234,62 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     weight = job.pot * total_rate * job.weight_branching * w_geo * tr.p_decay / job.n_trials
     sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
 
+    # assemble the written columns, keeping only non-zero weights: each column is copied
+    # once, straight from its (possibly strided) source
     keep = weight > 0
-    prod_t = vertex[:, 2] / C_M_PER_NS
+    nk = int(keep.sum())
+
+    def col(a):
+        return a[keep]
+
     det = job.detector
-    dv_det = det.to_detector_frame(tr.decay_vertex)
-    present = dau_pdg != 0  # rows are padded at the end with pdg 0
+    dv = tr.decay_vertex[keep]
+    dv_det = det.to_detector_frame(dv)
+    present = (dau_pdg != 0) & keep[:, None]  # rows are padded at the end with pdg 0
     dau_flat = dau[present]
     dau_det = det.vectors_to_detector_frame(dau_flat[:, :3])
-    max_seg = tr.seg_in.shape[1]
-    seg_mask = np.arange(max_seg)[None, :] < tr.n_seg[:, None]
+    n_seg = tr.n_seg[keep]
+    seg_mask = (np.arange(tr.seg_in.shape[1])[None, :] < tr.n_seg[:, None]) & keep[:, None]
     l_entry = np.where(tr.n_seg > 0, tr.seg_in[:, 0], 0.0)
     l_exit = np.where(tr.n_seg > 0, tr.seg_out[np.arange(n), np.maximum(tr.n_seg - 1, 0)], 0.0)
+    prod_t = col(vertex[:, 2]) / C_M_PER_NS
 
     scalars = {
-        "weight": weight,
-        "weight_production": np.full(n, total_rate),
-        "weight_branching": np.full(n, job.weight_branching),
-        "weight_geometric": w_geo,
-        "weight_decay": tr.p_decay,
-        "channel": chan_code,
-        "parent_pdg": parent_pdg,
-        "parent_px": parent[:, 0], "parent_py": parent[:, 1], "parent_pz": parent[:, 2], "parent_e": parent[:, 3],
-        "prod_x": vertex[:, 0], "prod_y": vertex[:, 1], "prod_z": vertex[:, 2], "prod_t": prod_t,
-        "llp_pdg": np.full(n, PDG_ZPRIME, dtype=np.int32),
-        "llp_px": llp[:, 0], "llp_py": llp[:, 1], "llp_pz": llp[:, 2], "llp_e": llp[:, 3],
-        "llp_mass": np.full(n, m),
-        "llp_beta_gamma": tr.beta_gamma,
-        "llp_ctau": np.full(n, ctau),
-        "l_entry": l_entry, "l_exit": l_exit,
-        "decay_x": tr.decay_vertex[:, 0], "decay_y": tr.decay_vertex[:, 1], "decay_z": tr.decay_vertex[:, 2],
-        "decay_det_x": dv_det[:, 0], "decay_det_y": dv_det[:, 1], "decay_det_z": dv_det[:, 2],
-        "decay_t": prod_t + tr.flight_time,
-        "decay_channel": decay_code,
+        "weight": col(weight),
+        "weight_production": np.full(nk, total_rate),
+        "weight_branching": np.full(nk, job.weight_branching),
+        "weight_geometric": col(w_geo),
+        "weight_decay": col(tr.p_decay),
+        "channel": col(chan_code),
+        "parent_pdg": col(parent_pdg),
+        "parent_px": col(parent[:, 0]), "parent_py": col(parent[:, 1]), "parent_pz": col(parent[:, 2]),
+        "parent_e": col(parent[:, 3]),
+        "prod_x": col(vertex[:, 0]), "prod_y": col(vertex[:, 1]), "prod_z": col(vertex[:, 2]), "prod_t": prod_t,
+        "llp_pdg": np.full(nk, model.pdg, dtype=np.int32),
+        "llp_px": col(llp[:, 0]), "llp_py": col(llp[:, 1]), "llp_pz": col(llp[:, 2]), "llp_e": col(llp[:, 3]),
+        "llp_mass": np.full(nk, m),
+        "llp_beta_gamma": col(tr.beta_gamma),
+        "llp_ctau": np.full(nk, ctau),
+        "l_entry": col(l_entry), "l_exit": col(l_exit),
+        "decay_x": np.ascontiguousarray(dv[:, 0]), "decay_y": np.ascontiguousarray(dv[:, 1]),
+        "decay_z": np.ascontiguousarray(dv[:, 2]),
+        "decay_det_x": np.ascontiguousarray(dv_det[:, 0]), "decay_det_y": np.ascontiguousarray(dv_det[:, 1]),
+        "decay_det_z": np.ascontiguousarray(dv_det[:, 2]),
+        "decay_t": prod_t + col(tr.flight_time),
+        "decay_channel": col(decay_code),
     }
-    counts = {"daughter": present.sum(axis=1).astype(np.int64), "segment": tr.n_seg.astype(np.int64)}
+    counts = {"daughter": present.sum(axis=1)[keep].astype(np.int64), "segment": n_seg.astype(np.int64)}
     flat = {
         "daughter": {
             "pdg": dau_pdg[present],
-            "px": dau_flat[:, 0], "py": dau_flat[:, 1], "pz": dau_flat[:, 2], "e": dau_flat[:, 3],
-            "det_px": dau_det[:, 0], "det_py": dau_det[:, 1], "det_pz": dau_det[:, 2],
+            "px": np.ascontiguousarray(dau_flat[:, 0]), "py": np.ascontiguousarray(dau_flat[:, 1]),
+            "pz": np.ascontiguousarray(dau_flat[:, 2]), "e": np.ascontiguousarray(dau_flat[:, 3]),
+            "det_px": np.ascontiguousarray(dau_det[:, 0]), "det_py": np.ascontiguousarray(dau_det[:, 1]),
+            "det_pz": np.ascontiguousarray(dau_det[:, 2]),
         },
         "segment": {"entry": tr.seg_in[seg_mask], "exit": tr.seg_out[seg_mask]},
     }
     batch = EventBatch(scalars, counts, flat)
-    if not keep.all():
-        batch = batch.select(keep)
     return batch, sums
 
 
