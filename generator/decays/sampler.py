@@ -56,7 +56,7 @@ import numpy as np
 from .._jit import JIT_OPTIONS as _JIT
 from ..errors import PhysicsError
 from ..kinematics.boost import _as_p4, _as_v3
-from ..kinematics.twobody import two_body_isotropic
+from ..kinematics.twobody import store_pair_from_rest, two_body_isotropic
 from ..models.base import Channel
 from . import hnl_matrix_elements as hme
 from .resonances import (
@@ -286,21 +286,7 @@ def _axis_kernel(parent, M, m1, m2, axis, cth, u_phi):  # pragma: no cover - com
         kx = ps * (c * sx + s * (cp * ax + sp * bx))
         ky = ps * (c * sy + s * (cp * ay + sp * by))
         kz = ps * (c * sz + s * (cp * az + sp * bz))
-        g = parent[i, 3] / Mi
-        ux = parent[i, 0] / Mi
-        uy = parent[i, 1] / Mi
-        uz = parent[i, 2] / Mi
-        uk = ux * kx + uy * ky + uz * kz
-        a1 = uk / (g + 1.0) + e1  # Jackson eq. 11.19, u = gamma beta form
-        a2 = -uk / (g + 1.0) + e2
-        p1[i, 0] = kx + a1 * ux
-        p1[i, 1] = ky + a1 * uy
-        p1[i, 2] = kz + a1 * uz
-        p1[i, 3] = g * e1 + uk
-        p2[i, 0] = -kx + a2 * ux
-        p2[i, 1] = -ky + a2 * uy
-        p2[i, 2] = -kz + a2 * uz
-        p2[i, 3] = g * e2 - uk
+        store_pair_from_rest(parent, i, Mi, kx, ky, kz, e1, e2, p1, p2)
     return p1, p2
 
 

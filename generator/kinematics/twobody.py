@@ -104,23 +104,32 @@ def _isotropic_kernel(parent, M, m1, m2, u1, u2):  # pragma: no cover - compiled
         kx = ps * sth * np.cos(phi)
         ky = ps * sth * np.sin(phi)
         kz = ps * cth
-        g = parent[i, 3] / Mi
-        ux = parent[i, 0] / Mi
-        uy = parent[i, 1] / Mi
-        uz = parent[i, 2] / Mi
-        # boost rest frame -> lab (Jackson eq. 11.19, u = gamma beta form, see boost.py)
-        uk = ux * kx + uy * ky + uz * kz
-        a1 = uk / (g + 1.0) + e1
-        a2 = -uk / (g + 1.0) + e2
-        p1[i, 0] = kx + a1 * ux
-        p1[i, 1] = ky + a1 * uy
-        p1[i, 2] = kz + a1 * uz
-        p1[i, 3] = g * e1 + uk
-        p2[i, 0] = -kx + a2 * ux
-        p2[i, 1] = -ky + a2 * uy
-        p2[i, 2] = -kz + a2 * uz
-        p2[i, 3] = g * e2 - uk
+        store_pair_from_rest(parent, i, Mi, kx, ky, kz, e1, e2, p1, p2)
     return p1, p2
+
+
+@numba.njit(inline="always", **_JIT)
+def store_pair_from_rest(parent, i, Mi, kx, ky, kz, e1, e2, p1, p2):  # pragma: no cover - compiled
+    """Boost the back-to-back rest-frame pair ``(k, e1)``, ``(-k, e2)`` of parent row ``i``
+    (mass ``Mi``) to the lab and write rows ``i`` of ``p1`` and ``p2``.
+
+    Rest frame -> lab with Jackson eq. 11.19 in the ``u = gamma beta`` form (see boost.py).
+    """
+    g = parent[i, 3] / Mi
+    ux = parent[i, 0] / Mi
+    uy = parent[i, 1] / Mi
+    uz = parent[i, 2] / Mi
+    uk = ux * kx + uy * ky + uz * kz
+    a1 = uk / (g + 1.0) + e1
+    a2 = -uk / (g + 1.0) + e2
+    p1[i, 0] = kx + a1 * ux
+    p1[i, 1] = ky + a1 * uy
+    p1[i, 2] = kz + a1 * uz
+    p1[i, 3] = g * e1 + uk
+    p2[i, 0] = -kx + a2 * ux
+    p2[i, 1] = -ky + a2 * uy
+    p2[i, 2] = -kz + a2 * uz
+    p2[i, 3] = g * e2 - uk
 
 
 def _parent_mass(par, parent_mass):
