@@ -86,6 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
     a.add_argument("--g-gamma", type=_nonneg_float, default=0.0, help="photon coupling g_agg in GeV^-1")
     a.add_argument("--g-electron", type=_nonneg_float, default=0.0, help="electron coupling g_aee")
     a.add_argument("--g-muon", type=_nonneg_float, default=0.0, help="muon coupling g_amumu")
+    a.add_argument("--c-gg", type=float, default=0.0, help="gluon coupling c_GG (L = c_GG alpha_s/(4 pi) a/f_a G Gtilde)")
+    a.add_argument("--f-a", type=_positive_float, help="ALP decay constant f_a in GeV (with --c-gg)")
     a.add_argument("--g-hnl", type=_nonneg_float, default=0.0, help="HNL coupling g_aNN")
     a.add_argument("--hnl-mass", type=_positive_float, help="HNL mass in GeV (with --g-hnl)")
     a.add_argument("--hnl-dirac", action="store_true", help="the HNLs are Dirac (default: Majorana)")
@@ -224,7 +226,11 @@ def _widths_params(args) -> dict:
     if args.particle == "alp":
         if args.g_hnl > 0 and args.hnl_mass is None:
             raise PhysicsError("--g-hnl needs --hnl-mass")
+        if args.c_gg != 0 and args.f_a is None:
+            raise PhysicsError("--c-gg needs --f-a (the ALP decay constant in GeV)")
         p = {"g_gamma": args.g_gamma, "g_electron": args.g_electron, "g_muon": args.g_muon}
+        if args.c_gg != 0:
+            p.update(c_gg=args.c_gg, f_a=args.f_a)
         if args.g_hnl > 0:
             p.update(g_hnl=args.g_hnl, hnl_mass=args.hnl_mass, hnl_majorana=not args.hnl_dirac)
         return p

@@ -88,3 +88,185 @@ def test_mixing_angles_hand_computed():
     # heavy ALP limits: theta_api -> (1/6) f_pi/f_a, theta_aeta -> (1/sqrt6) f_pi/f_a
     assert theta_api(100.0, 1000.0) == pytest.approx(F_PI / 1000 / 6, rel=1e-5)
     assert theta_aeta(100.0, 1000.0) == pytest.approx(F_PI / 1000 / math.sqrt(6), rel=1e-4)
+
+
+# --- gluon coupling: c_gg (alpha_s/4 pi)(a/f_a) G G~ (module docstring, arXiv:1708.00443) ------------
+
+from generator.constants import ALPHA_EM  # noqa: E402
+from generator.models.alp import (  # noqa: E402
+    EPS_UD,
+    GLUON_MASS_MAX,
+    g_00,
+    g_pm,
+    gluon_photon_coupling,
+    three_pion_amplitude_sq,
+    three_pion_width,
+    three_pion_width_isospin,
+)
+
+M_PI0, M_PIC = mass(111), mass(211)
+
+
+def _g_quad(r, power, n=400):
+    """Independent Gauss-Legendre evaluation of the g_ab integrals (z = lo + (hi - lo) sin^2 phi)."""
+    import numpy as np
+
+    lo, hi = 4 * r, (1 - math.sqrt(r)) ** 2
+    x, w = np.polynomial.legendre.leggauss(n)
+    phi = (x + 1) * math.pi / 4
+    z = lo + (hi - lo) * np.sin(phi) ** 2
+    jac = (hi - lo) * 2 * np.sin(phi) * np.cos(phi) * math.pi / 4
+    lam = 1 + z * z + r * r - 2 * (z + r + z * r)
+    return float(np.sum(w * jac * np.sqrt(1 - lo / z) * np.sqrt(np.clip(lam, 0, None)) * (z - r) ** power))
+
+
+def test_gluon_photon_coupling_closed_form_and_limits():
+    # m = 0.1 GeV, c_gg = 1, f_a = 1000 GeV: m_pi0^2 = 0.1349768^2 = 0.0182187365;
+    # m^2/(m_pi^2 - m^2) = 0.01/0.0082187365 = 1.2167320; eps = 0.52/1.48 = 0.3513514
+    # c_eff = -1.92 - 0.3513514 * 1.2167320 = -2.3475004
+    # g = alpha |c_eff|/(pi f_a) = 7.2973526e-3 * 2.3475004 / 3141.5927 = 5.4528197e-6 GeV^-1
+    assert EPS_UD == pytest.approx(0.3513514, rel=1e-6)
+    assert gluon_photon_coupling(0.1, 1.0, 1000.0) == pytest.approx(5.4528197e-6, rel=1e-7)
+    a = ALP(0.1, c_gg=1.0, f_a=1000.0)
+    assert a.g_gamma_eff == pytest.approx(5.4528197e-6, rel=1e-7)
+    # Gamma = g^2 m^3/(64 pi) = 2.9733e-11 * 1e-3 / 201.06193 = 1.4788102e-16 GeV
+    assert a.partial_widths()["gamma gamma"] == pytest.approx(1.4788102e-16, rel=1e-6)
+    assert a.partial_widths()["pi0 pi0 pi0"] == 0.0 and a.partial_widths()["pi+ pi- pi0"] == 0.0
+    # m_a -> 0: g -> 1.92 alpha c/(pi f_a) (the QCD-axion 1.92); heavy: 1.92 - eps
+    assert gluon_photon_coupling(1e-6, 1.0, 1000.0) == pytest.approx(1.92 * ALPHA_EM / (math.pi * 1000), rel=1e-9)
+    heavy = (1.92 - EPS_UD) * ALPHA_EM / (math.pi * 1000)
+    assert gluon_photon_coupling(1e3, 1.0, 1000.0) == pytest.approx(heavy, rel=1e-6)
+    # linear in c_gg / f_a, adds to g_gamma (interference), and the BNT normalisation:
+    # Gamma = 4 pi alpha^2 m^3 |C_eff|^2 / Lambda^2 with C/Lambda = c/(16 pi^2 f_a), c_eff = -pi f_a g/alpha
+    b = ALP(0.3, g_gamma=2e-6, c_gg=-0.5, f_a=500.0)
+    g = 2e-6 + gluon_photon_coupling(0.3, -0.5, 500.0)
+    assert b.g_gamma_eff == pytest.approx(g, rel=1e-14)
+    c_eff = -math.pi * 500.0 * g / ALPHA_EM
+    bnt = 4 * math.pi * ALPHA_EM**2 * 0.3**3 * (c_eff / (16 * math.pi**2 * 500.0)) ** 2
+    assert b.partial_widths()["gamma gamma"] == pytest.approx(bnt, rel=1e-12)
+    assert gluon_photon_coupling(0.3, -0.5, 500.0) == pytest.approx(-gluon_photon_coupling(0.3, 1.0, 1000.0), rel=1e-14)
+
+
+def test_g_functions_normalisation_threshold_and_independent_quadrature():
+    assert g_00(0.0) == pytest.approx(1.0, rel=1e-10) and g_pm(0.0) == pytest.approx(1.0, rel=1e-10)
+    # r = 0: 2 int_0^1 (1 - z) dz = 1 and 12 int_0^1 z^2 (1 - z) dz = 12 (1/3 - 1/4) = 1
+    for r in (0.01, 0.0506076, 0.1):
+        assert g_00(r) == pytest.approx(2 * _g_quad(r, 0) / (1 - r) ** 2, rel=1e-8)
+        assert g_pm(r) == pytest.approx(12 * _g_quad(r, 2) / (1 - r) ** 2, rel=1e-8)
+    assert g_00(1 / 9) == 0.0 and g_pm(0.2) == 0.0 and 0 < g_pm(0.11) < g_00(0.11) < 1e-3
+    assert g_00(0.0506076) == pytest.approx(0.2355987, rel=1e-6)  # m_a = 0.6 GeV, r = m_pi0^2/m_a^2
+    assert g_pm(0.0506076) == pytest.approx(0.1710751, rel=1e-6)
+
+
+def test_three_pion_widths_hand_computed_and_isospin_limit():
+    # 3 pi0 at m_a = 0.6, c_gg = 1, f_a = 1000: all masses m_pi0, so the closed form is exact:
+    # eps^2 m_a m_pi^4 g_00 / (3072 pi^3 f_a^2 f_pi^2)
+    #  = 0.1234478 * 0.6 * 3.319224e-4 * 0.2355987 / (3072 * 31.00628 * 1e6 * 8.476020e-3) = 7.17433e-15 GeV
+    w00 = three_pion_width(0.6, 1.0, 1000.0, "pi0 pi0 pi0")
+    assert w00 == pytest.approx(7.17433e-15, rel=1e-5)
+    assert w00 == pytest.approx(three_pion_width_isospin(0.6, 1.0, 1000.0, "pi0 pi0 pi0"), rel=1e-9)
+    # pi+ pi- pi0 with physical masses is below the equal-mass (m_pi0) formula: smaller phase space
+    wpm = three_pion_width(0.6, 1.0, 1000.0, "pi+ pi- pi0")
+    assert wpm == pytest.approx(4.88192e-15, rel=1e-5)
+    assert 0.9 < wpm / three_pion_width_isospin(0.6, 1.0, 1000.0, "pi+ pi- pi0") < 0.97
+    # scaling c_gg^2 / f_a^2
+    assert three_pion_width(0.6, -3.0, 2000.0, "pi+ pi- pi0") == pytest.approx(wpm * 9 / 4, rel=1e-13)
+    # equal-mass +- 0 closed form against direct quadrature of |M|^2 with m_pi+ = m_pi0
+    from scipy import integrate
+
+    m, mp = 0.5, M_PI0
+    k = (EPS_UD * mp**2 / (1000.0 * F_PI * (m * m - mp**2))) ** 2
+
+    def f(s):
+        lam = (m * m - s - mp**2) ** 2 - 4 * s * mp**2
+        return math.sqrt(1 - 4 * mp**2 / s) * math.sqrt(max(lam, 0)) * k * (s - mp**2) ** 2
+
+    direct = integrate.quad(f, 4 * mp**2, (m - mp) ** 2, epsrel=1e-11)[0] / (256 * math.pi**3 * m**3)
+    assert three_pion_width_isospin(0.5, 1.0, 1000.0, "pi+ pi- pi0") == pytest.approx(direct, rel=1e-8)
+    with pytest.raises(PhysicsError):
+        three_pion_width(0.6, 1.0, 1000.0, "pi0 pi0 eta")
+
+
+def test_three_pion_thresholds():
+    thr00, thrpm = 3 * M_PI0, 2 * M_PIC + M_PI0
+    assert three_pion_width(thr00 * (1 - 1e-9), 1.0, 1000.0, "pi0 pi0 pi0") == 0.0
+    assert three_pion_width(thrpm * (1 - 1e-9), 1.0, 1000.0, "pi+ pi- pi0") == 0.0
+    assert three_pion_width(thrpm * (1 + 1e-9), 1.0, 1000.0, "pi0 pi0 pi0") > 0
+    w_just = three_pion_width(thr00 * (1 + 1e-4), 1.0, 1000.0, "pi0 pi0 pi0")
+    w_far = three_pion_width(0.5, 1.0, 1000.0, "pi0 pi0 pi0")
+    assert 0 < w_just < 1e-6 * w_far
+    # phase space ~ (m - thr)^2 near threshold (non-relativistic 3-body): doubling the excess x ~4
+    w2 = three_pion_width(thr00 * (1 + 2e-4), 1.0, 1000.0, "pi0 pi0 pi0")
+    assert w2 / w_just == pytest.approx(4.0, rel=1e-2)
+    a = ALP(0.41, c_gg=1.0, f_a=1000.0)
+    assert a.partial_widths()["pi0 pi0 pi0"] > 0 and a.partial_widths()["pi+ pi- pi0"] == 0.0  # 0.4049 < 0.41 < 0.4141
+
+
+@pytest.mark.parametrize("m", [0.05, 0.3, 0.42, 0.6, 0.8])
+def test_gluon_alp_brs_sum_to_one_and_channels(m):
+    a = ALP(m, g_gamma=1e-6, g_electron=1e-7, g_muon=1e-6, c_gg=1.0, f_a=1000.0)
+    br = a.branching_ratios()
+    assert set(br) == set(a.channels()) == {"gamma gamma", "e+ e-", "mu+ mu-", "pi0 pi0 pi0", "pi+ pi- pi0"}
+    assert sum(br.values()) == pytest.approx(1.0, abs=1e-14)
+    ch = a.channels()
+    assert ch["pi0 pi0 pi0"].kind == "three-body" and ch["pi0 pi0 pi0"].daughters == (111, 111, 111)
+    assert ch["pi+ pi- pi0"].kind == "three-body" and sorted(ch["pi+ pi- pi0"].daughters) == [-211, 111, 211]
+    assert (br["pi0 pi0 pi0"] > 0) == (m > 3 * M_PI0) and (br["pi+ pi- pi0"] > 0) == (m > 2 * M_PIC + M_PI0)
+    assert a.ctau() == pytest.approx(HBARC_GEV_M / a.total_width(), rel=1e-14)
+    # without c_gg nothing changes: no 3 pi channels, same photon width
+    assert "pi0 pi0 pi0" not in ALP(m, g_gamma=1e-6).channels()
+    assert ALP(m, g_gamma=1e-6, c_gg=0.0, f_a=1000.0).partial_widths() == ALP(m, g_gamma=1e-6).partial_widths()
+
+
+def test_gluon_coupling_refused_outside_validity():
+    assert GLUON_MASS_MAX == pytest.approx(mass(221) + 2 * M_PI0, rel=1e-12)
+    for bad in ({"mass": 0.9, "c_gg": 1.0, "f_a": 1000.0},            # above the a -> eta pi pi threshold
+                {"mass": GLUON_MASS_MAX, "c_gg": 1.0, "f_a": 1000.0},
+                {"mass": M_PI0, "c_gg": 1.0, "f_a": 1000.0},          # on the pi0 pole
+                {"mass": 0.13498, "c_gg": 1.0, "f_a": 1000.0},        # mixing 0.351*0.0921*0.0182/(1000*8.6e-7) = 0.68
+                {"mass": 0.3, "c_gg": 1.0},                           # no f_a
+                {"mass": 0.3, "c_gg": 1.0, "f_a": 0.0},
+                {"mass": 0.3, "c_gg": math.nan, "f_a": 1000.0}):
+        with pytest.raises(PhysicsError):
+            ALP(**bad)
+    ALP(0.9, g_gamma=1e-5, f_a=1000.0)  # no gluon coupling: any mass
+    ALP(0.14, c_gg=1.0, f_a=1000.0)     # mixing 0.35*0.0921*0.0182/(1000*1.38e-3) = 4e-4: fine
+
+
+def test_mc_integral_of_sampler_density_reproduces_widths():
+    """generator.decays: the sampler's Dalitz density (three_body_density, model 'alp') times the
+    constant S K/(256 pi^3 m^3), integrated by phase_space_integral, gives three_pion_width to 1 %."""
+    import numpy as np
+
+    from generator.decays.sampler import three_body_density
+    from generator.decays.threebody import phase_space_integral
+
+    rng = np.random.default_rng(7)
+    for m in (0.45, 0.6, 0.8):
+        for name, codes, sym in (("pi+ pi- pi0", (211, -211, 111), 1.0), ("pi0 pi0 pi0", (111, 111, 111), 1 / 6)):
+            masses = [mass(abs(c)) for c in codes]
+            dens, perm, _ = three_body_density(codes, m, masses, "alp")
+            ms = [masses[i] for i in perm]
+            # the sampler's density is proportional to |M|^2 over the Dalitz plot
+            s12 = np.linspace((ms[0] + ms[1]) ** 2 * 1.01, (m - ms[2]) ** 2 * 0.99, 7)
+            ratio = three_pion_amplitude_sq(name, s12, m, 1.0, 1000.0) / dens(s12, s12 * 0 + 0.2)
+            assert np.allclose(ratio, ratio[0], rtol=1e-12)
+            norm = sym * ratio[0] / (256 * math.pi**3 * m**3)
+            val, err = phase_space_integral(lambda a, b: norm * dens(a, b), m, *ms, 2_000_000, rng)
+            w = three_pion_width(m, 1.0, 1000.0, name)
+            assert val == pytest.approx(w, rel=0.01) and err < 0.003 * w
+
+
+def test_gluon_channels_sample_through_the_decay_sampler():
+    import numpy as np
+
+    from generator.decays.sampler import sample_decays
+
+    a = ALP(0.7, c_gg=1.0, f_a=1000.0)
+    rng = np.random.default_rng(3)
+    par = np.zeros((2000, 4))
+    par[:, 2], par[:, 3] = 5.0, math.sqrt(25.0 + 0.49)
+    for name in ("pi0 pi0 pi0", "pi+ pi- pi0"):
+        out = sample_decays(par, a.mass, a.channels()[name], rng, model="alp", decay_resonances=())
+        assert out.pdg.shape == (2000, 3) and sorted(out.pdg[0]) == sorted(a.channels()[name].daughters)
+        assert np.allclose(out.p4.sum(axis=1), par, atol=1e-9)
