@@ -303,6 +303,13 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("fipgen: interrupted; no output written\n")
         return 130
+    except BrokenPipeError:
+        # the reader of our stdout went away (e.g. `| head`): stop quietly
+        import os
+
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except Exception as err:  # noqa: BLE001 - last resort: one line, not a traceback
         if getattr(args, "debug", False):
             raise
