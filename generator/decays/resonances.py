@@ -11,8 +11,10 @@ decayed here, recursively, with the branching fractions of ``generator/data/sm_d
 (PDG 2024; modes not listed there are dropped and the listed ones renormalised, see the
 file's header). Two-body modes are isotropic in the resonance rest frame; three-body
 modes use the density named in the table (``"flat"`` phase space, or ``"vector_3pi"``,
-:func:`vector_3pi_density`). Resonances are put on shell at their PDG mass by the
-sampler that made them (no Breit-Wigner line shape) and decay at the production point
+:func:`vector_3pi_density`). A resonance decays at the mass its producer gave it: the
+PDG mass, or (``masses``) a Breit-Wigner mass from :mod:`generator.decays.lineshape`;
+with ``line_shapes=True`` a rho or omega made in a resonance decay (``eta' -> rho0
+gamma``, ``omega gamma``) gets its own line-shape mass. Resonances decay at the production point
 (their c*tau is below 30 nm, except the pi0's 25 nm: both are invisible at detector
 scale).
 
@@ -30,7 +32,8 @@ import numpy as np
 from .. import constants as C
 from ..errors import PhysicsError
 from ..kinematics.twobody import two_body_isotropic
-from .threebody import sample_dalitz, three_body_momenta
+from .lineshape import has_line_shape, sample_line_shape, two_body_isotropic_masses
+from .threebody import dalitz_fmax, in_dalitz, sample_dalitz, three_body_momenta
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -189,41 +192,23 @@ def max_multiplicity(code: int, families) -> int:
 
 # --- hadronic three-body densities -------------------------------------------------------
 
-#: rho(770) mass and width (GeV) in the vector -> 3 pi density (PDG 2024, e+e- average).
-M_RHO = 0.77526
-G_RHO = 0.1491
 
 
 def vector_3pi_density(M: float, m_pm: float, m_0: float, rho: bool = True):
     """Dalitz density of ``V -> pi+(1) pi-(2) pi0(3)`` (V = omega, phi, a vector Z').
 
     ``|M|^2 ~ |p+ x p-|^2 |F|^2`` in the V rest frame, the P-wave form of a vector decaying
-    through the epsilon tensor (Gell-Mann, Sharp, Wagner, PRL 8 (1962) 261;
-    ``F = sum_ij 1/(m_rho^2 - s_ij - i m_rho Gamma_rho)`` over the three pion pairs, the
-    rho-pi dominance of that paper; ``rho=False`` gives the contact form ``F = 1``).
+    through the epsilon tensor (Gell-Mann, Sharp, Wagner, PRL 8 (1962) 261), with
+    ``F = sum_ij 1/D_rho(s_ij)`` over the three pion pairs and the rho propagator with its
+    P-wave running width (Kuhn-Santamaria); ``rho=False`` gives the contact form ``F = 1``.
+    One implementation: :func:`generator.decays.vector_3pi.shape` (normalised there and
+    checked against Gamma(omega -> 3 pi) and DarkCast's omega-family R ratio).
     Returns ``f(s12, s23)`` with ``s12 = s(+-)``, ``s23 = s(-0)``.
     """
-    M2 = M * M
+    from .vector_3pi import shape
 
     def f(s12, s23):
-        s12 = np.asarray(s12, dtype=np.float64)
-        s23 = np.asarray(s23, dtype=np.float64)
-        s13 = M2 + 2 * m_pm**2 + m_0**2 - s12 - s23
-        ep = (M2 + m_pm**2 - s23) / (2 * M)
-        em = (M2 + m_pm**2 - s13) / (2 * M)
-        e0 = (M2 + m_0**2 - s12) / (2 * M)
-        qp2 = np.clip(ep * ep - m_pm**2, 0, None)
-        qm2 = np.clip(em * em - m_pm**2, 0, None)
-        q02 = np.clip(e0 * e0 - m_0**2, 0, None)
-        dot = 0.5 * (q02 - qp2 - qm2)
-        cross2 = np.clip(qp2 * qm2 - dot * dot, 0, None)
-        if not rho:
-            return cross2
-        mg = M_RHO * G_RHO
-        F = 0j
-        for s in (s12, s23, s13):
-            F = F + 1.0 / (M_RHO**2 - s - 1j * mg)
-        return cross2 * np.abs(F) ** 2
+        return shape(M, s12, s23, True, rho, m_pm, m_0)
 
     return f
 
@@ -251,7 +236,82 @@ def _decay_one(parent_p4, M, daughters, model, rng):
     raise PhysicsError(f"no sampler for a {len(daughters)}-body resonance decay {daughters}")
 
 
-def decay_resonances(pdg: np.ndarray, p4: np.ndarray, rng: np.random.Generator, families, k_out: int | None = None):
+def _sample_dalitz_rows(model, M, ms, rng):
+    """Dalitz points ``(s12, s23)`` for parents of per-row masses ``M`` (array, GeV).
+
+    Exact accept-reject row by row, each row in its own bounding box. The rows are grouped
+    in bins of ``M - (m1 + m2 + m3)`` growing by at most 30 % per bin, each with the bound
+    ``dalitz_fmax`` (x 1.5) taken at both bin edges, so the acceptance stays high near the
+    three-body threshold; a bound found too low is raised and that bin redrawn (unbiased).
+    """
+    m1, m2, m3 = ms
+    n = M.size
+    thr = m1 + m2 + m3
+
+    def dens(Mr, x, y):
+        if model == "vector_3pi":
+            return vector_3pi_density(Mr, m1, m3)(x, y)
+        if model == "flat":
+            return _flat(x, y)
+        raise PhysicsError(f"unknown three-body model {model!r} in sm_decays.toml")
+
+    lo, hi = float(M.min()) - thr, float(M.max()) - thr
+    nb = 1 if hi <= 1.3 * lo else min(400, int(np.ceil(np.log(hi / lo) / np.log(1.3))))
+    edges = thr + np.geomspace(lo, hi, nb + 1)
+    edges[0], edges[-1] = M.min(), M.max()
+    ib = np.clip(np.searchsorted(edges, M, side="right") - 1, 0, nb - 1)
+    s12 = np.empty(n)
+    s23 = np.empty(n)
+    for b in np.unique(ib):
+        rows = np.flatnonzero(ib == b)
+        fm = max(
+            dalitz_fmax(lambda x, y, Mq=Mq: dens(Mq, x, y), Mq, m1, m2, m3, ngrid=64)
+            for Mq in (float(edges[b]), float(edges[b + 1]))
+        )
+        todo = rows
+        while todo.size:
+            Mr = M[todo]
+            x = (m1 + m2) ** 2 + ((Mr - m3) ** 2 - (m1 + m2) ** 2) * rng.random(todo.size)
+            y = (m2 + m3) ** 2 + ((Mr - m1) ** 2 - (m2 + m3) ** 2) * rng.random(todo.size)
+            ins = in_dalitz(x, y, Mr, m1, m2, m3)
+            f = np.where(ins, dens(Mr, x, y), 0.0)
+            fmx = float(np.max(f, initial=0.0))
+            if fmx > fm:  # bound too low: raise it and redraw the whole bin
+                fm = 1.5 * fmx
+                todo = rows
+                continue
+            ok = ins & (rng.random(todo.size) * fm < f)
+            s12[todo[ok]] = x[ok]
+            s23[todo[ok]] = y[ok]
+            todo = todo[~ok]
+    return s12, s23
+
+
+def _decay_one_masses(parent_p4, M, daughters, model, rng, dmass):
+    """As :func:`_decay_one` with per-row parent masses ``M`` (n,) and daughter masses
+    ``dmass`` (n, nd) (line-shape masses)."""
+    n = parent_p4.shape[0]
+    if len(daughters) == 2:
+        p1, p2 = two_body_isotropic_masses(parent_p4, M, dmass[:, 0], dmass[:, 1], rng.random(n), rng.random(n))
+        return np.stack([p1, p2], axis=1)
+    if len(daughters) == 3:
+        ms = [sm_mass(d) for d in daughters]
+        if np.any(dmass != np.asarray(ms)):  # pragma: no cover - no such mode in the table
+            raise PhysicsError(f"three-body resonance decay {daughters} with a line-shape daughter")
+        s12, s23 = _sample_dalitz_rows(model, M, ms, rng)
+        return three_body_momenta(parent_p4, ms, s12, s23, rng.random((n, 3)), parent_mass=M)
+    raise PhysicsError(f"no sampler for a {len(daughters)}-body resonance decay {daughters}")
+
+
+def decay_resonances(
+    pdg: np.ndarray,
+    p4: np.ndarray,
+    rng: np.random.Generator,
+    families,
+    k_out: int | None = None,
+    masses: np.ndarray | None = None,
+    line_shapes: bool = False,
+):
     """Decay the resonances among ``pdg`` (recursively) and return the final state.
 
     Parameters
@@ -259,13 +319,18 @@ def decay_resonances(pdg: np.ndarray, p4: np.ndarray, rng: np.random.Generator, 
     pdg : numpy.ndarray, shape (n, k) int
         Daughter codes (0 = padding).
     p4 : numpy.ndarray, shape (n, k, 4)
-        Their lab four-momenta (GeV), on shell at the PDG masses.
+        Their lab four-momenta (GeV), on shell at the PDG masses or at ``masses``.
     rng : numpy.random.Generator
         Source of every random number (mode choice, angles, Dalitz points).
     families : iterable of str
         Families to decay (keys of :data:`RESONANCE_FAMILIES`).
     k_out : int, optional
         Number of output columns (default: the largest possible final multiplicity).
+    masses : numpy.ndarray, shape (n, k), optional
+        Masses (GeV) of the entries (line-shape masses of resonances); default PDG masses.
+    line_shapes : bool
+        Give rho/omega daughters of resonance decays (``eta' -> rho0 gamma``, ``omega
+        gamma``) a line-shape mass (:mod:`generator.decays.lineshape`) when they are decayed.
 
     Returns
     -------
@@ -278,6 +343,11 @@ def decay_resonances(pdg: np.ndarray, p4: np.ndarray, rng: np.random.Generator, 
     n = pdg.shape[0]
     cols_pdg = [np.array(pdg[:, j], dtype=np.int64) for j in range(pdg.shape[1])]
     cols_p4 = [np.array(p4[:, j, :], dtype=np.float64) for j in range(pdg.shape[1])]
+    # per-entry masses: NaN = PDG mass of the code
+    if masses is None:
+        cols_m = [np.full(n, np.nan) for _ in range(pdg.shape[1])]
+    else:
+        cols_m = [np.array(masses[:, j], dtype=np.float64) for j in range(pdg.shape[1])]
     j = 0
     while j < len(cols_pdg):
         while True:
@@ -290,6 +360,7 @@ def decay_resonances(pdg: np.ndarray, p4: np.ndarray, rng: np.random.Generator, 
             for _ in range(extra):
                 cols_pdg.append(np.zeros(n, dtype=np.int64))
                 cols_p4.append(np.zeros((n, 4)))
+                cols_m.append(np.full(n, np.nan))
             for c in todo:
                 modes = _modes(c, codes)
                 rows = np.flatnonzero(col == c)
@@ -300,12 +371,31 @@ def decay_resonances(pdg: np.ndarray, p4: np.ndarray, rng: np.random.Generator, 
                     r = rows[pick == im]
                     if r.size == 0:
                         continue
-                    out = _decay_one(np.ascontiguousarray(cols_p4[j][r]), M, ds, model, rng)
+                    Mr = cols_m[j][r]
+                    Mr = np.where(np.isnan(Mr), M, Mr)
+                    ls = [i for i, d in enumerate(ds) if line_shapes and has_line_shape(d) and d in codes]
+                    dmass = None
+                    if len(ls) == 1:  # (eta' -> rho0 gamma, omega gamma); never two in the table
+                        i0 = ls[0]
+                        m_other = sum(sm_mass(d) for i, d in enumerate(ds) if i != i0)
+                        dmass = np.tile(np.asarray([sm_mass(d) for d in ds], dtype=np.float64), (r.size, 1))
+                        for Mu in np.unique(Mr):  # one table per parent mass (fixed for eta')
+                            sel = Mr == Mu
+                            dmass[sel, i0] = sample_line_shape(ds[i0], float(Mu), m_other, rng.random(int(sel.sum())))
+                    pp = np.ascontiguousarray(cols_p4[j][r])
+                    if dmass is None and np.all(Mr == M):
+                        out = _decay_one(pp, M, ds, model, rng)  # fixed masses
+                    else:
+                        if dmass is None:
+                            dmass = np.tile(np.asarray([sm_mass(d) for d in ds], dtype=np.float64), (r.size, 1))
+                        out = _decay_one_masses(pp, Mr, ds, model, rng, dmass)
                     cols_pdg[j][r] = ds[0]
                     cols_p4[j][r] = out[:, 0]
+                    cols_m[j][r] = np.nan if dmass is None else dmass[:, 0]
                     for i in range(1, len(ds)):
                         cols_pdg[base + i - 1][r] = ds[i]
                         cols_p4[base + i - 1][r] = out[:, i]
+                        cols_m[base + i - 1][r] = np.nan if dmass is None else dmass[:, i]
         j += 1
     P = np.stack(cols_pdg, axis=1)
     Q = np.stack(cols_p4, axis=1)

@@ -31,6 +31,13 @@ four-momenta of their daughters, for one :class:`~generator.models.base.Channel`
 * **Majorana** (``Channel.conjugate``): each decay is replaced by its charge conjugate with
   probability 1/2 (charged codes flip sign, neutrinos and neutral mesons keep theirs; the
   polarised asymmetry flips sign too).
+* **Line shapes** (``line_shapes=True``, default): a rho, K*, omega or phi daughter that is
+  to be decayed gets a mass drawn per event from its Breit-Wigner times the two-body phase
+  space of the producing decay, truncated to the kinematic range
+  (:mod:`generator.decays.lineshape`); the kinematics and its own decay use that mass.
+  Only the final (on-shell, PDG-mass) daughters are returned. Resonances kept undecayed,
+  pi0/eta/eta', and daughters of three- and more-body channels stay at the PDG mass.
+  ``line_shapes=False`` gives the fixed-mass kinematics of earlier versions.
 * **SM resonances** among the daughters are decayed with PDG branching fractions
   (:func:`~generator.decays.resonances.decay_resonances`): default all of pi0, eta, eta',
   rho, omega, phi, K*. pi+-, K+-, K0L, K0S and muons are left to the detector simulation.
@@ -59,6 +66,7 @@ from ..kinematics.boost import _as_p4, _as_v3
 from ..kinematics.twobody import store_pair_from_rest, two_body_isotropic
 from ..models.base import Channel
 from . import hnl_matrix_elements as hme
+from .lineshape import has_line_shape, sample_line_shape, sample_pair_line_shapes, two_body_isotropic_masses
 from .resonances import (
     NEUTRINOS,
     RESONANCE_FAMILIES,
@@ -218,22 +226,26 @@ def polarised_asymmetry(M: float, m_f: float, m_m: float, spin: int = 0) -> floa
     M2 = M * M
     ef = (M2 + m_f * m_f - m_m * m_m) / (2 * M)
     em = M - ef
+    m_m = np.asarray(m_m, dtype=np.float64)  # may be an array (line-shape masses)
     lam = (M2 - (m_f + m_m) ** 2) * (M2 - (m_f - m_m) ** 2)
-    p = np.sqrt(max(lam, 0.0)) / (2 * M)
+    p = np.sqrt(np.maximum(lam, 0.0)) / (2 * M)
     # E - p = m^2 / (E + p): no cancellation
     f_m, f_p = ef + p, m_f * m_f / (ef + p)  # E_f - 2 lambda p for lambda = -1/2, +1/2
     m_m_, m_p_ = em + p, m_m * m_m / (em + p)  # E_m - 2 lambda p
     long_m = f_m * m_m_**2  # projection -1/2
     long_p = f_p * m_p_**2  # projection +1/2
+    def out(x):
+        return float(x) if np.ndim(x) == 0 else x
+
     if spin == 0:
-        return float((long_p - long_m) / (long_p + long_m))
+        return out((long_p - long_m) / (long_p + long_m))
     if spin == 1:
         mv2 = m_m * m_m
         tr_m = 2.0 * f_m  # lambda = -1/2, lambda_V = -1: projection +1/2
         tr_p = 2.0 * f_p  # lambda = +1/2, lambda_V = +1: projection -1/2
         num = (long_p - long_m) / mv2 + tr_m - tr_p
         den = (long_p + long_m) / mv2 + tr_m + tr_p
-        return float(num / den)
+        return out(num / den)
     raise ValueError(f"spin must be 0 or 1, got {spin!r}")
 
 
@@ -255,10 +267,11 @@ def _axis_kernel(parent, M, m1, m2, axis, cth, u_phi):  # pragma: no cover - com
     p2 = np.empty((n, 4))
     for i in range(n):
         Mi = M[i]
-        lam = (Mi * Mi - (m1 + m2) ** 2) * (Mi * Mi - (m1 - m2) ** 2)
+        a, b = m1[i], m2[i]
+        lam = (Mi * Mi - (a + b) ** 2) * (Mi * Mi - (a - b) ** 2)
         ps = np.sqrt(lam) / (2.0 * Mi) if lam > 0.0 else 0.0
-        e1 = (Mi * Mi + m1 * m1 - m2 * m2) / (2.0 * Mi)
-        e2 = (Mi * Mi + m2 * m2 - m1 * m1) / (2.0 * Mi)
+        e1 = (Mi * Mi + a * a - b * b) / (2.0 * Mi)
+        e2 = (Mi * Mi + b * b - a * a) / (2.0 * Mi)
         sx, sy, sz = axis[i, 0], axis[i, 1], axis[i, 2]
         nn = np.sqrt(sx * sx + sy * sy + sz * sz)
         sx /= nn
@@ -299,7 +312,7 @@ def two_body_along_axis(parent_p4, M, m1, m2, axis, cth, u_phi):
         Lab four-momenta of the parents (GeV).
     M : float or array_like
         Parent mass(es) (GeV).
-    m1, m2 : float
+    m1, m2 : float or array_like (n,)
         Daughter masses (GeV).
     axis : array_like, shape (n, 3) or (3,)
         Quantisation axis in the parent rest frame (axes parallel to the lab's).
@@ -316,12 +329,14 @@ def two_body_along_axis(parent_p4, M, m1, m2, axis, cth, u_phi):
     par = _as_p4(parent_p4)
     n = par.shape[0]
     Mv = np.ascontiguousarray(np.broadcast_to(np.asarray(M, dtype=np.float64), (n,)))
-    if np.any(Mv < m1 + m2):
-        raise PhysicsError(f"two-body decay closed: parent mass {float(np.min(Mv)):.6g} GeV < {m1 + m2:.6g} GeV")
+    a = np.ascontiguousarray(np.broadcast_to(np.asarray(m1, dtype=np.float64), (n,)))
+    b = np.ascontiguousarray(np.broadcast_to(np.asarray(m2, dtype=np.float64), (n,)))
+    if np.any(Mv < a + b):
+        raise PhysicsError(f"two-body decay closed: parent mass {float(np.min(Mv)):.6g} GeV < {float(np.max(a + b)):.6g} GeV")
     ax = _as_v3(axis, n)
     c = np.ascontiguousarray(np.broadcast_to(np.asarray(cth, dtype=np.float64), (n,)))
     up = np.ascontiguousarray(np.broadcast_to(np.asarray(u_phi, dtype=np.float64), (n,)))
-    return _axis_kernel(par, Mv, float(m1), float(m2), ax, c, up)
+    return _axis_kernel(par, Mv, a, b, ax, c, up)
 
 
 def two_body_along_axis_numpy(parent_p4, M, m1, m2, axis, cth, u_phi):
@@ -337,6 +352,8 @@ def two_body_along_axis_numpy(parent_p4, M, m1, m2, axis, cth, u_phi):
     e1 = np.cross(h, s)
     e1 /= np.linalg.norm(e1, axis=1)[:, None]
     e2 = np.cross(s, e1)
+    m1 = np.broadcast_to(np.asarray(m1, dtype=np.float64), (n,))
+    m2 = np.broadcast_to(np.asarray(m2, dtype=np.float64), (n,))
     ps = np.sqrt((Mv**2 - (m1 + m2) ** 2) * (Mv**2 - (m1 - m2) ** 2)) / (2 * Mv)
     c = np.asarray(cth)
     sn = np.sqrt(1 - c**2)
@@ -372,6 +389,7 @@ def sample_decays(
     decay_resonances=DEFAULT_RESONANCES,
     model: str | None = None,
     bsm_masses=None,
+    line_shapes: bool = True,
 ) -> DecayProducts:
     """Decay ``n`` parents through ``channel``; daughters' lab four-momenta.
 
@@ -401,6 +419,11 @@ def sample_decays(
         Parent model, needed for final states shared between models (``pi+ pi- pi0``).
     bsm_masses : mapping of int to float, optional
         Masses (GeV) of BSM daughters by PDG code, e.g. ``{9900012: m_N}`` for ``N N``.
+    line_shapes : bool
+        Draw the masses of rho, K*, omega, phi daughters of two-body channels (those that
+        are decayed) from their Breit-Wigner line shapes times the phase space
+        (:mod:`generator.decays.lineshape`), also in resonance decays (``eta' -> rho0
+        gamma``, ``omega gamma``). ``False``: PDG masses (fixed-mass kinematics).
 
     Returns
     -------
@@ -441,8 +464,23 @@ def sample_decays(
 
     k0 = len(codes)
     p4 = np.empty((n, k0, 4))
+    dm = None  # (n, k0) per-event daughter masses when a line shape is sampled
+    if line_shapes and k0 == 2:
+        decayed = frozenset().union(*(RESONANCE_FAMILIES[f] for f in fam if f in RESONANCE_FAMILIES))
+        ls = [i for i in range(2) if has_line_shape(codes[i]) and codes[i] in decayed]
+        if ls:
+            dm = np.tile(np.asarray(masses, dtype=np.float64), (n, 1))
+            if len(ls) == 1:
+                i = ls[0]
+                dm[:, i] = sample_line_shape(codes[i], M, masses[1 - i], rng.random(n))
+            else:
+                dm[:, 0], dm[:, 1] = sample_pair_line_shapes(codes[0], codes[1], M, n, rng)
+    m_1 = masses[0] if dm is None else dm[:, 0]
+    m_2 = masses[1] if dm is None else dm[:, 1]
     if k0 == 2:
-        if pol is None:
+        if pol is None and dm is not None:
+            p1, p2 = two_body_isotropic_masses(par, M, m_1, m_2, rng.random(n), rng.random(n))
+        elif pol is None:
             p1, p2 = two_body_isotropic(par, masses[0], masses[1], rng.random(n), rng.random(n), parent_mass=M)
         else:
             a = [abs(c) for c in codes]
@@ -452,7 +490,8 @@ def sample_decays(
                     f"polarised decays are implemented for N -> l/nu + pseudoscalar or vector meson only, not {channel.name!r}"
                 )
             f = fi[0]
-            A = polarised_asymmetry(M, masses[f], masses[1 - f], 0 if a[1 - f] in _PSEUDOSCALARS else 1)
+            mm = masses[1 - f] if dm is None else dm[:, 1 - f]
+            A = polarised_asymmetry(M, masses[f], mm, 0 if a[1 - f] in _PSEUDOSCALARS else 1)
             asym = pol * np.where(conj, -A, A)
             if spin_axis is None:
                 pm = np.linalg.norm(par[:, :3], axis=1)
@@ -462,7 +501,7 @@ def sample_decays(
             else:
                 axis = _as_v3(spin_axis, n)
             cth = sample_cos_linear(asym, rng.random(n))
-            pf, po = two_body_along_axis(par, M, masses[f], masses[1 - f], axis, cth, rng.random(n))
+            pf, po = two_body_along_axis(par, M, masses[f], mm, axis, cth, rng.random(n))
             p1, p2 = (pf, po) if f == 0 else (po, pf)
         p4[:, 0] = p1
         p4[:, 1] = p2
@@ -487,6 +526,6 @@ def sample_decays(
         pdg[conj] = cc
     if k_out == k0:
         return DecayProducts(pdg=pdg.astype(np.int32), p4=p4)
-    P, Q = _decay_resonances(pdg, p4, rng, fam, k_out=k_out)
+    P, Q = _decay_resonances(pdg, p4, rng, fam, k_out=k_out, masses=dm, line_shapes=line_shapes)
     return DecayProducts(pdg=P, p4=Q)
 
