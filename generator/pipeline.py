@@ -24,7 +24,7 @@ from . import __version__
 from .card import RunCard
 from .constants import C_M_PER_NS, PDG_ZPRIME, mass as pdg_mass
 from .errors import CardError, GeometryError, PhysicsError
-from .events import COLLECTIONS, EventBatch
+from .events import EventBatch
 from .decays import sample_decays
 from .rng import BLOCK_SIZE, block_rng
 from .transport import transport

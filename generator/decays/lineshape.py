@@ -49,14 +49,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
-import numba
 import numpy as np
 
 from .. import constants as C
-from .._jit import JIT_OPTIONS as _JIT
 from ..errors import PhysicsError
 from ..kinematics.boost import _as_p4
-from ..kinematics.twobody import store_pair_from_rest
+from ..kinematics.twobody import _isotropic_kernel
 
 __all__ = [
     "BW_RADIUS",
@@ -234,25 +232,6 @@ def sample_pair_line_shapes(code1: int, code2: int, M: float, n: int, rng: np.ra
     return m1, m2
 
 
-@numba.njit(**_JIT)
-def _iso_kernel(parent, M, m1, m2, u1, u2):  # pragma: no cover - compiled
-    n = parent.shape[0]
-    p1 = np.empty((n, 4))
-    p2 = np.empty((n, 4))
-    for i in range(n):
-        Mi = M[i]
-        a, b = m1[i], m2[i]
-        lam = (Mi * Mi - (a + b) ** 2) * (Mi * Mi - (a - b) ** 2)
-        ps = np.sqrt(lam) / (2.0 * Mi) if lam > 0.0 else 0.0
-        e1 = (Mi * Mi + a * a - b * b) / (2.0 * Mi)
-        e2 = (Mi * Mi + b * b - a * a) / (2.0 * Mi)
-        cth = 2.0 * u1[i] - 1.0
-        sth = np.sqrt(max(0.0, (1.0 - cth) * (1.0 + cth)))
-        phi = 2.0 * np.pi * u2[i]
-        store_pair_from_rest(parent, i, Mi, ps * sth * np.cos(phi), ps * sth * np.sin(phi), ps * cth, e1, e2, p1, p2)
-    return p1, p2
-
-
 def two_body_isotropic_masses(parent_p4, M, m1, m2, u1, u2):
     """Isotropic two-body decays with per-event parent and daughter masses (GeV).
 
@@ -268,4 +247,4 @@ def two_body_isotropic_masses(parent_p4, M, m1, m2, u1, u2):
     Mv, a, b = vec(M), vec(m1), vec(m2)
     if np.any(Mv < a + b):
         raise PhysicsError("two-body decay closed for a sampled resonance mass")
-    return _iso_kernel(par, Mv, a, b, vec(u1), vec(u2))
+    return _isotropic_kernel(par, Mv, a, b, vec(u1), vec(u2))

@@ -63,7 +63,7 @@ import numpy as np
 from .._jit import JIT_OPTIONS as _JIT
 from ..errors import PhysicsError
 from ..kinematics.boost import _as_p4, _as_v3
-from ..kinematics.twobody import store_pair_from_rest, two_body_isotropic
+from ..kinematics.twobody import rest_pair, store_pair_from_rest, two_body_isotropic
 from ..models.base import Channel
 from . import hnl_matrix_elements as hme
 from .lineshape import has_line_shape, sample_line_shape, sample_pair_line_shapes, two_body_isotropic_masses
@@ -267,11 +267,7 @@ def _axis_kernel(parent, M, m1, m2, axis, cth, u_phi):  # pragma: no cover - com
     p2 = np.empty((n, 4))
     for i in range(n):
         Mi = M[i]
-        a, b = m1[i], m2[i]
-        lam = (Mi * Mi - (a + b) ** 2) * (Mi * Mi - (a - b) ** 2)
-        ps = np.sqrt(lam) / (2.0 * Mi) if lam > 0.0 else 0.0
-        e1 = (Mi * Mi + a * a - b * b) / (2.0 * Mi)
-        e2 = (Mi * Mi + b * b - a * a) / (2.0 * Mi)
+        ps, e1, e2 = rest_pair(Mi, m1[i], m2[i])
         sx, sy, sz = axis[i, 0], axis[i, 1], axis[i, 2]
         nn = np.sqrt(sx * sx + sy * sy + sz * sz)
         sx /= nn

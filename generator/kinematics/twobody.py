@@ -88,16 +88,25 @@ def two_body_momentum(M, m1, m2):
     return float(p) if p.ndim == 0 else p
 
 
+@numba.njit(inline="always", **_JIT)
+def rest_pair(M, m1, m2):  # pragma: no cover - compiled
+    """Rest-frame momentum and energies ``(p*, E1, E2)`` of a two-body decay (GeV).
+
+    PDG Kinematics eq. 49.17: ``E1 = (M^2 + m1^2 - m2^2) / 2M``, ``p*`` from the factorised
+    Kallen function (0 at or below threshold).
+    """
+    return _pstar(M, m1, m2), (M * M + m1 * m1 - m2 * m2) / (2.0 * M), (M * M + m2 * m2 - m1 * m1) / (2.0 * M)
+
+
 @numba.njit(**_JIT)
 def _isotropic_kernel(parent, M, m1, m2, u1, u2):  # pragma: no cover - compiled
+    """Isotropic decays; ``M``, ``m1``, ``m2`` per event (n,)."""
     n = parent.shape[0]
     p1 = np.empty((n, 4))
     p2 = np.empty((n, 4))
     for i in range(n):
         Mi = M[i]
-        ps = _pstar(Mi, m1, m2)
-        e1 = (Mi * Mi + m1 * m1 - m2 * m2) / (2.0 * Mi)
-        e2 = (Mi * Mi + m2 * m2 - m1 * m1) / (2.0 * Mi)
+        ps, e1, e2 = rest_pair(Mi, m1[i], m2[i])
         cth = 2.0 * u1[i] - 1.0
         sth = np.sqrt(max(0.0, (1.0 - cth) * (1.0 + cth)))
         phi = 2.0 * np.pi * u2[i]
@@ -179,7 +188,7 @@ def two_body_isotropic(parent_p4, m1, m2, u1, u2, parent_mass=None):
     n = par.shape[0]
     M = _parent_mass(par, parent_mass)
     _check_open(M, m1, m2)
-    return _isotropic_kernel(par, M, float(m1), float(m2), _uniform(u1, n, "u1"), _uniform(u2, n, "u2"))
+    return _isotropic_kernel(par, M, np.full(n, float(m1)), np.full(n, float(m2)), _uniform(u1, n, "u1"), _uniform(u2, n, "u2"))
 
 
 def two_body_isotropic_numpy(parent_p4, m1, m2, u1, u2, parent_mass=None):
