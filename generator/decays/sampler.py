@@ -117,17 +117,16 @@ class DecayProducts:
 # --- three-body densities --------------------------------------------------------------
 
 
-def _alp_3pi_density(m_pm: float):
-    # 1708.00443 (g_{+-} integrand): |M|^2 ~ (s_{+-} - m_pi^2)^2; s12 = s(+-), order pi+ pi- pi0
+def _alp_3pi_density(channel: str, M: float):
+    # the model's own |M|^2 (generator.models.alp.three_pion_amplitude_sq) at unit coupling: the
+    # shape does not depend on c_gg / f_a. s12 = s(pi pi) of the first two daughters.
+    from ..models.alp import three_pion_amplitude_sq
+
     def f(s12, s23):
         s12 = np.asarray(s12, dtype=np.float64)
-        return (s12 - m_pm * m_pm) ** 2
+        return three_pion_amplitude_sq(channel, s12, M, 1.0, 1.0) + 0.0 * np.asarray(s23, dtype=np.float64)
 
     return f
-
-
-def _flat(s12, s23):
-    return np.ones_like(np.asarray(s12, dtype=np.float64))
 
 
 def three_body_density(codes: tuple[int, ...], M: float, masses, model: str | None = None):
@@ -184,12 +183,12 @@ def three_body_density(codes: tuple[int, ...], M: float, masses, model: str | No
     if sorted(codes) == [-211, 111, 211]:
         order = (codes.index(211), codes.index(-211), codes.index(111))
         if model == "alp":
-            return _alp_3pi_density(masses[order[0]]), order, "a -> pi+ pi- pi0 (1708.00443)"
+            return _alp_3pi_density("pi+ pi- pi0", M), order, "a -> pi+ pi- pi0 (generator.models.alp)"
         if model == "zprime":
             return vector_3pi_density(M, masses[order[0]], masses[order[2]]), order, "V -> pi+ pi- pi0 (GSW, rho-pi)"
         raise PhysicsError("channel 'pi+ pi- pi0' needs model='alp' or model='zprime' to choose its matrix element")
     if codes == (111, 111, 111) and model == "alp":
-        return _flat, (0, 1, 2), "a -> 3 pi0, flat (constant amplitude, 1708.00443)"
+        return _alp_3pi_density("pi0 pi0 pi0", M), (0, 1, 2), "a -> 3 pi0 (generator.models.alp)"
     raise PhysicsError(f"no matrix element for the three-body final state {codes} (model {model!r})")
 
 
