@@ -114,10 +114,10 @@ def test_names_and_errors():
     with pytest.raises(PhysicsError, match="HNL mass"):
         sample_decays(par, 1.0, Channel("N N", ()), rng)
     with pytest.raises(PhysicsError, match="polarised"):
-        sample_decays(par, 1.0, Channel("nu_e e+ e-", ()), rng, polarization=1.0)
+        sample_decays(par, 1.0, Channel("pi+ pi- pi0", ()), rng, polarization=1.0, model="alp")
     with pytest.raises(PhysicsError, match="polarised"):
         sample_decays(par, 1.0, Channel("gamma gamma", ()), rng, polarization=1.0)
-    assert conjugate(11) == -11 and conjugate(12) == 12 and conjugate(111) == 111 and conjugate(-211) == 211
+    assert conjugate(11) == -11 and conjugate(12) == -12 and conjugate(-14) == 14 and conjugate(9900012) == 9900012 and conjugate(111) == 111 and conjugate(-211) == 211
 
 
 def test_empty_input():
@@ -143,8 +143,12 @@ def test_majorana_conjugate_fraction():
     assert stats.binomtest(k, n, 0.5).pvalue > 1e-3
     dirac = sample_decays(par, 1.0, Channel("e- pi+", (11, 211)), np.random.default_rng(1))
     assert np.all(dirac.pdg[:, 0] == 11)
-    nu = sample_decays(par[:100], 0.5, Channel("nu_mu e+ e-", (), conjugate=True), np.random.default_rng(1))
-    assert np.all(nu.pdg[:, 0] == 14)  # neutrinos keep their code
+    nu = sample_decays(par[:400], 0.5, Channel("nu_mu e+ e-", (14, -11, 11), conjugate=True), np.random.default_rng(1))
+    # the conjugate of nu_mu e+ e- is nubar_mu e- e+ (the neutrino's code flips with the leptons')
+    assert set(np.unique(nu.pdg[:, 0])) == {14, -14}
+    assert np.all(nu.pdg[:, 1] == -11 * np.sign(nu.pdg[:, 0]))
+    zp = sample_decays(par[:10], 0.5, Channel("nu_e nu_e", (12, -12)), np.random.default_rng(1))
+    assert np.all(zp.pdg == [12, -12])  # signs from the channel's daughters, not the name
 
 
 def _signature(row):

@@ -46,6 +46,19 @@ form with ``gL = 1/2`` (``gL = 1`` for b == a, with the 1/2 of identical particl
 so ``Gamma = G_F^2 m_N^5 |U_a|^2 / (192 pi^3)`` (1805.08567 sec. 3, Dirac). This is
 *not* flat in the Dalitz plane, so the sampler uses it.
 
+*Polarised HNL* (option of the sampler, arXiv:2109.10358 sec. 2 for the setting). For an
+HNL in the pure spin state ``s`` (``s.P = 0``, ``s^2 = -1``) the spin projector
+``u ubar = (Pslash + M)(1 + g5 sslash)/2`` next to the ``(1 - g5)`` of the ``N`` current
+gives ``(1 - g5)(Pslash - M sslash)/2``: the polarised ``|M|^2`` is the averaged one with
+``P -> P - M s`` in every factor ``P.p_i`` (a factor 2 for not averaging, absorbed in the
+definition of the average). In the rest frame, ``s = (0, s_hat)`` and
+``(P - lambda M s).p = M (E + lambda s_hat.p_vec)`` for polarisation ``lambda`` along
+``s_hat`` (linear in ``lambda``: partial polarisation is the same formula). The
+charge-conjugate decay has ``lambda -> -lambda`` (CP). Check: ``N -> l- pi+`` gives
+``1 - cos(theta)`` for a massless ``l-``, the left-handed lepton against the spin, as
+:func:`generator.decays.sampler.polarised_asymmetry`. :func:`spin_ratio` returns
+``|M(lambda)|^2 / |M(0)|^2`` in ``[0, 2]``.
+
 Dot products from the Dalitz variables (``P`` the HNL momentum, ``s13 = M^2 + m1^2 + m2^2
 + m3^2 - s12 - s23``): ``P.p3 = (M^2 + m3^2 - s12)/2``, ``p1.p2 = (s12 - m1^2 - m2^2)/2``,
 ``P.p2 = (M^2 + m2^2 - s13)/2``, ``p1.p3 = (s13 - m1^2 - m3^2)/2``,
@@ -64,6 +77,7 @@ __all__ = [
     "dgamma_nc",
     "dgamma_cc",
     "dgamma_3nu",
+    "spin_ratio",
 ]
 
 #: sin^2 theta_W (MS-bar at M_Z, PDG 2024 Review "Electroweak model", 0.23129). The
@@ -140,3 +154,62 @@ def dgamma_3nu(s12, s23, m_n: float, u2: float = 1.0):
     s23 = np.asarray(s23, dtype=np.float64)
     M2 = m_n * m_n
     return _NORM * u2 * (0.5 * (M2 - s12)) * (0.5 * s12) / m_n**3 + 0.0 * s23
+
+
+def _dot(a, b):
+    return a[..., 3] * b[..., 3] - np.einsum("...i,...i->...", a[..., :3], b[..., :3])
+
+
+def spin_ratio(kind: str, q, m_n: float, lam, axis, *, m_l: float = 0.0, same_flavour: bool = False, sin2w: float = SIN2_THETA_W):
+    """``|M(lambda)|^2 / |M(0)|^2`` of a polarised HNL three-body decay (module docstring).
+
+    Parameters
+    ----------
+    kind : {"nc", "cc", "3nu"}
+        Matrix element: :func:`dgamma_nc` (daughters ``nu, l-, l+``), :func:`dgamma_cc`
+        (``l_a-, l_b+, nu_b``) or :func:`dgamma_3nu` (``nu_a, nu_b, nubar_b``).
+    q : array_like, shape (n, 3, 4)
+        Daughter four-momenta ``(px, py, pz, E)`` in the HNL rest frame, in that order (GeV).
+    m_n : float
+        HNL mass (GeV).
+    lam : array_like, shape (n,)
+        Polarisation along ``axis`` in [-1, 1], sign already flipped for the conjugate decay.
+    axis : array_like, shape (n, 3)
+        Unit spin axis in the rest frame.
+    m_l, same_flavour, sin2w
+        For ``"nc"``: charged-lepton mass (GeV), W exchange, weak angle.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+        The ratio, in ``[0, 2]``; ``1 + O(lambda)``.
+    """
+    q = np.asarray(q, dtype=np.float64)
+    lam = np.asarray(lam, dtype=np.float64)
+    axis = np.asarray(axis, dtype=np.float64)
+    p1, p2, p3 = q[:, 0], q[:, 1], q[:, 2]
+
+    def pq(p):  # (P.p, (P - lam M s).p) / M
+        e = p[:, 3]
+        return e, e + lam * np.einsum("ij,ij->i", axis, p[:, :3])
+
+    if kind == "nc":
+        gl, gr = nc_couplings(same_flavour, sin2w)
+        (a1, b1), (a2, b2), (a3, b3) = pq(p1), pq(p2), pq(p3)
+        x12, x13 = _dot(p1, p2), _dot(p1, p3)
+        c3, c2, c1 = gl * gl * x12, gr * gr * x13, gl * gr * m_l * m_l
+        num = c3 * b3 + c2 * b2 + c1 * b1
+        den = c3 * a3 + c2 * a2 + c1 * a1
+    elif kind == "cc":
+        a2, b2 = pq(p2)
+        x13 = _dot(p1, p3)
+        num, den = b2 * x13, a2 * x13
+    elif kind == "3nu":
+        a3, b3 = pq(p3)
+        x12 = _dot(p1, p2)
+        num, den = b3 * x12, a3 * x12
+    else:
+        raise ValueError(f"kind must be 'nc', 'cc' or '3nu', got {kind!r}")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        r = np.where(den > 0.0, num / np.where(den > 0.0, den, 1.0), 1.0)
+    return np.clip(r, 0.0, 2.0)

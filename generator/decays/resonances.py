@@ -70,7 +70,7 @@ NAMES: dict[str, int] = {
     "N": C.PDG_HNL,
 }  # fmt: skip
 
-#: |PDG| codes of neutrinos (massless here; never charge-conjugated).
+#: |PDG| codes of neutrinos (massless here).
 NEUTRINOS = frozenset({12, 14, 16})
 
 #: ``decay_resonances`` family name -> PDG codes it covers.
@@ -120,12 +120,13 @@ def charge_of(code: int) -> int:
 
 
 def conjugate(code: int) -> int:
-    """Charge conjugate for the Majorana choice: charged codes flip sign; neutral ones stay.
+    """Charge conjugate for the Majorana choice: charged codes and neutrinos flip sign.
 
-    Neutrinos keep their code (the channel notation does not tell nu from nubar), as do
-    neutral mesons and the (Majorana) HNL.
+    Neutral mesons (self-conjugate in the channels used here) and the (Majorana) HNL keep
+    their code. Neutrino signs come from :attr:`Channel.daughters` (the names do not tell
+    nu from nubar).
     """
-    return -code if charge_of(code) != 0 else code
+    return -code if (charge_of(code) != 0 or abs(code) in NEUTRINOS) else code
 
 
 def sm_mass(code: int, bsm_masses=None) -> float:

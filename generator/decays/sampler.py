@@ -29,8 +29,13 @@ four-momenta of their daughters, for one :class:`~generator.models.base.Channel`
   space (:func:`~generator.decays.threebody.flat_nbody`), no matrix element (the a1 pi /
   omega pi / rho sigma substructure of the VMD fits is not modelled).
 * **Majorana** (``Channel.conjugate``): each decay is replaced by its charge conjugate with
-  probability 1/2 (charged codes flip sign, neutrinos and neutral mesons keep theirs; the
-  polarised asymmetry flips sign too).
+  probability 1/2 (charged codes and neutrinos flip sign, neutral mesons keep theirs; the
+  polarised asymmetries flip sign too).
+* **Polarised HNL** (``polarization``, ``spin_axis``): two-body ``N -> l/nu + P/V`` as above;
+  the leptonic three-body channels (``nu l l``, ``l_a l_b nu``, ``nu nu nu``) from the
+  spin-dependent matrix element (``P -> P - M s``,
+  :func:`~generator.decays.hnl_matrix_elements.spin_ratio`): unpolarised candidates kept
+  with probability ``|M(s)|^2 / (2 |M|^2)`` (about half are kept). Other channels raise.
 * **Line shapes** (``line_shapes=True``, default): a rho, K*, omega or phi daughter that is
   to be decayed gets a mass drawn per event from its Breit-Wigner times the two-body phase
   space of the producing decay, truncated to the kinematic range
@@ -44,8 +49,8 @@ four-momenta of their daughters, for one :class:`~generator.models.base.Channel`
 
 Names: ``nu`` (flavour sum) is written as nu_e (12) and, in ``nu l+ l-``, is treated as
 neutral current without the W exchange; in ``l_a l_b nu`` the charged lepton of the
-neutrino's flavour is l_b (the W's). Neutrino codes are kept as the name gives them
-(the notation does not tell nu from nubar).
+neutrino's flavour is l_b (the W's). Neutrino signs (nu or nubar) come from the channel's
+``daughters`` when it lists them (the notation does not tell nu from nubar).
 
 Output: :class:`DecayProducts` with ``pdg`` (n, k) int32 and ``p4`` (n, k, 4) in the lab
 (GeV). ``k`` is fixed per (channel, ``decay_resonances``): the largest final multiplicity
@@ -62,7 +67,7 @@ import numpy as np
 
 from .._jit import JIT_OPTIONS as _JIT
 from ..errors import PhysicsError
-from ..kinematics.boost import _as_p4, _as_v3
+from ..kinematics.boost import _as_p4, _as_v3, boost_from_rest
 from ..kinematics.twobody import rest_pair, store_pair_from_rest, two_body_isotropic
 from ..models.base import Channel
 from . import hnl_matrix_elements as hme
@@ -129,6 +134,41 @@ def _alp_3pi_density(channel: str, M: float):
     return f
 
 
+def _lepton_three_body(codes, masses):
+    """``(kind, perm, kwargs, label)`` of an HNL leptonic three-body channel, else None.
+
+    ``kind`` is the :func:`~generator.decays.hnl_matrix_elements.spin_ratio` kind and
+    ``perm`` the daughters' order in its matrix element.
+    """
+    a = [abs(c) for c in codes]
+    nus = [i for i in range(3) if a[i] in NEUTRINOS]
+    charged_leptons = [i for i in range(3) if a[i] in (11, 13, 15)]
+    if len(nus) == 3:
+        # nu_a nu_b nubar_b: the antineutrino (negative code) is particle 3 when the name says so
+        anti = [i for i in range(3) if codes[i] < 0]
+        perm = (0, 1, 2) if not anti else tuple([i for i in range(3) if i != anti[0]] + [anti[0]])
+        return "3nu", perm, {}, "N -> 3 nu (1805.08567)"
+    if len(nus) == 1 and len(charged_leptons) == 2:
+        i_nu = nus[0]
+        i, j = charged_leptons
+        if codes[i] * codes[j] > 0:
+            raise PhysicsError(f"three-body channel {codes}: the charged leptons must have opposite charges")
+        minus, plus = (i, j) if codes[i] > 0 else (j, i)  # PDG: l- has a positive code
+        if a[i] == a[j]:  # neutral current nu_a l_b- l_b+
+            same = _LEPTONS[a[i_nu]] == _LEPTONS[a[i]]
+            label = "N -> nu l l, neutral current" + (" + W/Z interference" if same else "")
+            return "nc", (i_nu, minus, plus), {"m_l": masses[i], "same_flavour": same}, label
+        # charged current l_a- l_b+ nu_b: l_b is the charged lepton of the neutrino's flavour
+        if _LEPTONS[a[i]] == _LEPTONS[a[i_nu]]:
+            ib, ia = i, j
+        elif _LEPTONS[a[j]] == _LEPTONS[a[i_nu]]:
+            ib, ia = j, i
+        else:  # generic "nu": l_b is the positive one (N -> l_a- W+*)
+            ib, ia = plus, minus
+        return "cc", (ia, ib, i_nu), {}, "N -> l_a l_b nu, charged current"
+    return None
+
+
 def three_body_density(codes: tuple[int, ...], M: float, masses, model: str | None = None):
     """Dalitz density for a three-body channel and the order it expects the daughters in.
 
@@ -152,34 +192,15 @@ def three_body_density(codes: tuple[int, ...], M: float, masses, model: str | No
     label : str
         Short description of the matrix element used.
     """
-    a = [abs(c) for c in codes]
-    nus = [i for i in range(3) if a[i] in NEUTRINOS]
-    charged_leptons = [i for i in range(3) if a[i] in (11, 13, 15)]
-    if len(nus) == 3:
-        return (lambda s12, s23: hme.dgamma_3nu(s12, s23, M)), (0, 1, 2), "N -> 3 nu (1805.08567)"
-    if len(nus) == 1 and len(charged_leptons) == 2:
-        i_nu = nus[0]
-        i, j = charged_leptons
-        if codes[i] * codes[j] > 0:
-            raise PhysicsError(f"three-body channel {codes}: the charged leptons must have opposite charges")
-        minus, plus = (i, j) if codes[i] > 0 else (j, i)  # PDG: l- has a positive code
-        if a[i] == a[j]:  # neutral current nu_a l_b- l_b+
-            same = _LEPTONS[a[i_nu]] == _LEPTONS[a[i]] and codes[i_nu] in (12, 14, 16)
-            ml = masses[i]
-            return (
-                (lambda s12, s23: hme.dgamma_nc(s12, s23, M, ml, same_flavour=same)),
-                (i_nu, minus, plus),
-                "N -> nu l l, neutral current" + (" + W/Z interference" if same else ""),
-            )
-        # charged current l_a- l_b+ nu_b: l_b is the charged lepton of the neutrino's flavour
-        if _LEPTONS[a[i]] == _LEPTONS[a[i_nu]]:
-            ib, ia = i, j
-        elif _LEPTONS[a[j]] == _LEPTONS[a[i_nu]]:
-            ib, ia = j, i
-        else:  # generic "nu": l_b is the positive one (N -> l_a- W+*)
-            ib, ia = plus, minus
-        ma, mb = masses[ia], masses[ib]
-        return (lambda s12, s23: hme.dgamma_cc(s12, s23, M, ma, mb)), (ia, ib, i_nu), "N -> l_a l_b nu, charged current"
+    lep = _lepton_three_body(codes, masses)
+    if lep is not None:
+        kind, perm, kw, label = lep
+        if kind == "3nu":
+            return (lambda s12, s23: hme.dgamma_3nu(s12, s23, M)), perm, label
+        if kind == "nc":
+            return (lambda s12, s23: hme.dgamma_nc(s12, s23, M, kw["m_l"], same_flavour=kw["same_flavour"])), perm, label
+        ma, mb = masses[perm[0]], masses[perm[1]]
+        return (lambda s12, s23: hme.dgamma_cc(s12, s23, M, ma, mb)), perm, label
     if sorted(codes) == [-211, 111, 211]:
         order = (codes.index(211), codes.index(-211), codes.index(111))
         if model == "alp":
@@ -373,6 +394,31 @@ def _check_daughters(channel: Channel, codes):
         )
 
 
+def _lepton_number(codes) -> int:
+    return sum((1 if c > 0 else -1) for c in codes if 11 <= abs(c) <= 16)
+
+
+def _polarised_three_body(par, M, mp, dens, kind, kw, lam, axis, rng):
+    """Polarised three-body decay: unpolarised (Dalitz density, isotropic orientation) rest-frame
+    candidates kept with probability ``spin_ratio / 2`` (the ratio lies in [0, 2]), then
+    boosted to the lab. Exact for the matrix elements of :mod:`hnl_matrix_elements`."""
+    n = par.shape[0]
+    rest = np.zeros((n, 4))
+    rest[:, 3] = M
+    q = np.empty((n, 3, 4))
+    todo = np.arange(n)
+    while todo.size:
+        m = todo.size
+        s12, s23 = sample_dalitz(dens, M, mp[0], mp[1], mp[2], m, rng)
+        cand = three_body_momenta(rest[:m], mp, s12, s23, rng.random((m, 3)), parent_mass=M)
+        r = hme.spin_ratio(kind, cand, M, lam[todo], axis[todo], **kw)
+        keep = 2.0 * rng.random(m) < r
+        q[todo[keep]] = cand[keep]
+        todo = todo[~keep]
+    lab = boost_from_rest(q.reshape(-1, 4), np.repeat(par, 3, axis=0), np.full(3 * n, M))
+    return lab.reshape(n, 3, 4)
+
+
 def sample_decays(
     parent_p4,
     parent_mass: float,
@@ -402,8 +448,11 @@ def sample_decays(
         Source of every random number.
     polarization : float or array_like (n,), optional
         HNL polarisation ``P`` in [-1, 1] along ``spin_axis`` (``P = +-1``: helicity +-1 when
-        the axis is the direction of flight). Only for ``N -> l/nu + P/V`` two-body
-        channels (:func:`polarised_asymmetry`); other channels raise if it is non-zero.
+        the axis is the direction of flight), for the decay of ``N`` as named (lepton number
+        +1; the conjugate half of a Majorana channel gets the opposite sign). For
+        ``N -> l/nu + P/V`` (:func:`polarised_asymmetry`) and the leptonic three-body
+        channels (:func:`~generator.decays.hnl_matrix_elements.spin_ratio`); other channels
+        raise if it is non-zero.
     spin_axis : array_like (3,) or (n, 3), optional
         Spin quantisation axis in the parent rest frame (reached from the lab by a pure
         boost, axes parallel to the lab's); default: the parent's direction of flight.
@@ -441,6 +490,9 @@ def sample_decays(
     M = float(parent_mass)
     codes = parse_channel(channel.name)
     _check_daughters(channel, codes)
+    if channel.daughters and all(abs(c) == abs(d) for c, d in zip(codes, channel.daughters)):
+        # the name does not tell nu from nubar; the channel's daughters do
+        codes = tuple(d if abs(d) in NEUTRINOS else c for c, d in zip(codes, channel.daughters))
     masses = [sm_mass(c, bsm_masses) for c in codes]
     if not M > sum(masses):
         raise PhysicsError(f"channel {channel.name!r} closed: parent mass {M:.6g} GeV <= {sum(masses):.6g} GeV")
@@ -456,6 +508,24 @@ def sample_decays(
             raise ValueError("polarization must lie in [-1, 1]")
         if not np.any(pol != 0.0):
             pol = None
+    if pol is not None:
+        # the spin-dependent part flips sign with the lepton number of the final state:
+        # +1 (l-, nu: the decay of N) as named, -1 for its charge conjugate
+        L = _lepton_number(codes)
+        if L not in (1, -1):
+            raise PhysicsError(f"polarised decays need a final state of lepton number +-1 (an HNL decay), not {channel.name!r}")
+        lam = L * pol * np.where(conj, -1.0, 1.0)
+        if spin_axis is None:
+            pm = np.linalg.norm(par[:, :3], axis=1)
+            if np.any(pm == 0.0):
+                raise PhysicsError("a parent at rest has no direction of flight: pass spin_axis")
+            axis = par[:, :3] / pm[:, None]
+        else:
+            axis = _as_v3(spin_axis, n)
+            nrm = np.linalg.norm(axis, axis=1)
+            if np.any(nrm == 0.0):
+                raise ValueError("spin_axis must be non-zero")
+            axis = axis / nrm[:, None]
 
     k0 = len(codes)
     p4 = np.empty((n, k0, 4))
@@ -487,26 +557,24 @@ def sample_decays(
             f = fi[0]
             mm = masses[1 - f] if dm is None else dm[:, 1 - f]
             A = polarised_asymmetry(M, masses[f], mm, 0 if a[1 - f] in _PSEUDOSCALARS else 1)
-            asym = pol * np.where(conj, -A, A)
-            if spin_axis is None:
-                pm = np.linalg.norm(par[:, :3], axis=1)
-                if np.any(pm == 0.0):
-                    raise PhysicsError("a parent at rest has no direction of flight: pass spin_axis")
-                axis = par[:, :3] / pm[:, None]
-            else:
-                axis = _as_v3(spin_axis, n)
+            # A is the asymmetry of the lepton-number +1 fermion; an l+ / nubar in the name has -A
+            asym = lam * A * (1.0 if codes[f] > 0 else -1.0) * _lepton_number(codes)
             cth = sample_cos_linear(asym, rng.random(n))
             pf, po = two_body_along_axis(par, M, masses[f], mm, axis, cth, rng.random(n))
             p1, p2 = (pf, po) if f == 0 else (po, pf)
         p4[:, 0] = p1
         p4[:, 1] = p2
     elif k0 == 3:
-        if pol is not None:
-            raise PhysicsError(f"polarised three-body decays are not implemented ({channel.name!r})")
         dens, perm, _ = three_body_density(codes, M, masses, model)
         mp = [masses[i] for i in perm]
-        s12, s23 = sample_dalitz(dens, M, mp[0], mp[1], mp[2], n, rng)
-        out = three_body_momenta(par, mp, s12, s23, rng.random((n, 3)), parent_mass=M)
+        if pol is None:
+            s12, s23 = sample_dalitz(dens, M, mp[0], mp[1], mp[2], n, rng)
+            out = three_body_momenta(par, mp, s12, s23, rng.random((n, 3)), parent_mass=M)
+        else:
+            lep = _lepton_three_body(codes, masses)
+            if lep is None:
+                raise PhysicsError(f"polarised three-body decays are implemented for leptonic HNL channels only, not {channel.name!r}")
+            out = _polarised_three_body(par, M, mp, dens, lep[0], lep[2], lam, axis, rng)
         for j, i in enumerate(perm):
             p4[:, i] = out[:, j]
     else:

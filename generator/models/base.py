@@ -21,9 +21,11 @@ superscripts are written ``+``/``-``):
 
 Examples: ``"e+ e-"``, ``"mu+ mu-"``, ``"nu_e e+ e-"``, ``"e- pi+"``, ``"nu_mu pi0"``,
 ``"e- mu+ nu_mu"``, ``"nu nu nu"``, ``"gamma gamma"``, ``"pi+ pi- pi0"``, ``"N N"``.
-For a Majorana HNL a charged channel such as ``"e- pi+"`` stands for both charge
-conjugates (``e- pi+`` and ``e+ pi-``); its width includes both and the sampler picks
-each with probability 1/2 (:attr:`Channel.conjugate`).
+For a Majorana HNL every channel stands for both charge conjugates (``"e- pi+"``:
+``e- pi+`` and ``e+ pi-``; ``"nu_e e+ e-"``: ``nu_e e+ e-`` and ``nubar_e e- e+``); its width
+includes both and the sampler picks each with probability 1/2 (:attr:`Channel.conjugate`).
+Names do not tell nu from nubar: a channel's ``daughters`` carry the signs (the decay of
+``N`` has lepton number +1).
 """
 
 from __future__ import annotations

@@ -203,8 +203,8 @@ class HNL(DecayingParticle):
 
     **Majorana vs Dirac.** The Dirac widths are those of N (not Nbar). A Majorana HNL has
     every width doubled -- charged-current, neutral-current, invisible and dipole alike --
-    and ``Channel.conjugate`` is True for the charged final states (the sampler picks each
-    charge state with probability 1/2). Hence Gamma_Majorana = 2 Gamma_Dirac exactly.
+    and ``Channel.conjugate`` is True for every channel (the sampler picks the final state or
+    its charge conjugate, nu <-> nubar included, with probability 1/2). Hence Gamma_Majorana = 2 Gamma_Dirac exactly.
 
     **Vector-meson couplings.** ``g_rho = 0.162``, ``g_omega = 0.153``, ``g_phi = 0.234``
     GeV^2 and ``kappa_rho0 = 1 - 2 s_W^2``, ``kappa_omega = 4/3 s_W^2``,
@@ -246,9 +246,10 @@ class HNL(DecayingParticle):
         """Every channel the model knows, open or closed (see the class notes)."""
         out = {}
         for name, ch, _ in _channel_table():
-            # charged final states (a charged lepton from the N vertex: "e- pi+", "e- mu+ nu_mu",
-            # "e- hadrons"); a Majorana width includes their charge conjugates.
-            if self.majorana and ch.daughters[0] in (11, 13, 15):
+            # a Majorana width includes every channel's charge conjugate ("e- pi+" and
+            # "e+ pi-"; "nu_e e+ e-" and "nubar_e e- e+", whose e+/e- spectra are swapped; the
+            # polarised asymmetries flip sign): the sampler picks each half with probability 1/2
+            if self.majorana:
                 ch = Channel(ch.name, ch.daughters, ch.visible, True, ch.kind)
             out[name] = ch
         return out
