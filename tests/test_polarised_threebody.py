@@ -153,3 +153,16 @@ def test_polarised_refusals():
         sample_decays(_at_rest(4), 0.6, Channel("pi+ pi- pi0", ()), rng, polarization=1.0, model="alp")
     with pytest.raises(PhysicsError, match="direction of flight"):
         sample_decays(_at_rest(4), M, NC, rng, polarization=1.0)
+
+
+def test_majorana_neutrino_direction_has_no_asymmetry():
+    """de Gouvea, Fox, Kayser, Kelly (arXiv:2104.05719, abstract): for same-flavour charged leptons a
+    polarised Majorana HNL has zero forward/backward asymmetry of the outgoing neutrino, a Dirac one
+    does not (here -1/3 for nu_e e+ e-, module docstring)."""
+    maj = Channel("nu_e e+ e-", (12, -11, 11), conjugate=True, kind="three-body")
+    out = sample_decays(_at_rest(N), M, maj, np.random.default_rng(17), polarization=1.0, spin_axis=(0, 0, 1))
+    a, err = _asym(_cos_z(out.p4[:, 0]))
+    assert abs(a) < 5 * err
+    dirac = sample_decays(_at_rest(N), M, NC, np.random.default_rng(18), polarization=1.0, spin_axis=(0, 0, 1))
+    a, err = _asym(_cos_z(dirac.p4[:, 0]))
+    assert abs(a + 1.0 / 3.0) < 5 * err + 2e-3
