@@ -16,11 +16,11 @@ four-momenta of their daughters, for one :class:`~generator.models.base.Channel`
                                 (:func:`~generator.decays.hnl_matrix_elements.dgamma_nc`)
   ``l_a- l_b+ nu_b`` (a != b)   charged current (:func:`~.hnl_matrix_elements.dgamma_cc`)
   ``nu nu nu``                  :func:`~.hnl_matrix_elements.dgamma_3nu` (not flat)
-  ``pi+ pi- pi0`` (ALP)         ``|M|^2 ~ (s(+-) - m_pi^2)^2``: a - pi0 mixing times the
-                                Weinberg pi pi amplitude ``(s - m_pi^2)/f^2``, the integrand of
-                                the phase-space function ``g_{+-}`` of Bauer, Neubert, Thamm
-                                arXiv:1708.00443 (a -> 3 pi width; leading-order ChPT)
-  ``pi0 pi0 pi0`` (ALP)         flat (constant amplitude ``m_a^2/f^2``, same reference)
+  ``pi+ pi- pi0`` (ALP)         the model's amplitude
+                                (:func:`generator.models.alp.three_pion_amplitude_sq`):
+                                linear in ``s(+-)`` (three-flavour, arXiv:1811.03474) or
+                                ``~ (s(+-) - m_pi^2)`` (two-flavour, arXiv:1708.00443)
+  ``pi0 pi0 pi0`` (ALP)         flat (constant amplitude at leading order, both treatments)
   ``pi+ pi- pi0`` (Z')          vector -> 3 pi through omega (VMD):
                                 :func:`~generator.decays.resonances.vector_3pi_density`
   ============================  ===========================================================
@@ -122,14 +122,16 @@ class DecayProducts:
 # --- three-body densities --------------------------------------------------------------
 
 
-def _alp_3pi_density(channel: str, M: float):
+def _alp_3pi_density(channel: str, M: float, chiral: str):
     # the model's own |M|^2 (generator.models.alp.three_pion_amplitude_sq) at unit coupling: the
-    # shape does not depend on c_gg / f_a. s12 = s(pi pi) of the first two daughters.
+    # shape does not depend on c_gg / f_a, only on the chiral treatment. s12 = s(pi pi) of the
+    # first two daughters.
     from ..models.alp import three_pion_amplitude_sq
 
     def f(s12, s23):
         s12 = np.asarray(s12, dtype=np.float64)
-        return three_pion_amplitude_sq(channel, s12, M, 1.0, 1.0) + 0.0 * np.asarray(s23, dtype=np.float64)
+        amp = three_pion_amplitude_sq(channel, s12, M, 1.0, 1.0, chiral=chiral)
+        return amp + 0.0 * np.asarray(s23, dtype=np.float64)
 
     return f
 
@@ -169,7 +171,7 @@ def _lepton_three_body(codes, masses):
     return None
 
 
-def three_body_density(codes: tuple[int, ...], M: float, masses, model: str | None = None):
+def three_body_density(codes: tuple[int, ...], M: float, masses, model=None):
     """Dalitz density for a three-body channel and the order it expects the daughters in.
 
     Parameters
@@ -180,8 +182,10 @@ def three_body_density(codes: tuple[int, ...], M: float, masses, model: str | No
         Parent mass (GeV).
     masses : sequence of 3 float
         Daughter masses (GeV), same order.
-    model : {"hnl", "alp", "zprime"}, optional
-        Parent model; needed only where a final state is shared (``pi+ pi- pi0``).
+    model : {"hnl", "alp", "zprime"} or a model object, optional
+        Parent model; needed only where a final state is shared (``pi+ pi- pi0``). An
+        :class:`~generator.models.alp.ALP` object also passes its ``chiral`` treatment
+        (default three-flavour) to the 3 pi matrix element.
 
     Returns
     -------
@@ -192,6 +196,8 @@ def three_body_density(codes: tuple[int, ...], M: float, masses, model: str | No
     label : str
         Short description of the matrix element used.
     """
+    chiral = getattr(model, "chiral", "three-flavour")
+    model = getattr(model, "particle", model)
     lep = _lepton_three_body(codes, masses)
     if lep is not None:
         kind, perm, kw, label = lep
@@ -204,12 +210,12 @@ def three_body_density(codes: tuple[int, ...], M: float, masses, model: str | No
     if sorted(codes) == [-211, 111, 211]:
         order = (codes.index(211), codes.index(-211), codes.index(111))
         if model == "alp":
-            return _alp_3pi_density("pi+ pi- pi0", M), order, "a -> pi+ pi- pi0 (generator.models.alp)"
+            return _alp_3pi_density("pi+ pi- pi0", M, chiral), order, f"a -> pi+ pi- pi0 ({chiral}, generator.models.alp)"
         if model == "zprime":
             return vector_3pi_density(M, masses[order[0]], masses[order[2]]), order, "V -> pi+ pi- pi0 (GSW, rho-pi)"
         raise PhysicsError("channel 'pi+ pi- pi0' needs model='alp' or model='zprime' to choose its matrix element")
     if codes == (111, 111, 111) and model == "alp":
-        return _alp_3pi_density("pi0 pi0 pi0", M), (0, 1, 2), "a -> 3 pi0 (generator.models.alp)"
+        return _alp_3pi_density("pi0 pi0 pi0", M, chiral), (0, 1, 2), f"a -> 3 pi0 ({chiral}, generator.models.alp)"
     raise PhysicsError(f"no matrix element for the three-body final state {codes} (model {model!r})")
 
 
@@ -428,7 +434,7 @@ def sample_decays(
     polarization=None,
     spin_axis=None,
     decay_resonances=DEFAULT_RESONANCES,
-    model: str | None = None,
+    model=None,
     bsm_masses=None,
     line_shapes: bool = True,
 ) -> DecayProducts:
@@ -459,8 +465,9 @@ def sample_decays(
     decay_resonances : iterable of str
         Resonance families to decay (``pi0``, ``eta``, ``eta'``, ``rho``, ``omega``,
         ``phi``, ``K*``); default all. ``()`` keeps every daughter as produced.
-    model : {"hnl", "alp", "zprime"}, optional
-        Parent model, needed for final states shared between models (``pi+ pi- pi0``).
+    model : {"hnl", "alp", "zprime"} or a model object, optional
+        Parent model, needed for final states shared between models (``pi+ pi- pi0``); an
+        ALP object also fixes the chiral treatment of its 3 pi matrix element.
     bsm_masses : mapping of int to float, optional
         Masses (GeV) of BSM daughters by PDG code, e.g. ``{9900012: m_N}`` for ``N N``.
     line_shapes : bool
