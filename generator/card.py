@@ -25,15 +25,19 @@ from .errors import CardError
 # Schema
 # ---------------------------------------------------------------------------------------
 
-#: Model kinds implemented for each particle. The models issue adds the rest; a kind that
-#: is not here is refused with the list of allowed ones (no placeholder physics).
-ZPRIME_KINDS = ("dark-photon",)
+#: Z' kinds accepted by the run card (generator.models.zprime; "generic" needs per-fermion
+#: charges, which the card does not take yet).
+ZPRIME_KINDS = ("dark-photon", "B-L", "B")
 
-#: Production channels implemented, by particle.
-PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta")}
+#: Chiral treatments of the ALP gluon coupling (generator.models.alp).
+ALP_CHIRAL = ("three-flavour", "two-flavour")
+
+#: Production channels implemented, by particle (each computes the real thing; a channel
+#: that is not here is refused with the list of allowed ones).
+PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta"), "alp": ("pi0", "eta")}
 
 #: Detection modes implemented, by particle.
-DETECTION_MODES = {"zprime": ("decay",)}
+DETECTION_MODES = {"zprime": ("decay",), "alp": ("decay",), "hnl": ("decay",)}
 
 COMPRESSIONS = ("zstd", "lz4", "zlib", "none")
 
@@ -55,6 +59,14 @@ class Key:
 
 def _positive(v: Any) -> str | None:
     return None if math.isfinite(v) and v > 0 else "a finite number > 0"
+
+
+def _finite(v: Any) -> str | None:
+    return None if math.isfinite(v) else "a finite number"
+
+
+def _nonneg(v: Any) -> str | None:
+    return None if math.isfinite(v) and v >= 0 else "a finite number >= 0"
 
 
 def _nonneg_int(v: Any) -> str | None:
@@ -106,7 +118,29 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "model.zprime": {
         "kind": Key((str,), required=True, check=_one_of(ZPRIME_KINDS), doc="Z' kind"),
         "mass": Key(NUMBER, required=True, check=_positive, doc="mass in GeV"),
-        "coupling": Key(NUMBER, required=True, check=_positive, doc="kinetic mixing epsilon for the dark photon"),
+        "coupling": Key(NUMBER, required=True, check=_positive,
+                        doc="kinetic mixing epsilon (dark photon) or gauge coupling g (B-L, B)"),
+        "hnl_charge": Key(NUMBER, default=-1.0, check=_finite,
+                          doc="charge of the HNL of [model.hnl] under the Z' (opens Z' -> N N; default -1, its B-L charge)"),
+    },
+    "model.alp": {
+        "mass": Key(NUMBER, required=True, check=_positive, doc="mass in GeV"),
+        "g_gamma": Key(NUMBER, default=0.0, check=_finite, doc="photon coupling g_agg in GeV^-1"),
+        "g_electron": Key(NUMBER, default=0.0, check=_finite, doc="electron coupling g_aee"),
+        "g_muon": Key(NUMBER, default=0.0, check=_finite, doc="muon coupling g_amumu"),
+        "c_gg": Key(NUMBER, default=0.0, check=_finite, doc="gluon coupling c_gg of c_gg (alpha_s/4 pi)(a/f_a) G G~"),
+        "f_a": Key(NUMBER, check=_positive,
+                   doc="f_a in GeV: needed with c_gg and for production by pi0/eta mixing (theta ~ f_pi/f_a)"),
+        "g_hnl": Key(NUMBER, default=0.0, check=_finite, doc="g_aNN to the HNL of [model.hnl] (opens a -> N N)"),
+        "chiral": Key((str,), default="three-flavour", check=_one_of(ALP_CHIRAL), doc="chiral treatment of c_gg"),
+    },
+    "model.hnl": {
+        "mass": Key(NUMBER, required=True, check=_positive, doc="mass in GeV"),
+        "mixing_e": Key(NUMBER, default=0.0, check=_nonneg, doc="|U_e|^2"),
+        "mixing_mu": Key(NUMBER, default=0.0, check=_nonneg, doc="|U_mu|^2"),
+        "mixing_tau": Key(NUMBER, default=0.0, check=_nonneg, doc="|U_tau|^2"),
+        "dirac": Key((bool,), default=False, doc="Dirac HNL (default Majorana)"),
+        "dipole": Key(NUMBER, default=0.0, check=_nonneg, doc="transition magnetic moment d in GeV^-1 (N -> nu gamma)"),
     },
     "signal": {
         "produce": Key((list, str), required=True, check=_str_list, doc='production channels "particle:channel"'),
@@ -125,7 +159,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
 }
 
 #: Allowed sub-tables of [model]; each particle entry is a table (inline or not).
-MODEL_PARTICLES = ("zprime",)
+MODEL_PARTICLES = ("zprime", "alp", "hnl")
 
 
 # ---------------------------------------------------------------------------------------
@@ -134,10 +168,24 @@ MODEL_PARTICLES = ("zprime",)
 
 
 @dataclass(frozen=True)
-class ZPrimeSpec:
-    kind: str
-    mass: float
-    coupling: float
+class ModelSpec:
+    """One validated ``[model.<particle>]`` table: ``particle`` and its keys as attributes."""
+
+    particle: str
+    params: tuple[tuple[str, Any], ...]
+
+    def __getattr__(self, name: str) -> Any:
+        for k, v in object.__getattribute__(self, "params"):
+            if k == name:
+                return v
+        raise AttributeError(f"model.{object.__getattribute__(self, 'particle')} has no key {name!r}")
+
+    def as_dict(self) -> dict[str, Any]:
+        return dict(self.params)
+
+
+#: Backwards-compatible name of the Z' entry (``card.zprime.kind``, ``.mass``, ``.coupling``).
+ZPrimeSpec = ModelSpec
 
 
 @dataclass(frozen=True)
@@ -147,7 +195,7 @@ class RunCard:
     detector: str
     beamline: str | None
     pot: float | None
-    zprime: ZPrimeSpec
+    models: dict[str, ModelSpec]
     produce: tuple[tuple[str, str], ...]
     detect: tuple[str, str]
     final_states: str | tuple[str, ...]
@@ -160,6 +208,26 @@ class RunCard:
     text: str = ""
     source: str = "<string>"
     extra: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def zprime(self) -> ModelSpec | None:
+        """The ``[model.zprime]`` table, or None."""
+        return self.models.get("zprime")
+
+    @property
+    def alp(self) -> ModelSpec | None:
+        """The ``[model.alp]`` table, or None."""
+        return self.models.get("alp")
+
+    @property
+    def hnl(self) -> ModelSpec | None:
+        """The ``[model.hnl]`` table, or None."""
+        return self.models.get("hnl")
+
+    @property
+    def llp(self) -> str:
+        """The particle whose decays are detected (``signal.detect``)."""
+        return self.detect[0]
 
     def replace(self, **changes: Any) -> "RunCard":
         """A copy with some fields replaced (used for command-line overrides)."""
@@ -193,7 +261,7 @@ def _check_table(where: str, table: Any, spec: dict[str, Key], src: str) -> dict
             continue
         v = table[k]
         # bool is an int subclass in Python: never accept it for a number
-        if isinstance(v, bool) or not isinstance(v, key.types):
+        if (isinstance(v, bool) and bool not in key.types) or not isinstance(v, key.types):
             raise CardError(f"{src}: key {full} = {v!r}: expected {_typename(key.types)} ({key.doc})")
         if key.check is not None:
             msg = key.check(v)
@@ -232,13 +300,14 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         raise CardError(f"{source}: key model = {model!r}: expected a table")
     for k in model:
         if k not in MODEL_PARTICLES:
-            raise CardError(
-                f"{source}: unknown key model.{k}; allowed particles: " + ", ".join(MODEL_PARTICLES)
-                + " (ALP and HNL models arrive with the models issue)"
-            )
-    if "zprime" not in model:
-        raise CardError(f"{source}: missing required key model.zprime (the Z' / dark photon)")
-    zp = _check_table("model.zprime", model["zprime"], SCHEMA["model.zprime"], source)
+            raise CardError(f"{source}: unknown key model.{k}; allowed particles: " + ", ".join(MODEL_PARTICLES))
+    if not model:
+        raise CardError(f"{source}: missing required key model.<particle>: one of " + ", ".join(MODEL_PARTICLES))
+    models = {
+        k: ModelSpec(k, tuple(_check_table(f"model.{k}", model[k], SCHEMA[f"model.{k}"], source).items()))
+        for k in MODEL_PARTICLES
+        if k in model
+    }
     sig = _check_table("signal", data["signal"], SCHEMA["signal"], source)
     run = _check_table("run", data.get("run", {}), SCHEMA["run"], source)
 
@@ -249,6 +318,18 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
     if len(set(produce)) != len(produce):
         raise CardError(f"{source}: key signal.produce = {produce_raw!r}: allowed: each channel at most once")
     detect = _split_channel("signal.detect", sig["detect"], DETECTION_MODES, source)
+    if detect[0] not in models:
+        raise CardError(
+            f"{source}: key signal.detect = {sig['detect']!r}: allowed: a particle of [model] ("
+            + ", ".join(repr(f"{p}:decay") for p in models) + ")"
+        )
+    for i, (particle, what) in enumerate(produce):
+        if particle != detect[0]:
+            allowed = [f"{detect[0]}:{c}" for c in PRODUCTION_CHANNELS.get(detect[0], ())]
+            raise CardError(
+                f"{source}: key signal.produce[{i}] = '{particle}:{what}': allowed: channels producing the detected "
+                f"particle {detect[0]!r}: " + (", ".join(repr(a) for a in allowed) or "none implemented yet")
+            )
 
     fs = sig["final_states"]
     if isinstance(fs, str):
@@ -264,7 +345,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         detector=exp["detector"],
         beamline=exp["beamline"],
         pot=exp["pot"],
-        zprime=ZPrimeSpec(zp["kind"], zp["mass"], zp["coupling"]),
+        models=models,
         produce=produce,
         detect=detect,
         final_states=final_states,

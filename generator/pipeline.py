@@ -22,7 +22,7 @@ import numpy as np
 
 from . import __version__
 from .card import RunCard
-from .constants import C_M_PER_NS, PDG_ZPRIME, mass as pdg_mass
+from .constants import C_M_PER_NS, mass as pdg_mass
 from .errors import CardError, GeometryError, PhysicsError
 from .events import EventBatch
 from .decays import sample_decays
@@ -34,7 +34,7 @@ from .transport import transport
 MESON_SOURCE_BEAMLINES = {"bnb": "BNB 8.89 GeV/c protons on beryllium (Sanford-Wang shapes)"}
 
 #: Production channel codes written to the `channel` branch.
-CHANNEL_CODES = {"zprime:pi0": 1, "zprime:eta": 2}
+CHANNEL_CODES = {"zprime:pi0": 1, "zprime:eta": 2, "alp:pi0": 11, "alp:eta": 12}
 
 def decay_codes(model) -> dict[str, int]:
     """Codes of the `decay_channel` branch: 1 + the channel's position in the model's
@@ -77,6 +77,42 @@ def _card_error(card: RunCard, key: str, value, msg: str) -> CardError:
     return CardError(f"{card.source}: key {key} = {value!r}: {msg}")
 
 
+def build_model(card: RunCard):
+    """The detected particle's model from the card's [model] tables (CardError on bad values).
+
+    An ``[model.hnl]`` next to a Z' or ALP is the HNL they decay to (``N N``, with the
+    Z' charge ``hnl_charge`` or the ALP coupling ``g_hnl``).
+    """
+    from .models.alp import ALP
+    from .models.hnl import HNL
+    from .models.zprime import ZPrime
+
+    llp = card.llp
+    spec = card.models[llp]
+    hnl = card.hnl
+    try:
+        if llp == "zprime":
+            kw = {}
+            if hnl is not None:
+                kw = {"hnl_mass": hnl.mass, "hnl_charge": spec.hnl_charge, "hnl_majorana": not hnl.dirac}
+            model = ZPrime(mass=spec.mass, coupling=spec.coupling, kind=spec.kind, **kw)
+            model.validate()
+        elif llp == "alp":
+            kw = {"hnl_mass": hnl.mass, "hnl_majorana": not hnl.dirac} if hnl is not None else {}
+            if spec.g_hnl != 0.0 and hnl is None:
+                raise PhysicsError("g_hnl needs an [model.hnl] table with the HNL's mass")
+            model = ALP(mass=spec.mass, g_gamma=spec.g_gamma, g_electron=spec.g_electron, g_muon=spec.g_muon,
+                        g_hnl=spec.g_hnl, c_gg=spec.c_gg, f_a=spec.f_a, chiral=spec.chiral, **kw)
+        else:
+            model = HNL(spec.mass, (spec.mixing_e, spec.mixing_mu, spec.mixing_tau), majorana=not spec.dirac,
+                        dipole=spec.dipole)
+        if not model.total_width() > 0:
+            raise PhysicsError("every coupling is zero: the particle does not decay (set a coupling)")
+    except PhysicsError as err:
+        raise _card_error(card, f"model.{llp}.mass", spec.mass, str(err)) from None
+    return model
+
+
 def build_job(card: RunCard) -> Job:
     """Resolve a validated run card into a Job (loads geometry, model, sources).
 
@@ -84,8 +120,8 @@ def build_job(card: RunCard) -> Job:
     not computed) raise CardError naming the card key.
     """
     from .geometry import load_beamline, load_detector
-    from .models import DarkPhoton
-    from .production.meson_decay import br_to_gamma_darkphoton
+    from .production.meson_decay import br_to_gamma_zprime
+    from .production.meson_mixing import MesonMixingChannel, alp_meson_mixing
     from .production.meson_spectra import bnb_meson_source
     from .production.meson_two_body import MesonTwoBodyChannel
 
@@ -99,12 +135,9 @@ def build_job(card: RunCard) -> Job:
     except GeometryError as err:
         raise _card_error(card, "experiment.beamline", bl_name, str(err)) from None
 
-    zp = card.zprime
-    model = DarkPhoton(mass=zp.mass, epsilon=zp.coupling)
-    try:
-        model.validate()
-    except PhysicsError as err:
-        raise _card_error(card, "model.zprime.mass", zp.mass, str(err)) from None
+    model = build_model(card)
+    llp = card.llp
+    mass_key = f"model.{llp}.mass"
 
     if beamline.name not in MESON_SOURCE_BEAMLINES:
         raise _card_error(
@@ -116,29 +149,47 @@ def build_job(card: RunCard) -> Job:
     channels, closed = [], []
     for particle, what in card.produce:
         pdg = meson_pdg[what]
-        if zp.mass >= pdg_mass(pdg):
-            closed.append(f"{particle}:{what}")
-            continue
-        br = br_to_gamma_darkphoton(pdg, zp.mass, zp.coupling)
-        channels.append(MesonTwoBodyChannel(f"{particle}:{what}", bnb_meson_source(pdg), br, zp.mass))
+        name = f"{particle}:{what}"
+        if llp == "zprime":
+            if model.mass >= pdg_mass(pdg):
+                closed.append(name)
+                continue
+            br = br_to_gamma_zprime(pdg, model)
+            channels.append(MesonTwoBodyChannel(name, bnb_meson_source(pdg), br, model.mass))
+        elif llp == "alp":
+            spec = card.alp
+            if spec.f_a is None or spec.c_gg == 0.0:
+                raise _card_error(card, "model.alp.c_gg", spec.c_gg,
+                                  f"channel {name!r} (ALP-{what} mixing) needs the gluon coupling: c_gg != 0 and f_a")
+            try:
+                theta = alp_meson_mixing(model, pdg)
+            except PhysicsError as err:
+                raise _card_error(card, mass_key, model.mass, str(err)) from None
+            channels.append(MesonMixingChannel(name, bnb_meson_source(pdg), theta * theta, model.mass))
     if not channels:
         allowed = ", ".join(f"{c} needs mass < {pdg_mass(meson_pdg[c.split(':')[1]]):.6g} GeV" for c in closed)
-        raise _card_error(card, "model.zprime.mass", zp.mass, f"kinematically closed for every channel in signal.produce ({allowed})")
-    notes = [f"channel {c} is closed at m = {zp.mass} GeV and contributes nothing" for c in closed]
+        raise _card_error(card, mass_key, model.mass, f"kinematically closed for every channel in signal.produce ({allowed})")
+    notes = [f"channel {c} is closed at m = {model.mass} GeV and contributes nothing" for c in closed]
 
-    brs = model.branching_ratios()
     known = model.channels()
+    if hasattr(model, "sampling_branching_ratios"):
+        # HNL: the inclusive (quark-level) remainder above the exclusive/inclusive join is
+        # carried by the exclusive channels (HNL.sampling_widths), so every decay is sampled
+        brs = model.sampling_branching_ratios()
+        known = {k: v for k, v in known.items() if k in brs}
+    else:
+        brs = model.branching_ratios()
     if card.final_states == "visible":
-        names = model.visible_channels()
+        names = [k for k, v in brs.items() if v > 0 and known[k].visible]
     elif card.final_states == "all":
-        names = model.open_channels()
+        names = [k for k, v in brs.items() if v > 0]
     else:
         names = []
         for i, name in enumerate(card.final_states):
             if name not in known:
                 raise _card_error(card, f"signal.final_states[{i}]", name, "allowed: " + ", ".join(repr(c) for c in known))
             if brs[name] <= 0:
-                raise _card_error(card, f"signal.final_states[{i}]", name, f"closed at m = {zp.mass} GeV")
+                raise _card_error(card, f"signal.final_states[{i}]", name, f"closed at m = {model.mass} GeV")
             names.append(name)
     for name in names:
         if known[name].kind == "inclusive":
@@ -220,7 +271,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         if idx.size == 0:
             continue
         prod = sample_decays(llp[idx], m, known[name], rng, decay_resonances=job.decay_resonances,
-                             model=model.particle)
+                             model=model)
         parts.append((idx, prod))
         decay_code[idx] = codes[name]
     kmax = max(p.pdg.shape[1] for _, p in parts)
@@ -339,8 +390,8 @@ def metadata(job: Job) -> dict:
         "detector": {"name": det.name, "title": det.title, "file": str(det.path), "sources": list(det.sources)},
         "beamline": {"name": bl.name, "title": bl.title, "file": str(bl.path), "sources": list(bl.sources),
                      "beam_momentum_GeV": bl.beam_momentum, "interacting_fraction": interacting_fraction(bl)},
-        "model": {"particle": "zprime", "kind": job.card.zprime.kind, "mass_GeV": job.model.mass,
-                  "coupling": job.model.epsilon, "pdg": PDG_ZPRIME, "ctau_m": job.model.ctau(),
+        "model": {"particle": job.model.particle, "card": {p: m.as_dict() for p, m in job.card.models.items()},
+                  "mass_GeV": job.model.mass, "pdg": job.model.pdg, "ctau_m": job.ctau,
                   "total_width_GeV": job.model.total_width(), "branching_ratios": job.model.branching_ratios()},
         "channels": {c.name: {"code": CHANNEL_CODES[c.name], "parent_pdg": c.parent_pdg,
                               "rate_per_pot": c.rate_per_pot, "branching": c.branching,

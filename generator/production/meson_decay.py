@@ -6,12 +6,25 @@ charges)::
 
     BR(P -> gamma A') = 2 eps^2 (1 - m^2/M_P^2)^3 BR(P -> gamma gamma),  P = pi0, eta
 
-and 0 for ``m >= M_P``. ``BR(P -> gamma gamma)`` comes from the package data file
+and 0 for ``m >= M_P``. For a Z' of gauge coupling ``g`` and vector quark charges ``x_q``
+(B-L, B, generic) the anomaly amplitude replaces one photon's ``e Q_q`` by ``g x_q``
+(DarkCast, same equations)::
+
+    BR(P -> gamma Z') = 2 (g/e)^2 A_P^2 (1 - m^2/M_P^2)^3 BR(P -> gamma gamma),
+    A_P = tr(T_P Q X) / tr(T_P Q Q),   Q = diag(2/3, -1/3, -1/3),  X = diag(x_u, x_d, x_s)
+
+with DarkCast's flavour matrices ``T_pi0 ~ diag(1, -1, 0)`` and ``T_eta ~ diag(1, 1, -1)``
+(normalisations cancel in the ratio). The dark photon has ``X = Q``, ``g = eps e``: ``A = 1``.
+Quark charges of B-L and B (1/3 each) give ``A_pi0 = 1`` and ``A_eta = 1/2``: BR = 2 (g/e)^2
+and 0.5 (g/e)^2 times the phase space and BR(gamma gamma), the factors of PHYSICS.md 3.1
+(the public code of arXiv:2410.08981 uses 2 (g/e)^2 for the eta, 4x DarkCast: we follow
+DarkCast). ``BR(P -> gamma gamma)`` comes from the package data file
 ``generator/data/pdg_branching.toml`` (PDG 2024, cited there), read on first use.
 """
 
 from __future__ import annotations
 
+import math
 from functools import lru_cache
 from importlib.resources import files
 
@@ -23,7 +36,7 @@ try:  # Python >= 3.11
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["br_to_gamma_darkphoton", "sm_branching_ratio", "SUPPORTED_MESONS"]
+__all__ = ["br_to_gamma_darkphoton", "br_to_gamma_zprime", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS"]
 
 #: Mesons with a ``P -> gamma A'`` channel here: PDG code -> name.
 SUPPORTED_MESONS = {C.PI0: "pi0", C.ETA: "eta"}
@@ -97,3 +110,34 @@ def br_to_gamma_darkphoton(meson_pdg: int, mass: float, epsilon: float) -> float
     x = 1.0 - (mass / M) ** 2
     # PHYSICS.md 3.1 / arXiv:1801.04847 eqs. 2.7-2.10 (dark photon charges)
     return 2.0 * epsilon**2 * x**3 * sm_branching_ratio(pdg, "gamma_gamma")
+
+
+#: DarkCast flavour matrices (diagonals over u, d, s) of the pseudoscalars (arXiv:1801.04847).
+_T_DIAG = {C.PI0: (1.0, -1.0, 0.0), C.ETA: (1.0, 1.0, -1.0)}
+_Q_QUARK = (2.0 / 3.0, -1.0 / 3.0, -1.0 / 3.0)
+
+
+def anomaly_factor(meson_pdg: int, x_u: float, x_d: float, x_s: float) -> float:
+    """``A_P = tr(T_P Q X) / tr(T_P Q Q)`` for vector quark charges ``x_u, x_d, x_s`` (module docstring)."""
+    t = _T_DIAG[int(meson_pdg)]
+    num = sum(ti * qi * xi for ti, qi, xi in zip(t, _Q_QUARK, (x_u, x_d, x_s)))
+    den = sum(ti * qi * qi for ti, qi in zip(t, _Q_QUARK))
+    return num / den
+
+
+def br_to_gamma_zprime(meson_pdg: int, model) -> float:
+    """``BR(P -> gamma Z')`` of a pi0 or eta for any :class:`~generator.models.zprime.ZPrime` kind.
+
+    ``2 (g/e)^2 A_P^2 (1 - m^2/M^2)^3 BR(P -> gamma gamma)`` (module docstring; arXiv:1801.04847
+    eqs. 2.7-2.10); equals :func:`br_to_gamma_darkphoton` for the dark photon.
+    """
+    pdg = int(meson_pdg)
+    if pdg not in SUPPORTED_MESONS:
+        raise PhysicsError(f"P -> gamma Z' is implemented for pdg 111 (pi0) and 221 (eta), not {meson_pdg}")
+    M = C.mass(pdg)
+    if model.mass >= M:
+        return 0.0
+    e = (4.0 * math.pi * C.ALPHA_EM) ** 0.5
+    a = anomaly_factor(pdg, model.charge_of("u"), model.charge_of("d"), model.charge_of("s"))
+    x = 1.0 - (model.mass / M) ** 2
+    return 2.0 * (model.g / e) ** 2 * a * a * x**3 * sm_branching_ratio(pdg, "gamma_gamma")
