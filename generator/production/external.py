@@ -1,0 +1,217 @@
+"""External parent lists: meson fluxes from the collaborations' own beam simulations.
+
+Two formats (BEAMLINES.md, "Output formats the collaborations read"):
+
+* **MeVPrtl text** (SBN's MeVPrtl meson input): one parent per line,
+  ``px py pz E pdg weight npot`` (GeV, PDG code, weight, protons on target the line stands
+  for). Lines starting with ``#`` and blank lines are skipped. Parents are mesons *as
+  produced* in the target, beam frame (z along the protons). :func:`read_mevprtl_text`
+  reads them; :func:`source_from_parents` bins one species into a
+  :class:`~generator.production.meson_spectra.MesonSource` (the form every production
+  channel samples from, with exact forcing weights), normalised to
+  ``sum(weight) / POT`` where ``POT = sum(npot)`` over the file's lines, unless the file
+  says otherwise (see below); :func:`write_mevprtl_text` writes a list (e.g. mesons sampled
+  from fipgen's own sources) for SBN's chain.
+  The POT of the file: the MeVPrtl convention is that each line carries the POT of the
+  sample it came from in its ``npot`` column, *divided among the lines* -- fipgen takes
+  ``POT = sum(npot)``. A file whose lines all repeat the sample's total POT must be read
+  with ``npot_mode="per-file"`` (``POT = npot`` of the first line; all lines must agree).
+* **dk2nu** ROOT files (the NuMI / LBNF / BNB neutrino-flux ntuples; read with uproot):
+  the tree ``dk2nuTree`` with the ``decay`` record (``decay.vx, vy, vz`` in cm: the parent's
+  decay point; ``decay.pdpx, pdpy, pdpz`` GeV: its momentum at the decay; ``decay.ptype``
+  its PDG code; ``decay.nimpwt`` its importance weight) and ``dkmetaTree`` with ``pots``.
+  These are parents *at their decay*, already focused by the horns: :func:`read_dk2nu`
+  returns them as :class:`~generator.production.parents.ParentDecays` (vertex in the
+  beamline's frame after the file's z offset, weight per POT), which the charged-meson
+  production channels take directly. This is the way to study focused beams: the
+  parameterised sources (Sanford-Wang, BMPT, Pythia tables) carry no horn focusing.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+
+from .. import constants as C
+from ..errors import PhysicsError
+from .meson_spectra import MesonSource
+from .parents import ParentDecays
+
+__all__ = ["read_mevprtl_text", "write_mevprtl_text", "source_from_parents", "read_dk2nu", "ParentList"]
+
+#: dk2nu lengths are in cm (its ``ptype`` parent codes are PDG codes).
+_CM = 0.01
+
+
+class ParentList(dict):
+    """Columns of a MeVPrtl text file: ``p4`` (n, 4), ``pdg`` (n,), ``weight`` (n,), ``pot`` (float)."""
+
+
+def _fail(path, msg) -> PhysicsError:
+    return PhysicsError(f"{path}: {msg}")
+
+
+def read_mevprtl_text(path, npot_mode: str = "sum") -> ParentList:
+    """Read a MeVPrtl text parent list (module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+    npot_mode : {"sum", "per-file"}
+        How the ``npot`` column adds up to the file's POT.
+
+    Raises
+    ------
+    PhysicsError
+        Missing file, a line without 7 numbers, unphysical four-momenta (E < |p|),
+        negative weights or non-positive POT: one line naming the file and line.
+    """
+    if npot_mode not in ("sum", "per-file"):
+        raise PhysicsError(f"npot_mode must be 'sum' or 'per-file', got {npot_mode!r}")
+    p = Path(path)
+    if not p.is_file():
+        raise PhysicsError(f"parent list {str(path)!r} not found")
+    rows = []
+    with p.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh, 1):
+            s = line.strip()
+            if not s or s.startswith("#"):
+                continue
+            parts = s.split()
+            if len(parts) != 7:
+                raise _fail(path, f"line {i}: expected 7 columns 'px py pz E pdg weight npot', got {len(parts)}")
+            try:
+                vals = [float(x) for x in parts]
+            except ValueError:
+                raise _fail(path, f"line {i}: not a number in {s!r}") from None
+            if vals[4] != int(vals[4]):
+                raise _fail(path, f"line {i}: pdg {parts[4]!r} is not an integer")
+            rows.append(vals)
+    if not rows:
+        raise _fail(path, "no parents in the file")
+    a = np.asarray(rows, dtype=np.float64)
+    p4, pdg, w, npot = a[:, :4], a[:, 4].astype(np.int64), a[:, 5], a[:, 6]
+    p2 = np.einsum("ij,ij->i", p4[:, :3], p4[:, :3])
+    bad = np.flatnonzero(p4[:, 3] ** 2 < p2 * (1 - 1e-9))
+    if bad.size:
+        raise _fail(path, f"parent {bad[0] + 1}: E < |p| (not a physical four-momentum)")
+    if np.any(w < 0) or not np.all(np.isfinite(w)):
+        raise _fail(path, "weights must be finite and >= 0")
+    if npot_mode == "sum":
+        pot = float(npot.sum())
+    else:
+        if not np.all(npot == npot[0]):
+            raise _fail(path, "npot_mode 'per-file' needs the same npot on every line")
+        pot = float(npot[0])
+    if not pot > 0:
+        raise _fail(path, f"POT of the file is {pot}: must be > 0")
+    return ParentList(p4=p4, pdg=pdg, weight=w, pot=pot, path=str(p))
+
+
+def write_mevprtl_text(path, p4, pdg, weight, pot: float, header: str = "", overwrite: bool = False) -> None:
+    """Write parents as MeVPrtl text lines; the file's POT is spread over the lines (npot = POT/n)."""
+    from ..io.atomic import atomic_path
+
+    p4 = np.asarray(p4, dtype=np.float64)
+    n = p4.shape[0]
+    pdg = np.broadcast_to(np.asarray(pdg, dtype=np.int64), (n,))
+    weight = np.broadcast_to(np.asarray(weight, dtype=np.float64), (n,))
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write("# px py pz E pdg weight npot  (GeV; beam frame; npot = POT of the sample / lines)\n")
+            for line in header.splitlines():
+                fh.write(f"# {line}\n")
+            share = pot / n
+            for i in range(n):
+                fh.write(f"{p4[i, 0]:.9g} {p4[i, 1]:.9g} {p4[i, 2]:.9g} {p4[i, 3]:.9g} {int(pdg[i])} "
+                         f"{weight[i]:.9g} {share:.9g}\n")
+
+
+def source_from_parents(parents: ParentList, pdg: int, n_p: int = 100, n_theta: int = 100,
+                        theta_max: float = math.pi / 2) -> MesonSource:
+    """Bin the parents of code ``pdg`` into a :class:`MesonSource` (per POT, provenance = file).
+
+    Momentum bins uniform up to the largest momentum; angle edges quadratic up to
+    ``theta_max`` (parents beyond it are counted in the normalisation but lie outside the
+    table: the source keeps ``per_pot`` of the tabulated range only, and says so).
+    """
+    sel = parents["pdg"] == int(pdg)
+    if not np.any(sel):
+        codes = sorted(set(int(c) for c in parents["pdg"]))
+        raise PhysicsError(f"{parents['path']}: no parents with pdg {pdg}; present: {codes}")
+    p4 = parents["p4"][sel]
+    w = parents["weight"][sel]
+    p = np.sqrt(np.einsum("ij,ij->i", p4[:, :3], p4[:, :3]))
+    th = np.arccos(np.clip(p4[:, 2] / np.where(p > 0, p, 1.0), -1.0, 1.0))
+    p_edges = np.linspace(0.0, float(p.max()) * (1 + 1e-9) + 1e-12, n_p + 1)
+    t_edges = theta_max * (np.arange(n_theta + 1) / n_theta) ** 2
+    h, _, _ = np.histogram2d(p, th, bins=(p_edges, t_edges), weights=w)
+    total = float(h.sum())
+    if not total > 0:
+        raise PhysicsError(f"{parents['path']}: parents of pdg {pdg} have zero weight inside theta <= {theta_max:.4g}")
+    cdf = np.minimum(np.cumsum(h.ravel()) / total, 1.0)
+    cdf[-1] = 1.0
+    per_pot = total / parents["pot"]
+    outside = float(w.sum()) - total
+    prov = (f"external parent list {parents['path']} (MeVPrtl text): {int(sel.sum())} {C.name(int(pdg))} lines, "
+            f"POT {parents['pot']:.6g}; {per_pot:.6g} per POT within theta <= {theta_max:.4g} rad "
+            f"({outside / parents['pot']:.3g} per POT outside); {n_p} x {n_theta} bins")
+    return MesonSource(int(pdg), per_pot, p_edges, t_edges, cdf, prov)
+
+
+def _branch(tree, name: str):
+    """Array of the dk2nu leaf ``name`` (e.g. ``"decay.vx"``) under split (``decay/decay.vx``)
+    or flat (``decay.vx``) naming."""
+    for key in tree.keys(recursive=True):
+        if key == name or key.endswith("/" + name):
+            return tree[key].array(library="np")
+    raise PhysicsError(f"dk2nu tree {tree.name!r} has no branch {name!r}")
+
+
+def read_dk2nu(path, z_offset: float = 0.0, pdgs=None) -> ParentDecays:
+    """Parents at their decay from a dk2nu file (module docstring), as ``ParentDecays``.
+
+    Parameters
+    ----------
+    path : str or Path
+        ROOT file with ``dk2nuTree`` (and ``dkmetaTree`` with ``pots``).
+    z_offset : float
+        Metres added to the file's z to reach the beamline frame (e.g. -0.034925 for G4BNB
+        files on fipgen's BNB frame, see geometries/bnb.toml).
+    pdgs : iterable of int, optional
+        Keep only these parent codes.
+
+    Returns
+    -------
+    ParentDecays
+        ``weight = nimpwt x n / POT`` (so ``weight.mean()`` is decays per POT), ``time`` 0
+        (dk2nu does not record it), ``at_rest`` where the momentum at decay is zero.
+    """
+    import uproot
+
+    p = Path(path)
+    if not p.is_file():
+        raise PhysicsError(f"dk2nu file {str(path)!r} not found")
+    with uproot.open(p) as f:
+        if "dk2nuTree" not in f:
+            raise PhysicsError(f"{path}: no dk2nuTree (not a dk2nu file)")
+        t = f["dk2nuTree"]
+        cols = {k: _branch(t, f"decay.{k}") for k in ("vx", "vy", "vz", "pdpx", "pdpy", "pdpz", "ptype", "nimpwt")}
+        if "dkmetaTree" not in f:
+            raise PhysicsError(f"{path}: no dkmetaTree (the POT of the file is unknown)")
+        pots = float(np.sum(_branch(f["dkmetaTree"], "pots")))
+    if not pots > 0:
+        raise PhysicsError(f"{path}: dkmetaTree pots = {pots}: must be > 0")
+    pdg = cols["ptype"].astype(np.int32)
+    keep = np.ones(pdg.size, dtype=bool) if pdgs is None else np.isin(pdg, list(pdgs))
+    n = int(keep.sum())
+    vertex = np.stack([cols["vx"], cols["vy"], cols["vz"]], axis=1)[keep] * _CM
+    vertex[:, 2] += z_offset
+    mom = np.stack([cols["pdpx"], cols["pdpy"], cols["pdpz"]], axis=1)[keep].astype(np.float64)
+    m = np.array([C.mass(abs(int(c))) for c in pdg[keep]]) if n else np.zeros(0)
+    p4 = np.column_stack([mom, np.sqrt(np.einsum("ij,ij->i", mom, mom) + m * m)]) if n else np.zeros((0, 4))
+    w = cols["nimpwt"][keep].astype(np.float64) * n / pots if n else np.zeros(0)
+    at_rest = np.einsum("ij,ij->i", mom, mom) == 0.0 if n else np.zeros(0, dtype=bool)
+    return ParentDecays(pdg=pdg[keep], vertex=vertex, p4=p4, time=np.zeros(n), weight=w, at_rest=at_rest)
