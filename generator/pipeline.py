@@ -229,6 +229,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     llp = np.empty((n, 4))
     direction = np.empty((n, 3))
     w_geo = np.empty(n)
+    prod_time = np.empty(n)
     parent_pdg = np.empty(n, dtype=np.int32)
     chan_code = np.empty(n, dtype=np.int32)
     for k, ch in enumerate(job.channels):
@@ -242,7 +243,10 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         llp[idx] = s["llp_p4"]
         direction[idx] = s["direction"]
         w_geo[idx] = s["weight_geometric"]
-        parent_pdg[idx] = ch.parent_pdg
+        # production time: the channel's own (a parent that flew or stopped first), else the
+        # light-speed time of the proton from the target face to the vertex
+        prod_time[idx] = s["time"] if "time" in s else s["vertex"][:, 2] / C_M_PER_NS
+        parent_pdg[idx] = s["parent_pdg"] if "parent_pdg" in s else ch.parent_pdg
         chan_code[idx] = CHANNEL_CODES[ch.name]
 
     # zero-weight trials (a meson drawn outside its source table's range) have no LLP
@@ -303,7 +307,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     seg_mask = (np.arange(tr.seg_in.shape[1])[None, :] < tr.n_seg[:, None]) & keep[:, None]
     l_entry = np.where(tr.n_seg > 0, tr.seg_in[:, 0], 0.0)
     l_exit = np.where(tr.n_seg > 0, tr.seg_out[np.arange(n), np.maximum(tr.n_seg - 1, 0)], 0.0)
-    prod_t = col(vertex[:, 2]) / C_M_PER_NS
+    prod_t = col(prod_time)
 
     scalars = {
         "weight": col(weight),
