@@ -215,21 +215,22 @@ class Placement:
 
     def to_parent(self, points: Any) -> np.ndarray:
         """Local points (..., 3) -> parent frame: ``R @ x + t``."""
-        p = _as_points(points)
-        return p @ self.matrix.T + self.offset
+        # np.dot, not @: numpy's matmul does not use BLAS for (n, 3) x (3, 3) and is ~10x
+        # slower here (0.23 s vs 0.025 s for 1e6 points)
+        return np.dot(_as_points(points), self.matrix.T) + self.offset
 
     def to_local(self, points: Any) -> np.ndarray:
         """Parent-frame points (..., 3) -> local frame: ``R.T @ (x - t)``."""
         p = _as_points(points)
-        return (p - self.offset) @ self.matrix
+        return np.dot(p - self.offset, self.matrix)
 
     def vectors_to_parent(self, v: Any) -> np.ndarray:
         """Local vectors (..., 3) (directions, momenta) -> parent frame: ``R @ v``."""
-        return _as_points(v) @ self.matrix.T
+        return np.dot(_as_points(v), self.matrix.T)
 
     def vectors_to_local(self, v: Any) -> np.ndarray:
         """Parent-frame vectors (..., 3) -> local frame: ``R.T @ v``."""
-        return _as_points(v) @ self.matrix
+        return np.dot(_as_points(v), self.matrix)
 
     def then(self, outer: Placement) -> Placement:
         """Composition: first ``self`` (child -> middle), then ``outer`` (middle -> parent).
