@@ -34,7 +34,7 @@ ALP_CHIRAL = ("three-flavour", "two-flavour")
 
 #: Production channels implemented, by particle (each computes the real thing; a channel
 #: that is not here is refused with the list of allowed ones).
-PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta"), "alp": ("pi0", "eta")}
+PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta"), "alp": ("pi0", "eta"), "hnl": ("pi+", "pi-", "K+", "K0L")}
 
 #: Detection modes implemented, by particle.
 DETECTION_MODES = {"zprime": ("decay",), "alp": ("decay",), "hnl": ("decay",)}
@@ -146,6 +146,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "produce": Key((list, str), required=True, check=_str_list, doc='production channels "particle:channel"'),
         "detect": Key((str,), required=True, doc='"particle:decay"'),
         "final_states": Key((str, list), default="visible", doc='"visible", "all" or a list of channel names'),
+        "hnl_polarisation": Key((bool,), default=True,
+                                doc="decay HNLs with the polarisation their production gives them (h -> l N); false: isotropic"),
         "decay_resonances": Key((list,), default=["pi0", "eta", "eta'", "rho", "omega", "phi", "K*"], check=_resonances,
                                 doc="SM resonance families among the daughters decayed by fipgen"),
     },
@@ -200,6 +202,7 @@ class RunCard:
     detect: tuple[str, str]
     final_states: str | tuple[str, ...]
     decay_resonances: tuple[str, ...]
+    hnl_polarisation: bool
     events: int
     seed: int
     chunk_size: int
@@ -350,6 +353,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         detect=detect,
         final_states=final_states,
         decay_resonances=tuple(sig["decay_resonances"]),
+        hnl_polarisation=sig["hnl_polarisation"],
         events=run["events"],
         seed=run["seed"],
         chunk_size=run["chunk_size"],

@@ -26,6 +26,7 @@ from .constants import C_M_PER_NS, mass as pdg_mass
 from .errors import CardError, GeometryError, PhysicsError
 from .events import EventBatch
 from .decays import sample_decays
+from .production.hnl_sources import channel_code  # codes of the `channel` branch
 from .rng import BLOCK_SIZE, block_rng
 from .transport import transport
 
@@ -33,8 +34,6 @@ from .transport import transport
 #: adds the others).
 MESON_SOURCE_BEAMLINES = {"bnb": "BNB 8.89 GeV/c protons on beryllium (Sanford-Wang shapes)"}
 
-#: Production channel codes written to the `channel` branch.
-CHANNEL_CODES = {"zprime:pi0": 1, "zprime:eta": 2, "alp:pi0": 11, "alp:eta": 12}
 
 def decay_codes(model) -> dict[str, int]:
     """Codes of the `decay_channel` branch: 1 + the channel's position in the model's
@@ -59,6 +58,9 @@ class Job:
     n_trials: int
     notes: list[str] = field(default_factory=list)
     decay_resonances: tuple[str, ...] = ()
+    polarised: bool = False
+    polarisable: frozenset = frozenset()
+    antiparticle_rule: object = None
     _ctau: float | None = None
 
     @property
@@ -120,6 +122,7 @@ def build_job(card: RunCard) -> Job:
     not computed) raise CardError naming the card key.
     """
     from .geometry import load_beamline, load_detector
+    from .production.hnl_sources import hnl_channels
     from .production.meson_decay import br_to_gamma_zprime
     from .production.meson_mixing import MesonMixingChannel, alp_meson_mixing
     from .production.meson_spectra import bnb_meson_source
@@ -148,8 +151,16 @@ def build_job(card: RunCard) -> Job:
     meson_pdg = {"pi0": 111, "eta": 221}
     channels, closed = [], []
     for particle, what in card.produce:
-        pdg = meson_pdg[what]
         name = f"{particle}:{what}"
+        if llp == "hnl":
+            try:
+                sub, shut = hnl_channels(what, model, beamline)
+            except PhysicsError as err:
+                raise _card_error(card, "signal.produce", name, str(err)) from None
+            channels += sub
+            closed += shut
+            continue
+        pdg = meson_pdg[what]
         if llp == "zprime":
             if model.mass >= pdg_mass(pdg):
                 closed.append(name)
@@ -167,6 +178,9 @@ def build_job(card: RunCard) -> Job:
                 raise _card_error(card, mass_key, model.mass, str(err)) from None
             channels.append(MesonMixingChannel(name, bnb_meson_source(pdg), theta * theta, model.mass))
     if not channels:
+        if llp == "hnl":
+            raise _card_error(card, mass_key, model.mass, "no open HNL production channel with a non-zero mixing in "
+                              f"signal.produce (closed: {', '.join(closed) or 'none'})")
         allowed = ", ".join(f"{c} needs mass < {pdg_mass(meson_pdg[c.split(':')[1]]):.6g} GeV" for c in closed)
         raise _card_error(card, mass_key, model.mass, f"kinematically closed for every channel in signal.produce ({allowed})")
     notes = [f"channel {c} is closed at m = {model.mass} GeV and contributes nothing" for c in closed]
@@ -200,8 +214,29 @@ def build_job(card: RunCard) -> Job:
     probs = np.array([brs[n] for n in names])
     w_br = float(probs.sum())
     pot = card.pot if card.pot is not None else float(detector.exposure_pot)
+    polarisable = frozenset(n for n in names if _polarisable(model, known[n])) if llp == "hnl" else frozenset()
+    anti = _dirac_antiparticle if (llp == "hnl" and not model.majorana) else None
     return Job(card, detector, beamline, model, channels, closed, names, probs / w_br, w_br, pot, card.events, notes,
-               tuple(card.decay_resonances))
+               tuple(card.decay_resonances), polarised=bool(card.hnl_polarisation), polarisable=polarisable,
+               antiparticle_rule=anti)
+
+
+def _polarisable(model, channel) -> bool:
+    """Whether generator.decays samples ``channel`` of the HNL with a polarisation."""
+    try:
+        sample_decays(np.array([[0.0, 0.0, 1.0, math.hypot(1.0, model.mass)]]), model.mass, channel,
+                      np.random.default_rng(0), polarization=1.0, decay_resonances=(), model=model)
+    except PhysicsError:
+        return False
+    return True
+
+
+def _dirac_antiparticle(parent_pdg, rng):
+    """A Dirac HNL is N from positive parents (h+ -> l+ N) and Nbar from negative ones; from a
+    K_L (pdg 130: pi- l+ N or pi+ l- Nbar, equal rates) either with probability 1/2."""
+    parent_pdg = np.asarray(parent_pdg)
+    coin = rng.random(parent_pdg.size) < 0.5
+    return np.where(parent_pdg == 130, coin, parent_pdg < 0)
 
 
 def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, float]]:
@@ -230,6 +265,8 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     direction = np.empty((n, 3))
     w_geo = np.empty(n)
     prod_time = np.empty(n)
+    pol = np.zeros(n)  # HNL polarisation from production (0: none), along spin_axis
+    spin_axis = np.zeros((n, 3))
     parent_pdg = np.empty(n, dtype=np.int32)
     chan_code = np.empty(n, dtype=np.int32)
     for k, ch in enumerate(job.channels):
@@ -247,7 +284,10 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         # light-speed time of the proton from the target face to the vertex
         prod_time[idx] = s["time"] if "time" in s else s["vertex"][:, 2] / C_M_PER_NS
         parent_pdg[idx] = s["parent_pdg"] if "parent_pdg" in s else ch.parent_pdg
-        chan_code[idx] = CHANNEL_CODES[ch.name]
+        chan_code[idx] = channel_code(ch.name)
+        if "polarization" in s:
+            pol[idx] = s["polarization"]
+            spin_axis[idx] = s["spin_axis"]
 
     # zero-weight trials (a meson drawn outside its source table's range) have no LLP
     # momentum: give them a stand-in along their aimed direction so the kernels below
@@ -274,8 +314,15 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else np.arange(n)
         if idx.size == 0:
             continue
+        kw = {}
+        if job.polarised and name in job.polarisable and np.any(pol[idx] != 0.0):
+            ax = spin_axis[idx]
+            ok = np.einsum("ij,ij->i", ax, ax) > 0.5
+            kw = {"polarization": np.where(ok, pol[idx], 0.0), "spin_axis": np.where(ok[:, None], ax, [0.0, 0.0, 1.0])}
+        if job.antiparticle_rule is not None:
+            kw["antiparticle"] = job.antiparticle_rule(parent_pdg[idx], rng)
         prod = sample_decays(llp[idx], m, known[name], rng, decay_resonances=job.decay_resonances,
-                             model=model)
+                             model=model, **kw)
         parts.append((idx, prod))
         decay_code[idx] = codes[name]
     kmax = max(p.pdg.shape[1] for _, p in parts)
@@ -397,7 +444,7 @@ def metadata(job: Job) -> dict:
         "model": {"particle": job.model.particle, "card": {p: m.as_dict() for p, m in job.card.models.items()},
                   "mass_GeV": job.model.mass, "pdg": job.model.pdg, "ctau_m": job.ctau,
                   "total_width_GeV": job.model.total_width(), "branching_ratios": job.model.branching_ratios()},
-        "channels": {c.name: {"code": CHANNEL_CODES[c.name], "parent_pdg": c.parent_pdg,
+        "channels": {c.name: {"code": channel_code(c.name), "parent_pdg": c.parent_pdg,
                               "rate_per_pot": c.rate_per_pot, "branching": c.branching,
                               "parent_per_pot": float(c.source.per_pot),
                               "source": str(getattr(c.source, "provenance", ""))} for c in job.channels},

@@ -437,6 +437,7 @@ def sample_decays(
     model=None,
     bsm_masses=None,
     line_shapes: bool = True,
+    antiparticle=None,
 ) -> DecayProducts:
     """Decay ``n`` parents through ``channel``; daughters' lab four-momenta.
 
@@ -470,6 +471,10 @@ def sample_decays(
         ALP object also fixes the chiral treatment of its 3 pi matrix element.
     bsm_masses : mapping of int to float, optional
         Masses (GeV) of BSM daughters by PDG code, e.g. ``{9900012: m_N}`` for ``N N``.
+    antiparticle : array_like of bool (n,), optional
+        For a channel without ``conjugate`` (a Dirac HNL): True where the parent is the
+        antiparticle, whose decay is the charge conjugate of the named one (Nbar -> e+ pi-).
+        Ignored for ``conjugate`` channels (Majorana: each charge state with probability 1/2).
     line_shapes : bool
         Draw the masses of rho, K*, omega, phi daughters of two-body channels (those that
         are decayed) from their Breit-Wigner line shapes times the phase space
@@ -507,7 +512,12 @@ def sample_decays(
     k_out = sum(max_multiplicity(c, fam) for c in codes)
     if n == 0:
         return DecayProducts(pdg=np.zeros((0, k_out), dtype=np.int32), p4=np.zeros((0, k_out, 4)))
-    conj = rng.random(n) < 0.5 if channel.conjugate else np.zeros(n, dtype=bool)
+    if channel.conjugate:
+        conj = rng.random(n) < 0.5
+    elif antiparticle is not None:
+        conj = np.broadcast_to(np.asarray(antiparticle, dtype=bool), (n,)).copy()
+    else:
+        conj = np.zeros(n, dtype=bool)
     pol = None
     if polarization is not None:
         pol = np.broadcast_to(np.asarray(polarization, dtype=np.float64), (n,))
