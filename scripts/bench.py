@@ -4,6 +4,9 @@
 Figures:
 1. chain without I/O: trials and written events per second of production + transport +
    decay (the default example: pi0/eta -> gamma A' at SBND), one process (one core).
+1b. the same for the K -> mu N chain (``examples/sbnd_hnl_kaon.toml``: kaons transported
+   to their decays in flight and at rest, HNL aimed at SBND, polarised decays), with
+   ``--trials-hnl`` trials.
 2. generate-to-ROOT over uproot alone: time of ``fipgen``'s ``run`` writing a ROOT file
    divided by the time uproot alone needs to write the same arrays (same branches, same
    compression, arrays prepared beforehand).
@@ -39,6 +42,7 @@ def main(argv=None) -> int:
     ap.add_argument("--trials", type=int, default=2_000_000)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--card", default=None, help="run card (default: the packaged default example)")
+    ap.add_argument("--trials-hnl", type=int, default=500_000)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -68,6 +72,21 @@ def main(argv=None) -> int:
         n_events.append(n)
 
     t_chain, chain_times = _median_time(chain, args.repeats)
+
+    # 1b. the K -> mu N chain (charged-meson transport + aimed HNLs + polarised decays)
+    hcard = load_packaged_card("sbnd_hnl_kaon.toml").replace(events=args.trials_hnl)
+    hjob = build_job(hcard)
+    for _ in iter_chunks(build_job(hcard.replace(events=20000))):
+        pass
+    h_events = []
+
+    def hnl_chain():
+        n = 0
+        for batch, _ in iter_chunks(hjob):
+            n += len(batch)
+        h_events.append(n)
+
+    t_hnl, _ = _median_time(hnl_chain, args.repeats)
 
     # 2. generate to ROOT vs uproot alone
     tmpdir = tempfile.mkdtemp(prefix="fipgen-bench-")
@@ -105,6 +124,11 @@ def main(argv=None) -> int:
         "chain_seconds_median": t_chain,
         "chain_trials_per_s": args.trials / t_chain,
         "chain_events_per_s": n_events[-1] / t_chain,
+        "kmun_trials": args.trials_hnl,
+        "kmun_events_written": h_events[-1],
+        "kmun_chain_seconds_median": t_hnl,
+        "kmun_chain_trials_per_s": args.trials_hnl / t_hnl,
+        "kmun_chain_events_per_s": h_events[-1] / t_hnl,
         "generate_to_root_seconds_median": t_gen,
         "uproot_alone_seconds_median": t_up,
         "ratio_generate_over_uproot": t_gen / t_up,
@@ -118,6 +142,8 @@ def main(argv=None) -> int:
         print(f"card: {card.source}, {args.trials} trials, {n_events[-1]} events written, medians of {args.repeats}")
         print(f"chain without I/O    : {t_chain:.3f} s  -> {res['chain_events_per_s']:.3g} events/s "
               f"({res['chain_trials_per_s']:.3g} trials/s), one process")
+        print(f"K -> mu N chain      : {t_hnl:.3f} s for {args.trials_hnl} trials -> {res['kmun_chain_events_per_s']:.3g} "
+              f"events/s ({res['kmun_chain_trials_per_s']:.3g} trials/s), one process")
         print(f"generate to ROOT     : {t_gen:.3f} s  ({size_mb:.1f} MB, {card.compression})")
         print(f"uproot alone, same arrays: {t_up:.3f} s")
         print(f"ratio generate/uproot: {res['ratio_generate_over_uproot']:.2f}  (target <= 1.5)")

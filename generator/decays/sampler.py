@@ -61,6 +61,7 @@ and zero four-vectors.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numba
 import numpy as np
@@ -82,7 +83,7 @@ from .resonances import (
     sm_mass,
     vector_3pi_density,
 )
-from .threebody import flat_nbody, sample_dalitz, three_body_momenta
+from .threebody import dalitz_fmax, flat_nbody, sample_dalitz, three_body_momenta
 
 __all__ = [
     "DecayProducts",
@@ -400,11 +401,27 @@ def _check_daughters(channel: Channel, codes):
         )
 
 
+@lru_cache(maxsize=1024)
+def _cached_fmax(codes, M, masses, particle, chiral):
+    """The Dalitz density's bound (``dalitz_fmax``) once per (channel, masses, model kind):
+    it costs a 256 x 256 grid. Still exact: ``sample_dalitz`` raises it and redraws if ever
+    exceeded."""
+
+    class _Model:  # the two attributes three_body_density reads
+        pass
+
+    mdl = _Model()
+    mdl.particle, mdl.chiral = particle, chiral
+    dens, perm, _ = three_body_density(codes, M, list(masses), mdl if particle is not None else None)
+    mp = [masses[i] for i in perm]
+    return dalitz_fmax(dens, M, mp[0], mp[1], mp[2])
+
+
 def _lepton_number(codes) -> int:
     return sum((1 if c > 0 else -1) for c in codes if 11 <= abs(c) <= 16)
 
 
-def _polarised_three_body(par, M, mp, dens, kind, kw, lam, axis, rng):
+def _polarised_three_body(par, M, mp, dens, kind, kw, lam, axis, rng, fmax=None):
     """Polarised three-body decay: unpolarised (Dalitz density, isotropic orientation) rest-frame
     candidates kept with probability ``spin_ratio / 2`` (the ratio lies in [0, 2]), then
     boosted to the lab. Exact for the matrix elements of :mod:`hnl_matrix_elements`."""
@@ -415,7 +432,7 @@ def _polarised_three_body(par, M, mp, dens, kind, kw, lam, axis, rng):
     todo = np.arange(n)
     while todo.size:
         m = todo.size
-        s12, s23 = sample_dalitz(dens, M, mp[0], mp[1], mp[2], m, rng)
+        s12, s23 = sample_dalitz(dens, M, mp[0], mp[1], mp[2], m, rng, fmax=fmax)
         cand = three_body_momenta(rest[:m], mp, s12, s23, rng.random((m, 3)), parent_mass=M)
         r = hme.spin_ratio(kind, cand, M, lam[todo], axis[todo], **kw)
         keep = 2.0 * rng.random(m) < r
@@ -584,14 +601,16 @@ def sample_decays(
     elif k0 == 3:
         dens, perm, _ = three_body_density(codes, M, masses, model)
         mp = [masses[i] for i in perm]
+        fm = _cached_fmax(tuple(codes), M, tuple(masses), getattr(model, "particle", model),
+                          getattr(model, "chiral", "three-flavour"))
         if pol is None:
-            s12, s23 = sample_dalitz(dens, M, mp[0], mp[1], mp[2], n, rng)
+            s12, s23 = sample_dalitz(dens, M, mp[0], mp[1], mp[2], n, rng, fmax=fm)
             out = three_body_momenta(par, mp, s12, s23, rng.random((n, 3)), parent_mass=M)
         else:
             lep = _lepton_three_body(codes, masses)
             if lep is None:
                 raise PhysicsError(f"polarised three-body decays are implemented for leptonic HNL channels only, not {channel.name!r}")
-            out = _polarised_three_body(par, M, mp, dens, lep[0], lep[2], lam, axis, rng)
+            out = _polarised_three_body(par, M, mp, dens, lep[0], lep[2], lam, axis, rng, fm)
         for j, i in enumerate(perm):
             p4[:, i] = out[:, j]
     else:
