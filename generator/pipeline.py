@@ -30,11 +30,6 @@ from .production.hnl_sources import channel_code  # codes of the `channel` branc
 from .rng import BLOCK_SIZE, block_rng
 from .transport import transport
 
-#: Beamlines for which meson sources exist in this version (the meson-production issue
-#: adds the others).
-MESON_SOURCE_BEAMLINES = {"bnb": "BNB 8.89 GeV/c protons on beryllium (Sanford-Wang shapes)"}
-
-
 def decay_codes(model) -> dict[str, int]:
     """Codes of the `decay_channel` branch: 1 + the channel's position in the model's
     channel list (stable for a model; written to the run metadata)."""
@@ -125,7 +120,7 @@ def build_job(card: RunCard) -> Job:
     from .production.hnl_sources import hnl_channels
     from .production.meson_decay import br_to_gamma_zprime
     from .production.meson_mixing import MesonMixingChannel, alp_meson_mixing
-    from .production.meson_spectra import bnb_meson_source
+    from .production.meson_tables import load_meson_source
     from .production.meson_two_body import MesonTwoBodyChannel
 
     try:
@@ -142,13 +137,14 @@ def build_job(card: RunCard) -> Job:
     llp = card.llp
     mass_key = f"model.{llp}.mass"
 
-    if beamline.name not in MESON_SOURCE_BEAMLINES:
-        raise _card_error(
-            card, "signal.produce", [f"{p}:{c}" for p, c in card.produce],
-            f"meson sources for beamline {beamline.name!r} arrive with the meson-production issue; "
-            f"available on: {', '.join(MESON_SOURCE_BEAMLINES)}",
-        )
     meson_pdg = {"pi0": 111, "eta": 221}
+
+    def source(name, pdg):
+        try:
+            return load_meson_source(beamline.name, pdg)
+        except PhysicsError as err:
+            raise _card_error(card, "signal.produce", name, str(err)) from None
+
     channels, closed = [], []
     for particle, what in card.produce:
         name = f"{particle}:{what}"
@@ -166,7 +162,7 @@ def build_job(card: RunCard) -> Job:
                 closed.append(name)
                 continue
             br = br_to_gamma_zprime(pdg, model)
-            channels.append(MesonTwoBodyChannel(name, bnb_meson_source(pdg), br, model.mass))
+            channels.append(MesonTwoBodyChannel(name, source(name, pdg), br, model.mass))
         elif llp == "alp":
             spec = card.alp
             if spec.f_a is None or spec.c_gg == 0.0:
@@ -176,7 +172,7 @@ def build_job(card: RunCard) -> Job:
                 theta = alp_meson_mixing(model, pdg)
             except PhysicsError as err:
                 raise _card_error(card, mass_key, model.mass, str(err)) from None
-            channels.append(MesonMixingChannel(name, bnb_meson_source(pdg), theta * theta, model.mass))
+            channels.append(MesonMixingChannel(name, source(name, pdg), theta * theta, model.mass))
     if not channels:
         if llp == "hnl":
             raise _card_error(card, mass_key, model.mass, "no open HNL production channel with a non-zero mixing in "
@@ -231,12 +227,23 @@ def _polarisable(model, channel) -> bool:
     return True
 
 
-def _dirac_antiparticle(parent_pdg, rng):
-    """A Dirac HNL is N from positive parents (h+ -> l+ N) and Nbar from negative ones; from a
-    K_L (pdg 130: pi- l+ N or pi+ l- Nbar, equal rates) either with probability 1/2."""
+#: Production codes where a negative parent gives N, not Nbar: tau- -> nu_tau l- Nbar comes from
+#: W*- -> l- Nbar, so the HNL of ``hnl:tau -> nu_tau e- N`` (206) and ``... mu- N`` (207) is the
+#: antiparticle for tau- (pdg 15) and the particle for tau+.
+_FLIPPED_CODES = (206, 207)
+
+
+def _dirac_antiparticle(parent_pdg, chan_code, rng):
+    """Whether a Dirac HNL is Nbar, from its parent's PDG code: h+ -> l+ N gives N and h- the
+    Nbar; for taus the PDG sign is the other way round (tau- = 15 -> N pi-: N, tau+ = -15 ->
+    Nbar pi+), so the same rule "negative code -> Nbar" holds; the W*-emitted HNL of
+    tau -> nu_tau l N is the opposite (:data:`_FLIPPED_CODES`); from a K_L (130: pi- l+ N or
+    pi+ l- Nbar, equal rates) either with probability 1/2."""
     parent_pdg = np.asarray(parent_pdg)
     coin = rng.random(parent_pdg.size) < 0.5
-    return np.where(parent_pdg == 130, coin, parent_pdg < 0)
+    anti = parent_pdg < 0
+    anti = np.where(np.isin(chan_code, _FLIPPED_CODES), ~anti, anti)
+    return np.where(parent_pdg == 130, coin, anti)
 
 
 def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, float]]:
@@ -320,7 +327,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
             ok = np.einsum("ij,ij->i", ax, ax) > 0.5
             kw = {"polarization": np.where(ok, pol[idx], 0.0), "spin_axis": np.where(ok[:, None], ax, [0.0, 0.0, 1.0])}
         if job.antiparticle_rule is not None:
-            kw["antiparticle"] = job.antiparticle_rule(parent_pdg[idx], rng)
+            kw["antiparticle"] = job.antiparticle_rule(parent_pdg[idx], chan_code[idx], rng)
         prod = sample_decays(llp[idx], m, known[name], rng, decay_resonances=job.decay_resonances,
                              model=model, **kw)
         parts.append((idx, prod))

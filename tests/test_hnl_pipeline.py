@@ -170,3 +170,48 @@ def test_polarisation_reaches_the_decays(tmp_path):
     assert abs(res["false"][0]) < 4 * res["false"][1]
     assert abs(res["true"][0] - P * A / 3) < 4 * res["true"][1], res
     assert res["true"][1] < 0.02
+
+
+def test_charm_and_tau_channels_at_lbnf():
+    """D+- / Ds+- -> l N decay at the proton's interaction point in the LBNF target; the Ds -> tau
+    chain expands to the tau decays open with the mixings; rates are parents/POT x BR."""
+    from generator.models.hnl_production import br_meson_to_lepton_hnl
+    from generator.production.meson_tables import load_meson_source
+
+    card = parse_card(CARD.format(det="dune_nd_lar", mass=1.0, u2=1e-7, produce='["hnl:D+", "hnl:Ds-", "hnl:tau"]',
+                                  events=40_000, pol="true", extra=", mixing_tau = 1e-6"), "t")
+    job = build_job(card)
+    names = [c.name for c in job.channels]
+    assert "hnl:D+ -> mu+ N" in names and "hnl:Ds- -> mu- N" in names
+    assert {"hnl:tau -> N pi-", "hnl:tau -> N rho-", "hnl:tau -> nu_tau mu- N"} <= set(names)
+    d = [c for c in job.channels if c.name == "hnl:D+ -> mu+ N"][0]
+    expect = load_meson_source("lbnf", 411).per_pot * br_meson_to_lepton_hnl(411, "mu", job.model)
+    assert d.rate_per_pot == pytest.approx(expect, rel=1e-12)
+    parts = list(iter_chunks(job))
+    batch = EventBatch.concatenate([p[0] for p in parts])
+    ch = batch.scalars["channel"]
+    assert set(np.unique(ch)) >= {161 + 1, 201}  # D+ -> mu+ N (162), tau -> N pi (201)
+    dz = batch.scalars["prod_z"][ch == 162]
+    assert dz.min() >= 0.0 and dz.max() <= 2.2  # inside the 2.2 m target: prompt decay
+    assert np.all(batch.scalars["parent_pdg"][ch == 162] == 411)
+    assert set(np.unique(batch.scalars["parent_pdg"][ch == 201])) == {15, -15}  # taus from Ds- and Ds+
+    assert sum(p[1]["sum_weights"] for p in parts) > 0
+
+
+@pytest.mark.parametrize("det, produce", [("darkquest", '["zprime:pi0", "zprime:eta"]'), ("argoneut", '["zprime:eta"]')])
+def test_dark_photon_at_120_gev_uses_the_tables(det, produce):
+    card = parse_card(f"""
+[experiment]
+detector = "{det}"
+[model]
+zprime = {{ kind = "dark-photon", mass = 0.1, coupling = 1e-6 }}
+[signal]
+produce = {produce}
+detect = "zprime:decay"
+[run]
+events = 20000
+""", "t")
+    job = build_job(card)
+    for c in job.channels:
+        assert "Pythia" in c.source.provenance or "pythia" in c.source.provenance
+    assert job.channels[-1].source.per_pot > 0.3  # eta per POT at 120 GeV (fluxes/README.md)

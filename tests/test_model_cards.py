@@ -165,7 +165,7 @@ def test_mixing_channel_weights_agree_with_plain_monte_carlo(tmp_path):
 # --- card checks ----------------------------------------------------------------------------
 
 @pytest.mark.parametrize("model, produce, detect, key", [
-    ('hnl = { mass = 0.3, mixing_mu = 1e-6 }', '["hnl:D+"]', "hnl:decay", "signal.produce[0]"),
+    ('hnl = { mass = 0.3, mixing_mu = 1e-6 }', '["hnl:B+"]', "hnl:decay", "signal.produce[0]"),
     ('zprime = { kind = "B-L", mass = 0.05, coupling = 1e-6 }', '["zprime:pi0"]', "alp:decay", "signal.detect"),
     ('alp = { mass = 0.3, c_gg = 1.0, f_a = 1e3 }', '["zprime:pi0"]', "alp:decay", "signal.produce[0]"),
     ('hnl = { mass = 0.3, mixing_mu = -1e-6 }', '["zprime:pi0"]', "zprime:decay", "model.hnl.mixing_mu"),

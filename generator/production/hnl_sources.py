@@ -3,17 +3,26 @@
 A run-card channel ``"hnl:<parent>"`` stands for every decay of that parent into an HNL
 that is open at the HNL mass and has a non-zero mixing:
 
-===========  =================================================================
+===========  ===================================================================
 ``pi+``      pi+ -> e+ N, mu+ N
 ``pi-``      pi- -> e- N, mu- N (their charge conjugates)
 ``K+``       K+ -> e+ N, mu+ N; K+ -> pi0 e+ N, pi0 mu+ N (form factors)
+``K-``       K- -> e- N, mu- N (no K- source at the BNB)
 ``K0L``      K_L -> pi-+ e+- N, pi-+ mu+- N
-===========  =================================================================
+``D+``       D+ -> e+ N, mu+ N, tau+ N  (and ``D-``)
+``Ds+``      Ds+ -> e+ N, mu+ N, tau+ N  (and ``Ds-``)
+``tau``      Ds+- -> tau+- nu, tau -> N X for every X of ``TAU_CHANNELS``
+===========  ===================================================================
 
-The parents are the beamline's charged-meson sources carried through the target, decay
-pipe, absorber and walls (:mod:`generator.production.meson_transport`): decays in flight
-and at rest, the parent's decay point being the HNL's production vertex. Sub-channel names
-are ``"hnl:<parent> -> <daughters>"`` (e.g. ``"hnl:K+ -> mu+ N"``) with stable codes
+Parents. Charged pions and kaons are carried through the target, decay pipe, absorber and
+walls to their decays in flight or at rest (:mod:`generator.production.meson_transport`),
+the parent's decay point being the HNL's vertex. BNB: the Sanford-Wang / Feynman-scaling
+sources; 120 GeV beamlines: the BMPT / Pythia tables (:mod:`meson_tables`). The 120 GeV
+geometry files have no decay pipe yet, so pions and kaons there decay in the target or
+not at all (in-flight decays in the NuMI / LBNF decay pipes are missing; give a dk2nu
+parent list for those). Charmed mesons (c tau 0.15-0.31 mm) decay where they are made:
+at the proton's interaction point, with the table's momentum (flight neglected). Sub-channel
+names are ``"hnl:<parent> -> <daughters>"`` (e.g. ``"hnl:K+ -> mu+ N"``) with stable codes
 (:func:`channel_code`).
 """
 
@@ -27,10 +36,13 @@ from ..errors import PhysicsError
 __all__ = ["HNL_PARENTS", "hnl_channels", "channel_code", "parents_callable"]
 
 #: Run-card parent names -> PDG code.
-HNL_PARENTS = {"pi+": 211, "pi-": -211, "K+": 321, "K0L": 130}
+HNL_PARENTS = {"pi+": 211, "pi-": -211, "K+": 321, "K-": -321, "K0L": 130, "D+": 411, "D-": -411,
+               "Ds+": 431, "Ds-": -431, "tau": 431}
 
 _PARENT_INDEX = {"pi+": 1, "pi-": 2, "K+": 3, "K-": 4, "K0L": 5, "D+": 6, "D-": 7, "Ds+": 8, "Ds-": 9}
 _MODE_INDEX = {("two", "e"): 1, ("two", "mu"): 2, ("two", "tau"): 3, ("three", "e"): 4, ("three", "mu"): 5}
+#: tau -> N X sub-channels (codes 200 + index), in TAU_CHANNELS order
+_TAU_INDEX = {"N pi-": 1, "N K-": 2, "N rho-": 3, "N e- nu_e": 4, "N mu- nu_mu": 5, "nu_tau e- N": 6, "nu_tau mu- N": 7}
 _FIXED = {"zprime:pi0": 1, "zprime:eta": 2, "alp:pi0": 11, "alp:eta": 12}
 
 
@@ -39,10 +51,16 @@ def channel_code(name: str) -> int:
 
     Z': 1 (pi0), 2 (eta); ALP: 11 (pi0), 12 (eta); HNL: ``100 + 10 * parent + mode`` with
     parent pi+ 1, pi- 2, K+ 3, K- 4, K0L 5, D+ 6, D- 7, Ds+ 8, Ds- 9 and mode 1, 2, 3 for the
-    two-body decays to e, mu, tau and 4, 5 for the three-body ``pi e N``, ``pi mu N``.
+    two-body decays to e, mu, tau and 4, 5 for the three-body ``pi e N``, ``pi mu N``;
+    ``Ds -> tau nu, tau -> N X``: 200 + 1..7 in the order N pi, N K, N rho, N e nu, N mu nu,
+    nu_tau e N, nu_tau mu N.
     """
     if name in _FIXED:
         return _FIXED[name]
+    if name.startswith("hnl:tau -> "):
+        k = _TAU_INDEX.get(name[len("hnl:tau -> "):])
+        if k is not None:
+            return 200 + k
     if name.startswith("hnl:") and " -> " in name:
         parent, _, rest = name[4:].partition(" -> ")
         d = rest.split()
@@ -54,13 +72,16 @@ def channel_code(name: str) -> int:
 
 
 def _source(beamline, pdg: int):
-    if beamline.name not in ("bnb",):
-        raise PhysicsError(
-            f"charged-meson sources exist for the BNB target only in this version, not beamline {beamline.name!r}"
-        )
-    from .charged_mesons import bnb_charged_source
+    if beamline.name == "bnb":
+        from .charged_mesons import bnb_charged_source
 
-    return bnb_charged_source(pdg)
+        return bnb_charged_source(pdg)
+    from .meson_tables import load_meson_source
+
+    return load_meson_source(beamline.name, pdg)
+
+
+_PROMPT = (411, 431)  # charmed parents: decay at the production point
 
 
 @lru_cache(maxsize=None)
@@ -69,6 +90,8 @@ def _decays_per_pot(beamline_name: str, pdg: int) -> float:
     from .meson_transport import fate_summary
 
     bl = load_beamline(beamline_name)
+    if abs(pdg) in _PROMPT:
+        return _source(bl, pdg).per_pot
     s = fate_summary(_source(bl, pdg), bl, n=100_000)
     return s["dif"] + s["dar"]
 
@@ -80,6 +103,8 @@ def parents_callable(beamline, pdg: int):
     from .meson_transport import sample_parent_decays
 
     src = _source(beamline, pdg)
+    if abs(pdg) in _PROMPT:
+        return _prompt_parents(src, beamline)
 
     def parents(n, rng, bl):
         return sample_parent_decays(src, bl, n, rng, fate="all")
@@ -90,29 +115,73 @@ def parents_callable(beamline, pdg: int):
     return parents
 
 
+def _prompt_parents(sources, beamline):
+    """Parents decaying at the proton's interaction point (charm): ``ParentDecays`` with the
+    sources' momenta (a list of sources: each parent drawn from one of them in proportion to
+    its ``per_pot``, e.g. Ds+ and Ds-), weight = total per POT, time = light-speed time to the
+    vertex."""
+    import numpy as np
+
+    from ..constants import C_M_PER_NS
+    from .parents import ParentDecays
+    from .vertex import sample_interaction_points
+
+    sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
+    rates = np.array([s.per_pot for s in sources])
+    total = float(rates.sum())
+    cum = np.cumsum(rates / total)
+    cum[-1] = 1.0
+
+    def parents(n, rng, bl):
+        v = sample_interaction_points(bl, n, rng)
+        which = np.searchsorted(cum, rng.random(n), side="right") if len(sources) > 1 else np.zeros(n, dtype=np.int64)
+        p4 = np.empty((n, 4))
+        pdg = np.empty(n, dtype=np.int32)
+        for k, src in enumerate(sources):
+            idx = np.flatnonzero(which == k)
+            if idx.size:
+                p4[idx] = src.sample(idx.size, rng)
+                pdg[idx] = src.pdg
+        return ParentDecays(pdg=pdg, vertex=v, p4=p4, time=v[:, 2] / C_M_PER_NS, weight=np.full(n, total),
+                            at_rest=np.zeros(n, dtype=bool))
+
+    parents.per_pot = total
+    parents.provenance = "; ".join(s.provenance for s in sources) + "; decaying at the production point (flight neglected)"
+    return parents
+
+
 def hnl_channels(parent: str, hnl, beamline) -> tuple[list, list[str]]:
     """The open sub-channels of ``"hnl:<parent>"`` (module table) and the names of closed ones."""
-    from .hnl_channels import HNLKaonThreeBodyChannel, HNLMesonTwoBodyChannel
+    from ..models.hnl_production import TAU_CHANNELS
+    from .hnl_channels import HNLKaonThreeBodyChannel, HNLMesonTwoBodyChannel, HNLTauChannel
 
     if parent not in HNL_PARENTS:
         raise PhysicsError(f"HNL parent {parent!r}: allowed {', '.join(HNL_PARENTS)}")
     pdg = HNL_PARENTS[parent]
     U2 = dict(zip(("e", "mu", "tau"), hnl.U2))
+    out, closed = [], []
+    if parent == "tau":
+        par = _prompt_parents([_source(beamline, 431), _source(beamline, -431)], beamline)
+        for tc, flav in TAU_CHANNELS.items():
+            if U2[flav] <= 0.0:
+                continue
+            ch = HNLTauChannel(f"hnl:tau -> {tc}", par, tc, hnl, parents_per_pot=par.per_pot)
+            (out if ch.branching > 0.0 else closed).append(ch if ch.branching > 0.0 else ch.name)
+        return out, closed
     par = parents_callable(beamline, pdg)
     sign = "+" if pdg > 0 else "-"
-    out, closed = [], []
     m_parent = C.mass(abs(pdg))
-    for lep in ("e", "mu"):
+    for lep in ("e", "mu", "tau"):
         if U2[lep] <= 0.0:
             continue
-        ml = C.mass({"e": 11, "mu": 13}[lep])
-        if abs(pdg) in (211, 321):
+        ml = C.mass({"e": 11, "mu": 13, "tau": 15}[lep])
+        if abs(pdg) in (211, 321, 411, 431):
             name = f"hnl:{parent} -> {lep}{sign} N"
             if m_parent > ml + hnl.mass:
                 out.append(HNLMesonTwoBodyChannel(name, par, pdg, lep, hnl, parents_per_pot=par.per_pot))
             else:
                 closed.append(name)
-        if abs(pdg) in (321, 130):
+        if abs(pdg) in (321, 130) and lep != "tau":
             pion = "pi0" if abs(pdg) == 321 else "pi"
             name = f"hnl:{parent} -> {pion} {lep}{sign if abs(pdg) == 321 else ''} N"
             m_pi = C.mass(111 if abs(pdg) == 321 else 211)
