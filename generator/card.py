@@ -114,6 +114,12 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "detector": Key((str,), required=True, doc="packaged detector name (see `fipgen detectors`) or path to a detector .toml"),
         "beamline": Key((str,), doc="beamline name or path; default: the detector file's beamline"),
         "pot": Key(NUMBER, check=_positive, doc="protons on target; default: the detector file's exposure_pot"),
+        "parents": Key((str,), doc="external parent list replacing the beamline's meson sources: MeVPrtl text "
+                                   "(px py pz E pdg weight npot) or a dk2nu ROOT file"),
+        "parents_format": Key((str,), check=_one_of(("mevprtl", "dk2nu")),
+                              doc="format of experiment.parents; default from the extension (.root: dk2nu)"),
+        "parents_z_offset": Key(NUMBER, default=0.0, check=_finite,
+                                doc="metres added to a dk2nu file's z to reach the beamline frame"),
     },
     "model.zprime": {
         "kind": Key((str,), required=True, check=_one_of(ZPRIME_KINDS), doc="Z' kind"),
@@ -197,6 +203,7 @@ class RunCard:
     detector: str
     beamline: str | None
     pot: float | None
+    parents: tuple | None
     models: dict[str, ModelSpec]
     produce: tuple[tuple[str, str], ...]
     detect: tuple[str, str]
@@ -282,6 +289,18 @@ def _split_channel(where: str, value: str, allowed: dict[str, tuple[str, ...]], 
     return particle, what
 
 
+def _parents_spec(exp: dict, src: str) -> tuple | None:
+    """``(path, format, z_offset)`` of ``experiment.parents`` (format from the extension when
+    not given), or None."""
+    path = exp["parents"]
+    if path is None:
+        if exp["parents_format"] is not None:
+            raise CardError(f"{src}: key experiment.parents_format = {exp['parents_format']!r}: allowed: only with experiment.parents")
+        return None
+    fmt = exp["parents_format"] or ("dk2nu" if path.endswith(".root") else "mevprtl")
+    return (path, fmt, float(exp["parents_z_offset"]))
+
+
 def parse_card(text: str, source: str = "<string>") -> RunCard:
     """Parse and validate run-card TOML text. Raises CardError with a one-line message."""
     try:
@@ -348,6 +367,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         detector=exp["detector"],
         beamline=exp["beamline"],
         pot=exp["pot"],
+        parents=_parents_spec(exp, source),
         models=models,
         produce=produce,
         detect=detect,

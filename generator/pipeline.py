@@ -110,6 +110,17 @@ def build_model(card: RunCard):
     return model
 
 
+def _resolve_path(card: RunCard, path: str) -> str:
+    """A path from the card: as written if it exists, else relative to the card's folder."""
+    from pathlib import Path
+
+    p = Path(path)
+    if p.exists() or p.is_absolute():
+        return str(p)
+    alt = Path(card.source).parent / p
+    return str(alt) if alt.exists() else str(p)
+
+
 def build_job(card: RunCard) -> Job:
     """Resolve a validated run card into a Job (loads geometry, model, sources).
 
@@ -138,9 +149,20 @@ def build_job(card: RunCard) -> Job:
     mass_key = f"model.{llp}.mass"
 
     meson_pdg = {"pi0": 111, "eta": 221}
+    external = None
+    if card.parents is not None:
+        from .production.external import ExternalParents
+
+        path, fmt, z_off = card.parents
+        try:
+            external = ExternalParents(_resolve_path(card, path), fmt, z_off)
+        except PhysicsError as err:
+            raise _card_error(card, "experiment.parents", path, str(err)) from None
 
     def source(name, pdg):
         try:
+            if external is not None:
+                return external.meson_source(pdg)
             return load_meson_source(beamline.name, pdg)
         except PhysicsError as err:
             raise _card_error(card, "signal.produce", name, str(err)) from None
@@ -150,7 +172,7 @@ def build_job(card: RunCard) -> Job:
         name = f"{particle}:{what}"
         if llp == "hnl":
             try:
-                sub, shut = hnl_channels(what, model, beamline)
+                sub, shut = hnl_channels(what, model, beamline, external)
             except PhysicsError as err:
                 raise _card_error(card, "signal.produce", name, str(err)) from None
             channels += sub
@@ -455,6 +477,8 @@ def metadata(job: Job) -> dict:
                               "rate_per_pot": c.rate_per_pot, "branching": c.branching,
                               "parent_per_pot": float(c.source.per_pot),
                               "source": str(getattr(c.source, "provenance", ""))} for c in job.channels},
+        "external_parents": None if job.card.parents is None else
+        {"path": job.card.parents[0], "format": job.card.parents[1], "z_offset_m": job.card.parents[2]},
         "closed_channels": job.closed_channels,
         "decay_channels": {n: decay_codes(job.model)[n] for n in job.decay_names},
         "decay_resonances": list(job.decay_resonances),

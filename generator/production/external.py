@@ -39,7 +39,8 @@ from ..errors import PhysicsError
 from .meson_spectra import MesonSource
 from .parents import ParentDecays
 
-__all__ = ["read_mevprtl_text", "write_mevprtl_text", "source_from_parents", "read_dk2nu", "ParentList"]
+__all__ = ["read_mevprtl_text", "write_mevprtl_text", "source_from_parents", "read_dk2nu", "ParentList",
+           "ExternalParents"]
 
 #: dk2nu lengths are in cm (its ``ptype`` parent codes are PDG codes).
 _CM = 0.01
@@ -215,3 +216,54 @@ def read_dk2nu(path, z_offset: float = 0.0, pdgs=None) -> ParentDecays:
     w = cols["nimpwt"][keep].astype(np.float64) * n / pots if n else np.zeros(0)
     at_rest = np.einsum("ij,ij->i", mom, mom) == 0.0 if n else np.zeros(0, dtype=bool)
     return ParentDecays(pdg=pdg[keep], vertex=vertex, p4=p4, time=np.zeros(n), weight=w, at_rest=at_rest)
+
+
+class ExternalParents:
+    """A run card's ``experiment.parents``: the meson sources and parent decays it provides.
+
+    * MeVPrtl text: :meth:`meson_source` bins a species into a ``MesonSource`` (neutral
+      mesons decay promptly; charged ones are then transported like the beamline's own).
+    * dk2nu: :meth:`decays` resamples the file's parents of a species at their decay points
+      (uniformly over its entries, weight ``nimpwt x n_species / POT``: unbiased for the
+      decays per POT); there are no neutral mesons in a dk2nu file.
+    """
+
+    def __init__(self, path, fmt: str, z_offset: float = 0.0) -> None:
+        self.path, self.format, self.z_offset = str(path), fmt, float(z_offset)
+        if fmt == "mevprtl":
+            self._list = read_mevprtl_text(path)
+        elif fmt == "dk2nu":
+            self._all = read_dk2nu(path, z_offset=z_offset)
+        else:
+            raise PhysicsError(f"parents format must be 'mevprtl' or 'dk2nu', got {fmt!r}")
+        self._sources: dict[int, MesonSource] = {}
+
+    def meson_source(self, pdg: int) -> MesonSource:
+        if self.format != "mevprtl":
+            raise PhysicsError(f"{self.path}: a dk2nu file holds parents at their decay (pi, K, mu): it serves the HNL "
+                               "channels, not meson sources")
+        if pdg not in self._sources:
+            self._sources[pdg] = source_from_parents(self._list, pdg)
+        return self._sources[pdg]
+
+    def decays(self, pdg: int):
+        """``(parents(n, rng, beamline) -> ParentDecays, decays per POT)`` of species ``pdg`` (dk2nu)."""
+        a = self._all
+        sel = np.flatnonzero(a.pdg == int(pdg))
+        if sel.size == 0:
+            present = sorted(set(int(c) for c in a.pdg))
+            raise PhysicsError(f"{self.path}: no parents with pdg {pdg}; present: {present}")
+        # read_dk2nu's weights are nimpwt x n_all / POT: rescale to this species' entries
+        w = a.weight[sel] * sel.size / len(a)
+        vtx, p4, t, rest = a.vertex[sel], a.p4[sel], a.time[sel], a.at_rest[sel]
+        codes = a.pdg[sel]
+
+        def parents(n, rng, beamline):
+            k = rng.integers(0, sel.size, n)
+            return ParentDecays(pdg=codes[k], vertex=vtx[k], p4=p4[k], time=t[k], weight=w[k], at_rest=rest[k])
+
+        per_pot = float(w.mean())
+        parents.per_pot = per_pot
+        parents.provenance = (f"dk2nu parents {self.path}: {sel.size} {C.name(abs(int(pdg)))} decays, "
+                              f"{per_pot:.4g} per POT (z offset {self.z_offset} m)")
+        return parents, per_pot

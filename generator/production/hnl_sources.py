@@ -71,7 +71,9 @@ def channel_code(name: str) -> int:
     raise KeyError(f"no channel code for {name!r}")
 
 
-def _source(beamline, pdg: int):
+def _source(beamline, pdg: int, external=None):
+    if external is not None:
+        return external.meson_source(pdg)
     if beamline.name == "bnb":
         from .charged_mesons import bnb_charged_source
 
@@ -96,20 +98,26 @@ def _decays_per_pot(beamline_name: str, pdg: int) -> float:
     return s["dif"] + s["dar"]
 
 
-def parents_callable(beamline, pdg: int):
+def parents_callable(beamline, pdg: int, external=None):
     """``parents(n, rng, beamline) -> ParentDecays`` of species ``pdg`` (flight and rest), with
     ``per_pot`` (decays per POT; only the channel mix depends on its accuracy) and
     ``provenance``."""
-    from .meson_transport import sample_parent_decays
+    from .meson_transport import fate_summary, sample_parent_decays
 
-    src = _source(beamline, pdg)
+    if external is not None and external.format == "dk2nu":
+        return external.decays(pdg)[0]
+    src = _source(beamline, pdg, external)
     if abs(pdg) in _PROMPT:
         return _prompt_parents(src, beamline)
 
     def parents(n, rng, bl):
         return sample_parent_decays(src, bl, n, rng, fate="all")
 
-    parents.per_pot = _decays_per_pot(beamline.name, pdg)
+    if external is None:
+        parents.per_pot = _decays_per_pot(beamline.name, pdg)
+    else:
+        f = fate_summary(src, beamline, n=100_000)
+        parents.per_pot = f["dif"] + f["dar"]
     parents.provenance = (f"{src.provenance}; transported (decays in flight and at rest, "
                           f"generator.production.meson_transport): {parents.per_pot:.4g} decays per POT")
     return parents
@@ -150,7 +158,7 @@ def _prompt_parents(sources, beamline):
     return parents
 
 
-def hnl_channels(parent: str, hnl, beamline) -> tuple[list, list[str]]:
+def hnl_channels(parent: str, hnl, beamline, external=None) -> tuple[list, list[str]]:
     """The open sub-channels of ``"hnl:<parent>"`` (module table) and the names of closed ones."""
     from ..models.hnl_production import TAU_CHANNELS
     from .hnl_channels import HNLKaonThreeBodyChannel, HNLMesonTwoBodyChannel, HNLTauChannel
@@ -161,14 +169,14 @@ def hnl_channels(parent: str, hnl, beamline) -> tuple[list, list[str]]:
     U2 = dict(zip(("e", "mu", "tau"), hnl.U2))
     out, closed = [], []
     if parent == "tau":
-        par = _prompt_parents([_source(beamline, 431), _source(beamline, -431)], beamline)
+        par = _prompt_parents([_source(beamline, 431, external), _source(beamline, -431, external)], beamline)
         for tc, flav in TAU_CHANNELS.items():
             if U2[flav] <= 0.0:
                 continue
             ch = HNLTauChannel(f"hnl:tau -> {tc}", par, tc, hnl, parents_per_pot=par.per_pot)
             (out if ch.branching > 0.0 else closed).append(ch if ch.branching > 0.0 else ch.name)
         return out, closed
-    par = parents_callable(beamline, pdg)
+    par = parents_callable(beamline, pdg, external)
     sign = "+" if pdg > 0 else "-"
     m_parent = C.mass(abs(pdg))
     for lep in ("e", "mu", "tau"):
