@@ -57,10 +57,18 @@ class Job:
     polarisable: frozenset = frozenset()
     antiparticle_rule: object = None
     _ctau: float | None = None
+    _rates: np.ndarray | None = None
 
     @property
     def rate_per_pot(self) -> float:
-        return float(sum(c.rate_per_pot for c in self.channels))
+        return float(self.rates.sum())
+
+    @property
+    def rates(self) -> np.ndarray:
+        """Production rate per POT of each channel (computed once: some integrate form factors)."""
+        if self._rates is None:
+            self._rates = np.array([c.rate_per_pot for c in self.channels])
+        return self._rates
 
     @property
     def ctau(self) -> float:
@@ -282,7 +290,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
 
     # 1. production channel of each trial, chosen in proportion to its rate: the
     #    production weight rate_c / P(choose c) is then the total rate for every event.
-    rates = np.array([c.rate_per_pot for c in job.channels])
+    rates = job.rates
     total_rate = rates.sum()
     cum = np.cumsum(rates / total_rate)
     cum[-1] = 1.0

@@ -15,6 +15,7 @@ applied here (tests/reference/test_hnl_reference.py pins them). Multiply by
 from __future__ import annotations
 
 import math
+from functools import lru_cache
 
 from .. import constants as C
 from ..errors import PhysicsError
@@ -155,6 +156,7 @@ def br_tau_to_hnl(channel: str, hnl) -> float:
 # --------------------------------------------------------------------------------------
 
 
+@lru_cache(maxsize=8)
 def _gauss(n: int = 64):
     import numpy as np
 
