@@ -34,7 +34,7 @@ ALP_CHIRAL = ("three-flavour", "two-flavour")
 
 #: Production channels implemented, by particle (each computes the real thing; a channel
 #: that is not here is refused with the list of allowed ones).
-PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta"), "alp": ("pi0", "eta"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
+PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta", "omega"), "alp": ("pi0", "eta"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
 
 #: Detection modes implemented, by particle.
 DETECTION_MODES = {"zprime": ("decay",), "alp": ("decay",), "hnl": ("decay",)}

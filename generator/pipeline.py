@@ -137,7 +137,7 @@ def build_job(card: RunCard) -> Job:
     """
     from .geometry import load_beamline, load_detector
     from .production.hnl_sources import hnl_channels
-    from .production.meson_decay import br_to_gamma_zprime
+    from .production.meson_decay import br_omega_to_pi0_zprime, br_to_gamma_zprime
     from .production.meson_mixing import MesonMixingChannel, alp_meson_mixing
     from .production.meson_tables import load_meson_source
     from .production.meson_two_body import MesonTwoBodyChannel
@@ -156,7 +156,7 @@ def build_job(card: RunCard) -> Job:
     llp = card.llp
     mass_key = f"model.{llp}.mass"
 
-    meson_pdg = {"pi0": 111, "eta": 221}
+    meson_pdg = {"pi0": 111, "eta": 221, "omega": 223}
     external = None
     if card.parents is not None:
         from .production.external import ExternalParents
@@ -187,7 +187,13 @@ def build_job(card: RunCard) -> Job:
             closed += shut
             continue
         pdg = meson_pdg[what]
-        if llp == "zprime":
+        if llp == "zprime" and what == "omega":
+            if model.mass >= pdg_mass(223) - pdg_mass(111) or br_omega_to_pi0_zprime(model) == 0.0:
+                closed.append(name)  # closed, or isoscalar charges (B-L, B): no omega -> pi0 Z'
+                continue
+            channels.append(MesonTwoBodyChannel(name, source(name, 223), br_omega_to_pi0_zprime(model), model.mass,
+                                                other_mass=pdg_mass(111)))
+        elif llp == "zprime":
             if model.mass >= pdg_mass(pdg):
                 closed.append(name)
                 continue
@@ -207,7 +213,9 @@ def build_job(card: RunCard) -> Job:
         if llp == "hnl":
             raise _card_error(card, mass_key, model.mass, "no open HNL production channel with a non-zero mixing in "
                               f"signal.produce (closed: {', '.join(closed) or 'none'})")
-        allowed = ", ".join(f"{c} needs mass < {pdg_mass(meson_pdg[c.split(':')[1]]):.6g} GeV" for c in closed)
+        limit = {"pi0": pdg_mass(111), "eta": pdg_mass(221), "omega": pdg_mass(223) - pdg_mass(111)}
+        allowed = ", ".join(f"{c} needs mass < {limit[c.split(':')[1]]:.6g} GeV"
+                            + (" and isovector charges" if c.endswith("omega") else "") for c in closed)
         raise _card_error(card, mass_key, model.mass, f"kinematically closed for every channel in signal.produce ({allowed})")
     notes = [f"channel {c} is closed at m = {model.mass} GeV and contributes nothing" for c in closed]
 

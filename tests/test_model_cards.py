@@ -185,3 +185,38 @@ def test_zprime_with_hnl_opens_nn_and_dirac_bool_accepted():
     assert c.hnl.dirac is True and c.zprime.hnl_charge == -1.0
     job = build_job(c)
     assert job.model.branching_ratios()["N N"] > 0.1
+
+
+def test_omega_to_pi0_dark_photon():
+    """BR(omega -> pi0 A') = eps^2 |F|^2 (p*(m)/p*(0))^3 BR(omega -> pi0 gamma), NA60 pole form factor."""
+    from generator.production.meson_decay import OMEGA_LAMBDA_INV2, br_omega_to_pi0_zprime
+
+    M, mp, m, eps = pdg_mass(223), pdg_mass(111), 0.4, 1e-4
+    p0 = (M * M - mp * mp) / (2 * M)
+    pm = math.sqrt((M * M - (mp + m) ** 2) * (M * M - (mp - m) ** 2)) / (2 * M)
+    f2 = 1 / (1 - m * m * 2.223) ** 2
+    expect = eps**2 * f2 * (pm / p0) ** 3 * 0.0833
+    assert OMEGA_LAMBDA_INV2 == 2.223
+    assert br_omega_to_pi0_zprime(ZPrime(m, eps)) == pytest.approx(expect, rel=1e-12)
+    assert br_omega_to_pi0_zprime(ZPrime(m, 1e-3, kind="B-L")) == 0.0  # isoscalar: G parity
+    assert br_omega_to_pi0_zprime(ZPrime(0.65, eps)) == 0.0  # above M_omega - m_pi0
+
+
+def test_omega_channel_in_a_numi_card():
+    c = card('zprime = { kind = "dark-photon", mass = 0.4, coupling = 1e-6 }', '["zprime:omega", "zprime:eta"]',
+             "zprime:decay", detector="argoneut", events=20000)
+    job = build_job(c)
+    om = [ch for ch in job.channels if ch.name == "zprime:omega"][0]
+    assert om.other_mass == pytest.approx(pdg_mass(111)) and om.parent_pdg == 223
+    from generator.pipeline import iter_chunks
+
+    batch = next(iter(iter_chunks(job)))[0]
+    sel = batch.scalars["channel"] == 3
+    assert sel.any()
+    # parent omega -> pi0 A': the A' four-momentum is on shell and below the omega's energy
+    e, p = batch.scalars["llp_e"][sel], np.stack([batch.scalars[k][sel] for k in ("llp_px", "llp_py", "llp_pz")], 1)
+    assert np.allclose(e**2 - (p**2).sum(1), 0.16, rtol=1e-6)
+    assert np.all(e < batch.scalars["parent_e"][sel])
+    with pytest.raises(CardError, match="isovector"):
+        build_job(card('zprime = { kind = "B-L", mass = 0.4, coupling = 1e-6 }', '["zprime:omega"]', "zprime:decay",
+                       detector="argoneut"))

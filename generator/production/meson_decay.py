@@ -36,7 +36,8 @@ try:  # Python >= 3.11
 except ModuleNotFoundError:  # pragma: no cover - Python 3.10
     import tomli as tomllib
 
-__all__ = ["br_to_gamma_darkphoton", "br_to_gamma_zprime", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS"]
+__all__ = ["br_to_gamma_darkphoton", "br_to_gamma_zprime", "br_omega_to_pi0_zprime", "omega_pi0_form_factor_sq",
+           "OMEGA_LAMBDA_INV2", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS"]
 
 #: Mesons with a ``P -> gamma A'`` channel here: PDG code -> name.
 SUPPORTED_MESONS = {C.PI0: "pi0", C.ETA: "eta"}
@@ -141,3 +142,39 @@ def br_to_gamma_zprime(meson_pdg: int, model) -> float:
     a = anomaly_factor(pdg, model.charge_of("u"), model.charge_of("d"), model.charge_of("s"))
     x = 1.0 - (model.mass / M) ** 2
     return 2.0 * (model.g / e) ** 2 * a * a * x**3 * sm_branching_ratio(pdg, "gamma_gamma")
+
+
+#: omega -> pi0 gamma* transition form factor slope Lambda^-2 (GeV^-2): NA60, Arnaldi et al.,
+#: Phys. Lett. B757 (2016) 437, arXiv:1608.07898: 2.223 +- 0.026 (stat) +- 0.037 (syst), in the
+#: pole form |F(m^2)|^2 = (1 - m^2 Lambda^-2)^-2 (vector dominance would give 1/m_rho^2 = 1.69).
+OMEGA_LAMBDA_INV2 = 2.223
+
+
+def omega_pi0_form_factor_sq(m: float) -> float:
+    """``|F_omega-pi0(m^2)|^2 = (1 - m^2 Lambda^-2)^-2`` with :data:`OMEGA_LAMBDA_INV2` (NA60 pole fit)."""
+    return 1.0 / (1.0 - m * m * OMEGA_LAMBDA_INV2) ** 2
+
+
+def br_omega_to_pi0_zprime(model) -> float:
+    """``BR(omega -> pi0 Z')`` for a :class:`~generator.models.zprime.ZPrime` of mass ``m`` (GeV).
+
+    A vector -> pseudoscalar + vector decay through the ``eps^{mu nu rho sigma}`` coupling has
+    ``Gamma ~ |F(q^2)|^2 p*^3`` for a real or massive photon alike, so, relative to
+    ``omega -> pi0 gamma`` (PDG 2024: 8.33 %; DarkCast's omega -> pi0 X production, arXiv:1801.04847)::
+
+        BR = (g/e)^2 A_omega^2 |F(m^2)|^2 [lambda(M^2, m_pi^2, m^2) / (M^2 - m_pi^2)^2]^(3/2) BR(pi0 gamma)
+
+    with ``lambda`` the Kallen function and ``A_omega = (x_u - x_d)/(Q_u - Q_d)``: the omega-pi0
+    transition is isovector (G parity), so only the isovector part of the Z' charges enters
+    (dark photon: A = 1; B-L and B: A = 0, the channel is absent). The transition form factor
+    is the measured omega -> pi0 gamma* one (:func:`omega_pi0_form_factor_sq`; NA60 measured it
+    for ``m < M - m_pi``, the whole range open here). 0 for ``m >= M_omega - m_pi0``.
+    """
+    M, mp, m = C.mass(223), C.mass(C.PI0), float(model.mass)
+    if m >= M - mp:
+        return 0.0
+    e = (4.0 * math.pi * C.ALPHA_EM) ** 0.5
+    a = (model.charge_of("u") - model.charge_of("d")) / (2.0 / 3.0 + 1.0 / 3.0)
+    lam = (M * M - (mp + m) ** 2) * (M * M - (mp - m) ** 2)
+    ps = (lam / (M * M - mp * mp) ** 2) ** 1.5
+    return (model.g / e) ** 2 * a * a * omega_pi0_form_factor_sq(m) * ps * sm_branching_ratio(223, "pi0_gamma")

@@ -39,13 +39,14 @@ import numpy as np
 
 from .._jit import JIT_OPTIONS
 
-from ..constants import PHOTON, mass as pdg_mass
+from ..constants import mass as pdg_mass
 from .vertex import sample_interaction_points
 
 
 @dataclass(frozen=True)
 class MesonTwoBodyChannel:
-    """P -> gamma X for one meson species, with its source and branching ratio.
+    """P -> gamma X (or omega -> pi0 X, ``other_mass`` = m_pi0) for one meson species, with its
+    source and branching ratio.
 
     Parameters
     ----------
@@ -59,6 +60,8 @@ class MesonTwoBodyChannel:
     source: object
     branching: float
     llp_mass: float
+    #: mass of the other daughter (GeV): 0 for P -> gamma X, m_pi0 for omega -> pi0 X
+    other_mass: float = 0.0
 
     @property
     def parent_pdg(self) -> int:
@@ -84,7 +87,7 @@ class MesonTwoBodyChannel:
         M = pdg_mass(self.parent_pdg)
         u = rng.random((4, n))
         parent, llp, f = meson_decay_toward(src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges,
-                                            M, self.llp_mass, pdg_mass(PHOTON), d, u)
+                                            M, self.llp_mass, self.other_mass, d, u)
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
         return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w}
 
