@@ -43,7 +43,7 @@ def test_good_card_parses_with_defaults():
         ("mass = 0.05", "mass = 0.0", "model.zprime.mass"),
         ("mass = 0.05, ", "", "model.zprime.mass"),
         ('kind = "dark-photon"', 'kind = "axion"', "model.zprime.kind"),
-        ('"zprime:pi0", ', '"zprime:omega", ', "signal.produce[0]"),
+        ('"zprime:pi0", ', '"zprime:rho", ', "signal.produce[0]"),
         ('detect = "zprime:decay"', 'detect = "zprime:scatter"', "signal.detect"),
         ('detector = "sbnd"\n', "", "experiment.detector"),
         ("[run]", "[runs]", "[runs]"),
