@@ -268,11 +268,64 @@ def test_bnb_details():
 
 
 def test_beamline_optional_parts():
-    bl = load_beamline("lbnf")
+    # lbnf.toml has had a decay pipe and an absorber since they were added for the meson
+    # transport; darkquest_beam.toml is the beamline without any optional part now
+    bl = load_beamline("darkquest_beam")
     assert bl.decay_pipe is None and bl.absorber is None and bl.timing is None
     assert bl.beam_spot == (0.0, 0.0)
     assert len(bl.elements()) == 1
+    bl = load_beamline("lbnf")
+    assert bl.timing is None and bl.beam_spot == (0.0, 0.0)
+    assert [e.name for e in bl.elements()] == ["target", "decay_pipe", "absorber"]
     assert bl.target.solid.extent()[1][2] == pytest.approx(2.2)
+
+
+def test_numi_decay_pipe_and_absorber():
+    """g4numi NumiDataInput.cc / NumiHadronAbsorber.cc numbers, NuMI frame z_NuMI = z - 0.35 m."""
+    bl = load_beamline("numi")
+    lo, hi = bl.decay_pipe.solid.extent()
+    assert lo[2] - 0.35 == pytest.approx(45.699) and hi[2] - lo[2] == pytest.approx(676.681)
+    assert hi[0] == pytest.approx(0.9906) and hi[1] == pytest.approx(0.9906)
+    assert bl.decay_pipe.material.name == "He"
+    assert bl.decay_pipe.solid.volume_sum() == pytest.approx(math.pi * 0.9906**2 * 676.681)
+    lo, hi = bl.absorber.solid.extent()
+    # core face: 60 in upstream (along the 58.35 mrad tilted axis) of the pivot at the pipe's
+    # end + 10.25 ft; 8 aluminium blocks of 12 in
+    pivot = 45.699 + 676.681 + 10.25 * 12 * 0.0254
+    assert lo[2] - 0.35 == pytest.approx(pivot - 60 * 0.0254 / math.cos(0.05835), abs=1e-4)
+    assert hi[2] - lo[2] == pytest.approx(8 * 12 * 0.0254)
+    assert bl.absorber.material.name == "Al"
+    assert lo[2] > bl.decay_pipe.solid.extent()[1][2]  # downstream of the pipe
+    assert min(-lo[0], hi[0], -lo[1], hi[1]) > 0.9906  # covers the pipe's aperture
+    # detectors on NuMI: downstream of the absorber (ArgoNeuT, ICARUS) or far off the axis
+    # beside the pipe (MicroBooNE: 135 mrad at 682 m, z ~ 673 m)
+    for name in ("icarus_numi", "microboone_numi", "argoneut"):
+        dlo, dhi = load_detector(name).active_beam.extent()
+        dx, dy = (0.0 if a <= 0.0 <= b else min(abs(a), abs(b)) for a, b in zip(dlo[:2], dhi[:2]))
+        assert dlo[2] > hi[2] or math.hypot(dx, dy) > 10.0, name
+
+
+def test_lbnf_decay_pipe_and_absorber():
+    bl = load_beamline("lbnf")
+    lo, hi = bl.decay_pipe.solid.extent()
+    assert (lo[2], hi[2]) == (pytest.approx(22.2), pytest.approx(216.2))  # 194 m, starting 22.2 m
+    assert hi[0] == pytest.approx(2.0) and bl.decay_pipe.material.name == "He"
+    lo_a, hi_a = bl.absorber.solid.extent()
+    assert lo_a[2] == pytest.approx(hi[2]) and bl.absorber.material.name == "Al"
+    assert min(-lo_a[0], hi_a[0], -lo_a[1], hi_a[1]) > 2.0
+    assert load_detector("dune_nd_lar").active_beam.extent()[0][2] > hi_a[2]
+
+
+def test_helium_gas():
+    """PDG "Helium gas (He)": 1.663e-4 g/cm^3 (1 atm, 20 C), X0 94.32 g/cm^2 = 5671 m,
+    lambda_I 71.0 g/cm^2, <Z/A> 0.49967."""
+    he = get_material("He")
+    assert get_material("helium") is he
+    assert he.Z == 2 and he.A == pytest.approx(4.002602)
+    assert he.z_over_a == pytest.approx(0.49967, abs=1e-5)
+    assert he.radiation_length_m == pytest.approx(5671.0, rel=1e-3)
+    assert he.interaction_length_m == pytest.approx(71.0 / 1.663e-4 / 100.0)
+    assert he.electron_density == pytest.approx(1.663e-4 * 1e6 * AVOGADRO * 2 / 4.002602)
 
 
 # ------------------------------------------------------------------------ materials

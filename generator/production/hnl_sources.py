@@ -17,10 +17,9 @@ that is open at the HNL mass and has a non-zero mixing:
 Parents. Charged pions and kaons are carried through the target, decay pipe, absorber and
 walls to their decays in flight or at rest (:mod:`generator.production.meson_transport`),
 the parent's decay point being the HNL's vertex. BNB: the Sanford-Wang / Feynman-scaling
-sources; 120 GeV beamlines: the BMPT / Pythia tables (:mod:`meson_tables`). The 120 GeV
-geometry files have no decay pipe yet, so pions and kaons there decay in the target or
-not at all (in-flight decays in the NuMI / LBNF decay pipes are missing; give a dk2nu
-parent list for those). Charmed mesons (c tau 0.15-0.31 mm) decay where they are made:
+sources; 120 GeV beamlines: the BMPT / Pythia tables (:mod:`meson_tables`), through the
+NuMI / LBNF target, the air gap and the helium decay pipe to the aluminium absorber (no
+horn focusing: give a dk2nu parent list for focused beams). Charmed mesons (c tau 0.15-0.31 mm) decay where they are made:
 at the proton's interaction point, with the table's momentum (flight neglected). Sub-channel
 names are ``"hnl:<parent> -> <daughters>"`` (e.g. ``"hnl:K+ -> mu+ N"``) with stable codes
 (:func:`channel_code`).

@@ -14,20 +14,29 @@ Each trial follows one meson along a straight line through up to three regions:
    exponential depth) with the source's momentum and direction, at ``t = 0``, and crosses
    the rest of the target.
 2. **Decay region** (only on beamlines with a ``decay_pipe``): the inside of the pipe's
-   cylinder (its radius, about its axis, which must be parallel to the beam), from the
-   target's upstream face to the downstream face of the absorber. The meson flies at
-   constant momentum (air ionisation is neglected: 1.8 MeV cm^2/g x 1.2e-3 g/cm^3 x 49 m
-   = 11 MeV at most) and may decay or be absorbed by the air (its hadronic interaction
-   length; 49 m of air is 0.05 pion interaction lengths). The region ends where the meson
-   enters the absorber, reaches the pipe's radius or goes back upstream of the target
-   (then it enters the *surrounding material*, ``wall_material``, default PDG shielding
-   concrete: a stand-in for the concrete/earth around the BNB decay pipe, treated as
-   infinitely thick), or passes the absorber's downstream face (then it escapes).
-   On beamlines without a pipe (NuMI, LBNF, the dumps) a meson leaving the target enters
-   the absorber if it is aimed at one and otherwise escapes: its tracking ends (no horns
-   and no NuMI/LBNF decay pipes are described by those geometry files).
-3. **Absorber or wall**: iron absorber (``beamline.absorber``, until its far side, where
-   the meson escapes) or the surrounding material.
+   cylinder (its radius, about its axis, which must be parallel to the beam), extended
+   upstream to the target's upstream face and downstream to the absorber's downstream
+   face. The meson flies at constant momentum (ionisation in the gas is neglected:
+   1.8 MeV cm^2/g x 1.2e-3 g/cm^3 x 49 m = 11 MeV of air at the BNB; NuMI's 46 m of air
+   and 677 m of helium: 10 + 22 MeV) and may decay or be absorbed by the gas (its hadronic
+   interaction length). Two gases: where the pipe starts downstream of the target's
+   downstream face (NuMI: 46 m, LBNF: 22 m), the stretch before the pipe's upstream face,
+   the *gap*, holds ``gap_material`` (default air: the target halls, whose horns,
+   baffles and shielding are not described) inside the same radius; from the pipe's
+   upstream face on, the pipe's material (air at the BNB, helium at NuMI and LBNF; 46 m
+   of air are 0.047 pion interaction lengths, 677 m of helium 0.11). Between the pipe's
+   downstream face and the absorber (1.6 m at NuMI) the pipe's gas is kept. On the BNB
+   the pipe starts at the target's end: no gap. The region ends where the meson enters
+   the absorber, reaches the pipe's radius or goes back upstream of the target (then it
+   enters the *surrounding material*, ``wall_material``, default PDG shielding concrete:
+   a stand-in for the concrete/earth around the decay pipes and for the target-hall
+   shielding, treated as infinitely thick), or passes the absorber's downstream face
+   (then it escapes). On beamlines without a pipe (the dumps) a meson leaving the target
+   enters the absorber if it is aimed at one and otherwise escapes: its tracking ends.
+3. **Absorber or wall**: the beamline's absorber (``beamline.absorber``: BNB iron, the
+   NuMI and LBNF aluminium cores; until its far side, where the meson escapes) or the
+   surrounding material. Mesons that reach the absorber slowly enough range out in it and
+   pi+ / K+ decay at rest there (below).
 
 In a material (target, absorber, wall) a charged meson slows down continuously (CSDA):
 Bethe-Bloch mean energy loss (PDG RPP "Passage of particles through matter", eq. 34.5,
@@ -51,14 +60,15 @@ multiple Coulomb scattering (straight lines); range straggling (every meson of a
 momentum stops at the CSDA range); secondary (tertiary) meson production by the absorbed
 hadrons or the primary protons in the absorber; the momentum dependence of the hadronic
 cross sections (the Delta(1232) region at ``p ~ 0.3 GeV/c`` absorbs pions more strongly than
-the high-energy ``Lambda_pi`` used here); energy loss in air; materials other than those of
-the beamline file (horn conductors, collimator, concrete around the target).
+the high-energy ``Lambda_pi`` used here); energy loss in the gases; materials other than
+those of the beamline file (horn conductors, collimator, baffle, target-hall shielding,
+pipe windows, the steel parts of the NuMI absorber: one material per element).
 
 Fates and weights
 -----------------
 ``fate="flight"``: the decay is forced to happen in flight in one of ``flight_regions``
 (chosen with probability proportional to its decay probability; inside it, the position
-follows the decay density exactly: a truncated exponential in the decay region, the
+follows the decay density exactly: a truncated exponential in the gap and in the pipe, the
 tabulated ``int h e^H dR`` in materials), weight = ``per_pot x P(decay in flight there)``.
 ``fate="rest"``: the meson stops and decays at rest, weight = ``per_pot x P(stop)`` (0 for
 negative mesons, K0L and mesons that cannot stop). ``fate="all"``: each trial is "flight"
@@ -72,6 +82,17 @@ target, 0.103 in the surrounding wall: unfocused pions hit the pipe wall long be
 absorber), 0.455 absorbed; pi- 0.575 produced, 0.053 in the pipe, 0.138 captured at rest;
 K+ 0.0509 produced, 0.0146 in the pipe, 0.0040 at rest; K0L 0.0179 produced, 0.0021 in
 the pipe.
+
+NuMI and LBNF (shipped 120 GeV tables, ``load_meson_source``; no horns; per POT): NuMI
+pi+ 2.60 produced, 0.171 decay in flight in the decay region (0.161 of them in the 46 m
+gap, 0.0098 in the pipe proper), 0.146 at rest (0.142 in the walls), 2.26 absorbed;
+K+ 0.235 produced, 0.063 in the region (0.0034 in the pipe proper), 0.0046 at rest.
+LBNF pi+ 2.99 produced, 0.330 in the region (0.066 in the pipe proper), 0.148 at rest;
+K+ 0.271 produced, 0.105 in the region (0.021 in the pipe proper), 0.0034 at rest.
+Unfocused mesons mostly leave the pipe's aperture (0.99 m / 2 m radius) before its start;
+decays at rest in the absorbers are < 1e-7 per POT: the mesons that reach them are fast,
+and slow ones decay long before (the NuMI-absorber kaons decaying at rest seen by
+MicroBooNE are made in the absorber, which is not modelled here).
 
 Performance: table lookups and the per-meson bookkeeping run in one numba kernel, the
 pipe geometry in another, the chords with the geometry kernels; 1e6 parents take about
@@ -116,8 +137,9 @@ __all__ = [
 ]
 
 FATES = ("flight", "rest", "all")
-#: Regions where a meson can decay in flight: the target, the decay region (pipe), the
-#: absorber or surrounding wall downstream of it.
+#: Regions where a meson can decay in flight: the target, the decay region ("pipe": the
+#: gap between the target and the pipe, if any, and the pipe), the absorber or surrounding
+#: wall downstream of it.
 REGIONS = ("target", "pipe", "absorber")
 
 # ------------------------------------------------------------------ material data
@@ -135,6 +157,11 @@ _STERNHEIMER = {
     "concrete": (135.2, 0.0751, 3.5467, 0.1301, 3.0466, 3.9464, 0.0),
     "H2O": (79.7, 0.09116, 3.4773, 0.2400, 2.8004, 3.5017, 0.0),
     "LAr": (188.0, 0.19559, 3.0, 0.2, 3.0, 5.2146, 0.0),
+    # helium gas (PDG muE_helium_gas_He, at the PDG density 1.663e-4 g/cm^3 of materials.toml):
+    # the Sternheimer, Berger & Seltzer (1984) parameters; read here from their NIST/Geant
+    # transcription (I 41.8 eV, -C 11.1393, X0 2.2017, X1 3.6122, a 0.13443, m 5.8347,
+    # delta0 0), the PDG file's header was not at hand to compare line by line
+    "He": (41.8, 0.13443, 5.8347, 2.2017, 3.6122, 11.1393, 0.0),
 }
 #: Mean excitation energies (eV, PDG) of the other packaged materials; their density
 #: effect uses the Sternheimer-Peierls rule (their densities differ from the PDG tables'
@@ -523,8 +550,8 @@ def _x_of_lf(tab, lft):  # pragma: no cover - compiled
 # fate codes
 _FLIGHT, _REST = 0, 1
 # probabilities columns
-_P_DIF_T, _P_DIF_F, _P_DIF_A, _P_STOP, _P_ESC, _STOP_REGION, _AFTER = range(7)
-_NPROB = 7
+_P_DIF_T, _P_DIF_F, _P_DIF_A, _P_STOP, _P_ESC, _STOP_REGION, _AFTER, _P_DIF_G = range(8)
+_NPROB = 8
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -539,17 +566,18 @@ def _slot(k, after_i):  # pragma: no cover - compiled
 
 @numba.njit(**JIT_OPTIONS)
 def _kernel(
-    p0, dirs, vtx, L_t, L_f, after, L_a,
+    p0, dirs, vtx, L_t, L_f, L_g, after, L_a,
     mass, ctau, c_m_ns, tau_ns, charged, dar,
-    tabs, rho100, kap_had, kap_free,
+    tabs, rho100, kap_had, kap_free, kap_gap,
     do_sample, fate, q_flight, mask, u,
 ):  # pragma: no cover - compiled
-    """Per meson: region probabilities (n, 7) and, if do_sample, the sampled decay.
+    """Per meson: region probabilities (n, 8) and, if do_sample, the sampled decay.
 
     tabs (3, 6, N): target, absorber, wall tables (charged only); rho100 (3,) (g/cm^2)/m;
     kap_had (3,) hadronic absorption per metre (neutral mesons in materials);
-    kap_free: absorption per metre in the decay region; after (n,): 0 absorber, 1 wall,
-    2 escape; mask (3,) bool: flight regions allowed.
+    L_f (n,): decay-region length, of which the first L_g (n,) lies upstream of the pipe
+    (absorption kap_gap per metre there, kap_free in the pipe); after (n,): 0 absorber,
+    1 wall, 2 escape; mask (3,) bool: flight regions allowed.
     """
     n = p0.shape[0]
     probs = np.zeros((n, _NPROB))
@@ -571,6 +599,7 @@ def _kernel(
         p = p0[i]
         for k in range(3):
             pd[k] = 0.0
+        pd_gap = 0.0  # part of pd[1] upstream of the pipe
         Lk[0] = L_t[i]
         Lk[1] = L_f[i]
         Lk[2] = L_a[i]
@@ -590,12 +619,33 @@ def _kernel(
             t0[k] = t
             pin[k] = p
             L = Lk[k]
-            if k == 1 or not charged:
-                # constant momentum: exponential decay and absorption
+            if k == 1:
+                # decay region, constant momentum: a gap of length L_g (gas kap_gap), then
+                # the pipe (kap_free); exponential decay and absorption in each
                 bg = p / mass
                 beta = p / math.sqrt(p * p + mass * mass)
                 kd = 1.0 / (bg * ctau)
-                ka = kap_free if k == 1 else kap_had[m]
+                lg = L_g[i]
+                if lg > 0.0:
+                    ktg = kd + kap_gap
+                    pd_gap = surv * kd / ktg * (-math.expm1(-ktg * lg))
+                    surv *= math.exp(-ktg * lg)
+                kt = kd + kap_free
+                lp = L - lg
+                if lp == np.inf:
+                    pd[k] = pd_gap + surv * kd / kt
+                    surv = 0.0
+                    break
+                pd[k] = pd_gap + surv * kd / kt * (-math.expm1(-kt * lp))
+                surv *= math.exp(-kt * lp)
+                s += L
+                t += L / (beta * c_m_ns)
+            elif not charged:
+                # constant momentum in a material: exponential decay and absorption
+                bg = p / mass
+                beta = p / math.sqrt(p * p + mass * mass)
+                kd = 1.0 / (bg * ctau)
+                ka = kap_had[m]
                 kt = kd + ka
                 if L == np.inf:
                     pd[k] = surv * kd / kt
@@ -640,6 +690,7 @@ def _kernel(
         probs[i, _P_ESC] = esc
         probs[i, _STOP_REGION] = stop_k
         probs[i, _AFTER] = after[i]
+        probs[i, _P_DIF_G] = pd_gap
         if not do_sample:
             continue
         # ------------------------------------------------ sampling
@@ -710,15 +761,34 @@ def _kernel(
             bg = pk / mass
             beta = pk / math.sqrt(pk * pk + mass * mass)
             kd = 1.0 / (bg * ctau)
-            ka = kap_free if kk == 1 else kap_had[m]
-            kt = kd + ka
             L = Lk[kk]
+            off = 0.0  # start of the chosen stretch inside the region
+            if kk == 1:
+                # gap (probability pd_gap) or pipe (the rest): truncated exponential in either
+                lg = L_g[i]
+                if pd_gap > 0.0 and uu * pd[1] < pd_gap:
+                    uu = uu * pd[1] / pd_gap
+                    kt = kd + kap_gap
+                    L = lg
+                else:
+                    if pd_gap > 0.0:
+                        uu = (uu * pd[1] - pd_gap) / (pd[1] - pd_gap)
+                        if uu < 0.0:
+                            uu = 0.0
+                        elif uu > 1.0:
+                            uu = 1.0
+                    kt = kd + kap_free
+                    off = lg
+                    L = L - lg
+            else:
+                kt = kd + kap_had[m]
             if L == np.inf:
                 ds = -math.log1p(-uu) / kt
             else:
                 ds = -math.log1p(uu * math.expm1(-kt * L)) / kt
                 if ds > L:
                     ds = L
+            ds += off
             ss = s0[kk] + ds
             tt = t0[kk] + ds / (beta * c_m_ns)
             pdec = pk
@@ -752,10 +822,18 @@ def _kernel(
 
 
 @numba.njit(**JIT_OPTIONS)
-def _free_region(vtx, d, L_t, s_abs, L_abs, cx, cy, R, z_lo, z_hi):  # pragma: no cover - compiled
-    """Decay-region length and what follows it (0 absorber, 1 wall, 2 escape) per ray."""
+def _free_region(vtx, d, L_t, s_abs, L_abs, cx, cy, R, z_lo, z_hi, z_gas):  # pragma: no cover - compiled
+    """Per ray: decay-region length L_f, its part L_g upstream of ``z_gas`` (the gap between
+    the target and the pipe), what follows it (0 absorber, 1 wall, 2 escape) and the length
+    of that (L_a).
+
+    The decay region is the inside of the cylinder of radius R about (cx, cy) parallel to z,
+    from where the ray leaves the target to the first of: the absorber, the cylinder's
+    surface, the plane z_lo (going backwards) and the plane z_hi (going forwards).
+    """
     n = vtx.shape[0]
     L_f = np.zeros(n)
+    L_g = np.zeros(n)
     after = np.full(n, 2, dtype=np.int64)
     L_a = np.zeros(n)
     for i in range(n):
@@ -789,7 +867,12 @@ def _free_region(vtx, d, L_t, s_abs, L_abs, cx, cy, R, z_lo, z_hi):  # pragma: n
             L_a[i] = np.inf
         else:
             L_f[i] = s_end if s_end < np.inf else 0.0
-    return L_f, after, L_a
+        if qz < z_gas:
+            if d[i, 2] > 0.0:
+                L_g[i] = min((z_gas - qz) / d[i, 2], L_f[i])
+            else:
+                L_g[i] = L_f[i]
+    return L_f, L_g, after, L_a
 
 
 # ------------------------------------------------------------------ geometry
@@ -802,11 +885,20 @@ class _Setup:
     tabs: np.ndarray  # (3, 6, N)
     rho100: np.ndarray  # (3,)
     kap_had: np.ndarray  # (3,)
-    kap_free: float
-    pipe: tuple | None  # (cx, cy, R, z_lo, z_hi)
+    kap_free: float  # absorption per metre in the pipe's gas
+    kap_gap: float  # ... in the gap between the target and the pipe
+    pipe: tuple | None  # (cx, cy, R, z_lo, z_hi, z_gas)
 
 
 def _pipe_geometry(beamline) -> tuple | None:
+    """``(cx, cy, R, z_lo, z_hi, z_gas)`` of the decay region (module docstring), or None.
+
+    The region is the pipe's cylinder extended upstream to the target's upstream face
+    (``z_lo``) and downstream to the absorber's far face (``z_hi``). ``z_gas`` is the pipe's
+    upstream face when it lies downstream of the target's downstream face (NuMI, LBNF: the
+    stretch in between is the gap, filled with the gap material), else -inf (BNB: the
+    pipe starts at the target).
+    """
     pipe = beamline.decay_pipe
     if pipe is None:
         return None
@@ -821,11 +913,13 @@ def _pipe_geometry(beamline) -> tuple | None:
     z_hi = float(pipe.solid.extent()[1][2])
     if beamline.absorber is not None:
         z_hi = max(z_hi, float(beamline.absorber.solid.extent()[1][2]))
-    return (cx, cy, float(v.shape.radius), z_lo, z_hi)
+    z_pipe = float(pipe.solid.extent()[0][2])
+    z_gas = z_pipe if z_pipe > float(beamline.target.solid.extent()[1][2]) + 1e-6 else -np.inf
+    return (cx, cy, float(v.shape.radius), z_lo, z_hi, z_gas)
 
 
 @lru_cache(maxsize=64)
-def _setup(beamline, pdg: int, wall_material: str) -> _Setup:
+def _setup(beamline, pdg: int, wall_material: str, gap_material: str = "air") -> _Setup:
     target = beamline.target.material
     absorber = beamline.absorber.material if beamline.absorber is not None else get_material(wall_material)
     wall = get_material(wall_material)
@@ -838,11 +932,13 @@ def _setup(beamline, pdg: int, wall_material: str) -> _Setup:
     rho100 = np.array([100.0 * m.density for m in mats])
     kap_had = np.array([100.0 * m.density / interaction_length(pdg, m) for m in mats])
     if beamline.decay_pipe is not None:
-        air = beamline.decay_pipe.material
-        kap_free = 100.0 * air.density / interaction_length(pdg, air)
+        gas = beamline.decay_pipe.material
+        kap_free = 100.0 * gas.density / interaction_length(pdg, gas)
+        gap = get_material(gap_material)
+        kap_gap = 100.0 * gap.density / interaction_length(pdg, gap)
     else:
-        kap_free = 0.0
-    return _Setup(tabs, rho100, kap_had, kap_free, _pipe_geometry(beamline))
+        kap_free = kap_gap = 0.0
+    return _Setup(tabs, rho100, kap_had, kap_free, kap_gap, _pipe_geometry(beamline))
 
 
 def _first_segment(solid, origins, dirs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -852,7 +948,8 @@ def _first_segment(solid, origins, dirs) -> tuple[np.ndarray, np.ndarray, np.nda
 
 
 def _regions(beamline, setup: _Setup, vtx: np.ndarray, d: np.ndarray):
-    """Lengths of the three regions along each ray: (L_t, L_f, after, L_a)."""
+    """Lengths of the three regions along each ray: (L_t, L_f, L_g, after, L_a); L_g is the
+    part of the decay region L_f upstream of the pipe (the gap)."""
     n = vtx.shape[0]
     has_t, _, t_out = _first_segment(beamline.target.solid, vtx, d)
     L_t = np.where(has_t, t_out, 0.0)
@@ -869,9 +966,9 @@ def _regions(beamline, setup: _Setup, vtx: np.ndarray, d: np.ndarray):
         L_f = np.where(hit, s_abs, 0.0)
         after = np.where(hit, 0, 2).astype(np.int64)
         L_a = np.where(hit, L_abs, 0.0)
-        return L_t, L_f, after, L_a
-    L_f, after, L_a = _free_region(vtx, d, L_t, s_abs, L_abs, *setup.pipe)
-    return L_t, L_f, after, L_a
+        return L_t, L_f, np.zeros(n), after, L_a
+    L_f, L_g, after, L_a = _free_region(vtx, d, L_t, s_abs, L_abs, *setup.pipe)
+    return L_t, L_f, L_g, after, L_a
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -894,20 +991,20 @@ def _directions(mom):  # pragma: no cover - compiled
     return p, d
 
 
-def _prepare(source: MesonSource, beamline, n: int, rng: np.random.Generator, wall_material: str):
+def _prepare(source: MesonSource, beamline, n: int, rng: np.random.Generator, wall_material: str, gap_material: str):
     pdg = int(source.pdg)
     if abs(pdg) not in (C.PI_PLUS, C.K_PLUS) and pdg != C.K0L:
         raise PhysicsError(f"meson transport handles pi+-, K+- and K0L, not pdg {pdg}")
-    setup = _setup(beamline, pdg, wall_material)
+    setup = _setup(beamline, pdg, wall_material, gap_material)
     vtx = sample_interaction_points(beamline, n, rng)
     mom = source.sample(n, rng)
     p, d = _directions(mom)
-    L_t, L_f, after, L_a = _regions(beamline, setup, vtx, d)
-    return pdg, setup, vtx, p, d, L_t, L_f, after, L_a
+    L_t, L_f, L_g, after, L_a = _regions(beamline, setup, vtx, d)
+    return pdg, setup, vtx, p, d, L_t, L_f, L_g, after, L_a
 
 
-def _run(source, beamline, n, rng, wall_material, do_sample, fate, q_flight, mask):
-    pdg, setup, vtx, p, d, L_t, L_f, after, L_a = _prepare(source, beamline, n, rng, wall_material)
+def _run(source, beamline, n, rng, wall_material, gap_material, do_sample, fate, q_flight, mask):
+    pdg, setup, vtx, p, d, L_t, L_f, L_g, after, L_a = _prepare(source, beamline, n, rng, wall_material, gap_material)
     mass = C.mass(pdg)
     ctau = C.HBARC_GEV_M / C.width(pdg)
     tau_ns = ctau / C.C_M_PER_NS
@@ -915,9 +1012,9 @@ def _run(source, beamline, n, rng, wall_material, do_sample, fate, q_flight, mas
     dar = charged and pdg > 0
     u = rng.random((3, n)) if do_sample else np.zeros((3, 1))
     out = _kernel(
-        p, d, vtx, L_t, L_f, after, L_a,
+        p, d, vtx, L_t, L_f, L_g, after, L_a,
         mass, ctau, C.C_M_PER_NS, tau_ns, charged, dar,
-        setup.tabs, setup.rho100, setup.kap_had, setup.kap_free,
+        setup.tabs, setup.rho100, setup.kap_had, setup.kap_free, setup.kap_gap,
         do_sample, fate, q_flight, mask, u,
     )
     return pdg, vtx, p, d, out
@@ -943,8 +1040,8 @@ class MesonFates:
     p : numpy.ndarray
         Production momentum, GeV/c.
     dif_target, dif_pipe, dif_absorber : numpy.ndarray
-        Probability to decay in flight in the target, the decay region, the absorber or
-        wall (see ``after``).
+        Probability to decay in flight in the target, the decay region (gap and pipe), the
+        absorber or wall (see ``after``).
     stop : numpy.ndarray
         Probability to come to rest (whatever happens next: decay at rest for pi+/K+,
         capture for pi-/K-).
@@ -954,6 +1051,9 @@ class MesonFates:
         Probability to leave the described geometry (tracking ends).
     after : numpy.ndarray int
         What follows the decay region: 0 absorber, 1 surrounding wall, 2 nothing (escape).
+    dif_gap : numpy.ndarray
+        The part of ``dif_pipe`` upstream of the pipe's upstream face (the gap between the
+        target and a pipe that starts downstream of it: NuMI, LBNF; 0 on the BNB).
     """
 
     pdg: int
@@ -968,6 +1068,7 @@ class MesonFates:
     stop_region: np.ndarray
     escape: np.ndarray
     after: np.ndarray
+    dif_gap: np.ndarray
 
     @property
     def dif(self) -> np.ndarray:
@@ -990,24 +1091,34 @@ class MesonFates:
         return self.stop if (self.pdg < 0) else np.zeros_like(self.stop)
 
 
-def _check_common(source, n, wall_material):
+def _check_common(source, n, wall_material, gap_material="air"):
     if not isinstance(source, MesonSource):
         raise TypeError(f"source must be a MesonSource, got {type(source).__name__}")
     n = int(n)
     if n < 0:
         raise ValueError(f"n must be >= 0, got {n}")
     get_material(wall_material)
+    get_material(gap_material)
     return n
 
 
-def meson_fates(source: MesonSource, beamline, n: int, rng: np.random.Generator, *, wall_material: str = "concrete") -> MesonFates:
+def meson_fates(
+    source: MesonSource,
+    beamline,
+    n: int,
+    rng: np.random.Generator,
+    *,
+    wall_material: str = "concrete",
+    gap_material: str = "air",
+) -> MesonFates:
     """Draw ``n`` mesons from ``source`` on ``beamline`` and return their fate probabilities.
 
     Uses the same random draws as :func:`sample_parent_decays` up to the fate choice
-    (vertex, then source), so with equal seeds the mesons are the same.
+    (vertex, then source), so with equal seeds the mesons are the same. ``wall_material``
+    and ``gap_material``: see :func:`sample_parent_decays`.
     """
-    n = _check_common(source, n, wall_material)
-    pdg, vtx, p, d, out = _run(source, beamline, n, rng, wall_material, False, 0, 0.5, np.ones(3, dtype=np.bool_))
+    n = _check_common(source, n, wall_material, gap_material)
+    pdg, vtx, p, d, out = _run(source, beamline, n, rng, wall_material, gap_material, False, 0, 0.5, np.ones(3, dtype=np.bool_))
     pr = out[0]
     return MesonFates(
         pdg=pdg,
@@ -1022,19 +1133,29 @@ def meson_fates(source: MesonSource, beamline, n: int, rng: np.random.Generator,
         stop_region=pr[:, _STOP_REGION].astype(np.int64),
         escape=pr[:, _P_ESC],
         after=pr[:, _AFTER].astype(np.int64),
+        dif_gap=pr[:, _P_DIF_G],
     )
 
 
-def fate_summary(source: MesonSource, beamline, n: int = 400_000, seed: int = 20240611, *, wall_material: str = "concrete") -> dict[str, float]:
+def fate_summary(
+    source: MesonSource,
+    beamline,
+    n: int = 400_000,
+    seed: int = 20240611,
+    *,
+    wall_material: str = "concrete",
+    gap_material: str = "air",
+) -> dict[str, float]:
     """Per-POT numbers of each fate (Monte Carlo averages over ``n`` mesons).
 
-    Keys: ``produced``; decays in flight ``dif_target``, ``dif_pipe``, ``dif_absorber``
-    (iron absorber), ``dif_wall`` (surrounding material), ``dif`` (all); decays at rest
-    ``dar_target``, ``dar_absorber``, ``dar_wall``, ``dar`` (all; pi+ and K+ only);
+    Keys: ``produced``; decays in flight ``dif_target``, ``dif_pipe`` (decay region: gap
+    and pipe), ``dif_gap`` (its part upstream of the pipe), ``dif_absorber`` (the
+    beamline's absorber), ``dif_wall`` (surrounding material), ``dif`` (all); decays at
+    rest ``dar_target``, ``dar_absorber``, ``dar_wall``, ``dar`` (all; pi+ and K+ only);
     ``captured`` (pi-/K- at rest), ``absorbed`` (hadronic), ``escaped``.
     """
     rng = np.random.Generator(np.random.PCG64(seed))
-    f = meson_fates(source, beamline, n, rng, wall_material=wall_material)
+    f = meson_fates(source, beamline, n, rng, wall_material=wall_material, gap_material=gap_material)
     w = f.per_pot
     at_t = f.stop_region == 0
     in_abs = f.after == 0
@@ -1047,6 +1168,7 @@ def fate_summary(source: MesonSource, beamline, n: int = 400_000, seed: int = 20
         "produced": w,
         "dif_target": mean(f.dif_target),
         "dif_pipe": mean(f.dif_pipe),
+        "dif_gap": mean(f.dif_gap),
         "dif_absorber": mean(np.where(in_abs, f.dif_absorber, 0.0)),
         "dif_wall": mean(np.where(in_wall, f.dif_absorber, 0.0)),
         "dif": mean(f.dif),
@@ -1070,6 +1192,7 @@ def sample_parent_decays(
     flight_fraction: float = 0.5,
     flight_regions: tuple[str, ...] = REGIONS,
     wall_material: str = "concrete",
+    gap_material: str = "air",
 ) -> ParentDecays:
     """Transport ``n`` mesons of ``source`` down ``beamline`` to their decays (module docstring).
 
@@ -1094,9 +1217,13 @@ def sample_parent_decays(
         For ``fate="all"``: probability that a trial is a decay in flight (0 < q < 1).
     flight_regions : tuple of str
         Subset of ``("target", "pipe", "absorber")`` where in-flight decays are produced
-        (``("pipe",)``: only in the decay region; "absorber" includes the wall).
+        (``("pipe",)``: only in the decay region, gap included; "absorber" includes the
+        wall).
     wall_material : str
         Material of the surroundings of the decay pipe (materials.toml name).
+    gap_material : str
+        Material between the target and a decay pipe that starts downstream of it (NuMI:
+        46 m of target hall, LBNF: 20 m; materials.toml name). Default ``"air"``.
 
     Returns
     -------
@@ -1105,7 +1232,7 @@ def sample_parent_decays(
         Entries of impossible fates (a pi- at rest, a meson that escapes...) have weight 0,
         the production vertex (or stopping point) and finite values.
     """
-    n = _check_common(source, n, wall_material)
+    n = _check_common(source, n, wall_material, gap_material)
     if fate not in FATES:
         raise ValueError(f"fate must be one of {FATES}, got {fate!r}")
     q = float(flight_fraction)
@@ -1117,7 +1244,7 @@ def sample_parent_decays(
         raise ValueError(f"flight_regions must be a non-empty subset of {REGIONS}, got {flight_regions!r}")
     mask = np.array([r in regions for r in REGIONS], dtype=np.bool_)
     code = {"flight": 0, "rest": 1, "all": 2}[fate]
-    pdg, vtx, p, d, out = _run(source, beamline, n, rng, wall_material, True, code, q, mask)
+    pdg, vtx, p, d, out = _run(source, beamline, n, rng, wall_material, gap_material, True, code, q, mask)
     _, vout, p4, tout, wf, rest = out
     return ParentDecays(
         pdg=np.full(n, pdg, dtype=np.int32),
