@@ -69,6 +69,7 @@ import numpy as np
 from .._jit import JIT_OPTIONS as _JIT
 from ..errors import PhysicsError
 from ..kinematics.boost import _as_p4, _as_v3, boost_from_rest
+from ..kinematics.directions import about_axis
 from ..kinematics.twobody import rest_pair, store_pair_from_rest, two_body_isotropic
 from ..models.base import Channel
 from . import hnl_matrix_elements as hme
@@ -300,28 +301,8 @@ def _axis_kernel(parent, M, m1, m2, axis, cth, u_phi):  # pragma: no cover - com
         sx /= nn
         sy /= nn
         sz /= nn
-        # helper vector not parallel to s, then e1 = helper x s / |..|, e2 = s x e1
-        if abs(sx) < 0.9:
-            hx, hy, hz = 1.0, 0.0, 0.0
-        else:
-            hx, hy, hz = 0.0, 1.0, 0.0
-        ax = hy * sz - hz * sy
-        ay = hz * sx - hx * sz
-        az = hx * sy - hy * sx
-        an = np.sqrt(ax * ax + ay * ay + az * az)
-        ax /= an
-        ay /= an
-        az /= an
-        bx = sy * az - sz * ay
-        by = sz * ax - sx * az
-        bz = sx * ay - sy * ax
-        c = cth[i]
-        s = np.sqrt(max(0.0, (1.0 - c) * (1.0 + c)))
-        phi = 2.0 * np.pi * u_phi[i]
-        cp, sp = np.cos(phi), np.sin(phi)
-        kx = ps * (c * sx + s * (cp * ax + sp * bx))
-        ky = ps * (c * sy + s * (cp * ay + sp * by))
-        kz = ps * (c * sz + s * (cp * az + sp * bz))
+        nx, ny, nz = about_axis(sx, sy, sz, cth[i], 2.0 * np.pi * u_phi[i])
+        kx, ky, kz = ps * nx, ps * ny, ps * nz
         store_pair_from_rest(parent, i, Mi, kx, ky, kz, e1, e2, p1, p2)
     return p1, p2
 

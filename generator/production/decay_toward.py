@@ -91,6 +91,7 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
+from ..kinematics.directions import about_axis
 from .. import constants as C
 from ..errors import PhysicsError
 
@@ -178,21 +179,7 @@ def _defensive_kernel(par, M, m, pstar, axis, asym, sel, u):  # pragma: no cover
         es = np.sqrt(ps * ps + m * m)
         sx, sy, sz = axis[i, 0], axis[i, 1], axis[i, 2]
         c = _cos_from_linear(asym[i], u[j, 0])
-        sn = np.sqrt(max(0.0, (1.0 - c) * (1.0 + c)))
-        phi = 2.0 * np.pi * u[j, 1]
-        # basis perpendicular to s
-        if abs(sz) < 0.9:
-            ax, ay, az = 0.0, 0.0, 1.0
-        else:
-            ax, ay, az = 1.0, 0.0, 0.0
-        e1x, e1y, e1z = sy * az - sz * ay, sz * ax - sx * az, sx * ay - sy * ax
-        nr = np.sqrt(e1x * e1x + e1y * e1y + e1z * e1z)
-        e1x, e1y, e1z = e1x / nr, e1y / nr, e1z / nr
-        e2x, e2y, e2z = sy * e1z - sz * e1y, sz * e1x - sx * e1z, sx * e1y - sy * e1x
-        cp, sp = np.cos(phi), np.sin(phi)
-        nx = c * sx + sn * (cp * e1x + sp * e2x)
-        ny = c * sy + sn * (cp * e1y + sp * e2y)
-        nz = c * sz + sn * (cp * e1z + sp * e2z)
+        nx, ny, nz = about_axis(sx, sy, sz, c, 2.0 * np.pi * u[j, 1])
         ux, uy, uz = par[i, 0] / Mi, par[i, 1] / Mi, par[i, 2] / Mi
         g = np.sqrt(1.0 + ux * ux + uy * uy + uz * uz)
         un = ps * (ux * nx + uy * ny + uz * nz)
@@ -393,8 +380,9 @@ def aim_kernels_numpy(parent_p4, parent_mass, m, pstar, dirs_aimed, aimed, qdet_
         c = np.where(np.abs(a) > 1e-12, (-1 + np.sqrt(np.clip(1 + a * (2 * v + a), 0, None))) / a, v)
     c = np.clip(c, -1, 1)
     phi = 2 * np.pi * ud[:, 1]
-    ref = np.where(np.abs(ax[:, 2:3]) < 0.9, [[0.0, 0.0, 1.0]], [[1.0, 0.0, 0.0]])
-    e1 = np.cross(ax, ref)
+    # the azimuth convention of generator.kinematics.directions.about_axis
+    ref = np.where(np.abs(ax[:, 0:1]) < 0.9, [[1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0]])
+    e1 = np.cross(ref, ax)
     e1 /= np.linalg.norm(e1, axis=1)[:, None]
     e2 = np.cross(ax, e1)
     sn = np.sqrt(1 - c**2)

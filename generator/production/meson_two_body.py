@@ -38,6 +38,7 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
+from ..kinematics.directions import about_axis
 
 from ..constants import mass as pdg_mass
 from .vertex import sample_interaction_points
@@ -126,22 +127,9 @@ def meson_decay_toward(p_cdf, p_edges, cond_density, neg_cos_edges, M, m1, m2, d
         pl = np.sqrt(pz * pz + pt * pt)
         el = g * es + bg * ps * cs
         ca = pz / pl
-        sa = pt / pl
         phi = 2.0 * np.pi * u[3, i]
         dx, dy, dz = dirs[i, 0], dirs[i, 1], dirs[i, 2]
-        # orthonormal basis (e1, e2) perpendicular to d
-        if abs(dz) < 0.9:
-            ax, ay, az = 0.0, 0.0, 1.0
-        else:
-            ax, ay, az = 1.0, 0.0, 0.0
-        e1x, e1y, e1z = dy * az - dz * ay, dz * ax - dx * az, dx * ay - dy * ax
-        nrm = np.sqrt(e1x * e1x + e1y * e1y + e1z * e1z)
-        e1x, e1y, e1z = e1x / nrm, e1y / nrm, e1z / nrm
-        e2x, e2y, e2z = dy * e1z - dz * e1y, dz * e1x - dx * e1z, dx * e1y - dy * e1x
-        cp, sp = np.cos(phi), np.sin(phi)
-        vx = ca * dx + sa * (cp * e1x + sp * e2x)
-        vy = ca * dy + sa * (cp * e1y + sp * e2y)
-        vz = ca * dz + sa * (cp * e1z + sp * e2z)
+        vx, vy, vz = about_axis(dx, dy, dz, ca, phi)
         x = -vz
         if x >= neg_cos_edges[-1]:
             f = 0.0

@@ -1,0 +1,39 @@
+"""Directions about an axis: the one construction the samplers share.
+
+:func:`about_axis` returns the unit vector at polar cosine ``c`` and azimuth ``phi`` about a
+unit axis ``s`` (numba, scalar arguments, inlined into the kernels that call it). The
+azimuth is measured from ``e1 = normalise(h x s)`` with the helper ``h`` = x-hat, or y-hat
+when ``s`` is within 0.9 of x-hat (so ``h`` is never near ``s``), and ``e2 = s x e1``.
+Any fixed choice of ``e1`` is correct for a uniform ``phi``.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+from .._jit import JIT_OPTIONS
+
+__all__ = ["about_axis"]
+
+
+@numba.njit(inline="always", **JIT_OPTIONS)
+def about_axis(sx, sy, sz, c, phi):  # pragma: no cover - compiled
+    """Unit vector (x, y, z) at ``cos(theta) = c`` and azimuth ``phi`` about the unit axis ``s``."""
+    if abs(sx) < 0.9:
+        hx, hy, hz = 1.0, 0.0, 0.0
+    else:
+        hx, hy, hz = 0.0, 1.0, 0.0
+    ax = hy * sz - hz * sy
+    ay = hz * sx - hx * sz
+    az = hx * sy - hy * sx
+    an = np.sqrt(ax * ax + ay * ay + az * az)
+    ax /= an
+    ay /= an
+    az /= an
+    bx = sy * az - sz * ay
+    by = sz * ax - sx * az
+    bz = sx * ay - sy * ax
+    sn = np.sqrt(max(0.0, (1.0 - c) * (1.0 + c)))
+    cp, sp = np.cos(phi), np.sin(phi)
+    return (c * sx + sn * (cp * ax + sp * bx), c * sy + sn * (cp * ay + sp * by), c * sz + sn * (cp * az + sp * bz))
