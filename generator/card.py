@@ -36,6 +36,10 @@ ALP_CHIRAL = ("three-flavour", "two-flavour")
 #: that is not here is refused with the list of allowed ones).
 PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta", "omega"), "alp": ("pi0", "eta"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
 
+#: Bosons whose production channels make the detected HNL through X -> N N
+#: (generator.production.cascade), when the card has both [model.<X>] and [model.hnl].
+CASCADE_PARENTS = ("zprime", "alp")
+
 #: Detection modes implemented, by particle.
 DETECTION_MODES = {"zprime": ("decay",), "alp": ("decay",), "hnl": ("decay",)}
 
@@ -346,12 +350,20 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
             + ", ".join(repr(f"{p}:decay") for p in models) + ")"
         )
     for i, (particle, what) in enumerate(produce):
-        if particle != detect[0]:
-            allowed = [f"{detect[0]}:{c}" for c in PRODUCTION_CHANNELS.get(detect[0], ())]
-            raise CardError(
-                f"{source}: key signal.produce[{i}] = '{particle}:{what}': allowed: channels producing the detected "
-                f"particle {detect[0]!r}: " + (", ".join(repr(a) for a in allowed) or "none implemented yet")
-            )
+        if particle == detect[0]:
+            continue
+        # X -> N N: a Z' or ALP channel produces the detected HNL through the boson's decay
+        if detect[0] == "hnl" and particle in CASCADE_PARENTS and particle in models:
+            continue
+        allowed = [f"{detect[0]}:{c}" for c in PRODUCTION_CHANNELS.get(detect[0], ())]
+        if detect[0] == "hnl":
+            allowed += [f"{p}:{c}" for p in CASCADE_PARENTS if p in models for c in PRODUCTION_CHANNELS[p]]
+        why = ("" if detect[0] != "hnl" or particle not in CASCADE_PARENTS else
+               f" (a {particle} channel makes HNLs by {particle} -> N N: add a [model.{particle}] table)")
+        raise CardError(
+            f"{source}: key signal.produce[{i}] = '{particle}:{what}': allowed: channels producing the detected "
+            f"particle {detect[0]!r}: " + (", ".join(repr(a) for a in allowed) or "none implemented yet") + why
+        )
 
     fs = sig["final_states"]
     if isinstance(fs, str):

@@ -61,6 +61,15 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--json", action="store_true", help="print the summary as JSON")
     g.add_argument("--debug", action="store_true", help="show tracebacks")
 
+    y = sub.add_parser("yields", help="mesons per POT, LLPs per POT by channel and expected events, without writing events")
+    y.add_argument("card", nargs="?", help="run card (TOML) path or packaged example name; default: the packaged default example")
+    y.add_argument("--events", type=_positive_int, help="trials for the expected events (overrides run.events)")
+    y.add_argument("--seed", type=_nonneg_int, help="run seed (overrides run.seed)")
+    y.add_argument("--quiet", action="store_true", help="no progress bar")
+    y.add_argument("--json", action="store_true",
+                   help="print a JSON object (mesons_per_pot, channels {llp_per_pot, expected_events}, total_expected_events)")
+    y.add_argument("--debug", action="store_true", help="show tracebacks")
+
     d = sub.add_parser("detectors", help="list the packaged detectors and beamlines, or draw one setup")
     d.add_argument("name", nargs="?", help="detector name or path to a detector .toml")
     d.add_argument("--plot", metavar="FILE", help="draw the beamline and detector (top and side views) to FILE (.png/.pdf)")
@@ -146,6 +155,24 @@ def cmd_generate(args) -> int:
         print(summary_json(summary))
     elif not args.quiet:
         print(summary_text(summary))
+    return 0
+
+
+def cmd_yields(args) -> int:
+    from .pipeline import build_job
+    from .yields import compute_yields, yields_json, yields_text
+
+    card = _resolve_card(args.card, sys.stderr if not (args.quiet or args.json) else _Null())
+    changes = {}
+    if args.events is not None:
+        changes["events"] = args.events
+    if args.seed is not None:
+        changes["seed"] = args.seed
+    if changes:
+        card = card.replace(**changes)
+    job = build_job(card)
+    y = compute_yields(job, progress=not args.quiet and not args.json)
+    print(json.dumps(yields_json(y)) if args.json else yields_text(y))
     return 0
 
 
@@ -291,7 +318,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handler = {"generate": cmd_generate, "detectors": cmd_detectors, "examples": cmd_examples,
+    handler = {"generate": cmd_generate, "yields": cmd_yields, "detectors": cmd_detectors, "examples": cmd_examples,
                "widths": cmd_widths}[args.command]
     try:
         return handler(args)

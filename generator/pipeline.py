@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import __version__
+from . import constants as C
 from .card import RunCard
 from .constants import C_M_PER_NS, mass as pdg_mass
 from .errors import CardError, GeometryError, PhysicsError
@@ -56,6 +57,7 @@ class Job:
     polarised: bool = False
     polarisable: frozenset = frozenset()
     antiparticle_rule: object = None
+    stream: tuple = ()  # random-stream family (generator.rng.block_rng)
     _ctau: float | None = None
     _rates: np.ndarray | None = None
 
@@ -82,8 +84,9 @@ def _card_error(card: RunCard, key: str, value, msg: str) -> CardError:
     return CardError(f"{card.source}: key {key} = {value!r}: {msg}")
 
 
-def build_model(card: RunCard):
-    """The detected particle's model from the card's [model] tables (CardError on bad values).
+def build_model(card: RunCard, particle: str | None = None):
+    """The model of ``particle`` (default: the detected one) from the card's [model] tables
+    (CardError on bad values).
 
     An ``[model.hnl]`` next to a Z' or ALP is the HNL they decay to (``N N``, with the
     Z' charge ``hnl_charge`` or the ALP coupling ``g_hnl``).
@@ -92,7 +95,7 @@ def build_model(card: RunCard):
     from .models.hnl import HNL
     from .models.zprime import ZPrime
 
-    llp = card.llp
+    llp = particle or card.llp
     spec = card.models[llp]
     hnl = card.hnl
     try:
@@ -136,6 +139,7 @@ def build_job(card: RunCard) -> Job:
     not computed) raise CardError naming the card key.
     """
     from .geometry import load_beamline, load_detector
+    from .production.cascade import HNLFromBosonChannel
     from .production.hnl_sources import hnl_channels
     from .production.meson_decay import br_omega_to_pi0_zprime, br_to_gamma_zprime
     from .production.meson_mixing import MesonMixingChannel, alp_meson_mixing
@@ -175,10 +179,34 @@ def build_job(card: RunCard) -> Job:
         except PhysicsError as err:
             raise _card_error(card, "signal.produce", name, str(err)) from None
 
+    def boson_channel(particle, what, x_model):
+        """The channel making boson ``particle`` (Z' or ALP) by ``what``; None if closed."""
+        name = f"{particle}:{what}"
+        pdg = meson_pdg[what]
+        if particle == "zprime" and what == "omega":
+            if x_model.mass >= pdg_mass(223) - pdg_mass(111) or br_omega_to_pi0_zprime(x_model) == 0.0:
+                return None  # closed, or isoscalar charges (B-L, B): no omega -> pi0 Z'
+            return MesonTwoBodyChannel(name, source(name, 223), br_omega_to_pi0_zprime(x_model), x_model.mass,
+                                       other_mass=pdg_mass(111))
+        if particle == "zprime":
+            if x_model.mass >= pdg_mass(pdg):
+                return None
+            return MesonTwoBodyChannel(name, source(name, pdg), br_to_gamma_zprime(pdg, x_model), x_model.mass)
+        spec = card.alp
+        if spec.f_a is None or spec.c_gg == 0.0:
+            raise _card_error(card, "model.alp.c_gg", spec.c_gg,
+                              f"channel {name!r} (ALP-{what} mixing) needs the gluon coupling: c_gg != 0 and f_a")
+        try:
+            theta = alp_meson_mixing(x_model, pdg)
+        except PhysicsError as err:
+            raise _card_error(card, "model.alp.mass", x_model.mass, str(err)) from None
+        return MesonMixingChannel(name, source(name, pdg), theta * theta, x_model.mass)
+
+    boson_models = {}
     channels, closed = [], []
     for particle, what in card.produce:
         name = f"{particle}:{what}"
-        if llp == "hnl":
+        if llp == "hnl" and particle == "hnl":
             try:
                 sub, shut = hnl_channels(what, model, beamline, external)
             except PhysicsError as err:
@@ -186,29 +214,27 @@ def build_job(card: RunCard) -> Job:
             channels += sub
             closed += shut
             continue
-        pdg = meson_pdg[what]
-        if llp == "zprime" and what == "omega":
-            if model.mass >= pdg_mass(223) - pdg_mass(111) or br_omega_to_pi0_zprime(model) == 0.0:
-                closed.append(name)  # closed, or isoscalar charges (B-L, B): no omega -> pi0 Z'
+        if particle != llp:  # X -> N N with the detected HNL (generator.production.cascade)
+            if particle not in boson_models:
+                boson_models[particle] = build_model(card, particle)
+            x_model = boson_models[particle]
+            x_ch = boson_channel(particle, what, x_model)
+            cname = f"{name} -> N N"
+            if x_ch is None or not x_model.mass > 2.0 * model.mass:
+                closed.append(cname)
                 continue
-            channels.append(MesonTwoBodyChannel(name, source(name, 223), br_omega_to_pi0_zprime(model), model.mass,
-                                                other_mass=pdg_mass(111)))
-        elif llp == "zprime":
-            if model.mass >= pdg_mass(pdg):
-                closed.append(name)
-                continue
-            br = br_to_gamma_zprime(pdg, model)
-            channels.append(MesonTwoBodyChannel(name, source(name, pdg), br, model.mass))
-        elif llp == "alp":
-            spec = card.alp
-            if spec.f_a is None or spec.c_gg == 0.0:
-                raise _card_error(card, "model.alp.c_gg", spec.c_gg,
-                                  f"channel {name!r} (ALP-{what} mixing) needs the gluon coupling: c_gg != 0 and f_a")
-            try:
-                theta = alp_meson_mixing(model, pdg)
-            except PhysicsError as err:
-                raise _card_error(card, mass_key, model.mass, str(err)) from None
-            channels.append(MesonMixingChannel(name, source(name, pdg), theta * theta, model.mass))
+            if not x_model.branching_ratios().get("N N", 0.0) > 0.0:
+                key = "model.alp.g_hnl" if particle == "alp" else "model.zprime.hnl_charge"
+                raise _card_error(card, key, card.models[particle].as_dict().get(key.rsplit(".", 1)[1]),
+                                  f"channel {name!r} makes HNLs by {particle} -> N N, whose coupling is zero: "
+                                  "set a non-zero value")
+            channels.append(HNLFromBosonChannel(cname, x_ch, x_model, model))
+            continue
+        x_ch = boson_channel(particle, what, model)
+        if x_ch is None:
+            closed.append(name)
+        else:
+            channels.append(x_ch)
     if not channels:
         if llp == "hnl":
             raise _card_error(card, mass_key, model.mass, "no open HNL production channel with a non-zero mixing in "
@@ -276,12 +302,13 @@ def _dirac_antiparticle(parent_pdg, chan_code, rng):
     Nbar; for taus the PDG sign is the other way round (tau- = 15 -> N pi-: N, tau+ = -15 ->
     Nbar pi+), so the same rule "negative code -> Nbar" holds; the W*-emitted HNL of
     tau -> nu_tau l N is the opposite (:data:`_FLIPPED_CODES`); from a K_L (130: pi- l+ N or
-    pi+ l- Nbar, equal rates) either with probability 1/2."""
+    pi+ l- Nbar, equal rates) and from a Z' or ALP (X -> N Nbar) either with probability 1/2."""
     parent_pdg = np.asarray(parent_pdg)
     coin = rng.random(parent_pdg.size) < 0.5
     anti = parent_pdg < 0
     anti = np.where(np.isin(chan_code, _FLIPPED_CODES), ~anti, anti)
-    return np.where(parent_pdg == 130, coin, anti)
+    # K_L, and a Z' or ALP decaying to N Nbar: either with probability 1/2
+    return np.where(np.isin(parent_pdg, (130, C.PDG_ZPRIME, C.PDG_ALP)), coin, anti)
 
 
 def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, float]]:
@@ -290,7 +317,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     The block's stream is ``block_rng(seed, block)``: the result depends only on
     (card, seed, block), not on chunking or workers.
     """
-    rng = block_rng(job.card.seed, block)
+    rng = block_rng(job.card.seed, block, job.stream)
     model = job.model
     m = model.mass
     ctau = job.ctau
@@ -463,9 +490,7 @@ def iter_chunks(job: Job, chunk_size: int | None = None):
     """Yield (EventBatch, sums) per chunk, in order."""
     for chunk in chunks_of(job.n_trials, chunk_size or job.card.chunk_size):
         parts = [generate_block(job, b, n) for b, n in chunk]
-        sums = {
-            k: sum(p[1][k] for p in parts) for k in ("sum_weights", "sum_weights2", "n_trials")
-        }
+        sums = {k: sum(p[1][k] for p in parts) for k in parts[0][1]}
         yield EventBatch.concatenate([p[0] for p in parts]), sums
 
 

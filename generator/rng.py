@@ -18,9 +18,15 @@ import numpy as np
 BLOCK_SIZE = 16384
 
 
-def block_rng(seed: int, block: int) -> np.random.Generator:
-    """The generator of block ``block`` for run seed ``seed`` (PCG64 bit generator)."""
-    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(block,))))
+def block_rng(seed: int, block: int, stream: tuple[int, ...] = ()) -> np.random.Generator:
+    """The generator of block ``block`` for run seed ``seed`` (PCG64 bit generator).
+
+    ``stream`` prefixes the spawn key, ``SeedSequence(seed, spawn_key=(*stream, block))``:
+    independent families of blocks under one seed (``fipgen yields`` generates each
+    production channel in its own family ``(101, channel)``; the default ``()`` is the
+    family of ``fipgen generate``).
+    """
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(*stream, block))))
 
 
 def block_sizes(n_trials: int) -> list[int]:

@@ -246,6 +246,20 @@ class ExternalParents:
             self._sources[pdg] = source_from_parents(self._list, pdg)
         return self._sources[pdg]
 
+    def per_pot_by_species(self) -> dict[int, float]:
+        """Parents per POT of every species in the file (MeVPrtl: as produced, all angles;
+        dk2nu: decays per POT, the file's ``nimpwt`` summed over its POT)."""
+        if self.format == "mevprtl":
+            a = self._list
+            codes, inv = np.unique(a["pdg"], return_inverse=True)
+            sums = np.bincount(inv, weights=a["weight"])
+            return {int(c): float(s / a["pot"]) for c, s in zip(codes, sums)}
+        a = self._all
+        codes, inv = np.unique(a.pdg, return_inverse=True)
+        # read_dk2nu's weights are nimpwt x n_all / POT: their sum over a species / n_all is per POT
+        sums = np.bincount(inv, weights=a.weight) / max(len(a), 1)
+        return {int(c): float(s) for c, s in zip(codes, sums)}
+
     def decays(self, pdg: int):
         """``(parents(n, rng, beamline) -> ParentDecays, decays per POT)`` of species ``pdg`` (dk2nu)."""
         a = self._all

@@ -52,10 +52,14 @@ def channel_code(name: str) -> int:
     parent pi+ 1, pi- 2, K+ 3, K- 4, K0L 5, D+ 6, D- 7, Ds+ 8, Ds- 9 and mode 1, 2, 3 for the
     two-body decays to e, mu, tau and 4, 5 for the three-body ``pi e N``, ``pi mu N``;
     ``Ds -> tau nu, tau -> N X``: 200 + 1..7 in the order N pi, N K, N rho, N e nu, N mu nu,
-    nu_tau e N, nu_tau mu N.
+    nu_tau e N, nu_tau mu N. HNLs from ``X -> N N`` (generator.production.cascade): 300 + the
+    code of X's channel (301 ``zprime:pi0 -> N N``, 302 eta, 303 omega; 311 ``alp:pi0 -> N N``,
+    312 eta).
     """
     if name in _FIXED:
         return _FIXED[name]
+    if name.endswith(" -> N N") and name[: -len(" -> N N")] in _FIXED:
+        return 300 + _FIXED[name[: -len(" -> N N")]]
     if name.startswith("hnl:tau -> "):
         k = _TAU_INDEX.get(name[len("hnl:tau -> "):])
         if k is not None:

@@ -111,3 +111,12 @@ class MesonMixingChannel:
         llp[:, 3] = np.sqrt(p * p + self.llp_mass**2)
         return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w}
 
+    def sample_free(self, n: int, rng: np.random.Generator, beamline):
+        """``n`` ALPs as produced, not aimed: ``(vertex, meson p4, ALP p4, time)`` (see
+        :meth:`MesonTwoBodyChannel.sample_free`); the ALP carries the meson's momentum."""
+        vertex = sample_interaction_points(beamline, n, rng)
+        meson = self.source.sample(n, rng)
+        alp = meson.copy()
+        alp[:, 3] = np.sqrt(np.einsum("ij,ij->i", meson[:, :3], meson[:, :3]) + self.llp_mass**2)
+        return vertex, meson, alp, vertex[:, 2] / C.C_M_PER_NS
+

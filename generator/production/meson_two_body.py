@@ -40,7 +40,8 @@ import numpy as np
 from .._jit import JIT_OPTIONS
 from ..kinematics.directions import about_axis
 
-from ..constants import mass as pdg_mass
+from ..constants import C_M_PER_NS, mass as pdg_mass
+from ..kinematics.twobody import two_body_isotropic
 from .vertex import sample_interaction_points
 
 
@@ -91,6 +92,20 @@ class MesonTwoBodyChannel:
                                             M, self.llp_mass, self.other_mass, d, u)
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
         return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w}
+
+    def sample_free(self, n: int, rng: np.random.Generator, beamline):
+        """``n`` LLPs as produced, not aimed (each stands for ``rate_per_pot / n`` per POT).
+
+        The meson from the source, the decay isotropic in its rest frame. Returns
+        ``(vertex (n, 3) m, meson p4 (n, 4), LLP p4 (n, 4), time (n,) ns)``, the time being the
+        proton's flight from the target face to the vertex.
+        """
+        vertex = sample_interaction_points(beamline, n, rng)
+        meson = self.source.sample(n, rng)
+        u = rng.random((2, n))
+        llp, _ = two_body_isotropic(meson, self.llp_mass, self.other_mass, u[0], u[1],
+                                    parent_mass=pdg_mass(self.parent_pdg))
+        return vertex, meson, llp, vertex[:, 2] / C_M_PER_NS
 
 
 @numba.njit(**JIT_OPTIONS)

@@ -1,0 +1,146 @@
+"""HNLs from the decays of a Z' or an ALP: ``X -> N N`` with X made in the target.
+
+The signatures of arXiv:2410.08981 (a B-L Z' from pi0/eta decays and proton
+bremsstrahlung, decaying promptly to a pair of HNLs) and arXiv:2311.07713 (an ALP from
+pi0/eta mixing decaying to a pair of HNLs): the detected particle is the HNL, its parent
+a boson X made by one of X's own production channels.
+
+Chain and sampling
+------------------
+1. X is drawn *freely* from its production channel (``x_channel.sample_free``: the
+   meson from its source, the production vertex from the beamline's interaction points,
+   the P -> gamma X decay isotropic in the meson rest frame, or the mixing ALP carrying
+   the meson's momentum); each X stands for ``R_X = x_channel.rate_per_pot`` X per POT.
+2. X flies an exponential distance with its lab decay length ``beta gamma c tau_X`` (the
+   X model's total width) before decaying: for the prompt bosons of the seed scenarios this
+   is microns, but a long-lived X is carried correctly (its decay may happen anywhere along
+   the ray, the detector included).
+3. ``X -> N N`` (or ``N Nbar`` for a Dirac HNL) is two-body with ``p* = sqrt(m_X^2/4 - m_N^2)``;
+   one of the two HNLs is aimed at the detector with the defensive-mixture weights of
+   :func:`generator.production.decay_toward.aim_decays` (exact, bounded). Both HNLs of a
+   decay are identical candidates, so the channel's branching is ``2 BR(X -> N N)``: the
+   expected number of HNLs per X (the sum of weights counts HNL decays in the detector;
+   the probability that both of a pair decay inside is of second order in the decay
+   probability and is not treated separately).
+
+Normalisation (as every :mod:`hnl_channels` channel): ``rate_per_pot = R_X x 2 BR(X -> N N)``
+and ``weight_geometric`` is the aiming weight.
+
+Polarisation: none. A (pseudo)scalar gives both HNLs equal helicities with equal
+probabilities for ++ and --, so each HNL is unpolarised; for a vector Z' the HNL helicity
+depends on the Z' polarisation, which is not tracked (its average over the Z' spin states
+is zero): the HNL decays are sampled unpolarised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .. import constants as C
+from ..errors import PhysicsError
+from . import decay_toward as DT
+from .parents import ParentDecays
+
+__all__ = ["boson_parents", "HNLFromBosonChannel"]
+
+
+def boson_parents(x_channel, x_model):
+    """``parents(n, rng, beamline) -> ParentDecays`` of the X decays for ``x_channel``.
+
+    ``per_pot`` (X per POT, ``x_channel.rate_per_pot``) and ``provenance`` are attributes of
+    the callable. ``ParentDecays.pdg`` is the X code (32 for a Z', 9000005 for an ALP); the
+    vertex and time are those of the X decay.
+    """
+    m = float(x_model.mass)
+    ctau = float(x_model.ctau())
+    R = float(x_channel.rate_per_pot)
+    pdg = int(x_model.pdg)
+
+    def parents(n, rng, beamline):
+        vertex, _meson, x, t0 = x_channel.sample_free(n, rng, beamline)
+        p = np.sqrt(np.einsum("ij,ij->i", x[:, :3], x[:, :3]))
+        ell = p / m * ctau  # lab decay length, m
+        flight = -ell * np.log1p(-rng.random(n))  # exponential
+        step = np.where(p > 0, flight / np.where(p > 0, p, 1.0), 0.0)
+        vtx = vertex + x[:, :3] * step[:, None]
+        beta = p / x[:, 3]
+        time = t0 + np.where(beta > 0, flight / np.where(beta > 0, beta, 1.0), 0.0) / C.C_M_PER_NS
+        return ParentDecays(pdg=np.full(n, pdg, dtype=np.int32), vertex=vtx, p4=x, time=time,
+                            weight=np.full(n, R), at_rest=np.zeros(n, dtype=bool))
+
+    parents.per_pot = R
+    prov = str(getattr(x_channel.source, "provenance", ""))
+    parents.provenance = (f"{x_channel.name}: {R:.4g} {x_model.particle} per POT "
+                          f"(parents {x_channel.source.per_pot:.4g} per POT x BR {x_channel.branching:.4g}; {prov}); "
+                          f"c tau_X = {ctau:.4g} m")
+    return parents
+
+
+@dataclass(frozen=True)
+class HNLFromBosonChannel:
+    """``X -> N N`` with X from ``x_channel`` (module docstring); the channel interface of
+    :mod:`hnl_channels` (``name``, ``parent_pdg``, ``rate_per_pot``, ``branching``, ``source``,
+    ``sample``).
+
+    Parameters
+    ----------
+    name : channel name (``"zprime:pi0 -> N N"``).
+    x_channel : the X production channel (``rate_per_pot``, ``sample_free``, ``source``).
+    x_model : the X model (``mass``, ``ctau()``, ``branching_ratios()`` with ``"N N"``, ``pdg``).
+    hnl : the HNL model (``mass``).
+    alpha : aimed-branch probability of the defensive mixture.
+    """
+
+    name: str
+    x_channel: object
+    x_model: object
+    hnl: object
+    alpha: float = DT.DEFAULT_ALPHA
+
+    def __post_init__(self) -> None:
+        mx, mn = float(self.x_model.mass), float(self.hnl.mass)
+        if not mx > 2.0 * mn:
+            raise PhysicsError(f"{self.name}: X -> N N is closed (m_X = {mx} GeV <= 2 m_N = {2 * mn} GeV)")
+        if not self.br_nn > 0.0:
+            raise PhysicsError(f"{self.name}: BR(X -> N N) is zero (no X coupling to the HNL)")
+        object.__setattr__(self, "_parents", boson_parents(self.x_channel, self.x_model))
+
+    @property
+    def br_nn(self) -> float:
+        return float(self.x_model.branching_ratios().get("N N", 0.0))
+
+    @property
+    def parent_pdg(self) -> int:
+        return int(self.x_model.pdg)
+
+    @property
+    def branching(self) -> float:
+        """HNLs per X: 2 BR(X -> N N)."""
+        return 2.0 * self.br_nn
+
+    @property
+    def source(self):
+        from .hnl_channels import ParentSource
+
+        return ParentSource(self.parent_pdg, self._parents.per_pot, self._parents.provenance)
+
+    @property
+    def rate_per_pot(self) -> float:
+        return self._parents.per_pot * self.branching
+
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
+        pd = self._parents(n, rng, beamline)
+        mx, mn = float(self.x_model.mass), float(self.hnl.mass)
+        ps = DT.two_body_pstar(mx, mn, mn)
+        a = DT.aim_decays(pd.p4, mx, pd.vertex, mn, ps, aim, rng, alpha=self.alpha)
+        return {
+            "vertex": pd.vertex,
+            "parent_p4": pd.p4,
+            "llp_p4": a.p4,
+            "direction": a.direction,
+            "weight_geometric": a.weight,
+            "time": pd.time,
+            "parent_pdg": pd.pdg,
+        }

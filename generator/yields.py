@@ -1,0 +1,127 @@
+"""Expected yields of a run card without writing events (``fipgen yields``).
+
+:func:`compute_yields` reports, for a card's beamline and detector:
+
+* ``mesons_per_pot``: parent mesons per proton on target by species (PDG code), as the
+  beamline's sources give them (first interactions; ``fluxes/README.md``), or as the card's
+  external parent list gives them;
+* ``channels``: for every open production channel of the card, the LLPs produced per POT
+  (``llp_per_pot`` = parents per POT x branching ratio into the LLP; for charged parents,
+  decays per POT after transport x BR) and the expected number of events in the detector
+  for the card's POT (``expected_events``: produced x aimed at the detector x decaying
+  inside x branching into the selected final states), with its Monte Carlo error;
+* ``total_expected_events``: their sum, which estimates the same number as the sum of
+  weights of ``fipgen generate`` for the card.
+
+The expected events come from the generation itself (:func:`generator.pipeline.iter_chunks`,
+no writer), stratified by channel: each open channel is generated on its own with an
+equal share ``ceil(N / n_channels)`` of the card's N trials (``run.events`` or
+``--events``), so a channel with a rate 1e-6 of the others still gets its own estimate
+(``fipgen generate`` picks channels in proportion to their rates and would give it ~0
+trials). Channel k uses the random-stream family ``(101, k)`` of the card's seed
+(:func:`generator.rng.block_rng`), so the channels' errors are independent. Each channel carries its Monte Carlo error; ``--events`` trades time for precision.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import replace
+
+import numpy as np
+
+from . import constants as C
+from .pipeline import Job, iter_chunks
+
+
+def mesons_per_pot(job: Job) -> dict[int, float]:
+    """Parent mesons per POT by PDG code for the job's beamline (or external parent list)."""
+    if job.card.parents is not None:
+        from .pipeline import _resolve_path
+        from .production.external import ExternalParents
+
+        path, fmt, z_off = job.card.parents
+        ext = ExternalParents(_resolve_path(job.card, path), fmt, z_off)
+        return ext.per_pot_by_species()
+    from .production.meson_tables import available_sources
+
+    out = dict(available_sources(job.beamline.name))
+    if job.beamline.name == "bnb":
+        from .production.charged_mesons import bnb_charged_source
+
+        for pdg in (211, -211, 321, 130):
+            out[pdg] = bnb_charged_source(pdg).per_pot
+    return dict(sorted(out.items(), key=lambda kv: (abs(kv[0]) > 400, abs(kv[0]), -kv[0])))
+
+
+def compute_yields(job: Job, progress: bool = False) -> dict:
+    """Mesons per POT, LLPs per POT by channel and expected events (module docstring).
+
+    Returns a dict with keys ``mesons_per_pot`` ({pdg: number}), ``channels``
+    ({name: {"llp_per_pot", "expected_events", "mc_error", "parent_pdg"}}),
+    ``total_expected_events``, ``total_mc_error``, ``closed_channels``, ``pot``,
+    ``n_trials``, ``n_trials_per_channel``, ``detector``, ``beamline``, ``seconds``.
+    """
+    t0 = time.perf_counter()
+    nch = len(job.channels)
+    n_each = math.ceil(job.n_trials / nch)
+    sw = np.zeros(nch)
+    sw2 = np.zeros(nch)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n_each * nch, unit="trial", unit_scale=True, desc="fipgen yields", leave=False)
+    try:
+        for k, ch in enumerate(job.channels):
+            sub = replace(job, channels=[ch], n_trials=n_each, _rates=job.rates[k : k + 1], stream=(101, k))
+            for _batch, sums in iter_chunks(sub):
+                sw[k] += sums["sum_weights"]
+                sw2[k] += sums["sum_weights2"]
+                if bar:
+                    bar.update(sums["n_trials"])
+    finally:
+        if bar:
+            bar.close()
+    channels = {}
+    for k, ch in enumerate(job.channels):
+        channels[ch.name] = {
+            "llp_per_pot": float(job.rates[k]),
+            "expected_events": float(sw[k]),
+            "mc_error": math.sqrt(float(sw2[k])),
+            "parent_pdg": int(ch.parent_pdg),
+        }
+    return {
+        "detector": job.detector.name,
+        "beamline": job.beamline.name,
+        "pot": job.pot,
+        "n_trials": n_each * nch,
+        "n_trials_per_channel": n_each,
+        "mesons_per_pot": {int(k): float(v) for k, v in mesons_per_pot(job).items()},
+        "channels": channels,
+        "closed_channels": list(job.closed_channels),
+        "total_expected_events": float(sw.sum()),
+        "total_mc_error": math.sqrt(float(sw2.sum())),
+        "seconds": time.perf_counter() - t0,
+    }
+
+
+def yields_json(y: dict) -> dict:
+    """The JSON form: PDG codes as string keys (JSON objects have string keys)."""
+    out = dict(y)
+    out["mesons_per_pot"] = {str(k): v for k, v in y["mesons_per_pot"].items()}
+    return out
+
+
+def yields_text(y: dict) -> str:
+    lines = [f"detector {y['detector']} on beamline {y['beamline']}, {y['pot']:.4g} POT, {y['n_trials_per_channel']} trials per channel", "",
+             "mesons per POT (first interactions):"]
+    for pdg, v in y["mesons_per_pot"].items():
+        lines.append(f"  {C.name(pdg):<12} {pdg:>7}  {v:.4g}")
+    lines += ["", f"{'channel':<34} {'LLPs per POT':>13} {'expected events':>16} {'MC error':>10}"]
+    for name, c in y["channels"].items():
+        lines.append(f"{name:<34} {c['llp_per_pot']:>13.4g} {c['expected_events']:>16.5g} {c['mc_error']:>10.3g}")
+    lines.append(f"{'total':<34} {'':>13} {y['total_expected_events']:>16.5g} {y['total_mc_error']:>10.3g}")
+    for c in y["closed_channels"]:
+        lines.append(f"note: channel {c} is closed and contributes nothing")
+    return "\n".join(lines)

@@ -1,0 +1,116 @@
+"""fipgen yields: mesons per POT, LLPs per POT by channel, expected events without writing."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+
+from generator.card import load_packaged_card, parse_card
+from generator.cli import main
+from generator.pipeline import build_job, run
+from generator.yields import compute_yields
+
+CARD = """[experiment]
+detector = "sbnd"
+[model]
+hnl = { mass = 0.25, mixing_mu = 1e-7 }
+[signal]
+produce = ["hnl:K+"]
+detect = "hnl:decay"
+[run]
+events = 40000
+output = "never.root"
+"""
+
+
+def _cli(args, tmp_path, capsys):
+    cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        code = main(args)
+    finally:
+        os.chdir(cwd)
+    return code, *capsys.readouterr()
+
+
+def test_json_keys_values_and_no_file(tmp_path, capsys):
+    (tmp_path / "c.toml").write_text(CARD)
+    code, out, err = _cli(["yields", "c.toml", "--json"], tmp_path, capsys)
+    assert code == 0, err
+    y = json.loads(out)
+    assert {"mesons_per_pot", "channels", "total_expected_events"} <= set(y)
+    # BNB first-interaction multiplicities (generator.production.charged_mesons, meson_spectra)
+    assert y["mesons_per_pot"]["111"] == pytest.approx(0.9)
+    assert y["mesons_per_pot"]["321"] == pytest.approx(0.05085, rel=5e-4)
+    assert y["mesons_per_pot"]["211"] == pytest.approx(0.6326, rel=5e-4)
+    names = set(y["channels"])
+    assert names == {"hnl:K+ -> mu+ N", "hnl:K+ -> pi0 mu+ N"}
+    for c in y["channels"].values():
+        assert {"llp_per_pot", "expected_events"} <= set(c)
+        assert c["llp_per_pot"] > 0 and c["expected_events"] >= 0
+    # the tiny three-body channel (1e-14 per POT, ~3e-6 of the two-body one) still gets an estimate
+    assert y["channels"]["hnl:K+ -> pi0 mu+ N"]["expected_events"] > 0
+    assert y["total_expected_events"] == pytest.approx(sum(c["expected_events"] for c in y["channels"].values()))
+    assert not list(tmp_path.glob("*.root"))
+
+
+def test_agrees_with_generate_and_channel_rates():
+    """The per-channel rates are the job's; the total agrees with the sum of weights that
+    `fipgen generate` writes, within the two Monte Carlo errors."""
+    card = load_packaged_card("sbnd_dark_photon.toml").replace(events=60_000)
+    job = build_job(card)
+    y = compute_yields(job)
+    for ch, r in zip(job.channels, job.rates):
+        assert y["channels"][ch.name]["llp_per_pot"] == r
+    s = run(build_job(card), None)
+    diff = y["total_expected_events"] - s.sum_weights
+    assert abs(diff) < 4 * np.hypot(y["total_mc_error"], s.mc_error)
+    # pi0 -> gamma A' dominates eta -> gamma A' at 50 MeV (rates 1.1e-14 vs 2.3e-16 per POT)
+    assert y["channels"]["zprime:pi0"]["expected_events"] > 50 * y["channels"]["zprime:eta"]["expected_events"]
+
+
+def test_reproducible_and_text(tmp_path, capsys):
+    (tmp_path / "c.toml").write_text(CARD)
+    _, a, _ = _cli(["yields", "c.toml", "--json", "--events", "20000", "--seed", "4"], tmp_path, capsys)
+    _, b, _ = _cli(["yields", "c.toml", "--json", "--events", "20000", "--seed", "4"], tmp_path, capsys)
+    ya, yb = json.loads(a), json.loads(b)
+    assert ya["total_expected_events"] == yb["total_expected_events"]
+    code, out, _ = _cli(["yields", "c.toml", "--quiet", "--events", "20000"], tmp_path, capsys)
+    assert code == 0
+    for word in ("mesons per POT", "K+", "hnl:K+ -> mu+ N", "total"):
+        assert word in out
+
+
+def test_external_parent_species(tmp_path):
+    """With a MeVPrtl parent list the mesons per POT are the file's."""
+    from generator.production.external import write_mevprtl_text
+
+    rng = np.random.default_rng(1)
+    n = 2000
+    p = np.column_stack([rng.normal(0, 0.1, (n, 2)), rng.uniform(0.5, 3.0, n)])
+    e = np.sqrt((p**2).sum(1) + 0.1349768**2)
+    pdg = np.where(np.arange(n) < 1500, 111, 221)
+    e[pdg == 221] = np.sqrt((p[pdg == 221] ** 2).sum(1) + 0.547862**2)
+    write_mevprtl_text(tmp_path / "parents.txt", np.column_stack([p, e]), pdg, 1.0, pot=1000.0)
+    card = parse_card(f"""[experiment]
+detector = "sbnd"
+parents = "{tmp_path / 'parents.txt'}"
+[model]
+zprime = {{ kind = "dark-photon", mass = 0.05, coupling = 1e-7 }}
+[signal]
+produce = ["zprime:pi0"]
+detect = "zprime:decay"
+[run]
+events = 20000
+""", "t")
+    y = compute_yields(build_job(card))
+    assert y["mesons_per_pot"] == {111: pytest.approx(1.5), 221: pytest.approx(0.5)}
+
+
+def test_bad_card_is_one_line(tmp_path, capsys):
+    (tmp_path / "c.toml").write_text(CARD.replace("mixing_mu", "mixing_muon"))
+    code, out, err = _cli(["yields", "c.toml"], tmp_path, capsys)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "model.hnl.mixing_muon" in err
