@@ -319,7 +319,7 @@ def test_kl3_spectrum_sm_limit(kaon, lepton, br_pdg, gap):
 @pytest.mark.parametrize("channel", list(DT.TAU_LEPTONIC))
 @pytest.mark.parametrize("m_n", [0.1, 0.6, 1.2])
 def test_tau_leptonic_spectrum_integrates_to_width(channel, m_n):
-    """int dGamma/dE_N dE = width_tau_to_hnl / |U|^2 (1805.08567 eqs. 2.10-2.11 through
+    """int dGamma/dE_N dE = width_tau_to_hnl / |U|^2 (1805.08567 sec. 2.2 through
     cc_integral), tolerance 1e-4; the sampled spectrum matches (chi-square < 50, 20 bins)."""
     kind, lp = DT.TAU_LEPTONIC[channel]
     mt, ml = C.mass(15), C.mass(lp)

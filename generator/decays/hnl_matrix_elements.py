@@ -15,10 +15,10 @@ Phase space: ``dGamma = |M|^2 / (256 pi^3 m_N^3) ds12 ds23`` (PDG Review "Kinema
 eq. 49.22), ``|M|^2`` averaged over the HNL spin.
 
 *Neutral current* ``N -> nu_a(p1) l_b^-(p2) l_b^+(p3)`` (Bondarenko, Boyarsky, Gorbunov,
-Ruchayskiy, arXiv:1805.08567, sec. 3, the three-body leptonic widths with the
-coefficients C1..C4; the four-fermion operators as in Gorbunov & Shaposhnikov,
-arXiv:0705.1729; equation numbers are not quoted because they were not
-re-checked against the paper). The effective interaction is
+Ruchayskiy, arXiv:1805.08567, sec. 3.1.2, Z-mediated decays and the interference case,
+with the coefficients C1..C4; the four-fermion operators as in Gorbunov & Shaposhnikov,
+arXiv:0705.1729; subsection checked against the paper's table of contents, equation
+numbers not quoted because the equations could not be re-read). The effective interaction is
 
     (G_F U / sqrt 2) [nu_a gamma^mu (1 - g5) N] [l gamma_mu (gL (1 - g5) + gR (1 + g5)) l]
 
@@ -32,8 +32,8 @@ sign of the ``gL gR m_l^2`` interference term):
 
     |M|^2 = 64 G_F^2 |U|^2 [ gL^2 (P.p3)(p1.p2) + gR^2 (P.p2)(p1.p3) + gL gR m_l^2 (P.p1) ]
 
-*Charged current* ``N -> l_a^-(p1) l_b^+(p2) nu_b(p3)``, ``a != b`` (1805.08567 sec. 3,
-the muon-decay-like width with its phase-space function ``I(x, y, z)``):
+*Charged current* ``N -> l_a^-(p1) l_b^+(p2) nu_b(p3)``, ``a != b`` (1805.08567 sec. 3.1.1,
+W-mediated decays: the muon-decay-like width with its phase-space function ``I(x, y, z)``):
 
     |M|^2 = 64 G_F^2 |U_a|^2 (P.p2)(p1.p3)
 
@@ -43,7 +43,7 @@ form with ``gL = 1/2`` (``gL = 1`` for b == a, with the 1/2 of identical particl
 
     |M|^2 = 64 G_F^2 |U_a|^2 (P.p3)(p1.p2)
 
-so ``Gamma = G_F^2 m_N^5 |U_a|^2 / (192 pi^3)`` (1805.08567 sec. 3, Dirac). This is
+so ``Gamma = G_F^2 m_N^5 |U_a|^2 / (192 pi^3)`` (1805.08567 sec. 3.1, Dirac). This is
 *not* flat in the Dalitz plane, so the sampler uses it.
 
 *Polarised HNL* (option of the sampler, arXiv:2109.10358 sec. 2 for the setting). For an
@@ -92,7 +92,7 @@ def nc_couplings(same_flavour: bool, sin2w: float = SIN2_THETA_W) -> tuple[float
 
     ``same_flavour`` (a == b) adds the W exchange (+1 to gL). Then ``gL^2 + gR^2`` equals
     C1 = (1 - 4 s^2 + 8 s^4)/4 or C3 = (1 + 4 s^2 + 8 s^4)/4 and ``gL gR`` equals
-    C2 = s^2 (2 s^2 - 1)/2 or C4 = s^2 (2 s^2 + 1)/2 of arXiv:1805.08567 (sec. 3).
+    C2 = s^2 (2 s^2 - 1)/2 or C4 = s^2 (2 s^2 + 1)/2 of arXiv:1805.08567 (sec. 3.1.2).
     """
     gl = -0.5 + sin2w + (1.0 if same_flavour else 0.0)
     return gl, sin2w

@@ -17,9 +17,12 @@ Gluon coupling: conventions
 ---------------------------
 ``c_gg (alpha_s/4 pi)(a/f_a) G G~`` is the normalisation of alp-aca (alpaca/decays/alp_decays/
 gaugebosons.py: ``Gamma(gg) = alpha_s^2 m^3 |c_g|^2 / ((4 pi)^3 f_a^2)``) and of Bauer et al.
-arXiv:2012.12272. Bauer, Neubert, Thamm arXiv:1708.00443 (eq. 1) write ``g_s^2 C_GG (a/Lambda) G G~``
-and ``e^2 C_gg (a/Lambda) F F~``: the dictionary is ``C_GG/Lambda = c_gg/(16 pi^2 f_a)`` and
-``C_gg/Lambda = c_gamma/(16 pi^2 f_a)`` for the photon term ``c_gamma (alpha/4 pi)(a/f_a) F F~``.
+arXiv:2012.12272. Bauer, Neubert, Thamm arXiv:1708.00443 write ``g_s^2 C_GG (a/Lambda) G G~`` in
+their effective Lagrangian (eq. 1 as recalled; only the abstract of 1708.00443 was reachable
+here, so the number is not verified) and, after electroweak symmetry breaking,
+``e^2 C_gg (a/Lambda) F F~`` with ``C_gg = C_WW + C_BB``: the dictionary is
+``C_GG/Lambda = c_gg/(16 pi^2 f_a)`` and ``C_gg/Lambda = c_gamma/(16 pi^2 f_a)`` for the photon term
+``c_gamma (alpha/4 pi)(a/f_a) F F~``.
 The QCD-axion normalisation ``(alpha_s/8 pi)(a/f_QCD) G G~`` (used by the mixing angles below,
 arXiv:2011.05995) is ``f_QCD = f_a/(2 c_gg)``: the gluon term is a theta angle ``theta(a) = 2 c_gg a/f_a``.
 With ``L = -(g/4) a F F~`` (our photon sign) ``g = -alpha c_gamma/(pi f_a)``.
@@ -46,8 +49,9 @@ Widths
   was not re-read in this version: check before comparing yields with that paper).
 
 ``g_gamma`` is the photon coupling without the gluon-induced part; the loop-induced contributions
-of the lepton couplings (arXiv:1708.00443, ``c_ll B1(4 m_l^2/m_a^2)/(16 pi^2)`` in ``C_gg^eff``) are
-not added to it.
+of the lepton couplings (arXiv:1708.00443, ``c_ll B1(4 m_l^2/m_a^2)/(16 pi^2)`` in the one-loop
+``C_gg^eff``; the public code alp-aca numbers that expression eq. 13 and the loop functions
+B1, B2 eq. 14 of 1708.00443, not re-read here) are not added to it.
 
 Gluon coupling: chiral treatments
 ---------------------------------
@@ -123,9 +127,11 @@ in comments, not re-read; the number of the photon-coupling equation is not know
 ``chiral="two-flavour"``: leading-order two-flavour ChPT, Bauer, Neubert, Thamm arXiv:1708.00443
 ("BNT"), the treatment of earlier fipgen versions (no eta, eta'; no K factor):
 
-  * photon coupling (arXiv:1708.00443, the light-ALP expression for ``C_gg^eff``, quoted from
-    memory as their eq. for ``m_a << 1 GeV``: the paper text was not available here, the equation
-    number is not verified)::
+  * photon coupling (arXiv:1708.00443, the light-ALP expression for ``C_gg^eff``, valid for
+    ``m_a`` well below 1 GeV; quoted from memory: only the abstract of the paper was reachable
+    here, so no equation number is given. For orientation, alp-aca's comments number the
+    perturbative pieces of ``C_gg^eff`` eqs. 13, 14 and 16 of 1708.00443, so this light-ALP
+    expression is not one of those)::
 
         c_gamma^eff = c_gamma - 1.92 c_gg - eps m_a^2/(m_pi^2 - m_a^2) c_gg,   eps = (m_d - m_u)/(m_u + m_d)
 

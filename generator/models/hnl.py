@@ -30,19 +30,20 @@ MASS_MAX = 10.0
 # (flavour label, charged-lepton PDG, neutrino PDG)
 _FLAVOURS = (("e", 11, 12), ("mu", 13, 14), ("tau", 15, 16))
 
-# charged pseudoscalars: name, PDG, decay-constant key, CKM key        (1805.08567 eq. 3.6)
+# charged pseudoscalars: name, PDG, decay-constant key, CKM key        (1805.08567 sec. 3.2.1)
 _CHARGED_P = (("pi+", 211, "pi", "Vud"), ("K+", 321, "K", "Vus"), ("D+", 411, "D", "Vcd"), ("Ds+", 431, "Ds", "Vcs"))
-# neutral pseudoscalars: name, PDG, decay-constant key                  (eq. 3.7)
+# neutral pseudoscalars: name, PDG, decay-constant key                  (sec. 3.2.1)
 _NEUTRAL_P = (("pi0", 111, "pi0"), ("eta", 221, "eta"), ("eta'", 331, "etap"))
-# charged vectors: name, PDG, CKM key                                    (eq. 3.8)
+# charged vectors: name, PDG, CKM key                                    (sec. 3.2.1)
 _CHARGED_V = (("rho+", 213, "Vud"), ("K*+", 323, "Vus"))
-# neutral vectors: name, PDG, g key                                      (eq. 3.9)
+# neutral vectors: name, PDG, g key                                      (sec. 3.2.1)
 _NEUTRAL_V = (("rho0", 113, "rho"), ("omega", 223, "omega"), ("phi", 333, "phi"))
 
 
 def _kappa(name: str, s2w: float) -> float:
-    """kappa_h of 1805.08567 (sec. 3.2, table of vector mesons): rho0 1 - 2 s^2, omega 4/3 s^2,
-    phi 4/3 s^2 - 1."""
+    """kappa_h of 1805.08567 (sec. 3.2.1, its table of neutral vector mesons; table number not
+    re-read): rho0 1 - 2 s^2, omega 4/3 s^2, phi 4/3 s^2 - 1 (the same factors as the authors'
+    FairShip code). Only kappa_h^2 enters, so the sign of the phi entry is immaterial."""
     return {"rho0": 1.0 - 2.0 * s2w, "omega": 4.0 / 3.0 * s2w, "phi": 4.0 / 3.0 * s2w - 1.0}[name]
 
 
@@ -157,14 +158,15 @@ class HNL(DecayingParticle):
     Notes
     -----
     **Channels** (names per :mod:`generator.models.base`; ``a``, ``b`` run over e, mu, tau;
-    equation numbers of arXiv:1805.08567 as recalled, see :mod:`hnl_widths`):
+    subsections of arXiv:1805.08567 v3, checked against its table of contents; equation
+    numbers are not given, see :mod:`hnl_widths`):
 
-    * ``"a- P"``, P = pi+, K+, D+, Ds+ (eq. 3.6); ``"a- V"``, V = rho+, K*+ (eq. 3.8);
-    * ``"nu_a P"``, P = pi0, eta, eta' (eq. 3.7); ``"nu_a V"``, V = rho0, omega, phi (eq. 3.9);
-    * ``"a- b+ nu_b"``, a != b, charged current (eqs. 3.1-3.2, exact masses);
-    * ``"nu_a b+ b-"``, neutral current; for a == b with the W/Z interference (eq. 3.4),
+    * ``"a- P"``, P = pi+, K+, D+, Ds+; ``"a- V"``, V = rho+, K*+ (sec. 3.2.1);
+    * ``"nu_a P"``, P = pi0, eta, eta'; ``"nu_a V"``, V = rho0, omega, phi (sec. 3.2.1);
+    * ``"a- b+ nu_b"``, a != b, charged current (W-mediated, sec. 3.1.1, exact masses);
+    * ``"nu_a b+ b-"``, neutral current; for a == b with the W/Z interference (sec. 3.1.2),
       evaluated with the cancellation-free logarithm (:func:`hnl_widths.nc_log`);
-    * ``"nu nu nu"`` (invisible, summed over flavours, eq. 3.5);
+    * ``"nu nu nu"`` (invisible, summed over flavours, sec. 3.1);
     * ``"a- hadrons"`` and ``"nu_a hadrons"``: inclusive (``kind="inclusive"``), the
       multi-meson remainder above the join (below); daughters list the lepton and the
       leading quark pair (u dbar for charged current, u ubar for neutral current);
@@ -172,12 +174,13 @@ class HNL(DecayingParticle):
       (arXiv:1803.03262 convention ``L = d nubar sigma_{mu nu} N F^{mu nu}``; see also
       arXiv:2402.01624), doubled for a Majorana HNL like every channel.
 
-    **Exclusive/inclusive join.** 1805.08567 (sec. 3) gives both the single-meson widths
-    and the quark-level widths with the QCD correction ``1 + a + 5.2 a^2 + 26.4 a^3``,
-    ``a = alpha_s(M)/pi``; single-meson channels describe the hadronic width only up to
-    ~1 GeV, quarks only well above it. The authors' own implementation (FairShip
-    ``python/hnl.py``, updated by K. Bondarenko in 2017) takes, for M >= 1 GeV, the total
-    hadronic width as ``max(sum of meson widths, quark widths)`` and the meson sum below.
+    **Exclusive/inclusive join.** 1805.08567 gives both the single-meson widths (sec. 3.2.1)
+    and the quark-level widths (the sec. 3.1 formulas) with the QCD correction (sec. 3.2)
+    ``1 + a + 5.2 a^2 + 26.4 a^3``, ``a = alpha_s(M)/pi``; single-meson channels describe the
+    hadronic width only up to ~1 GeV, quarks only well above it. The authors' own
+    implementation (FairShip ``python/hnl.py``, updated by K. Bondarenko in 2017) takes, for
+    M >= 1 GeV, the total hadronic width as ``max(sum of meson widths, quark widths)`` and the
+    meson sum below.
     We use the same max rule, applied per class (charged current with lepton a; neutral
     current with nu_a), and remove its step at 1 GeV by a linear blend:
 
@@ -209,8 +212,9 @@ class HNL(DecayingParticle):
     **Vector-meson couplings.** ``g_rho = 0.162``, ``g_omega = 0.153``, ``g_phi = 0.234``
     GeV^2 and ``kappa_rho0 = 1 - 2 s_W^2``, ``kappa_omega = 4/3 s_W^2``,
     ``kappa_phi = 4/3 s_W^2 - 1`` as in 1805.08567 (other codes differ by factors 2-4, see
-    PHYSICS.md); ``g_K* = f_K* m_K*``, ``f_K* = 0.204`` GeV (not in 1805.08567's table;
-    hnl_constants.toml). ``sin^2 theta_W = 0.23122``.
+    PHYSICS.md); ``g_K* = f_K* m_K*``, ``f_K* = 0.204`` GeV (hnl_constants.toml: PDG
+    tau -> K* nu as tabulated in arXiv:2007.03701; whether 1805.08567 lists a K* coupling was
+    not re-read). ``sin^2 theta_W = 0.23129`` (hnl_constants.toml, the value the widths use).
     """
 
     mass: float

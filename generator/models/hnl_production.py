@@ -54,7 +54,8 @@ def _flavour(lepton_flavour: str) -> int:
 
 
 def _two_body(m_h: float, f_h: float, v: float, m_l: float, m_n: float) -> float:
-    """Gamma(h+ -> l+ N) for |U|^2 = 1 (Shrock 1981; 1805.08567 eq. 2.3 / PHYSICS.md 1.1).
+    """Gamma(h+ -> l+ N) for |U|^2 = 1 (Shrock 1981; 1805.08567 sec. 2.1 -- 2.1.1 for pi, K,
+    2.1.2 for D, Ds; equation number not re-read -- / PHYSICS.md 1.1).
 
     ``G_F^2 f^2 |V|^2 m_h m_N^2 / (8 pi) [1 - x_N^2 + 2 x_l^2 + (x_l^2/x_N^2)(1 - x_l^2)]
     sqrt(lambda(1, x_N^2, x_l^2))``, written as ``m_h^3 [x_N^2 (1 - x_N^2 + 2 x_l^2) +
@@ -89,7 +90,7 @@ def sm_width_meson_to_lepton_nu(meson_pdg: int, lepton_flavour: str) -> float:
 
 
 # --------------------------------------------------------------------------------------
-# tau decays (1805.08567 sec. 2.2, eqs. 2.8-2.12)
+# tau decays (1805.08567 sec. 2.2, HNL production from the tau lepton)
 # --------------------------------------------------------------------------------------
 
 #: tau- decay channels into an HNL: name -> mixing that enters ("tau" or the light lepton).
@@ -108,14 +109,19 @@ def width_tau_to_hnl(channel: str, hnl) -> float:
     """Gamma(tau- -> channel) in GeV, channels of :data:`TAU_CHANNELS`.
 
     * ``N P-`` (P = pi, K): ``G_F^2 f^2 |V|^2 m_tau^3 / (16 pi) [(1 - x_N^2)^2 - x_P^2 (1 + x_N^2)]
-      sqrt(lambda(1, x_P^2, x_N^2))`` (1805.08567 eq. 2.8; x = m / m_tau).
+      sqrt(lambda(1, x_P^2, x_N^2))`` (1805.08567 sec. 2.2; x = m / m_tau).
     * ``N rho-``: ``G_F^2 g_rho^2 |V_ud|^2 m_tau^3 / (16 pi m_rho^2) [(1 - x_N^2)^2 + x_rho^2 (1 + x_N^2
-      - 2 x_rho^2)] sqrt(lambda(1, x_rho^2, x_N^2))`` (eq. 2.9 structure; the prefactor is fixed
-      so that ``m_N -> 0`` gives the SM tree width ``G_F^2 f_rho^2 |V_ud|^2 m_tau^3 (1 - x^2)^2
-      (1 + 2x^2) / (16 pi)``, ``f_rho = g_rho / m_rho``, the same normalisation as the decay
-      N -> l rho, eq. 3.8 -- derived, tested against PDG BR(tau -> pi pi0 nu)).
+      - 2 x_rho^2)] sqrt(lambda(1, x_rho^2, x_N^2))`` (tau -> N rho, 1805.08567 sec. 2.2, whose
+      formula was not re-read: the kinematic factor is that of N -> l V of sec. 3.2.1 with the
+      roles of parent and lepton exchanged, and the prefactor is fixed so that ``m_N -> 0``
+      gives the SM tree width ``G_F^2 f_rho^2 |V_ud|^2 m_tau^3 (1 - x^2)^2 (1 + 2x^2) / (16 pi)``,
+      ``f_rho = g_rho / m_rho``, the same normalisation as the decay N -> l rho of sec. 3.2.1
+      -- derived, tested against PDG BR(tau -> pi pi0 nu)).
     * leptonic: ``G_F^2 m_tau^5 / (192 pi^3) I(x_N, x_l, 0)`` with the W-mediated phase-space
-      integral of :func:`hnl_widths.cc_integral` (equivalent to eqs. 2.10-2.11: I is symmetric).
+      integral of :func:`hnl_widths.cc_integral`, for both leptonic channels of 1805.08567
+      sec. 2.2 (``|U_tau|^2``: N in the tau current; ``|U_l|^2``: N in the W -> l current). I is
+      symmetric in its three arguments, so which slot holds m_N does not matter; the paper's
+      one-dimensional integrals were not re-read and are not transcribed here.
     """
     if channel not in TAU_CHANNELS:
         raise PhysicsError(f"unknown tau -> HNL channel {channel!r}; allowed: {', '.join(TAU_CHANNELS)}")
@@ -152,7 +158,8 @@ def br_tau_to_hnl(channel: str, hnl) -> float:
 
 
 # --------------------------------------------------------------------------------------
-# K -> pi l N (three-body; 1805.08567 appendix, pole form factors)
+# K -> pi l N (three-body; production from strange mesons is 1805.08567 sec. 2.1.1; the
+# width below is derived from the amplitude, not transcribed, with pole form factors)
 # --------------------------------------------------------------------------------------
 
 

@@ -3,11 +3,14 @@
 Every function returns the width of a *Dirac* HNL ``N`` for a mixing ``|U_a|^2 = 1``
 (callers multiply by ``|U_a|^2`` and, for a Majorana HNL, by 2). Formulas follow
 Bondarenko, Boyarsky, Gorbunov, Ruchayskiy, arXiv:1805.08567 (JHEP 11 (2018) 032),
-section 3. Equation numbers are given as we recall them for arXiv v3 and could not be
-re-read against the text here; the formulas themselves are cross-checked term by term
-against two public implementations of the paper (FairShip ``python/hnl.py`` by one of
-its authors, cHNLdecay) and by the derived checks in tests/reference. Masses in GeV,
-widths in GeV.
+section 3. Citations name the subsection of arXiv v3; these were checked against the
+paper's table of contents (3.1.1 W-mediated decays, 3.1.2 Z-mediated decays and the
+interference case, 3.2.1 single meson in the final state). The equation numbers that
+earlier versions of this module gave from memory are not repeated: the equations
+themselves could not be read here, so no equation number is asserted. The formulas are
+cross-checked term by term against two public implementations of the paper (FairShip
+``python/hnl.py``, updated by one of its authors, and cHNLdecay) and by the derived
+checks in tests/reference. Masses in GeV, widths in GeV.
 
 Inputs (decay constants, CKM, sin^2 theta_W, alpha_s) come from
 ``generator/data/hnl_constants.toml``, read on first use (:func:`hnl_constants`).
@@ -80,12 +83,12 @@ def _sqrt_kallen(a: float, b: float, c: float) -> float:
 
 
 # --------------------------------------------------------------------------------------
-# Two-body decays, 1805.08567 sec. 3.2 (eqs. 3.6-3.9)
+# Two-body decays into one meson, 1805.08567 sec. 3.2.1
 # --------------------------------------------------------------------------------------
 
 
 def width_lepton_pseudoscalar(m_n: float, m_l: float, m_h: float, f_h: float, v_ckm: float) -> float:
-    """Gamma(N -> l_a^- h^+) for |U_a|^2 = 1, Dirac (1805.08567 eq. 3.6).
+    """Gamma(N -> l_a^- h^+) for |U_a|^2 = 1, Dirac (1805.08567 sec. 3.2.1, charged pseudoscalar).
 
     ``G_F^2 f_h^2 |V|^2 M^3 / (16 pi) [(1 - x_l^2)^2 - x_h^2 (1 + x_l^2)] sqrt(lambda(1, x_h^2, x_l^2))``.
     """
@@ -97,7 +100,7 @@ def width_lepton_pseudoscalar(m_n: float, m_l: float, m_h: float, f_h: float, v_
 
 
 def width_nu_pseudoscalar(m_n: float, m_h: float, f_h: float) -> float:
-    """Gamma(N -> nu_a h^0) for |U_a|^2 = 1, Dirac (1805.08567 eq. 3.7).
+    """Gamma(N -> nu_a h^0) for |U_a|^2 = 1, Dirac (1805.08567 sec. 3.2.1, neutral pseudoscalar).
 
     ``G_F^2 f_h^2 M^3 / (32 pi) (1 - x_h^2)^2``.
     """
@@ -108,7 +111,7 @@ def width_nu_pseudoscalar(m_n: float, m_h: float, f_h: float) -> float:
 
 
 def width_lepton_vector(m_n: float, m_l: float, m_h: float, g_h: float, v_ckm: float) -> float:
-    """Gamma(N -> l_a^- V^+) for |U_a|^2 = 1, Dirac (1805.08567 eq. 3.8); ``g_h`` in GeV^2.
+    """Gamma(N -> l_a^- V^+) for |U_a|^2 = 1, Dirac (1805.08567 sec. 3.2.1, charged vector); ``g_h`` in GeV^2.
 
     ``G_F^2 g_h^2 |V|^2 M^3 / (16 pi m_h^2) [(1 - x_l^2)^2 + x_h^2 (1 + x_l^2) - 2 x_h^4]
     sqrt(lambda(1, x_h^2, x_l^2))``.
@@ -121,7 +124,7 @@ def width_lepton_vector(m_n: float, m_l: float, m_h: float, g_h: float, v_ckm: f
 
 
 def width_nu_vector(m_n: float, m_h: float, g_h: float, kappa_h: float) -> float:
-    """Gamma(N -> nu_a V^0) for |U_a|^2 = 1, Dirac (1805.08567 eq. 3.9); ``g_h`` in GeV^2.
+    """Gamma(N -> nu_a V^0) for |U_a|^2 = 1, Dirac (1805.08567 sec. 3.2.1, neutral vector); ``g_h`` in GeV^2.
 
     ``G_F^2 kappa_h^2 g_h^2 M^3 / (32 pi m_h^2) (1 + 2 x_h^2) (1 - x_h^2)^2``.
     """
@@ -132,20 +135,23 @@ def width_nu_vector(m_n: float, m_h: float, g_h: float, kappa_h: float) -> float
 
 
 # --------------------------------------------------------------------------------------
-# Three-body decays, 1805.08567 sec. 3.1 (eqs. 3.1-3.4) and 3.3 (quarks)
+# Three-body decays, 1805.08567 sec. 3.1: 3.1.1 (W-mediated) and 3.1.2 (Z-mediated,
+# W/Z interference); the quark-level widths are the same formulas with quark masses,
+# colour and CKM factors
 # --------------------------------------------------------------------------------------
 
 
 def width_three_nu(m_n: float) -> float:
     """Sum over beta of Gamma(N -> nu_a nu_b nubar_b) for |U_a|^2 = 1, Dirac.
 
-    ``sum_b (1 + delta_ab) G_F^2 M^5 / (768 pi^3) = G_F^2 M^5 / (192 pi^3)`` (1805.08567 eq. 3.5).
+    ``sum_b (1 + delta_ab) G_F^2 M^5 / (768 pi^3) = G_F^2 M^5 / (192 pi^3)`` (1805.08567 sec. 3.1,
+    a Z-mediated channel, 3.1.2).
     """
     return C.G_FERMI**2 * m_n**5 / (192.0 * _PI**3)
 
 
 def cc_integral(xu: float, xd: float, xl: float) -> float:
-    """Phase-space integral I(x_u, x_d, x_l) of the W-mediated 3-body width (1805.08567 eq. 3.2).
+    """Phase-space integral I(x_u, x_d, x_l) of the W-mediated 3-body width (1805.08567 sec. 3.1.1).
 
     ``I = 12 int_{(x_d+x_l)^2}^{(1-x_u)^2} dx/x (x - x_l^2 - x_d^2)(1 + x_u^2 - x)
     sqrt(lambda(x, x_l^2, x_d^2) lambda(1, x, x_u^2))``; ``I(0,0,0) = 1``. Symmetric in its
@@ -179,7 +185,7 @@ def _kallen_np(a, b, c):
 
 
 def width_cc_leptons(m_n: float, m_a: float, m_b: float) -> float:
-    """Gamma(N -> l_a^- l_b^+ nu_b), a != b, for |U_a|^2 = 1, Dirac (1805.08567 eq. 3.1).
+    """Gamma(N -> l_a^- l_b^+ nu_b), a != b, for |U_a|^2 = 1, Dirac (1805.08567 sec. 3.1.1).
 
     ``G_F^2 M^5 / (192 pi^3) I(0, x_b, x_a)`` (the W-mediated width with N_W = 1, V = 1).
     """
@@ -191,7 +197,7 @@ def width_cc_leptons(m_n: float, m_a: float, m_b: float) -> float:
 def nc_log(x: float) -> float:
     """The logarithm L(x) of the neutral-current width, in the cancellation-free form.
 
-    1805.08567 eq. 3.4 writes ``L = ln[(1 - 3x^2 - (1 - x^2) s) / (x^2 (1 + s))]``,
+    1805.08567 sec. 3.1.2 writes ``L = ln[(1 - 3x^2 - (1 - x^2) s) / (x^2 (1 + s))]``,
     ``s = sqrt(1 - 4x^2)``, whose numerator cancels catastrophically for small x (it is
     ``~2 x^6``). Multiplying by the conjugate, the numerator is
     ``4 x^6 / (1 - 3x^2 + (1 - x^2) s)`` and, with ``x^2 = (1 - s^2)/4``,
@@ -226,7 +232,7 @@ def nc_f2(x: float) -> float:
 
 
 def _nc_width(m_n: float, m_f: float, c1: float, c2: float) -> float:
-    """``G_F^2 M^5 / (192 pi^3) [C1 f1(x) + 4 C2 f2(x)]`` (1805.08567 eq. 3.4), x = m_f/M."""
+    """``G_F^2 M^5 / (192 pi^3) [C1 f1(x) + 4 C2 f2(x)]`` (1805.08567 sec. 3.1.2), x = m_f/M."""
     if m_n <= 2.0 * m_f:
         return 0.0
     x = m_f / m_n
@@ -238,14 +244,17 @@ def nc_couplings(t3: float, q: float, s2w: float) -> tuple[float, float]:
     """(C1, C2) = (g_L^2 + g_R^2, g_L g_R) with g_L = T3 - Q s^2, g_R = -Q s^2.
 
     For charged leptons (T3 = -1/2, Q = -1): C1 = (1 - 4s^2 + 8s^4)/4, C2 = s^2 (2s^2 - 1)/2,
-    the coefficients of 1805.08567 eq. 3.4; for quarks the C^q of sec. 3.3 (eq. 3.11).
+    the coefficients of the Z-mediated width of 1805.08567 sec. 3.1.2. For quarks the same
+    g_L, g_R give the quark coefficients (u: C1 = (1 - 8s^2/3 + 32s^4/9)/4, C2 = s^2 (4s^2/3 - 1)/3;
+    d: C1 = (1 - 4s^2/3 + 8s^4/9)/4, C2 = s^2 (2s^2/3 - 1)/6), the values in the authors'
+    FairShip code; where the paper tabulates them was not re-read.
     """
     gl, gr = t3 - q * s2w, -q * s2w
     return gl * gl + gr * gr, gl * gr
 
 
 def width_nc_leptons(m_n: float, m_l: float, same_flavour: bool) -> float:
-    """Gamma(N -> nu_a l_b^- l_b^+) for |U_a|^2 = 1, Dirac (1805.08567 eq. 3.4).
+    """Gamma(N -> nu_a l_b^- l_b^+) for |U_a|^2 = 1, Dirac (1805.08567 sec. 3.1.2).
 
     For ``a == b`` (``same_flavour``) the W-exchange diagram interferes with the Z one:
     g_L -> g_L + 1, i.e. C1 -> C3 = (1 + 4s^2 + 8s^4)/4, C2 -> C4 = s^2 (2s^2 + 1)/2.
@@ -258,7 +267,8 @@ def width_nc_leptons(m_n: float, m_l: float, same_flavour: bool) -> float:
 
 
 # --------------------------------------------------------------------------------------
-# QCD: alpha_s running and the inclusive correction (1805.08567 sec. 3.3, eq. 3.12)
+# QCD: alpha_s running and the inclusive correction (1805.08567 sec. 3.2, after the
+# single-meson subsection 3.2.1; subsection and equation numbers not re-read)
 # --------------------------------------------------------------------------------------
 
 
@@ -310,7 +320,8 @@ def alpha_s(mu: float) -> float:
 
 
 def qcd_correction(m_n: float) -> float:
-    """``1 + a + 5.2 a^2 + 26.4 a^3``, ``a = alpha_s(M_N)/pi`` (1805.08567 eq. 3.12)."""
+    """``1 + a + 5.2 a^2 + 26.4 a^3``, ``a = alpha_s(M_N)/pi`` (1805.08567 sec. 3.2; same series in
+    the authors' FairShip code, applied to both the W- and the Z-mediated quark widths)."""
     a = alpha_s(m_n) / _PI
     return 1.0 + a + 5.2 * a * a + 26.4 * a**3
 
@@ -325,8 +336,9 @@ _QUARK_T3Q = {1: (-0.5, -1.0 / 3.0), 2: (0.5, 2.0 / 3.0), 3: (-0.5, -1.0 / 3.0),
 def width_cc_quarks(m_n: float, m_l: float) -> float:
     """Sum over (u, c) x (d, s, b) of Gamma(N -> l_a^- u dbar) for |U_a|^2 = 1, Dirac, tree level.
 
-    ``N_c G_F^2 |V_ud|^2 M^5 / (192 pi^3) I(x_u, x_d, x_l)`` (1805.08567 eq. 3.10) with
-    the PDG MS-bar quark masses from ``particle``; multiply by :func:`qcd_correction`.
+    ``N_c G_F^2 |V_ud|^2 M^5 / (192 pi^3) I(x_u, x_d, x_l)``: the W-mediated width of
+    1805.08567 sec. 3.1.1 with colour and CKM factor ``N_c |V_ud|^2``, with the PDG MS-bar
+    quark masses from ``particle``; multiply by :func:`qcd_correction`.
     """
     tot = 0.0
     for u in _UP:
@@ -342,8 +354,8 @@ def width_cc_quarks(m_n: float, m_l: float) -> float:
 def width_nc_quarks(m_n: float) -> float:
     """Sum over q = u, d, s, c, b of Gamma(N -> nu_a q qbar) for |U_a|^2 = 1, Dirac, tree level.
 
-    ``N_c`` times the NC formula with the quark C1^q, C2^q (1805.08567 eq. 3.11); multiply by
-    :func:`qcd_correction`.
+    ``N_c`` times the Z-mediated formula of 1805.08567 sec. 3.1.2 with the quark C1^q, C2^q
+    (:func:`nc_couplings`); multiply by :func:`qcd_correction`.
     """
     s2w = _const("electroweak", "sin2_theta_w")
     tot = 0.0

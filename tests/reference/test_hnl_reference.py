@@ -113,7 +113,7 @@ def test_tau_production_sm_limit(channel, br_pdg, tol):
 
 
 def _nc_mp(x, gl, gr):
-    """[C1 f1 + 4 C2 f2] with the *original* logarithm of 1805.08567 eq. 3.4, in 60-digit mpmath."""
+    """[C1 f1 + 4 C2 f2] with the *original* logarithm of 1805.08567 sec. 3.1.2, in 60-digit mpmath."""
     mpmath = pytest.importorskip("mpmath")
     mpmath.mp.dps = 60
     x = mpmath.mpf(x)
@@ -129,7 +129,7 @@ def _nc_mp(x, gl, gr):
 @pytest.mark.parametrize("same", [True, False])
 def test_nc_electron_width_no_cancellation(m_n, same):
     """Gamma(N -> nu e+ e-) at m_N = 0.3 and 1 GeV (x = m_e/m_N = 1.7e-3, 5.1e-4) equals a
-    60-digit mpmath evaluation of 1805.08567 eq. 3.4 in its original form to 1e-12; the
+    60-digit mpmath evaluation of 1805.08567 sec. 3.1.2 in its original form to 1e-12; the
     naive double-precision original form is wrong there (PHYSICS.md 1.2)."""
     x = C.mass(11) / m_n
     s2w = W.hnl_constants()["electroweak"]["sin2_theta_w"]
@@ -152,7 +152,7 @@ def _dalitz_structures(m, M=1.0, n=96):
     """Integrals of (p.p2)(k.p1), (p.p1)(k.p2) and m^2 (p.k) over the N -> nu f fbar Dalitz
     plot, in units of G_F^2 M^5/(192 pi^3) after the 64 G_F^2 / (2M) / (2pi)^3 / 32 M^2 factor
     (so that the first is 1 for m = 0: muon-decay normalisation). Derived, independent of
-    1805.08567: it checks the functions f1 and f2 (with their logarithm) of eq. 3.4."""
+    1805.08567: it checks the functions f1 and f2 (with their logarithm) of sec. 3.1.2."""
     tt, wt = _gl_nodes(n)
     lo, hi = 4 * m * m, M * M
     out = np.zeros(3)
@@ -176,7 +176,7 @@ def _dalitz_structures(m, M=1.0, n=96):
 
 @pytest.mark.parametrize("x", [0.05, 0.2, 0.35])
 def test_nc_functions_against_dalitz_integral(x):
-    """f1(x) and f2(x) of 1805.08567 eq. 3.4 equal the Dalitz integrals of the g_L^2 (and
+    """f1(x) and f2(x) of 1805.08567 sec. 3.1.2 equal the Dalitz integrals of the g_L^2 (and
     g_R^2) structure and (1/4 of) the g_L g_R m^2 (p.k) interference structure of the
     V-A x (g_L, g_R) amplitude. Derived check; tolerance 1e-7 (96x96 Gauss-Legendre)."""
     a, b, c = _dalitz_structures(x)
