@@ -34,7 +34,7 @@ ALP_CHIRAL = ("three-flavour", "two-flavour")
 
 #: Production channels implemented, by particle (each computes the real thing; a channel
 #: that is not here is refused with the list of allowed ones).
-PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta", "omega"), "alp": ("pi0", "eta"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
+PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta", "omega", "bremsstrahlung"), "alp": ("pi0", "eta"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
 
 #: Bosons whose production channels make the detected HNL through X -> N N
 #: (generator.production.cascade), when the card has both [model.<X>] and [model.hnl].
@@ -92,6 +92,15 @@ def _str_list(v: Any) -> str | None:
     if isinstance(v, str):
         v = [v]
     return None if all(isinstance(x, str) and x for x in v) and len(v) > 0 else "a non-empty list of strings"
+
+
+def _open_unit(v: Any) -> str | None:
+    return None if math.isfinite(v) and 0 < v < 1 else "a number strictly between 0 and 1"
+
+
+def _elements(v: Any) -> str | None:
+    ok = len(v) > 0 and all(isinstance(x, str) and x in ("target", "absorber") for x in v) and len(set(v)) == len(v)
+    return None if ok else "a non-empty list of distinct names from 'target', 'absorber'"
 
 
 RESONANCE_FAMILIES = ("pi0", "eta", "eta'", "rho", "omega", "phi", "K*")
@@ -161,6 +170,17 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "decay_resonances": Key((list,), default=["pi0", "eta", "eta'", "rho", "omega", "phi", "K*"], check=_resonances,
                                 doc="SM resonance families among the daughters decayed by fipgen"),
     },
+    "signal.bremsstrahlung": {
+        "treatment": Key((str,), default="blumlein-brunner", check=_one_of(("quasi-real", "blumlein-brunner")),
+                         doc="central treatment of proton bremsstrahlung (the other is an alternative weight)"),
+        "lambda_p": Key(NUMBER, default=1.5, check=_positive,
+                        doc="Lambda_p (GeV) of the off-shell proton form factor of the quasi-real treatment"),
+        "z_min": Key(NUMBER, default=0.1, check=_open_unit, doc="lowest z = p_Z',z / p_beam"),
+        "z_max": Key(NUMBER, default=0.9, check=_open_unit, doc="highest z"),
+        "pt_max": Key(NUMBER, default=1.0, check=_positive, doc="largest Z' transverse momentum (GeV)"),
+        "elements": Key((list,), default=["target", "absorber"], check=_elements,
+                        doc="beamline elements where primary protons radiate"),
+    },
     "run": {
         "events": Key((int,), default=100_000, check=_positive_int, doc="trials to generate (events written: those with non-zero weight)"),
         "seed": Key((int,), default=1, check=_nonneg_int, doc="run seed (SeedSequence entropy)"),
@@ -214,6 +234,7 @@ class RunCard:
     final_states: str | tuple[str, ...]
     decay_resonances: tuple[str, ...]
     hnl_polarisation: bool
+    bremsstrahlung: tuple
     events: int
     seed: int
     chunk_size: int
@@ -334,7 +355,17 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         for k in MODEL_PARTICLES
         if k in model
     }
-    sig = _check_table("signal", data["signal"], SCHEMA["signal"], source)
+    sig_raw = data["signal"]
+    brems_raw = None
+    if isinstance(sig_raw, dict) and "bremsstrahlung" in sig_raw:
+        sig_raw = dict(sig_raw)
+        brems_raw = sig_raw.pop("bremsstrahlung")
+    sig = _check_table("signal", sig_raw, SCHEMA["signal"], source)
+    brems = _check_table("signal.bremsstrahlung", brems_raw if brems_raw is not None else {},
+                         SCHEMA["signal.bremsstrahlung"], source)
+    if not brems["z_min"] < brems["z_max"]:
+        raise CardError(f"{source}: key signal.bremsstrahlung.z_max = {brems['z_max']!r}: allowed: a number above "
+                        f"z_min = {brems['z_min']!r}")
     run = _check_table("run", data.get("run", {}), SCHEMA["run"], source)
 
     produce_raw = sig["produce"] if isinstance(sig["produce"], list) else [sig["produce"]]
@@ -343,6 +374,8 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
     )
     if len(set(produce)) != len(produce):
         raise CardError(f"{source}: key signal.produce = {produce_raw!r}: allowed: each channel at most once")
+    if brems_raw is not None and ("zprime", "bremsstrahlung") not in produce:
+        raise CardError(f"{source}: key signal.bremsstrahlung: allowed: only with 'zprime:bremsstrahlung' in signal.produce")
     detect = _split_channel("signal.detect", sig["detect"], DETECTION_MODES, source)
     if detect[0] not in models:
         raise CardError(
@@ -386,6 +419,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         final_states=final_states,
         decay_resonances=tuple(sig["decay_resonances"]),
         hnl_polarisation=sig["hnl_polarisation"],
+        bremsstrahlung=tuple(brems.items()),
         events=run["events"],
         seed=run["seed"],
         chunk_size=run["chunk_size"],

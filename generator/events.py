@@ -52,6 +52,11 @@ SCALARS: dict[str, tuple[str, str]] = {
     "decay_channel": ("i4", "LLP decay channel code (run metadata maps code -> name)"),
 }
 
+#: Extra scalar columns a batch may carry: alternative weights ``weight_<name>`` (float64), the
+#: event's weight under a theory variation (e.g. ``weight_bb``, ``weight_qr_lambda1``; the run
+#: metadata's ``alternative_weights`` says what each is).
+ALT_WEIGHT_PREFIX = "weight_"
+
 #: Jagged collections: name -> (counter branch, {field: (dtype, description)}).
 COLLECTIONS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
     "daughter": (
@@ -99,6 +104,15 @@ class EventBatch:
             if a.shape != (n,):
                 raise ValueError(f"column {k} has shape {a.shape}, expected ({n},)")
             self.scalars[k] = np.ascontiguousarray(a, dtype=dtype)
+        for k in self.scalars:
+            if k in SCALARS:
+                continue
+            if not k.startswith(ALT_WEIGHT_PREFIX):
+                raise ValueError(f"unknown column {k!r} (extra columns must be alternative weights '{ALT_WEIGHT_PREFIX}<name>')")
+            a = self.scalars[k]
+            if a.shape != (n,):
+                raise ValueError(f"column {k} has shape {a.shape}, expected ({n},)")
+            self.scalars[k] = np.ascontiguousarray(a, dtype="f8")
         for c, (_, fields) in COLLECTIONS.items():
             cnt = np.ascontiguousarray(self.counts[c], dtype=np.int64)
             self.counts[c] = cnt
@@ -125,7 +139,7 @@ class EventBatch:
         if not batches:
             return cls.empty()
         return cls(
-            {k: np.concatenate([b.scalars[k] for b in batches]) for k in SCALARS},
+            {k: np.concatenate([b.scalars[k] for b in batches]) for k in batches[0].scalars},
             {c: np.concatenate([b.counts[c] for b in batches]) for c in COLLECTIONS},
             {
                 c: {f: np.concatenate([b.flat[c][f] for b in batches]) for f in fields}

@@ -58,6 +58,7 @@ class Job:
     polarisable: frozenset = frozenset()
     antiparticle_rule: object = None
     stream: tuple = ()  # random-stream family (generator.rng.block_rng)
+    alt_weight_names: tuple = ()  # alternative weights written as weight_<name>
     _ctau: float | None = None
     _rates: np.ndarray | None = None
 
@@ -179,8 +180,24 @@ def build_job(card: RunCard) -> Job:
         except PhysicsError as err:
             raise _card_error(card, "signal.produce", name, str(err)) from None
 
+    def boson_channels(particle, what, x_model):
+        """The channels making boson ``particle`` (Z' or ALP) by ``what``; [] if closed."""
+        if what == "bremsstrahlung":
+            from .production.brems_channel import BremsSettings, brems_channels
+
+            try:
+                settings = BremsSettings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in card.bremsstrahlung})
+                # the Z''s own decay shapes the aimed proposal when it is the detected particle
+                chans = brems_channels(x_model, beamline, settings,
+                                       decay_ctau=x_model.ctau() if particle == llp else None)
+            except PhysicsError as err:
+                raise _card_error(card, "signal.bremsstrahlung", dict(card.bremsstrahlung), str(err)) from None
+            return [c for c in chans if c.rate_per_pot > 0.0]
+        ch = boson_channel(particle, what, x_model)
+        return [] if ch is None else [ch]
+
     def boson_channel(particle, what, x_model):
-        """The channel making boson ``particle`` (Z' or ALP) by ``what``; None if closed."""
+        """The meson channel making boson ``particle`` (Z' or ALP) by ``what``; None if closed."""
         name = f"{particle}:{what}"
         pdg = meson_pdg[what]
         if particle == "zprime" and what == "omega":
@@ -204,6 +221,7 @@ def build_job(card: RunCard) -> Job:
 
     boson_models = {}
     channels, closed = [], []
+    why: dict[str, str] = {}  # closed cascade channels: the masses that close them
     for particle, what in card.produce:
         name = f"{particle}:{what}"
         if llp == "hnl" and particle == "hnl":
@@ -218,32 +236,34 @@ def build_job(card: RunCard) -> Job:
             if particle not in boson_models:
                 boson_models[particle] = build_model(card, particle)
             x_model = boson_models[particle]
-            x_ch = boson_channel(particle, what, x_model)
-            cname = f"{name} -> N N"
-            if x_ch is None or not x_model.mass > 2.0 * model.mass:
-                closed.append(cname)
+            x_chs = boson_channels(particle, what, x_model)
+            if not x_chs or not x_model.mass > 2.0 * model.mass:
+                closed.append(f"{name} -> N N")
+                why[f"{name} -> N N"] = (f"m_{particle} = {x_model.mass} GeV" + (
+                    "" if x_chs else f" closes {name}") + (f", m_N = {model.mass} GeV" if x_chs else ""))
                 continue
             if not x_model.branching_ratios().get("N N", 0.0) > 0.0:
                 key = "model.alp.g_hnl" if particle == "alp" else "model.zprime.hnl_charge"
                 raise _card_error(card, key, card.models[particle].as_dict().get(key.rsplit(".", 1)[1]),
                                   f"channel {name!r} makes HNLs by {particle} -> N N, whose coupling is zero: "
                                   "set a non-zero value")
-            channels.append(HNLFromBosonChannel(cname, x_ch, x_model, model))
+            channels += [HNLFromBosonChannel(f"{x.name} -> N N", x, x_model, model) for x in x_chs]
             continue
-        x_ch = boson_channel(particle, what, model)
-        if x_ch is None:
+        x_chs = boson_channels(particle, what, model)
+        if not x_chs:
             closed.append(name)
-        else:
-            channels.append(x_ch)
+        channels += x_chs
     if not channels:
         if llp == "hnl":
             raise _card_error(card, mass_key, model.mass, "no open HNL production channel with a non-zero mixing in "
                               f"signal.produce (closed: {', '.join(closed) or 'none'})")
-        limit = {"pi0": pdg_mass(111), "eta": pdg_mass(221), "omega": pdg_mass(223) - pdg_mass(111)}
+        limit = {"pi0": pdg_mass(111), "eta": pdg_mass(221), "omega": pdg_mass(223) - pdg_mass(111),
+                 "bremsstrahlung": beamline.beam_momentum}
         allowed = ", ".join(f"{c} needs mass < {limit[c.split(':')[1]]:.6g} GeV"
                             + (" and isovector charges" if c.endswith("omega") else "") for c in closed)
         raise _card_error(card, mass_key, model.mass, f"kinematically closed for every channel in signal.produce ({allowed})")
-    notes = [f"channel {c} is closed at m = {model.mass} GeV and contributes nothing" for c in closed]
+    notes = [f"channel {c} is closed ({why[c]}) and contributes nothing" if c in why else
+             f"channel {c} is closed at m = {model.mass} GeV and contributes nothing" for c in closed]
 
     known = model.channels()
     if hasattr(model, "sampling_branching_ratios"):
@@ -276,9 +296,10 @@ def build_job(card: RunCard) -> Job:
     pot = card.pot if card.pot is not None else float(detector.exposure_pot)
     polarisable = frozenset(n for n in names if _polarisable(model, known[n])) if llp == "hnl" else frozenset()
     anti = _dirac_antiparticle if (llp == "hnl" and not model.majorana) else None
+    alt = tuple(sorted({a for c in channels for a in getattr(c, "alt_weight_names", ())}))
     return Job(card, detector, beamline, model, channels, closed, names, probs / w_br, w_br, pot, card.events, notes,
                tuple(card.decay_resonances), polarised=bool(card.hnl_polarisation), polarisable=polarisable,
-               antiparticle_rule=anti)
+               antiparticle_rule=anti, alt_weight_names=alt)
 
 
 def _polarisable(model, channel) -> bool:
@@ -341,6 +362,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     spin_axis = np.zeros((n, 3))
     parent_pdg = np.empty(n, dtype=np.int32)
     chan_code = np.empty(n, dtype=np.int32)
+    alt = {a: np.ones(n) for a in job.alt_weight_names}  # alternative-weight ratios (1: not varied)
     for k, ch in enumerate(job.channels):
         idx = np.flatnonzero(which == k) if len(job.channels) > 1 else slice(None)
         size = n if isinstance(idx, slice) else idx.size
@@ -360,6 +382,8 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         if "polarization" in s:
             pol[idx] = s["polarization"]
             spin_axis[idx] = s["spin_axis"]
+        for a, r in s.get("alt_ratios", {}).items():
+            alt[a][idx] = r
 
     # zero-weight trials (a meson drawn outside its source table's range) have no LLP
     # momentum: give them a stand-in along their aimed direction so the kernels below
@@ -407,6 +431,9 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
 
     weight = job.pot * total_rate * job.weight_branching * w_geo * tr.p_decay / job.n_trials
     sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
+    alt_w = {a: weight * r for a, r in alt.items()}
+    for a, w_a in alt_w.items():
+        sums[f"sum_weights_{a}"] = float(w_a.sum())
 
     # assemble the written columns, keeping only non-zero weights: each column is copied
     # once, straight from its (possibly strided) source
@@ -430,6 +457,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
 
     scalars = {
         "weight": col(weight),
+        **{f"weight_{a}": col(w_a) for a, w_a in alt_w.items()},
         "weight_production": np.full(nk, total_rate),
         "weight_branching": np.full(nk, job.weight_branching),
         "weight_geometric": col(w_geo),
@@ -524,7 +552,11 @@ def metadata(job: Job) -> dict:
         "decay_channels": {n: decay_codes(job.model)[n] for n in job.decay_names},
         "decay_resonances": list(job.decay_resonances),
         "final_states": job.card.final_states if isinstance(job.card.final_states, str) else list(job.card.final_states),
-        "weight_columns": ["weight"],
+        "weight_columns": ["weight"] + [f"weight_{a}" for a in job.alt_weight_names],
+        "alternative_weights": {f"weight_{a}": _ALT_DOC.get(a, a) for a in job.alt_weight_names},
+        "bremsstrahlung": next((c.settings.as_dict() for c in job.channels if hasattr(c, "settings"))
+                               or (c.x_channel.settings.as_dict() for c in job.channels
+                                   if hasattr(getattr(c, "x_channel", None), "settings")), None),
         "pot": job.pot,
         "n_trials": job.n_trials,
         "seed": job.card.seed,
@@ -532,6 +564,15 @@ def metadata(job: Job) -> dict:
         "sampling": "LLP direction forced to a uniform point of the active volume (exact weight f/q); "
                     "decay forced inside the chord (truncated exponential)",
     }
+
+
+#: What each alternative weight column means (written to the run metadata).
+_ALT_DOC = {
+    "bb": "bremsstrahlung: Blumlein-Brunner splitting function (arXiv:1311.3870) instead of the central treatment",
+    "qr_lambda1": "bremsstrahlung: quasi-real approximation (arXiv:2108.05900), Lambda_p = 1 GeV",
+    "qr_lambda1p5": "bremsstrahlung: quasi-real approximation (arXiv:2108.05900), Lambda_p = 1.5 GeV",
+    "qr_lambda2": "bremsstrahlung: quasi-real approximation (arXiv:2108.05900), Lambda_p = 2 GeV",
+}
 
 
 @dataclass
@@ -544,6 +585,7 @@ class Summary:
     output: str | None
     seconds: float
     notes: list[str]
+    alt_sums: dict = field(default_factory=dict)
 
     @property
     def ess(self) -> float:
@@ -557,7 +599,8 @@ class Summary:
     def to_dict(self) -> dict:
         return {"n_trials": self.n_trials, "n_events": self.n_events, "expected_signal": self.sum_weights,
                 "mc_error": self.mc_error, "kish_ess": self.ess, "pot": self.pot, "output": self.output,
-                "seconds": self.seconds, "notes": self.notes}
+                "seconds": self.seconds, "notes": self.notes,
+                "expected_signal_alternatives": {f"weight_{k}": v for k, v in self.alt_sums.items()}}
 
 
 def _produce(job: Job, queue, stop) -> None:
@@ -618,33 +661,40 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
 
         bar = tqdm(total=job.n_trials, unit="trial", unit_scale=True, desc="fipgen", leave=False)
     sw = sw2 = 0.0
+    alt = {a: 0.0 for a in job.alt_weight_names}
     n_events = 0
     try:
         if output is None:
             for batch, sums in iter_chunks(job):
                 sw += sums["sum_weights"]
                 sw2 += sums["sum_weights2"]
+                for a in alt:
+                    alt[a] += sums[f"sum_weights_{a}"]
                 n_events += len(batch)
                 if bar:
                     bar.update(sums["n_trials"])
         else:
-            with RootWriter(output, overwrite=overwrite, compression=job.card.compression) as writer:
+            with RootWriter(output, overwrite=overwrite, compression=job.card.compression,
+                            extra_scalars=tuple(f"weight_{a}" for a in job.alt_weight_names)) as writer:
                 for batch, sums in _chunks_in_background(job):
                     writer.write(batch)
                     sw += sums["sum_weights"]
                     sw2 += sums["sum_weights2"]
+                    for a in alt:
+                        alt[a] += sums[f"sum_weights_{a}"]
                     n_events += len(batch)
                     if bar:
                         bar.update(sums["n_trials"])
                 run_record = {
                     "pot": np.float64(job.pot), "n_trials": np.int64(job.n_trials), "n_events": np.int64(n_events),
                     "sum_weights": np.float64(sw), "sum_weights2": np.float64(sw2), "seed": np.int64(job.card.seed),
+                    **{f"sum_weights_{a}": np.float64(v) for a, v in alt.items()},
                 }
                 writer.finish(run_record, job.card.text, metadata(job))
     finally:
         if bar:
             bar.close()
-    return Summary(job.n_trials, n_events, sw, sw2, job.pot, output, time.perf_counter() - t0, list(job.notes))
+    return Summary(job.n_trials, n_events, sw, sw2, job.pot, output, time.perf_counter() - t0, list(job.notes), alt)
 
 
 def summary_text(s: Summary) -> str:
@@ -654,6 +704,7 @@ def summary_text(s: Summary) -> str:
         f"POT                : {s.pot:.4g}",
         f"expected signal    : {s.sum_weights:.6g} +- {s.mc_error:.3g} (MC) events",
         f"Kish effective N   : {s.ess:.4g}",
+        *[f"  with weight_{k:<12}: {v:.6g} events" for k, v in s.alt_sums.items()],
         f"time               : {s.seconds:.2f} s",
     ]
     lines += [f"note: {n}" for n in s.notes]

@@ -118,10 +118,10 @@ def yields_text(y: dict) -> str:
              "mesons per POT (first interactions):"]
     for pdg, v in y["mesons_per_pot"].items():
         lines.append(f"  {C.name(pdg):<12} {pdg:>7}  {v:.4g}")
-    lines += ["", f"{'channel':<34} {'LLPs per POT':>13} {'expected events':>16} {'MC error':>10}"]
+    lines += ["", f"{'channel':<42} {'LLPs per POT':>13} {'expected events':>16} {'MC error':>10}"]
     for name, c in y["channels"].items():
-        lines.append(f"{name:<34} {c['llp_per_pot']:>13.4g} {c['expected_events']:>16.5g} {c['mc_error']:>10.3g}")
-    lines.append(f"{'total':<34} {'':>13} {y['total_expected_events']:>16.5g} {y['total_mc_error']:>10.3g}")
+        lines.append(f"{name:<42} {c['llp_per_pot']:>13.4g} {c['expected_events']:>16.5g} {c['mc_error']:>10.3g}")
+    lines.append(f"{'total':<42} {'':>13} {y['total_expected_events']:>16.5g} {y['total_mc_error']:>10.3g}")
     for c in y["closed_channels"]:
         lines.append(f"note: channel {c} is closed and contributes nothing")
     return "\n".join(lines)

@@ -45,8 +45,12 @@ def _counter_name(collection: str) -> str:
     return COLLECTIONS[collection][0]
 
 
-def _branch_types() -> dict[str, Any]:
-    types: dict[str, Any] = {k: np.dtype(d) for k, (d, _) in SCALARS.items()}
+def _branch_types(extra_scalars: tuple[str, ...] = ()) -> dict[str, Any]:
+    types: dict[str, Any] = {}
+    for k, (d, _) in SCALARS.items():
+        types[k] = np.dtype(d)
+        if k == "weight":  # alternative weights right after the central one
+            types.update({e: np.dtype("f8") for e in extra_scalars})
     for c, (_, fields) in COLLECTIONS.items():
         rec = ak.zip({f: np.zeros(0, dtype=d) for f, (d, _) in fields.items()})
         types[c] = ak.unflatten(rec, np.zeros(0, dtype=np.int64)).type.content
@@ -76,8 +80,10 @@ class RootWriter:
     file and leaves nothing under the final name.
     """
 
-    def __init__(self, path: str | Path, overwrite: bool = False, compression: str = "zstd:1") -> None:
+    def __init__(self, path: str | Path, overwrite: bool = False, compression: str = "zstd:1",
+                 extra_scalars: tuple[str, ...] = ()) -> None:
         self.path = Path(path)
+        self.extra_scalars = tuple(extra_scalars)
         self.overwrite = overwrite
         self.compression = compression_from_spec(compression)
         self._ctx = None
@@ -91,7 +97,7 @@ class RootWriter:
         self._file = uproot.recreate(tmp, compression=self.compression)
         self._tree = self._file.mktree(
             "events",
-            _branch_types(),
+            _branch_types(self.extra_scalars),
             title="fipgen events",
             counter_name=_counter_name,
             field_name=lambda outer, inner: f"{outer}_{inner}",

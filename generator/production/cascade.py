@@ -24,7 +24,9 @@ Chain and sampling
    probability and is not treated separately).
 
 Normalisation (as every :mod:`hnl_channels` channel): ``rate_per_pot = R_X x 2 BR(X -> N N)``
-and ``weight_geometric`` is the aiming weight.
+and ``weight_geometric`` is the aiming weight times the X sampler's own weight (1 for meson
+channels; the exact importance weight of the bremsstrahlung sampler, mean 1). The X
+channel's alternative-weight ratios (bremsstrahlung theory variations) are passed on.
 
 Polarisation: none. A (pseudo)scalar gives both HNLs equal helicities with equal
 probabilities for ++ and --, so each HNL is unpolarised; for a vector Z' the HNL helicity
@@ -43,39 +45,32 @@ from ..errors import PhysicsError
 from . import decay_toward as DT
 from .parents import ParentDecays
 
-__all__ = ["boson_parents", "HNLFromBosonChannel"]
+__all__ = ["boson_decays", "HNLFromBosonChannel"]
 
 
-def boson_parents(x_channel, x_model):
-    """``parents(n, rng, beamline) -> ParentDecays`` of the X decays for ``x_channel``.
+def boson_decays(x_channel, x_model, n: int, rng: np.random.Generator, beamline):
+    """``n`` X decays from ``x_channel``: ``(ParentDecays, alt_ratios)``.
 
-    ``per_pot`` (X per POT, ``x_channel.rate_per_pot``) and ``provenance`` are attributes of
-    the callable. ``ParentDecays.pdg`` is the X code (32 for a Z', 9000005 for an ALP); the
-    vertex and time are those of the X decay.
+    ``ParentDecays.pdg`` is the X code (32 for a Z', 9000005 for an ALP), its vertex and time
+    those of the X decay, its weight ``R_X w_i`` (``R_X = x_channel.rate_per_pot`` X per POT,
+    ``w_i`` the free sampler's weight, mean 1); ``alt_ratios`` the X channel's
+    alternative-weight ratios (empty for meson channels).
     """
     m = float(x_model.mass)
     ctau = float(x_model.ctau())
     R = float(x_channel.rate_per_pot)
-    pdg = int(x_model.pdg)
-
-    def parents(n, rng, beamline):
-        vertex, _meson, x, t0 = x_channel.sample_free(n, rng, beamline)
-        p = np.sqrt(np.einsum("ij,ij->i", x[:, :3], x[:, :3]))
-        ell = p / m * ctau  # lab decay length, m
-        flight = -ell * np.log1p(-rng.random(n))  # exponential
-        step = np.where(p > 0, flight / np.where(p > 0, p, 1.0), 0.0)
-        vtx = vertex + x[:, :3] * step[:, None]
-        beta = p / x[:, 3]
-        time = t0 + np.where(beta > 0, flight / np.where(beta > 0, beta, 1.0), 0.0) / C.C_M_PER_NS
-        return ParentDecays(pdg=np.full(n, pdg, dtype=np.int32), vertex=vtx, p4=x, time=time,
-                            weight=np.full(n, R), at_rest=np.zeros(n, dtype=bool))
-
-    parents.per_pot = R
-    prov = str(getattr(x_channel.source, "provenance", ""))
-    parents.provenance = (f"{x_channel.name}: {R:.4g} {x_model.particle} per POT "
-                          f"(parents {x_channel.source.per_pot:.4g} per POT x BR {x_channel.branching:.4g}; {prov}); "
-                          f"c tau_X = {ctau:.4g} m")
-    return parents
+    s = x_channel.sample_free(n, rng, beamline)
+    x, vertex = s["llp_p4"], s["vertex"]
+    p = np.sqrt(np.einsum("ij,ij->i", x[:, :3], x[:, :3]))
+    ell = p / m * ctau  # lab decay length, m
+    flight = -ell * np.log1p(-rng.random(n))  # exponential
+    step = np.where(p > 0, flight / np.where(p > 0, p, 1.0), 0.0)
+    vtx = vertex + x[:, :3] * step[:, None]
+    beta = p / x[:, 3]
+    time = s["time"] + np.where(beta > 0, flight / np.where(beta > 0, beta, 1.0), 0.0) / C.C_M_PER_NS
+    pd = ParentDecays(pdg=np.full(n, int(x_model.pdg), dtype=np.int32), vertex=vtx, p4=x, time=time,
+                      weight=R * s["weight"], at_rest=np.zeros(n, dtype=bool))
+    return pd, s.get("alt_ratios", {})
 
 
 @dataclass(frozen=True)
@@ -105,7 +100,6 @@ class HNLFromBosonChannel:
             raise PhysicsError(f"{self.name}: X -> N N is closed (m_X = {mx} GeV <= 2 m_N = {2 * mn} GeV)")
         if not self.br_nn > 0.0:
             raise PhysicsError(f"{self.name}: BR(X -> N N) is zero (no X coupling to the HNL)")
-        object.__setattr__(self, "_parents", boson_parents(self.x_channel, self.x_model))
 
     @property
     def br_nn(self) -> float:
@@ -124,23 +118,35 @@ class HNLFromBosonChannel:
     def source(self):
         from .hnl_channels import ParentSource
 
-        return ParentSource(self.parent_pdg, self._parents.per_pot, self._parents.provenance)
+        x = self.x_channel
+        R = float(x.rate_per_pot)
+        prov = (f"{x.name}: {R:.4g} {self.x_model.particle} per POT (parents {x.source.per_pot:.4g} per POT x "
+                f"{x.branching:.4g}; {getattr(x.source, 'provenance', '')}); c tau_X = {self.x_model.ctau():.4g} m")
+        return ParentSource(self.parent_pdg, R, prov)
 
     @property
     def rate_per_pot(self) -> float:
-        return self._parents.per_pot * self.branching
+        return float(self.x_channel.rate_per_pot) * self.branching
+
+    @property
+    def alt_weight_names(self) -> tuple[str, ...]:
+        return tuple(getattr(self.x_channel, "alt_weight_names", ()))
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
-        pd = self._parents(n, rng, beamline)
+        pd, alt = boson_decays(self.x_channel, self.x_model, n, rng, beamline)
+        R = float(self.x_channel.rate_per_pot)
         mx, mn = float(self.x_model.mass), float(self.hnl.mass)
         ps = DT.two_body_pstar(mx, mn, mn)
         a = DT.aim_decays(pd.p4, mx, pd.vertex, mn, ps, aim, rng, alpha=self.alpha)
-        return {
+        out = {
             "vertex": pd.vertex,
             "parent_p4": pd.p4,
             "llp_p4": a.p4,
             "direction": a.direction,
-            "weight_geometric": a.weight,
+            "weight_geometric": a.weight * (pd.weight / R),
             "time": pd.time,
             "parent_pdg": pd.pdg,
         }
+        if alt:
+            out["alt_ratios"] = alt
+        return out

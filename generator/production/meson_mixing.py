@@ -112,11 +112,12 @@ class MesonMixingChannel:
         return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w}
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline):
-        """``n`` ALPs as produced, not aimed: ``(vertex, meson p4, ALP p4, time)`` (see
+        """``n`` ALPs as produced, not aimed (the dict of
         :meth:`MesonTwoBodyChannel.sample_free`); the ALP carries the meson's momentum."""
         vertex = sample_interaction_points(beamline, n, rng)
         meson = self.source.sample(n, rng)
         alp = meson.copy()
         alp[:, 3] = np.sqrt(np.einsum("ij,ij->i", meson[:, :3], meson[:, :3]) + self.llp_mass**2)
-        return vertex, meson, alp, vertex[:, 2] / C.C_M_PER_NS
+        return {"vertex": vertex, "parent_p4": meson, "llp_p4": alp, "time": vertex[:, 2] / C.C_M_PER_NS,
+                "weight": np.ones(n)}
 

@@ -96,16 +96,17 @@ class MesonTwoBodyChannel:
     def sample_free(self, n: int, rng: np.random.Generator, beamline):
         """``n`` LLPs as produced, not aimed (each stands for ``rate_per_pot / n`` per POT).
 
-        The meson from the source, the decay isotropic in its rest frame. Returns
-        ``(vertex (n, 3) m, meson p4 (n, 4), LLP p4 (n, 4), time (n,) ns)``, the time being the
-        proton's flight from the target face to the vertex.
+        The meson from the source, the decay isotropic in its rest frame. Returns a dict:
+        ``vertex`` (n, 3) m, ``parent_p4`` (the meson), ``llp_p4``, ``time`` (n,) ns (the
+        proton's flight from the target face to the vertex) and ``weight`` (all 1).
         """
         vertex = sample_interaction_points(beamline, n, rng)
         meson = self.source.sample(n, rng)
         u = rng.random((2, n))
         llp, _ = two_body_isotropic(meson, self.llp_mass, self.other_mass, u[0], u[1],
                                     parent_mass=pdg_mass(self.parent_pdg))
-        return vertex, meson, llp, vertex[:, 2] / C_M_PER_NS
+        return {"vertex": vertex, "parent_p4": meson, "llp_p4": llp, "time": vertex[:, 2] / C_M_PER_NS,
+                "weight": np.ones(n)}
 
 
 @numba.njit(**JIT_OPTIONS)
