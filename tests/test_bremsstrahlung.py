@@ -127,6 +127,7 @@ def _plain_hits(ch, beamline, n, rng, ctau, m, box_lo, box_hi):
     s = ch.settings
     P = ch.beam_momentum
     hits = acc = 0
+    energies = []
     fmax = None
     for _ in range(n // 200_000):
         z = rng.uniform(s.z_min, s.z_max, 200_000)
@@ -147,8 +148,10 @@ def _plain_hits(ch, beamline, n, rng, ctau, m, box_lo, box_hi):
         pm = np.linalg.norm(p3, axis=1)
         vtx = sample_interaction_points(beamline, k, rng)
         dv = vtx + (-pm / m * ctau * np.log(rng.random(k)))[:, None] * p3 / pm[:, None]
-        hits += int(np.all((dv >= box_lo) & (dv <= box_hi), axis=1).sum())
-    return hits, acc
+        inside = np.all((dv >= box_lo) & (dv <= box_hi), axis=1)
+        hits += int(inside.sum())
+        energies.append(np.sqrt(pm[inside] ** 2 + m * m))
+    return hits, acc, np.concatenate(energies)
 
 
 @pytest.mark.parametrize("where", ["far", "near"])
@@ -166,7 +169,7 @@ def test_forced_agrees_with_plain(tmp_path, where):
     w = batch.scalars["weight"]
     forced, f_err = w.sum(), math.sqrt((w * w).sum())
     rng = np.random.default_rng(11)
-    hits, acc = _plain_hits(ch, job.beamline, 4_000_000, rng, job.ctau, m, np.array(lo), np.array(hi))
+    hits, acc, e_plain = _plain_hits(ch, job.beamline, 4_000_000, rng, job.ctau, m, np.array(lo), np.array(hi))
     scale = job.pot * ch.rate_per_pot * job.weight_branching
     plain = scale * hits / acc
     p_err = scale * math.sqrt(hits) / acc
@@ -175,6 +178,15 @@ def test_forced_agrees_with_plain(tmp_path, where):
           f"ESS/N {w.sum() ** 2 / (w * w).sum() / len(w):.3f}")
     assert hits > 1000 and f_err / forced < 0.02
     assert abs(pull) < 4
+    # energy spectra: forced (weighted) against plain (counts), 10 bins of equal plain content
+    edges = np.quantile(e_plain, np.linspace(0, 1, 11))
+    edges[0], edges[-1] = 0.0, np.inf
+    hf, _ = np.histogram(batch.scalars["llp_e"], bins=edges, weights=w)
+    hf2, _ = np.histogram(batch.scalars["llp_e"], bins=edges, weights=w * w)
+    hp, _ = np.histogram(e_plain, bins=edges)
+    hp_s = hp * scale / acc
+    chi2 = float(np.sum((hf - hp_s) ** 2 / (hf2 + hp * (scale / acc) ** 2)))
+    assert chi2 < 10 + 5 * math.sqrt(20), chi2
     # decays inside the box, production in the dump/target, Z' time = vertex z / c
     assert np.all(batch.scalars["decay_z"] >= lo[2] - 1e-9) and np.all(batch.scalars["decay_z"] <= hi[2] + 1e-9)
     assert np.allclose(batch.scalars["prod_t"], batch.scalars["prod_z"] / 0.299792458)

@@ -28,9 +28,10 @@ Forced sampling (:meth:`BremsChannel.sample`), a defensive mixture of two propos
 
 * aimed (probability ``alpha`` = 0.8): the Z' direction ``d`` points at a uniform point of the
   detector (density ``q(d)`` per sr); ``z`` is drawn from a proposal tabulated per polar angle
-  (24 rows of ``d2N/dz dOmega`` at the row's angle, 160 z bins, times the Z''s mean decay
-  probability in the detector along that row's rays when ``decay_ctau`` is given, mixed with
-  5 % uniform so it covers the whole range), ``p = z P / cos(theta)``;
+  (24 rows of ``d2N/dz dOmega`` at the row's angle, 160 z bins), times, when the Z' is the
+  detected particle (``decay_ctau``), its exact decay probability in the detector along the
+  event's own ray at each bin's momentum (so short-lived Z's are drawn where they survive),
+  mixed with 5 % uniform so it covers the whole range; ``p = z P / cos(theta)``;
 * free (``1 - alpha``): ``(z, pT^2, phi)`` from the production proposal of ``sample_free``,
   which follows the production's own angular spread: it carries the weight where the detector
   subtends more than that spread (DarkQuest's decay region 5 m behind the dump) and bounds the
@@ -293,7 +294,9 @@ class BremsChannel:
         return out
 
     def _angle_table(self, aim):
-        """Per-angle proposal rows for the aimed branch (module docstring)."""
+        """Per-angle production rows for the aimed branch (module docstring): ``(t_edges,
+        z_edges, rows)`` with ``rows[j]`` the bin probabilities of ``d2N/dz dOmega`` at the row's
+        angle (no floor; :meth:`_aimed_proposal` adds the decay factor and the floor)."""
         key = ("rows", id(aim))
         if key not in self._cache:
             s = self.settings
@@ -301,10 +304,7 @@ class BremsChannel:
             rng = np.random.Generator(np.random.PCG64(20240611))
             pts = aim.sample_points(4096, rng)
             lo, hi = self.element.beamline.target.solid.extent()
-            centre = 0.5 * (lo + hi)
-            v = pts - centre
-            dist = np.sqrt(np.einsum("ij,ij->i", v, v))
-            dirs = v / dist[:, None]
+            v = pts - 0.5 * (lo + hi)
             th = np.arctan2(np.hypot(v[:, 0], v[:, 1]), v[:, 2])
             t_lo, t_hi = max(0.0, 0.8 * th.min()), min(0.5 * math.pi * 0.999, 1.25 * th.max() + 1e-4)
             n_t, n_z = 24, 160
@@ -312,35 +312,47 @@ class BremsChannel:
             z_lo, z_hi = self._z_range()
             z_edges = np.linspace(z_lo, z_hi, n_z + 1)
             code, lam = _TREAT_CODE[s.treatment], s.lambda_p
-            # chords from the element's centre to the sampled points: the decay hint
-            seg = aim.chords(np.broadcast_to(centre, (pts.shape[0], 3)).copy(), dirs)
-            l1 = np.where(seg.n > 0, seg.t_in[:, 0], 0.0)
-            l2 = np.where(seg.n > 0, seg.t_out[np.arange(seg.n.size), np.maximum(seg.n - 1, 0)], 0.0)
-            row_of = np.clip(np.searchsorted(t_edges, th, side="right") - 1, 0, n_t - 1)
-            rows = np.empty((n_t, n_z))
+            rows = np.zeros((n_t, n_z))
             zs = np.linspace(z_lo, z_hi, 3 * n_z + 1)
             for j in range(n_t):
                 tc = 0.5 * (t_edges[j] + t_edges[j + 1])
                 p = zs * P / math.cos(tc)
                 pt2 = (p * math.sin(tc)) ** 2
                 f = self._density(zs, pt2, code, lam) * p * p * np.where(pt2 <= s.pt_max**2, 1.0, 0.0)
-                if self.decay_ctau is not None and self.decay_ctau > 0:
-                    near = np.flatnonzero(row_of == j)
-                    if near.size == 0:  # no sampled point at this angle: the nearest rows' points
-                        near = np.argsort(np.abs(th - tc))[:32]
-                    near = near[:64]
-                    ell = np.maximum(p, 1e-12)[:, None] / m * self.decay_ctau
-                    pdec = np.mean(np.exp(-l1[near][None, :] / ell) - np.exp(-l2[near][None, :] / ell), axis=1)
-                    f = f * pdec
                 # bin value: the largest of its three sub-points (edges and middle)
                 fb = np.maximum(np.maximum(f[0:-1:3], f[1::3]), f[3::3])
                 tot = fb.sum()
-                rows[j] = (0.95 * fb / tot if tot > 0 else 0.0) + 0.05 / n_z
-            cdf = np.cumsum(rows, axis=1)
-            cdf /= cdf[:, -1:]
-            dens = rows / rows.sum(axis=1, keepdims=True) / np.diff(z_edges)[None, :]  # per unit z
-            self._cache[key] = (t_edges, z_edges, cdf, dens)
+                if tot > 0:
+                    rows[j] = fb / tot
+            self._cache[key] = (t_edges, z_edges, rows)
         return self._cache[key]
+
+    def _aimed_proposal(self, aim, vertex, d, cth):
+        """Per-event bin probabilities ``(n, n_z)`` of the aimed branch's z proposal at the
+        event's direction: the row of its angle times, with ``decay_ctau``, the exact decay
+        probability along its own ray at each bin's momentum; mixed with 5 % uniform."""
+        t_edges, z_edges, rows = self._angle_table(aim)
+        P, Ep, mp, m = self._kin()
+        n_z = z_edges.size - 1
+        j = np.clip(np.searchsorted(t_edges, np.arccos(cth), side="right") - 1, 0, rows.shape[0] - 1)
+        prop = rows[j]
+        if self.decay_ctau is not None and self.decay_ctau > 0:
+            seg = aim.chords(vertex, d)
+            hit = seg.n > 0
+            l1 = np.where(hit, seg.t_in[:, 0], 0.0)
+            l2 = np.where(hit, seg.t_out[np.arange(seg.n.size), np.maximum(seg.n - 1, 0)], 0.0)
+            zc = 0.5 * (z_edges[1:] + z_edges[:-1])
+            c = np.where(cth > 0, cth, 1.0)
+            ell = (zc[None, :] * P / c[:, None]) / m * self.decay_ctau
+            # exp(-L1/ell) - exp(-L2/ell), stable for ell >> L
+            pdec = np.exp(-l1[:, None] / ell) * -np.expm1(-(l2 - l1)[:, None] / ell)
+            wgt = prop * pdec
+            tot = wgt.sum(axis=1)
+            good = hit & (tot > 0)
+            prop = np.where(good[:, None], wgt / np.where(good, tot, 1.0)[:, None], prop)
+        tot = prop.sum(axis=1)
+        prop = np.where((tot > 0)[:, None], 0.95 * prop / np.where(tot > 0, tot, 1.0)[:, None] + 0.05 / n_z, 1.0 / n_z)
+        return z_edges, prop
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
         """``n`` Z' aimed at ``aim`` with exact weights (module docstring): a defensive mixture
@@ -348,25 +360,16 @@ class BremsChannel:
         s = self.settings
         P, Ep, mp, m = self._kin()
         vertex = sample_interaction_points(self.element.beamline, n, rng)
-        t_edges, z_edges, cdf, dens = self._angle_table(aim)
         zf_edges, zf_cdf, zf_dens = self._marginal()
         aimed = rng.random(n) < self.alpha
         ia, ib = np.flatnonzero(aimed), np.flatnonzero(~aimed)
         d = np.empty((n, 3))
         z = np.empty(n)
         pt2 = np.empty(n)
-        # aimed branch: direction to a uniform detector point, z from the row of its angle
+        # aimed branch: direction to a uniform detector point (z below, from its own proposal)
         if ia.size:
             da = aim.sample_points(ia.size, rng) - vertex[ia]
-            da /= np.sqrt(np.einsum("ij,ij->i", da, da))[:, None]
-            ca = np.clip(da[:, 2], -1.0, 1.0)
-            ja = np.clip(np.searchsorted(t_edges, np.arccos(ca), side="right") - 1, 0, cdf.shape[0] - 1)
-            u = rng.random((2, ia.size))
-            k = np.minimum((cdf[ja] < u[0][:, None]).sum(axis=1), cdf.shape[1] - 1)
-            z[ia] = z_edges[k] + u[1] * (z_edges[k + 1] - z_edges[k])
-            pa = np.where(ca > 0, z[ia] * P / np.where(ca > 0, ca, 1.0), 0.0)
-            pt2[ia] = pa * pa * np.maximum(0.0, 1.0 - ca * ca)
-            d[ia] = da
+            d[ia] = da / np.sqrt(np.einsum("ij,ij->i", da, da))[:, None]
         # free branch: (z, pT^2, phi) from the production proposal of sample_free
         if ib.size:
             u = rng.random((4, ib.size))
@@ -381,6 +384,16 @@ class BremsChannel:
             z[ib], pt2[ib] = zb, pt2b
         cth = np.clip(d[:, 2], -1.0, 1.0)
         fwd = cth > 0
+        z_edges, prop = self._aimed_proposal(aim, vertex, d, cth)
+        dz = np.diff(z_edges)
+        if ia.size:
+            u = rng.random((2, ia.size))
+            cdf = np.cumsum(prop[ia], axis=1)
+            k = np.minimum((cdf < (u[0] * cdf[:, -1])[:, None]).sum(axis=1), dz.size - 1)
+            z[ia] = z_edges[k] + u[1] * dz[k]
+            ca = cth[ia]
+            pa = np.where(ca > 0, z[ia] * P / np.where(ca > 0, ca, 1.0), 0.0)
+            pt2[ia] = pa * pa * np.maximum(0.0, 1.0 - ca * ca)
         p = np.where(fwd, z * P / np.where(fwd, cth, 1.0), 0.0)
         jac = p * p / (math.pi * P)  # d3N/dp dOmega = (d2N/dz dpT2) p^2 / (pi P)
         code, lam = _TREAT_CODE[s.treatment], s.lambda_p
@@ -388,9 +401,8 @@ class BremsChannel:
         I0 = self.branching / self.coupling_ff2
         # proposal densities in (p, Omega) at every point, both branches
         q = aim.proposal_density(vertex, d)
-        j = np.clip(np.searchsorted(t_edges, np.arccos(cth), side="right") - 1, 0, cdf.shape[0] - 1)
-        kz = np.clip(np.searchsorted(z_edges, z, side="right") - 1, 0, z_edges.size - 2)
-        g_a = q * dens[j, kz] * np.where(fwd, cth, 0.0) / P
+        kz = np.clip(np.searchsorted(z_edges, z, side="right") - 1, 0, dz.size - 1)
+        g_a = q * prop[np.arange(n), kz] / dz[kz] * np.where(fwd, cth, 0.0) / P
         kf = np.clip(np.searchsorted(zf_edges, z, side="right") - 1, 0, zf_edges.size - 2)
         h0 = _h0(z, m, mp)
         Tb = np.log1p(self._pt2_cap(z) / h0)
