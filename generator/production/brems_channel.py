@@ -32,8 +32,9 @@ Forced sampling (:meth:`BremsChannel.sample`), a defensive mixture of two propos
   detected particle (``decay_ctau``), its exact decay probability in the detector along the
   event's own ray at each bin's momentum (so short-lived Z's are drawn where they survive),
   mixed with 5 % uniform so it covers the whole range; ``p = z P / cos(theta)``;
-* free (``1 - alpha``): ``(z, pT^2, phi)`` from the production proposal of ``sample_free``,
-  which follows the production's own angular spread: it carries the weight where the detector
+* free (``1 - alpha``): ``(z, pT^2, phi)`` from the production proposal of ``sample_free``
+  (its z marginal times, for a detected Z', the decay probability along the axis to the
+  detector's centre), which follows the production's own angular spread: it carries the weight where the detector
   subtends more than that spread (DarkQuest's decay region 5 m behind the dump) and bounds the
   weights there.
 
@@ -360,7 +361,7 @@ class BremsChannel:
         s = self.settings
         P, Ep, mp, m = self._kin()
         vertex = sample_interaction_points(self.element.beamline, n, rng)
-        zf_edges, zf_cdf, zf_dens = self._marginal()
+        zf_edges, zf_cdf, zf_dens = self._marginal(aim)
         aimed = rng.random(n) < self.alpha
         ia, ib = np.flatnonzero(aimed), np.flatnonzero(~aimed)
         d = np.empty((n, 3))
@@ -420,10 +421,15 @@ class BremsChannel:
         return {"vertex": vertex, "parent_p4": beam, "llp_p4": llp, "direction": d, "weight_geometric": w,
                 "alt_ratios": self._alt_ratios(z, pt2, f2)}
 
-    def _marginal(self):
-        if "marginal" not in self._cache:
-            s = self.settings
+    def _marginal(self, aim=None):
+        """z proposal of the free branch: the production's z marginal; with ``aim`` and
+        ``decay_ctau``, times the Z''s decay probability in the detector along the ray from the
+        element's centre to the detector's centre of volume at ``p = z P`` (so that a short-lived
+        Z' is drawn at the momenta that reach a detector right behind the dump)."""
+        key = ("marginal", None if aim is None or self.decay_ctau is None else id(aim))
+        if key not in self._cache:
             z, pt2, jac, cen, _, wz = self._grid()
+            P, Ep, mp, m = self._kin()
             n_z = 200
             z_lo, z_hi = self._z_range()
             z_edges = np.linspace(z_lo, z_hi, n_z + 1)
@@ -431,12 +437,25 @@ class BremsChannel:
             fz = np.sum(jac * cen, axis=1) / wz
             zc = 0.5 * (z_edges[1:] + z_edges[:-1])
             fb = np.interp(zc, z, fz)
+            if key[1] is not None and self.decay_ctau > 0:
+                pts = aim.sample_points(4096, np.random.Generator(np.random.PCG64(20240612)))
+                lo, hi = self.element.beamline.target.solid.extent()
+                c0 = 0.5 * (lo + hi)
+                dvec = pts.mean(axis=0) - c0
+                dvec /= np.linalg.norm(dvec)
+                seg = aim.chords(c0[None, :], dvec[None, :])
+                if seg.n[0] > 0:
+                    l1, l2 = seg.t_in[0, 0], seg.t_out[0, seg.n[0] - 1]
+                    ell = zc * P / m * self.decay_ctau
+                    pdec = np.exp(-l1 / ell) * -np.expm1(-(l2 - l1) / ell)
+                    if np.sum(fb * pdec) > 0:
+                        fb = fb * pdec
             rows = 0.95 * fb / fb.sum() + 0.05 / n_z
             cdf = np.cumsum(rows)
             cdf /= cdf[-1]
             dens = rows / rows.sum() / np.diff(z_edges)
-            self._cache["marginal"] = (z_edges, cdf, dens)
-        return self._cache["marginal"]
+            self._cache[key] = (z_edges, cdf, dens)
+        return self._cache[key]
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
         """``n`` Z' as produced (not aimed), with exact weights of mean 1 (module docstring):
