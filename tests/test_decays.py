@@ -61,7 +61,7 @@ CHANNELS = [
     ("K+ K-", 1.1, {}),
     ("K_S0 K_L0", 1.1, {}),
     ("nu gamma", 0.5, {}),
-    ("pi+ pi- pi+ pi-", 1.2, {}),  # flat 4-body phase space
+    ("pi+ pi- pi+ pi-", 1.2, {}),  # Czyz-Kuhn four-pion current (generator.decays.fourpion)
     ("pi+ pi- pi0 pi0", 1.2, {}),
 ]
 

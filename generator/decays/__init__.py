@@ -3,6 +3,7 @@
 * :mod:`.sampler`: :func:`sample_decays` (two-body isotropic or polarised, three-body from
   the matrix element, Majorana charge conjugation, SM resonance decays).
 * :mod:`.threebody`: the generic Dalitz-plot sampler and three-body momenta kernel.
+* :mod:`.fourpion`: ``Z' -> 4 pi`` from the a1 pi / omega pi four-pion current (Czyz-Kuhn).
 * :mod:`.hnl_matrix_elements`: ``dGamma/ds12 ds23`` of the HNL three-body channels.
 * :mod:`.resonances`: the name table (channel notation -> PDG codes) and the decays of
   pi0, eta, eta', rho, omega, phi, K* with PDG branching fractions (``data/sm_decays.toml``).

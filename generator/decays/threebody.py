@@ -350,8 +350,9 @@ def flat_nbody(parent_p4, M: float, masses, rng: np.random.Generator) -> np.ndar
     ``M -> m_1 + M_1``, ``M_1 -> m_2 + M_2``, ..., ``M_{k-2} -> m_{k-1} + m_k``, each isotropic
     in its own rest frame; the phase-space weight ``prod p*_i`` is unweighted by
     accept-reject against a numerically found maximum (x 1.2, raised and redrawn if a
-    weight exceeds it, as in :func:`sample_dalitz`). Used for ``Z' -> 4 pi``: documented
-    there as flat phase space.
+    weight exceeds it, as in :func:`sample_dalitz`). No channel of the models uses it now
+    (``Z' -> 4 pi`` has its matrix element, :mod:`generator.decays.fourpion`); the tests use it as
+    the flat reference.
 
     Parameters
     ----------
