@@ -94,6 +94,10 @@ def _str_list(v: Any) -> str | None:
     return None if all(isinstance(x, str) and x for x in v) and len(v) > 0 else "a non-empty list of strings"
 
 
+def _unit_interval(v: Any) -> str | None:
+    return None if math.isfinite(v) and 0 < v <= 1 else "a number in (0, 1]"
+
+
 def _open_unit(v: Any) -> str | None:
     return None if math.isfinite(v) and 0 < v < 1 else "a number strictly between 0 and 1"
 
@@ -170,6 +174,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "decay_resonances": Key((list,), default=["pi0", "eta", "eta'", "rho", "omega", "phi", "K*"], check=_resonances,
                                 doc="SM resonance families among the daughters decayed by fipgen"),
     },
+    "signal.cuts": {
+        "min_daughter_energy": Key(NUMBER, default=0.0, check=_nonneg,
+                                   doc="fipgen scan/acceptance: minimum energy (GeV) of every visible daughter"),
+        "min_opening_angle": Key(NUMBER, default=0.0, check=_nonneg,
+                                 doc="fipgen scan/acceptance: minimum opening angle (rad) of the two leading visible daughters"),
+        "efficiency": Key(NUMBER, default=1.0, check=_unit_interval, doc="fipgen scan/acceptance: overall efficiency factor"),
+    },
     "signal.bremsstrahlung": {
         "treatment": Key((str,), default="blumlein-brunner", check=_one_of(("quasi-real", "blumlein-brunner")),
                          doc="central treatment of proton bremsstrahlung (the other is an alternative weight)"),
@@ -235,6 +246,7 @@ class RunCard:
     decay_resonances: tuple[str, ...]
     hnl_polarisation: bool
     bremsstrahlung: tuple
+    cuts: tuple
     events: int
     seed: int
     chunk_size: int
@@ -356,10 +368,12 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         if k in model
     }
     sig_raw = data["signal"]
-    brems_raw = None
-    if isinstance(sig_raw, dict) and "bremsstrahlung" in sig_raw:
+    brems_raw = cuts_raw = None
+    if isinstance(sig_raw, dict) and ("bremsstrahlung" in sig_raw or "cuts" in sig_raw):
         sig_raw = dict(sig_raw)
-        brems_raw = sig_raw.pop("bremsstrahlung")
+        brems_raw = sig_raw.pop("bremsstrahlung", None)
+        cuts_raw = sig_raw.pop("cuts", None)
+    cuts = _check_table("signal.cuts", cuts_raw if cuts_raw is not None else {}, SCHEMA["signal.cuts"], source)
     sig = _check_table("signal", sig_raw, SCHEMA["signal"], source)
     brems = _check_table("signal.bremsstrahlung", brems_raw if brems_raw is not None else {},
                          SCHEMA["signal.bremsstrahlung"], source)
@@ -420,6 +434,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         decay_resonances=tuple(sig["decay_resonances"]),
         hnl_polarisation=sig["hnl_polarisation"],
         bremsstrahlung=tuple(brems.items()),
+        cuts=tuple(cuts.items()),
         events=run["events"],
         seed=run["seed"],
         chunk_size=run["chunk_size"],

@@ -70,6 +70,52 @@ def build_parser() -> argparse.ArgumentParser:
                    help="print a JSON object (mesons_per_pot, channels {llp_per_pot, expected_events}, total_expected_events)")
     y.add_argument("--debug", action="store_true", help="show tracebacks")
 
+    sc = sub.add_parser("scan", help="expected events on a mass x coupling grid, contour, table and plot")
+    sc.add_argument("card", help="run card (TOML) path or packaged example name")
+    sc.add_argument("--masses", required=True, metavar="MIN:MAX:N", help="masses in GeV, linearly spaced")
+    sc.add_argument("--couplings", required=True, metavar="MIN:MAX:N",
+                    help="couplings, logarithmically spaced (the card's model coupling; |U|^2 for HNLs)")
+    sc.add_argument("--events", type=_positive_int, help="trials per mass (default: run.events)")
+    sc.add_argument("--workers", type=_positive_int, help="local processes (default: all cores)")
+    sc.add_argument("--scheduler", metavar="ADDRESS", help="dask.distributed scheduler address (tcp://host:port)")
+    sc.add_argument("--output", metavar="TABLE", help="grid table: .csv (and its contour as <stem>_contour.csv) or .root")
+    sc.add_argument("--plot", metavar="FILE", help="contour plot (.png, .pdf, .svg)")
+    sc.add_argument("--mass-key", help="mass varied (default: the detected particle's, e.g. model.hnl.mass)")
+    sc.add_argument("--coupling-key", help="coupling varied: model.zprime.coupling, model.hnl.mixing, model.alp.g_gamma, ...")
+    sc.add_argument("--limit", default="background-free", choices=("background-free", "poisson", "feldman-cousins"),
+                    help="event threshold of the contour (default: background-free, 2.3 events at 90%% CL)")
+    sc.add_argument("--background", type=_nonneg_float, default=0.0, help="expected background events (poisson, feldman-cousins)")
+    sc.add_argument("--cl", type=_arg_type(float, lambda v: 0 < v < 1, "a number in (0, 1)"), default=0.9,
+                    help="confidence level (default 0.9)")
+    sc.add_argument("--no-band", action="store_true", help="no theory band from the alternative weights in the plot")
+    sc.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    sc.add_argument("--quiet", action="store_true", help="no progress bar")
+    sc.add_argument("--json", action="store_true", help="print a JSON summary")
+    sc.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    ac = sub.add_parser("acceptance", help="P(decay inside the detector | produced) on a mass x c*tau grid")
+    ac.add_argument("card", help="run card (TOML) path or packaged example name")
+    ac.add_argument("--masses", required=True, metavar="MIN:MAX:N", help="masses in GeV, linearly spaced")
+    ac.add_argument("--ctau", required=True, metavar="MIN:MAX:N", help="proper decay lengths c*tau in m, logarithmically spaced")
+    ac.add_argument("--events", type=_positive_int, help="trials per mass (default: run.events)")
+    ac.add_argument("--workers", type=_positive_int, help="local processes (default: all cores)")
+    ac.add_argument("--scheduler", metavar="ADDRESS", help="dask.distributed scheduler address")
+    ac.add_argument("--mass-key", help="mass varied (default: the detected particle's)")
+    ac.add_argument("--output", required=True, metavar="TABLE.csv", help="CSV table (a .root twin with --root)")
+    ac.add_argument("--root", metavar="TABLE.root", help="also write the table as a ROOT TTree")
+    ac.add_argument("--overwrite", action="store_true", help="replace existing outputs")
+    ac.add_argument("--quiet", action="store_true", help="no progress bar")
+    ac.add_argument("--debug", action="store_true", help="show tracebacks")
+
+    rw = sub.add_parser("reweight", help="weights of a generated ROOT file at another coupling")
+    rw.add_argument("file", help="ROOT file written by fipgen generate")
+    rw.add_argument("--coupling", required=True, type=_positive_float, help="new value of the card's model coupling")
+    rw.add_argument("--coupling-key", help="coupling changed (default: the detected particle's, as fipgen scan)")
+    rw.add_argument("--output", help="write the reweighted events to this ROOT file")
+    rw.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    rw.add_argument("--json", action="store_true", help="print a JSON summary")
+    rw.add_argument("--debug", action="store_true", help="show tracebacks")
+
     d = sub.add_parser("detectors", help="list the packaged detectors and beamlines, or draw one setup")
     d.add_argument("name", nargs="?", help="detector name or path to a detector .toml")
     d.add_argument("--plot", metavar="FILE", help="draw the beamline and detector (top and side views) to FILE (.png/.pdf)")
@@ -173,6 +219,112 @@ def cmd_yields(args) -> int:
     job = build_job(card)
     y = compute_yields(job, progress=not args.quiet and not args.json)
     print(json.dumps(yields_json(y)) if args.json else yields_text(y))
+    return 0
+
+
+def _cuts(card):
+    from .scan import Cuts
+
+    return Cuts(**dict(card.cuts))
+
+
+def _workers(args) -> int:
+    import os
+
+    return args.workers or (os.cpu_count() or 1)
+
+
+def cmd_scan(args) -> int:
+    from .io.atomic import check_target
+    from .scan.limits import event_threshold
+    from .scan.run import parse_grid, plot_scan, run_scan, write_contour_csv, write_scan_csv, write_scan_root
+
+    card = _resolve_card(args.card, _Null())
+    masses = parse_grid(args.masses, "--masses", log=False)
+    couplings = parse_grid(args.couplings, "--couplings", log=True)
+    try:
+        thr = event_threshold(args.limit, args.background, args.cl)
+    except ValueError as err:
+        raise CardError(f"--limit {args.limit} --background {args.background}: {err}") from None
+    outputs = []
+    if args.output:
+        if not args.output.endswith((".csv", ".root")):
+            raise CardError(f"--output {args.output!r}: allowed: a .csv or .root file name")
+        outputs.append(args.output)
+        if args.output.endswith(".csv"):
+            outputs.append(args.output[:-4] + "_contour.csv")
+    if args.plot:
+        outputs.append(args.plot)
+    for o in outputs:
+        check_target(o, args.overwrite)  # fail before any work
+    res = run_scan(card, masses, couplings, args.mass_key, args.coupling_key, args.events, _cuts(card),
+                   workers=_workers(args), scheduler=args.scheduler, progress=not (args.quiet or args.json))
+    lines = res.contours(thr)["central"]
+    meta = {"card": card.text, "mass_key": res.mass_key, "coupling_key": res.coupling_key, "limit": args.limit,
+            "background": args.background, "cl": args.cl, "trials_per_mass": args.events or card.events}
+    if args.output and args.output.endswith(".csv"):
+        write_scan_csv(args.output, res, args.overwrite)
+        write_contour_csv(outputs[1], lines, res, thr, args.overwrite)
+    elif args.output:
+        write_scan_root(args.output, res, thr, meta, args.overwrite)
+    if args.plot:
+        plot_scan(args.plot, res, thr, title=f"{card.detector}: {card.llp}", band=not args.no_band,
+                  overwrite=args.overwrite)
+    summary = {"masses": len(res.masses), "couplings": len(res.couplings), "threshold_events": thr,
+               "max_events": float(res.events.max()), "contour_points": int(sum(len(x) for x in lines)),
+               "seconds": res.seconds, "notes": res.notes, "outputs": outputs}
+    if args.json:
+        print(json.dumps(summary))
+    else:
+        print(f"scan: {len(res.masses)} masses x {len(res.couplings)} couplings in {res.seconds:.1f} s; "
+              f"contour at {thr:.3g} events: {summary['contour_points']} points")
+        for n in res.notes:
+            print(f"note: {n}")
+        for o in outputs:
+            print(f"wrote {o}")
+    return 0
+
+
+def cmd_acceptance(args) -> int:
+    from .io.atomic import check_target
+    from .scan.run import parse_grid, run_acceptance, write_acceptance
+
+    card = _resolve_card(args.card, _Null())
+    masses = parse_grid(args.masses, "--masses", log=False)
+    ctau = parse_grid(args.ctau, "--ctau", log=True)
+    check_target(args.output, args.overwrite)
+    if args.root:
+        check_target(args.root, args.overwrite)
+    acc = run_acceptance(card, masses, ctau, args.mass_key, args.events, _cuts(card), workers=_workers(args),
+                         scheduler=args.scheduler, progress=not args.quiet)
+    write_acceptance(args.output, acc, args.overwrite, args.root)
+    for n in acc["notes"]:
+        print(f"note: {n}")
+    print(f"wrote {args.output}" + (f" and {args.root}" if args.root else ""))
+    return 0
+
+
+def cmd_reweight(args) -> int:
+    from pathlib import Path as _P
+
+    from .scan import reweight_file
+
+    if not _P(args.file).is_file():
+        raise CardError(f"file {args.file!r} not found")
+    if args.output:
+        from .io.atomic import check_target
+
+        check_target(args.output, args.overwrite)
+    res = reweight_file(args.file, args.coupling, args.output, args.overwrite, args.coupling_key)
+    if args.json:
+        print(json.dumps(res))
+    else:
+        print(f"{res['coupling_key']}: {res['reference_coupling']:.6g} -> {res['coupling']:.6g} "
+              f"(c*tau {res['ctau_m']:.4g} m)")
+        print(f"expected signal: {res['reference_signal']:.6g} -> {res['expected_signal']:.6g} "
+              f"+- {res['mc_error']:.3g} (MC) events")
+        if args.output:
+            print(f"wrote {args.output}")
     return 0
 
 
@@ -318,7 +470,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handler = {"generate": cmd_generate, "yields": cmd_yields, "detectors": cmd_detectors, "examples": cmd_examples,
+    handler = {"generate": cmd_generate, "yields": cmd_yields, "scan": cmd_scan, "acceptance": cmd_acceptance,
+               "reweight": cmd_reweight, "detectors": cmd_detectors, "examples": cmd_examples,
                "widths": cmd_widths}[args.command]
     try:
         return handler(args)

@@ -59,6 +59,11 @@ class Job:
     antiparticle_rule: object = None
     stream: tuple = ()  # random-stream family (generator.rng.block_rng)
     alt_weight_names: tuple = ()  # alternative weights written as weight_<name>
+    #: scan mode (generator.scan): keep every trial whose LLP reaches the detector, whatever its
+    #: decay probability at the card's coupling, and return the per-event scan columns
+    keep_all: bool = False
+    #: sample the LLP's decay products (False only in scans without cuts)
+    sample_daughters: bool = True
     _ctau: float | None = None
     _rates: np.ndarray | None = None
 
@@ -133,11 +138,13 @@ def _resolve_path(card: RunCard, path: str) -> str:
     return str(alt) if alt.exists() else str(p)
 
 
-def build_job(card: RunCard) -> Job:
+def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     """Resolve a validated run card into a Job (loads geometry, model, sources).
 
     Physics checks that need the model (closed channels, masses where the full width is
-    not computed) raise CardError naming the card key.
+    not computed) raise CardError naming the card key. ``decay_hints=False`` keeps the
+    proposals independent of the LLP's lifetime (coupling scans reweight one sample to many
+    lifetimes; generator.scan).
     """
     from .geometry import load_beamline, load_detector
     from .production.cascade import HNLFromBosonChannel
@@ -189,7 +196,7 @@ def build_job(card: RunCard) -> Job:
                 settings = BremsSettings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in card.bremsstrahlung})
                 # the Z''s own decay shapes the aimed proposal when it is the detected particle
                 chans = brems_channels(x_model, beamline, settings,
-                                       decay_ctau=x_model.ctau() if particle == llp else None)
+                                       decay_ctau=x_model.ctau() if (particle == llp and decay_hints) else None)
             except PhysicsError as err:
                 raise _card_error(card, "signal.bremsstrahlung", dict(card.bremsstrahlung), str(err)) from None
             return [c for c in chans if c.rate_per_pot > 0.0]
@@ -363,6 +370,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     parent_pdg = np.empty(n, dtype=np.int32)
     chan_code = np.empty(n, dtype=np.int32)
     alt = {a: np.ones(n) for a in job.alt_weight_names}  # alternative-weight ratios (1: not varied)
+    x_flight = np.zeros(n)  # X -> N N chains: the X flight over its decay length (scans)
     for k, ch in enumerate(job.channels):
         idx = np.flatnonzero(which == k) if len(job.channels) > 1 else slice(None)
         size = n if isinstance(idx, slice) else idx.size
@@ -384,6 +392,8 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
             spin_axis[idx] = s["spin_axis"]
         for a, r in s.get("alt_ratios", {}).items():
             alt[a][idx] = r
+        if "x_flight" in s:
+            x_flight[idx] = s["x_flight"]
 
     # zero-weight trials (a meson drawn outside its source table's range) have no LLP
     # momentum: give them a stand-in along their aimed direction so the kernels below
@@ -410,6 +420,9 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else np.arange(n)
         if idx.size == 0:
             continue
+        decay_code[idx] = codes[name]
+        if not job.sample_daughters:  # scans without cuts: the daughters are not used
+            continue
         kw = {}
         if job.polarised and name in job.polarisable and np.any(pol[idx] != 0.0):
             ax = spin_axis[idx]
@@ -420,8 +433,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         prod = sample_decays(llp[idx], m, known[name], rng, decay_resonances=job.decay_resonances,
                              model=model, **kw)
         parts.append((idx, prod))
-        decay_code[idx] = codes[name]
-    kmax = max(p.pdg.shape[1] for _, p in parts)
+    kmax = max((p.pdg.shape[1] for _, p in parts), default=0)
     dau = np.zeros((n, kmax, 4))
     dau_pdg = np.zeros((n, kmax), dtype=np.int32)
     for idx, prod in parts:
@@ -438,6 +450,15 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     # assemble the written columns, keeping only non-zero weights: each column is copied
     # once, straight from its (possibly strided) source
     keep = weight > 0
+    if job.keep_all:
+        keep = (w_geo > 0) & (tr.n_seg > 0)
+        sums["scan"] = {
+            "w_nodecay": (job.pot * total_rate * job.weight_branching * w_geo / job.n_trials)[keep],
+            "channel_index": which[keep], "decay_index": dch[keep], "beta_gamma": tr.beta_gamma[keep],
+            "n_seg": tr.n_seg[keep], "seg_in": tr.seg_in[keep], "seg_out": tr.seg_out[keep],
+            "x_flight": x_flight[keep],
+            "alt": {a: r[keep] for a, r in alt.items()},
+        }
     nk = int(keep.sum())
 
     def col(a):

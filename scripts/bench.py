@@ -7,12 +7,19 @@ Figures:
 1b. the same for the K -> mu N chain (``examples/sbnd_hnl_kaon.toml``: kaons transported
    to their decays in flight and at rest, HNL aimed at SBND, polarised decays), with
    ``--trials-hnl`` trials.
+1c. the proton-bremsstrahlung chain (``examples/darkquest_dark_photon_brems.toml``: A' aimed
+   at the DarkQuest decay region with the defensive mixture, alternative weights).
 2. generate-to-ROOT over uproot alone: time of ``fipgen``'s ``run`` writing a ROOT file
    divided by the time uproot alone needs to write the same arrays (same branches, same
    compression, arrays prepared beforehand).
+3. scans (``fipgen scan`` on all cores, ``--scan-repeats`` repeats, skipped with
+   ``--no-scans``): HNLs from kaons at SBND, 50 masses x 100 couplings (target < 60 s), and
+   the dark-photon meson + bremsstrahlung reach at DUNE ND, 50 x 100 (target < 30 s); the
+   baseline is FORESEE's measured cost on this kind of machine (DESIGN.md: 20 s per mass for
+   HNLs, 2 s per mass for dark photons), scaled to 50 masses.
 
-Usage: python scripts/bench.py [--trials N] [--repeats R] [--card CARD] [--json]
-Target (DESIGN.md): >= 1e6 events/s per core without I/O; ratio <= 1.5.
+Usage: python scripts/bench.py [--trials N] [--repeats R] [--card CARD] [--no-scans] [--json]
+Targets (DESIGN.md): >= 1e6 events/s per core without I/O; ratio <= 1.5; scans as above.
 """
 
 from __future__ import annotations
@@ -43,6 +50,9 @@ def main(argv=None) -> int:
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--card", default=None, help="run card (default: the packaged default example)")
     ap.add_argument("--trials-hnl", type=int, default=500_000)
+    ap.add_argument("--trials-brems", type=int, default=500_000)
+    ap.add_argument("--no-scans", action="store_true", help="skip the scan benchmarks (~70 s)")
+    ap.add_argument("--scan-repeats", type=int, default=1)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -88,6 +98,21 @@ def main(argv=None) -> int:
 
     t_hnl, _ = _median_time(hnl_chain, args.repeats)
 
+    # 1c. proton bremsstrahlung at DarkQuest
+    bcard = load_packaged_card("darkquest_dark_photon_brems.toml").replace(events=args.trials_brems)
+    bjob = build_job(bcard)
+    for _ in iter_chunks(build_job(bcard.replace(events=20000))):
+        pass
+    b_events = []
+
+    def brems_chain():
+        n = 0
+        for batch, _ in iter_chunks(bjob):
+            n += len(batch)
+        b_events.append(n)
+
+    t_brems, _ = _median_time(brems_chain, args.repeats)
+
     # 2. generate to ROOT vs uproot alone
     tmpdir = tempfile.mkdtemp(prefix="fipgen-bench-")
     out = os.path.join(tmpdir, "bench.root")
@@ -116,6 +141,23 @@ def main(argv=None) -> int:
         os.remove(p)
     os.rmdir(tmpdir)
 
+    # 3. scans
+    scans = {}
+    if not args.no_scans:
+        from generator.scan.run import run_scan
+
+        workers = os.cpu_count() or 1
+        for name, ex, masses, cpl, target, foresee in (
+            ("hnl_kaon_sbnd", "sbnd_hnl_kaon.toml", np.linspace(0.02, 0.38, 50), np.geomspace(1e-10, 1e-3, 100), 60.0, 20.0),
+            ("dark_photon_dune", "dune_dark_photon_reach.toml", np.linspace(0.01, 1.0, 50), np.geomspace(1e-9, 1e-4, 100),
+             30.0, 2.0),
+        ):
+            sc = load_packaged_card(ex)
+            t_scan, _ = _median_time(lambda: run_scan(sc, masses, cpl, workers=workers), args.scan_repeats)
+            scans[name] = {"seconds_median": t_scan, "masses": 50, "couplings": 100, "trials_per_mass": sc.events,
+                           "workers": workers, "target_seconds": target, "foresee_seconds_50_masses": 50 * foresee,
+                           "speedup_over_foresee": 50 * foresee / t_scan}
+
     res = {
         "card": card.source,
         "trials": args.trials,
@@ -129,6 +171,11 @@ def main(argv=None) -> int:
         "kmun_chain_seconds_median": t_hnl,
         "kmun_chain_trials_per_s": args.trials_hnl / t_hnl,
         "kmun_chain_events_per_s": h_events[-1] / t_hnl,
+        "brems_trials": args.trials_brems,
+        "brems_events_written": b_events[-1],
+        "brems_chain_seconds_median": t_brems,
+        "brems_chain_trials_per_s": args.trials_brems / t_brems,
+        "scans": scans,
         "generate_to_root_seconds_median": t_gen,
         "uproot_alone_seconds_median": t_up,
         "ratio_generate_over_uproot": t_gen / t_up,
@@ -144,9 +191,15 @@ def main(argv=None) -> int:
               f"({res['chain_trials_per_s']:.3g} trials/s), one process")
         print(f"K -> mu N chain      : {t_hnl:.3f} s for {args.trials_hnl} trials -> {res['kmun_chain_events_per_s']:.3g} "
               f"events/s ({res['kmun_chain_trials_per_s']:.3g} trials/s), one process")
+        print(f"bremsstrahlung chain : {t_brems:.3f} s for {args.trials_brems} trials -> "
+              f"{res['brems_chain_trials_per_s']:.3g} trials/s ({b_events[-1]} events), one process")
         print(f"generate to ROOT     : {t_gen:.3f} s  ({size_mb:.1f} MB, {card.compression})")
         print(f"uproot alone, same arrays: {t_up:.3f} s")
         print(f"ratio generate/uproot: {res['ratio_generate_over_uproot']:.2f}  (target <= 1.5)")
+        for name, sres in scans.items():
+            print(f"scan {name:<16}: {sres['seconds_median']:.1f} s for 50 x 100 on {sres['workers']} cores "
+                  f"(target < {sres['target_seconds']:.0f} s; FORESEE ~{sres['foresee_seconds_50_masses']:.0f} s: "
+                  f"x{sres['speedup_over_foresee']:.0f})")
     return 0
 
 

@@ -329,15 +329,22 @@ class BremsChannel:
         return self._cache[key]
 
     def _aimed_proposal(self, aim, vertex, d, cth):
-        """Per-event bin probabilities ``(n, n_z)`` of the aimed branch's z proposal at the
-        event's direction: the row of its angle times, with ``decay_ctau``, the exact decay
-        probability along its own ray at each bin's momentum; mixed with 5 % uniform."""
+        """Bin probabilities of the aimed branch's z proposal at each event's direction:
+        ``(z_edges, table, row)``, the event's proposal being ``table[row[i]]``: the row of its
+        angle times, with ``decay_ctau``, the exact decay probability along its own ray at each
+        bin's momentum (then one table row per event); mixed with 5 % uniform."""
         t_edges, z_edges, rows = self._angle_table(aim)
         P, Ep, mp, m = self._kin()
         n_z = z_edges.size - 1
         j = np.clip(np.searchsorted(t_edges, np.arccos(cth), side="right") - 1, 0, rows.shape[0] - 1)
+        if not (self.decay_ctau is not None and self.decay_ctau > 0):
+            # no decay factor: one proposal per angle row (returned with each event's row index)
+            tot = rows.sum(axis=1)
+            table = np.where((tot > 0)[:, None], 0.95 * rows / np.where(tot > 0, tot, 1.0)[:, None] + 0.05 / n_z,
+                             1.0 / n_z)
+            return z_edges, table, j
         prop = rows[j]
-        if self.decay_ctau is not None and self.decay_ctau > 0:
+        if True:
             seg = aim.chords(vertex, d)
             hit = seg.n > 0
             l1 = np.where(hit, seg.t_in[:, 0], 0.0)
@@ -353,7 +360,7 @@ class BremsChannel:
             prop = np.where(good[:, None], wgt / np.where(good, tot, 1.0)[:, None], prop)
         tot = prop.sum(axis=1)
         prop = np.where((tot > 0)[:, None], 0.95 * prop / np.where(tot > 0, tot, 1.0)[:, None] + 0.05 / n_z, 1.0 / n_z)
-        return z_edges, prop
+        return z_edges, prop, np.arange(prop.shape[0])
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
         """``n`` Z' aimed at ``aim`` with exact weights (module docstring): a defensive mixture
@@ -385,12 +392,21 @@ class BremsChannel:
             z[ib], pt2[ib] = zb, pt2b
         cth = np.clip(d[:, 2], -1.0, 1.0)
         fwd = cth > 0
-        z_edges, prop = self._aimed_proposal(aim, vertex, d, cth)
+        z_edges, table, row = self._aimed_proposal(aim, vertex, d, cth)
         dz = np.diff(z_edges)
         if ia.size:
             u = rng.random((2, ia.size))
-            cdf = np.cumsum(prop[ia], axis=1)
-            k = np.minimum((cdf < (u[0] * cdf[:, -1])[:, None]).sum(axis=1), dz.size - 1)
+            ra = row[ia]
+            if table.shape[0] == n:  # one proposal per event (decay factor): vectorised inverse cdf
+                cdf = np.cumsum(table[ia], axis=1)
+                k = (cdf < (u[0] * cdf[:, -1])[:, None]).sum(axis=1)
+            else:  # one proposal per angle row: inverse cdf per row
+                cdf = np.cumsum(table, axis=1)
+                k = np.empty(ia.size, dtype=np.int64)
+                for r in np.unique(ra):
+                    sel = np.flatnonzero(ra == r)
+                    k[sel] = np.searchsorted(cdf[r], u[0][sel] * cdf[r, -1], side="right")
+            k = np.minimum(k, dz.size - 1)
             z[ia] = z_edges[k] + u[1] * dz[k]
             ca = cth[ia]
             pa = np.where(ca > 0, z[ia] * P / np.where(ca > 0, ca, 1.0), 0.0)
@@ -403,7 +419,7 @@ class BremsChannel:
         # proposal densities in (p, Omega) at every point, both branches
         q = aim.proposal_density(vertex, d)
         kz = np.clip(np.searchsorted(z_edges, z, side="right") - 1, 0, dz.size - 1)
-        g_a = q * prop[np.arange(n), kz] / dz[kz] * np.where(fwd, cth, 0.0) / P
+        g_a = q * table[row, kz] / dz[kz] * np.where(fwd, cth, 0.0) / P
         kf = np.clip(np.searchsorted(zf_edges, z, side="right") - 1, 0, zf_edges.size - 2)
         h0 = _h0(z, m, mp)
         Tb = np.log1p(self._pt2_cap(z) / h0)

@@ -49,7 +49,8 @@ __all__ = ["boson_decays", "HNLFromBosonChannel"]
 
 
 def boson_decays(x_channel, x_model, n: int, rng: np.random.Generator, beamline):
-    """``n`` X decays from ``x_channel``: ``(ParentDecays, alt_ratios)``.
+    """``n`` X decays from ``x_channel``: ``(ParentDecays, alt_ratios, t)``, ``t`` the X flight
+    over its lab decay length (exponential, mean 1).
 
     ``ParentDecays.pdg`` is the X code (32 for a Z', 9000005 for an ALP), its vertex and time
     those of the X decay, its weight ``R_X w_i`` (``R_X = x_channel.rate_per_pot`` X per POT,
@@ -70,7 +71,9 @@ def boson_decays(x_channel, x_model, n: int, rng: np.random.Generator, beamline)
     time = s["time"] + np.where(beta > 0, flight / np.where(beta > 0, beta, 1.0), 0.0) / C.C_M_PER_NS
     pd = ParentDecays(pdg=np.full(n, int(x_model.pdg), dtype=np.int32), vertex=vtx, p4=x, time=time,
                       weight=R * s["weight"], at_rest=np.zeros(n, dtype=bool))
-    return pd, s.get("alt_ratios", {})
+    # flight in units of the X decay length: coupling scans reweight the X flight exactly
+    t = np.where(ell > 0, flight / np.where(ell > 0, ell, 1.0), 0.0)
+    return pd, s.get("alt_ratios", {}), t
 
 
 @dataclass(frozen=True)
@@ -133,7 +136,7 @@ class HNLFromBosonChannel:
         return tuple(getattr(self.x_channel, "alt_weight_names", ()))
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
-        pd, alt = boson_decays(self.x_channel, self.x_model, n, rng, beamline)
+        pd, alt, t = boson_decays(self.x_channel, self.x_model, n, rng, beamline)
         R = float(self.x_channel.rate_per_pot)
         mx, mn = float(self.x_model.mass), float(self.hnl.mass)
         ps = DT.two_body_pstar(mx, mn, mn)
@@ -146,6 +149,7 @@ class HNLFromBosonChannel:
             "weight_geometric": a.weight * (pd.weight / R),
             "time": pd.time,
             "parent_pdg": pd.pdg,
+            "x_flight": t,
         }
         if alt:
             out["alt_ratios"] = alt

@@ -1,0 +1,338 @@
+"""Sensitivity scans and acceptance tables over masses, in parallel.
+
+Each mass is one task: the card at that mass (and its own coupling), one sample in scan mode
+(:func:`generator.scan.reweight.collect_table`) drawn from the random-stream family
+``(202, i_mass)`` of the card's seed, then the expected events at every coupling by
+reweighting. Tasks run in one process (``workers=1``), in a local process pool, or on a
+dask.distributed cluster (``scheduler`` address, or a ``distributed.Client``); each task's
+result depends only on (card, seed, mass index), so the grid is identical for any number of
+workers or any cluster. Contours are drawn in (mass, log10 coupling) with contourpy (the
+engine of matplotlib's contour).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..card import RunCard, parse_card
+from ..errors import CardError, FipgenError, PhysicsError
+from .axes import ScanAxes, card_at
+from .limits import event_threshold
+from .reweight import Cuts, collect_table
+
+__all__ = ["ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid", "contour_lines"]
+
+#: How local worker processes start: "spawn" (a fresh interpreter; safe with threads, ~3 s to
+#: import fipgen and load numba's cache) or "fork" (inherits the warm parent; Linux only).
+_START_METHOD = "spawn"
+
+#: Random-stream families: scans (202, mass index), acceptance tables (203, mass index).
+SCAN_STREAM, ACCEPTANCE_STREAM = 202, 203
+
+
+def parse_grid(spec: str, what: str, log: bool) -> np.ndarray:
+    """``MIN:MAX:N`` -> N values, linear (masses, ctau if not log) or logarithmic."""
+    try:
+        lo, hi, n = spec.split(":")
+        lo, hi, n = float(lo), float(hi), int(n)
+        if not (0 < lo <= hi and n >= 1 and math.isfinite(hi)):
+            raise ValueError
+    except ValueError:
+        raise CardError(f"{what} {spec!r}: expected MIN:MAX:N with 0 < MIN <= MAX and N >= 1") from None
+    if n == 1:
+        return np.array([lo])
+    return np.geomspace(lo, hi, n) if log else np.linspace(lo, hi, n)
+
+
+@dataclass(frozen=True)
+class ScanSpec:
+    """Everything a mass task needs (picklable: the card travels as text)."""
+
+    card_text: str
+    card_source: str
+    masses: tuple[float, ...]
+    couplings: tuple[float, ...]
+    mass_key: str | None = None
+    coupling_key: str | None = None
+    n_trials: int | None = None
+    cuts: Cuts = field(default_factory=Cuts)
+
+    def card(self) -> RunCard:
+        return parse_card(self.card_text, source=self.card_source)
+
+
+def _mass_task(spec: ScanSpec, i: int) -> dict:
+    """Expected events at every coupling for mass ``i`` (or zeros and a note if closed)."""
+    t0 = time.perf_counter()
+    card = spec.card()
+    axes = ScanAxes(card, spec.mass_key, spec.coupling_key)
+    card_m = card_at(card, mass_key=axes.mass_key, mass=spec.masses[i])
+    nc = len(spec.couplings)
+    try:
+        table = collect_table(card_m, ScanAxes(card_m, axes.mass_key, axes.coupling_key), spec.cuts,
+                              stream=(SCAN_STREAM, i), n_trials=spec.n_trials)
+    except (CardError, PhysicsError) as err:
+        return {"i": i, "events": np.zeros(nc), "mc_error": np.zeros(nc), "alt": {}, "note": str(err),
+                "n_events": 0, "seconds": time.perf_counter() - t0}
+    r = table.expected(np.asarray(spec.couplings))
+    alt = {k[len("events_"):]: v for k, v in r.items() if k.startswith("events_")}
+    return {"i": i, "events": r["events"], "mc_error": r["mc_error"], "alt": alt, "note": "",
+            "n_events": len(table), "ctau": r["ctau"], "seconds": time.perf_counter() - t0}
+
+
+def _acc_task(spec: ScanSpec, i: int, ctau: tuple[float, ...]) -> dict:
+    card = spec.card()
+    axes = ScanAxes(card, spec.mass_key, spec.coupling_key)
+    card_m = card_at(card, mass_key=axes.mass_key, mass=spec.masses[i])
+    try:
+        table = collect_table(card_m, ScanAxes(card_m, axes.mass_key, axes.coupling_key), spec.cuts,
+                              stream=(ACCEPTANCE_STREAM, i), n_trials=spec.n_trials)
+    except (CardError, PhysicsError) as err:
+        z = np.zeros(len(ctau))
+        return {"i": i, "acceptance": z, "acceptance_cuts": z, "mc_error": z, "llp_per_pot": 0.0, "note": str(err)}
+    a = table.acceptance(np.asarray(ctau), with_cuts=False)
+    ac = table.acceptance(np.asarray(ctau), with_cuts=True)
+    return {"i": i, "acceptance": a["acceptance"], "acceptance_cuts": ac["acceptance"], "mc_error": a["mc_error"],
+            "llp_per_pot": a["llp_per_pot"], "note": ""}
+
+
+def _map(func, args, workers: int, scheduler=None, progress: bool = False):
+    """Run ``func(*a)`` for each ``a`` in ``args``: serially, in a process pool, or on dask."""
+    n = len(args)
+    bar = None
+    if progress:
+        from tqdm import tqdm
+
+        bar = tqdm(total=n, unit="mass", desc="fipgen scan", leave=False)
+    try:
+        if scheduler is not None:
+            from distributed import Client
+
+            client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+            try:
+                futs = client.map(func, *zip(*args), pure=False)
+                out = []
+                for f in futs:
+                    out.append(f.result())
+                    if bar:
+                        bar.update()
+                return out
+            finally:
+                if client is not scheduler:
+                    client.close()
+        if workers <= 1 or n <= 1:
+            out = []
+            for a in args:
+                out.append(func(*a))
+                if bar:
+                    bar.update()
+            return out
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(_START_METHOD)) as ex:
+            futs = [ex.submit(func, *a) for a in args]
+            out = []
+            for f in futs:
+                out.append(f.result())
+                if bar:
+                    bar.update()
+            return out
+    finally:
+        if bar:
+            bar.close()
+
+
+@dataclass
+class ScanResult:
+    masses: np.ndarray
+    couplings: np.ndarray
+    events: np.ndarray  # (n_mass, n_coupling)
+    mc_error: np.ndarray
+    alt: dict[str, np.ndarray]
+    notes: list[str]
+    mass_key: str
+    coupling_key: str
+    seconds: float
+    n_events: np.ndarray
+
+    def contours(self, threshold: float) -> dict[str, list[np.ndarray]]:
+        """Contour lines at ``threshold`` events: ``{"central": [...], "<alt>": [...]}``, each
+        line an (k, 2) array of (mass, coupling) points in order."""
+        out = {"central": contour_lines(self.masses, self.couplings, self.events, threshold)}
+        for k, v in self.alt.items():
+            out[k] = contour_lines(self.masses, self.couplings, v, threshold)
+        return out
+
+
+def contour_lines(masses, couplings, events, threshold: float) -> list[np.ndarray]:
+    """Lines where ``events(mass, coupling) = threshold`` (linear in mass, log in coupling)."""
+    import contourpy
+
+    if np.asarray(masses).size < 2 or np.asarray(couplings).size < 2:
+        return []
+    x, y = np.meshgrid(np.asarray(masses), np.log10(np.asarray(couplings)), indexing="ij")
+    z = np.log10(np.maximum(np.asarray(events, dtype=np.float64), 1e-300))
+    gen = contourpy.contour_generator(x, y, z, line_type=contourpy.LineType.Separate)
+    return [np.column_stack([ln[:, 0], 10.0 ** ln[:, 1]]) for ln in gen.lines(math.log10(threshold)) if len(ln) >= 2]
+
+
+def run_scan(card: RunCard, masses, couplings, mass_key=None, coupling_key=None, n_trials=None, cuts=None,
+             workers: int = 1, scheduler=None, progress: bool = False) -> ScanResult:
+    """Expected events on the (mass x coupling) grid (module docstring)."""
+    t0 = time.perf_counter()
+    axes = ScanAxes(card, mass_key, coupling_key)  # checks the keys before any work
+    spec = ScanSpec(card.text, card.source, tuple(float(m) for m in masses), tuple(float(c) for c in couplings),
+                    axes.mass_key, axes.coupling_key, n_trials, cuts or Cuts())
+    res = _map(_mass_task, [(spec, i) for i in range(len(spec.masses))], workers, scheduler, progress)
+    res.sort(key=lambda r: r["i"])
+    ev = np.vstack([r["events"] for r in res])
+    err = np.vstack([r["mc_error"] for r in res])
+    names = sorted({k for r in res for k in r["alt"]})
+    alt = {k: np.vstack([r["alt"].get(k, r["events"]) for r in res]) for k in names}
+    notes = [f"mass {spec.masses[r['i']]:.6g}: {r['note']}" for r in res if r["note"]]
+    return ScanResult(np.asarray(spec.masses), np.asarray(spec.couplings), ev, err, alt, notes, axes.mass_key,
+                      axes.coupling_key, time.perf_counter() - t0, np.array([r["n_events"] for r in res]))
+
+
+def run_acceptance(card: RunCard, masses, ctau, mass_key=None, n_trials=None, cuts=None, workers: int = 1,
+                   scheduler=None, progress: bool = False) -> dict:
+    """Acceptance table: P(decay inside [and pass cuts] | produced) on (mass x c*tau)."""
+    axes = ScanAxes(card, mass_key)
+    spec = ScanSpec(card.text, card.source, tuple(float(m) for m in masses), (), axes.mass_key, axes.coupling_key,
+                    n_trials, cuts or Cuts())
+    ct = tuple(float(c) for c in ctau)
+    res = _map(_acc_task, [(spec, i, ct) for i in range(len(spec.masses))], workers, scheduler, progress)
+    res.sort(key=lambda r: r["i"])
+    return {"masses": np.asarray(spec.masses), "ctau": np.asarray(ct),
+            "acceptance": np.vstack([r["acceptance"] for r in res]),
+            "acceptance_cuts": np.vstack([r["acceptance_cuts"] for r in res]),
+            "mc_error": np.vstack([r["mc_error"] for r in res]),
+            "llp_per_pot": np.array([r["llp_per_pot"] for r in res]),
+            "notes": [f"mass {spec.masses[r['i']]:.6g}: {r['note']}" for r in res if r["note"]],
+            "mass_key": axes.mass_key}
+
+
+# -- outputs -------------------------------------------------------------------------------
+
+def write_scan_csv(path, res: ScanResult, overwrite: bool = False) -> None:
+    from ..io.atomic import atomic_path
+
+    names = sorted(res.alt)
+    with atomic_path(path, overwrite) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(f"# fipgen scan: expected signal events; mass = {res.mass_key} (GeV), coupling = {res.coupling_key}\n")
+        fh.write(",".join(["mass", "coupling", "events", "mc_error"] + [f"events_{n}" for n in names]) + "\n")
+        for i, m in enumerate(res.masses):
+            for j, c in enumerate(res.couplings):
+                row = [f"{m:.8g}", f"{c:.8g}", f"{res.events[i, j]:.8g}", f"{res.mc_error[i, j]:.4g}"]
+                row += [f"{res.alt[n][i, j]:.8g}" for n in names]
+                fh.write(",".join(row) + "\n")
+
+
+def write_contour_csv(path, lines: list[np.ndarray], res: ScanResult, threshold: float, overwrite: bool = False) -> None:
+    from ..io.atomic import atomic_path
+
+    with atomic_path(path, overwrite) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(f"# fipgen scan contour at {threshold:.4g} events; mass = {res.mass_key} (GeV), "
+                 f"coupling = {res.coupling_key}; lines separated by a 'line' column\n")
+        fh.write("line,mass,coupling\n")
+        for k, ln in enumerate(lines):
+            for m, c in ln:
+                fh.write(f"{k},{m:.8g},{c:.8g}\n")
+
+
+def write_scan_root(path, res: ScanResult, threshold: float, meta: dict, overwrite: bool = False) -> None:
+    import json
+
+    import uproot
+
+    from ..io.atomic import atomic_path
+
+    mm, cc = np.meshgrid(res.masses, res.couplings, indexing="ij")
+    cols = {"mass": mm.ravel(), "coupling": cc.ravel(), "events": res.events.ravel(), "mc_error": res.mc_error.ravel()}
+    cols.update({f"events_{k}": v.ravel() for k, v in res.alt.items()})
+    with atomic_path(path, overwrite) as tmp:
+        with uproot.recreate(tmp) as f:
+            f.mktree("scan", {k: v.dtype for k, v in cols.items()}, title="fipgen scan")
+            f["scan"].extend(cols)
+            f["scan_metadata"] = json.dumps({**meta, "threshold_events": threshold}, indent=1, sort_keys=True)
+
+
+_AXIS_LABELS = {
+    "model.hnl.mass": "$m_N$", "model.zprime.mass": "$m_{Z'}$", "model.alp.mass": "$m_a$",
+    "model.hnl.mixing": "$|U|^2$", "model.zprime.coupling": "$\\epsilon$ or $g$", "model.alp.g_gamma": "$g_{a\\gamma\\gamma}$ [GeV$^{-1}$]",
+    "model.alp.g_electron": "$g_{aee}$", "model.alp.g_muon": "$g_{a\\mu\\mu}$", "model.alp.g_hnl": "$g_{aNN}$",
+}
+
+
+def plot_scan(path, res: ScanResult, threshold: float, title: str = "", band: bool = True, overwrite: bool = False) -> None:
+    """Contour plot (log axes, HEP style via mplhep) with the alternative-weight band."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import mplhep
+
+    from ..io.atomic import atomic_path
+
+    with plt.style.context(mplhep.style.ROOT):
+        fig, ax = plt.subplots(figsize=(8, 6))
+        lines = contour_lines(res.masses, res.couplings, res.events, threshold)
+        if band and res.alt:
+            lo = np.minimum.reduce([res.events] + list(res.alt.values()))
+            hi = np.maximum.reduce([res.events] + list(res.alt.values()))
+            for ln in contour_lines(res.masses, res.couplings, lo, threshold):
+                ax.plot(ln[:, 0], ln[:, 1], color="tab:blue", ls=":", lw=1.2)
+            for ln in contour_lines(res.masses, res.couplings, hi, threshold):
+                ax.plot(ln[:, 0], ln[:, 1], color="tab:blue", ls=":", lw=1.2)
+            ax.plot([], [], color="tab:blue", ls=":", label="theory band (alternative weights)")
+        for k, ln in enumerate(lines):
+            ax.plot(ln[:, 0], ln[:, 1], color="tab:blue", lw=2, label=f"{threshold:.3g} events" if k == 0 else None)
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        ax.set_xlim(res.masses.min(), res.masses.max())
+        ax.set_ylim(res.couplings.min(), res.couplings.max())
+        from matplotlib.ticker import NullFormatter
+
+        ax.xaxis.set_minor_formatter(NullFormatter())
+        ax.set_xlabel(_AXIS_LABELS.get(res.mass_key, res.mass_key) + " [GeV]")
+        ax.set_ylabel(_AXIS_LABELS.get(res.coupling_key, res.coupling_key))
+        if title:
+            ax.set_title(title, fontsize=12)
+        ax.legend(fontsize=11, loc="best")
+        fig.tight_layout()
+        suffix = str(path).rsplit(".", 1)[-1].lower()
+        with atomic_path(path, overwrite) as tmp:
+            fig.savefig(tmp, dpi=130, format=suffix if suffix in ("png", "pdf", "svg") else "png")
+        plt.close(fig)
+
+
+def write_acceptance(path_csv, acc: dict, overwrite: bool = False, path_root=None) -> None:
+    from ..io.atomic import atomic_path
+
+    with atomic_path(path_csv, overwrite) as tmp, open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(f"# fipgen acceptance: P(LLP decays inside the detector | produced), and with the card's final "
+                 f"states' cuts; mass = {acc['mass_key']} (GeV), ctau in m; llp_per_pot at the card's coupling\n")
+        fh.write("mass,ctau,acceptance,acceptance_cuts,mc_error,llp_per_pot\n")
+        for i, m in enumerate(acc["masses"]):
+            for j, c in enumerate(acc["ctau"]):
+                fh.write(f"{m:.8g},{c:.8g},{acc['acceptance'][i, j]:.8g},{acc['acceptance_cuts'][i, j]:.8g},"
+                         f"{acc['mc_error'][i, j]:.4g},{acc['llp_per_pot'][i]:.8g}\n")
+    if path_root is not None:
+        import uproot
+
+        mm, cc = np.meshgrid(acc["masses"], acc["ctau"], indexing="ij")
+        cols = {"mass": mm.ravel(), "ctau": cc.ravel(), "acceptance": acc["acceptance"].ravel(),
+                "acceptance_cuts": acc["acceptance_cuts"].ravel(), "mc_error": acc["mc_error"].ravel(),
+                "llp_per_pot": np.repeat(acc["llp_per_pot"], acc["ctau"].size)}
+        with atomic_path(path_root, overwrite) as tmp:
+            with uproot.recreate(tmp) as f:
+                f.mktree("acceptance", {k: v.dtype for k, v in cols.items()}, title="fipgen acceptance")
+                f["acceptance"].extend(cols)
+
+
+__all__ += ["write_scan_csv", "write_contour_csv", "write_scan_root", "plot_scan", "write_acceptance", "FipgenError"]
