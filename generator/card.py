@@ -94,6 +94,15 @@ def _str_list(v: Any) -> str | None:
     return None if all(isinstance(x, str) and x for x in v) and len(v) > 0 else "a non-empty list of strings"
 
 
+OUTPUT_FORMATS = ("root", "hepmc3", "hepmc2", "hepevt", "mevprtl")
+
+
+def _formats(v: Any) -> str | None:
+    v = [v] if isinstance(v, str) else v
+    ok = len(v) > 0 and all(isinstance(x, str) and x in OUTPUT_FORMATS for x in v) and len(set(v)) == len(v)
+    return None if ok else "a non-empty list of distinct names from " + ", ".join(repr(f) for f in OUTPUT_FORMATS)
+
+
 def _unit_interval(v: Any) -> str | None:
     return None if math.isfinite(v) and 0 < v <= 1 else "a number in (0, 1]"
 
@@ -196,7 +205,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "events": Key((int,), default=100_000, check=_positive_int, doc="trials to generate (events written: those with non-zero weight)"),
         "seed": Key((int,), default=1, check=_nonneg_int, doc="run seed (SeedSequence entropy)"),
         "chunk_size": Key((int,), default=65_536, check=_positive_int, doc="trials held in memory at once (rounded up to a multiple of 16384)"),
-        "output": Key((str,), default="fipgen_events.root", doc="output ROOT file"),
+        "output": Key((str,), default="fipgen_events.root", doc="output file (the stem with several formats)"),
+        "formats": Key((list, str), default=["root"], check=_formats,
+                       doc="output formats: root, hepmc3, hepmc2, hepevt, mevprtl"),
         "compression": Key((str,), default="zstd:1", check=_compression, doc="ROOT compression ALGO[:LEVEL], ALGO in zstd, lz4, zlib, none"),
     },
 }
@@ -252,6 +263,7 @@ class RunCard:
     chunk_size: int
     output: str
     compression: str
+    formats: tuple = ("root",)
     text: str = ""
     source: str = "<string>"
     extra: dict = field(default_factory=dict, compare=False)
@@ -439,6 +451,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         seed=run["seed"],
         chunk_size=run["chunk_size"],
         output=run["output"],
+        formats=tuple([run["formats"]] if isinstance(run["formats"], str) else run["formats"]),
         compression=run["compression"],
         text=text,
         source=source,

@@ -54,7 +54,12 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("card", nargs="?", help="run card (TOML) path or packaged example name; default: the packaged default example")
     g.add_argument("--events", type=_positive_int, help="trials to generate (overrides run.events)")
     g.add_argument("--seed", type=_nonneg_int, help="run seed (overrides run.seed)")
-    g.add_argument("--output", help="output ROOT file (overrides run.output)")
+    g.add_argument("--output", help="output file, or the stem with several formats (overrides run.output)")
+    g.add_argument("--format", metavar="FMT[,FMT...]",
+                   help="output formats: root, hepmc3, hepmc2, hepevt, mevprtl (overrides run.formats); with several, "
+                        "--output STEM writes STEM.root, STEM.hepmc3, STEM.hepevt, STEM.mevprtl.txt")
+    g.add_argument("--unweighted", type=_positive_int, metavar="N",
+                   help="write N unit-weight events (accept-reject against the weights; equivalent POT reported)")
     g.add_argument("--no-output", action="store_true", help="generate without writing a file (timing, yields)")
     g.add_argument("--overwrite", action="store_true", help="replace an existing output file")
     g.add_argument("--quiet", action="store_true", help="no progress bar, no summary")
@@ -190,13 +195,17 @@ def cmd_generate(args) -> int:
         changes["output"] = args.output
     if changes:
         card = card.replace(**changes)
+    formats = tuple(f.strip() for f in args.format.split(",") if f.strip()) if args.format else card.formats
     output = None if args.no_output else card.output
     if output is not None:
         from .io.atomic import check_target
+        from .pipeline import output_paths
 
-        check_target(output, args.overwrite)  # fail before any work
+        for pth in output_paths(output, formats).values():
+            check_target(pth, args.overwrite)  # fail before any work
     job = build_job(card)
-    summary = run(job, output, overwrite=args.overwrite, progress=not args.quiet and not args.json)
+    summary = run(job, output, overwrite=args.overwrite, progress=not args.quiet and not args.json, formats=formats,
+                  unweighted=args.unweighted)
     if args.json:
         print(summary_json(summary))
     elif not args.quiet:

@@ -441,6 +441,16 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         dau[idx, :k] = prod.p4
         dau_pdg[idx, :k] = prod.pdg
 
+    # 4. beam timing: the proton's bucket in the spill and its time within it (the beamline's
+    #    bunch structure; drawn last so the kinematics above do not depend on it)
+    t_bunch = np.zeros(n)
+    timing = job.beamline.timing
+    if timing is not None and timing.n_buckets > 0:
+        t_bunch = rng.integers(0, timing.n_buckets, n) * timing.bucket_spacing
+        if timing.bucket_sigma > 0:
+            t_bunch = t_bunch + rng.normal(0.0, timing.bucket_sigma, n)
+    prod_time = prod_time + t_bunch
+
     weight = job.pot * total_rate * job.weight_branching * w_geo * tr.p_decay / job.n_trials
     sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
     alt_w = {a: weight * r for a, r in alt.items()}
@@ -607,6 +617,7 @@ class Summary:
     seconds: float
     notes: list[str]
     alt_sums: dict = field(default_factory=dict)
+    unweighting: dict | None = None
 
     @property
     def ess(self) -> float:
@@ -621,7 +632,8 @@ class Summary:
         return {"n_trials": self.n_trials, "n_events": self.n_events, "expected_signal": self.sum_weights,
                 "mc_error": self.mc_error, "kish_ess": self.ess, "pot": self.pot, "output": self.output,
                 "seconds": self.seconds, "notes": self.notes,
-                "expected_signal_alternatives": {f"weight_{k}": v for k, v in self.alt_sums.items()}}
+                "expected_signal_alternatives": {f"weight_{k}": v for k, v in self.alt_sums.items()},
+                **({"unweighting": self.unweighting} if self.unweighting else {})}
 
 
 def _produce(job: Job, queue, stop) -> None:
@@ -668,54 +680,210 @@ def _chunks_in_background(job: Job):
         worker.join()
 
 
-def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = False) -> Summary:
-    """Generate the job's events and write them to ``output`` (ROOT). Atomic.
+#: Output formats of ``fipgen generate --format`` and their file extensions.
+FORMATS = {"root": ".root", "hepmc3": ".hepmc3", "hepmc2": ".hepmc2", "hepevt": ".hepevt", "mevprtl": ".mevprtl.txt"}
 
-    Chunks are generated in a worker thread one ahead of the writer.
-    """
+
+def output_paths(output: str, formats) -> dict[str, str]:
+    """Files of each format: ``output`` itself for one format; with several, ``output`` is a
+    stem (a known extension is dropped) and each format adds its extension."""
+    formats = list(dict.fromkeys(formats))
+    for f in formats:
+        if f not in FORMATS:
+            raise CardError(f"output format {f!r}: allowed: {', '.join(FORMATS)}")
+    if len(formats) == 1:
+        return {formats[0]: output}
+    stem = output
+    for ext in sorted(FORMATS.values(), key=len, reverse=True):
+        if stem.endswith(ext):
+            stem = stem[: -len(ext)]
+            break
+    return {f: stem + FORMATS[f] for f in formats}
+
+
+@dataclass
+class Unweighting:
+    """Accept-reject of a weighted sample to ``n`` unit-weight events (``fipgen generate
+    --unweighted N``): event ``i`` is accepted with probability ``min(1, w_i / w_ref)``, ``w_ref``
+    set so that the expected number accepted is 1.05 n, and a uniform random subset of exactly
+    ``n`` is kept (fewer if fewer were accepted). Each kept event stands for ``w_ref x
+    n_accepted / n`` expected events at the run's POT, so the sample's equivalent exposure is
+    ``pot_equivalent = POT n / (w_ref n_accepted)``: ``n`` expected events at that POT. Events
+    with ``w > w_ref`` are kept with probability 1 but carry more than one event's worth:
+    ``fraction_events_above`` and ``fraction_weight_above`` say how much; the distributions are
+    exact where ``w <= w_ref``."""
+
+    requested: int
+    w_ref: float = 0.0
+    accepted: int = 0
+    kept: int = 0
+    pot_equivalent: float = 0.0
+    fraction_events_above: float = 0.0
+    fraction_weight_above: float = 0.0
+    keep: np.ndarray | None = None  # global event indices kept, sorted
+
+    def as_dict(self) -> dict:
+        return {"requested": self.requested, "w_ref": self.w_ref, "accepted": self.accepted, "kept": self.kept,
+                "pot_equivalent": self.pot_equivalent, "fraction_events_above_w_ref": self.fraction_events_above,
+                "fraction_weight_above_w_ref": self.fraction_weight_above}
+
+
+#: Random-stream family of the unweighting accept-reject (generator.rng.block_rng).
+UNWEIGHT_STREAM = 301
+
+
+def _plan_unweighting(w: np.ndarray, n: int, pot: float, seed: int) -> Unweighting:
+    u = Unweighting(int(n))
+    pos = w[w > 0]
+    if pos.size == 0:
+        u.keep = np.zeros(0, dtype=np.int64)
+        return u
+    target = min(1.05 * n, float(pos.size))
+    ws = np.sort(pos)
+    # expected accepted E(w_ref) = sum min(1, w / w_ref): decreasing in w_ref; bisection in log
+    lo, hi = ws[0] * 1e-12, ws[-1]
+    for _ in range(200):
+        mid = math.sqrt(lo * hi)
+        e = float(np.minimum(1.0, pos / mid).sum())
+        if e > target:
+            lo = mid
+        else:
+            hi = mid
+    w_ref = hi
+    rng = block_rng(seed, 0, (UNWEIGHT_STREAM,))
+    acc = np.flatnonzero(rng.random(w.size) < np.minimum(1.0, w / w_ref))
+    keep = np.sort(rng.choice(acc, size=min(n, acc.size), replace=False)) if acc.size else acc
+    tot = float(pos.sum())
+    u.w_ref, u.accepted, u.kept, u.keep = float(w_ref), int(acc.size), int(keep.size), keep
+    u.pot_equivalent = pot * keep.size / (w_ref * acc.size) if acc.size else 0.0
+    u.fraction_events_above = float(np.mean(pos > w_ref))
+    u.fraction_weight_above = float(np.sum(np.maximum(pos - w_ref, 0.0)) / tot)
+    return u
+
+
+def _open_writers(job: Job, paths: dict[str, str], overwrite: bool, pot: float, stack):
+    from .io.hepevt import HepEvtWriter
+    from .io.hepmc import HepMCWriter
     from .io.root import RootWriter
 
+    writers = {}
+    for fmt, path in paths.items():
+        if fmt == "root":
+            writers[fmt] = stack.enter_context(RootWriter(path, overwrite=overwrite, compression=job.card.compression,
+                                                          extra_scalars=tuple(f"weight_{a}" for a in job.alt_weight_names)))
+        elif fmt in ("hepmc3", "hepmc2"):
+            writers[fmt] = stack.enter_context(HepMCWriter(path, job, overwrite=overwrite, version=int(fmt[-1]),
+                                                           metadata=metadata(job), pot=pot))
+        elif fmt == "hepevt":
+            writers[fmt] = stack.enter_context(HepEvtWriter(path, job, overwrite=overwrite, pot=pot))
+    return writers
+
+
+def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = False, formats=("root",),
+        unweighted: int | None = None) -> Summary:
+    """Generate the job's events and write them (module docstring; atomic).
+
+    ``formats``: any of :data:`FORMATS` (``output`` is the file, or the stem with several
+    formats: :func:`output_paths`). ``unweighted``: write that many unit-weight events
+    (:class:`Unweighting`; two passes over the same random streams). Chunks are generated in a
+    worker thread one ahead of the writers.
+    """
+    from contextlib import ExitStack
+
+    from .io.atomic import check_target
+
     t0 = time.perf_counter()
+    paths = output_paths(output, formats) if output is not None else {}
+    for pth in paths.values():
+        check_target(pth, overwrite)
+    if "hepevt" in paths:
+        from .io.hepevt import sidecar_path
+
+        check_target(sidecar_path(paths["hepevt"]), overwrite)
+    if "mevprtl" in paths:
+        from .io.parent_list import parent_species
+
+        if not parent_species(job):
+            raise CardError(f"{job.card.source}: output format 'mevprtl': no meson parent feeds the channels "
+                            f"{[c.name for c in job.channels]} (bremsstrahlung has none); allowed: cards with meson "
+                            "channels")
     bar = None
     if progress:
         from tqdm import tqdm
 
-        bar = tqdm(total=job.n_trials, unit="trial", unit_scale=True, desc="fipgen", leave=False)
+        bar = tqdm(total=job.n_trials * (2 if unweighted else 1), unit="trial", unit_scale=True, desc="fipgen",
+                   leave=False)
     sw = sw2 = 0.0
     alt = {a: 0.0 for a in job.alt_weight_names}
     n_events = 0
+    uw = None
     try:
-        if output is None:
+        if unweighted:
+            ws = []
             for batch, sums in iter_chunks(job):
+                ws.append(batch.scalars["weight"])
+                if bar:
+                    bar.update(sums["n_trials"])
+            uw = _plan_unweighting(np.concatenate(ws) if ws else np.zeros(0), unweighted, job.pot, job.card.seed)
+        pot_out = uw.pot_equivalent if uw is not None else job.pot
+        with ExitStack() as stack:
+            writers = _open_writers(job, paths, overwrite, pot_out, stack)
+            source = _chunks_in_background(job) if writers else iter_chunks(job)
+            first = 0
+            for batch, sums in source:
                 sw += sums["sum_weights"]
                 sw2 += sums["sum_weights2"]
                 for a in alt:
                     alt[a] += sums[f"sum_weights_{a}"]
-                n_events += len(batch)
                 if bar:
                     bar.update(sums["n_trials"])
-        else:
-            with RootWriter(output, overwrite=overwrite, compression=job.card.compression,
-                            extra_scalars=tuple(f"weight_{a}" for a in job.alt_weight_names)) as writer:
-                for batch, sums in _chunks_in_background(job):
-                    writer.write(batch)
-                    sw += sums["sum_weights"]
-                    sw2 += sums["sum_weights2"]
-                    for a in alt:
-                        alt[a] += sums[f"sum_weights_{a}"]
-                    n_events += len(batch)
-                    if bar:
-                        bar.update(sums["n_trials"])
+                nb = len(batch)
+                override = None
+                if uw is not None:
+                    sel = uw.keep[(uw.keep >= first) & (uw.keep < first + nb)] - first
+                    first += nb
+                    mask = np.zeros(nb, dtype=bool)
+                    mask[sel] = True
+                    w = batch.scalars["weight"]
+                    batch = batch.select(mask)
+                    w = w[mask]
+                    override = {"weight": np.ones(len(batch))}
+                    for a in job.alt_weight_names:
+                        override[f"weight_{a}"] = batch.scalars[f"weight_{a}"] / np.where(w > 0, w, 1.0)
+                    batch.scalars.update(override)
+                n_events += len(batch)
+                for wr in writers.values():
+                    wr.write(batch)
+            meta = metadata(job)
+            if uw is not None:
+                meta["unweighted"] = uw.as_dict()
+                meta["pot_generated"] = job.pot
+            if "root" in writers:
                 run_record = {
-                    "pot": np.float64(job.pot), "n_trials": np.int64(job.n_trials), "n_events": np.int64(n_events),
-                    "sum_weights": np.float64(sw), "sum_weights2": np.float64(sw2), "seed": np.int64(job.card.seed),
+                    "pot": np.float64(pot_out), "n_trials": np.int64(job.n_trials), "n_events": np.int64(n_events),
+                    "sum_weights": np.float64(sw if uw is None else n_events),
+                    "sum_weights2": np.float64(sw2 if uw is None else n_events), "seed": np.int64(job.card.seed),
                     **{f"sum_weights_{a}": np.float64(v) for a, v in alt.items()},
                 }
-                writer.finish(run_record, job.card.text, metadata(job))
+                if uw is not None:
+                    run_record["pot_generated"] = np.float64(job.pot)
+                    run_record["w_ref"] = np.float64(uw.w_ref)
+                writers["root"].finish(run_record, job.card.text, meta)
+            for fmt in ("hepmc3", "hepmc2", "hepevt"):
+                if fmt in writers:
+                    writers[fmt].finish()
+            if "mevprtl" in paths:
+                from .io.parent_list import write_parent_list
+
+                write_parent_list(paths["mevprtl"], job, n=max(job.n_trials, 1000), seed=job.card.seed,
+                                  overwrite=overwrite)
     finally:
         if bar:
             bar.close()
-    return Summary(job.n_trials, n_events, sw, sw2, job.pot, output, time.perf_counter() - t0, list(job.notes), alt)
+    out = ", ".join(paths.values()) if paths else None
+    s = Summary(job.n_trials, n_events, sw, sw2, job.pot, out, time.perf_counter() - t0, list(job.notes), alt)
+    s.unweighting = uw.as_dict() if uw is not None else None
+    return s
 
 
 def summary_text(s: Summary) -> str:
@@ -728,6 +896,11 @@ def summary_text(s: Summary) -> str:
         *[f"  with weight_{k:<12}: {v:.6g} events" for k, v in s.alt_sums.items()],
         f"time               : {s.seconds:.2f} s",
     ]
+    if s.unweighting:
+        u = s.unweighting
+        lines.append(f"unweighted events  : {u['kept']} of {u['requested']} requested, equivalent POT "
+                     f"{u['pot_equivalent']:.4g}; {100 * u['fraction_events_above_w_ref']:.3g} % of events "
+                     f"({100 * u['fraction_weight_above_w_ref']:.3g} % of the weight) above w_ref = {u['w_ref']:.4g}")
     lines += [f"note: {n}" for n in s.notes]
     return "\n".join(lines)
 

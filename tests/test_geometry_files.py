@@ -275,7 +275,8 @@ def test_beamline_optional_parts():
     assert bl.beam_spot == (0.0, 0.0)
     assert len(bl.elements()) == 1
     bl = load_beamline("lbnf")
-    assert bl.timing is None and bl.beam_spot == (0.0, 0.0)
+    # LBNF has NuMI's Main Injector bucket structure (lbnf.toml header), a pencil beam
+    assert bl.timing is not None and bl.timing.n_buckets == 504 and bl.beam_spot == (0.0, 0.0)
     assert [e.name for e in bl.elements()] == ["target", "decay_pipe", "absorber"]
     assert bl.target.solid.extent()[1][2] == pytest.approx(2.2)
 
