@@ -68,7 +68,7 @@ except ModuleNotFoundError:  # pragma: no cover - Python < 3.11
 __all__ = [
     "TREATMENTS", "DEFAULT_TREATMENT", "DEFAULT_LAMBDA_P", "DEFAULT_Z_RANGE", "DEFAULT_PT_MAX",
     "sigma_pp", "nucleon_form_factor", "family_form_factors", "splitting_bb", "splitting_qr",
-    "offshell_form_factor", "differential_rate", "rate_per_interaction", "BremsSettings",
+    "offshell_form_factor", "LAMBDA_P_BAND", "M_P",
 ]
 
 M_P = pdg_mass(2212)
