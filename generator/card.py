@@ -41,7 +41,10 @@ PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta", "omega", "bremsstrahlung"), "alp
 CASCADE_PARENTS = ("zprime", "alp")
 
 #: Detection modes implemented, by particle.
-DETECTION_MODES = {"zprime": ("decay",), "alp": ("decay",), "hnl": ("decay",)}
+DETECTION_MODES = {"zprime": ("decay",), "alp": ("decay", "scatter"), "hnl": ("decay",)}
+
+#: Scattering processes of ``alp:scatter`` (signal.scatter).
+SCATTER_PROCESSES = ("primakoff", "compton")
 
 COMPRESSIONS = ("zstd", "lz4", "zlib", "none")
 
@@ -180,6 +183,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "final_states": Key((str, list), default="visible", doc='"visible", "all" or a list of channel names'),
         "hnl_polarisation": Key((bool,), default=True,
                                 doc="decay HNLs with the polarisation their production gives them (h -> l N); false: isotropic"),
+        "scatter": Key((list,), default=["primakoff", "compton"], check=lambda v: None if (
+            len(v) > 0 and len(set(v)) == len(v) and all(x in SCATTER_PROCESSES for x in v)) else
+            "a non-empty list of distinct names from " + ", ".join(repr(x) for x in SCATTER_PROCESSES),
+            doc="alp:scatter: inverse Primakoff a A -> gamma A and/or inverse Compton a e -> gamma e"),
         "decay_resonances": Key((list,), default=["pi0", "eta", "eta'", "rho", "omega", "phi", "K*"], check=_resonances,
                                 doc="SM resonance families among the daughters decayed by fipgen"),
     },
@@ -256,6 +263,7 @@ class RunCard:
     final_states: str | tuple[str, ...]
     decay_resonances: tuple[str, ...]
     hnl_polarisation: bool
+    scatter: tuple
     bremsstrahlung: tuple
     cuts: tuple
     events: int
@@ -445,6 +453,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         final_states=final_states,
         decay_resonances=tuple(sig["decay_resonances"]),
         hnl_polarisation=sig["hnl_polarisation"],
+        scatter=tuple(sig["scatter"]),
         bremsstrahlung=tuple(brems.items()),
         cuts=tuple(cuts.items()),
         events=run["events"],

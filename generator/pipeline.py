@@ -64,6 +64,8 @@ class Job:
     keep_all: bool = False
     #: sample the LLP's decay products (False only in scans without cuts)
     sample_daughters: bool = True
+    #: ALP detection by scattering (generator.production.alp_scatter.ScatterSpec), else None
+    scatter: object = None
     _ctau: float | None = None
     _rates: np.ndarray | None = None
 
@@ -300,13 +302,23 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
                               f"sample; list the exclusive channels you want instead")
     probs = np.array([brs[n] for n in names])
     w_br = float(probs.sum())
+    scatter = None
+    if card.detect[1] == "scatter":  # ALP detection by scattering: no decay branching
+        from .production.alp_scatter import PROCESS_NAMES, scatter_spec
+
+        try:
+            scatter = scatter_spec(model, detector.material, card.scatter)
+        except PhysicsError as err:
+            raise _card_error(card, "signal.scatter", list(card.scatter), str(err)) from None
+        names = [PROCESS_NAMES[p] for p in ("primakoff", "compton")]
+        probs, w_br = np.array([0.5, 0.5]), 1.0
     pot = card.pot if card.pot is not None else float(detector.exposure_pot)
     polarisable = frozenset(n for n in names if _polarisable(model, known[n])) if llp == "hnl" else frozenset()
     anti = _dirac_antiparticle if (llp == "hnl" and not model.majorana) else None
     alt = tuple(sorted({a for c in channels for a in getattr(c, "alt_weight_names", ())}))
     return Job(card, detector, beamline, model, channels, closed, names, probs / w_br, w_br, pot, card.events, notes,
                tuple(card.decay_resonances), polarised=bool(card.hnl_polarisation), polarisable=polarisable,
-               antiparticle_rule=anti, alt_weight_names=alt)
+               antiparticle_rule=anti, alt_weight_names=alt, scatter=scatter)
 
 
 def _polarisable(model, channel) -> bool:
@@ -337,6 +349,70 @@ def _dirac_antiparticle(parent_pdg, chan_code, rng):
     anti = np.where(np.isin(chan_code, _FLIPPED_CODES), ~anti, anti)
     # K_L, and a Z' or ALP decaying to N Nbar: either with probability 1/2
     return np.where(np.isin(parent_pdg, (130, C.PDG_ZPRIME, C.PDG_ALP)), coin, anti)
+
+
+def _decays(job: Job, llp, rng, pol, spin_axis, parent_pdg, chan_code):
+    """Step 3 of a block: the decay channel of each event in proportion to its BR among the
+    selected final states, and its daughters from generator.decays (matrix elements,
+    resonance decays). Returns ``(daughters (n, k, 4), pdg (n, k), decay_code (n,), channel index (n,))``."""
+    model = job.model
+    m = model.mass
+    n = llp.shape[0]
+    cum_d = np.cumsum(job.decay_probs)
+    cum_d[-1] = 1.0
+    dch = np.searchsorted(cum_d, rng.random(n), side="right")
+    known = model.channels()
+    codes = decay_codes(model)
+    parts = []
+    decay_code = np.empty(n, dtype=np.int32)
+    for k, name in enumerate(job.decay_names):
+        idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else np.arange(n)
+        if idx.size == 0:
+            continue
+        decay_code[idx] = codes[name]
+        if not job.sample_daughters:  # scans without cuts: the daughters are not used
+            continue
+        kw = {}
+        if job.polarised and name in job.polarisable and np.any(pol[idx] != 0.0):
+            ax = spin_axis[idx]
+            ok = np.einsum("ij,ij->i", ax, ax) > 0.5
+            kw = {"polarization": np.where(ok, pol[idx], 0.0), "spin_axis": np.where(ok[:, None], ax, [0.0, 0.0, 1.0])}
+        if job.antiparticle_rule is not None:
+            kw["antiparticle"] = job.antiparticle_rule(parent_pdg[idx], chan_code[idx], rng)
+        prod = sample_decays(llp[idx], m, known[name], rng, decay_resonances=job.decay_resonances,
+                             model=model, **kw)
+        parts.append((idx, prod))
+    kmax = max((p.pdg.shape[1] for _, p in parts), default=0)
+    dau = np.zeros((n, kmax, 4))
+    dau_pdg = np.zeros((n, kmax), dtype=np.int32)
+    for idx, prod in parts:
+        k = prod.pdg.shape[1]
+        dau[idx, :k] = prod.p4
+        dau_pdg[idx, :k] = prod.pdg
+    return dau, dau_pdg, decay_code, dch
+
+
+def _scatter(job: Job, llp, tr, rng, ctau):
+    """Step 3 for ``alp:scatter`` (generator.production.alp_scatter): the interaction
+    probability inside the active volume before a decay, the process in proportion to its
+    rate, the outgoing photon and recoil at the transport's sampled point (which follows the
+    same truncated exponential). Returns ``(daughters, pdg, code, process index, P_int)``."""
+    from .production.alp_scatter import chord_exposure, interaction_rates, sample_scatter
+
+    n = llp.shape[0]
+    spec = job.scatter
+    rates, per_el = interaction_rates(spec, llp[:, 3])
+    expo = chord_exposure(tr.n_seg, tr.seg_in, tr.seg_out, tr.beta_gamma * ctau)
+    rsum = rates.sum(axis=1)
+    p_int = rsum * expo
+    proc = (rng.random(n) * rsum > rates[:, 0]).astype(np.int64)  # 0 Primakoff, 1 Compton
+    dau = np.zeros((n, 2, 4))
+    dau_pdg = np.zeros((n, 2), dtype=np.int32)
+    live = np.flatnonzero(p_int > 0)
+    if live.size and job.sample_daughters:
+        d4, dp = sample_scatter(spec, llp[live], proc[live], per_el[live], rng)
+        dau[live], dau_pdg[live] = d4, dp
+    return dau, dau_pdg, (proc + 1).astype(np.int32), proc, p_int
 
 
 def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, float]]:
@@ -407,39 +483,11 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     # 2. transport: chord, forced decay inside, decay time
     tr = transport(vertex, llp, m, ctau, solid, rng)
 
-    # 3. decay channel in proportion to the BR among the selected final states; the
-    #    daughters come from generator.decays (matrix elements, resonance decays)
-    cum_d = np.cumsum(job.decay_probs)
-    cum_d[-1] = 1.0
-    dch = np.searchsorted(cum_d, rng.random(n), side="right")
-    known = model.channels()
-    codes = decay_codes(model)
-    parts = []
-    decay_code = np.empty(n, dtype=np.int32)
-    for k, name in enumerate(job.decay_names):
-        idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else np.arange(n)
-        if idx.size == 0:
-            continue
-        decay_code[idx] = codes[name]
-        if not job.sample_daughters:  # scans without cuts: the daughters are not used
-            continue
-        kw = {}
-        if job.polarised and name in job.polarisable and np.any(pol[idx] != 0.0):
-            ax = spin_axis[idx]
-            ok = np.einsum("ij,ij->i", ax, ax) > 0.5
-            kw = {"polarization": np.where(ok, pol[idx], 0.0), "spin_axis": np.where(ok[:, None], ax, [0.0, 0.0, 1.0])}
-        if job.antiparticle_rule is not None:
-            kw["antiparticle"] = job.antiparticle_rule(parent_pdg[idx], chan_code[idx], rng)
-        prod = sample_decays(llp[idx], m, known[name], rng, decay_resonances=job.decay_resonances,
-                             model=model, **kw)
-        parts.append((idx, prod))
-    kmax = max((p.pdg.shape[1] for _, p in parts), default=0)
-    dau = np.zeros((n, kmax, 4))
-    dau_pdg = np.zeros((n, kmax), dtype=np.int32)
-    for idx, prod in parts:
-        k = prod.pdg.shape[1]
-        dau[idx, :k] = prod.p4
-        dau_pdg[idx, :k] = prod.pdg
+    p_det = tr.p_decay  # probability to be detected (decay or scatter inside)
+    if job.scatter is not None:
+        dau, dau_pdg, decay_code, dch, p_det = _scatter(job, llp, tr, rng, ctau)
+    else:
+        dau, dau_pdg, decay_code, dch = _decays(job, llp, rng, pol, spin_axis, parent_pdg, chan_code)
 
     # 4. beam timing: the proton's bucket in the spill and its time within it (the beamline's
     #    bunch structure; drawn last so the kinematics above do not depend on it)
@@ -451,7 +499,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
             t_bunch = t_bunch + rng.normal(0.0, timing.bucket_sigma, n)
     prod_time = prod_time + t_bunch
 
-    weight = job.pot * total_rate * job.weight_branching * w_geo * tr.p_decay / job.n_trials
+    weight = job.pot * total_rate * job.weight_branching * w_geo * p_det / job.n_trials
     sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
     alt_w = {a: weight * r for a, r in alt.items()}
     for a, w_a in alt_w.items():
@@ -492,7 +540,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         "weight_production": np.full(nk, total_rate),
         "weight_branching": np.full(nk, job.weight_branching),
         "weight_geometric": col(w_geo),
-        "weight_decay": col(tr.p_decay),
+        "weight_decay": col(p_det),
         "channel": col(chan_code),
         "parent_pdg": col(parent_pdg),
         "parent_px": col(parent[:, 0]), "parent_py": col(parent[:, 1]), "parent_pz": col(parent[:, 2]),
@@ -580,7 +628,11 @@ def metadata(job: Job) -> dict:
         "external_parents": None if job.card.parents is None else
         {"path": job.card.parents[0], "format": job.card.parents[1], "z_offset_m": job.card.parents[2]},
         "closed_channels": job.closed_channels,
-        "decay_channels": {n: decay_codes(job.model)[n] for n in job.decay_names},
+        "decay_channels": ({n: i + 1 for i, n in enumerate(job.decay_names)} if job.scatter is not None else
+                           {n: decay_codes(job.model)[n] for n in job.decay_names}),
+        "detection": ({"mode": "scatter", "processes": list(job.scatter.processes),
+                       "g_gamma_eff": job.scatter.g_gamma, "g_electron": job.scatter.g_electron}
+                      if job.scatter is not None else {"mode": "decay"}),
         "decay_resonances": list(job.decay_resonances),
         "final_states": job.card.final_states if isinstance(job.card.final_states, str) else list(job.card.final_states),
         "weight_columns": ["weight"] + [f"weight_{a}" for a in job.alt_weight_names],

@@ -14,7 +14,7 @@ import numpy as np
 
 from .._jit import JIT_OPTIONS
 
-__all__ = ["about_axis"]
+__all__ = ["about_axis", "about_axis_array"]
 
 
 @numba.njit(inline="always", **JIT_OPTIONS)
@@ -37,3 +37,24 @@ def about_axis(sx, sy, sz, c, phi):  # pragma: no cover - compiled
     sn = np.sqrt(max(0.0, (1.0 - c) * (1.0 + c)))
     cp, sp = np.cos(phi), np.sin(phi)
     return (c * sx + sn * (cp * ax + sp * bx), c * sy + sn * (cp * ay + sp * by), c * sz + sn * (cp * az + sp * bz))
+
+
+@numba.njit(**JIT_OPTIONS)
+def _about_axis_kernel(axis, c, phi):  # pragma: no cover - compiled
+    n = axis.shape[0]
+    out = np.empty((n, 3))
+    for i in range(n):
+        x, y, z = about_axis(axis[i, 0], axis[i, 1], axis[i, 2], c[i], phi[i])
+        out[i, 0] = x
+        out[i, 1] = y
+        out[i, 2] = z
+    return out
+
+
+def about_axis_array(axis, c, phi) -> np.ndarray:
+    """Unit vectors (n, 3) at ``cos(theta) = c`` and azimuth ``phi`` about unit ``axis`` (n, 3)."""
+    axis = np.ascontiguousarray(axis, dtype=np.float64).reshape(-1, 3)
+    n = axis.shape[0]
+    c = np.ascontiguousarray(np.broadcast_to(np.asarray(c, dtype=np.float64), (n,)))
+    phi = np.ascontiguousarray(np.broadcast_to(np.asarray(phi, dtype=np.float64), (n,)))
+    return _about_axis_kernel(axis, c, phi)
