@@ -202,6 +202,16 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
             except PhysicsError as err:
                 raise _card_error(card, "signal.bremsstrahlung", dict(card.bremsstrahlung), str(err)) from None
             return [c for c in chans if c.rate_per_pot > 0.0]
+        if particle == "alp" and what in ("primakoff", "compton", "resonant", "associated"):
+            from .production.alp_shower import shower_channel
+
+            try:
+                ch = shower_channel(what, x_model, beamline,
+                                    decay_ctau=x_model.ctau() if (particle == llp and decay_hints) else None)
+                rate = ch.rate_per_pot
+            except PhysicsError as err:
+                raise _card_error(card, "signal.produce", f"alp:{what}", str(err)) from None
+            return [ch] if rate > 0.0 else []
         ch = boson_channel(particle, what, x_model)
         return [] if ch is None else [ch]
 
@@ -267,7 +277,9 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
             raise _card_error(card, mass_key, model.mass, "no open HNL production channel with a non-zero mixing in "
                               f"signal.produce (closed: {', '.join(closed) or 'none'})")
         limit = {"pi0": pdg_mass(111), "eta": pdg_mass(221), "omega": pdg_mass(223) - pdg_mass(111),
-                 "bremsstrahlung": beamline.beam_momentum}
+                 "bremsstrahlung": beamline.beam_momentum, "primakoff": beamline.beam_momentum,
+                 "compton": beamline.beam_momentum, "resonant": beamline.beam_momentum,
+                 "associated": beamline.beam_momentum}
         allowed = ", ".join(f"{c} needs mass < {limit[c.split(':')[1]]:.6g} GeV"
                             + (" and isovector charges" if c.endswith("omega") else "") for c in closed)
         raise _card_error(card, mass_key, model.mass, f"kinematically closed for every channel in signal.produce ({allowed})")

@@ -43,14 +43,16 @@ _MODE_INDEX = {("two", "e"): 1, ("two", "mu"): 2, ("two", "tau"): 3, ("three", "
 #: tau -> N X sub-channels (codes 200 + index), in TAU_CHANNELS order
 _TAU_INDEX = {"N pi-": 1, "N K-": 2, "N rho-": 3, "N e- nu_e": 4, "N mu- nu_mu": 5, "nu_tau e- N": 6, "nu_tau mu- N": 7}
 _FIXED = {"zprime:pi0": 1, "zprime:eta": 2, "zprime:omega": 3, "zprime:bremsstrahlung": 4,
-          "zprime:bremsstrahlung (absorber)": 5, "alp:pi0": 11, "alp:eta": 12}
+          "zprime:bremsstrahlung (absorber)": 5, "alp:pi0": 11, "alp:eta": 12, "alp:primakoff": 13,
+          "alp:compton": 14, "alp:resonant": 15, "alp:associated": 16}
 
 
 def channel_code(name: str) -> int:
     """Code of a production (sub-)channel in the ``channel`` branch.
 
     Z': 1 (pi0), 2 (eta), 3 (omega -> pi0 Z'), 4 (proton bremsstrahlung in the target), 5 (in the
-    absorber); ALP: 11 (pi0), 12 (eta); HNL: ``100 + 10 * parent + mode`` with
+    absorber); ALP: 11 (pi0), 12 (eta), and from the dump's showers 13 (Primakoff), 14
+    (Compton-like), 15 (resonant e+ e- -> a), 16 (associated e+ e- -> a gamma); HNL: ``100 + 10 * parent + mode`` with
     parent pi+ 1, pi- 2, K+ 3, K- 4, K0L 5, D+ 6, D- 7, Ds+ 8, Ds- 9 and mode 1, 2, 3 for the
     two-body decays to e, mu, tau and 4, 5 for the three-body ``pi e N``, ``pi mu N``;
     ``Ds -> tau nu, tau -> N X``: 200 + 1..7 in the order N pi, N K, N rho, N e nu, N mu nu,

@@ -1,0 +1,347 @@
+"""ALPs from the secondaries of the electromagnetic showers in a dump (arXiv:2307.03878).
+
+The photons of pi0/eta decays start showers in the target or dump; their photons, electrons
+and positrons produce ALPs on the material's nuclei and electrons. The per-POT track-length
+densities ``T_s(E, cos theta) = dL/dE dcos(theta)`` (m/GeV; s = gamma, e-, e+; angle to the
+beam) come from fipgen's shower Monte Carlo (generator.shower; ``fluxes/shower_<beamline>.npz``),
+the cross sections from :mod:`generator.models.alp_xsec` on the beamline target's material.
+
+Channels (run card ``alp:<name>``):
+
+==============  ================================  ================================================
+channel         process                           ALP kinematics given the parent
+==============  ================================  ================================================
+``primakoff``   gamma A -> a A (g_agg, Tsai FF)   E_a = E_gamma, angle from dsigma/dtheta
+``compton``     gamma e -> a e (g_aee)            E_a from dsigma/dE_a, angle from 2-body kinematics
+``resonant``    e+ e- -> a (g_aee)                the positron's direction, E_a = E_R + m_e
+``associated``  e+ e- -> a gamma (g_aee)          CM angle from dsigma/dcos*, boosted; photon
+                                                  energy above ``ASSOCIATED_K_MIN``
+==============  ================================  ================================================
+
+ALPs per POT: ``R = sum_bins T_s(E, cos) dE dcos x r(E)``, ``r(E) = sum n sigma(E)`` per metre
+of track (resonant: ``T_e+(E_R) x n_e sigma_0``, the positron density at the resonance).
+
+Sampling (exact weights): the ALP direction ``d`` points at a uniform point of the detector
+(density ``q(d)``); the parent energy bin is drawn in proportion to its ALP rate (times, for
+a detected ALP outside scans, its decay probability toward the detector's centre, mixed with
+10 % of the rate alone) and the energy log-uniformly inside it; the ALP's energy and angle to its parent come from the
+process; the parent's direction is placed at that angle from ``d`` with a uniform azimuth.
+The kernel of the ALP direction around the parent's is symmetric in the relative angle, so
+the weight is ``T_Omega(E, Omega_parent) r(E) / (R g(E) q(d))``, with ``T_Omega = T/(2 pi)``
+per steradian and ``g`` the energy proposal: the parent's angular density at the placed
+direction (0 outside the table's angles, 0 to 0.3 rad).
+
+Approximations (documented): the production vertex is the proton's first interaction point
+in the dump (the shower extends a few radiation lengths, ~0.1-0.3 m of iron, negligible on
+the way to a detector hundreds of metres away; not for a detector right behind the dump);
+nuclear recoil in Primakoff neglected (E_a = E_gamma); atomic electrons free and at rest; the
+associated channel's soft photons (below ``ASSOCIATED_K_MIN``) belong to the resonant
+channel's radiative tail and are not counted. ALP bremsstrahlung on nuclei (e Z -> e Z a) is
+not among the channels yet (its cross section is in alp_xsec).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numba
+import numpy as np
+
+from .. import constants as C
+from .._jit import JIT_OPTIONS
+from ..errors import PhysicsError
+from ..models import alp_xsec as X
+from .vertex import sample_interaction_points
+
+__all__ = ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"]
+
+#: Run-card channel names (``alp:<name>``) -> (parent species of the table, coupling).
+SHOWER_CHANNELS = {"primakoff": ("gamma", "g_gamma"), "compton": ("gamma", "g_electron"),
+                   "resonant": ("eplus", "g_electron"), "associated": ("eplus", "g_electron")}
+_PARENT_PDG = {"gamma": 22, "eminus": 11, "eplus": -11}
+#: Lowest lab photon energy (GeV) counted in e+ e- -> a gamma (module docstring).
+ASSOCIATED_K_MIN = 1e-3
+_CODE = {"primakoff": 0, "compton": 1, "resonant": 2, "associated": 3}
+
+
+@numba.njit(**JIT_OPTIONS)
+def _rates(code, E, m_a, g, Z, A, n_nuc, n_e, conv):  # pragma: no cover - compiled
+    """Interactions per metre of parent track at total energy E (per element for Primakoff)."""
+    out = np.zeros(E.size)
+    for i in range(E.size):
+        if code == 0:
+            s = 0.0
+            for j in range(Z.size):
+                s += n_nuc[j] * X.primakoff_sigma(E[i], m_a, g, Z[j], A[j])
+            out[i] = s * conv
+        elif code == 1:
+            out[i] = n_e * X.compton_sigma(E[i], m_a, g) * conv
+    return out
+
+
+@numba.njit(**JIT_OPTIONS)
+def _assoc_sigma_cut(E_pos, m_a, g, k_min, n_gl_x, n_gl_w):  # pragma: no cover - compiled
+    """e+ e- -> a gamma cross section with a lab photon energy above k_min (GeV^-2)."""
+    if not E_pos > X.associated_threshold(m_a):
+        return 0.0
+    s = 0.0
+    for k in range(n_gl_x.size):
+        c = n_gl_x[k]
+        ea, _ = X.associated_lab(c, E_pos, m_a)
+        if E_pos + X.M_E - ea >= k_min:
+            s += n_gl_w[k] * X.associated_dsigma_dcos(c, E_pos, m_a, g)
+    return s
+
+
+@numba.njit(**JIT_OPTIONS)
+def _kin_kernel(code, E, m_a, Z, A, k_min, rng):  # pragma: no cover - compiled
+    """(E_a, cos to the parent) per event for Primakoff (single element), Compton, associated."""
+    n = E.size
+    ea = np.full(n, np.nan)
+    ct = np.full(n, np.nan)
+    for i in range(n):
+        if code == 0:
+            ea[i] = E[i]
+            ct[i] = math.cos(X.sample_primakoff_theta(E[i], m_a, Z, A, rng))
+        elif code == 1:
+            e = X.sample_compton_ea(E[i], m_a, rng)
+            if e == e:
+                ea[i] = e
+                ct[i] = X.compton_cos_theta(e, E[i], m_a)
+        else:
+            for _ in range(100000):  # accept-reject on the photon-energy cut
+                c = X.sample_associated_cos(E[i], m_a, rng)
+                if c != c:
+                    break
+                e, cl = X.associated_lab(c, E[i], m_a)
+                if E[i] + X.M_E - e >= k_min:
+                    ea[i] = e
+                    ct[i] = cl
+                    break
+    return ea, ct
+
+
+@dataclass(frozen=True)
+class ShowerALPChannel:
+    """One shower process making ALPs in the beamline's target (module docstring)."""
+
+    name: str
+    process: str
+    model: object  # ALP
+    beamline: object
+    #: c*tau (m) of the ALP when it is the detected particle: its decay probability on the way
+    #: to the detector's centre shapes the energy proposal (any value gives exact weights)
+    decay_ctau: float | None = None
+    _cache: dict = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def parent_pdg(self) -> int:
+        return _PARENT_PDG[SHOWER_CHANNELS[self.process][0]]
+
+    def _table(self):
+        if "table" not in self._cache:
+            from ..shower.fold import load_shower_table
+
+            self._cache["table"] = load_shower_table(self.beamline.name)
+        return self._cache["table"]
+
+    def _coupling(self) -> float:
+        return float(self.model.g_gamma_eff) if self.process == "primakoff" else float(self.model.g_electron)
+
+    def _prepare(self):
+        """Per energy bin: ALP rate per POT (bins x angles), and the energy proposal."""
+        if "prep" in self._cache:
+            return self._cache["prep"]
+        tab = self._table()
+        species = SHOWER_CHANNELS[self.process][0]
+        T = tab.density(species)  # (n_E, n_theta), m / GeV / unit cos, per POT
+        e_edges = tab.energy_edges + (0.0 if species == "gamma" else X.M_E)  # total energy
+        c_edges = np.cos(tab.theta_edges)
+        dcos = c_edges[:-1] - c_edges[1:]
+        dE = np.diff(e_edges)
+        mat = self.beamline.target.material
+        z, a, n = X.material_targets(mat)
+        m, g = float(self.model.mass), self._coupling()
+        if self.process == "resonant":
+            ER = X.resonant_energy(m)
+            i = np.searchsorted(e_edges, ER, side="right") - 1
+            coef = X.resonant_yield_per_track_length(m, g, mat.electron_density)
+            if g == 0.0 or not (0 <= i < T.shape[0]):
+                rate_bins = np.zeros((T.shape[0], T.shape[1]))
+            else:
+                rate_bins = np.zeros_like(T)
+                rate_bins[i] = T[i] * dcos * coef  # ALPs per POT in each angle bin at E_R
+            prep = {"T": T, "e_edges": e_edges, "dcos": dcos, "rate_bins": rate_bins, "ER": ER, "coef": coef}
+        else:
+            # the rate per metre at 8 points per energy bin (log-spaced): bin average, and the proposal
+            sub = np.exp(np.log(e_edges[:-1])[:, None] + (np.arange(8)[None, :] + 0.5) / 8.0
+                         * np.log(e_edges[1:] / e_edges[:-1])[:, None])
+            r = self._rate(sub.ravel()).reshape(sub.shape)
+            # the rate averaged over the bin with the table's flat density in E: mean of r at
+            # log-spaced points weighted by E (dE = E dlnE)
+            r_bin = np.sum(r * sub, axis=1) / np.sum(sub, axis=1)
+            rate_bins = T * dE[:, None] * dcos[None, :] * r_bin[:, None]
+            prep = {"T": T, "e_edges": e_edges, "dcos": dcos, "rate_bins": rate_bins}
+        tot = float(rate_bins.sum())
+        prep["total"] = tot
+        pe = rate_bins.sum(axis=1)
+        prep["p_bin"] = pe / tot if tot > 0 else pe
+        prep["cdf"] = np.cumsum(prep["p_bin"])
+        self._cache["prep"] = prep
+        return prep
+
+    def _proposal(self, aim):
+        """Energy-bin proposal: the rate, times (with ``decay_ctau``) the ALP's decay probability
+        along the ray from the dump to the detector's centre at p ~ E, mixed with 10 % of the
+        rate alone (so every bin with a rate is covered)."""
+        key = ("proposal", id(aim))
+        if key in self._cache:
+            return self._cache[key]
+        prep = self._prepare()
+        p = prep["p_bin"].copy()
+        if self.decay_ctau is not None and self.decay_ctau > 0 and self.process != "resonant" and p.sum() > 0:
+            pts = aim.sample_points(2048, np.random.Generator(np.random.PCG64(20240613)))
+            lo, hi = self.beamline.target.solid.extent()
+            c0 = 0.5 * (lo + hi)
+            dv = pts.mean(axis=0) - c0
+            dv /= np.linalg.norm(dv)
+            seg = aim.chords(c0[None, :], dv[None, :])
+            if seg.n[0] > 0:
+                l1, l2 = seg.t_in[0, 0], seg.t_out[0, seg.n[0] - 1]
+                e = np.sqrt(prep["e_edges"][:-1] * prep["e_edges"][1:])
+                m = float(self.model.mass)
+                ell = np.sqrt(np.maximum(e * e - m * m, 1e-300)) / m * self.decay_ctau
+                pdec = np.exp(-l1 / ell) * -np.expm1(-(l2 - l1) / ell)
+                wd = p * pdec
+                if wd.sum() > 0:
+                    p = 0.9 * wd / wd.sum() + 0.1 * p
+        p = p / p.sum() if p.sum() > 0 else p
+        self._cache[key] = (p, np.cumsum(p))
+        return self._cache[key]
+
+    def _rate(self, E):
+        E = np.ascontiguousarray(E, dtype=np.float64)
+        m, g = float(self.model.mass), self._coupling()
+        mat = self.beamline.target.material
+        z, a, n = X.material_targets(mat)
+        if self.process in ("primakoff", "compton"):
+            return _rates(_CODE[self.process], E, m, g, z, a, n, mat.electron_density, X.GEV2_TO_M2)
+        # associated: with the photon-energy cut, interpolated (log-log) on 600 energies from the
+        # threshold to the table's end (the cross section is smooth there)
+        if "assoc" not in self._cache:
+            xg, wg = np.polynomial.legendre.leggauss(96)
+            e0 = X.associated_threshold(m)
+            grid = e0 * np.exp(np.linspace(1e-9, math.log(max(self._table().energy_edges[-1] + X.M_E, 2 * e0) / e0), 600))
+            sig = np.array([_assoc_sigma_cut(e, m, g, ASSOCIATED_K_MIN, xg, wg) for e in grid])
+            self._cache["assoc"] = (grid, sig * mat.electron_density * X.GEV2_TO_M2)
+        grid, rate = self._cache["assoc"]
+        pos = rate > 0
+        if not pos.any():
+            return np.zeros(E.size)
+        lg, lr = np.log(grid[pos]), np.log(rate[pos])
+        out = np.exp(np.interp(np.log(np.maximum(E, grid[pos][0])), lg, lr))
+        return np.where((E >= grid[pos][0]) & (E <= grid[-1]), out, 0.0)
+
+    @property
+    def branching(self) -> float:
+        return 1.0
+
+    @property
+    def rate_per_pot(self) -> float:
+        """ALPs produced per POT in the dump."""
+        return self._prepare()["total"]
+
+    @property
+    def source(self):
+        from .hnl_channels import ParentSource
+
+        tab = self._table()
+        species = SHOWER_CHANNELS[self.process][0]
+        return ParentSource(self.parent_pdg, tab.track_length(species),
+                            f"shower track lengths of {self.beamline.name} ({tab.header.get('generator', '')}): "
+                            f"{tab.track_length(species):.4g} m of {species} per POT")
+
+    def _kinematics(self, E, rng):
+        """(E_a, cos of the ALP to its parent) for parent total energies E."""
+        m = float(self.model.mass)
+        E = np.ascontiguousarray(E, dtype=np.float64)
+        if self.process == "resonant":
+            return E + X.M_E, np.ones(E.size)
+        z, a, nn = X.material_targets(self.beamline.target.material)
+        if self.process == "primakoff" and z.size > 1:
+            # mixtures: the element in proportion to n sigma, then each group
+            ea = np.full(E.size, np.nan)
+            ct = np.full(E.size, np.nan)
+            s = np.array([[nn[j] * X.primakoff_sigma(e, m, 1.0, z[j], a[j]) for j in range(z.size)] for e in E])
+            cum = np.cumsum(s, axis=1)
+            el = np.minimum((cum < (rng.random(E.size) * cum[:, -1])[:, None]).sum(axis=1), z.size - 1)
+            for j in range(z.size):
+                sel = np.flatnonzero(el == j)
+                ea[sel], ct[sel] = _kin_kernel(0, E[sel], m, z[j], a[j], 0.0, rng)
+            return ea, ct
+        return _kin_kernel(_CODE[self.process], E, m, z[0], a[0], ASSOCIATED_K_MIN, rng)
+
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
+        from ..kinematics.directions import about_axis_array
+
+        prep = self._prepare()
+        m = float(self.model.mass)
+        vertex = sample_interaction_points(self.beamline, n, rng)
+        d = aim.sample_points(n, rng) - vertex
+        d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
+        q = aim.proposal_density(vertex, d)
+        e_edges = prep["e_edges"]
+        u = rng.random((3, n))
+        if self.process == "resonant":
+            E = np.full(n, prep["ER"])
+            g_E = np.ones(n)  # delta function in energy: no energy proposal
+            ib = np.full(n, int(np.searchsorted(e_edges, prep["ER"], side="right") - 1))
+        else:
+            p_bin, cdf = self._proposal(aim)
+            ib = np.minimum(np.searchsorted(cdf, u[0] * cdf[-1], side="right"), e_edges.size - 2)
+            lo, hi = e_edges[ib], e_edges[ib + 1]
+            E = lo * (hi / lo) ** u[1]
+            g_E = p_bin[ib] / (E * np.log(hi / lo))
+        ea, ct = self._kinematics(E, rng)
+        ok = np.isfinite(ea) & np.isfinite(ct) & (q > 0)
+        ct = np.where(ok, ct, 1.0)
+        v = about_axis_array(d, ct, 2.0 * math.pi * u[2])  # the parent's direction
+        cos_p = np.clip(v[:, 2], -1.0, 1.0)
+        th_p = np.arccos(cos_p)
+        tab_th = self._table().theta_edges
+        jt = np.searchsorted(tab_th, th_p, side="right") - 1
+        inside = (jt >= 0) & (jt < tab_th.size - 1)
+        jt = np.clip(jt, 0, tab_th.size - 2)
+        T_omega = np.where(inside, prep["T"][ib, jt], 0.0) / (2.0 * math.pi)
+        if self.process == "resonant":
+            r = prep["coef"]  # ALPs per (m/GeV) of positron density
+            w = np.where(ok & inside, T_omega * r / (prep["total"] * np.where(q > 0, q, 1.0)), 0.0)
+        else:
+            r = self._rate(E) if self.process == "associated" else _rates(
+                _CODE[self.process], np.ascontiguousarray(E), m, self._coupling(), *X.material_targets(
+                    self.beamline.target.material), self.beamline.target.material.electron_density, X.GEV2_TO_M2)
+            w = np.where(ok & inside, T_omega * r / (prep["total"] * g_E * np.where(q > 0, q, 1.0)), 0.0)
+        pa = np.sqrt(np.maximum(ea * ea - m * m, 0.0))
+        llp = np.empty((n, 4))
+        llp[:, :3] = np.where(ok, pa, 0.0)[:, None] * d
+        llp[:, 3] = np.where(ok, ea, m)
+        mpar = 0.0 if self.parent_pdg == 22 else X.M_E
+        pp = np.sqrt(np.maximum(E * E - mpar * mpar, 0.0))
+        parent = np.column_stack([pp[:, None] * v, E])
+        return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w,
+                "parent_pdg": np.full(n, self.parent_pdg, dtype=np.int32)}
+
+    def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
+        raise PhysicsError(f"{self.name}: ALPs from showers feed only the ALP's own detection, not X -> N N")
+
+
+def shower_channel(process: str, model, beamline, decay_ctau: float | None = None) -> ShowerALPChannel:
+    if process not in SHOWER_CHANNELS:
+        raise PhysicsError(f"unknown shower channel {process!r}; allowed {', '.join(SHOWER_CHANNELS)}")
+    from ..shower.fold import shower_table_beamlines
+
+    if beamline.name not in shower_table_beamlines():
+        raise PhysicsError(f"no shower track-length table for beamline {beamline.name!r}; available: "
+                           f"{', '.join(shower_table_beamlines())} (scripts/make_shower_tables.py)")
+    return ShowerALPChannel(f"alp:{process}", process, model, beamline, decay_ctau)
