@@ -408,7 +408,8 @@ def _scatter(job: Job, llp, tr, rng, ctau):
     """Step 3 for ``alp:scatter`` (generator.production.alp_scatter): the interaction
     probability inside the active volume before a decay, the process in proportion to its
     rate, the outgoing photon and recoil at the transport's sampled point (which follows the
-    same truncated exponential). Returns ``(daughters, pdg, code, process index, P_int)``."""
+    same truncated exponential). Returns ``(daughters, pdg, code, process index, P_int, rate)``,
+    ``rate`` the summed interaction rate per metre."""
     from .production.alp_scatter import chord_exposure, interaction_rates, sample_scatter
 
     n = llp.shape[0]
@@ -424,7 +425,7 @@ def _scatter(job: Job, llp, tr, rng, ctau):
     if live.size and job.sample_daughters:
         d4, dp = sample_scatter(spec, llp[live], proc[live], per_el[live], rng)
         dau[live], dau_pdg[live] = d4, dp
-    return dau, dau_pdg, (proc + 1).astype(np.int32), proc, p_int
+    return dau, dau_pdg, (proc + 1).astype(np.int32), proc, p_int, rsum
 
 
 def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, float]]:
@@ -496,8 +497,9 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     tr = transport(vertex, llp, m, ctau, solid, rng)
 
     p_det = tr.p_decay  # probability to be detected (decay or scatter inside)
+    rsum = None
     if job.scatter is not None:
-        dau, dau_pdg, decay_code, dch, p_det = _scatter(job, llp, tr, rng, ctau)
+        dau, dau_pdg, decay_code, dch, p_det, rsum = _scatter(job, llp, tr, rng, ctau)
     else:
         dau, dau_pdg, decay_code, dch = _decays(job, llp, rng, pol, spin_axis, parent_pdg, chan_code)
 
@@ -527,6 +529,8 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
             "channel_index": which[keep], "decay_index": dch[keep], "beta_gamma": tr.beta_gamma[keep],
             "n_seg": tr.n_seg[keep], "seg_in": tr.seg_in[keep], "seg_out": tr.seg_out[keep],
             "x_flight": x_flight[keep],
+            # scattering: the summed interaction rate per metre at the reference couplings
+            "scatter_rate": (rsum if rsum is not None else np.zeros(n))[keep],
             "alt": {a: r[keep] for a, r in alt.items()},
         }
     nk = int(keep.sum())

@@ -99,3 +99,27 @@ def test_reproduce_2311_07713_quick(tmp_path, capsys):
     assert g.shape[0] == 4 * 12 and np.all(g[:, 0] < 0.15) and g[:, 2].max() > 2.3
     assert (tmp_path / "repro_2311_07713_ma0p3_contour.csv").is_file()
     assert (tmp_path / "repro_2311_07713.png").is_file()
+
+
+def test_miniboone_alp_script_smoke(tmp_path):
+    """scripts/reproduce_miniboone_alp.py on a tiny grid: contour CSVs (mass, coupling) and a PNG."""
+    import importlib.util
+    import sys as _sys
+    from pathlib import Path as _Path
+
+    path = _Path(__file__).resolve().parents[1] / "scripts" / "reproduce_miniboone_alp.py"
+    spec = importlib.util.spec_from_file_location("reproduce_miniboone_alp", path)
+    mod = importlib.util.module_from_spec(spec)
+    _sys.modules[spec.name] = mod
+    spec.loader.exec_module(mod)
+    code = mod.main(["--output-dir", str(tmp_path), "--masses", "0.005:0.05:3", "--couplings", "12", "--events", "3000",
+                     "--workers", "1", "--cases", "photon"])
+    assert code == 0
+    rows = (tmp_path / "miniboone_alp_photon_contour.csv").read_text().splitlines()
+    assert rows[1] == "mass,coupling"
+    pts = [r for r in rows[2:] if not r.startswith("#")]
+    assert len(pts) > 2
+    m, c = (float(x) for x in pts[0].split(","))
+    assert 0.005 <= m <= 0.05 and 1e-9 <= c <= 1e-2
+    assert (tmp_path / "miniboone_alp.png").stat().st_size > 1000
+    assert mod.main(["--output-dir", str(tmp_path), "--quick", "--cases", "photon"]) == 2  # refuses to overwrite

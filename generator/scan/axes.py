@@ -18,7 +18,8 @@ coupling key            meaning
 Production rates against the coupling (for the reweighting of :mod:`generator.scan.reweight`):
 each channel's rate is ``R_k(c) = R_k(c0) (c/c0)^n_k x B_k(c)/B_k(c0)`` with the power
 ``n_k`` of :func:`production_power` (Z' channels 2 in g; HNL channels 1 in ``|U|^2``; ALP
-mixing 0 in an ALP coupling) and ``B_k`` the boson's ``BR(X -> N N)`` for the X -> N N channels
+mixing 0 in an ALP coupling; ALPs from showers 2 in their own coupling: Primakoff in g_agg,
+the electron processes in g_aee) and ``B_k`` the boson's ``BR(X -> N N)`` for the X -> N N channels
 (recomputed from the X model at ``c``: an ALP coupling changes it). Everything else (the
 detected particle's branching ratios and c*tau) is recomputed from the model at ``c``.
 """
@@ -121,4 +122,9 @@ class ScanAxes:
             return 1 if self.coupling_key == "model.hnl.mixing" else 0
         if x == "zprime":
             return 2 if self.coupling_key == "model.zprime.coupling" else 0
+        what = name.split(":", 1)[1]
+        if what == "primakoff":  # gamma A -> a A: g_agg^2
+            return 2 if self.coupling_key == "model.alp.g_gamma" else 0
+        if what in ("compton", "resonant", "associated"):  # electron processes: g_aee^2
+            return 2 if self.coupling_key == "model.alp.g_electron" else 0
         return 0  # ALP from meson mixing: set by c_gg/f_a, not by the scanned couplings

@@ -34,7 +34,7 @@ def _p_decay(n_seg, seg_in, seg_out, i, ell):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT_OPTIONS)
-def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr):  # pragma: no cover - compiled
+def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr, exposure):  # pragma: no cover - compiled
     """``(S, S2)``, each ``(n_sets, n_ctau)`` (module docstring).
 
     Parameters
@@ -48,6 +48,8 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr)
         coupling (exponential, 0 for other channels); xr : (n_channels, n_ctau) ratio rho of X's
         decay length at each coupling to the reference one: the event's X flight is reweighted
         by the density ratio ``(1/rho) exp(-t (1/rho - 1))`` (1 when rho = 1).
+    exposure : scattering signatures: the decay probability is replaced by the survival-weighted
+        path ``ell P`` (= ``int_chord exp(-l/ell) dl``), the interaction rate being in ``w``/``g``.
 
     Events are the outer loop (each event's segments are read once); a segment whose entry is
     more than 700 decay lengths away contributes exactly 0 in double precision and is skipped.
@@ -67,7 +69,19 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr)
                 fac *= math.exp(-xt[i] * (1.0 / rho - 1.0)) / rho
             if fac == 0.0:
                 continue
-            inv = 1.0 / (bg[i] * ctau[j])
+            ell = bg[i] * ctau[j]
+            if math.isinf(ell):  # a stable particle: no decays; the whole chord for scattering
+                if not exposure:
+                    continue
+                p = 0.0
+                for s in range(ns):
+                    p += max(seg_out[i, s] - seg_in[i, s], 0.0)
+                for r in range(n_sets):
+                    x = w[r, i] * fac * p
+                    S[r, j] += x
+                    S2[r, j] += x * x
+                continue
+            inv = 1.0 / ell
             p = 0.0
             for s in range(ns):
                 a = seg_in[i, s] * inv
@@ -78,6 +92,8 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr)
                     p += math.exp(-a) * -math.expm1(a - b)
             if p == 0.0:
                 continue
+            if exposure:
+                p *= bg[i] * ctau[j]
             for r in range(n_sets):
                 x = w[r, i] * fac * p
                 S[r, j] += x

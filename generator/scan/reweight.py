@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..card import RunCard
+from ..errors import FipgenError
 from ..pipeline import Job, blocks_of, build_job, build_model, generate_block
 from . import kernels as K
 from .axes import ScanAxes, card_at
@@ -133,11 +134,17 @@ class ScanTable:
         xr = np.ones((nch, couplings.size))
         powers = [ax.production_power(ch) for ch in job.channels]
         cascade = [getattr(ch, "x_model", None) for ch in job.channels]
+        scan_key = ax.coupling_key
         for j, c in enumerate(couplings):
             m = self._model(c, llp)
             ctau[j] = m.ctau()
-            brs = _branching_table(m)
-            g[:, j] = [brs.get(name, 0.0) / b0 for name, b0 in zip(job.decay_names, br0)]
+            if job.scatter is not None:
+                # the interaction rate of each process scales with its own coupling squared
+                sp = {"model.alp.g_gamma": 0, "model.alp.g_electron": 1}.get(scan_key)
+                g[:, j] = [(c / self.c0) ** 2 if sp == d else 1.0 for d in range(len(job.decay_names))]
+            else:
+                brs = _branching_table(m)
+                g[:, j] = [brs.get(name, 0.0) / b0 for name, b0 in zip(job.decay_names, br0)]
             for kk, ch in enumerate(job.channels):
                 r = (c / self.c0) ** powers[kk]
                 x0 = cascade[kk]
@@ -156,7 +163,8 @@ class ScanTable:
         if with_cuts:
             w = w * self.cut_efficiency
         S, S2 = K.weighted_decay_sums(np.ascontiguousarray(w), self.channel_index, self.decay_index, self.beta_gamma,
-                                      self.n_seg, self.seg_in, self.seg_out, ctau, f, g, self._xt(), xr)
+                                      self.n_seg, self.seg_in, self.seg_out, ctau, f, g, self._xt(), xr,
+                                      self.job.scatter is not None)
         out = {"events": S[0], "mc_error": np.sqrt(S2[0]), "ctau": ctau}
         for r, name in enumerate(self.set_names[1:], start=1):
             out[f"events_{name}"] = S[r]
@@ -180,9 +188,11 @@ class ScanTable:
             wg = wg * self.passes[None, :] * self.cut_efficiency
         ones_f = np.ones((len(job.channels), ctau_grid.size))
         ones_g = np.ones((len(job.decay_names), ctau_grid.size))
+        if self.job.scatter is not None:
+            raise FipgenError("acceptance tables are for decays; scattering signatures are not tabulated")
         S, S2 = K.weighted_decay_sums(np.ascontiguousarray(wg), self.channel_index, self.decay_index, self.beta_gamma,
                                       self.n_seg, self.seg_in, self.seg_out, ctau_grid, ones_f, ones_g, self._xt(),
-                                      np.ones_like(ones_f))
+                                      np.ones_like(ones_f), False)
         return {"ctau": ctau_grid, "acceptance": S[0], "mc_error": np.sqrt(S2[0]), "llp_per_pot": job.rate_per_pot}
 
 
@@ -221,6 +231,8 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
                                for p in parts])
 
     w0 = cat("w_nodecay")
+    if job.scatter is not None:  # scattering: the reference interaction rate per metre rides in w0
+        w0 = w0 * cat("scatter_rate")
     names = ("central",) + tuple(job.alt_weight_names)
     sets = [w0] + [w0 * np.concatenate([p["alt"][a] for p in parts]) for a in job.alt_weight_names]
     passes = cuts.passes(EventBatch.concatenate(batches)) if cuts.active else np.ones(w0.size, dtype=bool)
