@@ -35,7 +35,7 @@ ALP_CHIRAL = ("three-flavour", "two-flavour")
 #: Production channels implemented, by particle (each computes the real thing; a channel
 #: that is not here is refused with the list of allowed ones).
 PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta", "omega", "bremsstrahlung"),
-                       "alp": ("pi0", "eta", "primakoff", "compton", "resonant", "associated"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
+                       "alp": ("pi0", "eta", "primakoff", "compton", "resonant", "associated", "bremsstrahlung"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
 
 #: Bosons whose production channels make the detected HNL through X -> N N
 #: (generator.production.cascade), when the card has both [model.<X>] and [model.hnl].

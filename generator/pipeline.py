@@ -191,7 +191,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
 
     def boson_channels(particle, what, x_model):
         """The channels making boson ``particle`` (Z' or ALP) by ``what``; [] if closed."""
-        if what == "bremsstrahlung":
+        if what == "bremsstrahlung" and particle == "zprime":
             from .production.brems_channel import BremsSettings, brems_channels
 
             try:
@@ -202,7 +202,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
             except PhysicsError as err:
                 raise _card_error(card, "signal.bremsstrahlung", dict(card.bremsstrahlung), str(err)) from None
             return [c for c in chans if c.rate_per_pot > 0.0]
-        if particle == "alp" and what in ("primakoff", "compton", "resonant", "associated"):
+        if particle == "alp" and what in ("primakoff", "compton", "resonant", "associated", "bremsstrahlung"):
             from .production.alp_shower import shower_channel
 
             try:

@@ -8,8 +8,9 @@ and by scattering:
 
 * photon coupling g_agg (GeV^-1): Primakoff production gamma Fe -> a Fe; detection by
   a -> gamma gamma decays and by inverse Primakoff a N -> gamma N on C and H;
-* electron coupling g_aee: Compton-like gamma e -> a e, resonant e+ e- -> a and associated
-  e+ e- -> a gamma production; detection by a -> e+ e- decays and inverse Compton a e -> gamma e.
+* electron coupling g_aee: Compton-like gamma e -> a e, resonant e+ e- -> a, associated
+  e+ e- -> a gamma and bremsstrahlung e Fe -> e Fe a production; detection by a -> e+ e-
+  decays and inverse Compton a e -> gamma e.
 
 For each coupling the script scans (m_a, g) with `generator.scan.run.run_scan` (one sample per
 mass, reweighted to every coupling: the production, lifetime and scattering rate all scale with
@@ -64,7 +65,7 @@ CASES = {
                "scatter": '["primakoff"]', "ref": 1e-6, "couplings": (1e-9, 1e-2), "unit": "GeV^-1",
                "label": r"$g_{a\gamma\gamma}$ [GeV$^{-1}$]"},
     "electron": {"coupling": "g_electron", "key": "model.alp.g_electron",
-                 "produce": '["alp:compton", "alp:resonant", "alp:associated"]', "scatter": '["compton"]',
+                 "produce": '["alp:compton", "alp:resonant", "alp:associated", "alp:bremsstrahlung"]', "scatter": '["compton"]',
                  "ref": 1e-8, "couplings": (1e-11, 1e-3), "unit": "dimensionless", "label": r"$g_{aee}$"},
 }
 

@@ -16,6 +16,8 @@ channel         process                           ALP kinematics given the paren
 ``resonant``    e+ e- -> a (g_aee)                the positron's direction, E_a = E_R + m_e
 ``associated``  e+ e- -> a gamma (g_aee)          CM angle from dsigma/dcos*, boosted; photon
                                                   energy above ``ASSOCIATED_K_MIN``
+``bremsstrah-   e Z -> e Z a (g_aee; electrons    (x = E_a/E, angle) from d2sigma/dx dl, sampled
+lung``          and positrons, Tsai FFs)          with exact weights (generator.production.alp_brems)
 ==============  ================================  ================================================
 
 ALPs per POT: ``R = sum_bins T_s(E, cos) dE dcos x r(E)``, ``r(E) = sum n sigma(E)`` per metre
@@ -27,7 +29,8 @@ a detected ALP outside scans, its decay probability toward the detector's centre
 10 % of the rate alone) and the energy log-uniformly inside it; the ALP's energy and angle to its parent come from the
 process; the parent's direction is placed at that angle from ``d`` with a uniform azimuth.
 The kernel of the ALP direction around the parent's is symmetric in the relative angle, so
-the weight is ``T_Omega(E, Omega_parent) r(E) / (R g(E) q(d))``, with ``T_Omega = T/(2 pi)``
+the weight is ``T_Omega(E, Omega_parent) r(E) / (R g(E) q(d))`` (bremsstrahlung: ``r(E)`` replaced by
+the kernel's weighted estimate, whose product with its draw density is the differential rate), with ``T_Omega = T/(2 pi)``
 per steradian and ``g`` the energy proposal: the parent's angular density at the placed
 direction (0 outside the table's angles, 0 to 0.3 rad).
 
@@ -36,8 +39,10 @@ in the dump (the shower extends a few radiation lengths, ~0.1-0.3 m of iron, neg
 the way to a detector hundreds of metres away; not for a detector right behind the dump);
 nuclear recoil in Primakoff neglected (E_a = E_gamma); atomic electrons free and at rest; the
 associated channel's soft photons (below ``ASSOCIATED_K_MIN``) belong to the resonant
-channel's radiative tail and are not counted. ALP bremsstrahlung on nuclei (e Z -> e Z a) is
-not among the channels yet (its cross section is in alp_xsec).
+channel's radiative tail and are not counted. Bremsstrahlung uses the Kim-Tsai WW cross section
+of alp_xsec (``tmax = m^2 (1+l)^2 + m_a^2``; the spread to other choices is discussed there) and
+angles to the lepton up to 1 rad; its parents are the e- and e+ track lengths together, each
+event's ``parent_pdg`` drawn from their densities in the parent's cell.
 """
 
 from __future__ import annotations
@@ -58,11 +63,13 @@ __all__ = ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_
 
 #: Run-card channel names (``alp:<name>``) -> (parent species of the table, coupling).
 SHOWER_CHANNELS = {"primakoff": ("gamma", "g_gamma"), "compton": ("gamma", "g_electron"),
-                   "resonant": ("eplus", "g_electron"), "associated": ("eplus", "g_electron")}
-_PARENT_PDG = {"gamma": 22, "eminus": 11, "eplus": -11}
+                   "resonant": ("eplus", "g_electron"), "associated": ("eplus", "g_electron"),
+                   "bremsstrahlung": ("electrons", "g_electron")}
+#: PDG code of the parent; "electrons" (e- and e+ together) reports 11, the events carry their own
+_PARENT_PDG = {"gamma": 22, "eminus": 11, "eplus": -11, "electrons": 11}
 #: Lowest lab photon energy (GeV) counted in e+ e- -> a gamma (module docstring).
 ASSOCIATED_K_MIN = 1e-3
-_CODE = {"primakoff": 0, "compton": 1, "resonant": 2, "associated": 3}
+_CODE = {"primakoff": 0, "compton": 1, "resonant": 2, "associated": 3, "bremsstrahlung": 4}
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -146,6 +153,22 @@ class ShowerALPChannel:
             self._cache["table"] = load_shower_table(self.beamline.name)
         return self._cache["table"]
 
+    def _density(self, species: str) -> np.ndarray:
+        tab = self._table()
+        if species == "electrons":
+            return tab.density("eminus") + tab.density("eplus")
+        return tab.density(species)
+
+    def _brems_kernels(self):
+        """One :class:`~generator.production.alp_brems.BremsKernel` per element of the target material."""
+        if "brems" not in self._cache:
+            from .alp_brems import BremsKernel
+
+            z, a, _ = X.material_targets(self.beamline.target.material)
+            e_max = float(self._table().energy_edges[-1]) + X.M_E
+            self._cache["brems"] = [BremsKernel(float(self.model.mass), zz, aa, e_max) for zz, aa in zip(z, a)]
+        return self._cache["brems"]
+
     def _coupling(self) -> float:
         return float(self.model.g_gamma_eff) if self.process == "primakoff" else float(self.model.g_electron)
 
@@ -155,7 +178,7 @@ class ShowerALPChannel:
             return self._cache["prep"]
         tab = self._table()
         species = SHOWER_CHANNELS[self.process][0]
-        T = tab.density(species)  # (n_E, n_theta), m / GeV / unit cos, per POT
+        T = self._density(species)  # (n_E, n_theta), m / GeV / unit cos, per POT
         e_edges = tab.energy_edges + (0.0 if species == "gamma" else X.M_E)  # total energy
         c_edges = np.cos(tab.theta_edges)
         dcos = c_edges[:-1] - c_edges[1:]
@@ -227,6 +250,8 @@ class ShowerALPChannel:
         z, a, n = X.material_targets(mat)
         if self.process in ("primakoff", "compton"):
             return _rates(_CODE[self.process], E, m, g, z, a, n, mat.electron_density, X.GEV2_TO_M2)
+        if self.process == "bremsstrahlung":
+            return sum(nj * k.sigma(E, g) for nj, k in zip(n, self._brems_kernels())) * X.GEV2_TO_M2
         # associated: with the photon-energy cut, interpolated (log-log) on 600 energies from the
         # threshold to the table's end (the cross section is smooth there)
         if "assoc" not in self._cache:
@@ -258,16 +283,23 @@ class ShowerALPChannel:
 
         tab = self._table()
         species = SHOWER_CHANNELS[self.process][0]
-        return ParentSource(self.parent_pdg, tab.track_length(species),
+        parts = ("eminus", "eplus") if species == "electrons" else (species,)
+        length = sum(tab.track_length(s) for s in parts)
+        return ParentSource(self.parent_pdg, length,
                             f"shower track lengths of {self.beamline.name} ({tab.header.get('generator', '')}): "
-                            f"{tab.track_length(species):.4g} m of {species} per POT")
+                            f"{length:.4g} m of {' + '.join(parts)} per POT")
 
     def _kinematics(self, E, rng):
-        """(E_a, cos of the ALP to its parent) for parent total energies E."""
+        """(E_a, cos of the ALP to its parent) for parent total energies E.
+
+        Exact draws from the process's normalised distribution, except bremsstrahlung: see
+        :meth:`_kinematics_weighted`."""
         m = float(self.model.mass)
         E = np.ascontiguousarray(E, dtype=np.float64)
         if self.process == "resonant":
             return E + X.M_E, np.ones(E.size)
+        if self.process == "bremsstrahlung":
+            raise PhysicsError("bremsstrahlung kinematics are weighted: use _kinematics_weighted")
         z, a, nn = X.material_targets(self.beamline.target.material)
         if self.process == "primakoff" and z.size > 1:
             # mixtures: the element in proportion to n sigma, then each group
@@ -281,6 +313,36 @@ class ShowerALPChannel:
                 ea[sel], ct[sel] = _kin_kernel(0, E[sel], m, z[j], a[j], 0.0, rng)
             return ea, ct
         return _kin_kernel(_CODE[self.process], E, m, z[0], a[0], ASSOCIATED_K_MIN, rng)
+
+    def _kinematics_weighted(self, E, rng):
+        """(E_a, cos to the parent, r) with ``r`` (per metre of track) an unbiased estimate of the
+        process's rate r(E) whose product with the draw's density is the differential rate: r(E)
+        itself for the exactly sampled processes; for bremsstrahlung, the element drawn in
+        proportion to ``n_j sigma_j(E)`` and ``n_j w_j / P_j`` with the kernel's weight w_j."""
+        E = np.ascontiguousarray(E, dtype=np.float64)
+        if self.process != "bremsstrahlung":
+            ea, ct = self._kinematics(E, rng)
+            return ea, ct, self._rate(E)
+        z, a, nn = X.material_targets(self.beamline.target.material)
+        kern = self._brems_kernels()
+        g = self._coupling()
+        ea = np.full(E.size, np.nan)
+        ct = np.full(E.size, np.nan)
+        r = np.zeros(E.size)
+        if len(kern) == 1:
+            ea, ct, w = kern[0].sample(E, g, rng)
+            return ea, ct, nn[0] * w * X.GEV2_TO_M2
+        s = np.column_stack([nn[j] * kern[j].sigma(E) for j in range(len(kern))])
+        cum = np.cumsum(s, axis=1)
+        el = np.minimum((cum < (rng.random(E.size) * cum[:, -1])[:, None]).sum(axis=1), len(kern) - 1)
+        for j in range(len(kern)):
+            sel = np.flatnonzero(el == j)
+            if sel.size == 0:
+                continue
+            ea[sel], ct[sel], w = kern[j].sample(E[sel], g, rng)
+            p_j = s[sel, j] / np.where(cum[sel, -1] > 0, cum[sel, -1], 1.0)
+            r[sel] = np.where(p_j > 0, nn[j] * w / np.where(p_j > 0, p_j, 1.0), 0.0) * X.GEV2_TO_M2
+        return ea, ct, r
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
         from ..kinematics.directions import about_axis_array
@@ -303,7 +365,7 @@ class ShowerALPChannel:
             lo, hi = e_edges[ib], e_edges[ib + 1]
             E = lo * (hi / lo) ** u[1]
             g_E = p_bin[ib] / (E * np.log(hi / lo))
-        ea, ct = self._kinematics(E, rng)
+        ea, ct, r = self._kinematics_weighted(E, rng)
         ok = np.isfinite(ea) & np.isfinite(ct) & (q > 0)
         ct = np.where(ok, ct, 1.0)
         v = about_axis_array(d, ct, 2.0 * math.pi * u[2])  # the parent's direction
@@ -318,9 +380,6 @@ class ShowerALPChannel:
             r = prep["coef"]  # ALPs per (m/GeV) of positron density
             w = np.where(ok & inside, T_omega * r / (prep["total"] * np.where(q > 0, q, 1.0)), 0.0)
         else:
-            r = self._rate(E) if self.process == "associated" else _rates(
-                _CODE[self.process], np.ascontiguousarray(E), m, self._coupling(), *X.material_targets(
-                    self.beamline.target.material), self.beamline.target.material.electron_density, X.GEV2_TO_M2)
             w = np.where(ok & inside, T_omega * r / (prep["total"] * g_E * np.where(q > 0, q, 1.0)), 0.0)
         pa = np.sqrt(np.maximum(ea * ea - m * m, 0.0))
         llp = np.empty((n, 4))
@@ -329,8 +388,14 @@ class ShowerALPChannel:
         mpar = 0.0 if self.parent_pdg == 22 else X.M_E
         pp = np.sqrt(np.maximum(E * E - mpar * mpar, 0.0))
         parent = np.column_stack([pp[:, None] * v, E])
+        pdg = np.full(n, self.parent_pdg, dtype=np.int32)
+        if SHOWER_CHANNELS[self.process][0] == "electrons":  # e- or e+ by their densities in the cell
+            t_m = self._table().density("eminus")[ib, jt]
+            t_p = self._table().density("eplus")[ib, jt]
+            tot = t_m + t_p
+            pdg = np.where(rng.random(n) * np.where(tot > 0, tot, 1.0) < t_m, 11, -11).astype(np.int32)
         return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w,
-                "parent_pdg": np.full(n, self.parent_pdg, dtype=np.int32)}
+                "parent_pdg": pdg}
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
         raise PhysicsError(f"{self.name}: ALPs from showers feed only the ALP's own detection, not X -> N N")

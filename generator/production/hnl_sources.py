@@ -44,7 +44,7 @@ _MODE_INDEX = {("two", "e"): 1, ("two", "mu"): 2, ("two", "tau"): 3, ("three", "
 _TAU_INDEX = {"N pi-": 1, "N K-": 2, "N rho-": 3, "N e- nu_e": 4, "N mu- nu_mu": 5, "nu_tau e- N": 6, "nu_tau mu- N": 7}
 _FIXED = {"zprime:pi0": 1, "zprime:eta": 2, "zprime:omega": 3, "zprime:bremsstrahlung": 4,
           "zprime:bremsstrahlung (absorber)": 5, "alp:pi0": 11, "alp:eta": 12, "alp:primakoff": 13,
-          "alp:compton": 14, "alp:resonant": 15, "alp:associated": 16}
+          "alp:compton": 14, "alp:resonant": 15, "alp:associated": 16, "alp:bremsstrahlung": 17}
 
 
 def channel_code(name: str) -> int:

@@ -125,6 +125,6 @@ class ScanAxes:
         what = name.split(":", 1)[1]
         if what == "primakoff":  # gamma A -> a A: g_agg^2
             return 2 if self.coupling_key == "model.alp.g_gamma" else 0
-        if what in ("compton", "resonant", "associated"):  # electron processes: g_aee^2
+        if what in ("compton", "resonant", "associated", "bremsstrahlung"):  # electron processes: g_aee^2
             return 2 if self.coupling_key == "model.alp.g_electron" else 0
         return 0  # ALP from meson mixing: set by c_gg/f_a, not by the scanned couplings
