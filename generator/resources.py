@@ -38,3 +38,38 @@ def list_data(kind: str, suffix: str = ".toml") -> list[str]:
         for p in data_dir(kind).iterdir()
         if p.name.endswith(suffix) and not p.name.startswith("_")
     )
+
+
+def read_flux_table(name: str, directory: str | None, what: str, script: str):
+    """(arrays, header) of the compressed table ``name`` of ``fluxes/`` (or of ``directory``).
+
+    The ``.npz`` holds its arrays and ``header``, a JSON string (provenance, units,
+    normalisation); the arrays come back read-only. ``what`` names the table kind and
+    ``script`` the regeneration script in the error of a missing file or header.
+
+    Raises
+    ------
+    PhysicsError
+        If the file is missing or has no JSON header.
+    """
+    import io
+    import json
+    from pathlib import Path
+
+    import numpy as np
+
+    from .errors import PhysicsError
+
+    try:
+        raw = data_file("fluxes", name).read_bytes() if directory is None else (Path(directory) / name).read_bytes()
+    except FileNotFoundError:
+        where = "the packaged fluxes" if directory is None else directory
+        raise PhysicsError(f"{what} {name!r} not found in {where}; regenerate with {script}") from None
+    with np.load(io.BytesIO(raw), allow_pickle=False) as z:
+        arrays = {k: z[k] for k in z.files}
+    if "header" not in arrays:
+        raise PhysicsError(f"{what} {name!r} has no header")
+    header = json.loads(str(arrays.pop("header")))
+    for a in arrays.values():
+        a.setflags(write=False)
+    return arrays, header

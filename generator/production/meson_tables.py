@@ -26,10 +26,7 @@ Per-POT numbers count first interactions only (no tertiary production); each sou
 
 from __future__ import annotations
 
-import io
-import json
 from functools import lru_cache
-from pathlib import Path
 
 import numpy as np
 
@@ -78,24 +75,9 @@ def read_table(name: str, directory: str | None = None) -> tuple[dict[str, np.nd
     PhysicsError
         If the file is missing or has no JSON header.
     """
-    try:
-        if directory is None:
-            from ..resources import data_file
+    from ..resources import read_flux_table
 
-            raw = data_file("fluxes", name).read_bytes()
-        else:
-            raw = (Path(directory) / name).read_bytes()
-    except FileNotFoundError:
-        where = "the packaged fluxes" if directory is None else directory
-        raise PhysicsError(f"meson table {name!r} not found in {where}; regenerate with scripts/make_meson_tables.py") from None
-    with np.load(io.BytesIO(raw), allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
-    if "header" not in arrays:
-        raise PhysicsError(f"meson table {name!r} has no header")
-    header = json.loads(str(arrays.pop("header")))
-    for a in arrays.values():
-        a.setflags(write=False)
-    return arrays, header
+    return read_flux_table(name, directory, "meson table", "scripts/make_meson_tables.py")
 
 
 def available_beamlines() -> list[str]:

@@ -31,7 +31,6 @@ seed mesons, so the error of a sum over bins comes from these, see
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import json
 import math
 from dataclasses import dataclass
@@ -313,21 +312,10 @@ class ShowerTable:
 
 @lru_cache(maxsize=None)
 def _read(beamline: str, directory: str | None) -> ShowerTable:
-    name = table_name(beamline)
-    try:
-        if directory is None:
-            from ..resources import data_file
+    from ..resources import read_flux_table
 
-            raw = data_file("fluxes", name).read_bytes()
-        else:
-            raw = (Path(directory) / name).read_bytes()
-    except FileNotFoundError:
-        raise PhysicsError(f"shower table {name!r} not found; regenerate with scripts/make_shower_tables.py") from None
-    with np.load(io.BytesIO(raw), allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
-    header = json.loads(str(arrays.pop("header")))
-    for a in arrays.values():
-        a.setflags(write=False)
+    arrays, header = read_flux_table(table_name(beamline), directory, "shower table", "scripts/make_shower_tables.py")
+    arrays = dict(arrays)
     return ShowerTable(beamline, arrays.pop("energy_edges"), arrays.pop("theta_edges"), arrays, header)
 
 
