@@ -12,6 +12,7 @@ from .decay_position import (
     sample_decay_distance,
     sample_decay_distance_numpy,
     survival_and_decay,
+    window_decay_probability,
 )
 from .twobody import (
     two_body_isotropic,
@@ -33,6 +34,7 @@ __all__ = [
     "two_body_isotropic_numpy",
     "two_body_toward",
     "two_body_toward_numpy",
+    "window_decay_probability",
     "decay_probability",
     "decay_probability_numpy",
     "survival_and_decay",

@@ -26,6 +26,7 @@ import numba
 import numpy as np
 
 __all__ = [
+    "window_decay_probability",
     "decay_probability",
     "decay_probability_numpy",
     "survival_and_decay",
@@ -42,6 +43,12 @@ def _seg_weight(a, b, ell):  # pragma: no cover - compiled
     if b <= a:
         return 0.0
     return np.exp(-a / ell) * (-np.expm1(-(b - a) / ell))
+
+
+def window_decay_probability(l_in, l_out, ell):
+    """``exp(-l_in/ell) - exp(-l_out/ell)`` (numpy, broadcasting): decay between two distances
+    along one straight path (the single-window case of :func:`decay_probability`)."""
+    return np.exp(-l_in / ell) * -np.expm1(-(l_out - l_in) / ell)
 
 
 @numba.njit(**_JIT)

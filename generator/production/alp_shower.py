@@ -29,8 +29,9 @@ a detected ALP outside scans, its decay probability toward the detector's centre
 10 % of the rate alone) and the energy log-uniformly inside it; the ALP's energy and angle to its parent come from the
 process; the parent's direction is placed at that angle from ``d`` with a uniform azimuth.
 The kernel of the ALP direction around the parent's is symmetric in the relative angle, so
-the weight is ``T_Omega(E, Omega_parent) r(E) / (R g(E) q(d))`` (bremsstrahlung: ``r(E)`` replaced by
-the kernel's weighted estimate, whose product with its draw density is the differential rate), with ``T_Omega = T/(2 pi)``
+the weight is ``T_Omega(E, Omega_parent) r(E) / (R g(E) q(d))`` (bremsstrahlung: ``r(E)``
+replaced by the kernel's weighted estimate, whose product with its draw density is the
+differential rate), with ``T_Omega = T/(2 pi)``
 per steradian and ``g`` the energy proposal: the parent's angular density at the placed
 direction (0 outside the table's angles, 0 to 0.3 rad).
 
@@ -53,11 +54,11 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from .. import constants as C
 from .._jit import JIT_OPTIONS
 from ..errors import PhysicsError
 from ..models import alp_xsec as X
-from .vertex import sample_interaction_points
+from ..kinematics import window_decay_probability
+from .vertex import ray_toward_detector, sample_interaction_points
 
 __all__ = ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"]
 
@@ -154,10 +155,13 @@ class ShowerALPChannel:
         return self._cache["table"]
 
     def _density(self, species: str) -> np.ndarray:
-        tab = self._table()
-        if species == "electrons":
-            return tab.density("eminus") + tab.density("eplus")
-        return tab.density(species)
+        """The table's dL/dE dcos of ``species`` (float64, cached); "electrons" is e- plus e+."""
+        key = ("density", species)
+        if key not in self._cache:
+            tab = self._table()
+            self._cache[key] = (self._density("eminus") + self._density("eplus") if species == "electrons"
+                                else tab.density(species))
+        return self._cache[key]
 
     def _brems_kernels(self):
         """One :class:`~generator.production.alp_brems.BremsKernel` per element of the target material."""
@@ -224,18 +228,12 @@ class ShowerALPChannel:
         prep = self._prepare()
         p = prep["p_bin"].copy()
         if self.decay_ctau is not None and self.decay_ctau > 0 and self.process != "resonant" and p.sum() > 0:
-            pts = aim.sample_points(2048, np.random.Generator(np.random.PCG64(20240613)))
-            lo, hi = self.beamline.target.solid.extent()
-            c0 = 0.5 * (lo + hi)
-            dv = pts.mean(axis=0) - c0
-            dv /= np.linalg.norm(dv)
-            seg = aim.chords(c0[None, :], dv[None, :])
-            if seg.n[0] > 0:
-                l1, l2 = seg.t_in[0, 0], seg.t_out[0, seg.n[0] - 1]
+            ray = ray_toward_detector(self.beamline, aim, 2048, 20240613)
+            if ray is not None:
                 e = np.sqrt(prep["e_edges"][:-1] * prep["e_edges"][1:])
                 m = float(self.model.mass)
                 ell = np.sqrt(np.maximum(e * e - m * m, 1e-300)) / m * self.decay_ctau
-                pdec = np.exp(-l1 / ell) * -np.expm1(-(l2 - l1) / ell)
+                pdec = window_decay_probability(*ray, ell)
                 wd = p * pdec
                 if wd.sum() > 0:
                     p = 0.9 * wd / wd.sum() + 0.1 * p
@@ -305,7 +303,8 @@ class ShowerALPChannel:
             # mixtures: the element in proportion to n sigma, then each group
             ea = np.full(E.size, np.nan)
             ct = np.full(E.size, np.nan)
-            s = np.array([[nn[j] * X.primakoff_sigma(e, m, 1.0, z[j], a[j]) for j in range(z.size)] for e in E])
+            s = np.column_stack([_rates(0, E, m, 1.0, z[j:j + 1], a[j:j + 1], nn[j:j + 1], 0.0, 1.0)
+                                 for j in range(z.size)])
             cum = np.cumsum(s, axis=1)
             el = np.minimum((cum < (rng.random(E.size) * cum[:, -1])[:, None]).sum(axis=1), z.size - 1)
             for j in range(z.size):
@@ -390,8 +389,8 @@ class ShowerALPChannel:
         parent = np.column_stack([pp[:, None] * v, E])
         pdg = np.full(n, self.parent_pdg, dtype=np.int32)
         if SHOWER_CHANNELS[self.process][0] == "electrons":  # e- or e+ by their densities in the cell
-            t_m = self._table().density("eminus")[ib, jt]
-            t_p = self._table().density("eplus")[ib, jt]
+            t_m = self._density("eminus")[ib, jt]
+            t_p = self._density("eplus")[ib, jt]
             tot = t_m + t_p
             pdg = np.where(rng.random(n) * np.where(tot > 0, tot, 1.0) < t_m, 11, -11).astype(np.int32)
         return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w,

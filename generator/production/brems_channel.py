@@ -60,9 +60,10 @@ import numpy as np
 from .. import constants as C
 from .._jit import JIT_OPTIONS
 from ..errors import PhysicsError
+from ..kinematics import window_decay_probability
 from ..models.zprime import family_coefficients
 from . import bremsstrahlung as B
-from .vertex import interacting_fraction, sample_interaction_points
+from .vertex import interacting_fraction, ray_toward_detector, sample_interaction_points
 
 __all__ = ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"]
 
@@ -344,20 +345,17 @@ class BremsChannel:
                              1.0 / n_z)
             return z_edges, table, j
         prop = rows[j]
-        if True:
-            seg = aim.chords(vertex, d)
-            hit = seg.n > 0
-            l1 = np.where(hit, seg.t_in[:, 0], 0.0)
-            l2 = np.where(hit, seg.t_out[np.arange(seg.n.size), np.maximum(seg.n - 1, 0)], 0.0)
-            zc = 0.5 * (z_edges[1:] + z_edges[:-1])
-            c = np.where(cth > 0, cth, 1.0)
-            ell = (zc[None, :] * P / c[:, None]) / m * self.decay_ctau
-            # exp(-L1/ell) - exp(-L2/ell), stable for ell >> L
-            pdec = np.exp(-l1[:, None] / ell) * -np.expm1(-(l2 - l1)[:, None] / ell)
-            wgt = prop * pdec
-            tot = wgt.sum(axis=1)
-            good = hit & (tot > 0)
-            prop = np.where(good[:, None], wgt / np.where(good, tot, 1.0)[:, None], prop)
+        seg = aim.chords(vertex, d)
+        hit = seg.n > 0
+        l1 = np.where(hit, seg.t_in[:, 0], 0.0)
+        l2 = np.where(hit, seg.t_out[np.arange(seg.n.size), np.maximum(seg.n - 1, 0)], 0.0)
+        zc = 0.5 * (z_edges[1:] + z_edges[:-1])
+        c = np.where(cth > 0, cth, 1.0)
+        ell = (zc[None, :] * P / c[:, None]) / m * self.decay_ctau
+        wgt = prop * window_decay_probability(l1[:, None], l2[:, None], ell)
+        tot = wgt.sum(axis=1)
+        good = hit & (tot > 0)
+        prop = np.where(good[:, None], wgt / np.where(good, tot, 1.0)[:, None], prop)
         tot = prop.sum(axis=1)
         prop = np.where((tot > 0)[:, None], 0.95 * prop / np.where(tot > 0, tot, 1.0)[:, None] + 0.05 / n_z, 1.0 / n_z)
         return z_edges, prop, np.arange(prop.shape[0])
@@ -454,16 +452,9 @@ class BremsChannel:
             zc = 0.5 * (z_edges[1:] + z_edges[:-1])
             fb = np.interp(zc, z, fz)
             if key[1] is not None and self.decay_ctau > 0:
-                pts = aim.sample_points(4096, np.random.Generator(np.random.PCG64(20240612)))
-                lo, hi = self.element.beamline.target.solid.extent()
-                c0 = 0.5 * (lo + hi)
-                dvec = pts.mean(axis=0) - c0
-                dvec /= np.linalg.norm(dvec)
-                seg = aim.chords(c0[None, :], dvec[None, :])
-                if seg.n[0] > 0:
-                    l1, l2 = seg.t_in[0, 0], seg.t_out[0, seg.n[0] - 1]
-                    ell = zc * P / m * self.decay_ctau
-                    pdec = np.exp(-l1 / ell) * -np.expm1(-(l2 - l1) / ell)
+                ray = ray_toward_detector(self.element.beamline, aim, 4096, 20240612)
+                if ray is not None:
+                    pdec = window_decay_probability(*ray, zc * P / m * self.decay_ctau)
                     if np.sum(fb * pdec) > 0:
                         fb = fb * pdec
             rows = 0.95 * fb / fb.sum() + 0.05 / n_z

@@ -130,3 +130,21 @@ def interacting_fraction(beamline, n: int = 20000, seed: int = 12345) -> float:
     seg = beamline.target.solid.chords(o, d)
     length = (seg.t_out - seg.t_in).sum(axis=1)
     return float(np.mean(-np.expm1(-length / lam)))
+
+
+def ray_toward_detector(beamline, aim, n_points: int, seed: int):
+    """``(L1, L2)``: where the ray from the centre of the beamline's target solid toward the
+    detector's centre of volume (the mean of ``n_points`` uniform points of ``aim``, drawn
+    with ``seed``) enters its first and leaves its last active segment (m); None if it
+    misses. Proposals weigh energies by the decay probability in that window
+    (:func:`generator.kinematics.window_decay_probability`); the weights stay exact whatever
+    they choose."""
+    pts = aim.sample_points(n_points, np.random.Generator(np.random.PCG64(seed)))
+    lo, hi = beamline.target.solid.extent()
+    c0 = 0.5 * (lo + hi)
+    d = pts.mean(axis=0) - c0
+    d /= np.linalg.norm(d)
+    seg = aim.chords(c0[None, :], d[None, :])
+    if seg.n[0] == 0:
+        return None
+    return float(seg.t_in[0, 0]), float(seg.t_out[0, seg.n[0] - 1])
