@@ -17,12 +17,10 @@ independent of the other masses', and the grid does not depend on the number of 
 from __future__ import annotations
 
 import math
-import multiprocessing as mp
 import os
 import sys
 import time
 import tomllib
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,15 +108,14 @@ def card_text_with(text: str, changes: dict, header: str = "") -> str:
 
 
 def log_grid(spec: str, what: str) -> np.ndarray:
-    """``MIN:MAX:N`` -> N logarithmically spaced values (one value if N = 1)."""
+    """``MIN:MAX:N`` -> N logarithmically spaced values (one value if N = 1); exits on bad input."""
+    from generator.errors import CardError
+    from generator.scan.run import parse_grid
+
     try:
-        lo, hi, n = spec.split(":")
-        lo, hi, n = float(lo), float(hi), int(n)
-        if not (0 < lo <= hi and n >= 1 and math.isfinite(hi)):
-            raise ValueError
-    except ValueError:
-        raise SystemExit(f"{what} {spec!r}: expected MIN:MAX:N with 0 < MIN <= MAX and N >= 1") from None
-    return np.array([lo]) if n == 1 else np.geomspace(lo, hi, n)
+        return parse_grid(spec, what, log=True)
+    except CardError as err:
+        raise SystemExit(str(err)) from None
 
 
 # -- scans -------------------------------------------------------------------------------------
@@ -159,33 +156,15 @@ def _mass_task(card_text: str, source: str, mass: float, changes: dict, coupling
 def run_curves(curves: list[Curve], n_trials: int | None, workers: int, progress: bool = True) -> dict:
     """Scan every curve (all masses of all curves over ``workers`` local processes, started with
     ``spawn`` as fipgen's own scans); returns ``{label: ScanResult}``."""
-    from generator.scan.run import ScanResult
+    from generator.scan.run import ScanResult, map_tasks
 
     tasks = [(c.label, i, (c.card_text, c.source, float(m), c.per_mass[i] if c.per_mass else {},
                            tuple(float(x) for x in c.couplings), n_trials, i))
              for c in curves for i, m in enumerate(c.masses)]
-    t0 = time.perf_counter()
-    out: dict[tuple, dict] = {}
-    done = 0
-
-    def tick(key):
-        nonlocal done
-        done += 1
-        if progress and (done % max(1, len(tasks) // 10) == 0 or done == len(tasks)):
-            print(f"  {done}/{len(tasks)} masses done ({time.perf_counter() - t0:.0f} s)", file=sys.stderr, flush=True)
-
-    if workers <= 1 or len(tasks) <= 1:
-        for label, i, args in tasks:
-            out[(label, i)] = _mass_task(*args)
-            tick((label, i))
-    else:
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context("spawn")) as ex:
-            futs = {ex.submit(_mass_task, *args): (label, i) for label, i, args in tasks}
-            from concurrent.futures import as_completed
-
-            for f in as_completed(futs):
-                out[futs[f]] = f.result()
-                tick(futs[f])
+    if progress:
+        print(f"  {len(tasks)} masses on {workers} worker(s)", file=sys.stderr, flush=True)
+    done = map_tasks(_mass_task, [args for _, _, args in tasks], workers, progress=progress)
+    out = {(label, i): r for (label, i, _), r in zip(tasks, done)}
     results = {}
     for c in curves:
         rows = [out[(c.label, i)] for i in range(len(c.masses))]

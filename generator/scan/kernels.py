@@ -19,7 +19,7 @@ import numpy as np
 
 from .._jit import JIT_OPTIONS
 
-__all__ = ["weighted_decay_sums", "decay_probabilities"]
+__all__ = ["weighted_decay_sums", "decay_probabilities", "cut_passes"]
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -108,3 +108,46 @@ def decay_probabilities(bg, n_seg, seg_in, seg_out, ctau):  # pragma: no cover -
     for i in range(bg.size):
         out[i] = _p_decay(n_seg, seg_in, seg_out, i, bg[i] * ctau)
     return out
+
+
+@numba.njit(**JIT_OPTIONS)
+def cut_passes(off, e, px, py, pz, visible, min_energy, min_angle):  # pragma: no cover - compiled
+    """Per-event pass flags of :class:`generator.scan.reweight.Cuts` over flat daughter arrays
+    (event ``i`` owns daughters ``off[i]:off[i+1]``): every visible daughter has
+    ``e >= min_energy``, and (if ``min_angle > 0``) at least two visible daughters whose two
+    most energetic open by at least ``min_angle`` (rad)."""
+    n = off.size - 1
+    ok = np.ones(n, dtype=np.bool_)
+    for i in range(n):
+        e1 = -1.0
+        e2 = -1.0
+        i1 = -1
+        i2 = -1
+        n_vis = 0
+        fail = False
+        for k in range(off[i], off[i + 1]):
+            if not visible[k]:
+                continue
+            if min_energy > 0.0 and e[k] < min_energy:
+                fail = True
+                break
+            n_vis += 1
+            if e[k] >= e1:
+                e2, i2 = e1, i1
+                e1, i1 = e[k], k
+            elif e[k] >= e2:
+                e2, i2 = e[k], k
+        if fail:
+            ok[i] = False
+            continue
+        if min_angle > 0.0:
+            if n_vis < 2:
+                ok[i] = False
+                continue
+            dot = px[i1] * px[i2] + py[i1] * py[i2] + pz[i1] * pz[i2]
+            na = math.sqrt(px[i1] ** 2 + py[i1] ** 2 + pz[i1] ** 2)
+            nb = math.sqrt(px[i2] ** 2 + py[i2] ** 2 + pz[i2] ** 2)
+            c = max(-1.0, min(1.0, dot / (na * nb)))
+            if math.acos(c) < min_angle:
+                ok[i] = False
+    return ok

@@ -24,7 +24,6 @@ daughters were sampled at ``c0``; their kinematics do not depend on the coupling
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -59,27 +58,11 @@ class Cuts:
         ok = np.ones(n, dtype=bool)
         if not (self.min_daughter_energy > 0.0 or self.min_opening_angle > 0.0):
             return ok
-        off = batch.offsets("daughter")
-        pdg = batch.flat["daughter"]["pdg"]
-        p3 = np.column_stack([batch.flat["daughter"][c] for c in ("px", "py", "pz")])
-        e = batch.flat["daughter"]["e"]
-        vis = ~np.isin(pdg, list(_INVISIBLE))
-        for i in range(n):
-            s = slice(off[i], off[i + 1])
-            ev = e[s][vis[s]]
-            if self.min_daughter_energy > 0.0 and np.any(ev < self.min_daughter_energy):
-                ok[i] = False
-                continue
-            if self.min_opening_angle > 0.0:
-                if ev.size < 2:
-                    ok[i] = False
-                    continue
-                pv = p3[s][vis[s]]
-                a, b = np.argsort(ev)[-2:]
-                c = np.dot(pv[a], pv[b]) / (np.linalg.norm(pv[a]) * np.linalg.norm(pv[b]))
-                if math.acos(max(-1.0, min(1.0, c))) < self.min_opening_angle:
-                    ok[i] = False
-        return ok
+        d = batch.flat["daughter"]
+        visible = ~np.isin(d["pdg"], list(_INVISIBLE))
+        return K.cut_passes(np.ascontiguousarray(batch.offsets("daughter"), dtype=np.int64),
+                            *(np.ascontiguousarray(d[c], dtype=np.float64) for c in ("e", "px", "py", "pz")),
+                            visible, float(self.min_daughter_energy), float(self.min_opening_angle))
 
 
 def _branching_table(model) -> dict[str, float]:
@@ -317,8 +300,6 @@ def reweight_file(path, coupling: float, output=None, overwrite: bool = False, c
            "mc_error": float(np.sqrt((new_w**2).sum())), "reference_coupling": table.c0,
            "reference_signal": float(ev["weight"].sum()), "ctau_m": float(ctau[0]), "n_events": int(n)}
     if output is not None:
-        from ..io.atomic import atomic_path
-
         out_ev = dict(ev)
         out_ev["weight"] = new_w
         out_ev["weight_decay"] = p1

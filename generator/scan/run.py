@@ -21,7 +21,6 @@ import numpy as np
 from ..card import RunCard, parse_card
 from ..errors import CardError, FipgenError, PhysicsError
 from .axes import ScanAxes, card_at
-from .limits import event_threshold
 from .reweight import Cuts, collect_table
 
 __all__ = ["ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid", "contour_lines"]
@@ -100,48 +99,42 @@ def _acc_task(spec: ScanSpec, i: int, ctau: tuple[float, ...]) -> dict:
             "llp_per_pot": a["llp_per_pot"], "note": ""}
 
 
-def _map(func, args, workers: int, scheduler=None, progress: bool = False):
-    """Run ``func(*a)`` for each ``a`` in ``args``: serially, in a process pool, or on dask."""
+def map_tasks(func, args, workers: int, scheduler=None, progress: bool = False) -> list:
+    """``[func(*a) for a in args]`` in order: serially, in a local process pool (``spawn``), or
+    on a dask scheduler (address or Client); ``progress`` shows a bar over the tasks."""
     n = len(args)
     bar = None
     if progress:
         from tqdm import tqdm
 
         bar = tqdm(total=n, unit="mass", desc="fipgen scan", leave=False)
+
+    def collect(results):
+        out = []
+        for r in results:
+            out.append(r)
+            if bar:
+                bar.update()
+        return out
+
     try:
         if scheduler is not None:
             from distributed import Client
 
             client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
             try:
-                futs = client.map(func, *zip(*args), pure=False)
-                out = []
-                for f in futs:
-                    out.append(f.result())
-                    if bar:
-                        bar.update()
-                return out
+                return collect(f.result() for f in client.map(func, *zip(*args), pure=False))
             finally:
                 if client is not scheduler:
                     client.close()
         if workers <= 1 or n <= 1:
-            out = []
-            for a in args:
-                out.append(func(*a))
-                if bar:
-                    bar.update()
-            return out
+            return collect(func(*a) for a in args)
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
         with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(_START_METHOD)) as ex:
             futs = [ex.submit(func, *a) for a in args]
-            out = []
-            for f in futs:
-                out.append(f.result())
-                if bar:
-                    bar.update()
-            return out
+            return collect(f.result() for f in futs)
     finally:
         if bar:
             bar.close()
@@ -188,7 +181,7 @@ def run_scan(card: RunCard, masses, couplings, mass_key=None, coupling_key=None,
     axes = ScanAxes(card, mass_key, coupling_key)  # checks the keys before any work
     spec = ScanSpec(card.text, card.source, tuple(float(m) for m in masses), tuple(float(c) for c in couplings),
                     axes.mass_key, axes.coupling_key, n_trials, cuts or Cuts())
-    res = _map(_mass_task, [(spec, i) for i in range(len(spec.masses))], workers, scheduler, progress)
+    res = map_tasks(_mass_task, [(spec, i) for i in range(len(spec.masses))], workers, scheduler, progress)
     res.sort(key=lambda r: r["i"])
     ev = np.vstack([r["events"] for r in res])
     err = np.vstack([r["mc_error"] for r in res])
@@ -206,7 +199,7 @@ def run_acceptance(card: RunCard, masses, ctau, mass_key=None, n_trials=None, cu
     spec = ScanSpec(card.text, card.source, tuple(float(m) for m in masses), (), axes.mass_key, axes.coupling_key,
                     n_trials, cuts or Cuts())
     ct = tuple(float(c) for c in ctau)
-    res = _map(_acc_task, [(spec, i, ct) for i in range(len(spec.masses))], workers, scheduler, progress)
+    res = map_tasks(_acc_task, [(spec, i, ct) for i in range(len(spec.masses))], workers, scheduler, progress)
     res.sort(key=lambda r: r["i"])
     return {"masses": np.asarray(spec.masses), "ctau": np.asarray(ct),
             "acceptance": np.vstack([r["acceptance"] for r in res]),
