@@ -137,16 +137,20 @@ def moller_dsde(T, e):
     return _TWOPI_RE2_M / (b2 * T) * ((1.0 - g) + 1.0 / e**2 - g / e + 1.0 / (1.0 - e) ** 2 - g / (1.0 - e))
 
 
+def _bhabha_coefficients(T):
+    """(beta^2, B1, B2, B3, B4) of the Bhabha cross section at positron kinetic energy T."""
+    gam = T / M_E + 1.0
+    y = 1.0 / (gam + 1.0)
+    y12 = 1.0 - 2.0 * y
+    B4 = y12**3
+    return 1.0 - 1.0 / gam**2, 2.0 - y * y, y12 * (3.0 + y * y), B4 + y12 * y12, B4
+
+
 def bhabha_dsde(T, e):
     """Bhabha d sigma / d e per electron (m^2), e = T_delta / T."""
     T = np.asarray(T, dtype=np.float64)
     e = np.asarray(e, dtype=np.float64)
-    gam = T / M_E + 1.0
-    b2 = 1.0 - 1.0 / gam**2
-    y = 1.0 / (gam + 1.0)
-    y12 = 1.0 - 2.0 * y
-    B1, B2, B4 = 2.0 - y * y, y12 * (3.0 + y * y), y12**3
-    B3 = B4 + y12 * y12
+    b2, B1, B2, B3, B4 = _bhabha_coefficients(T)
     return _TWOPI_RE2_M / T * (1.0 / (b2 * e * e) - B1 / e + B2 - B3 * e + B4 * e * e)
 
 
@@ -169,12 +173,7 @@ def moller_total(T, t_cut):
 def bhabha_total(T, t_cut):
     """Bhabha cross section per electron (m^2) for delta rays above ``t_cut``; 0 if T < t_cut."""
     T = np.asarray(T, dtype=np.float64)
-    gam = T / M_E + 1.0
-    b2 = 1.0 - 1.0 / gam**2
-    y = 1.0 / (gam + 1.0)
-    y12 = 1.0 - 2.0 * y
-    B1, B2, B4 = 2.0 - y * y, y12 * (3.0 + y * y), y12**3
-    B3 = B4 + y12 * y12
+    b2, B1, B2, B3, B4 = _bhabha_coefficients(T)
     with np.errstate(divide="ignore", invalid="ignore"):
         xmin = t_cut / T
         xmax = 1.0

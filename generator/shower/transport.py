@@ -175,6 +175,20 @@ def _deposit(depth, z, dE, wt, depth_dz):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT_OPTIONS)
+def _push(st_t, st_e, st_p, n, kind, e, x, y, z, du, dv, dw):  # pragma: no cover - compiled
+    """Put a secondary (type, kinetic energy, position, direction) on the stack at ``n``; return n + 1."""
+    st_t[n] = kind
+    st_e[n] = e
+    st_p[n, 0] = x
+    st_p[n, 1] = y
+    st_p[n, 2] = z
+    st_p[n, 3] = du
+    st_p[n, 4] = dv
+    st_p[n, 5] = dw
+    return n + 1
+
+
+@numba.njit(**JIT_OPTIONS)
 def p1(T):  # pragma: no cover - compiled
     """Momentum of an electron of kinetic energy T."""
     return math.sqrt(T * (T + 2.0 * M_E))
@@ -253,15 +267,8 @@ def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atom, geo
                         for q in range(2):
                             El = xp * E if q == 0 else (1.0 - xp) * E
                             d = _rotate(u, v, w, math.cos(min(uu * M_E / El, math.pi)), phi + q * math.pi)
-                            st_t[n] = _POSI if q == 0 else _ELEC
-                            st_e[n] = max(El - M_E, 0.0)
-                            st_p[n, 0] = x
-                            st_p[n, 1] = y
-                            st_p[n, 2] = z
-                            st_p[n, 3] = d[0]
-                            st_p[n, 4] = d[1]
-                            st_p[n, 5] = d[2]
-                            n += 1
+                            n = _push(st_t, st_e, st_p, n, _POSI if q == 0 else _ELEC, max(El - M_E, 0.0),
+                                      x, y, z, d[0], d[1], d[2])
                         break
                     # Compton scattering: the electron is pushed, the photon goes on
                     counters[2] += 1
@@ -270,15 +277,7 @@ def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atom, geo
                     cost = 1.0 - (1.0 - eps) / (eps * E / M_E)
                     nd = _rotate(u, v, w, cost, 2.0 * math.pi * rng.random())
                     de = _normalise(E * u - kp * nd[0], E * v - kp * nd[1], E * w - kp * nd[2])
-                    st_t[n] = _ELEC
-                    st_e[n] = E - kp
-                    st_p[n, 0] = x
-                    st_p[n, 1] = y
-                    st_p[n, 2] = z
-                    st_p[n, 3] = de[0]
-                    st_p[n, 4] = de[1]
-                    st_p[n, 5] = de[2]
-                    n += 1
+                    n = _push(st_t, st_e, st_p, n, _ELEC, E - kp, x, y, z, de[0], de[1], de[2])
                     E = kp
                     u, v, w = nd
             else:
@@ -301,15 +300,8 @@ def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atom, geo
                                 st = math.sqrt(max(1.0 - ct * ct, 0.0))
                                 for q in range(2):
                                     sg = 1.0 if q == 0 else -1.0
-                                    st_t[n] = _GAMMA
-                                    st_e[n] = M_E
-                                    st_p[n, 0] = x
-                                    st_p[n, 1] = y
-                                    st_p[n, 2] = z
-                                    st_p[n, 3] = sg * st * math.cos(phi)
-                                    st_p[n, 4] = sg * st * math.sin(phi)
-                                    st_p[n, 5] = sg * ct
-                                    n += 1
+                                    n = _push(st_t, st_e, st_p, n, _GAMMA, M_E, x, y, z,
+                                              sg * st * math.cos(phi), sg * st * math.sin(phi), sg * ct)
                             else:
                                 cut += T + 2.0 * M_E
                                 _deposit(depth, z, T + 2.0 * M_E, wt, depth_dz)
@@ -400,15 +392,7 @@ def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atom, geo
                         k = sample_brems_k(T + M_E, cut_g, atom, rng)
                         uu = sample_urban_u(rng)
                         d = _rotate(u, v, w, math.cos(min(uu * M_E / (T + M_E), math.pi)), 2.0 * math.pi * rng.random())
-                        st_t[n] = _GAMMA
-                        st_e[n] = k
-                        st_p[n, 0] = x
-                        st_p[n, 1] = y
-                        st_p[n, 2] = z
-                        st_p[n, 3] = d[0]
-                        st_p[n, 4] = d[1]
-                        st_p[n, 5] = d[2]
-                        n += 1
+                        n = _push(st_t, st_e, st_p, n, _GAMMA, k, x, y, z, d[0], d[1], d[2])
                         T -= k
                     elif r < sb + sd:
                         if (not pos and T <= 2.0 * cut_e) or (pos and T <= cut_e):
@@ -420,15 +404,7 @@ def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atom, geo
                         d = _rotate(u, v, w, cost, 2.0 * math.pi * rng.random())
                         pp = p1(T)
                         u, v, w = _normalise(pp * u - pd * d[0], pp * v - pd * d[1], pp * w - pd * d[2])
-                        st_t[n] = _ELEC
-                        st_e[n] = Td
-                        st_p[n, 0] = x
-                        st_p[n, 1] = y
-                        st_p[n, 2] = z
-                        st_p[n, 3] = d[0]
-                        st_p[n, 4] = d[1]
-                        st_p[n, 5] = d[2]
-                        n += 1
+                        n = _push(st_t, st_e, st_p, n, _ELEC, Td, x, y, z, d[0], d[1], d[2])
                         T -= Td
                     else:
                         counters[5] += 1
@@ -441,16 +417,9 @@ def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atom, geo
                         k1 = eps * tot
                         d2 = _normalise(pp * u - k1 * d[0], pp * v - k1 * d[1], pp * w - k1 * d[2])
                         for q in range(2):
-                            st_t[n] = _GAMMA
-                            st_e[n] = k1 if q == 0 else tot - k1
-                            st_p[n, 0] = x
-                            st_p[n, 1] = y
-                            st_p[n, 2] = z
                             dd = d if q == 0 else d2
-                            st_p[n, 3] = dd[0]
-                            st_p[n, 4] = dd[1]
-                            st_p[n, 5] = dd[2]
-                            n += 1
+                            n = _push(st_t, st_e, st_p, n, _GAMMA, k1 if q == 0 else tot - k1,
+                                      x, y, z, dd[0], dd[1], dd[2])
                         alive = False
             if n >= STACK - 4:
                 raise RuntimeError("shower stack overflow")
