@@ -23,23 +23,10 @@ from generator.pipeline import build_job, iter_chunks
 from generator.production.alp_shower import ASSOCIATED_K_MIN
 from generator.production.vertex import sample_interaction_points
 
-BOX = """
-[detector]
-kind = "detector"
-name = "test_box"
-title = "6 m cube 40 m behind the MiniBooNE dump, 1 m off axis"
-beamline = "bnb_dump"
-material = "CH2"
-exposure_pot = 1e20
-sources = ["test"]
-[detector.frame]
-origin = [1.0, 0.0, 40.0]
-[[detector.volumes]]
-name = "box"
-shape = "box"
-size = [6.0, 6.0, 6.0]
-position = [0.0, 0.0, 3.0]
-"""
+from _boxes import box_detector
+
+BOX = box_detector("bnb_dump", (1.0, 0.0, 40.0), 6.0, material="CH2",
+                   title="6 m cube 40 m behind the MiniBooNE dump, 1 m off axis")
 
 CARD = """
 [experiment]

@@ -27,25 +27,9 @@ from generator.production import bremsstrahlung as B
 from generator.production.brems_channel import BremsChannel, BremsSettings, _Element, brems_channels
 from generator.production.vertex import interacting_fraction, sample_interaction_points
 
-MP = B.M_P
+from _boxes import box_detector
 
-BOX = """
-[detector]
-kind = "detector"
-name = "test_box"
-title = "test box"
-beamline = "{bl}"
-material = "LAr"
-exposure_pot = 1e20
-sources = ["test"]
-[detector.frame]
-origin = [{x}, 0.0, {z}]
-[[detector.volumes]]
-name = "box"
-shape = "box"
-size = [{a}, {a}, {a}]
-position = [0.0, 0.0, {h}]
-"""
+MP = B.M_P
 
 CARD = """
 [experiment]
@@ -68,7 +52,7 @@ seed = 3
 
 def _box(tmp_path, bl="bnb", x=1.0, z=30.0, a=6.0):
     p = tmp_path / f"box_{bl}.toml"
-    p.write_text(BOX.format(bl=bl, x=x, z=z, a=a, h=a / 2))
+    p.write_text(box_detector(bl, (x, 0.0, z), a))
     return str(p)
 
 

@@ -19,23 +19,9 @@ from generator.events import EventBatch
 from generator.pipeline import build_job, iter_chunks
 from generator.production.meson_transport import sample_parent_decays
 
-BOX = """
-[detector]
-kind = "detector"
-name = "test_box"
-title = "6 m cube 30 m downstream of the BNB target, off axis"
-beamline = "bnb"
-material = "LAr"
-exposure_pot = 1e20
-sources = ["test"]
-[detector.frame]
-origin = [1.0, 0.0, 30.0]
-[[detector.volumes]]
-name = "box"
-shape = "box"
-size = [6.0, 6.0, 6.0]
-position = [0.0, 0.0, 3.0]
-"""
+from _boxes import box_detector
+
+BOX = box_detector("bnb", (1.0, 0.0, 30.0), 6.0, title="6 m cube 30 m downstream of the BNB target, off axis")
 
 CARD = """
 [experiment]

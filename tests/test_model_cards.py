@@ -20,6 +20,8 @@ from generator.pipeline import build_job
 from generator.production.meson_decay import anomaly_factor, br_to_gamma_darkphoton, br_to_gamma_zprime, sm_branching_ratio
 from generator.production.meson_mixing import MAX_MIXING, alp_meson_mixing
 
+from _boxes import box_detector
+
 BASE = """
 [experiment]
 detector = "{detector}"
@@ -110,23 +112,7 @@ def test_alp_card_needs_gluon_coupling():
         build_job(card("alp = { mass = 0.3, g_gamma = 1e-6 }", '["alp:pi0"]', "alp:decay"))
 
 
-BOX = """
-[detector]
-kind = "detector"
-name = "test_box"
-title = "4 m cube 20 m downstream of the BNB target"
-beamline = "bnb"
-material = "LAr"
-exposure_pot = 1e20
-sources = ["test"]
-[detector.frame]
-origin = [0.5, 0.0, 18.0]
-[[detector.volumes]]
-name = "box"
-shape = "box"
-size = [4.0, 4.0, 4.0]
-position = [0.0, 0.0, 2.0]
-"""
+BOX = box_detector("bnb", (0.5, 0.0, 18.0), 4.0, title="4 m cube 20 m downstream of the BNB target")
 
 
 def test_mixing_channel_weights_agree_with_plain_monte_carlo(tmp_path):

@@ -16,6 +16,8 @@ from generator.constants import C_M_PER_NS, mass as pdg_mass
 from generator.pipeline import build_job, iter_chunks
 from generator.events import EventBatch
 
+from _boxes import box_detector
+
 CARD = """
 [experiment]
 detector = "{detector}"
@@ -122,23 +124,7 @@ def test_decay_invariants(detector, mass, final):
 
 # --- unbiased weights: forced sample vs a plain Monte Carlo written independently here ---
 
-BOX_DETECTOR = """
-[detector]
-kind = "detector"
-name = "test_box"
-title = "4 m cube 20 m downstream of the BNB target"
-beamline = "bnb"
-material = "LAr"
-exposure_pot = 1e20
-sources = ["test"]
-[detector.frame]
-origin = [0.5, 0.0, 18.0]
-[[detector.volumes]]
-name = "box"
-shape = "box"
-size = [4.0, 4.0, 4.0]
-position = [0.0, 0.0, 2.0]
-"""
+BOX_DETECTOR = box_detector("bnb", (0.5, 0.0, 18.0), 4.0, title="4 m cube 20 m downstream of the BNB target")
 
 
 def _plain_mc(job, n, rng):
