@@ -1,7 +1,10 @@
 """ALP bremsstrahlung e Z -> e Z a off the shower's electrons and positrons: the kernel.
 
-The cross section is :func:`generator.models.alp_xsec.brems_d2sigma_dx_dl` (Kim-Tsai
-Weizsaecker-Williams, Tsai's elastic and inelastic form factors), ``x = E_a/E`` the ALP's share
+The cross section is :func:`generator.models.alp_xsec.brems_d2sigma_dx_dl`: the
+Weizsaecker-Williams form of Kim and Tsai, PRD 8 (1973) 3109 and Tsai, PRD 34 (1986) 1326
+(their equation numbers were not readable here; the formula, its transcription and its checks
+are in alp_xsec's docstring, item 5), with Tsai's elastic and inelastic form factors (Rev. Mod.
+Phys. 46 (1974) 815). ``x = E_a/E`` the ALP's share
 of the lepton's total energy E, ``l = (E theta/m_e)^2`` with theta the ALP's angle to the lepton.
 It is steep in both (a peak at ``1 - x ~ m_e/E``, a tail ``~ e^-v`` in ``v = ln(1 + l)``), so the
 kernel samples ``(x, l)`` from a proposal and returns the exact weight: per energy of a log-spaced
