@@ -25,3 +25,16 @@ class PhysicsError(FipgenError):
 
 class OutputError(FipgenError):
     """An output cannot be written (exists without --overwrite, bad directory...)."""
+
+
+class ClosedError(CardError):
+    """The card's mass is kinematically closed for every production channel in
+    ``signal.produce``, or for a final state it selects. A scan notes such a mass and goes on;
+    ``fipgen generate`` and ``yields`` refuse the card (exit 2) like any other card error."""
+
+
+class RunFailure(FipgenError):
+    """Work that passed validation failed at run time (a scan mass that is not simply closed):
+    one line naming where, exit status 1."""
+
+    exit_code = 1

@@ -24,7 +24,7 @@ from . import __version__
 from . import constants as C
 from .card import RunCard
 from .constants import C_M_PER_NS, mass as pdg_mass
-from .errors import CardError, GeometryError, PhysicsError
+from .errors import CardError, ClosedError, GeometryError, PhysicsError
 from .events import EventBatch
 from .decays import sample_decays
 from .production.hnl_sources import channel_code  # codes of the `channel` branch
@@ -88,8 +88,8 @@ class Job:
         return self._ctau
 
 
-def _card_error(card: RunCard, key: str, value, msg: str) -> CardError:
-    return CardError(f"{card.source}: key {key} = {value!r}: {msg}")
+def _card_error(card: RunCard, key: str, value, msg: str, kind: type[CardError] = CardError) -> CardError:
+    return kind(f"{card.source}: key {key} = {value!r}: {msg}")
 
 
 def build_model(card: RunCard, particle: str | None = None):
@@ -169,6 +169,11 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     model = build_model(card)
     llp = card.llp
     mass_key = f"model.{llp}.mass"
+    if not isinstance(card.final_states, str):  # names first: a closed mass must not hide a typo
+        every = model.channels()
+        for i, name in enumerate(card.final_states):
+            if name not in every:
+                raise _card_error(card, f"signal.final_states[{i}]", name, "allowed: " + ", ".join(repr(c) for c in every))
 
     meson_pdg = {"pi0": 111, "eta": 221, "omega": 223}
     external = None
@@ -275,14 +280,15 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     if not channels:
         if llp == "hnl":
             raise _card_error(card, mass_key, model.mass, "no open HNL production channel with a non-zero mixing in "
-                              f"signal.produce (closed: {', '.join(closed) or 'none'})")
+                              f"signal.produce (closed: {', '.join(closed) or 'none'})", ClosedError)
         limit = {"pi0": pdg_mass(111), "eta": pdg_mass(221), "omega": pdg_mass(223) - pdg_mass(111),
                  "bremsstrahlung": beamline.beam_momentum, "primakoff": beamline.beam_momentum,
                  "compton": beamline.beam_momentum, "resonant": beamline.beam_momentum,
                  "associated": beamline.beam_momentum}
         allowed = ", ".join(f"{c} needs mass < {limit[c.split(':')[1]]:.6g} GeV"
                             + (" and isovector charges" if c.endswith("omega") else "") for c in closed)
-        raise _card_error(card, mass_key, model.mass, f"kinematically closed for every channel in signal.produce ({allowed})")
+        raise _card_error(card, mass_key, model.mass, f"kinematically closed for every channel in signal.produce ({allowed})",
+                          ClosedError)
     notes = [f"channel {c} is closed ({why[c]}) and contributes nothing" if c in why else
              f"channel {c} is closed at m = {model.mass} GeV and contributes nothing" for c in closed]
 
@@ -304,7 +310,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
             if name not in known:
                 raise _card_error(card, f"signal.final_states[{i}]", name, "allowed: " + ", ".join(repr(c) for c in known))
             if brs[name] <= 0:
-                raise _card_error(card, f"signal.final_states[{i}]", name, f"closed at m = {model.mass} GeV")
+                raise _card_error(card, f"signal.final_states[{i}]", name, f"closed at m = {model.mass} GeV", ClosedError)
             names.append(name)
     for name in names:
         if known[name].kind == "inclusive":
@@ -312,6 +318,10 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
                               else list(card.final_states),
                               f"the inclusive channel {name!r} (BR {brs[name]:.3g}) has no exclusive final state to "
                               f"sample; list the exclusive channels you want instead")
+    if not names and card.detect[1] != "scatter":
+        raise _card_error(card, "signal.final_states", card.final_states if isinstance(card.final_states, str)
+                          else list(card.final_states), f"no selected decay channel is open at m = {model.mass} GeV",
+                          ClosedError)
     probs = np.array([brs[n] for n in names])
     w_br = float(probs.sum())
     scatter = None

@@ -217,7 +217,6 @@ from functools import lru_cache
 from typing import ClassVar
 
 import numpy as np
-from scipy import integrate
 
 from .. import constants as C
 from ..errors import PhysicsError
@@ -368,6 +367,8 @@ def _g_integral(r: float, power: int) -> float:
     def f(z: float) -> float:
         return math.sqrt(max(1.0 - lo / z, 0.0)) * math.sqrt(max(_lam(1.0, z, r), 0.0)) * (z - r) ** power
 
+    from scipy import integrate  # loaded on first use (fipgen start-up)
+
     return integrate.quad(f, lo, hi, epsabs=0.0, epsrel=1e-11, limit=200)[0]
 
 
@@ -463,6 +464,8 @@ def _three_pi_unit_width(channel: str, mass: float, chiral: str) -> float:
         # s23 range at fixed s12 (PDG Kinematics eq. 49.23): lambda^1/2(s, m1^2, m1^2) lambda^1/2(M^2, s, m3^2)/s
         width = math.sqrt(max(1.0 - lo / s, 0.0)) * math.sqrt(max(_lam(mass * mass, s, m3 * m3), 0.0))
         return width * float(three_pion_amplitude_sq(channel, s, mass, 1.0, 1.0, chiral))
+
+    from scipy import integrate  # loaded on first use (fipgen start-up)
 
     val = integrate.quad(f, lo, hi, epsabs=0.0, epsrel=1e-11, limit=200)[0]
     return sym * val / (256.0 * math.pi**3 * mass**3)

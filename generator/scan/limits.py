@@ -16,7 +16,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["LIMITS", "event_threshold"]
 
@@ -24,6 +23,7 @@ LIMITS = ("background-free", "poisson", "feldman-cousins")
 
 
 def _poisson_upper(n: int, b: float, cl: float) -> float:
+    from scipy import stats
     from scipy.optimize import brentq
 
     f = lambda s: stats.poisson.cdf(n, s + b) - (1.0 - cl)  # noqa: E731
@@ -35,6 +35,8 @@ def _poisson_upper(n: int, b: float, cl: float) -> float:
 
 def _fc_accepts(n0: int, b: float, cl: float, s_grid: np.ndarray, n_max: int) -> np.ndarray:
     """Whether ``n0`` lies in the Feldman-Cousins acceptance region of each signal mean."""
+    from scipy import stats
+
     ns = np.arange(n_max + 1)
     p = stats.poisson.pmf(ns[None, :], s_grid[:, None] + b)
     best = stats.poisson.pmf(ns, np.maximum(ns - b, 0.0) + b)

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..card import RunCard, parse_card
-from ..errors import CardError, FipgenError, PhysicsError
+from ..errors import CardError, ClosedError, FipgenError, RunFailure
 from .axes import ScanAxes, card_at
 from .reweight import Cuts, collect_table
 
-__all__ = ["ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid", "contour_lines"]
+__all__ = ["ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid", "contour_lines", "check_scan"]
 
 #: How local worker processes start: "spawn" (a fresh interpreter; safe with threads, ~3 s to
 #: import fipgen and load numba's cache) or "fork" (inherits the warm parent; Linux only).
@@ -64,6 +64,40 @@ class ScanSpec:
         return parse_card(self.card_text, source=self.card_source)
 
 
+def check_scan(card: RunCard, masses, mass_key: str | None = None, coupling_key: str | None = None) -> ScanAxes:
+    """Validate a scan before any work: the axes, the card and every file it names (detector,
+    beamline, parent list, final states: :func:`generator.pipeline.build_job` at the card's own
+    mass, where being kinematically closed is no error), and the model at every mass of the
+    grid. Bad input raises a one-line CardError (exit 2), as ``fipgen generate`` does."""
+    from ..pipeline import build_job, build_model
+
+    axes = ScanAxes(card, mass_key, coupling_key)
+    try:
+        build_job(card, decay_hints=False)
+    except ClosedError:
+        pass
+    particle = axes.mass_key.split(".")[1]
+    for m in masses:
+        try:
+            build_model(card_at(card, mass_key=axes.mass_key, mass=float(m)), particle)
+        except CardError as err:
+            raise CardError(f"--masses: m = {float(m):.6g} GeV: {err}") from None
+    return axes
+
+
+def _closed_or_fail(err: FipgenError, mass: float) -> str:
+    """A closed mass is a note; any other failure at a mass stops the scan (exit 1)."""
+    if isinstance(err, ClosedError):
+        return str(err)
+    raise RunFailure(f"scan stopped at m = {mass:.6g} GeV: {err}") from None
+
+
+def _all_closed(notes: list[str], n: int) -> None:
+    if n and len(notes) == n:
+        raise ClosedError(f"every mass of the scan is kinematically closed ({notes[0]}); choose masses where a "
+                          "channel of signal.produce is open")
+
+
 def _mass_task(spec: ScanSpec, i: int) -> dict:
     """Expected events at every coupling for mass ``i`` (or zeros and a note if closed)."""
     t0 = time.perf_counter()
@@ -74,9 +108,9 @@ def _mass_task(spec: ScanSpec, i: int) -> dict:
     try:
         table = collect_table(card_m, ScanAxes(card_m, axes.mass_key, axes.coupling_key), spec.cuts,
                               stream=(SCAN_STREAM, i), n_trials=spec.n_trials)
-    except (CardError, PhysicsError) as err:
-        return {"i": i, "events": np.zeros(nc), "mc_error": np.zeros(nc), "alt": {}, "note": str(err),
-                "n_events": 0, "seconds": time.perf_counter() - t0}
+    except FipgenError as err:
+        return {"i": i, "events": np.zeros(nc), "mc_error": np.zeros(nc), "alt": {},
+                "note": _closed_or_fail(err, spec.masses[i]), "n_events": 0, "seconds": time.perf_counter() - t0}
     r = table.expected(np.asarray(spec.couplings))
     alt = {k[len("events_"):]: v for k, v in r.items() if k.startswith("events_")}
     return {"i": i, "events": r["events"], "mc_error": r["mc_error"], "alt": alt, "note": "",
@@ -90,9 +124,10 @@ def _acc_task(spec: ScanSpec, i: int, ctau: tuple[float, ...]) -> dict:
     try:
         table = collect_table(card_m, ScanAxes(card_m, axes.mass_key, axes.coupling_key), spec.cuts,
                               stream=(ACCEPTANCE_STREAM, i), n_trials=spec.n_trials)
-    except (CardError, PhysicsError) as err:
+    except FipgenError as err:
         z = np.zeros(len(ctau))
-        return {"i": i, "acceptance": z, "acceptance_cuts": z, "mc_error": z, "llp_per_pot": 0.0, "note": str(err)}
+        return {"i": i, "acceptance": z, "acceptance_cuts": z, "mc_error": z, "llp_per_pot": 0.0,
+                "note": _closed_or_fail(err, spec.masses[i])}
     a = table.acceptance(np.asarray(ctau), with_cuts=False)
     ac = table.acceptance(np.asarray(ctau), with_cuts=True)
     return {"i": i, "acceptance": a["acceptance"], "acceptance_cuts": ac["acceptance"], "mc_error": a["mc_error"],
@@ -178,7 +213,7 @@ def run_scan(card: RunCard, masses, couplings, mass_key=None, coupling_key=None,
              workers: int = 1, scheduler=None, progress: bool = False) -> ScanResult:
     """Expected events on the (mass x coupling) grid (module docstring)."""
     t0 = time.perf_counter()
-    axes = ScanAxes(card, mass_key, coupling_key)  # checks the keys before any work
+    axes = check_scan(card, masses, mass_key, coupling_key)  # bad input fails before any work
     spec = ScanSpec(card.text, card.source, tuple(float(m) for m in masses), tuple(float(c) for c in couplings),
                     axes.mass_key, axes.coupling_key, n_trials, cuts or Cuts())
     res = map_tasks(_mass_task, [(spec, i) for i in range(len(spec.masses))], workers, scheduler, progress)
@@ -188,6 +223,7 @@ def run_scan(card: RunCard, masses, couplings, mass_key=None, coupling_key=None,
     names = sorted({k for r in res for k in r["alt"]})
     alt = {k: np.vstack([r["alt"].get(k, r["events"]) for r in res]) for k in names}
     notes = [f"mass {spec.masses[r['i']]:.6g}: {r['note']}" for r in res if r["note"]]
+    _all_closed(notes, len(res))
     return ScanResult(np.asarray(spec.masses), np.asarray(spec.couplings), ev, err, alt, notes, axes.mass_key,
                       axes.coupling_key, time.perf_counter() - t0, np.array([r["n_events"] for r in res]))
 
@@ -195,12 +231,13 @@ def run_scan(card: RunCard, masses, couplings, mass_key=None, coupling_key=None,
 def run_acceptance(card: RunCard, masses, ctau, mass_key=None, n_trials=None, cuts=None, workers: int = 1,
                    scheduler=None, progress: bool = False) -> dict:
     """Acceptance table: P(decay inside [and pass cuts] | produced) on (mass x c*tau)."""
-    axes = ScanAxes(card, mass_key)
+    axes = check_scan(card, masses, mass_key)  # bad input fails before any work
     spec = ScanSpec(card.text, card.source, tuple(float(m) for m in masses), (), axes.mass_key, axes.coupling_key,
                     n_trials, cuts or Cuts())
     ct = tuple(float(c) for c in ctau)
     res = map_tasks(_acc_task, [(spec, i, ct) for i in range(len(spec.masses))], workers, scheduler, progress)
     res.sort(key=lambda r: r["i"])
+    _all_closed([r["note"] for r in res if r["note"]], len(res))
     return {"masses": np.asarray(spec.masses), "ctau": np.asarray(ct),
             "acceptance": np.vstack([r["acceptance"] for r in res]),
             "acceptance_cuts": np.vstack([r["acceptance_cuts"] for r in res]),
