@@ -162,16 +162,17 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _resolve_card(arg: str | None, out) -> "object":
+def _resolve_card(arg: str | None) -> "object":
+    """The run card a command names (a path or a packaged example; the default example for
+    None: :func:`_default_note` says so once the command's input has been checked)."""
     from .card import default_card_name, load_card, load_packaged_card
     from .resources import list_data
 
     if arg is None:
-        name = default_card_name()
-        out.write(f"fipgen: no run card given: running the packaged default example '{name}' "
-                  f"(see `fipgen examples {name}`)\n")
-        return load_packaged_card(name)
+        return load_packaged_card(default_card_name())
     path = Path(arg)
+    if path.is_dir():
+        raise CardError(f"run card {arg!r} is a directory; give a run card (.toml) or a packaged example name")
     if path.is_file():
         return load_card(path)
     examples = list_data("examples")
@@ -181,11 +182,37 @@ def _resolve_card(arg: str | None, out) -> "object":
     raise CardError(f"run card {arg!r} not found (no such file, and no packaged example of that name; examples: {', '.join(examples)})")
 
 
-def cmd_generate(args) -> int:
-    from .pipeline import build_job, run, summary_json, summary_text
+#: File types matplotlib writes (checked before any work; the figure's format follows the suffix).
+_PLOT_TYPES = ("png", "pdf", "svg", "svgz", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp", "pgf")
 
-    info = sys.stderr
-    card = _resolve_card(args.card, info if not args.quiet else _Null())
+
+def _check_plot(flag: str, path: str | None, overwrite: bool) -> None:
+    """A plot file name matplotlib can write (one line naming the flag otherwise), writable."""
+    if path is None:
+        return
+    suffix = Path(path).suffix.lower().lstrip(".")
+    if suffix not in _PLOT_TYPES:
+        raise CardError(f"{flag} {path!r}: allowed: a file name ending in ." + ", .".join(_PLOT_TYPES))
+    from .io.atomic import check_target
+
+    check_target(path, overwrite)
+
+
+def _default_note(args, out) -> None:
+    """Tell on stdout, once the input is checked (so that stderr carries errors only), that the
+    packaged default example runs because no card was given."""
+    if args.card is None:
+        from .card import default_card_name
+
+        name = default_card_name()
+        out.write(f"fipgen: no run card given: running the packaged default example '{name}' "
+                  f"(see `fipgen examples {name}`)\n")
+
+
+def cmd_generate(args) -> int:
+    from .pipeline import FORMATS, build_job, run, summary_json, summary_text
+
+    card = _resolve_card(args.card)
     changes = {}
     if args.events is not None:
         changes["events"] = args.events
@@ -195,7 +222,17 @@ def cmd_generate(args) -> int:
         changes["output"] = args.output
     if changes:
         card = card.replace(**changes)
-    formats = tuple(f.strip() for f in args.format.split(",") if f.strip()) if args.format else card.formats
+    if args.no_output:
+        given = [f for f, v in (("--output", args.output), ("--format", args.format),
+                                ("--unweighted", args.unweighted)) if v is not None]
+        if given:
+            raise CardError(f"--no-output conflicts with {', '.join(given)}: allowed: --no-output alone, or output options")
+    if args.format is not None:
+        formats = tuple(f.strip() for f in args.format.split(","))
+        if not args.format.strip() or not all(formats):
+            raise CardError(f"--format {args.format!r}: allowed: a comma-separated list of {', '.join(FORMATS)}")
+    else:
+        formats = card.formats
     output = None if args.no_output else card.output
     if output is not None:
         from .io.atomic import check_target
@@ -204,6 +241,7 @@ def cmd_generate(args) -> int:
         for pth in output_paths(output, formats).values():
             check_target(pth, args.overwrite)  # fail before any work
     job = build_job(card)
+    _default_note(args, sys.stdout if not (args.quiet or args.json) else _Null())
     summary = run(job, output, overwrite=args.overwrite, progress=not args.quiet and not args.json, formats=formats,
                   unweighted=args.unweighted)
     if args.json:
@@ -217,7 +255,7 @@ def cmd_yields(args) -> int:
     from .pipeline import build_job
     from .yields import compute_yields, yields_json, yields_text
 
-    card = _resolve_card(args.card, sys.stderr if not (args.quiet or args.json) else _Null())
+    card = _resolve_card(args.card)
     changes = {}
     if args.events is not None:
         changes["events"] = args.events
@@ -226,6 +264,7 @@ def cmd_yields(args) -> int:
     if changes:
         card = card.replace(**changes)
     job = build_job(card)
+    _default_note(args, sys.stdout if not (args.quiet or args.json) else _Null())
     y = compute_yields(job, progress=not args.quiet and not args.json)
     print(json.dumps(yields_json(y)) if args.json else yields_text(y))
     return 0
@@ -248,7 +287,7 @@ def cmd_scan(args) -> int:
     from .scan.limits import event_threshold
     from .scan.run import parse_grid, plot_scan, run_scan, write_contour_csv, write_scan_csv, write_scan_root
 
-    card = _resolve_card(args.card, _Null())
+    card = _resolve_card(args.card)
     masses = parse_grid(args.masses, "--masses", log=False)
     couplings = parse_grid(args.couplings, "--couplings", log=True)
     try:
@@ -263,6 +302,7 @@ def cmd_scan(args) -> int:
         if args.output.endswith(".csv"):
             outputs.append(args.output[:-4] + "_contour.csv")
     if args.plot:
+        _check_plot("--plot", args.plot, args.overwrite)
         outputs.append(args.plot)
     for o in outputs:
         check_target(o, args.overwrite)  # fail before any work
@@ -298,7 +338,7 @@ def cmd_acceptance(args) -> int:
     from .io.atomic import check_target
     from .scan.run import parse_grid, run_acceptance, write_acceptance
 
-    card = _resolve_card(args.card, _Null())
+    card = _resolve_card(args.card)
     masses = parse_grid(args.masses, "--masses", log=False)
     ctau = parse_grid(args.ctau, "--ctau", log=True)
     check_target(args.output, args.overwrite)
@@ -355,9 +395,8 @@ def cmd_detectors(args) -> int:
     bl = load_beamline(det.beamline)
     if args.plot:
         from .geometry.plot import plot_setup
-        from .io.atomic import check_target
 
-        check_target(args.plot, args.overwrite)
+        _check_plot("--plot", args.plot, args.overwrite)
         plot_setup(det, bl, args.plot)
         print(f"wrote {args.plot}")
         return 0
@@ -416,6 +455,9 @@ def _widths_params(args) -> dict:
             raise PhysicsError("--g-hnl needs --hnl-mass")
         if args.c_gg != 0 and args.f_a is None:
             raise PhysicsError("--c-gg needs --f-a (the ALP decay constant in GeV)")
+        if not (args.g_gamma or args.g_electron or args.g_muon or args.c_gg or args.g_hnl):
+            raise PhysicsError("widths alp: every coupling is zero (the ALP does not decay); allowed: a non-zero "
+                               "--g-gamma, --g-electron, --g-muon, --g-hnl or --c-gg with --f-a")
         p = {"g_gamma": args.g_gamma, "g_electron": args.g_electron, "g_muon": args.g_muon}
         if args.c_gg != 0:
             p.update(c_gg=args.c_gg, f_a=args.f_a)
@@ -448,10 +490,9 @@ def cmd_widths(args) -> int:
     from .widths import default_mass_grid, plot_scan, report, report_text, scan
 
     params = _widths_params(args)
-    if args.plot:
-        from .io.atomic import check_target
-
-        check_target(args.plot, args.overwrite)
+    _check_plot("--plot", args.plot, args.overwrite)
+    if args.plot_masses and not args.plot:
+        raise CardError("--plot-masses needs --plot FILE")
     model = make_model(args.particle, mass=args.mass, **params)
     rep = report(model)
     if args.json:

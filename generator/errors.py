@@ -38,3 +38,12 @@ class RunFailure(FipgenError):
     one line naming where, exit status 1."""
 
     exit_code = 1
+
+
+class InputFileError(FipgenError):
+    """A file given as input (a ROOT file to reweight, a parent list) is missing, not of the
+    expected kind, or truncated."""
+
+
+class NoSourcesError(PhysicsError):
+    """A beamline has no meson sources here (the packaged tables are keyed by beamline)."""

@@ -24,7 +24,7 @@ from . import __version__
 from . import constants as C
 from .card import RunCard
 from .constants import C_M_PER_NS, mass as pdg_mass
-from .errors import CardError, ClosedError, GeometryError, PhysicsError
+from .errors import CardError, ClosedError, GeometryError, InputFileError, NoSourcesError, PhysicsError
 from .events import EventBatch
 from .decays import sample_decays
 from .production.hnl_sources import channel_code  # codes of the `channel` branch
@@ -149,6 +149,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     lifetimes; generator.scan).
     """
     from .geometry import load_beamline, load_detector
+    from .geometry.overlaps import check_detector_on_beamline
     from .production.cascade import HNLFromBosonChannel
     from .production.hnl_sources import hnl_channels
     from .production.meson_decay import br_omega_to_pi0_zprime, br_to_gamma_zprime
@@ -163,6 +164,8 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     bl_name = card.beamline or detector.beamline
     try:
         beamline = load_beamline(bl_name)
+        if card.beamline:  # the detector file checked its own beamline
+            check_detector_on_beamline(detector, beamline)
     except GeometryError as err:
         raise _card_error(card, "experiment.beamline", bl_name, str(err)) from None
 
@@ -183,14 +186,21 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
         path, fmt, z_off = card.parents
         try:
             external = ExternalParents(_resolve_path(card, path), fmt, z_off)
-        except PhysicsError as err:
+        except (PhysicsError, InputFileError) as err:
             raise _card_error(card, "experiment.parents", path, str(err)) from None
+
+    def no_sources(err):
+        return _card_error(card, "experiment.beamline", beamline.name,
+                           f"{err}; the meson channels of signal.produce need meson sources: give the beamline's "
+                           "mesons as an external parent list, experiment.parents (MeVPrtl text or dk2nu)")
 
     def source(name, pdg):
         try:
             if external is not None:
                 return external.meson_source(pdg)
             return load_meson_source(beamline.name, pdg)
+        except NoSourcesError as err:
+            raise no_sources(err) from None
         except PhysicsError as err:
             raise _card_error(card, "signal.produce", name, str(err)) from None
 
@@ -251,6 +261,8 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
         if llp == "hnl" and particle == "hnl":
             try:
                 sub, shut = hnl_channels(what, model, beamline, external)
+            except NoSourcesError as err:
+                raise no_sources(err) from None
             except PhysicsError as err:
                 raise _card_error(card, "signal.produce", name, str(err)) from None
             channels += sub
@@ -696,6 +708,7 @@ class Summary:
     notes: list[str]
     alt_sums: dict = field(default_factory=dict)
     unweighting: dict | None = None
+    card: str = ""
 
     @property
     def ess(self) -> float:
@@ -707,7 +720,7 @@ class Summary:
         return math.sqrt(self.sum_weights2)
 
     def to_dict(self) -> dict:
-        return {"n_trials": self.n_trials, "n_events": self.n_events, "expected_signal": self.sum_weights,
+        return {"card": self.card, "n_trials": self.n_trials, "n_events": self.n_events, "expected_signal": self.sum_weights,
                 "mc_error": self.mc_error, "kish_ess": self.ess, "pot": self.pot, "output": self.output,
                 "seconds": self.seconds, "notes": self.notes,
                 "expected_signal_alternatives": {f"weight_{k}": v for k, v in self.alt_sums.items()},
@@ -887,10 +900,9 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
                             "channels")
     bar = None
     if progress:
-        from tqdm import tqdm
+        from .progress import progress_bar
 
-        bar = tqdm(total=job.n_trials * (2 if unweighted else 1), unit="trial", unit_scale=True, desc="fipgen",
-                   leave=False)
+        bar = progress_bar(job.n_trials * (2 if unweighted else 1), "trial", "fipgen", unit_scale=True)
     sw = sw2 = 0.0
     alt = {a: 0.0 for a in job.alt_weight_names}
     n_events = 0
@@ -961,6 +973,7 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
     out = ", ".join(paths.values()) if paths else None
     s = Summary(job.n_trials, n_events, sw, sw2, job.pot, out, time.perf_counter() - t0, list(job.notes), alt)
     s.unweighting = uw.as_dict() if uw is not None else None
+    s.card = job.card.source
     return s
 
 

@@ -10,8 +10,10 @@
   decays per POT after transport x BR) and the expected number of events in the detector
   for the card's POT (``expected_events``: produced x aimed at the detector x decaying
   inside x branching into the selected final states), with its Monte Carlo error;
-* ``total_expected_events``: their sum, which estimates the same number as the sum of
-  weights of ``fipgen generate`` for the card.
+* ``total_expected_events``: their sum. Like ``fipgen scan``, the expected events are counted
+  after the card's ``[signal.cuts]`` (kinematic cuts on the daughters, then the efficiency
+  factor); ``expected_events_before_cuts`` and ``total_expected_events_before_cuts`` estimate
+  the sum of weights of ``fipgen generate`` for the card, which writes every event.
 
 The expected events come from the generation itself (:func:`generator.pipeline.iter_chunks`,
 no writer), stratified by channel: each open channel is generated on its own with an
@@ -32,6 +34,7 @@ import numpy as np
 
 from . import constants as C
 from .pipeline import Job, iter_chunks
+from .scan.reweight import Cuts
 
 
 def mesons_per_pot(job: Job) -> dict[int, float]:
@@ -69,29 +72,43 @@ def compute_yields(job: Job, progress: bool = False) -> dict:
     sw2 = np.zeros(nch)
     bar = None
     if progress:
-        from tqdm import tqdm
+        from .progress import progress_bar
 
-        bar = tqdm(total=n_each * nch, unit="trial", unit_scale=True, desc="fipgen yields", leave=False)
+        bar = progress_bar(n_each * nch, "trial", "fipgen yields", unit_scale=True)
+    cuts = Cuts(**dict(job.card.cuts))
+    kinematic = cuts.min_daughter_energy > 0.0 or cuts.min_opening_angle > 0.0
+    cw = np.zeros(nch)  # after the kinematic cuts (the efficiency factor is applied below)
+    cw2 = np.zeros(nch)
     try:
         for k, ch in enumerate(job.channels):
             sub = replace(job, channels=[ch], n_trials=n_each, _rates=job.rates[k : k + 1], stream=(101, k))
-            for _batch, sums in iter_chunks(sub):
+            for batch, sums in iter_chunks(sub):
                 sw[k] += sums["sum_weights"]
                 sw2[k] += sums["sum_weights2"]
+                if kinematic:
+                    w = batch.scalars["weight"][cuts.passes(batch)]
+                    cw[k] += float(w.sum())
+                    cw2[k] += float(np.dot(w, w))
                 if bar:
                     bar.update(sums["n_trials"])
     finally:
         if bar:
             bar.close()
+    if not kinematic:
+        cw, cw2 = sw.copy(), sw2.copy()
+    eff = float(cuts.efficiency)
+    cw, cw2 = eff * cw, eff * eff * cw2
     channels = {}
     for k, ch in enumerate(job.channels):
         channels[ch.name] = {
             "llp_per_pot": float(job.rates[k]),
-            "expected_events": float(sw[k]),
-            "mc_error": math.sqrt(float(sw2[k])),
+            "expected_events": float(cw[k]),
+            "mc_error": math.sqrt(float(cw2[k])),
+            "expected_events_before_cuts": float(sw[k]),
             "parent_pdg": int(ch.parent_pdg),
         }
     return {
+        "card": job.card.source,
         "detector": job.detector.name,
         "beamline": job.beamline.name,
         "pot": job.pot,
@@ -100,8 +117,10 @@ def compute_yields(job: Job, progress: bool = False) -> dict:
         "mesons_per_pot": {int(k): float(v) for k, v in mesons_per_pot(job).items()},
         "channels": channels,
         "closed_channels": list(job.closed_channels),
-        "total_expected_events": float(sw.sum()),
-        "total_mc_error": math.sqrt(float(sw2.sum())),
+        "total_expected_events": float(cw.sum()),
+        "total_mc_error": math.sqrt(float(cw2.sum())),
+        "total_expected_events_before_cuts": float(sw.sum()),
+        "cuts": dict(job.card.cuts),
         "seconds": time.perf_counter() - t0,
     }
 
@@ -122,6 +141,10 @@ def yields_text(y: dict) -> str:
     for name, c in y["channels"].items():
         lines.append(f"{name:<42} {c['llp_per_pot']:>13.4g} {c['expected_events']:>16.5g} {c['mc_error']:>10.3g}")
     lines.append(f"{'total':<42} {'':>13} {y['total_expected_events']:>16.5g} {y['total_mc_error']:>10.3g}")
+    if y["total_expected_events_before_cuts"] != y["total_expected_events"]:
+        cuts = ", ".join(f"{k} = {v}" for k, v in y["cuts"].items())
+        lines.append(f"expected events after [signal.cuts] ({cuts}); before the cuts "
+                     f"{y['total_expected_events_before_cuts']:.5g}, the sum of weights of fipgen generate")
     for c in y["closed_channels"]:
         lines.append(f"note: channel {c} is closed and contributes nothing")
     return "\n".join(lines)

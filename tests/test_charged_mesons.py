@@ -77,13 +77,20 @@ def sigmas():
     return out
 
 
-def test_interacting_fraction_is_the_pi0_estimate_and_the_beer_lambert_value():
-    # n = 1.848 g/cm^3 * N_A / 9.012182 g/mol; sigma_inel = 212.28 mb; L = 71.12 cm
-    n = 1.848 * 6.02214076e23 / 9.012182
-    f = 1.0 - math.exp(-n * 212.2789e-27 * 71.12)
-    assert bnb_interacting_fraction() == pytest.approx(f, rel=1e-5)
-    assert bnb_interacting_fraction() == pytest.approx(sanford_wang_pi0_per_pot()["interacting_fraction"], rel=1e-12)
-    assert f == pytest.approx(0.8450, abs=2e-4)
+def test_one_interacting_fraction_for_the_bnb_target():
+    """The charged-meson normalisation, the pi0 estimate and the vertex sampler use one value,
+    the geometry's: 1 - exp(-L/lambda_I) with L = 71.12 cm of Be, lambda_I = 42.10 cm (PDG),
+    averaged over the beam spot (rays missing the 0.5 cm radius count as 0)."""
+    from generator.geometry import load_beamline
+    from generator.production.vertex import interacting_fraction
+
+    f_geom = interacting_fraction(load_beamline("bnb"))
+    assert bnb_interacting_fraction() == f_geom
+    assert sanford_wang_pi0_per_pot()["interacting_fraction"] == f_geom
+    pencil = 1.0 - math.exp(-71.12 / 42.0996)
+    assert pencil == pytest.approx(0.8154, abs=2e-4)
+    assert f_geom == pytest.approx(0.8137, abs=5e-4)  # the spot's tails miss the target: below the pencil value
+    assert f_geom < pencil
 
 
 def test_cross_sections_against_independent_quadrature(sigmas):
@@ -96,9 +103,8 @@ def test_cross_sections_against_independent_quadrature(sigmas):
 
 @pytest.mark.parametrize("pdg", [211, -211, 321, 130])
 def test_per_pot_is_sigma_over_sigma_inel_times_fraction(pdg, sigmas):
-    n = 1.848 * 6.02214076e23 / 9.012182
     s_in = 212.2789
-    expected = sigmas[pdg] / s_in * (1.0 - math.exp(-n * s_in * 1e-27 * 71.12))
+    expected = sigmas[pdg] / s_in * 0.81373  # the geometry's interacting fraction (test above)
     src = bnb_charged_source(pdg)
     assert src.per_pot == pytest.approx(expected, rel=3e-4)
     assert src.pdg == pdg and src.mass == pytest.approx({211: M_PI, -211: M_PI, 321: M_K, 130: 0.497611}[pdg], rel=1e-5)
@@ -106,7 +112,7 @@ def test_per_pot_is_sigma_over_sigma_inel_times_fraction(pdg, sigmas):
 
 def test_pinned_bnb_multiplicities():
     """Per POT (first interactions only; module docstring table)."""
-    want = {211: 0.6326, -211: 0.5749, 321: 0.05085, 130: 0.01789}
+    want = {211: 0.6092, -211: 0.5537, 321: 0.04897, 130: 0.01722}
     for pdg, v in want.items():
         assert bnb_charged_source(pdg).per_pot == pytest.approx(v, rel=5e-4), pdg
     # K+/pi+ ratio of the fits: 12.77 / 158.9 mb

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -101,7 +102,12 @@ def test_console_script_default_example(tmp_path):
     r = subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--events", "20000", "--json"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
-    assert "sbnd_dark_photon.toml" in r.stderr
+    assert r.stderr == ""  # stderr carries errors only
+    assert json.loads(r.stdout)["card"] == "examples/sbnd_dark_photon.toml"
+    r = subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--events", "20000", "--overwrite"],
+                       cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.startswith("fipgen: no run card given: running the packaged default example 'sbnd_dark_photon.toml'")
     assert (tmp_path / "fipgen_sbnd_dark_photon.root").is_file()
 
 

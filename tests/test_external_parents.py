@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from generator.constants import mass
-from generator.errors import PhysicsError
+from generator.errors import FipgenError, PhysicsError
 from generator.production.external import read_dk2nu, read_mevprtl_text, source_from_parents, write_mevprtl_text
 from generator.production.meson_spectra import bnb_meson_source
 
@@ -88,7 +88,7 @@ def test_dk2nu_reader(tmp_path):
     assert list(pd.at_rest) == [False, True, False]
     kaons = read_dk2nu(path, pdgs=[321])
     assert len(kaons) == 1 and kaons.weight.mean() == pytest.approx(1.0 / 4e3)
-    with pytest.raises(PhysicsError, match="not found"):
+    with pytest.raises(FipgenError, match="not found"):
         read_dk2nu(tmp_path / "nope.root")
     import uproot
 

@@ -70,9 +70,10 @@ def test_sanford_wang_first_interaction_estimate():
     )[0]
     assert est["sigma_pi0_mb"] == pytest.approx(0.5 * (s_plus + s_minus), rel=1e-6)
     assert est["sigma_inel_mb"] == pytest.approx(212.28, abs=0.01)
-    # 71.12 cm Be, 1.848 g/cm3: n = 1.2349e23 cm^-3, n sigma L = 1.8643
-    assert est["interacting_fraction"] == pytest.approx(-math.expm1(-1.2349e23 * 212.28e-27 * 71.12), rel=1e-3)
-    assert est["pi0_per_pot"] == pytest.approx(0.604, abs=0.002)
+    # the geometry's fraction (71.12 cm of Be, lambda_I = 42.10 cm, over the beam spot), which a
+    # pencil beam through n sigma_inel L = 1.8643 (1.2349e23 cm^-3, 212.28 mb) would put at 0.845
+    assert est["interacting_fraction"] == pytest.approx(0.8137, abs=5e-4)
+    assert est["pi0_per_pot"] == pytest.approx(0.5814, abs=0.002)
 
 
 @pytest.mark.parametrize("pdg", [111, 221])

@@ -12,7 +12,7 @@ from generator import constants as C
 from generator.geometry import load_beamline
 from generator.geometry.materials import get_material
 from generator.kinematics import two_body_isotropic
-from generator.production.charged_mesons import bnb_charged_source
+from generator.production.charged_mesons import bnb_charged_source, bnb_interacting_fraction
 from generator.production.meson_spectra import MesonSource
 from generator.production.meson_transport import (
     bethe_dedx,
@@ -347,23 +347,26 @@ def test_bnb_fate_fractions():
     of the pi+ decay in the decay pipe without focusing (most hit the pipe wall first).
     """
     bl = load_beamline("bnb")
+    # pinned when the per-POT normalisation used a 0.8450 interacting fraction; it is the
+    # geometry's 0.8137 since, which scales every per-POT number and no fate fraction
+    r = bnb_interacting_fraction() / 0.8450
     pip = fate_summary(bnb_charged_source(211), bl, n=200_000)
-    assert pip["produced"] == pytest.approx(0.6326, rel=1e-3)
-    assert pip["dif_pipe"] == pytest.approx(0.0566, rel=0.02)
-    assert pip["dif"] == pytest.approx(0.0646, rel=0.02)
-    assert pip["dar"] == pytest.approx(0.1123, rel=0.02)
-    assert pip["dar_target"] == pytest.approx(0.0099, rel=0.04)
-    assert pip["absorbed"] == pytest.approx(0.4557, rel=0.02)
+    assert pip["produced"] == pytest.approx(r * 0.6326, rel=1e-3)
+    assert pip["dif_pipe"] == pytest.approx(r * 0.0566, rel=0.02)
+    assert pip["dif"] == pytest.approx(r * 0.0646, rel=0.02)
+    assert pip["dar"] == pytest.approx(r * 0.1123, rel=0.02)
+    assert pip["dar_target"] == pytest.approx(r * 0.0099, rel=0.04)
+    assert pip["absorbed"] == pytest.approx(r * 0.4557, rel=0.02)
     total = pip["dif"] + pip["dar"] + pip["absorbed"] + pip["escaped"]
     assert total == pytest.approx(pip["produced"], rel=1e-6)
     pim = fate_summary(bnb_charged_source(-211), bl, n=200_000)
-    assert pim["dar"] == 0.0 and pim["captured"] == pytest.approx(0.1375, rel=0.02)
+    assert pim["dar"] == 0.0 and pim["captured"] == pytest.approx(r * 0.1375, rel=0.02)
     assert pim["dif_pipe"] / pim["produced"] == pytest.approx(pip["dif_pipe"] / pip["produced"], rel=0.1)
     kp = fate_summary(bnb_charged_source(321), bl, n=200_000)
-    assert kp["dif_pipe"] == pytest.approx(0.01457, rel=0.02)
-    assert kp["dar"] == pytest.approx(0.00401, rel=0.03)
+    assert kp["dif_pipe"] == pytest.approx(r * 0.01457, rel=0.02)
+    assert kp["dar"] == pytest.approx(r * 0.00401, rel=0.03)
     kl = fate_summary(bnb_charged_source(130), bl, n=200_000)
-    assert kl["dar"] == 0.0 and kl["dif_pipe"] == pytest.approx(0.0021, rel=0.03)
+    assert kl["dar"] == 0.0 and kl["dif_pipe"] == pytest.approx(r * 0.0021, rel=0.03)
 
 
 @pytest.mark.parametrize("name", ["bnb_dump", "darkquest_beam"])

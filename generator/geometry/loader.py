@@ -29,6 +29,7 @@ import numpy as np
 from ..errors import GeometryError
 from .frames import Placement
 from .materials import Material, TableReader, get_material, material_names
+from .overlaps import check_detector_on_beamline, check_detector_volumes
 from .shapes import Box, Cylinder, Solid, Sphere, Volume
 
 __all__ = [
@@ -490,7 +491,7 @@ def _parse_detector(doc: dict, shown: str, path: str, packaged_name: str | None)
         bl_key, bl_packaged = _locate(ref, "beamline", base)
     except GeometryError as err:
         raise t.error("beamline", ref, str(err)) from None
-    load_beamline(bl_key)  # a detector is only valid with a valid beamline
+    beamline = load_beamline(bl_key)  # a detector is only valid with a valid beamline
 
     f = t.table("frame")
     f.check_keys(_FRAME_KEYS, ("origin",))
@@ -509,17 +510,21 @@ def _parse_detector(doc: dict, shown: str, path: str, packaged_name: str | None)
         seen.add(vol.name)
         volumes.append(vol)
 
-    return Detector(
+    active = Solid(tuple(volumes))
+    check_detector_volumes(name, active)
+    detector = Detector(
         name=name,
         title=t.string("title"),
         beamline=bl_key,
         material=material,
         frame=frame,
-        active=Solid(tuple(volumes)),
+        active=active,
         exposure_pot=t.number("exposure_pot", positive=True, unit="protons on target"),
         sources=t.strings("sources"),
         path=path,
     )
+    check_detector_on_beamline(detector, beamline)
+    return detector
 
 
 @lru_cache(maxsize=None)

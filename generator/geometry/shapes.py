@@ -17,7 +17,7 @@ import numpy as np
 from . import chords as _k
 from .frames import InvalidGeometry, Placement
 
-__all__ = ["Box", "CompiledSolid", "Cylinder", "Segments", "Shape", "Solid", "Sphere", "Volume"]
+__all__ = ["aabb", "Box", "CompiledSolid", "Cylinder", "Segments", "Shape", "Solid", "Sphere", "Volume"]
 
 
 def _positive(owner: str, name: str, value: Any) -> float:
@@ -278,7 +278,7 @@ def _max_distance(centre: np.ndarray, v: Volume) -> float:
     return float(np.linalg.norm(c)) + s.radius
 
 
-def _aabb(v: Volume) -> tuple[np.ndarray, np.ndarray]:
+def aabb(v: Volume) -> tuple[np.ndarray, np.ndarray]:
     """Axis-aligned bounding box of ``v`` in the solid frame (exact for these shapes)."""
     r = v.placement.matrix
     t = v.placement.offset
@@ -364,7 +364,7 @@ class Solid:
 
     def extent(self) -> tuple[np.ndarray, np.ndarray]:
         """Axis-aligned bounding box ``(lo (3,), hi (3,))`` in the solid's frame (m), exact."""
-        boxes = [_aabb(v) for v in self.volumes]
+        boxes = [aabb(v) for v in self.volumes]
         lo = np.min([b[0] for b in boxes], axis=0)
         hi = np.max([b[1] for b in boxes], axis=0)
         return lo, hi

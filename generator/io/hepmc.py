@@ -31,12 +31,17 @@ beam frame), ``fipgen.decay_channel``.
 
 HepMC2 (``version=2``): the same events through pyhepmc's ``WriterAsciiHepMC2`` (e1039 reads
 ``IO_GenEvent``); HepMC2 has no run-info attributes, so the POT and card go into each
-event's attributes as well (the HepMC2 writer stores what its format can).
+event's attributes as well (the HepMC2 writer stores what its format can). The HepMC3 library
+prints an "IO_GenEvent format is outdated" warning on stdout when that writer opens; fipgen
+silences it (it would break ``--json`` output and fill logs under ``--quiet``).
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -71,6 +76,23 @@ def _target(beamline) -> tuple[int, float]:
                     key=lambda e: dict(mat.composition)[e[0]])
     a = int(round(A))
     return nuclear_pdg(Z, a), a * 0.9314941  # atomic mass unit in GeV
+
+
+@contextmanager
+def _stdout_silenced():
+    """Send the process's file descriptor 1 (C++ std::cout included) to /dev/null meanwhile."""
+    import ctypes
+
+    sys.stdout.flush()
+    saved, null = os.dup(1), os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    try:
+        yield
+    finally:
+        ctypes.CDLL(None).fflush(None)
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
 
 
 class HepMCWriter:
@@ -133,8 +155,11 @@ class HepMCWriter:
         self._ctx = atomic_path(self.path, self.overwrite)
         tmp = self._ctx.__enter__()
         self._ri = self._run_info()
-        cls = pyhepmc.io.WriterAscii if self.version == 3 else pyhepmc.io.WriterAsciiHepMC2
-        self._w = cls(str(tmp), self._ri)
+        if self.version == 3:
+            self._w = pyhepmc.io.WriterAscii(str(tmp), self._ri)
+        else:  # its constructor prints an "outdated format" warning on stdout (would break --json)
+            with _stdout_silenced():
+                self._w = pyhepmc.io.WriterAsciiHepMC2(str(tmp), self._ri)
         self._beam_p = float(self.job.beamline.beam_momentum)
         self._beam_e = float(np.hypot(self._beam_p, self.job.beamline.beam_mass))
         self._tpdg, self._tmass = _target(self.job.beamline)

@@ -190,12 +190,9 @@ def read_dk2nu(path, z_offset: float = 0.0, pdgs=None) -> ParentDecays:
         ``weight = nimpwt x n / POT`` (so ``weight.mean()`` is decays per POT), ``time`` 0
         (dk2nu does not record it), ``at_rest`` where the momentum at decay is zero.
     """
-    import uproot
+    from ..io.rootfile import reading_root
 
-    p = Path(path)
-    if not p.is_file():
-        raise PhysicsError(f"dk2nu file {str(path)!r} not found")
-    with uproot.open(p) as f:
+    with reading_root(path, "a dk2nu file (dk2nuTree and dkmetaTree)") as f:
         if "dk2nuTree" not in f:
             raise PhysicsError(f"{path}: no dk2nuTree (not a dk2nu file)")
         t = f["dk2nuTree"]

@@ -26,7 +26,9 @@ Normalisation choices (the physics choice of this module; numbers reproduced by
   151.7 mb`` (``theta <= pi/2``), over ``sigma_inel(p Be, 8.89 GeV/c) = 212.3 mb`` (the
   MiniBooNE flux paper's Regge fit, arXiv:0806.1449, parameters of the G4BNB card
   ``ineProBeXsecPar``), times the fraction of protons interacting in 71.12 cm of Be
-  (``1 - exp(-L n sigma) = 0.845``), gives **0.60 pi0/POT** (primary interactions only).
+  (0.8137, from the target's geometry and the beam spot:
+  :func:`generator.production.charged_mesons.bnb_interacting_fraction`), gives **0.58 pi0/POT**
+  (primary interactions only).
   Use it as the alternative normalisation (ratio 0.67) for a meson-production
   systematic.
 * **eta.** Shape by transverse-mass scaling of the same pion fit: equal invariant cross
@@ -218,8 +220,9 @@ def sanford_wang_pi0_per_pot(theta_max: float = BNB_THETA_MAX) -> dict[str, floa
     src = _bnb_table(C.PI0, theta_max)
     sigma = src[3]
     s_in = pbe_inelastic_cross_section(BNB_P_BEAM)
-    n_per_cm3 = BE_DENSITY * _AVOGADRO / BE_MOLAR_MASS
-    frac = -math.expm1(-n_per_cm3 * s_in * 1e-27 * BNB_TARGET_LENGTH * 100.0)
+    from .charged_mesons import bnb_interacting_fraction
+
+    frac = bnb_interacting_fraction()
     return {
         "sigma_pi0_mb": sigma,
         "sigma_inel_mb": s_in,

@@ -31,7 +31,7 @@ from functools import lru_cache
 import numpy as np
 
 from .. import constants as C
-from ..errors import PhysicsError
+from ..errors import NoSourcesError, PhysicsError
 from .meson_spectra import MesonSource, bnb_meson_source
 
 __all__ = [
@@ -87,7 +87,7 @@ def available_beamlines() -> list[str]:
 
 def _check_beamline(name: str) -> None:
     if name not in available_beamlines():
-        raise PhysicsError(f"no meson sources for beamline {name!r}; available: {', '.join(available_beamlines())}")
+        raise NoSourcesError(f"no meson sources for beamline {name!r}; available: {', '.join(available_beamlines())}")
 
 
 def _plan(beamline: str, model: str | None) -> dict[int, tuple[str, str]]:

@@ -247,14 +247,14 @@ def reweight_file(path, coupling: float, output=None, overwrite: bool = False, c
     """
     import json
 
-    import uproot
-
     from ..card import parse_card
     from ..errors import FipgenError
     from ..pipeline import decay_codes
     from ..production.hnl_sources import channel_code
 
-    with uproot.open(path) as f:
+    from ..io.rootfile import reading_root
+
+    with reading_root(path, "a ROOT file written by fipgen generate") as f:
         card_text = str(f["run_card"])
         meta = json.loads(str(f["run_metadata"]))
         ev = f["events"].arrays(library="np")

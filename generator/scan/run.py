@@ -140,9 +140,9 @@ def map_tasks(func, args, workers: int, scheduler=None, progress: bool = False) 
     n = len(args)
     bar = None
     if progress:
-        from tqdm import tqdm
+        from ..progress import progress_bar
 
-        bar = tqdm(total=n, unit="mass", desc="fipgen scan", leave=False)
+        bar = progress_bar(n, "mass", "fipgen scan")
 
     def collect(results):
         out = []
