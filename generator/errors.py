@@ -25,3 +25,7 @@ class PhysicsError(FipgenError):
 
 class OutputError(FipgenError):
     """An output cannot be written (exists without --overwrite, bad directory...)."""
+
+
+class NumericError(FipgenError):
+    """A result is not a finite number (the weights overflow double precision): nothing is written."""
