@@ -50,6 +50,16 @@ SCATTER_PROCESSES = ("primakoff", "compton")
 COMPRESSIONS = ("zstd", "lz4", "zlib", "none")
 
 
+#: Largest POT a run may have (``experiment.pot``, a detector file's ``exposure_pot``): far above
+#: any beam dump's lifetime exposure (~1e22), and low enough that weights and their squares
+#: stay well inside double precision.
+MAX_POT = 1e30
+
+#: Largest number of trials a run may ask for (``run.events``, ``--events``): 1e12 trials are
+#: weeks of generation on a large cluster; the planning of blocks is lazy whatever the count.
+MAX_TRIALS = 10**12
+
+
 @dataclass(frozen=True)
 class Key:
     """One key of the schema: python type(s), whether required, default, and a check.
@@ -63,6 +73,8 @@ class Key:
     default: Any = None
     check: Callable[[Any], str | None] | None = None
     doc: str = ""
+    #: what is allowed, quoted when the value has the wrong type (e.g. a float for an integer)
+    allowed: str = ""
 
 
 def _positive(v: Any) -> str | None:
@@ -83,6 +95,17 @@ def _nonneg_int(v: Any) -> str | None:
 
 def _positive_int(v: Any) -> str | None:
     return None if v > 0 else "an integer > 0"
+
+
+def _pot(v: Any) -> str | None:
+    return None if math.isfinite(v) and 0 < v <= MAX_POT else f"a number > 0 and <= {MAX_POT:.0e}"
+
+
+_TRIALS_RANGE = f"an integer from 1 to {MAX_TRIALS:_} (1e12)"
+
+
+def _trials(v: Any) -> str | None:
+    return None if 0 < v <= MAX_TRIALS else _TRIALS_RANGE
 
 
 def _one_of(options: tuple[str, ...]) -> Callable[[Any], str | None]:
@@ -143,7 +166,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
     "experiment": {
         "detector": Key((str,), required=True, doc="packaged detector name (see `fipgen detectors`) or path to a detector .toml"),
         "beamline": Key((str,), doc="beamline name or path; default: the detector file's beamline"),
-        "pot": Key(NUMBER, check=_positive, doc="protons on target; default: the detector file's exposure_pot"),
+        "pot": Key(NUMBER, check=_pot, doc="protons on target, 0 < pot <= 1e30 (MAX_POT); default: the detector "
+                                             "file's exposure_pot (same bound)"),
         "parents": Key((str,), doc="external parent list replacing the beamline's meson sources: MeVPrtl text "
                                    "(px py pz E pdg weight npot) or a dk2nu ROOT file"),
         "parents_format": Key((str,), check=_one_of(("mevprtl", "dk2nu")),
@@ -210,7 +234,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
                         doc="beamline elements where primary protons radiate"),
     },
     "run": {
-        "events": Key((int,), default=100_000, check=_positive_int, doc="trials to generate (events written: those with non-zero weight)"),
+        "events": Key((int,), default=100_000, check=_trials, allowed=_TRIALS_RANGE,
+                      doc="trials to generate, 1 to 1e12 (MAX_TRIALS; events written: those with non-zero weight)"),
         "seed": Key((int,), default=1, check=_nonneg_int, doc="run seed (SeedSequence entropy)"),
         "chunk_size": Key((int,), default=65_536, check=_positive_int, doc="trials held in memory at once (rounded up to a multiple of 16384)"),
         "output": Key((str,), default="fipgen_events.root", doc="output file (the stem with several formats)"),
@@ -330,6 +355,10 @@ def _check_table(where: str, table: Any, spec: dict[str, Key], src: str) -> dict
         v = table[k]
         # bool is an int subclass in Python: never accept it for a number
         if (isinstance(v, bool) and bool not in key.types) or not isinstance(v, key.types):
+            if key.allowed and isinstance(v, float) and key.types == (int,):
+                # TOML reads 1e6 or 2.0 as a float: say what is allowed
+                raise CardError(f"{src}: key {full} = {v!r}: allowed: {key.allowed}, written without a decimal "
+                                "point or exponent (TOML reads those as floats), e.g. 1_000_000")
             raise CardError(f"{src}: key {full} = {v!r}: expected {_typename(key.types)} ({key.doc})")
         if key.check is not None:
             msg = key.check(v)

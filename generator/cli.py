@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
+from .card import MAX_TRIALS
 from .errors import CardError, FipgenError
 
 
@@ -32,6 +33,8 @@ def _arg_type(convert, ok, what: str):
 
 
 _positive_int = _arg_type(int, lambda v: v > 0, "a positive integer")
+#: --events: trials, bounded like run.events (generator.card.MAX_TRIALS)
+_trials = _arg_type(int, lambda v: 0 < v <= MAX_TRIALS, f"an integer from 1 to {MAX_TRIALS:_} (1e12)")
 _nonneg_int = _arg_type(int, lambda v: v >= 0, "an integer >= 0")
 _positive_float = _arg_type(float, lambda v: 0 < v < float("inf"), "a positive number")
 _nonneg_float = _arg_type(float, lambda v: 0 <= v < float("inf"), "a number >= 0")
@@ -52,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     g = sub.add_parser("generate", help="generate weighted events from a run card to a ROOT file")
     g.add_argument("card", nargs="?", help="run card (TOML) path or packaged example name; default: the packaged default example")
-    g.add_argument("--events", type=_positive_int, help="trials to generate (overrides run.events)")
+    g.add_argument("--events", type=_trials, help="trials to generate, 1 to 1e12 (overrides run.events)")
     g.add_argument("--seed", type=_nonneg_int, help="run seed (overrides run.seed)")
     g.add_argument("--output", help="output file, or the stem with several formats (overrides run.output)")
     g.add_argument("--format", metavar="FMT[,FMT...]",
@@ -68,7 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     y = sub.add_parser("yields", help="mesons per POT, LLPs per POT by channel and expected events, without writing events")
     y.add_argument("card", nargs="?", help="run card (TOML) path or packaged example name; default: the packaged default example")
-    y.add_argument("--events", type=_positive_int, help="trials for the expected events (overrides run.events)")
+    y.add_argument("--events", type=_trials, help="trials for the expected events, 1 to 1e12 (overrides run.events)")
     y.add_argument("--seed", type=_nonneg_int, help="run seed (overrides run.seed)")
     y.add_argument("--quiet", action="store_true", help="no progress bar")
     y.add_argument("--json", action="store_true",
@@ -80,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--masses", required=True, metavar="MIN:MAX:N", help="masses in GeV, linearly spaced")
     sc.add_argument("--couplings", required=True, metavar="MIN:MAX:N",
                     help="couplings, logarithmically spaced (the card's model coupling; |U|^2 for HNLs)")
-    sc.add_argument("--events", type=_positive_int, help="trials per mass (default: run.events)")
+    sc.add_argument("--events", type=_trials, help="trials per mass, 1 to 1e12 (default: run.events)")
     sc.add_argument("--workers", type=_positive_int, help="local processes (default: all cores)")
     sc.add_argument("--scheduler", metavar="ADDRESS", help="dask.distributed scheduler address (tcp://host:port)")
     sc.add_argument("--output", metavar="TABLE", help="grid table: .csv (and its contour as <stem>_contour.csv) or .root")
@@ -102,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
     ac.add_argument("card", help="run card (TOML) path or packaged example name")
     ac.add_argument("--masses", required=True, metavar="MIN:MAX:N", help="masses in GeV, linearly spaced")
     ac.add_argument("--ctau", required=True, metavar="MIN:MAX:N", help="proper decay lengths c*tau in m, logarithmically spaced")
-    ac.add_argument("--events", type=_positive_int, help="trials per mass (default: run.events)")
+    ac.add_argument("--events", type=_trials, help="trials per mass, 1 to 1e12 (default: run.events)")
     ac.add_argument("--workers", type=_positive_int, help="local processes (default: all cores)")
     ac.add_argument("--scheduler", metavar="ADDRESS", help="dask.distributed scheduler address")
     ac.add_argument("--mass-key", help="mass varied (default: the detected particle's)")

@@ -47,3 +47,7 @@ class InputFileError(FipgenError):
 
 class NoSourcesError(PhysicsError):
     """A beamline has no meson sources here (the packaged tables are keyed by beamline)."""
+
+
+class NumericError(FipgenError):
+    """A result is not a finite number (the weights overflow double precision): nothing is written."""

@@ -24,7 +24,7 @@ from . import __version__
 from . import constants as C
 from .card import RunCard
 from .constants import C_M_PER_NS, mass as pdg_mass
-from .errors import CardError, ClosedError, GeometryError, InputFileError, NoSourcesError, PhysicsError
+from .errors import CardError, ClosedError, GeometryError, InputFileError, NoSourcesError, NumericError, PhysicsError
 from .events import EventBatch
 from .decays import sample_decays
 from .production.hnl_sources import channel_code  # codes of the `channel` branch
@@ -157,6 +157,13 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     from .production.meson_tables import load_meson_source
     from .production.meson_two_body import MesonTwoBodyChannel
 
+    from .card import MAX_POT, MAX_TRIALS
+
+    # the card's checks, again for cards changed after parsing (RunCard.replace, --events)
+    if not (isinstance(card.events, (int, np.integer)) and 0 < card.events <= MAX_TRIALS):
+        raise _card_error(card, "run.events", card.events, f"allowed: an integer from 1 to {MAX_TRIALS:_} (1e12)")
+    if card.pot is not None and not (math.isfinite(card.pot) and 0 < card.pot <= MAX_POT):
+        raise _card_error(card, "experiment.pot", card.pot, f"allowed: a number > 0 and <= {MAX_POT:.0e}")
     try:
         detector = load_detector(card.detector)
     except GeometryError as err:
@@ -535,11 +542,13 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
             t_bunch = t_bunch + rng.normal(0.0, timing.bucket_sigma, n)
     prod_time = prod_time + t_bunch
 
-    weight = job.pot * total_rate * job.weight_branching * w_geo * p_det / job.n_trials
-    sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
-    alt_w = {a: weight * r for a, r in alt.items()}
-    for a, w_a in alt_w.items():
-        sums[f"sum_weights_{a}"] = float(w_a.sum())
+    # an overflow gives inf sums, refused by run() with a one-line error (not numpy warnings)
+    with np.errstate(over="ignore", invalid="ignore"):
+        weight = job.pot * total_rate * job.weight_branching * w_geo * p_det / job.n_trials
+        sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
+        alt_w = {a: weight * r for a, r in alt.items()}
+        for a, w_a in alt_w.items():
+            sums[f"sum_weights_{a}"] = float(w_a.sum())
 
     # assemble the written columns, keeping only non-zero weights: each column is copied
     # once, straight from its (possibly strided) source
@@ -612,28 +621,50 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     return batch, sums
 
 
+def n_blocks(n_trials: int) -> int:
+    """Number of blocks covering ``n_trials`` trials (all :data:`BLOCK_SIZE` but the last)."""
+    return max(0, -(-int(n_trials) // BLOCK_SIZE))
+
+
+def iter_blocks(n_trials: int, start: int = 0, stop: int | None = None):
+    """Lazily yield (block index, size) of blocks ``start`` to ``stop`` (default: all) covering
+    ``n_trials``: block ``b`` covers trials ``[b BLOCK_SIZE, min((b + 1) BLOCK_SIZE, n_trials))``.
+    Memory is flat for any count."""
+    n_trials = int(n_trials)
+    stop = n_blocks(n_trials) if stop is None else min(stop, n_blocks(n_trials))
+    for b in range(start, stop):
+        yield b, min(BLOCK_SIZE, n_trials - b * BLOCK_SIZE)
+
+
 def blocks_of(n_trials: int) -> list[tuple[int, int]]:
-    """(block index, size) covering ``n_trials``."""
-    out = []
-    done, b = 0, 0
-    while done < n_trials:
-        size = min(BLOCK_SIZE, n_trials - done)
-        out.append((b, size))
-        done += size
-        b += 1
-    return out
+    """(block index, size) covering ``n_trials``, as a list (:func:`iter_blocks` is the lazy form)."""
+    return list(iter_blocks(n_trials))
+
+
+def blocks_per_chunk(chunk_size: int) -> int:
+    """Whole blocks in a chunk of at most ``chunk_size`` trials (at least one)."""
+    return max(1, -(-int(chunk_size) // BLOCK_SIZE))
+
+
+def iter_chunk_plan(n_trials: int, chunk_size: int):
+    """Lazily yield the chunks of :func:`chunks_of`, each a list of (block index, size): chunk
+    ``k`` covers blocks ``[k per, min((k + 1) per, n_blocks))`` with ``per`` =
+    :func:`blocks_per_chunk`. Nothing but the current chunk is held, whatever ``n_trials``."""
+    per = blocks_per_chunk(chunk_size)
+    nb = n_blocks(n_trials)
+    for first in range(0, nb, per):
+        yield list(iter_blocks(n_trials, first, first + per))
 
 
 def chunks_of(n_trials: int, chunk_size: int) -> list[list[tuple[int, int]]]:
-    """Blocks grouped into chunks of at most ``chunk_size`` trials (at least one block)."""
-    per = max(1, math.ceil(chunk_size / BLOCK_SIZE))
-    bl = blocks_of(n_trials)
-    return [bl[i : i + per] for i in range(0, len(bl), per)]
+    """Blocks grouped into chunks of at most ``chunk_size`` trials (at least one block), as a
+    list (:func:`iter_chunk_plan` is the lazy form; use it for large counts)."""
+    return list(iter_chunk_plan(n_trials, chunk_size))
 
 
 def iter_chunks(job: Job, chunk_size: int | None = None):
     """Yield (EventBatch, sums) per chunk, in order."""
-    for chunk in chunks_of(job.n_trials, chunk_size or job.card.chunk_size):
+    for chunk in iter_chunk_plan(job.n_trials, chunk_size or job.card.chunk_size):
         parts = [generate_block(job, b, n) for b, n in chunk]
         sums = {k: sum(p[1][k] for p in parts) for k in parts[0][1]}
         yield EventBatch.concatenate([p[0] for p in parts]), sums
@@ -713,7 +744,7 @@ class Summary:
     @property
     def ess(self) -> float:
         """Kish effective sample size (sum w)^2 / sum w^2."""
-        return self.sum_weights**2 / self.sum_weights2 if self.sum_weights2 > 0 else 0.0
+        return self.sum_weights * (self.sum_weights / self.sum_weights2) if self.sum_weights2 > 0 else 0.0
 
     @property
     def mc_error(self) -> float:
@@ -792,6 +823,15 @@ def output_paths(output: str, formats) -> dict[str, str]:
     return {f: stem + FORMATS[f] for f in formats}
 
 
+#: The largest bias an unweighted sample may carry: the fraction of the weight above ``w_ref``
+#: (``fraction_weight_above``) allowed in ``fipgen generate --unweighted N`` (0.01 = 1 %). A
+#: request needing more is refused (:func:`max_unweighted` gives the largest N allowed).
+MAX_WEIGHT_ABOVE = 0.01
+
+#: Expected accepted events per requested unit-weight event (a subset of exactly N is then kept).
+UNWEIGHT_OVERSAMPLE = 1.05
+
+
 @dataclass
 class Unweighting:
     """Accept-reject of a weighted sample to ``n`` unit-weight events (``fipgen generate
@@ -802,7 +842,13 @@ class Unweighting:
     ``pot_equivalent = POT n / (w_ref n_accepted)``: ``n`` expected events at that POT. Events
     with ``w > w_ref`` are kept with probability 1 but carry more than one event's worth:
     ``fraction_events_above`` and ``fraction_weight_above`` say how much; the distributions are
-    exact where ``w <= w_ref``."""
+    exact where ``w <= w_ref``, and ``fraction_weight_above`` is the sample's bias.
+
+    The larger ``n``, the lower ``w_ref`` and the larger that bias: ``supported`` is the largest
+    ``n`` whose ``fraction_weight_above`` is at most :data:`MAX_WEIGHT_ABOVE` (1 %)
+    (:func:`max_unweighted`). :func:`run` refuses a request above it before writing anything
+    (a request close to the number of non-zero weights would otherwise push ``w_ref`` to 0 and
+    the equivalent POT to absurd values)."""
 
     requested: int
     w_ref: float = 0.0
@@ -811,28 +857,61 @@ class Unweighting:
     pot_equivalent: float = 0.0
     fraction_events_above: float = 0.0
     fraction_weight_above: float = 0.0
+    supported: int = 0  # largest n with fraction_weight_above <= MAX_WEIGHT_ABOVE
     keep: np.ndarray | None = None  # global event indices kept, sorted
 
     def as_dict(self) -> dict:
         return {"requested": self.requested, "w_ref": self.w_ref, "accepted": self.accepted, "kept": self.kept,
                 "pot_equivalent": self.pot_equivalent, "fraction_events_above_w_ref": self.fraction_events_above,
-                "fraction_weight_above_w_ref": self.fraction_weight_above}
+                "fraction_weight_above_w_ref": self.fraction_weight_above, "max_supported": self.supported}
 
 
 #: Random-stream family of the unweighting accept-reject (generator.rng.block_rng).
 UNWEIGHT_STREAM = 301
 
 
-def _plan_unweighting(w: np.ndarray, n: int, pot: float, seed: int) -> Unweighting:
-    u = Unweighting(int(n))
-    pos = w[w > 0]
+def _weight_above(pos: np.ndarray, w_ref: float) -> float:
+    """Fraction of the (positive) weight above ``w_ref``: sum max(w - w_ref, 0) / sum w."""
+    return float(np.sum(np.maximum(pos - w_ref, 0.0)) / pos.sum())
+
+
+def _w_ref_at_bias(pos: np.ndarray, limit: float) -> float:
+    """The smallest ``w_ref`` whose fraction of the weight above it is ``limit`` (exact: that
+    fraction, ``(sum_{w > r} w - k r) / sum w`` with ``k`` weights above ``r``, is linear in ``r``
+    between consecutive weights)."""
+    ws = np.sort(pos)[::-1]  # descending
+    tot = float(ws.sum())
+    k = np.arange(1, ws.size + 1)
+    r = (np.cumsum(ws) - limit * tot) / k  # the solution if exactly k weights lie above it
+    below = np.append(ws[1:], 0.0)  # the k-th segment: [ws[k], ws[k-1]]
+    ok = np.flatnonzero((r >= below) & (r <= ws))
+    return float(r[ok[0]]) if ok.size else float(ws[-1])
+
+
+def max_unweighted(w: np.ndarray, limit: float = MAX_WEIGHT_ABOVE) -> int:
+    """The largest number of unit-weight events a weighted sample ``w`` supports: the largest
+    ``n`` whose ``w_ref`` (:func:`_plan_unweighting`: ``sum min(1, w / w_ref) = 1.05 n``) leaves
+    at most ``limit`` of the weight above ``w_ref``. 0 without a positive weight."""
+    pos = np.asarray(w, dtype=float)
+    pos = pos[pos > 0]
     if pos.size == 0:
-        u.keep = np.zeros(0, dtype=np.int64)
-        return u
-    target = min(1.05 * n, float(pos.size))
-    ws = np.sort(pos)
-    # expected accepted E(w_ref) = sum min(1, w / w_ref): decreasing in w_ref; bisection in log
-    lo, hi = ws[0] * 1e-12, ws[-1]
+        return 0
+    r = _w_ref_at_bias(pos, limit)
+    expected = min(float(np.minimum(1.0, pos / r).sum()), float(pos.size))
+    n = int(math.floor(expected / UNWEIGHT_OVERSAMPLE))
+    # the rule itself decides at the boundary (the sums above round differently)
+    while n > 0 and _weight_above(pos, _solve_w_ref(pos, n)) > limit:
+        n -= 1
+    while _weight_above(pos, _solve_w_ref(pos, n + 1)) <= limit:
+        n += 1
+    return n
+
+
+def _solve_w_ref(pos: np.ndarray, n: int) -> float:
+    """``w_ref`` with ``sum min(1, w / w_ref) = min(1.05 n, number of positive weights)``
+    (bisection in log w_ref; the expected number accepted decreases with w_ref)."""
+    target = min(UNWEIGHT_OVERSAMPLE * n, float(pos.size))
+    lo, hi = float(pos.min()) * 1e-12, float(pos.max())
     for _ in range(200):
         mid = math.sqrt(lo * hi)
         e = float(np.minimum(1.0, pos / mid).sum())
@@ -840,16 +919,43 @@ def _plan_unweighting(w: np.ndarray, n: int, pot: float, seed: int) -> Unweighti
             lo = mid
         else:
             hi = mid
-    w_ref = hi
+    return hi
+
+
+def _plan_unweighting(w: np.ndarray, n: int, pot: float, seed: int) -> Unweighting:
+    """The accept-reject plan of :class:`Unweighting` for ``n`` events (whether or not ``n`` is
+    supported: ``u.supported`` says; :func:`run` refuses above it)."""
+    u = Unweighting(int(n))
+    pos = w[w > 0]
+    if pos.size == 0:
+        u.keep = np.zeros(0, dtype=np.int64)
+        return u
+    w_ref = _solve_w_ref(pos, n)
     rng = block_rng(seed, 0, (UNWEIGHT_STREAM,))
     acc = np.flatnonzero(rng.random(w.size) < np.minimum(1.0, w / w_ref))
     keep = np.sort(rng.choice(acc, size=min(n, acc.size), replace=False)) if acc.size else acc
-    tot = float(pos.sum())
     u.w_ref, u.accepted, u.kept, u.keep = float(w_ref), int(acc.size), int(keep.size), keep
     u.pot_equivalent = pot * keep.size / (w_ref * acc.size) if acc.size else 0.0
     u.fraction_events_above = float(np.mean(pos > w_ref))
-    u.fraction_weight_above = float(np.sum(np.maximum(pos - w_ref, 0.0)) / tot)
+    u.fraction_weight_above = _weight_above(pos, w_ref)
+    u.supported = max_unweighted(pos)
     return u
+
+
+#: What each summed quantity of a run is, in the message of a non-finite sum.
+_SUM_NAMES = {"sum_weights": "sum of weights (expected signal)", "sum_weights2": "sum of squared weights (MC error)"}
+
+
+def _check_finite(job: Job, sums: dict) -> None:
+    """NumericError (one line) if a summed quantity of the run is not a finite number: the
+    weights (POT x rate x probabilities / trials) overflow double precision. Raised inside the
+    writers' block, so their temporary files are removed and nothing is written."""
+    for key, v in sums.items():
+        if not math.isfinite(v):
+            what = _SUM_NAMES.get(key, f"sum of {key.replace('sum_weights_', 'weight_')}")
+            raise NumericError(f"{job.card.source}: the {what} is {v!r}, not a finite number (POT {job.pot:.4g} x "
+                               f"production rate {job.rate_per_pot:.4g} per POT overflows); lower experiment.pot or "
+                               "the model's couplings; nothing written")
 
 
 def _open_writers(job: Job, paths: dict[str, str], overwrite: bool, pot: float, stack):
@@ -909,12 +1015,26 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
     uw = None
     try:
         if unweighted:
+            # first pass, weights only, before any writer opens: a refusal leaves no file
             ws = []
+            first_sums = {"sum_weights": 0.0, "sum_weights2": 0.0}
             for batch, sums in iter_chunks(job):
                 ws.append(batch.scalars["weight"])
+                for k in first_sums:
+                    first_sums[k] += sums[k]
+                _check_finite(job, first_sums)
                 if bar:
                     bar.update(sums["n_trials"])
             uw = _plan_unweighting(np.concatenate(ws) if ws else np.zeros(0), unweighted, job.pot, job.card.seed)
+            del ws
+            if uw.requested > uw.supported:
+                raise CardError(f"--unweighted {uw.requested}: this sample ({job.n_trials} trials) supports at most "
+                                f"N = {uw.supported} unit-weight events ({100 * MAX_WEIGHT_ABOVE:g} % of the weight "
+                                "above w_ref); use --events to generate more trials or a smaller --unweighted")
+            if not (math.isfinite(uw.pot_equivalent) and uw.pot_equivalent > 0):
+                raise NumericError(f"--unweighted {uw.requested}: the equivalent POT of the unit-weight sample is "
+                                   f"{uw.pot_equivalent!r} (accepted {uw.accepted} events); use --events to generate "
+                                   "more trials")
         pot_out = uw.pot_equivalent if uw is not None else job.pot
         with ExitStack() as stack:
             writers = _open_writers(job, paths, overwrite, pot_out, stack)
@@ -942,8 +1062,12 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
                         override[f"weight_{a}"] = batch.scalars[f"weight_{a}"] / np.where(w > 0, w, 1.0)
                     batch.scalars.update(override)
                 n_events += len(batch)
+                _check_finite(job, {"sum_weights": sw, "sum_weights2": sw2,
+                                    **{f"sum_weights_{a}": v for a, v in alt.items()}})
                 for wr in writers.values():
                     wr.write(batch)
+            # nothing is committed (the writers' temporary files renamed) unless every sum is finite
+            _check_finite(job, {"sum_weights": sw, "sum_weights2": sw2, **{f"sum_weights_{a}": v for a, v in alt.items()}})
             meta = metadata(job)
             if uw is not None:
                 meta["unweighted"] = uw.as_dict()
@@ -989,7 +1113,8 @@ def summary_text(s: Summary) -> str:
     ]
     if s.unweighting:
         u = s.unweighting
-        lines.append(f"unweighted events  : {u['kept']} of {u['requested']} requested, equivalent POT "
+        lines.append(f"unweighted events  : {u['kept']} of {u['requested']} requested (at most "
+                     f"{u.get('max_supported', '?')} supported), equivalent POT "
                      f"{u['pot_equivalent']:.4g}; {100 * u['fraction_events_above_w_ref']:.3g} % of events "
                      f"({100 * u['fraction_weight_above_w_ref']:.3g} % of the weight) above w_ref = {u['w_ref']:.4g}")
     lines += [f"note: {n}" for n in s.notes]

@@ -26,6 +26,7 @@ from typing import Any
 
 import numpy as np
 
+from ..card import MAX_POT
 from ..errors import GeometryError
 from .frames import Placement
 from .materials import Material, TableReader, get_material, material_names
@@ -168,7 +169,8 @@ class Detector:
     active : Solid
         Active volume, detector frame.
     exposure_pot : float
-        Default exposure (protons on target) for run cards.
+        Default exposure (protons on target) for run cards; at most
+        :data:`generator.card.MAX_POT` (1e30).
     sources : tuple of str
         Where the numbers come from.
     path : str
@@ -468,7 +470,7 @@ _DETECTOR_KEYS = {
     "title": "description",
     "beamline": "name of a beamline file (or a .toml path)",
     "material": "a key of the materials table",
-    "exposure_pot": "default protons on target",
+    "exposure_pot": "default protons on target, 0 < exposure_pot <= 1e30",
     "sources": "list of strings",
     "frame": "table: origin [x, y, z] (m) of the detector frame in the beam frame, optional rotation",
     "volumes": "[[detector.volumes]] tables: the active volume, detector frame",
@@ -510,6 +512,10 @@ def _parse_detector(doc: dict, shown: str, path: str, packaged_name: str | None)
         seen.add(vol.name)
         volumes.append(vol)
 
+    exposure_pot = t.number("exposure_pot", positive=True, unit="protons on target")
+    if exposure_pot > MAX_POT:
+        raise t.error("exposure_pot", exposure_pot, f"expected a positive number <= {MAX_POT:.0e} (protons on target)")
+
     active = Solid(tuple(volumes))
     check_detector_volumes(name, active)
     detector = Detector(
@@ -519,7 +525,7 @@ def _parse_detector(doc: dict, shown: str, path: str, packaged_name: str | None)
         material=material,
         frame=frame,
         active=active,
-        exposure_pot=t.number("exposure_pot", positive=True, unit="protons on target"),
+        exposure_pot=exposure_pot,
         sources=t.strings("sources"),
         path=path,
     )

@@ -30,7 +30,7 @@ import numpy as np
 
 from ..card import RunCard
 from ..errors import FipgenError
-from ..pipeline import Job, blocks_of, build_job, build_model, generate_block
+from ..pipeline import Job, build_job, build_model, generate_block, iter_blocks
 from . import kernels as K
 from .axes import ScanAxes, card_at
 
@@ -197,7 +197,7 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
                   sample_daughters=cuts.active)
     parts = []
     batches = []
-    for b, n in blocks_of(job.n_trials):
+    for b, n in iter_blocks(job.n_trials):
         batch, sums = generate_block(job, b, n)
         parts.append(sums["scan"])
         if cuts.active:
