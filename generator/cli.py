@@ -361,6 +361,8 @@ def cmd_reweight(args) -> int:
 
     from .scan import reweight_file
 
+    if _P(args.file).is_dir():
+        raise CardError(f"file {args.file!r} is a directory; give a ROOT file written by fipgen generate")
     if not _P(args.file).is_file():
         raise CardError(f"file {args.file!r} not found")
     if args.output:
@@ -522,6 +524,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
+        sys.stderr.write("fipgen: error: a command is required: generate, yields, scan, acceptance, reweight, "
+                         "detectors, widths or examples\n")
         return 2
     handler = {"generate": cmd_generate, "yields": cmd_yields, "scan": cmd_scan, "acceptance": cmd_acceptance,
                "reweight": cmd_reweight, "detectors": cmd_detectors, "examples": cmd_examples,

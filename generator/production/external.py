@@ -87,6 +87,8 @@ def read_mevprtl_text(path, npot_mode: str = "sum") -> ParentList:
                 vals = [float(x) for x in parts]
             except ValueError:
                 raise _fail(path, f"line {i}: not a number in {s!r}") from None
+            if not all(np.isfinite(vals)):
+                raise _fail(path, f"line {i}: not a finite number in {s!r} (nan or inf)")
             if vals[4] != int(vals[4]):
                 raise _fail(path, f"line {i}: pdg {parts[4]!r} is not an integer")
             rows.append(vals)
