@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -314,14 +315,18 @@ def cmd_scan(args) -> int:
     lines = res.contours(thr)["central"]
     meta = {"card": card.text, "mass_key": res.mass_key, "coupling_key": res.coupling_key, "limit": args.limit,
             "background": args.background, "cl": args.cl, "trials_per_mass": args.events or card.events}
-    if args.output and args.output.endswith(".csv"):
-        write_scan_csv(args.output, res, args.overwrite)
-        write_contour_csv(outputs[1], lines, res, thr, args.overwrite)
-    elif args.output:
-        write_scan_root(args.output, res, thr, meta, args.overwrite)
-    if args.plot:
-        plot_scan(args.plot, res, thr, title=f"{card.detector}: {card.llp}", band=not args.no_band,
-                  overwrite=args.overwrite)
+    with _all_or_nothing() as wrote:
+        if args.output and args.output.endswith(".csv"):
+            write_scan_csv(args.output, res, args.overwrite)
+            wrote(args.output)
+            write_contour_csv(outputs[1], lines, res, thr, args.overwrite)
+            wrote(outputs[1])
+        elif args.output:
+            write_scan_root(args.output, res, thr, meta, args.overwrite)
+            wrote(args.output)
+        if args.plot:
+            plot_scan(args.plot, res, thr, title=f"{card.detector}: {card.llp}", band=not args.no_band,
+                      overwrite=args.overwrite)
     summary = {"masses": len(res.masses), "couplings": len(res.couplings), "threshold_events": thr,
                "max_events": float(res.events.max()), "contour_points": int(sum(len(x) for x in lines)),
                "seconds": res.seconds, "notes": res.notes, "outputs": outputs}
@@ -335,6 +340,22 @@ def cmd_scan(args) -> int:
         for o in outputs:
             print(f"wrote {o}")
     return 0
+
+
+@contextmanager
+def _all_or_nothing():
+    """Outputs of one command stand or fall together: ``wrote(path)`` after each one written;
+    an exception (disk full on the next one, Ctrl-C, SIGTERM) removes those written."""
+    written = []
+    try:
+        yield written.append
+    except BaseException:
+        for p in written:
+            try:
+                Path(p).unlink(missing_ok=True)
+            except OSError:  # pragma: no cover - nothing more to do
+                pass
+        raise
 
 
 def cmd_acceptance(args) -> int:
@@ -520,6 +541,21 @@ class _Null:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; return the exit status (0, 2 bad input or unwritable output, 130 on
+    Ctrl-C, 128 + N on SIGTERM or SIGHUP, 1 internal error)."""
+    from ._signals import Terminated, terminate_on_signals
+
+    try:
+        with terminate_on_signals():
+            return _main(argv)
+    except Terminated as sig:  # arrived outside the command (parsing, or while leaving)
+        sys.stderr.write(f"fipgen: {sig}; no output written\n")
+        return sig.exit_code
+
+
+def _main(argv: list[str] | None) -> int:
+    from ._signals import Terminated
+
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -540,6 +576,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         sys.stderr.write("fipgen: interrupted; no output written\n")
         return 130
+    except Terminated as sig:
+        sys.stderr.write(f"fipgen: {sig}; no output written\n")
+        return sig.exit_code
     except BrokenPipeError:
         # the reader of our stdout went away (e.g. `| head`): stop quietly
         import os
@@ -547,6 +586,21 @@ def main(argv: list[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
+    except OSError as err:
+        # the system refused (disk full, read-only, permission) somewhere no output file was
+        # named (those become OutputError where they happen): still one line, exit 2
+        from .io.atomic import WRITE_ERRNOS
+
+        if getattr(args, "debug", False) or err.errno not in WRITE_ERRNOS:
+            if getattr(args, "debug", False):
+                raise
+            sys.stderr.write(f"fipgen: internal error: {type(err).__name__}: {err} (run with --debug for the traceback)\n")
+            return 1
+        import os
+
+        where = f"{os.fsdecode(err.filename)!r}: " if err.filename is not None else ""
+        sys.stderr.write(f"fipgen: error: {where}{os.strerror(err.errno)}\n")
+        return 2
     except Exception as err:  # noqa: BLE001 - last resort: one line, not a traceback
         if getattr(args, "debug", False):
             raise

@@ -1039,6 +1039,9 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
         with ExitStack() as stack:
             writers = _open_writers(job, paths, overwrite, pot_out, stack)
             source = _chunks_in_background(job) if writers else iter_chunks(job)
+            # closed first on leaving (an exception, Ctrl-C, SIGTERM): the generation thread stops
+            # before the writers remove their temporary files
+            stack.callback(source.close)
             first = 0
             for batch, sums in source:
                 sw += sums["sum_weights"]

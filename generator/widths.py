@@ -72,7 +72,6 @@ def scan(particle: str, params: dict[str, Any], masses: np.ndarray) -> dict[str,
 def plot_scan(result: dict[str, Any], path: str, title: str = "", min_br: float = 1e-3) -> None:
     """Branching ratios (top) and c*tau (bottom) against mass; PNG/PDF by extension. Atomic."""
     import os
-    import tempfile
 
     import matplotlib
 
@@ -101,21 +100,15 @@ def plot_scan(result: dict[str, Any], path: str, title: str = "", min_br: float 
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    directory = os.path.dirname(os.path.abspath(path))
     ext = os.path.splitext(path)[1].lower()
     if ext not in (".png", ".pdf", ".svg"):
         raise PhysicsError(f"plot file {path!r}: allowed extensions .png, .pdf, .svg")
-    fd, tmp = tempfile.mkstemp(prefix=".widths.", suffix=ext, dir=directory)
-    os.close(fd)
+    from .io.atomic import atomic_path
+
     try:
-        fig.savefig(tmp, dpi=130)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+        # the caller checked --overwrite; an OSError on the file becomes one OutputError
+        with atomic_path(path, overwrite=True) as tmp:
+            fig.savefig(tmp, dpi=130, format=ext[1:])
     finally:
         plt.close(fig)
 

@@ -10,8 +10,6 @@ extension (png, pdf, svg); the file is written atomically.
 from __future__ import annotations
 
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -259,14 +257,8 @@ def plot_setup(detector: Detector, beamline: Beamline, path: str) -> None:
         m = 0.15 * dspan
         _set_view(ax, (dlo[2] - m, dhi[2] + m), (dlo[k] - m, dhi[k] + m), ratios[ax], "z (m)", f"{name} (m)")
 
-    fd, tmp = tempfile.mkstemp(dir=parent, prefix=f".{out.name}.", suffix=f".{ext}")
-    os.close(fd)
-    try:
+    from ..io.atomic import atomic_path
+
+    # the caller checked --overwrite; an OSError on the file becomes one OutputError
+    with atomic_path(out, overwrite=True) as tmp:
         fig.savefig(tmp, format=ext, dpi=130)
-        os.replace(tmp, out)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise

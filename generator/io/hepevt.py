@@ -52,14 +52,19 @@ class HepEvtWriter:
         check_target(sidecar_path(self.path), self.overwrite)
         self._ctx = atomic_path(self.path, self.overwrite)
         self._ctx_w = atomic_path(sidecar_path(self.path), self.overwrite)
-        tmp = self._ctx.__enter__()
-        tmp_w = self._ctx_w.__enter__()
-        self._fh = open(tmp, "w", encoding="utf-8")
-        self._fw = open(tmp_w, "w", encoding="utf-8")
-        self._alts = list(self.job.alt_weight_names)
-        self._fw.write(f"# fipgen HEPEVT weights for {self.path.name}: POT = {self.pot:.10g}; weight = expected events "
-                       "at that POT; totals at the end\n")
-        self._fw.write(",".join(["event", "weight"] + [f"weight_{a}" for a in self._alts]) + "\n")
+        self._fh = self._fw = None
+        try:
+            self._alts = list(self.job.alt_weight_names)
+            with self._ctx.errors():
+                self._fh = open(self._ctx.open(), "w", encoding="utf-8")
+            with self._ctx_w.errors():
+                self._fw = open(self._ctx_w.open(), "w", encoding="utf-8")
+                self._fw.write(f"# fipgen HEPEVT weights for {self.path.name}: POT = {self.pot:.10g}; weight = "
+                               "expected events at that POT; totals at the end\n")
+                self._fw.write(",".join(["event", "weight"] + [f"weight_{a}" for a in self._alts]) + "\n")
+        except BaseException as err:
+            self._leave(err)
+            raise
         return self
 
     def _m(self, code: int, p4) -> float:
@@ -88,6 +93,7 @@ class HepEvtWriter:
         off = batch.offsets("daughter")
         dau = batch.flat["daughter"]
         lines = []
+        rows = []
         for i in range(n):
             s, e = off[i], off[i + 1]
             k = e - s
@@ -101,25 +107,52 @@ class HepEvtWriter:
                 p4 = (dau["det_px"][j], dau["det_py"][j], dau["det_pz"][j], dau["e"][j])
                 lines.append(f"1 {code} 1 1 0 0 {p4[0]:.9g} {p4[1]:.9g} {p4[2]:.9g} {p4[3]:.9g} {self._m(code, p4):.9g} "
                              f"{dec[i, 0]:.9g} {dec[i, 1]:.9g} {dec[i, 2]:.9g} {t:.9g}")
-            self._fw.write(",".join([str(self._n), f"{cv[i]:.12g}"] + [f"{a[i]:.12g}" for a in alts]) + "\n")
+            rows.append(",".join([str(self._n), f"{cv[i]:.12g}"] + [f"{a[i]:.12g}" for a in alts]) + "\n")
             self._sw += float(cv[i])
             self._n += 1
-        self._fh.write("\n".join(lines) + "\n")
+        with self._ctx.errors():
+            self._fh.write("\n".join(lines) + "\n")
+        with self._ctx_w.errors():
+            self._fw.write("".join(rows))
 
     def finish(self) -> None:
-        self._fw.write(f"# events = {self._n}; sum of weights = {self._sw:.12g}; POT = {self.pot:.10g}\n")
+        with self._ctx_w.errors():
+            self._fw.write(f"# events = {self._n}; sum of weights = {self._sw:.12g}; POT = {self.pot:.10g}\n")
+        # close (flush) here, inside the caller's block: a full disk fails before any rename
+        self._close_files()
         self._finished = True
 
-    def __exit__(self, exc_type, exc, tb) -> bool:
-        self._fh.close()
-        self._fw.close()
-        if exc_type is None and not self._finished:
+    def _close_files(self) -> None:
+        first = None
+        for name, ctx in (("_fh", self._ctx), ("_fw", self._ctx_w)):
+            fh = getattr(self, name)
+            setattr(self, name, None)
+            if fh is not None:
+                try:
+                    with ctx.errors():
+                        fh.close()
+                except BaseException as e:  # noqa: BLE001 - close the other, then raise
+                    first = first or e
+        if first is not None:
+            raise first
+
+    def _leave(self, err) -> None:
+        """Close the files; commit both (err None) or discard both and raise (converted)."""
+        from .atomic import close_all
+
+        own = err is None
+        try:
+            self._close_files()
+        except BaseException as e:  # noqa: BLE001 - e.g. ENOSPC flushing (already converted)
+            if err is None:
+                err = e
+        if err is None and not self._finished:
             err = RuntimeError("HepEvtWriter left without finish(): nothing written")
-            self._ctx.__exit__(RuntimeError, err, None)
-            self._ctx_w.__exit__(RuntimeError, err, None)
-            raise err
-        self._ctx.__exit__(exc_type, exc, tb)
-        self._ctx_w.__exit__(exc_type, exc, tb)
+        # an OSError that came through the block is not blamed on these files (as RootWriter)
+        close_all((self._ctx, self._ctx_w), err, convert=own)
+
+    def __exit__(self, exc_type, exc, tb) -> bool:
+        self._leave(exc)
         return False
 
 

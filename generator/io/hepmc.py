@@ -110,6 +110,7 @@ class HepMCWriter:
         self.pot = float(job.pot if pot is None else pot)
         self._n = 0
         self._finished = False
+        self._w = None
 
     def _run_info(self):
         import pyhepmc
@@ -153,13 +154,18 @@ class HepMCWriter:
         from .atomic import atomic_path
 
         self._ctx = atomic_path(self.path, self.overwrite)
-        tmp = self._ctx.__enter__()
-        self._ri = self._run_info()
-        if self.version == 3:
-            self._w = pyhepmc.io.WriterAscii(str(tmp), self._ri)
-        else:  # its constructor prints an "outdated format" warning on stdout (would break --json)
-            with _stdout_silenced():
-                self._w = pyhepmc.io.WriterAsciiHepMC2(str(tmp), self._ri)
+        tmp = self._ctx.open()
+        try:
+            self._ri = self._run_info()
+            if self.version == 3:
+                self._w = pyhepmc.io.WriterAscii(str(tmp), self._ri)
+            else:  # its constructor prints an "outdated format" warning on stdout (would break --json)
+                with _stdout_silenced():
+                    self._w = pyhepmc.io.WriterAsciiHepMC2(str(tmp), self._ri)
+            self._check()
+        except BaseException as err:
+            self._ctx.close(err)  # discards, raises (an OSError on the output as OutputError)
+            raise
         self._beam_p = float(self.job.beamline.beam_momentum)
         self._beam_e = float(np.hypot(self._beam_p, self.job.beamline.beam_mass))
         self._tpdg, self._tmass = _target(self.job.beamline)
@@ -242,17 +248,39 @@ class HepMCWriter:
                 at["NuHepMC.Exposure.POT"] = self.pot
             self._w.write(ev)
             self._n += 1
+        self._check()
+
+    def _check(self) -> None:
+        """HepMC3's C++ stream only says *that* a write failed: ask the file system why."""
+        if self._w is not None and self._w.failed():
+            from .atomic import probe_write_error
+
+            with self._ctx.errors():
+                raise probe_write_error(self._ctx.tmp)
+
+    def _close_writer(self) -> None:
+        w, self._w = self._w, None
+        if w is not None:
+            w.close()
+            if w.failed():
+                from .atomic import probe_write_error
+
+                with self._ctx.errors():
+                    raise probe_write_error(self._ctx.tmp)
 
     def finish(self) -> None:
+        # close (flush) here, inside the caller's block: a full disk fails before any rename
+        self._close_writer()
         self._finished = True
 
     def __exit__(self, exc_type, exc, tb) -> bool:
+        err = exc
         try:
-            self._w.close()
-        finally:
-            if exc_type is None and not self._finished:
-                err = RuntimeError("HepMCWriter left without finish(): nothing written")
-                self._ctx.__exit__(RuntimeError, err, None)
-                raise err
-            self._ctx.__exit__(exc_type, exc, tb)
+            self._close_writer()
+        except BaseException as e:  # noqa: BLE001 - e.g. ENOSPC flushing: passed to close()
+            if err is None:
+                err = e
+        if err is None and not self._finished:
+            err = RuntimeError("HepMCWriter left without finish(): nothing written")
+        self._ctx.close(err, convert=err is not exc)  # commit, or discard and raise (as RootWriter)
         return False

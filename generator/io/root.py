@@ -93,7 +93,15 @@ class RootWriter:
 
     def __enter__(self) -> "RootWriter":
         self._ctx = atomic_path(self.path, self.overwrite)
-        tmp = self._ctx.__enter__()
+        tmp = self._ctx.open()
+        try:
+            self._open(tmp)
+        except BaseException as err:
+            self._ctx.close(err)  # discards, raises (an OSError on the output as OutputError)
+            raise
+        return self
+
+    def _open(self, tmp) -> None:
         self._file = uproot.recreate(tmp, compression=self.compression)
         self._tree = self._file.mktree(
             "events",
@@ -102,28 +110,39 @@ class RootWriter:
             counter_name=_counter_name,
             field_name=lambda outer, inner: f"{outer}_{inner}",
         )
-        return self
 
     def write(self, batch: EventBatch) -> None:
         if len(batch) == 0:
             return
-        self._tree.extend(batch_to_branches(batch))
+        with self._ctx.errors():
+            self._tree.extend(batch_to_branches(batch))
 
     def finish(self, run: dict[str, float | int], card_text: str, metadata: dict[str, Any]) -> None:
         """Write the run record and metadata; the file is renamed on leaving the block."""
-        run_tree = self._file.mktree("run", {k: np.asarray(v).dtype for k, v in run.items()}, title="fipgen run")
-        run_tree.extend({k: np.asarray([v]) for k, v in run.items()})
-        self._file["run_card"] = card_text
-        self._file["run_metadata"] = json.dumps(metadata, indent=1, sort_keys=True)
+        with self._ctx.errors():
+            run_tree = self._file.mktree("run", {k: np.asarray(v).dtype for k, v in run.items()}, title="fipgen run")
+            run_tree.extend({k: np.asarray([v]) for k, v in run.items()})
+            self._file["run_card"] = card_text
+            self._file["run_metadata"] = json.dumps(metadata, indent=1, sort_keys=True)
+            # close (flush) here, inside the caller's block: a full disk fails before any rename
+            self._close_file()
         self._finished = True
 
+    def _close_file(self) -> None:
+        f, self._file = self._file, None
+        if f is not None:
+            f.close()
+
     def __exit__(self, exc_type, exc, tb) -> bool:
+        err = exc
         try:
-            self._file.close()
-        finally:
-            if exc_type is None and not self._finished:
-                err = RuntimeError("RootWriter left without finish(): nothing written")
-                self._ctx.__exit__(RuntimeError, err, None)
-                raise err
-            self._ctx.__exit__(exc_type, exc, tb)
+            self._close_file()
+        except BaseException as e:  # noqa: BLE001 - e.g. ENOSPC flushing: passed to close()
+            if err is None:
+                err = e
+        if err is None and not self._finished:
+            err = RuntimeError("RootWriter left without finish(): nothing written")
+        # commit, or discard and raise; an OSError that came through the block (not from this
+        # file: those were converted where they happened) is passed on as it is
+        self._ctx.close(err, convert=err is not exc)
         return False

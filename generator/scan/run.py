@@ -154,11 +154,21 @@ def map_tasks(func, args, workers: int, scheduler=None, progress: bool = False) 
 
     try:
         if scheduler is not None:
+            # fipgen connects to a running scheduler; it starts no dask workers of its own
             from distributed import Client
 
             client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
+            futs = []
             try:
-                return collect(f.result() for f in client.map(func, *zip(*args), pure=False))
+                futs = client.map(func, *zip(*args), pure=False)
+                return collect(f.result() for f in futs)
+            except BaseException:
+                # an error, Ctrl-C or SIGTERM: the cluster drops the tasks not yet done
+                try:
+                    client.cancel(futs)
+                except Exception:  # noqa: BLE001 - the client may already be gone
+                    pass
+                raise
             finally:
                 if client is not scheduler:
                     client.close()
@@ -167,12 +177,62 @@ def map_tasks(func, args, workers: int, scheduler=None, progress: bool = False) 
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
 
-        with ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(_START_METHOD)) as ex:
+        before = set(mp.active_children())
+        ex = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(_START_METHOD),
+                                 initializer=_worker_init)
+        try:
             futs = [ex.submit(func, *a) for a in args]
-            return collect(f.result() for f in futs)
+            out = collect(f.result() for f in futs)
+            ex.shutdown(wait=True)
+        except BaseException:
+            _stop_pool(ex, before)
+            raise
+        return out
     finally:
         if bar:
             bar.close()
+
+
+def _worker_init() -> None:
+    """Local pool workers ignore the terminal's Ctrl-C (sent to the whole process group): the
+    parent stops them (:func:`_stop_pool`), without a traceback from every worker."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _stop_pool(ex, before=(), timeout: float = 5.0) -> None:
+    """Stop a ProcessPoolExecutor now: pending tasks cancelled and the worker processes
+    terminated (``shutdown(cancel_futures=True)`` alone lets running tasks finish). Child
+    processes started since ``before`` (a set of multiprocessing children) are stopped too,
+    in case one was being started when the exception came."""
+    import multiprocessing as mp
+
+    def stop(procs) -> None:
+        for p in procs:
+            try:
+                p.terminate()
+            except Exception:  # noqa: BLE001 - already gone
+                pass
+        for p in procs:
+            try:
+                p.join(timeout)
+                if p.is_alive():
+                    p.kill()
+                    p.join(1.0)
+            except Exception:  # noqa: BLE001 - already reaped
+                pass
+
+    manager = getattr(ex, "_executor_manager_thread", None)
+    stop(list((getattr(ex, "_processes", None) or {}).values()))
+    ex.shutdown(wait=False, cancel_futures=True)
+    if manager is not None:
+        manager.join(timeout)  # it notices the dead workers and exits
+    for _ in range(3):
+        rest = [p for p in mp.active_children() if p not in before]
+        if not rest:
+            break
+        stop(rest)
 
 
 @dataclass
@@ -359,10 +419,16 @@ def write_acceptance(path_csv, acc: dict, overwrite: bool = False, path_root=Non
         cols = {"mass": mm.ravel(), "ctau": cc.ravel(), "acceptance": acc["acceptance"].ravel(),
                 "acceptance_cuts": acc["acceptance_cuts"].ravel(), "mc_error": acc["mc_error"].ravel(),
                 "llp_per_pot": np.repeat(acc["llp_per_pot"], acc["ctau"].size)}
-        with atomic_path(path_root, overwrite) as tmp:
-            with uproot.recreate(tmp) as f:
-                f.mktree("acceptance", {k: v.dtype for k, v in cols.items()}, title="fipgen acceptance")
-                f["acceptance"].extend(cols)
+        try:
+            with atomic_path(path_root, overwrite) as tmp:
+                with uproot.recreate(tmp) as f:
+                    f.mktree("acceptance", {k: v.dtype for k, v in cols.items()}, title="fipgen acceptance")
+                    f["acceptance"].extend(cols)
+        except BaseException:
+            from pathlib import Path
+
+            Path(path_csv).unlink(missing_ok=True)  # the two tables stand or fall together
+            raise
 
 
 __all__ += ["write_scan_csv", "write_contour_csv", "write_scan_root", "plot_scan", "write_acceptance", "FipgenError"]
