@@ -171,7 +171,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     bl_name = card.beamline or detector.beamline
     try:
         beamline = load_beamline(bl_name)
-        if card.beamline:  # the detector file checked its own beamline
+        if card.beamline and not detector.overlaps_beamline:  # the detector file checked its own beamline
             check_detector_on_beamline(detector, beamline)
     except GeometryError as err:
         raise _card_error(card, "experiment.beamline", bl_name, str(err)) from None

@@ -681,3 +681,13 @@ def test_a_mass_failing_for_another_reason_stops_the_scan_with_exit_1(tmp_path, 
     assert code == 1
     assert err.splitlines() == ["fipgen: error: scan stopped at m = 0.06 GeV: table lookup failed"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.toml"]
+
+
+def test_volumes_that_share_a_face_are_accepted_and_the_overlap_flag_opts_out(tmp_path):
+    from generator.geometry import load_detector
+
+    (tmp_path / "t.toml").write_text(detector(TOUCHING))
+    assert len(load_detector(str(tmp_path / "t.toml")).active.volumes) == 2
+    inside = detector(origin="[0.0, 0.0, -0.5]").replace("exposure_pot = 1e20", "exposure_pot = 1e20\noverlaps_beamline = true")
+    (tmp_path / "i.toml").write_text(inside)
+    assert load_detector(str(tmp_path / "i.toml")).overlaps_beamline

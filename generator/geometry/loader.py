@@ -186,6 +186,7 @@ class Detector:
     exposure_pot: float
     sources: tuple[str, ...]
     path: str
+    overlaps_beamline: bool = False
 
     @cached_property
     def active_beam(self) -> Solid:
@@ -474,6 +475,8 @@ _DETECTOR_KEYS = {
     "sources": "list of strings",
     "frame": "table: origin [x, y, z] (m) of the detector frame in the beam frame, optional rotation",
     "volumes": "[[detector.volumes]] tables: the active volume, detector frame",
+    "overlaps_beamline": "true when the volume deliberately overlaps the beamline's target or absorber "
+                         "(e.g. a public code's acceptance region for a comparison); default false: refused",
 }
 _DETECTOR_REQUIRED = ("kind", "name", "title", "beamline", "material", "exposure_pot", "sources", "frame", "volumes")
 _FRAME_KEYS = {"origin": "[x, y, z] of the detector origin in the beam frame, m", "rotation": _VOLUME_KEYS["rotation"]}
@@ -516,6 +519,9 @@ def _parse_detector(doc: dict, shown: str, path: str, packaged_name: str | None)
     if exposure_pot > MAX_POT:
         raise t.error("exposure_pot", exposure_pot, f"expected a positive number <= {MAX_POT:.0e} (protons on target)")
 
+    overlaps = t.data.get("overlaps_beamline", False)
+    if not isinstance(overlaps, bool):
+        raise t.error("overlaps_beamline", overlaps, "expected true or false")
     active = Solid(tuple(volumes))
     check_detector_volumes(name, active)
     detector = Detector(
@@ -528,8 +534,10 @@ def _parse_detector(doc: dict, shown: str, path: str, packaged_name: str | None)
         exposure_pot=exposure_pot,
         sources=t.strings("sources"),
         path=path,
+        overlaps_beamline=overlaps,
     )
-    check_detector_on_beamline(detector, beamline)
+    if not detector.overlaps_beamline:
+        check_detector_on_beamline(detector, beamline)
     return detector
 
 
