@@ -3,7 +3,7 @@
 A run card names the experiment (detector, beamline, POT), the model (particles and
 couplings), the signal (production channels, detection, final states) and the run
 (events, seed, chunking, output). Every key is checked: an unknown key, a wrong type, a
-missing required value or a value out of range raises :class:`generator.errors.CardError`
+missing required value or a value out of range raises :class:`fipgen.errors.CardError`
 whose one-line message names the key, the value and what is allowed.
 
 The schema is the table :data:`SCHEMA` below: one entry per key, with its type,
@@ -25,11 +25,11 @@ from .errors import CardError
 # Schema
 # ---------------------------------------------------------------------------------------
 
-#: Z' kinds accepted by the run card (generator.models.zprime; "generic" needs per-fermion
+#: Z' kinds accepted by the run card (fipgen.models.zprime; "generic" needs per-fermion
 #: charges, which the card does not take yet).
 ZPRIME_KINDS = ("dark-photon", "B-L", "B")
 
-#: Chiral treatments of the ALP gluon coupling (generator.models.alp).
+#: Chiral treatments of the ALP gluon coupling (fipgen.models.alp).
 ALP_CHIRAL = ("three-flavour", "two-flavour")
 
 #: Production channels implemented, by particle (each computes the real thing; a channel
@@ -38,7 +38,7 @@ PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta", "omega", "bremsstrahlung"),
                        "alp": ("pi0", "eta", "primakoff", "compton", "resonant", "associated", "bremsstrahlung"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
 
 #: Bosons whose production channels make the detected HNL through X -> N N
-#: (generator.production.cascade), when the card has both [model.<X>] and [model.hnl].
+#: (fipgen.production.cascade), when the card has both [model.<X>] and [model.hnl].
 CASCADE_PARENTS = ("zprime", "alp")
 
 #: Detection modes implemented, by particle.

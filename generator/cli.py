@@ -1,6 +1,6 @@
 """The ``fipgen`` command: a thin shell over the Python API.
 
-Every command has a Python equivalent (``generator.pipeline``, ``generator.geometry``).
+Every command has a Python equivalent (``fipgen.pipeline``, ``fipgen.geometry``).
 Errors are one line on stderr and a non-zero exit (2 for bad input); ``--debug`` shows
 the traceback.
 """
@@ -34,7 +34,7 @@ def _arg_type(convert, ok, what: str):
 
 
 _positive_int = _arg_type(int, lambda v: v > 0, "a positive integer")
-#: --events: trials, bounded like run.events (generator.card.MAX_TRIALS)
+#: --events: trials, bounded like run.events (fipgen.card.MAX_TRIALS)
 _trials = _arg_type(int, lambda v: 0 < v <= MAX_TRIALS, f"an integer from 1 to {MAX_TRIALS:_} (1e12)")
 _nonneg_int = _arg_type(int, lambda v: v >= 0, "an integer >= 0")
 _positive_float = _arg_type(float, lambda v: 0 < v < float("inf"), "a positive number")

@@ -2,8 +2,8 @@
 
 A :class:`Job` holds everything resolved from a run card (detector, beamline, model,
 production channels, final states). :func:`generate_block` turns one block of trials
-into an :class:`~generator.events.EventBatch` using that block's own random stream
-(:func:`generator.rng.block_rng`), so the events do not depend on how blocks are
+into an :class:`~fipgen.events.EventBatch` using that block's own random stream
+(:func:`fipgen.rng.block_rng`), so the events do not depend on how blocks are
 grouped into chunks. :func:`run` streams chunks to the ROOT writer.
 
 Weights (DESIGN.md): ``weight = POT * weight_production * weight_branching *
@@ -57,14 +57,14 @@ class Job:
     polarised: bool = False
     polarisable: frozenset = frozenset()
     antiparticle_rule: object = None
-    stream: tuple = ()  # random-stream family (generator.rng.block_rng)
+    stream: tuple = ()  # random-stream family (fipgen.rng.block_rng)
     alt_weight_names: tuple = ()  # alternative weights written as weight_<name>
-    #: scan mode (generator.scan): keep every trial whose LLP reaches the detector, whatever its
+    #: scan mode (fipgen.scan): keep every trial whose LLP reaches the detector, whatever its
     #: decay probability at the card's coupling, and return the per-event scan columns
     keep_all: bool = False
     #: sample the LLP's decay products (False only in scans without cuts)
     sample_daughters: bool = True
-    #: ALP detection by scattering (generator.production.alp_scatter.ScatterSpec), else None
+    #: ALP detection by scattering (fipgen.production.alp_scatter.ScatterSpec), else None
     scatter: object = None
     _ctau: float | None = None
     _rates: np.ndarray | None = None
@@ -146,7 +146,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     Physics checks that need the model (closed channels, masses where the full width is
     not computed) raise CardError naming the card key. ``decay_hints=False`` keeps the
     proposals independent of the LLP's lifetime (coupling scans reweight one sample to many
-    lifetimes; generator.scan).
+    lifetimes; fipgen.scan).
     """
     from .geometry import load_beamline, load_detector
     from .geometry.overlaps import check_detector_on_beamline
@@ -275,7 +275,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
             channels += sub
             closed += shut
             continue
-        if particle != llp:  # X -> N N with the detected HNL (generator.production.cascade)
+        if particle != llp:  # X -> N N with the detected HNL (fipgen.production.cascade)
             if particle not in boson_models:
                 boson_models[particle] = build_model(card, particle)
             x_model = boson_models[particle]
@@ -363,7 +363,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
 
 
 def _polarisable(model, channel) -> bool:
-    """Whether generator.decays samples ``channel`` of the HNL with a polarisation."""
+    """Whether fipgen.decays samples ``channel`` of the HNL with a polarisation."""
     try:
         sample_decays(np.array([[0.0, 0.0, 1.0, math.hypot(1.0, model.mass)]]), model.mass, channel,
                       np.random.default_rng(0), polarization=1.0, decay_resonances=(), model=model)
@@ -394,7 +394,7 @@ def _dirac_antiparticle(parent_pdg, chan_code, rng):
 
 def _decays(job: Job, llp, rng, pol, spin_axis, parent_pdg, chan_code):
     """Step 3 of a block: the decay channel of each event in proportion to its BR among the
-    selected final states, and its daughters from generator.decays (matrix elements,
+    selected final states, and its daughters from fipgen.decays (matrix elements,
     resonance decays). Returns ``(daughters (n, k, 4), pdg (n, k), decay_code (n,), channel index (n,))``."""
     model = job.model
     m = model.mass
@@ -434,7 +434,7 @@ def _decays(job: Job, llp, rng, pol, spin_axis, parent_pdg, chan_code):
 
 
 def _scatter(job: Job, llp, tr, rng, ctau):
-    """Step 3 for ``alp:scatter`` (generator.production.alp_scatter): the interaction
+    """Step 3 for ``alp:scatter`` (fipgen.production.alp_scatter): the interaction
     probability inside the active volume before a decay, the process in proportion to its
     rate, the outgoing photon and recoil at the transport's sampled point (which follows the
     same truncated exponential). Returns ``(daughters, pdg, code, process index, P_int, rate)``,
@@ -866,7 +866,7 @@ class Unweighting:
                 "fraction_weight_above_w_ref": self.fraction_weight_above, "max_supported": self.supported}
 
 
-#: Random-stream family of the unweighting accept-reject (generator.rng.block_rng).
+#: Random-stream family of the unweighting accept-reject (fipgen.rng.block_rng).
 UNWEIGHT_STREAM = 301
 
 

@@ -1,8 +1,8 @@
 """Access to the data shipped inside the package (geometries, fluxes, example cards).
 
 The folders ``geometries/``, ``fluxes/`` and ``examples/`` at the top of the repository
-are installed as the sub-packages ``generator.geometries``, ``generator.fluxes`` and
-``generator.examples``; they are found through :mod:`importlib.resources`, never through
+are installed as the sub-packages ``fipgen.geometries``, ``fipgen.fluxes`` and
+``fipgen.examples``; they are found through :mod:`importlib.resources`, never through
 the repository path, so the same code works from a wheel.
 """
 
@@ -12,9 +12,9 @@ from importlib.resources import files
 from importlib.resources.abc import Traversable
 
 _DATA_PACKAGES = {
-    "geometries": "generator.geometries",
-    "fluxes": "generator.fluxes",
-    "examples": "generator.examples",
+    "geometries": "fipgen.geometries",
+    "fluxes": "fipgen.fluxes",
+    "examples": "fipgen.examples",
 }
 
 

@@ -15,13 +15,13 @@
   factor); ``expected_events_before_cuts`` and ``total_expected_events_before_cuts`` estimate
   the sum of weights of ``fipgen generate`` for the card, which writes every event.
 
-The expected events come from the generation itself (:func:`generator.pipeline.iter_chunks`,
+The expected events come from the generation itself (:func:`fipgen.pipeline.iter_chunks`,
 no writer), stratified by channel: each open channel is generated on its own with an
 equal share ``ceil(N / n_channels)`` of the card's N trials (``run.events`` or
 ``--events``), so a channel with a rate 1e-6 of the others still gets its own estimate
 (``fipgen generate`` picks channels in proportion to their rates and would give it ~0
 trials). Channel k uses the random-stream family ``(101, k)`` of the card's seed
-(:func:`generator.rng.block_rng`), so the channels' errors are independent. Each channel carries its Monte Carlo error; ``--events`` trades time for precision.
+(:func:`fipgen.rng.block_rng`), so the channels' errors are independent. Each channel carries its Monte Carlo error; ``--events`` trades time for precision.
 """
 
 from __future__ import annotations

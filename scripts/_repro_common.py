@@ -1,7 +1,7 @@
 """Shared helpers of the paper-reproduction scripts (``scripts/reproduce_*.py``).
 
 A reproduction is a set of *curves*: each curve is one run card scanned over a list of
-masses and couplings with fipgen's scan machinery (:func:`generator.scan.run.run_scan`:
+masses and couplings with fipgen's scan machinery (:func:`fipgen.scan.run.run_scan`:
 one sample per mass at the card's coupling, reweighted exactly to every coupling). The
 seed papers vary a second mass together with the scanned one (arXiv:2410.08981 keeps
 ``m_Z' / m_N`` fixed), which ``run_scan``'s single mass key cannot do, so every mass is its
@@ -47,7 +47,7 @@ def load_card_text(name: str) -> tuple[str, str]:
     p = EXAMPLES / name
     if p.is_file():
         return p.read_text(encoding="utf-8"), str(p)
-    from generator.resources import data_file
+    from fipgen.resources import data_file
 
     f = data_file("examples", name)
     return f.read_text(encoding="utf-8"), f"examples/{name}"
@@ -109,8 +109,8 @@ def card_text_with(text: str, changes: dict, header: str = "") -> str:
 
 def log_grid(spec: str, what: str) -> np.ndarray:
     """``MIN:MAX:N`` -> N logarithmically spaced values (one value if N = 1); exits on bad input."""
-    from generator.errors import CardError
-    from generator.scan.run import parse_grid
+    from fipgen.errors import CardError
+    from fipgen.scan.run import parse_grid
 
     try:
         return parse_grid(spec, what, log=True)
@@ -138,9 +138,9 @@ class Curve:
 
 def _mass_task(card_text: str, source: str, mass: float, changes: dict, couplings, n_trials, seed: int) -> dict:
     """Expected events of one mass of a curve (run in a worker process)."""
-    from generator.card import parse_card
-    from generator.scan import Cuts
-    from generator.scan.run import run_scan
+    from fipgen.card import parse_card
+    from fipgen.scan import Cuts
+    from fipgen.scan.run import run_scan
 
     t0 = time.perf_counter()
     base = tomllib.loads(card_text).get("run", {}).get("seed", 1)
@@ -156,7 +156,7 @@ def _mass_task(card_text: str, source: str, mass: float, changes: dict, coupling
 def run_curves(curves: list[Curve], n_trials: int | None, workers: int, progress: bool = True) -> dict:
     """Scan every curve (all masses of all curves over ``workers`` local processes, started with
     ``spawn`` as fipgen's own scans); returns ``{label: ScanResult}``."""
-    from generator.scan.run import ScanResult, map_tasks
+    from fipgen.scan.run import ScanResult, map_tasks
 
     tasks = [(c.label, i, (c.card_text, c.source, float(m), c.per_mass[i] if c.per_mass else {},
                            tuple(float(x) for x in c.couplings), n_trials, i))
@@ -183,7 +183,7 @@ def run_curves(curves: list[Curve], n_trials: int | None, workers: int, progress
 def band(res, threshold: float) -> tuple[list, list]:
     """Contour lines of the lower and upper envelope of the central and alternative weights
     (the theory band, as ``fipgen scan --plot`` draws it)."""
-    from generator.scan.run import contour_lines
+    from fipgen.scan.run import contour_lines
 
     if not res.alt:
         return [], []
@@ -219,7 +219,7 @@ def check_outputs(paths, overwrite: bool) -> None:
 def write_curve_outputs(out_dir: Path, stem: str, res, threshold: float) -> list[Path]:
     """``<stem>_grid.csv`` (every mass x coupling, central and alternative weights) and
     ``<stem>_contour.csv`` (the central contour's points in order) with fipgen's writers."""
-    from generator.scan.run import write_contour_csv, write_scan_csv
+    from fipgen.scan.run import write_contour_csv, write_scan_csv
 
     grid, cont = out_dir / f"{stem}_grid.csv", out_dir / f"{stem}_contour.csv"
     write_scan_csv(grid, res, overwrite=True)

@@ -58,10 +58,10 @@ def main(argv=None) -> int:
 
     import uproot
 
-    from generator.card import default_card_name, load_card, load_packaged_card
-    from generator.events import EventBatch
-    from generator.io.root import RootWriter, _branch_types, _counter_name, batch_to_branches, compression_from_spec
-    from generator.pipeline import build_job, iter_chunks, metadata, run
+    from fipgen.card import default_card_name, load_card, load_packaged_card
+    from fipgen.events import EventBatch
+    from fipgen.io.root import RootWriter, _branch_types, _counter_name, batch_to_branches, compression_from_spec
+    from fipgen.pipeline import build_job, iter_chunks, metadata, run
 
     card = load_card(args.card) if args.card else load_packaged_card(default_card_name())
     card = card.replace(events=args.trials)
@@ -144,7 +144,7 @@ def main(argv=None) -> int:
     # 3. scans
     scans = {}
     if not args.no_scans:
-        from generator.scan.run import run_scan
+        from fipgen.scan.run import run_scan
 
         workers = os.cpu_count() or 1
         for name, ex, masses, cpl, target, foresee in (

@@ -44,7 +44,7 @@ Definitions
   than this mix (wounded-nucleon estimate (1 + nu)/2 = 1.3 for C, 1.7 for Fe at central
   rapidity; less forward). The BMPT tables carry measured A dependence for x_F >= 0.
 * Per POT: (mesons per inelastic collision) x (interacting fraction of the beamline's
-  target, ``generator.production.vertex.interacting_fraction``, from the target's
+  target, ``fipgen.production.vertex.interacting_fraction``, from the target's
   material and length in ``geometries/<beamline>.toml``). Tertiary production (mesons
   from secondaries re-interacting in thick targets) is not in these numbers: see the
   ``tertiary`` entry of each beamline in the header and fluxes/README.md.
@@ -233,9 +233,9 @@ def generate(settings: list[str], n_events: int, species, p_edges, theta_edges, 
 
 def target_info(beamline_name: str) -> dict:
     """Target material numbers and interacting fraction of a packaged beamline."""
-    from generator.geometry.loader import load_beamline
-    from generator.geometry.materials import AVOGADRO
-    from generator.production.vertex import interacting_fraction
+    from fipgen.geometry.loader import load_beamline
+    from fipgen.geometry.materials import AVOGADRO
+    from fipgen.production.vertex import interacting_fraction
 
     bl = load_beamline(beamline_name)
     mat = bl.target.material
@@ -315,7 +315,7 @@ def cascade_estimate(beamline_name: str, n_pot: int, seed: int, species=LIGHT) -
     """
     import pythia8mc
 
-    from generator.geometry.loader import load_beamline
+    from fipgen.geometry.loader import load_beamline
 
     t0 = time.time()
     bl = load_beamline(beamline_name)
@@ -657,7 +657,7 @@ def build_light_8(n: dict, seed: int, n_cascade: int = 0, log=print) -> dict:
 
 def build_bmpt_120(light: dict, runs: dict, tertiary: dict | None = None, log=print) -> dict:
     """pi+-, K+- per interacting proton on C and Fe: BMPT (x_F >= 0) + Pythia (x_F < 0)."""
-    from generator.production import bmpt
+    from fipgen.production import bmpt
 
     p_edges, theta_edges = light["p_edges"], light["theta_edges"]
     arrays = {"p_edges": p_edges, "theta_edges": theta_edges}

@@ -6,8 +6,8 @@ Usage::
 
 For each beamline (MiniBooNE steel dump ``bnb_dump``, NuMI and LBNF graphite targets,
 DarkQuest FMAG iron ``darkquest_beam``) the pi0 and eta sources of
-``generator.production.meson_tables`` are sampled, their two-photon decays shower in
-the beamline's target with ``generator.shower`` (default settings: 1 MeV cuts), and the
+``fipgen.production.meson_tables`` are sampled, their two-photon decays shower in
+the beamline's target with ``fipgen.shower`` (default settings: 1 MeV cuts), and the
 track-length densities of photons, electrons and positrons per POT are written with a
 JSON header (fipgen version, settings, sample sizes, seeds, POT normalisation, binning,
 energy check). Every (source, batch) has its own stream ``SeedSequence(seed,
@@ -28,11 +28,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 if __package__ in (None, ""):
     try:
-        import generator  # noqa: F401
+        import fipgen  # noqa: F401
     except ImportError:  # running from a checkout without installing
         sys.path.insert(0, str(REPO))
 
-from generator.shower.fold import make_shower_table, shower_table_beamlines, write_shower_table  # noqa: E402
+from fipgen.shower.fold import make_shower_table, shower_table_beamlines, write_shower_table  # noqa: E402
 
 #: mesons sampled per beamline in the default run (pi0, eta); --quick divides by QUICK_FACTOR
 SAMPLES = {

@@ -153,7 +153,7 @@ def _code_sigma_tot(s):  # mb (the code's total pp cross section fit)
 def brems_ratio(m: float, p_beam: float, lam: float = 1.5) -> dict:
     """Bremsstrahlung yield per interacting proton with the code's conventions over fipgen's
     (quasi-real, 0.1 < z < 0.9, pT < 1 GeV for both), split by factor."""
-    from generator.production.bremsstrahlung import nucleon_form_factor, sigma_pp
+    from fipgen.production.bremsstrahlung import nucleon_form_factor, sigma_pp
 
     z = np.linspace(0.1, 0.9, 321)[:, None]
     pt = np.linspace(1e-4, 1.0, 400)[None, :]
@@ -212,7 +212,7 @@ def code_width_factor(channel: str) -> float:
 
 
 def hnl_width_ratios(m_n: float, flavour: str) -> dict:
-    from generator.models.registry import make_model
+    from fipgen.models.registry import make_model
 
     u2 = tuple(1.0 if f == flavour else 0.0 for f in rc.FLAVOURS)
     h = make_model("hnl", mass=m_n, U2=u2)
@@ -227,7 +227,7 @@ def hnl_width_ratios(m_n: float, flavour: str) -> dict:
 
 def zprime_nn_ratio(m_z: float, m_n: float, g: float = 1e-4) -> float:
     """BR(Z' -> N N) with the code's widths over fipgen's (hadrons above 0.77 GeV: fipgen's)."""
-    from generator.models.registry import make_model
+    from fipgen.models.registry import make_model
 
     z = make_model("zprime", mass=m_z, coupling=g, kind="B-L", hnl_mass=m_n)
     pw = z.partial_widths()
@@ -311,7 +311,7 @@ def settings_rows(detectors) -> list[dict]:
     """The public code's detector settings (scripts/data) next to fipgen's packaged geometry."""
     import csv
 
-    from generator.geometry import load_detector
+    from fipgen.geometry import load_detector
 
     with open(SETTINGS_CSV, encoding="utf-8") as fh:
         code = {r["detector"]: r for r in csv.DictReader(ln for ln in fh if not ln.startswith("#"))}

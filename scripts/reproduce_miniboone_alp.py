@@ -12,7 +12,7 @@ and by scattering:
   e+ e- -> a gamma and bremsstrahlung e Fe -> e Fe a production; detection by a -> e+ e-
   decays and inverse Compton a e -> gamma e.
 
-For each coupling the script scans (m_a, g) with `generator.scan.run.run_scan` (one sample per
+For each coupling the script scans (m_a, g) with `fipgen.scan.run.run_scan` (one sample per
 mass, reweighted to every coupling: the production, lifetime and scattering rate all scale with
 g^2) for the decay card and the scattering card, adds the two event grids, and draws the
 excluded region where the expected signal exceeds the threshold (default 2.3 events: a
@@ -71,7 +71,7 @@ CASES = {
 
 
 def _cards(case: dict, events: int, seed: int):
-    from generator.card import parse_card
+    from fipgen.card import parse_card
 
     out = {}
     for mode, extra in (("decay", 'final_states = "visible"'), ("scatter", f"scatter = {case['scatter']}")):
@@ -82,7 +82,7 @@ def _cards(case: dict, events: int, seed: int):
 
 
 def scan_case(name: str, masses, n_coupling: int, events: int, seed: int, workers: int):
-    from generator.scan.run import run_scan
+    from fipgen.scan.run import run_scan
 
     case = CASES[name]
     couplings = np.geomspace(case["couplings"][0], case["couplings"][1], n_coupling)
@@ -119,7 +119,7 @@ def main(argv=None) -> int:
     ap.add_argument("--quick", action="store_true", help="small grid and samples (smoke test)")
     ap.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     args = ap.parse_args(argv)
-    from generator.scan.run import contour_lines
+    from fipgen.scan.run import contour_lines
 
     lo, hi, n = args.masses.split(":")
     masses = np.geomspace(float(lo), float(hi), 6 if args.quick else int(n))

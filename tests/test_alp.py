@@ -8,10 +8,10 @@ import numpy as np
 
 import pytest
 
-from generator.constants import HBARC_GEV_M, mass
-from generator.errors import PhysicsError
-from generator.models.alp import ALP, F_PI, fermion_width, hnl_pair_width, photon_width, theta_aeta, theta_api
-from generator.models.base import Channel
+from fipgen.constants import HBARC_GEV_M, mass
+from fipgen.errors import PhysicsError
+from fipgen.models.alp import ALP, F_PI, fermion_width, hnl_pair_width, photon_width, theta_aeta, theta_api
+from fipgen.models.base import Channel
 
 M_E, M_MU = 0.51099895e-3, 0.1056583755
 
@@ -95,8 +95,8 @@ def test_mixing_angles_hand_computed():
 # --- gluon coupling: c_gg (alpha_s/4 pi)(a/f_a) G G~ (module docstring; default three-flavour ASW
 # arXiv:1811.03474, option two-flavour BNT arXiv:1708.00443) -----------------------------------------
 
-from generator.constants import ALPHA_EM  # noqa: E402
-from generator.models.alp import (  # noqa: E402
+from fipgen.constants import ALPHA_EM  # noqa: E402
+from fipgen.models.alp import (  # noqa: E402
     ASW_DELTA_I,
     CHIRAL_TREATMENTS,
     EPS_UD,
@@ -328,13 +328,13 @@ def test_gluon_coupling_refused_outside_validity():
 
 
 def test_mc_integral_of_sampler_density_reproduces_widths():
-    """generator.decays: the sampler's Dalitz density (three_body_density, model 'alp') is the default
+    """fipgen.decays: the sampler's Dalitz density (three_body_density, model 'alp') is the default
     (three-flavour) |M|^2 up to a constant; times S/(256 pi^3 m^3), integrated by phase_space_integral,
     it gives three_pion_width to 1 %."""
     import numpy as np
 
-    from generator.decays.sampler import three_body_density
-    from generator.decays.threebody import phase_space_integral
+    from fipgen.decays.sampler import three_body_density
+    from fipgen.decays.threebody import phase_space_integral
 
     rng = np.random.default_rng(7)
     for m in (0.45, 0.6, 0.8):
@@ -355,7 +355,7 @@ def test_mc_integral_of_sampler_density_reproduces_widths():
 def test_gluon_channels_sample_through_the_decay_sampler():
     import numpy as np
 
-    from generator.decays.sampler import sample_decays
+    from fipgen.decays.sampler import sample_decays
 
     a = ALP(0.7, c_gg=1.0, f_a=1000.0)
     rng = np.random.default_rng(3)
@@ -372,8 +372,8 @@ def test_sampler_follows_the_models_chiral_treatment():
     ``model`` selects its own (mean of s(+-) against the density's own quadrature)."""
     from scipy import integrate
 
-    from generator.decays.sampler import sample_decays, three_body_density
-    from generator.models.base import Channel
+    from fipgen.decays.sampler import sample_decays, three_body_density
+    from fipgen.models.base import Channel
 
     m = 0.7
     par = np.tile([0.0, 0.0, 0.0, m], (60_000, 1))
@@ -390,7 +390,7 @@ def test_sampler_follows_the_models_chiral_treatment():
         lo, hi = 4 * masses[0] ** 2, (m - masses[2]) ** 2
 
         def width(x, k):
-            from generator.decays.threebody import s23_range
+            from fipgen.decays.threebody import s23_range
 
             a23, b23 = s23_range(x, m, *masses)
             return x**k * float(dens(np.array([x]), np.array([0.5 * (a23 + b23)]))[0]) * (b23 - a23)

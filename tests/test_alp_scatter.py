@@ -1,5 +1,5 @@
 """ALP detection by scattering (``detect = "alp:scatter"``): inverse Primakoff and inverse Compton
-in the detector (generator.production.alp_scatter).
+in the detector (fipgen.production.alp_scatter).
 
 * The interaction probability is ``sum_k n sigma_k(E) int_chord exp(-l/ell) dl``: the same
   events generated for decays and for scattering differ by exactly ``rate(E) x ell`` per event,
@@ -13,13 +13,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from generator.card import parse_card
-from generator.errors import CardError
-from generator.events import EventBatch
-from generator.models.alp import ALP
-from generator.models import alp_xsec as X
-from generator.pipeline import build_job, iter_chunks
-from generator.production.alp_scatter import chord_exposure, interaction_rates, scatter_spec
+from fipgen.card import parse_card
+from fipgen.errors import CardError
+from fipgen.events import EventBatch
+from fipgen.models.alp import ALP
+from fipgen.models import alp_xsec as X
+from fipgen.pipeline import build_job, iter_chunks
+from fipgen.production.alp_scatter import chord_exposure, interaction_rates, scatter_spec
 
 CARD = """
 [experiment]
@@ -68,7 +68,7 @@ def test_stable_alp_gets_n_sigma_length():
     ell = 2.0
     want = ell * (np.exp(-1 / ell) - np.exp(-3 / ell) + np.exp(-5 / ell) - np.exp(-5.5 / ell))
     assert chord_exposure(n_seg, a, b, np.array([ell]))[0] == pytest.approx(want, rel=1e-12)
-    from generator.geometry.materials import get_material
+    from fipgen.geometry.materials import get_material
 
     lar = get_material("LAr")
     spec = scatter_spec(ALP(0.05, g_gamma=1e-5, g_electron=1e-6), lar, ("primakoff", "compton"))

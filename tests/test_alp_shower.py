@@ -1,4 +1,4 @@
-"""ALPs from the dump's electromagnetic showers (generator.production.alp_shower).
+"""ALPs from the dump's electromagnetic showers (fipgen.production.alp_shower).
 
 * The channel rate is the track-length table folded with the process's rate per metre: checked
   against an independent fold (scipy quadrature of the cross section over each energy bin).
@@ -16,12 +16,12 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from generator.card import parse_card
-from generator.events import EventBatch
-from generator.models import alp_xsec as X
-from generator.pipeline import build_job, iter_chunks
-from generator.production.alp_shower import ASSOCIATED_K_MIN
-from generator.production.vertex import sample_interaction_points
+from fipgen.card import parse_card
+from fipgen.events import EventBatch
+from fipgen.models import alp_xsec as X
+from fipgen.pipeline import build_job, iter_chunks
+from fipgen.production.alp_shower import ASSOCIATED_K_MIN
+from fipgen.production.vertex import sample_interaction_points
 
 from _boxes import box_detector
 
@@ -75,8 +75,8 @@ def _plain(ch, job, n, rng):
     parent bins in proportion to ``T dE dcos x rmax`` (rmax an envelope of r(E) in the bin),
     the energy flat in the bin (the table's density), accepted with ``r(E)/rmax``; returns the
     estimate ``(sum over bins of T dE dcos rmax) x sum(accepted P_decay) / n`` and its error."""
-    from generator.kinematics import decay_probability
-    from generator.kinematics.directions import about_axis_array
+    from fipgen.kinematics import decay_probability
+    from fipgen.kinematics.directions import about_axis_array
 
     prep = ch._prepare()
     tab = ch._table()

@@ -14,10 +14,10 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from generator.constants import ALPHA_EM, mass
-from generator.geometry.materials import get_material
-from generator.models import alp_xsec as X
-from generator.models.alp import fermion_width
+from fipgen.constants import ALPHA_EM, mass
+from fipgen.geometry.materials import get_material
+from fipgen.models import alp_xsec as X
+from fipgen.models.alp import fermion_width
 
 ME = X.M_E
 FE = (26.0, 55.845)
@@ -280,7 +280,7 @@ def test_resonant_energy_and_coefficient():
 def test_resonance_narrow_width_limit(ma):
     g = 1e-3
     beta = math.sqrt(1 - 4 * ME**2 / ma**2)
-    gee = fermion_width(ma, g, ME)  # generator.models.alp: g^2 m beta/(8 pi)
+    gee = fermion_width(ma, g, ME)  # fipgen.models.alp: g^2 m beta/(8 pi)
     assert gee == pytest.approx(g * g * ma * beta / (8 * math.pi), rel=1e-12, abs=0)
     er = X.resonant_energy(ma)
     for width in (gee, 10 * gee):

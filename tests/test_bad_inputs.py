@@ -1,6 +1,6 @@
 """A catalogue of bad inputs across every subcommand, as a user meets them.
 
-Each case runs ``fipgen`` in-process (``generator.cli.main``) in a directory of its own that
+Each case runs ``fipgen`` in-process (``fipgen.cli.main``) in a directory of its own that
 holds the case's input files, and asserts what every bad input must give: the expected exit
 status (2 for bad input), exactly one line on stderr that names the problem (a substring per
 case) with no traceback and no "internal error", and no new file in the directory, hidden
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from fipgen.cli import main
 
 # --------------------------------------------------------------------------- inputs
 
@@ -662,8 +662,8 @@ def test_a_closed_mass_is_a_note_and_the_scan_goes_on(tmp_path, monkeypatch, cap
 
 
 def test_a_mass_failing_for_another_reason_stops_the_scan_with_exit_1(tmp_path, monkeypatch, capsys):
-    import generator.scan.run as run_mod
-    from generator.errors import PhysicsError
+    import fipgen.scan.run as run_mod
+    from fipgen.errors import PhysicsError
 
     real = run_mod.collect_table
 
@@ -684,7 +684,7 @@ def test_a_mass_failing_for_another_reason_stops_the_scan_with_exit_1(tmp_path, 
 
 
 def test_volumes_that_share_a_face_are_accepted_and_the_overlap_flag_opts_out(tmp_path):
-    from generator.geometry import load_detector
+    from fipgen.geometry import load_detector
 
     (tmp_path / "t.toml").write_text(detector(TOUCHING))
     assert len(load_detector(str(tmp_path / "t.toml")).active.volumes) == 2

@@ -13,8 +13,8 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from generator.errors import PhysicsError
-from generator.production import bmpt
+from fipgen.errors import PhysicsError
+from fipgen.production import bmpt
 
 M_P, M_PI, M_K = 0.9382720813, 0.13957039, 0.493677
 

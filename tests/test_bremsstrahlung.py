@@ -17,15 +17,15 @@ import numpy as np
 import pytest
 from scipy import integrate
 
-from generator.card import parse_card
-from generator.errors import CardError
-from generator.events import EventBatch
-from generator.geometry import load_beamline
-from generator.models.zprime import ZPrime
-from generator.pipeline import build_job, iter_chunks
-from generator.production import bremsstrahlung as B
-from generator.production.brems_channel import BremsChannel, BremsSettings, _Element, brems_channels
-from generator.production.vertex import interacting_fraction, sample_interaction_points
+from fipgen.card import parse_card
+from fipgen.errors import CardError
+from fipgen.events import EventBatch
+from fipgen.geometry import load_beamline
+from fipgen.models.zprime import ZPrime
+from fipgen.pipeline import build_job, iter_chunks
+from fipgen.production import bremsstrahlung as B
+from fipgen.production.brems_channel import BremsChannel, BremsSettings, _Element, brems_channels
+from fipgen.production.vertex import interacting_fraction, sample_interaction_points
 
 from _boxes import box_detector
 
@@ -61,7 +61,7 @@ def _job(det, m=0.3, g=2e-7, tr="quasi-real", n=100_000, kind="dark-photon"):
 
 
 def _density(ch, z, pt2, treatment=None, lam=None):
-    from generator.production.brems_channel import _TREAT_CODE
+    from fipgen.production.brems_channel import _TREAT_CODE
 
     s = ch.settings
     return ch._density(np.atleast_1d(z), np.atleast_1d(pt2), _TREAT_CODE[treatment or s.treatment],

@@ -2,9 +2,9 @@
 
 import pytest
 
-from generator.card import SCHEMA, load_card, load_packaged_card, parse_card
-from generator.errors import CardError
-from generator.resources import list_data
+from fipgen.card import SCHEMA, load_card, load_packaged_card, parse_card
+from fipgen.errors import CardError
+from fipgen.resources import list_data
 
 GOOD = """
 [experiment]

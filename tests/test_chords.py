@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.geometry import chords as K
-from generator.geometry.frames import Placement
-from generator.geometry.shapes import Box, Cylinder, Solid, Sphere, Volume
+from fipgen.geometry import chords as K
+from fipgen.geometry.frames import Placement
+from fipgen.geometry.shapes import Box, Cylinder, Solid, Sphere, Volume
 
 # ----------------------------------------------------------------------- helpers
 

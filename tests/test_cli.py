@@ -9,7 +9,7 @@ import sys
 import pytest
 import uproot
 
-from generator.cli import main
+from fipgen.cli import main
 
 GOOD = """[experiment]
 detector = "sbnd"
@@ -99,12 +99,12 @@ def test_bad_flag_value(tmp_path, capsys):
 
 def test_console_script_default_example(tmp_path):
     """`fipgen generate` with no card runs the packaged default example and says which."""
-    r = subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--events", "20000", "--json"],
+    r = subprocess.run([sys.executable, "-m", "fipgen", "generate", "--events", "20000", "--json"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""  # stderr carries errors only
     assert json.loads(r.stdout)["card"] == "examples/sbnd_dark_photon.toml"
-    r = subprocess.run([sys.executable, "-m", "generator.cli", "generate", "--events", "20000", "--overwrite"],
+    r = subprocess.run([sys.executable, "-m", "fipgen", "generate", "--events", "20000", "--overwrite"],
                        cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stderr
     assert r.stdout.startswith("fipgen: no run card given: running the packaged default example 'sbnd_dark_photon.toml'")

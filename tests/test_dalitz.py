@@ -1,6 +1,6 @@
 """HNL three-body matrix elements: widths and Dalitz distributions.
 
-* The Monte Carlo integral of each ``dGamma/ds12 ds23`` (generator.decays.hnl_matrix_elements)
+* The Monte Carlo integral of each ``dGamma/ds12 ds23`` (fipgen.decays.hnl_matrix_elements)
   over phase space reproduces the closed-form partial widths of Bondarenko, Boyarsky,
   Gorbunov, Ruchayskiy, arXiv:1805.08567 (written out below, independently of the code)
   within 1 %.
@@ -14,12 +14,12 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from generator.constants import G_FERMI, mass
-from generator.decays import hnl_matrix_elements as hme
-from generator.decays.sampler import sample_decays, three_body_density
-from generator.decays.threebody import dalitz_bounds, in_dalitz, phase_space_integral, sample_dalitz
-from generator.kinematics import invariant_mass
-from generator.models.base import Channel
+from fipgen.constants import G_FERMI, mass
+from fipgen.decays import hnl_matrix_elements as hme
+from fipgen.decays.sampler import sample_decays, three_body_density
+from fipgen.decays.threebody import dalitz_bounds, in_dalitz, phase_space_integral, sample_dalitz
+from fipgen.kinematics import invariant_mass
+from fipgen.models.base import Channel
 
 ME, MMU = mass(11), mass(13)
 SW2 = hme.SIN2_THETA_W
@@ -169,7 +169,7 @@ def test_dalitz_matches_matrix_element_and_rejects_flat(name, M, model):
     par[:, 2] = 2.0
     par[:, 3] = np.sqrt(0.49 + 4.0 + M * M)
     out = sample_decays(par, M, ch, rng, model=model, decay_resonances=())
-    from generator.decays.resonances import parse_channel, sm_mass
+    from fipgen.decays.resonances import parse_channel, sm_mass
 
     codes = parse_channel(name)
     masses = [sm_mass(c) for c in codes]
@@ -206,7 +206,7 @@ def test_sampler_recovers_from_underestimated_maximum():
 def test_flat_nbody_is_flat_phase_space():
     """GENBOD with three bodies gives a flat Dalitz plot (chi-square against flat), and
     rejects the N -> nu e e matrix element."""
-    from generator.decays.threebody import flat_nbody
+    from fipgen.decays.threebody import flat_nbody
 
     M, ms = 1.0, (0.13957, 0.13957, 0.13498)
     n = 200_000

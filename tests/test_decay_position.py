@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.kinematics import (
+from fipgen.kinematics import (
     decay_probability,
     decay_probability_numpy,
     sample_decay_distance,

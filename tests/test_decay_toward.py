@@ -1,4 +1,4 @@
-"""FIPs from decaying parents aimed at a detector (generator.production.decay_toward).
+"""FIPs from decaying parents aimed at a detector (fipgen.production.decay_toward).
 
 * the numba kernels against their plain-numpy references;
 * unbiasedness: the weighted aimed sample against a plain forward Monte Carlo written
@@ -21,13 +21,13 @@ import math
 import numpy as np
 import pytest
 
-from generator import constants as C
-from generator.geometry.frames import Placement
-from generator.geometry.shapes import Box, Solid
-from generator.models import hnl_production as HP
-from generator.models import hnl_widths as HW
-from generator.models.hnl import HNL
-from generator.production import decay_toward as DT
+from fipgen import constants as C
+from fipgen.geometry.frames import Placement
+from fipgen.geometry.shapes import Box, Solid
+from fipgen.models import hnl_production as HP
+from fipgen.models import hnl_widths as HW
+from fipgen.models.hnl import HNL
+from fipgen.production import decay_toward as DT
 
 DET = Solid.single(Box((3.0, 3.0, 6.0)), Placement(translation=(1.0, 0.0, 48.0)))
 
@@ -387,10 +387,10 @@ def test_hnl_helicity_limits_and_hand_values():
 
 def test_fermion_meson_asymmetry_crosses_to_hnl_decay_formula():
     """tau- -> N pi- / N rho- has the V-A structure of N -> l- pi+ / l- rho+ with (tau, N) in
-    the roles of (N, l): the analysing power equals generator.decays.sampler.polarised_asymmetry
+    the roles of (N, l): the analysing power equals fipgen.decays.sampler.polarised_asymmetry
     (derived separately there); massless limits -1 (SM tau -> pi nu: pion along the spin) and
     -(M^2 - 2 m_V^2)/(M^2 + 2 m_V^2)."""
-    from generator.decays.sampler import polarised_asymmetry
+    from fipgen.decays.sampler import polarised_asymmetry
 
     mt = C.mass(15)
     for mn in (0.0, 0.3, 1.0):

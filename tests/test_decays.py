@@ -7,19 +7,19 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.constants import PDG_HNL
-from generator.decays import DecayProducts, parse_channel, sample_decays
-from generator.decays.resonances import NAMES, conjugate, decay_resonances, sm_decay_table, sm_mass
-from generator.decays.sampler import (
+from fipgen.constants import PDG_HNL
+from fipgen.decays import DecayProducts, parse_channel, sample_decays
+from fipgen.decays.resonances import NAMES, conjugate, decay_resonances, sm_decay_table, sm_mass
+from fipgen.decays.sampler import (
     polarised_asymmetry,
     sample_cos_linear,
     two_body_along_axis,
     two_body_along_axis_numpy,
 )
-from generator.decays.threebody import three_body_momenta, three_body_momenta_numpy
-from generator.errors import PhysicsError
-from generator.kinematics import boost_to_rest
-from generator.models.base import Channel
+from fipgen.decays.threebody import three_body_momenta, three_body_momenta_numpy
+from fipgen.errors import PhysicsError
+from fipgen.kinematics import boost_to_rest
+from fipgen.models.base import Channel
 
 
 def _parents(n, M, rng, pmax=20.0):
@@ -61,7 +61,7 @@ CHANNELS = [
     ("K+ K-", 1.1, {}),
     ("K_S0 K_L0", 1.1, {}),
     ("nu gamma", 0.5, {}),
-    ("pi+ pi- pi+ pi-", 1.2, {}),  # Czyz-Kuhn four-pion current (generator.decays.fourpion)
+    ("pi+ pi- pi+ pi-", 1.2, {}),  # Czyz-Kuhn four-pion current (fipgen.decays.fourpion)
     ("pi+ pi- pi0 pi0", 1.2, {}),
 ]
 
@@ -297,7 +297,7 @@ def test_kernels_match_numpy():
     M = 1.0
     par = _parents(n, M, rng)
     ms = (0.0, 0.10566, 0.13957)
-    from generator.decays.threebody import sample_dalitz
+    from fipgen.decays.threebody import sample_dalitz
 
     s12, s23 = sample_dalitz(lambda x, y: np.ones_like(x), M, *ms, n, rng)
     u = rng.random((n, 3))
@@ -319,9 +319,9 @@ def test_every_open_model_channel_has_a_sampler():
     """Every open exclusive channel of the HNL, ALP and Z' models samples (inclusive ones
     raise the documented error)."""
     try:
-        from generator.models.alp import ALP
-        from generator.models.hnl import HNL
-        from generator.models.zprime import ZPrime
+        from fipgen.models.alp import ALP
+        from fipgen.models.hnl import HNL
+        from fipgen.models.zprime import ZPrime
     except ImportError:  # pragma: no cover - models being written
         pytest.skip("models not available")
     models = [(HNL(m, (1e-6, 1e-6, 1e-6)), "hnl", None) for m in (0.3, 1.0, 1.9)]

@@ -24,8 +24,8 @@ TRIALS = 20_000
 
 
 def event_digest(name: str, trials: int = TRIALS) -> dict:
-    from generator.card import load_packaged_card
-    from generator.pipeline import build_job, iter_chunks
+    from fipgen.card import load_packaged_card
+    from fipgen.pipeline import build_job, iter_chunks
 
     job = build_job(load_packaged_card(name + ".toml").replace(events=trials))
     h = hashlib.sha256()
@@ -46,7 +46,7 @@ def event_digest(name: str, trials: int = TRIALS) -> dict:
 
 
 def _names() -> list[str]:
-    from generator.resources import list_data
+    from fipgen.resources import list_data
 
     return list(list_data("examples"))
 

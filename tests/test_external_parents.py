@@ -6,10 +6,10 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.constants import mass
-from generator.errors import FipgenError, PhysicsError
-from generator.production.external import read_dk2nu, read_mevprtl_text, source_from_parents, write_mevprtl_text
-from generator.production.meson_spectra import bnb_meson_source
+from fipgen.constants import mass
+from fipgen.errors import FipgenError, PhysicsError
+from fipgen.production.external import read_dk2nu, read_mevprtl_text, source_from_parents, write_mevprtl_text
+from fipgen.production.meson_spectra import bnb_meson_source
 
 
 def test_round_trip_through_text_reproduces_the_source(tmp_path):
@@ -100,7 +100,7 @@ def test_dk2nu_reader(tmp_path):
 
 
 def _card(extra, model, produce, detect, events=60_000, detector="sbnd"):
-    from generator.card import parse_card
+    from fipgen.card import parse_card
 
     return parse_card(f"""
 [experiment]
@@ -119,7 +119,7 @@ seed = 4
 
 
 def _sum_weights(job):
-    from generator.pipeline import iter_chunks
+    from fipgen.pipeline import iter_chunks
 
     tot, tot2 = 0.0, 0.0
     for batch, sums in iter_chunks(job):
@@ -130,7 +130,7 @@ def _sum_weights(job):
 
 def test_card_with_mevprtl_parents_matches_the_builtin_source(tmp_path):
     """pi0 list written from the BNB source (0.9 per POT) -> the same expected A' signal."""
-    from generator.pipeline import build_job
+    from fipgen.pipeline import build_job
 
     src = bnb_meson_source(111)
     n, pot = 200_000, 1e5
@@ -148,9 +148,9 @@ def test_card_with_mevprtl_parents_matches_the_builtin_source(tmp_path):
 
 
 def test_card_with_dk2nu_parents_feeds_the_hnl_channels(tmp_path):
-    from generator.errors import CardError
-    from generator.models.hnl_production import br_meson_to_lepton_hnl
-    from generator.pipeline import build_job, iter_chunks
+    from fipgen.errors import CardError
+    from fipgen.models.hnl_production import br_meson_to_lepton_hnl
+    from fipgen.pipeline import build_job, iter_chunks
 
     rng = np.random.default_rng(8)
     n = 5000

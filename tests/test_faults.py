@@ -21,10 +21,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import generator
-from generator.cli import main
+import fipgen
+from fipgen.cli import main
 
-ROOT = Path(generator.__file__).resolve().parents[1]  # run the subprocesses on this checkout
+ROOT = Path(fipgen.__file__).resolve().parents[1]  # run the subprocesses on this checkout
 ENOSPC = os.strerror(errno.ENOSPC)
 
 
@@ -47,7 +47,7 @@ def _one_line(err: str) -> str:
 
 def _popen(args, cwd):
     env = dict(os.environ, PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.Popen([sys.executable, "-m", "generator.cli", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
+    return subprocess.Popen([sys.executable, "-m", "fipgen", *args], cwd=cwd, env=env, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
 
 
@@ -140,7 +140,7 @@ def test_sigterm_during_scan_stops_the_workers(tmp_path):
 def test_signal_in_process_stops_the_generation_thread(tmp_path, monkeypatch, capsys):
     """SIGTERM arriving while the generation thread works: the main thread unwinds, the thread
     stops, nothing is left, and the previous handlers are back."""
-    import generator.pipeline as pl
+    import fipgen.pipeline as pl
 
     monkeypatch.chdir(tmp_path)
     real = pl.generate_block
@@ -165,7 +165,7 @@ def test_signal_in_process_stops_the_generation_thread(tmp_path, monkeypatch, ca
 
 def test_ignored_sighup_stays_ignored(monkeypatch):
     """``nohup fipgen ...`` ignores SIGHUP: fipgen does not undo that."""
-    import generator.cli as cli
+    import fipgen.cli as cli
 
     seen = {}
 
@@ -235,9 +235,9 @@ def test_disk_full_several_formats(tmp_path, monkeypatch, capsys, where):
     last) removes all of them, and the message names the one that failed."""
     import uproot.sink.file
 
-    import generator.io.hepevt as hepevt
-    import generator.production.external as ext
-    from generator.io.root import RootWriter
+    import fipgen.io.hepevt as hepevt
+    import fipgen.production.external as ext
+    from fipgen.io.root import RootWriter
 
     monkeypatch.chdir(tmp_path)
     reason = ENOSPC
@@ -271,7 +271,7 @@ def test_disk_full_several_formats(tmp_path, monkeypatch, capsys, where):
 
 
 def _fake_scan(*_a, **_k):
-    from generator.scan.run import ScanResult
+    from fipgen.scan.run import ScanResult
 
     m = np.linspace(0.02, 0.1, 4)
     c = np.geomspace(1e-8, 1e-5, 5)
@@ -286,7 +286,7 @@ def test_disk_full_scan_outputs(tmp_path, monkeypatch, capsys, fail):
     three left (those written before the failing one are removed)."""
     import matplotlib.figure
 
-    import generator.scan.run as sr
+    import fipgen.scan.run as sr
 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setattr(sr, "run_scan", _fake_scan)
@@ -317,9 +317,9 @@ def test_disk_full_plots(tmp_path, monkeypatch, capsys):
 
 @pytest.mark.parametrize("command", ["generate", "scan"])
 def test_unwritable_directory_fails_before_any_work(tmp_path, monkeypatch, capsys, command):
-    import generator.io.atomic as atomic
-    import generator.pipeline as pl
-    import generator.scan.run as sr
+    import fipgen.io.atomic as atomic
+    import fipgen.pipeline as pl
+    import fipgen.scan.run as sr
 
     def no_work(*_a, **_k):
         raise AssertionError("work started")
@@ -340,7 +340,7 @@ def test_unwritable_directory_fails_before_any_work(tmp_path, monkeypatch, capsy
 
 @pytest.mark.parametrize("step", ["create", "rename"])
 def test_os_error_creating_or_renaming(tmp_path, monkeypatch, capsys, step):
-    import generator.io.atomic as atomic
+    import fipgen.io.atomic as atomic
 
     monkeypatch.chdir(tmp_path)
     if step == "create":
@@ -366,7 +366,7 @@ def test_os_error_creating_or_renaming(tmp_path, monkeypatch, capsys, step):
 
 def test_os_error_about_an_input_is_not_blamed_on_the_output(tmp_path):
     """An OSError naming another file, raised while an output is open, passes unchanged."""
-    from generator.io.atomic import atomic_path
+    from fipgen.io.atomic import atomic_path
 
     with pytest.raises(FileNotFoundError):
         with atomic_path(tmp_path / "o.txt"):

@@ -9,8 +9,8 @@ import tomllib
 import numpy as np
 import pytest
 
-from generator.errors import GeometryError, OutputError
-from generator.geometry import (
+from fipgen.errors import GeometryError, OutputError
+from fipgen.geometry import (
     PROTON_MASS,
     get_material,
     list_geometries,
@@ -19,8 +19,8 @@ from generator.geometry import (
     material_names,
     materials,
 )
-from generator.geometry.materials import AVOGADRO
-from generator.resources import data_dir
+from fipgen.geometry.materials import AVOGADRO
+from fipgen.resources import data_dir
 
 BEAMLINES = {"bnb", "bnb_dump", "numi", "lbnf", "darkquest_beam"}
 DETECTORS = {
@@ -522,7 +522,7 @@ def test_packaged_files_parse_as_strict_toml():
 
 
 def test_plot_setup_writes_png(tmp_path):
-    from generator.geometry.plot import plot_setup
+    from fipgen.geometry.plot import plot_setup
 
     det = load_detector("sbnd")
     out = tmp_path / "sbnd_setup.png"
@@ -535,7 +535,7 @@ def test_plot_setup_writes_png(tmp_path):
 
 
 def test_plot_setup_rotated_detector_pdf(tmp_path):
-    from generator.geometry.plot import plot_setup
+    from fipgen.geometry.plot import plot_setup
 
     det = load_detector("icarus_numi")
     out = tmp_path / "icarus_numi.pdf"

@@ -7,13 +7,13 @@ import math
 import numpy as np
 import pytest
 
-from generator import constants as C
-from generator.errors import PhysicsError
-from generator.models import hnl_production as P
-from generator.models import hnl_widths as W
-from generator.models.base import Channel, DecayingParticle
-from generator.models.hnl import HNL, JOIN_HIGH, JOIN_LOW
-from generator.models.registry import make_model
+from fipgen import constants as C
+from fipgen.errors import PhysicsError
+from fipgen.models import hnl_production as P
+from fipgen.models import hnl_widths as W
+from fipgen.models.base import Channel, DecayingParticle
+from fipgen.models.hnl import HNL, JOIN_HIGH, JOIN_LOW
+from fipgen.models.registry import make_model
 
 MASSES = (0.05, 0.1, 0.3, 0.5, 0.8, 1.0, 1.3, 2.0, 3.0, 5.0)
 COUPLINGS = ((1.0, 0.0, 0.0), (0.0, 1.0, 0.0), (0.0, 0.0, 1.0), (1e-6, 3e-7, 2e-8))
@@ -331,7 +331,7 @@ def test_sampling_widths_drop_only_tiny_tau_remainder():
 
 def test_one_weak_mixing_angle_everywhere():
     """The HNL widths and the HNL matrix elements of the samplers use the same sin^2 theta_W."""
-    from generator.decays.hnl_matrix_elements import SIN2_THETA_W
-    from generator.models.hnl_widths import _const
+    from fipgen.decays.hnl_matrix_elements import SIN2_THETA_W
+    from fipgen.models.hnl_widths import _const
 
     assert _const("electroweak", "sin2_theta_w") == SIN2_THETA_W

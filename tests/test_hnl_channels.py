@@ -1,4 +1,4 @@
-"""HNL production channels from decaying parents (generator.production.hnl_channels).
+"""HNL production channels from decaying parents (fipgen.production.hnl_channels).
 
 A stand-in ``parents`` callable makes ParentDecays at fixed points with fixed momenta along
 z (or at rest) and per-configuration weights. Checked here:
@@ -22,15 +22,15 @@ from dataclasses import dataclass
 import numpy as np
 import pytest
 
-from generator import constants as C
-from generator.decays.threebody import sample_dalitz
-from generator.geometry.frames import Placement
-from generator.geometry.shapes import Box, Solid
-from generator.models import hnl_production as HP
-from generator.models.hnl import HNL
-from generator.production import decay_toward as DT
-from generator.production import hnl_channels as HC
-from generator.production.parents import ParentDecays
+from fipgen import constants as C
+from fipgen.decays.threebody import sample_dalitz
+from fipgen.geometry.frames import Placement
+from fipgen.geometry.shapes import Box, Solid
+from fipgen.models import hnl_production as HP
+from fipgen.models.hnl import HNL
+from fipgen.production import decay_toward as DT
+from fipgen.production import hnl_channels as HC
+from fipgen.production.parents import ParentDecays
 
 DET = Solid.single(Box((3.0, 3.0, 6.0)), Placement(translation=(1.0, 0.0, 48.0)))
 
@@ -192,7 +192,7 @@ def test_pi_mu_n_rate_matches_plain_monte_carlo():
 
 def test_kaon_three_body_rate_matches_plain_monte_carlo():
     """K+ -> pi0 e+ N (m_N = 0.15 GeV): N energy in the plain MC from
-    generator.decays.threebody.sample_dalitz with the kl3 |M|^2 (an independent sampler);
+    fipgen.decays.threebody.sample_dalitz with the kl3 |M|^2 (an independent sampler);
     pull < 4; the aimed N-energy spectrum in the K frame for parents at rest agrees too."""
     hnl = HNL(0.15, (1e-6, 0.0, 0.0))
     par = StandInParents(321, 0.02, K_CONFIGS, charge_mix=True)
@@ -327,7 +327,7 @@ def test_two_body_polarisation_signs_and_limits():
 def test_two_body_sm_limit_other_mesons(meson, fl):
     """m_N -> 0 of Gamma(h -> l N) equals the SM tree width G_F^2 f^2 |V|^2 m_h m_l^2 (1 -
     m_l^2/m_h^2)^2 / (8 pi) written here (1e-10)."""
-    from generator.models import hnl_widths as HW
+    from fipgen.models import hnl_widths as HW
 
     k = HW.hnl_constants()
     fkey, vkey = {211: ("pi", "Vud"), 321: ("K", "Vus"), 411: ("D", "Vcd"), 431: ("Ds", "Vcs")}[meson]

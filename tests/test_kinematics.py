@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from generator.errors import PhysicsError
-from generator.kinematics import (
+from fipgen.errors import PhysicsError
+from fipgen.kinematics import (
     boost,
     boost_from_rest,
     boost_numpy,

@@ -26,24 +26,24 @@ import pytest
 import uproot
 
 from _boxes import box_detector
-from generator.card import MAX_POT, MAX_TRIALS, load_packaged_card, parse_card
-from generator.cli import build_parser, main
-from generator.errors import CardError, GeometryError, NumericError
-from generator.geometry import load_detector
-from generator.pipeline import (MAX_WEIGHT_ABOVE, _plan_unweighting, blocks_of, build_job, chunks_of, iter_blocks,
+from fipgen.card import MAX_POT, MAX_TRIALS, load_packaged_card, parse_card
+from fipgen.cli import build_parser, main
+from fipgen.errors import CardError, GeometryError, NumericError
+from fipgen.geometry import load_detector
+from fipgen.pipeline import (MAX_WEIGHT_ABOVE, _plan_unweighting, blocks_of, build_job, chunks_of, iter_blocks,
                                 iter_chunk_plan, iter_chunks, max_unweighted, n_blocks, run)
-from generator.rng import BLOCK_SIZE
+from fipgen.rng import BLOCK_SIZE
 
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = "sbnd_dark_photon"
 
 
 def fipgen(args, cwd, timeout=300):
-    """Run ``python -m generator.cli`` of this checkout in ``cwd``."""
+    """Run ``python -m fipgen`` of this checkout in ``cwd``."""
     env = dict(os.environ)
     env["PYTHONPATH"] = str(ROOT) + (os.pathsep + env["PYTHONPATH"] if env.get("PYTHONPATH") else "")
     t0 = time.perf_counter()
-    r = subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=cwd, capture_output=True, text=True,
+    r = subprocess.run([sys.executable, "-m", "fipgen", *args], cwd=cwd, capture_output=True, text=True,
                        timeout=timeout, env=env)
     return r, time.perf_counter() - t0
 
@@ -189,7 +189,7 @@ def test_non_finite_sums_are_refused_and_leave_no_file(tmp_path, rate, what):
 
 
 def test_non_finite_sums_exit_2_with_one_line(tmp_path, capsys, monkeypatch):
-    import generator.pipeline as pipeline
+    import fipgen.pipeline as pipeline
 
     huge = _huge_job(1e150)
     monkeypatch.setattr(pipeline, "build_job", lambda card, **kw: huge)

@@ -1,5 +1,5 @@
 """Breit-Wigner line shapes of rho, K*, omega, phi made in BSM decays
-(generator.decays.lineshape and sample_decays(line_shapes=...)).
+(fipgen.decays.lineshape and sample_decays(line_shapes=...)).
 
 The reference density is written out again here (not imported), from the PDG masses and
 widths: dN/dm ~ BW(m) p*(M; m_a, m) on [m_min, M - m_a]."""
@@ -10,11 +10,11 @@ import numpy as np
 import pytest
 from scipy import integrate, stats
 
-from generator import constants as C
-from generator.decays import parse_channel, sample_decays
-from generator.decays import lineshape as L
-from generator.decays.resonances import decay_resonances, sm_mass
-from generator.models.base import Channel
+from fipgen import constants as C
+from fipgen.decays import parse_channel, sample_decays
+from fipgen.decays import lineshape as L
+from fipgen.decays.resonances import decay_resonances, sm_mass
+from fipgen.models.base import Channel
 
 R_BW = 1.5  # GeV^-1, the documented Blatt-Weisskopf radius
 
@@ -166,7 +166,7 @@ def test_conservation_on_shell_with_line_shapes(name, M, kw):
     n = 5000
     par = _parents(n, M, rng)
     if name == "nu_e rho0" and M < 0.7:  # channel closed at PDG masses: the sampler refuses
-        from generator.errors import PhysicsError
+        from fipgen.errors import PhysicsError
 
         with pytest.raises(PhysicsError, match="closed"):
             sample_decays(par, M, Channel(name, ()), rng)

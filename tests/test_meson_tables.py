@@ -1,4 +1,4 @@
-"""Shipped meson tables (fluxes/*.npz) and their loader generator.production.meson_tables."""
+"""Shipped meson tables (fluxes/*.npz) and their loader fipgen.production.meson_tables."""
 
 from __future__ import annotations
 
@@ -11,12 +11,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.errors import PhysicsError
-from generator.geometry.loader import load_beamline
-from generator.production import meson_tables as mt
-from generator.production.meson_spectra import MesonSource, bnb_meson_source
-from generator.production.vertex import interacting_fraction
-from generator.resources import data_dir
+from fipgen.errors import PhysicsError
+from fipgen.geometry.loader import load_beamline
+from fipgen.production import meson_tables as mt
+from fipgen.production.meson_spectra import MesonSource, bnb_meson_source
+from fipgen.production.vertex import interacting_fraction
+from fipgen.resources import data_dir
 
 BEAM120 = ("numi", "lbnf", "darkquest_beam")
 LIGHT = (111, 221, 331, 223, 113, 333, 211, -211, 321, -321, 130, 310)

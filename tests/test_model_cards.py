@@ -12,13 +12,13 @@ import math
 import numpy as np
 import pytest
 
-from generator.card import parse_card
-from generator.constants import ALPHA_EM, mass as pdg_mass
-from generator.errors import CardError
-from generator.models.zprime import ZPrime
-from generator.pipeline import build_job
-from generator.production.meson_decay import anomaly_factor, br_to_gamma_darkphoton, br_to_gamma_zprime, sm_branching_ratio
-from generator.production.meson_mixing import MAX_MIXING, alp_meson_mixing
+from fipgen.card import parse_card
+from fipgen.constants import ALPHA_EM, mass as pdg_mass
+from fipgen.errors import CardError
+from fipgen.models.zprime import ZPrime
+from fipgen.pipeline import build_job
+from fipgen.production.meson_decay import anomaly_factor, br_to_gamma_darkphoton, br_to_gamma_zprime, sm_branching_ratio
+from fipgen.production.meson_mixing import MAX_MIXING, alp_meson_mixing
 
 from _boxes import box_detector
 
@@ -83,7 +83,7 @@ def test_bl_card_runs_and_scales_with_g_squared():
 # --- ALP from mixing ----------------------------------------------------------------------
 
 def test_mixing_angles_by_hand():
-    from generator.models.alp import ALP
+    from fipgen.models.alp import ALP
 
     # m = 0.3, c_gg = 1, f_a = 1000 -> f = 500 GeV; f_pi = 0.0920668 (130.2/sqrt2 MeV)
     a = ALP(0.3, c_gg=1.0, f_a=1000.0)
@@ -96,8 +96,8 @@ def test_mixing_angles_by_hand():
 
 
 def test_mixing_refused_at_the_pole_and_without_gluons():
-    from generator.errors import PhysicsError
-    from generator.models.alp import ALP
+    from fipgen.errors import PhysicsError
+    from fipgen.models.alp import ALP
 
     with pytest.raises(PhysicsError, match="exceeds"):
         # far from the pole but f = f_a/2 = 50 MeV: theta_api = (1/6)(0.0921/0.05) 0.09/0.0718 = 0.385
@@ -128,7 +128,7 @@ def test_mixing_channel_weights_agree_with_plain_monte_carlo(tmp_path):
     w = s["weight_geometric"]
     forced, forced_err = w.mean(), w.std() / math.sqrt(n)
     # plain: mesons from the source, from interaction points; count rays crossing the box
-    from generator.production.vertex import sample_interaction_points
+    from fipgen.production.vertex import sample_interaction_points
 
     m = 4_000_000
     vtx = sample_interaction_points(job.beamline, m, rng)
@@ -175,7 +175,7 @@ def test_zprime_with_hnl_opens_nn_and_dirac_bool_accepted():
 
 def test_omega_to_pi0_dark_photon():
     """BR(omega -> pi0 A') = eps^2 |F|^2 (p*(m)/p*(0))^3 BR(omega -> pi0 gamma), NA60 pole form factor."""
-    from generator.production.meson_decay import OMEGA_LAMBDA_INV2, br_omega_to_pi0_zprime
+    from fipgen.production.meson_decay import OMEGA_LAMBDA_INV2, br_omega_to_pi0_zprime
 
     M, mp, m, eps = pdg_mass(223), pdg_mass(111), 0.4, 1e-4
     p0 = (M * M - mp * mp) / (2 * M)
@@ -194,7 +194,7 @@ def test_omega_channel_in_a_numi_card():
     job = build_job(c)
     om = [ch for ch in job.channels if ch.name == "zprime:omega"][0]
     assert om.other_mass == pytest.approx(pdg_mass(111)) and om.parent_pdg == 223
-    from generator.pipeline import iter_chunks
+    from fipgen.pipeline import iter_chunks
 
     batch = next(iter(iter_chunks(job)))[0]
     sel = batch.scalars["channel"] == 3

@@ -21,9 +21,9 @@ import numpy as np
 import pytest
 import uproot
 
-from generator.card import load_packaged_card, parse_card
-from generator.cli import main
-from generator.pipeline import build_job, output_paths, run
+from fipgen.card import load_packaged_card, parse_card
+from fipgen.cli import main
+from fipgen.pipeline import build_job, output_paths, run
 
 C_MM_NS = 299.792458
 
@@ -219,8 +219,8 @@ detect = "hnl:decay"
 [run]
 events = 60000
 """, "t")
-    from generator.events import EventBatch
-    from generator.pipeline import iter_chunks
+    from fipgen.events import EventBatch
+    from fipgen.pipeline import iter_chunks
 
     b = EventBatch.concatenate([p[0] for p in iter_chunks(build_job(card))]).scalars
     L = np.sqrt((b["decay_x"] - b["prod_x"]) ** 2 + (b["decay_y"] - b["prod_y"]) ** 2 + (b["decay_z"] - b["prod_z"]) ** 2)
@@ -246,7 +246,7 @@ def test_several_formats_from_the_cli_and_atomic_failure(tmp_path):
     assert _in(tmp_path, ["generate", "c.toml", "--format", "root,hepmc3,hepevt,mevprtl", "--output", "s", "--quiet"]) == 0
     for f in ("s.root", "s.hepmc3", "s.hepevt", "s.hepevt.weights.csv", "s.mevprtl.txt"):
         assert (tmp_path / f).stat().st_size > 0, f
-    from generator.production.external import read_mevprtl_text
+    from fipgen.production.external import read_mevprtl_text
 
     parents = read_mevprtl_text(tmp_path / "s.mevprtl.txt")
     for pdg, per_pot in ((111, 0.9), (221, 0.03)):

@@ -24,16 +24,17 @@ def test_wheel_contains_data_folders(tmp_path):
     (whl,) = tmp_path.glob("fipgen-*.whl")
     names = set(zipfile.ZipFile(whl).namelist())
     for f in (ROOT / "geometries").glob("*.toml"):
-        assert f"generator/geometries/{f.name}" in names
+        assert f"fipgen/geometries/{f.name}" in names
     for f in (ROOT / "examples").glob("*.toml"):
-        assert f"generator/examples/{f.name}" in names
-    assert "generator/geometries/README.md" in names
-    assert "generator/data/pdg_branching.toml" in names
+        assert f"fipgen/examples/{f.name}" in names
+    assert "fipgen/geometries/README.md" in names
+    assert "fipgen/data/pdg_branching.toml" in names
+    assert "fipgen/__main__.py" in names and not any(n.startswith("generator/") for n in names)
     assert not any(n.startswith(("geometries/", "examples/", "fluxes/")) for n in names)
 
 
 def test_resources_resolve_inside_the_package():
-    from generator.resources import data_dir, list_data
+    from fipgen.resources import data_dir, list_data
 
     assert "sbnd" in list_data("geometries")
     assert "sbnd_dark_photon" in list_data("examples")
@@ -94,7 +95,7 @@ def test_every_third_party_import_is_a_declared_dependency():
     declared = _declared_distributions()
     missing = {}
     for mod, files in _imported_top_modules().items():
-        if mod in stdlib or mod == "generator":
+        if mod in stdlib or mod in ("generator", "fipgen"):
             continue
         if mod == "tomli":  # the Python < 3.11 fallback of tomllib, declared with its marker
             assert "tomli" in declared
@@ -115,7 +116,7 @@ def test_generate_and_help_load_no_optional_heavy_modules(tmp_path):
     """scipy's numerics, matplotlib and dask load only in the commands that need them (start-up
     time; numba itself imports the top-level ``scipy`` package when it is installed)."""
     code = (
-        "import sys, generator.cli as c\n"
+        "import sys, fipgen.cli as c\n"
         "rc = c.main(['generate', '--events', '2000', '--no-output', '--quiet'])\n"
         "heavy = sorted(m for m in ('scipy.integrate', 'scipy.stats', 'scipy.optimize', 'scipy.special', 'matplotlib',"
         " 'distributed', 'dask', 'mplhep', 'contourpy')"

@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from generator.card import parse_card
-from generator.constants import C_M_PER_NS, mass as pdg_mass
-from generator.pipeline import build_job, iter_chunks
-from generator.events import EventBatch
+from fipgen.card import parse_card
+from fipgen.constants import C_M_PER_NS, mass as pdg_mass
+from fipgen.pipeline import build_job, iter_chunks
+from fipgen.events import EventBatch
 
 from _boxes import box_detector
 

@@ -1,4 +1,4 @@
-"""Polarised HNL three-body decays (generator.decays.sampler, hnl_matrix_elements.spin_ratio).
+"""Polarised HNL three-body decays (fipgen.decays.sampler, hnl_matrix_elements.spin_ratio).
 
 The expected asymmetries are derived independently of the code, from the structure of the
 matrix elements (hnl_matrix_elements module docstring) and the polarised muon decay:
@@ -20,11 +20,11 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.decays.hnl_matrix_elements import SIN2_THETA_W, nc_couplings, spin_ratio
-from generator.decays.sampler import sample_decays
-from generator.errors import PhysicsError
-from generator.kinematics.boost import boost_to_rest
-from generator.models.base import Channel
+from fipgen.decays.hnl_matrix_elements import SIN2_THETA_W, nc_couplings, spin_ratio
+from fipgen.decays.sampler import sample_decays
+from fipgen.errors import PhysicsError
+from fipgen.kinematics.boost import boost_to_rest
+from fipgen.models.base import Channel
 
 N = 120_000
 M = 1.0

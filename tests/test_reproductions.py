@@ -43,14 +43,14 @@ def _grid(path: Path) -> np.ndarray:
 
 @pytest.mark.parametrize("card", sorted(p.name for p in (ROOT / "examples").glob("repro_*.toml")))
 def test_reproduction_cards_parse(card):
-    from generator.card import load_card
+    from fipgen.card import load_card
 
     c = load_card(ROOT / "examples" / card)
     assert c.detect == ("hnl", "decay") and c.events > 0
 
 
 def test_card_text_edits_keep_a_valid_card():
-    from generator.card import parse_card
+    from fipgen.card import parse_card
 
     rc = _load("_repro_common")
     text, source = rc.load_card_text("repro_2410_08981_sbnd.toml")

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 import uproot
 
-from generator.errors import OutputError
-from generator.events import COLLECTIONS, SCALARS
-from generator.pipeline import build_job, run
+from fipgen.errors import OutputError
+from fipgen.events import COLLECTIONS, SCALARS
+from fipgen.pipeline import build_job, run
 
 from test_pipeline import make_card
 
@@ -68,7 +68,7 @@ def test_refuses_to_overwrite(written, tmp_path):
 
 
 def test_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
-    import generator.pipeline as pl
+    import fipgen.pipeline as pl
 
     job = build_job(make_card(events=40000))
     real = pl.generate_block

@@ -1,4 +1,4 @@
-"""Coupling reweighting, acceptance tables, limits and scans (generator.scan, fipgen scan).
+"""Coupling reweighting, acceptance tables, limits and scans (fipgen.scan, fipgen scan).
 
 * Reweighted expected events equal a fresh generation at the new coupling: identical with
   the same random streams, within Monte Carlo errors with independent ones (HNLs from kaons
@@ -20,12 +20,12 @@ import numpy as np
 import pytest
 import uproot
 
-from generator.card import load_packaged_card, parse_card
-from generator.cli import main
-from generator.pipeline import build_job, run
-from generator.scan import ScanAxes, card_at, collect_table, reweight_file
-from generator.scan.limits import event_threshold
-from generator.scan.run import contour_lines, run_acceptance, run_scan
+from fipgen.card import load_packaged_card, parse_card
+from fipgen.cli import main
+from fipgen.pipeline import build_job, run
+from fipgen.scan import ScanAxes, card_at, collect_table, reweight_file
+from fipgen.scan.limits import event_threshold
+from fipgen.scan.run import contour_lines, run_acceptance, run_scan
 
 
 def _fresh(card, key, c, seed=None):

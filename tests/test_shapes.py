@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.errors import GeometryError
-from generator.geometry.frames import Placement, rotation_matrix
-from generator.geometry.shapes import Box, CompiledSolid, Cylinder, Solid, Sphere, Volume
+from fipgen.errors import GeometryError
+from fipgen.geometry.frames import Placement, rotation_matrix
+from fipgen.geometry.shapes import Box, CompiledSolid, Cylinder, Solid, Sphere, Volume
 
 # ------------------------------------------------------------------ rotations
 

@@ -1,4 +1,4 @@
-"""The electromagnetic-shower Monte Carlo (generator.shower) and its per-POT tables.
+"""The electromagnetic-shower Monte Carlo (fipgen.shower) and its per-POT tables.
 
 Every test states its reference and tolerance. References:
 [Tsai] Y.-S. Tsai, Rev. Mod. Phys. 46 (1974) 815.
@@ -21,9 +21,9 @@ from scipy import integrate, stats
 from scipy.optimize import curve_fit
 from scipy.special import gammaln
 
-from generator.errors import PhysicsError
-from generator.resources import data_dir
-from generator.shower import (
+from fipgen.errors import PhysicsError
+from fipgen.resources import data_dir
+from fipgen.shower import (
     Binning,
     ShowerSettings,
     load_shower_table,
@@ -33,11 +33,11 @@ from generator.shower import (
     shower_table_beamlines,
     simulate_single,
 )
-from generator.shower import annihilation, bremsstrahlung, compton, ionisation, pair, rossi, screening
-from generator.shower.constants import M_E
-from generator.shower.geometry import box
-from generator.shower.sampling import draw
-from generator.shower.tables import BREM, COMPTON, DEDX_E, PAIR, RANGE_E, physics_tables
+from fipgen.shower import annihilation, bremsstrahlung, compton, ionisation, pair, rossi, screening
+from fipgen.shower.constants import M_E
+from fipgen.shower.geometry import box
+from fipgen.shower.sampling import draw
+from fipgen.shower.tables import BREM, COMPTON, DEDX_E, PAIR, RANGE_E, physics_tables
 
 MATERIALS = ("Be", "C", "Fe", "Cu", "W")
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_shower_tables.py"
@@ -49,7 +49,7 @@ SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_shower_tables.p
 
 def test_electron_mass_is_the_pdg_value():
     """The kernel's frozen m_e equals the particle package's (PDG) value to 1e-9."""
-    from generator import constants as C
+    from fipgen import constants as C
 
     assert M_E == pytest.approx(C.mass(11), rel=1e-9)
 
@@ -402,7 +402,7 @@ def test_meson_photons_conserve_the_meson_momentum():
     pm = p[0::2] + p[1::2]
     em = e[0::2] + e[1::2]
     m2 = em**2 - (pm**2).sum(axis=1)
-    from generator import constants as C
+    from fipgen import constants as C
 
     assert np.allclose(np.sqrt(m2), C.mass(111), rtol=1e-6, atol=0)
     assert w.sum() == pytest.approx(2 * info["per_pot"] * info["br_gamma_gamma"], rel=1e-12)

@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.geometry import load_beamline
-from generator.production.vertex import interacting_fraction, sample_interaction_points
+from fipgen.geometry import load_beamline
+from fipgen.production.vertex import interacting_fraction, sample_interaction_points
 
 
 @pytest.mark.parametrize("name", ["bnb", "bnb_dump", "numi", "lbnf", "darkquest_beam"])

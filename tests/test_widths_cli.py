@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from generator.cli import main
+from fipgen.cli import main
 
 
 def run(args, capsys):

@@ -8,10 +8,10 @@ import os
 import numpy as np
 import pytest
 
-from generator.card import load_packaged_card, parse_card
-from generator.cli import main
-from generator.pipeline import build_job, run
-from generator.yields import compute_yields
+from fipgen.card import load_packaged_card, parse_card
+from fipgen.cli import main
+from fipgen.pipeline import build_job, run
+from fipgen.yields import compute_yields
 
 CARD = """[experiment]
 detector = "sbnd"
@@ -42,7 +42,7 @@ def test_json_keys_values_and_no_file(tmp_path, capsys):
     assert code == 0, err
     y = json.loads(out)
     assert {"mesons_per_pot", "channels", "total_expected_events"} <= set(y)
-    # BNB first-interaction multiplicities (generator.production.charged_mesons, meson_spectra)
+    # BNB first-interaction multiplicities (fipgen.production.charged_mesons, meson_spectra)
     assert y["mesons_per_pot"]["111"] == pytest.approx(0.9)
     assert y["mesons_per_pot"]["321"] == pytest.approx(0.04897, rel=5e-4)
     assert y["mesons_per_pot"]["211"] == pytest.approx(0.6092, rel=5e-4)
@@ -86,7 +86,7 @@ def test_reproducible_and_text(tmp_path, capsys):
 
 def test_external_parent_species(tmp_path):
     """With a MeVPrtl parent list the mesons per POT are the file's."""
-    from generator.production.external import write_mevprtl_text
+    from fipgen.production.external import write_mevprtl_text
 
     rng = np.random.default_rng(1)
     n = 2000

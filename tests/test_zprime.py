@@ -9,12 +9,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator.constants import HBARC_GEV_M, mass
-from generator.errors import PhysicsError
-from generator.models import DarkPhoton
-from generator.models.base import Channel
-from generator.models.zprime import LEGACY_NAMES, M_JOIN, ZPrime, alpha_s, family_coefficients, hnl_pair_width, vmd_table
-from generator.production import br_to_gamma_darkphoton, sm_branching_ratio
+from fipgen.constants import HBARC_GEV_M, mass
+from fipgen.errors import PhysicsError
+from fipgen.models import DarkPhoton
+from fipgen.models.base import Channel
+from fipgen.models.zprime import LEGACY_NAMES, M_JOIN, ZPrime, alpha_s, family_coefficients, hnl_pair_width, vmd_table
+from fipgen.production import br_to_gamma_darkphoton, sm_branching_ratio
 
 # Masses used below (PDG via `particle`): m_e = 0.51099895e-3, m_mu = 0.1056583755,
 # m_pi0 = 0.1349768, m_eta = 0.547862, m_pi+ = 0.13957039 GeV; alpha = 7.2973525693e-3.
@@ -277,7 +277,7 @@ def test_vmd_table_packaged_and_regenerates():
     spec.loader.exec_module(mk)
     from importlib import resources
 
-    shipped = resources.files("generator").joinpath("data/darkcast/vmd_rf.csv.gz").read_bytes()
+    shipped = resources.files("fipgen").joinpath("data/darkcast/vmd_rf.csv.gz").read_bytes()
     assert gzip.decompress(mk.build(raw)) == gzip.decompress(shipped)
     assert b"GPL-2.0-or-later" in gzip.decompress(shipped) and b"arXiv:1801.04847" in gzip.decompress(shipped)
 

@@ -1,4 +1,4 @@
-"""Z' -> 4 pi kinematics from the a1 pi / omega pi four-pion current (generator.decays.fourpion).
+"""Z' -> 4 pi kinematics from the a1 pi / omega pi four-pion current (fipgen.decays.fourpion).
 
 * Kinematics: four-momentum conservation (1e-9 relative) and on-shell pions, moving parents.
 * Matrix element: the numba kernel equals the plain-numpy reference (projector matrices,
@@ -24,12 +24,12 @@ import numpy as np
 import pytest
 from scipy import stats
 
-from generator.decays import fourpion as fp
-from generator.decays.resonances import parse_channel, sm_mass
-from generator.decays.sampler import sample_decays
-from generator.decays.threebody import flat_nbody
-from generator.errors import PhysicsError
-from generator.models.base import Channel
+from fipgen.decays import fourpion as fp
+from fipgen.decays.resonances import parse_channel, sm_mass
+from fipgen.decays.sampler import sample_decays
+from fipgen.decays.threebody import flat_nbody
+from fipgen.errors import PhysicsError
+from fipgen.models.base import Channel
 
 CHARGED, NEUTRAL = "pi+ pi- pi+ pi-", "pi+ pi- pi0 pi0"
 KIND = {CHARGED: fp.CHARGED, NEUTRAL: fp.NEUTRAL}

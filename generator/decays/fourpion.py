@@ -47,9 +47,9 @@ that basis form). Every amplitude is built from the ``pi+ pi- pi0 pi0`` current
   (V -> omega pi0 and omega -> 3 pi through epsilon tensors; tested). ``BW_omega = 1/(m^2 - s -
   i m Gamma)``. The source's omega -> 3 pi vertex is a contact term (``H = 1``); here, by default
   (``omega_rho=True``), it is the Gell-Mann-Sharp-Wagner rho pi dominance vertex of
-  :mod:`generator.decays.vector_3pi`, ``H = N_H sum_ij 1/D_rho(s_ij)``, with ``N_H`` fixed so that
+  :mod:`fipgen.decays.vector_3pi`, ``H = N_H sum_ij 1/D_rho(s_ij)``, with ``N_H`` fixed so that
   ``Gamma(omega -> 3 pi)`` at the omega mass is that of the contact vertex
-  (``N_H^2 = I_contact / I_GSW``, :func:`~generator.decays.vector_3pi.shape_integral`): the fitted
+  (``N_H^2 = I_contact / I_GSW``, :func:`~fipgen.decays.vector_3pi.shape_integral`): the fitted
   omega pi weight of the source is kept, the omega Dalitz plot gets its rho bands.
 * Q^2 dependence: ``C_A = (sqrt6 / f_pi^2) BW_rho''(Q^2)`` with
   ``BW_rho'' = [BW(rho) + 0.08 BW(rho(1350)) - 0.0075 BW(rho(1700))] / 1.0725`` (running widths),
@@ -311,7 +311,7 @@ def _bw_a1(s, p):  # pragma: no cover - compiled
 
 @numba.njit(**_JIT)
 def _rho_prop_inv(s, p):  # pragma: no cover - compiled
-    # 1 / D_rho(s), D = m^2 - s - i sqrt(s) Gamma(s) (generator.decays.vector_3pi.rho_propagator)
+    # 1 / D_rho(s), D = m^2 - s - i sqrt(s) Gamma(s) (fipgen.decays.vector_3pi.rho_propagator)
     m = p[_MRP]
     mpi = p[_MPI]
     im = 0.0

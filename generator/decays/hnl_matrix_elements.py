@@ -1,7 +1,7 @@
 """Differential widths ``dGamma / ds12 ds23`` of the HNL three-body decays.
 
 Written from the four-fermion matrix elements (not from the width module), so that the
-widths of :mod:`generator.models.hnl` can be checked against them. Units: masses in GeV,
+widths of :mod:`fipgen.models.hnl` can be checked against them. Units: masses in GeV,
 ``s12``, ``s23`` in GeV^2, results in GeV^-3 (GeV per GeV^4 of Dalitz area).
 
 Normalisation: one charge state of a Dirac HNL, unpolarised (spin-averaged), mixing
@@ -56,7 +56,7 @@ definition of the average). In the rest frame, ``s = (0, s_hat)`` and
 ``s_hat`` (linear in ``lambda``: partial polarisation is the same formula). The
 charge-conjugate decay has ``lambda -> -lambda`` (CP). Check: ``N -> l- pi+`` gives
 ``1 - cos(theta)`` for a massless ``l-``, the left-handed lepton against the spin, as
-:func:`generator.decays.sampler.polarised_asymmetry`. :func:`spin_ratio` returns
+:func:`fipgen.decays.sampler.polarised_asymmetry`. :func:`spin_ratio` returns
 ``|M(lambda)|^2 / |M(0)|^2`` in ``[0, 2]``.
 
 Dot products from the Dalitz variables (``P`` the HNL momentum, ``s13 = M^2 + m1^2 + m2^2

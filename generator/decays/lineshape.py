@@ -27,7 +27,7 @@ gets a mass ``m`` drawn per event from
     high-mass tail, ``Gamma ~ m^2`` without it). ``radius=0`` switches it off.
   - omega, phi (narrow, 8.7 and 4.2 MeV): constant width, ``m Gamma(m) -> m0 Gamma0``.
 
-``m0``, ``Gamma0`` come from :func:`generator.constants.mass` / :func:`~generator.constants.width`
+``m0``, ``Gamma0`` come from :func:`fipgen.constants.mass` / :func:`~fipgen.constants.width`
 (the ``particle`` package, PDG). pi0, eta and eta' (widths below 0.2 MeV, Gamma/m < 2e-4)
 stay at their PDG masses.
 
@@ -235,7 +235,7 @@ def sample_pair_line_shapes(code1: int, code2: int, M: float, n: int, rng: np.ra
 def two_body_isotropic_masses(parent_p4, M, m1, m2, u1, u2):
     """Isotropic two-body decays with per-event parent and daughter masses (GeV).
 
-    Same conventions as :func:`generator.kinematics.twobody.two_body_isotropic`
+    Same conventions as :func:`fipgen.kinematics.twobody.two_body_isotropic`
     (``cos theta* = 2 u1 - 1``, ``phi* = 2 pi u2``), but ``M``, ``m1``, ``m2`` may be arrays (n,).
     """
     par = _as_p4(parent_p4)

@@ -1,7 +1,7 @@
 """SM particle names, PDG codes, and the decays of short-lived SM resonances.
 
-The one name table of :mod:`generator.decays` lives here (:data:`NAMES`): channel names
-in the notation of :mod:`generator.models.base` are split on spaces and each token is
+The one name table of :mod:`fipgen.decays` lives here (:data:`NAMES`): channel names
+in the notation of :mod:`fipgen.models.base` are split on spaces and each token is
 looked up, so a new channel works as soon as its daughters' names are in the table.
 
 Resonance decays
@@ -12,7 +12,7 @@ decayed here, recursively, with the branching fractions of ``generator/data/sm_d
 file's header). Two-body modes are isotropic in the resonance rest frame; three-body
 modes use the density named in the table (``"flat"`` phase space, or ``"vector_3pi"``,
 :func:`vector_3pi_density`). A resonance decays at the mass its producer gave it: the
-PDG mass, or (``masses``) a Breit-Wigner mass from :mod:`generator.decays.lineshape`;
+PDG mass, or (``masses``) a Breit-Wigner mass from :mod:`fipgen.decays.lineshape`;
 with ``line_shapes=True`` a rho or omega made in a resonance decay (``eta' -> rho0
 gamma``, ``omega gamma``) gets its own line-shape mass. Resonances decay at the production point
 (their c*tau is below 30 nm, except the pi0's 25 nm: both are invisible at detector
@@ -56,7 +56,7 @@ __all__ = [
 
 #: Channel-notation name -> PDG Monte Carlo code. ``nu`` (a sum over flavours) is written
 #: as nu_e (12): the flavour of an invisible neutrino does not change any kinematics.
-#: ``N`` is the HNL (:data:`generator.constants.PDG_HNL`).
+#: ``N`` is the HNL (:data:`fipgen.constants.PDG_HNL`).
 NAMES: dict[str, int] = {
     "e-": 11, "e+": -11, "mu-": 13, "mu+": -13, "tau-": 15, "tau+": -15,
     "nu_e": 12, "nu_mu": 14, "nu_tau": 16, "nu": 12,
@@ -149,7 +149,7 @@ def sm_decay_table() -> dict[int, tuple[tuple[tuple[int, ...], float, str], ...]
     """
     from importlib import resources
 
-    text = resources.files("generator").joinpath("data/sm_decays.toml").read_text(encoding="utf-8")
+    text = resources.files("fipgen").joinpath("data/sm_decays.toml").read_text(encoding="utf-8")
     raw = tomllib.loads(text)
     table = {}
     for key, entry in raw.items():
@@ -202,7 +202,7 @@ def vector_3pi_density(M: float, m_pm: float, m_0: float, rho: bool = True):
     through the epsilon tensor (Gell-Mann, Sharp, Wagner, PRL 8 (1962) 261), with
     ``F = sum_ij 1/D_rho(s_ij)`` over the three pion pairs and the rho propagator with its
     P-wave running width (Kuhn-Santamaria); ``rho=False`` gives the contact form ``F = 1``.
-    One implementation: :func:`generator.decays.vector_3pi.shape` (normalised there and
+    One implementation: :func:`fipgen.decays.vector_3pi.shape` (normalised there and
     checked against Gamma(omega -> 3 pi) and DarkCast's omega-family R ratio).
     Returns ``f(s12, s23)`` with ``s12 = s(+-)``, ``s23 = s(-0)``.
     """
@@ -331,7 +331,7 @@ def decay_resonances(
         Masses (GeV) of the entries (line-shape masses of resonances); default PDG masses.
     line_shapes : bool
         Give rho/omega daughters of resonance decays (``eta' -> rho0 gamma``, ``omega
-        gamma``) a line-shape mass (:mod:`generator.decays.lineshape`) when they are decayed.
+        gamma``) a line-shape mass (:mod:`fipgen.decays.lineshape`) when they are decayed.
 
     Returns
     -------

@@ -1,7 +1,7 @@
 """Decay samplers for every channel of the HNL, ALP and Z' models.
 
 :func:`sample_decays` turns lab four-momenta of decaying BSM particles into the lab
-four-momenta of their daughters, for one :class:`~generator.models.base.Channel`:
+four-momenta of their daughters, for one :class:`~fipgen.models.base.Channel`:
 
 * **two-body** channels: isotropic in the parent rest frame; optionally polarised for
   ``N -> l P``, ``nu P``, ``l V``, ``nu V`` (P pseudoscalar, V vector meson): the fermion
@@ -9,20 +9,20 @@ four-momenta of their daughters, for one :class:`~generator.models.base.Channel`
   channels given a non-zero polarisation raise (never a silent isotropic decay). The
   vector meson's own polarisation is not passed on to its decay (isotropic).
 * **three-body** channels: sampled from the matrix element (Dalitz density,
-  :mod:`generator.decays.threebody`), with isotropic orientation:
+  :mod:`fipgen.decays.threebody`), with isotropic orientation:
 
   ============================  ===========================================================
   ``nu_a l_b+ l_b-``            neutral current, W/Z interference when a == b
-                                (:func:`~generator.decays.hnl_matrix_elements.dgamma_nc`)
+                                (:func:`~fipgen.decays.hnl_matrix_elements.dgamma_nc`)
   ``l_a- l_b+ nu_b`` (a != b)   charged current (:func:`~.hnl_matrix_elements.dgamma_cc`)
   ``nu nu nu``                  :func:`~.hnl_matrix_elements.dgamma_3nu` (not flat)
   ``pi+ pi- pi0`` (ALP)         the model's amplitude
-                                (:func:`generator.models.alp.three_pion_amplitude_sq`):
+                                (:func:`fipgen.models.alp.three_pion_amplitude_sq`):
                                 linear in ``s(+-)`` (three-flavour, arXiv:1811.03474) or
                                 ``~ (s(+-) - m_pi^2)`` (two-flavour, arXiv:1708.00443)
   ``pi0 pi0 pi0`` (ALP)         flat (constant amplitude at leading order, both treatments)
   ``pi+ pi- pi0`` (Z')          vector -> 3 pi through omega (VMD):
-                                :func:`~generator.decays.resonances.vector_3pi_density`
+                                :func:`~fipgen.decays.resonances.vector_3pi_density`
   ============================  ===========================================================
 
 * **four bodies** (``Z' -> pi+ pi- pi+ pi-``, ``pi+ pi- pi0 pi0``): the matrix element of the
@@ -31,32 +31,32 @@ four-momenta of their daughters, for one :class:`~generator.models.base.Channel`
   ============================  ===========================================================
   ``pi+ pi- pi+ pi-`` (Z')      a1(1260) pi (a1 -> rho pi, running widths) + rho0 f0(1370),
                                 Bose-symmetrised by the isospin relation (Czyz and Kuhn,
-                                arXiv:hep-ph/0008262; :mod:`generator.decays.fourpion`)
+                                arXiv:hep-ph/0008262; :mod:`fipgen.decays.fourpion`)
   ``pi+ pi- pi0 pi0`` (Z')      the same a1 pi + rho f0 current plus omega(-> rho pi) pi0
                                 (omega pi0 ~ 0.9 of the rate at 1 GeV, ~ 0.3 above 1.4 GeV)
   ============================  ===========================================================
 
   sampled exactly by accept-reject over four-body phase space with a1/rho/omega importance
-  channels (:func:`~generator.decays.fourpion.sample_four_pion`); the partial widths stay those
+  channels (:func:`~fipgen.decays.fourpion.sample_four_pion`); the partial widths stay those
   of the model (DarkCast's VMD fits). Other final states of four or more bodies would get flat
-  phase space (:func:`~generator.decays.threebody.flat_nbody`); no model has one.
+  phase space (:func:`~fipgen.decays.threebody.flat_nbody`); no model has one.
 * **Majorana** (``Channel.conjugate``): each decay is replaced by its charge conjugate with
   probability 1/2 (charged codes and neutrinos flip sign, neutral mesons keep theirs; the
   polarised asymmetries flip sign too).
 * **Polarised HNL** (``polarization``, ``spin_axis``): two-body ``N -> l/nu + P/V`` as above;
   the leptonic three-body channels (``nu l l``, ``l_a l_b nu``, ``nu nu nu``) from the
   spin-dependent matrix element (``P -> P - M s``,
-  :func:`~generator.decays.hnl_matrix_elements.spin_ratio`): unpolarised candidates kept
+  :func:`~fipgen.decays.hnl_matrix_elements.spin_ratio`): unpolarised candidates kept
   with probability ``|M(s)|^2 / (2 |M|^2)`` (about half are kept). Other channels raise.
 * **Line shapes** (``line_shapes=True``, default): a rho, K*, omega or phi daughter that is
   to be decayed gets a mass drawn per event from its Breit-Wigner times the two-body phase
   space of the producing decay, truncated to the kinematic range
-  (:mod:`generator.decays.lineshape`); the kinematics and its own decay use that mass.
+  (:mod:`fipgen.decays.lineshape`); the kinematics and its own decay use that mass.
   Only the final (on-shell, PDG-mass) daughters are returned. Resonances kept undecayed,
   pi0/eta/eta', and daughters of three- and more-body channels stay at the PDG mass.
   ``line_shapes=False`` gives the fixed-mass kinematics of earlier versions.
 * **SM resonances** among the daughters are decayed with PDG branching fractions
-  (:func:`~generator.decays.resonances.decay_resonances`): default all of pi0, eta, eta',
+  (:func:`~fipgen.decays.resonances.decay_resonances`): default all of pi0, eta, eta',
   rho, omega, phi, K*. pi+-, K+-, K0L, K0S and muons are left to the detector simulation.
 
 Names: ``nu`` (flavour sum) is written as nu_e (12) and, in ``nu l+ l-``, is treated as
@@ -138,7 +138,7 @@ class DecayProducts:
 
 
 def _alp_3pi_density(channel: str, M: float, chiral: str):
-    # the model's own |M|^2 (generator.models.alp.three_pion_amplitude_sq) at unit coupling: the
+    # the model's own |M|^2 (fipgen.models.alp.three_pion_amplitude_sq) at unit coupling: the
     # shape does not depend on c_gg / f_a, only on the chiral treatment. s12 = s(pi pi) of the
     # first two daughters.
     from ..models.alp import three_pion_amplitude_sq
@@ -154,7 +154,7 @@ def _alp_3pi_density(channel: str, M: float, chiral: str):
 def _lepton_three_body(codes, masses):
     """``(kind, perm, kwargs, label)`` of an HNL leptonic three-body channel, else None.
 
-    ``kind`` is the :func:`~generator.decays.hnl_matrix_elements.spin_ratio` kind and
+    ``kind`` is the :func:`~fipgen.decays.hnl_matrix_elements.spin_ratio` kind and
     ``perm`` the daughters' order in its matrix element.
     """
     a = [abs(c) for c in codes]
@@ -199,7 +199,7 @@ def three_body_density(codes: tuple[int, ...], M: float, masses, model=None):
         Daughter masses (GeV), same order.
     model : {"hnl", "alp", "zprime"} or a model object, optional
         Parent model; needed only where a final state is shared (``pi+ pi- pi0``). An
-        :class:`~generator.models.alp.ALP` object also passes its ``chiral`` treatment
+        :class:`~fipgen.models.alp.ALP` object also passes its ``chiral`` treatment
         (default three-flavour) to the 3 pi matrix element.
 
     Returns
@@ -225,12 +225,12 @@ def three_body_density(codes: tuple[int, ...], M: float, masses, model=None):
     if sorted(codes) == [-211, 111, 211]:
         order = (codes.index(211), codes.index(-211), codes.index(111))
         if model == "alp":
-            return _alp_3pi_density("pi+ pi- pi0", M, chiral), order, f"a -> pi+ pi- pi0 ({chiral}, generator.models.alp)"
+            return _alp_3pi_density("pi+ pi- pi0", M, chiral), order, f"a -> pi+ pi- pi0 ({chiral}, fipgen.models.alp)"
         if model == "zprime":
             return vector_3pi_density(M, masses[order[0]], masses[order[2]]), order, "V -> pi+ pi- pi0 (GSW, rho-pi)"
         raise PhysicsError("channel 'pi+ pi- pi0' needs model='alp' or model='zprime' to choose its matrix element")
     if codes == (111, 111, 111) and model == "alp":
-        return _alp_3pi_density("pi0 pi0 pi0", M, chiral), (0, 1, 2), f"a -> 3 pi0 ({chiral}, generator.models.alp)"
+        return _alp_3pi_density("pi0 pi0 pi0", M, chiral), (0, 1, 2), f"a -> 3 pi0 ({chiral}, fipgen.models.alp)"
     raise PhysicsError(f"no matrix element for the three-body final state {codes} (model {model!r})")
 
 
@@ -459,7 +459,7 @@ def sample_decays(
     parent_mass : float
         Their mass (GeV), exact (one value for all rows).
     channel : Channel
-        The channel (name in :mod:`generator.models.base` notation; ``daughters`` checked
+        The channel (name in :mod:`fipgen.models.base` notation; ``daughters`` checked
         against it; ``conjugate`` -> charge-conjugate final state with probability 1/2).
         ``kind == "inclusive"`` is an error.
     rng : numpy.random.Generator
@@ -469,7 +469,7 @@ def sample_decays(
         the axis is the direction of flight), for the decay of ``N`` as named (lepton number
         +1; the conjugate half of a Majorana channel gets the opposite sign). For
         ``N -> l/nu + P/V`` (:func:`polarised_asymmetry`) and the leptonic three-body
-        channels (:func:`~generator.decays.hnl_matrix_elements.spin_ratio`); other channels
+        channels (:func:`~fipgen.decays.hnl_matrix_elements.spin_ratio`); other channels
         raise if it is non-zero.
     spin_axis : array_like (3,) or (n, 3), optional
         Spin quantisation axis in the parent rest frame (reached from the lab by a pure
@@ -490,7 +490,7 @@ def sample_decays(
     line_shapes : bool
         Draw the masses of rho, K*, omega, phi daughters of two-body channels (those that
         are decayed) from their Breit-Wigner line shapes times the phase space
-        (:mod:`generator.decays.lineshape`), also in resonance decays (``eta' -> rho0
+        (:mod:`fipgen.decays.lineshape`), also in resonance decays (``eta' -> rho0
         gamma``, ``omega gamma``). ``False``: PDG masses (fixed-mass kinematics).
 
     Returns
@@ -612,7 +612,7 @@ def sample_decays(
         if pol is not None:
             raise PhysicsError(f"polarised {k0}-body decays are not implemented ({channel.name!r})")
         if final_state_kind(codes) is not None:
-            # Z' -> 4 pi: the isovector four-pion current (generator.decays.fourpion)
+            # Z' -> 4 pi: the isovector four-pion current (fipgen.decays.fourpion)
             kind = getattr(model, "particle", model)
             if kind not in (None, "zprime"):
                 raise PhysicsError(f"the four-pion matrix element is that of a vector boson, not of model {kind!r}")

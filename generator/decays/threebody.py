@@ -20,7 +20,7 @@ Method
    ``p2 = -(p1 + p3)``; then a uniformly random rotation (Euler angles
    ``alpha = 2 pi u1``, ``cos beta = 2 u2 - 1``, ``gamma = 2 pi u3``: Haar measure on SO(3))
    and the boost to the lab (Jackson eq. 11.19 in the ``u = gamma beta`` form; see
-   :mod:`generator.kinematics.boost`).
+   :mod:`fipgen.kinematics.boost`).
 
 The density ``f`` is any vectorised function ``f(s12, s23) -> array`` (>= 0); it need not
 be normalised. The momenta kernel is :func:`three_body_momenta` (numba) with the
@@ -351,7 +351,7 @@ def flat_nbody(parent_p4, M: float, masses, rng: np.random.Generator) -> np.ndar
     in its own rest frame; the phase-space weight ``prod p*_i`` is unweighted by
     accept-reject against a numerically found maximum (x 1.2, raised and redrawn if a
     weight exceeds it, as in :func:`sample_dalitz`). No channel of the models uses it now
-    (``Z' -> 4 pi`` has its matrix element, :mod:`generator.decays.fourpion`); the tests use it as
+    (``Z' -> 4 pi`` has its matrix element, :mod:`fipgen.decays.fourpion`); the tests use it as
     the flat reference.
 
     Parameters

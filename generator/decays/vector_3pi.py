@@ -23,7 +23,7 @@ propagator's ``q q / m^2`` term vanishes for equal pion masses). In the V rest f
 * ``D_rho(s) = m_rho^2 - s - i sqrt(s) Gamma_rho(s)``, P-wave energy-dependent width
   ``Gamma_rho(s) = Gamma_rho (m_rho^2 / s) (p(s) / p(m_rho^2))^3`` (Kuehn, Santamaria, Z. Phys. C 48
   (1990) 445; it is the width the ``g_rpp`` Lagrangian gives at any s). ``running=False`` gives the
-  fixed width ``m_rho Gamma_rho`` of :func:`generator.decays.resonances.vector_3pi_density`.
+  fixed width ``m_rho Gamma_rho`` of :func:`fipgen.decays.resonances.vector_3pi_density`.
 
 With these, Gamma(omega -> pi+ pi- pi0) at the PDG omega mass is 7.29 MeV (PDG: 0.892 x 8.68 =
 7.74 MeV, -5.8 %; ``g_wrp = 15.15 GeV^-1`` would reproduce it exactly; with the e+e- rho width
@@ -36,7 +36,7 @@ i.e. ``|G_eff(M)|^2 = 768 pi^3 M Gamma(M) / I(M)`` (:func:`effective_coupling2`)
 integrated over the Dalitz plot is the model's partial width by construction; the physics content
 is that ``G_eff(M)`` is the omega (phi) Breit-Wigner form factor, checked against DarkCast in the test.
 
-Conventions of :mod:`generator.decays.threebody`: particle 1 = pi+, 2 = pi-, 3 = pi0,
+Conventions of :mod:`fipgen.decays.threebody`: particle 1 = pi+, 2 = pi-, 3 = pi0,
 ``s12 = s(+-)``, ``s23 = s(-0)``, GeV units.
 """
 

@@ -2,10 +2,10 @@
 
 A ray is ``x(t) = o + t d``. With unit ``d`` the parameter ``t`` is the distance from
 ``o`` in metres; the kernels do not require unit ``d`` (then ``t`` is in units of
-``|d|``), the :class:`~generator.geometry.shapes.Solid` wrappers do.
+``|d|``), the :class:`~fipgen.geometry.shapes.Solid` wrappers do.
 
 A solid is a list of ``k`` placed primitives, given as arrays (see
-:meth:`~generator.geometry.shapes.Solid.compiled`):
+:meth:`~fipgen.geometry.shapes.Solid.compiled`):
 
 ``codes`` : int64 (k,)
     :data:`BOX`, :data:`CYLINDER` or :data:`SPHERE`.

@@ -34,7 +34,7 @@ class InvalidGeometry(GeometryError, ValueError):
     """A rotation, placement or shape is malformed.
 
     Both a :class:`ValueError` (what the geometry API promises) and a
-    :class:`~generator.errors.GeometryError` (so the CLI prints it as one line).
+    :class:`~fipgen.errors.GeometryError` (so the CLI prints it as one line).
     """
 
 

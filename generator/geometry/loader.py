@@ -1,10 +1,10 @@
 """Beamline and detector files (``geometries/*.toml``) -> frozen geometry objects.
 
-A name (``"sbnd"``) is a packaged file, found with :func:`generator.resources.data_file`;
+A name (``"sbnd"``) is a packaged file, found with :func:`fipgen.resources.data_file`;
 a string ending in ``.toml`` or containing a path separator is a user file (relative to
 the working directory). The schema is strict and documented in
 ``geometries/README.md``; every problem raises one
-:class:`~generator.errors.GeometryError` line naming the file, the dotted key, the value
+:class:`~fipgen.errors.GeometryError` line naming the file, the dotted key, the value
 and what is allowed. Parsed files are cached per resolved path (and modification time).
 
 Frames and units: metres, GeV, nanoseconds. Each beamline has its beam frame (z along
@@ -170,7 +170,7 @@ class Detector:
         Active volume, detector frame.
     exposure_pot : float
         Default exposure (protons on target) for run cards; at most
-        :data:`generator.card.MAX_POT` (1e30).
+        :data:`fipgen.card.MAX_POT` (1e30).
     sources : tuple of str
         Where the numbers come from.
     path : str

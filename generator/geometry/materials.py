@@ -6,7 +6,7 @@ lengths X0, lambda_I in g/cm^2 (PDG "Atomic and Nuclear Properties of Materials"
 densities per m^3, which is what transport and production use.
 
 Also home of :class:`TableReader`, the strict TOML-table checker shared with
-:mod:`.loader`: every problem is one :class:`~generator.errors.GeometryError` line
+:mod:`.loader`: every problem is one :class:`~fipgen.errors.GeometryError` line
 naming the file, the dotted key, the value and what is allowed.
 """
 

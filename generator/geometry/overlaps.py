@@ -1,7 +1,7 @@
 """Overlap checks of geometry files: detector volumes with each other and with the beamline.
 
 Two volumes overlap when a region of positive volume lies inside both. The check is exact for
-its first step (the shapes' axis-aligned bounding boxes, :func:`~generator.geometry.shapes.
+its first step (the shapes' axis-aligned bounding boxes, :func:`~fipgen.geometry.shapes.
 aabb`, must intersect with a thickness above :data:`TOUCH` in every direction, so volumes that
 only share a face pass) and then samples the boxes' intersection on a regular grid of
 :data:`GRID`^3 cell centres, reporting an overlap when a point lies inside both volumes: an

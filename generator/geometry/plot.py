@@ -139,8 +139,8 @@ def plot_setup(detector: Detector, beamline: Beamline, path: str) -> None:
     Parameters
     ----------
     detector, beamline : Detector, Beamline
-        As loaded by :func:`~generator.geometry.loader.load_detector` and
-        :func:`~generator.geometry.loader.load_beamline`.
+        As loaded by :func:`~fipgen.geometry.loader.load_detector` and
+        :func:`~fipgen.geometry.loader.load_beamline`.
     path : str
         Output file; ``.png``, ``.pdf`` or ``.svg``. Written to a temporary file in the
         same directory, then renamed: no partial file under ``path``.

@@ -1,7 +1,7 @@
 """Shapes (box, cylinder, sphere), placed volumes and solids (unions of volumes).
 
 Units: metres. Every shape is centred on its local origin; a :class:`Volume` places it
-in the solid's frame with a :class:`~generator.geometry.frames.Placement`. A
+in the solid's frame with a :class:`~fipgen.geometry.frames.Placement`. A
 :class:`Solid` is the union of its volumes and provides what transport needs:
 exact chords of rays, point sampling and the matching direction density.
 """

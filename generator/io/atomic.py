@@ -3,7 +3,7 @@
 A crash, an exception, Ctrl-C or SIGTERM leaves no half-written file under the final name,
 and the temporary file (``.NAME.XXXXXXXX.part``) is removed. Operating-system errors on the
 output (disk full, quota, read-only file system, permission denied), raised while creating
-the temporary file, writing it or renaming it, become one :class:`~generator.errors.OutputError`
+the temporary file, writing it or renaming it, become one :class:`~fipgen.errors.OutputError`
 naming the file and the reason: ``cannot write 'out.root': No space left on device``.
 """
 

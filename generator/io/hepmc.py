@@ -13,7 +13,7 @@ idx   particle                   status  vertex
 
 Units: GeV and mm, declared in every event (``U GEV MM``); positions are the beam-frame
 (lab) positions of the production and decay points, times ``c t`` in mm (HepMC3's
-convention) from the beam-bucket time of the proton (generator.pipeline). The beam proton
+convention) from the beam-bucket time of the proton (fipgen.pipeline). The beam proton
 carries the beamline momentum along +z; the target nucleus is at rest with the PDG nuclear
 code of the target material's main element (``10LZZZAAAI``, mass ``A x 0.9315`` GeV). The rest
 of the hadronic final state is not simulated: the LLP's parent (meson, tau, boson or the

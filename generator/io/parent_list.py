@@ -8,7 +8,7 @@ chains), ``n`` mesons are drawn *as produced* from the beamline's source (before
 transport: MeVPrtl transports charged mesons itself), each line with weight
 ``per_pot x POT_file / n`` so that the file's weights summed over a species and divided by its
 POT give the source's mesons per POT; ``npot`` spreads the file's nominal POT
-(:data:`FILE_POT`) over the lines (generator.production.external.write_mevprtl_text; the
+(:data:`FILE_POT`) over the lines (fipgen.production.external.write_mevprtl_text; the
 reader, ``read_mevprtl_text``, adds the npot column up). Bremsstrahlung channels have no
 meson parent and add nothing. Momenta in GeV, beam frame.
 """
@@ -24,7 +24,7 @@ __all__ = ["parent_species", "write_parent_list", "FILE_POT"]
 #: Nominal POT of a written parent list (each species' weights are normalised to it).
 FILE_POT = 1.0e6
 
-#: Random-stream family of the parent list (generator.rng.block_rng).
+#: Random-stream family of the parent list (fipgen.rng.block_rng).
 PARENT_STREAM = 401
 
 

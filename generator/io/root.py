@@ -2,7 +2,7 @@
 
 Layout (all names flat, no dots, so ROOT's RDataFrame and TTree::Draw read them):
 
-- TTree ``events``: one branch per scalar column of :data:`generator.events.SCALARS`,
+- TTree ``events``: one branch per scalar column of :data:`fipgen.events.SCALARS`,
   and for each jagged collection a counter branch (``n_daughters``, ``n_segments``) with
   its field branches (``daughter_pdg[n_daughters]``, ``segment_entry[n_segments]`` ...).
 - TTree ``run`` (one entry): ``pot``, ``n_trials``, ``n_events``, ``sum_weights``,

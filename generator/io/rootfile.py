@@ -2,7 +2,7 @@
 
 :func:`reading_root` opens a file with uproot and turns whatever a file that is not ROOT, is
 truncated or lacks an expected object raises while it is read (uproot's own errors, OSError,
-ValueError, decompression and deserialisation errors) into one :class:`~generator.errors.
+ValueError, decompression and deserialisation errors) into one :class:`~fipgen.errors.
 InputFileError` line naming the file and what was expected.
 """
 

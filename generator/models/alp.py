@@ -164,7 +164,7 @@ in comments, not re-read; the number of the photon-coupling equation is not know
     tests/reference. The widths use physical masses in the phase space (thresholds ``3 m_pi0`` and
     ``2 m_pi+ + m_pi0``), ``m_pi0`` in ``K`` and ``m_pi+`` in ``(s_{+-} - m_pi^2)`` (isospin-limit
     formula; the choice is an O(Delta m_pi^2/m_pi^2) ambiguity).
-  * Decay sampling: :func:`generator.decays.sampler.three_body_density` takes the Dalitz shape from
+  * Decay sampling: :func:`fipgen.decays.sampler.three_body_density` takes the Dalitz shape from
     :func:`three_pion_amplitude_sq` with its default (three-flavour) treatment; it has no way to
     receive ``chiral``, so with ``chiral="two-flavour"`` the widths are BNT's but the sampled
     ``pi+ pi- pi0`` Dalitz distribution is ASW's (3 pi0 is flat in both).
@@ -205,7 +205,7 @@ widths. Their ``f_a`` is the QCD-axion ``f_QCD = f_a/(2 c_gg)`` of the gluon cou
 the 1/6 = eps/2 at eps = 1/3 of the kinetic mixing derived above indicates; the Lagrangian of
 arXiv:2011.05995 was not re-read).
 
-PDG Monte Carlo code: :data:`generator.constants.PDG_ALP` (9000005).
+PDG Monte Carlo code: :data:`fipgen.constants.PDG_ALP` (9000005).
 """
 
 from __future__ import annotations

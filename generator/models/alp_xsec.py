@@ -85,7 +85,7 @@ equation numbers of either paper not read here)::
    positron's lab velocity). Check: the spin-0 Breit-Wigner
    ``sigma = (1/4)(4 pi/k^2) (Gamma_ee Gamma/4)/((sqrt s - m_a)^2 + Gamma^2/4)`` (``k`` the CM momentum;
    spin factor ``(2J+1)/((2s1+1)(2s2+1)) = 1/4``) with ``Gamma_ee = g^2 m_a beta/(8 pi)``
-   (:func:`generator.models.alp.fermion_width`) integrated over ``E+`` gives the same coefficient
+   (:func:`fipgen.models.alp.fermion_width`) integrated over ``E+`` gives the same coefficient
    (tests). alplib ``prod_xs.resonance_sigma`` uses ``12 pi/m_a^2`` (the spin-1 ``(2J+1) = 3``):
    its integral is ``3 beta^2`` times ours; ``resonance_peak = pi g^2/(2 m)`` is 2x ours at beta = 1.
    Yield: ``N_a = n_e sigma_0 dL/dE+(E_R)`` (:func:`resonant_yield_per_track_length`); the ALP carries
@@ -178,7 +178,7 @@ __all__ = [
 _JIT = JIT_OPTIONS
 
 #: Electron mass, GeV (PDG 2024 / CODATA 2022, the value of the ``particle`` package; a literal because
-#: numba freezes globals; tests compare it with ``generator.constants.mass(11)``).
+#: numba freezes globals; tests compare it with ``fipgen.constants.mass(11)``).
 M_E = 0.51099895069e-3
 #: Proton mass, GeV (PDG 2024 / CODATA 2022; checked against ``particle`` in the tests).
 M_P = 0.93827208943
@@ -970,7 +970,7 @@ def brems_sigma(E, m_a, g, Z, A, screened):  # pragma: no cover - compiled
 
 
 def material_targets(material):
-    """``(Z, A, n)`` float64 arrays of a :class:`~generator.geometry.materials.Material`'s elements,
+    """``(Z, A, n)`` float64 arrays of a :class:`~fipgen.geometry.materials.Material`'s elements,
     ``n`` in nuclei per m^3 (mixtures such as CH2 need per-element Z for the coherent Z^2 processes)."""
     dens = material.element_nuclei_densities()
     z = np.array([float(zz) for _, zz, _ in material.elements])

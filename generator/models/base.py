@@ -4,7 +4,7 @@ A model is a small frozen dataclass (mass, couplings, options) that subclasses
 :class:`DecayingParticle` and implements :meth:`~DecayingParticle.channels` and
 :meth:`~DecayingParticle.partial_widths`; totals, branching ratios, c*tau and the visible
 channels follow here. No sampling happens in models (decay samplers live in
-``generator.decays``).
+``fipgen.decays``).
 
 Channel names
 -------------

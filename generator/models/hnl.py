@@ -1,8 +1,8 @@
 """Heavy neutral lepton (HNL, N): channels, partial widths, branching ratios, c*tau.
 
 The widths are those of Bondarenko, Boyarsky, Gorbunov, Ruchayskiy, arXiv:1805.08567
-(sec. 3), implemented in :mod:`generator.models.hnl_widths`; production from meson
-decays is in :mod:`generator.models.hnl_production`. Units: GeV, metres.
+(sec. 3), implemented in :mod:`fipgen.models.hnl_widths`; production from meson
+decays is in :mod:`fipgen.models.hnl_production`. Units: GeV, metres.
 """
 
 from __future__ import annotations
@@ -157,7 +157,7 @@ class HNL(DecayingParticle):
 
     Notes
     -----
-    **Channels** (names per :mod:`generator.models.base`; ``a``, ``b`` run over e, mu, tau;
+    **Channels** (names per :mod:`fipgen.models.base`; ``a``, ``b`` run over e, mu, tau;
     subsections of arXiv:1805.08567 v3, checked against its table of contents; equation
     numbers are not given, see :mod:`hnl_widths`):
 

@@ -1,7 +1,7 @@
 """HNL production: branching ratios of meson and tau decays into an HNL (PHYSICS.md 1.1).
 
 All widths in GeV; a branching ratio is the width divided by the parent's PDG total
-width (``particle``, via :func:`generator.constants.width`). Production does not depend
+width (``particle``, via :func:`fipgen.constants.width`). Production does not depend
 on the HNL being Majorana or Dirac (h+ -> l+ N and h- -> l- Nbar for a Dirac HNL).
 
 Normalisation: tree level throughout. For ``m_N -> 0`` the two-body formula is the SM

@@ -57,7 +57,7 @@ def hnl_constants() -> dict:
     """The parsed ``hnl_constants.toml`` as ``{table: {key: float}}`` (loaded once)."""
     import tomllib
 
-    with files("generator").joinpath("data/hnl_constants.toml").open("rb") as fh:
+    with files("fipgen").joinpath("data/hnl_constants.toml").open("rb") as fh:
         raw = tomllib.load(fh)
     if raw.get("schema_version") != 1:
         raise PhysicsError(f"hnl_constants.toml: unsupported schema_version {raw.get('schema_version')!r}")

@@ -12,9 +12,9 @@ from ..errors import PhysicsError
 
 #: particle name -> "module:Class"
 _MODELS = {
-    "hnl": "generator.models.hnl:HNL",
-    "alp": "generator.models.alp:ALP",
-    "zprime": "generator.models.zprime:ZPrime",
+    "hnl": "fipgen.models.hnl:HNL",
+    "alp": "fipgen.models.alp:ALP",
+    "zprime": "fipgen.models.zprime:ZPrime",
 }
 
 MODEL_PARTICLES = tuple(_MODELS)

@@ -48,7 +48,7 @@ Widths (PHYSICS.md 3.3; DarkCast, Ilten, Soreq, Williams, Xue, arXiv:1801.04847 
   p-wave ``beta^3``, identical-particle 1/2). Dirac variant (``hnl_majorana=False``, both
   chiralities with charge ``x_N``, vector coupling): ``g^2 x_N^2 m/(12 pi) (1 + 2 mu_N) beta``.
 
-Channels (notation of :mod:`generator.models.base`): ``"e+ e-"``, ``"mu+ mu-"``, ``"tau+ tau-"``,
+Channels (notation of :mod:`fipgen.models.base`): ``"e+ e-"``, ``"mu+ mu-"``, ``"tau+ tau-"``,
 ``"nu_e nu_e"``, ``"nu_mu nu_mu"``, ``"nu_tau nu_tau"`` (invisible), ``"pi+ pi-"``,
 ``"pi+ pi- pi0"``, ``"pi0 gamma"``, ``"K+ K-"``, ``"K_S0 K_L0"``, ``"pi+ pi- pi+ pi-"``,
 ``"pi+ pi- pi0 pi0"`` (kind ``"four-body"``), ``"hadrons"`` (inclusive, no daughters listed: below
@@ -63,7 +63,7 @@ when its coupling can be non-zero (no neutrinos for the dark photon, no ``N N`` 
 Validity: ``0 < m <= 10`` GeV (:data:`M_MAX`; the dark photon and B need ``m > 2 m_e``). Not modelled:
 charmonium/bottomonium resonances above the join, ``A' -> 3 gamma`` below ``2 m_e``, Z mixing.
 
-PDG Monte Carlo code: :data:`generator.constants.PDG_ZPRIME` (32).
+PDG Monte Carlo code: :data:`fipgen.constants.PDG_ZPRIME` (32).
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ def hnl_pair_width(mass: float, g: float, m_n: float, majorana: bool = True) -> 
 @lru_cache(maxsize=1)
 def vmd_table() -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """DarkCast's R_mu^F table: (mass grid in GeV, {"<F>|<V>": R column}); read on first use."""
-    raw = resources.files("generator").joinpath("data/darkcast/vmd_rf.csv.gz").read_bytes()
+    raw = resources.files("fipgen").joinpath("data/darkcast/vmd_rf.csv.gz").read_bytes()
     lines = [ln for ln in gzip.decompress(raw).decode().splitlines() if not ln.startswith("#")]
     names = lines[0].split(",")
     data = np.array([[float(x) for x in ln.split(",")] for ln in lines[1:]])

@@ -1,6 +1,6 @@
 """ALP bremsstrahlung e Z -> e Z a off the shower's electrons and positrons: the kernel.
 
-The cross section is :func:`generator.models.alp_xsec.brems_d2sigma_dx_dl`: the
+The cross section is :func:`fipgen.models.alp_xsec.brems_d2sigma_dx_dl`: the
 Weizsaecker-Williams form of Kim and Tsai, PRD 8 (1973) 3109 and Tsai, PRD 34 (1986) 1326
 (their equation numbers were not readable here; the formula, its transcription and its checks
 are in alp_xsec's docstring, item 5), with Tsai's elastic and inelastic form factors (Rev. Mod.

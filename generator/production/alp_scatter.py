@@ -9,11 +9,11 @@ probability to scatter inside before decaying is
 ``r_k = sum_targets n sigma_k(E)`` the interaction rate per metre of process ``k``
 (PHYSICS.md 6: ``n sigma L P_survive`` in the limit ``ell >> L``; written exactly here, with
 the ``expm1`` form, which tends to the chord length for a stable ALP). The interaction point
-follows the same truncated exponential as a forced decay (generator.transport), so the
+follows the same truncated exponential as a forced decay (fipgen.transport), so the
 transport's sampled point is used. The process is chosen in proportion to ``r_k(E)``, the
 target element (mixtures: CH2's C and H) in proportion to ``n sigma``.
 
-Kinematics (generator.models.alp_xsec for the cross sections and samplers):
+Kinematics (fipgen.models.alp_xsec for the cross sections and samplers):
 
 * ``"primakoff"``, ``a N -> gamma N``: the photon's polar angle to the ALP from the inverse
   Primakoff ``dsigma/dtheta`` (the Tsai form factor's ``t`` law), azimuth uniform; the photon

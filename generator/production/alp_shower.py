@@ -3,8 +3,8 @@
 The photons of pi0/eta decays start showers in the target or dump; their photons, electrons
 and positrons produce ALPs on the material's nuclei and electrons. The per-POT track-length
 densities ``T_s(E, cos theta) = dL/dE dcos(theta)`` (m/GeV; s = gamma, e-, e+; angle to the
-beam) come from fipgen's shower Monte Carlo (generator.shower; ``fluxes/shower_<beamline>.npz``),
-the cross sections from :mod:`generator.models.alp_xsec` on the beamline target's material.
+beam) come from fipgen's shower Monte Carlo (fipgen.shower; ``fluxes/shower_<beamline>.npz``),
+the cross sections from :mod:`fipgen.models.alp_xsec` on the beamline target's material.
 
 Channels (run card ``alp:<name>``):
 
@@ -17,7 +17,7 @@ channel         process                           ALP kinematics given the paren
 ``associated``  e+ e- -> a gamma (g_aee)          CM angle from dsigma/dcos*, boosted; photon
                                                   energy above ``ASSOCIATED_K_MIN``
 ``bremsstrah-   e Z -> e Z a (g_aee; electrons    (x = E_a/E, angle) from d2sigma/dx dl, sampled
-lung``          and positrons, Tsai FFs)          with exact weights (generator.production.alp_brems)
+lung``          and positrons, Tsai FFs)          with exact weights (fipgen.production.alp_brems)
 ==============  ================================  ================================================
 
 ALPs per POT: ``R = sum_bins T_s(E, cos) dE dcos x r(E)``, ``r(E) = sum n sigma(E)`` per metre
@@ -164,7 +164,7 @@ class ShowerALPChannel:
         return self._cache[key]
 
     def _brems_kernels(self):
-        """One :class:`~generator.production.alp_brems.BremsKernel` per element of the target material."""
+        """One :class:`~fipgen.production.alp_brems.BremsKernel` per element of the target material."""
         if "brems" not in self._cache:
             from .alp_brems import BremsKernel
 

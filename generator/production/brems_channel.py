@@ -1,14 +1,14 @@
 """Z' from proton bremsstrahlung as a production channel: sampling with exact weights.
 
 The physics (splitting functions, form factors, normalisation) is in
-:mod:`generator.production.bremsstrahlung`; this module turns it into the channel interface
-of :class:`~generator.production.meson_two_body.MesonTwoBodyChannel` (``name``,
+:mod:`fipgen.production.bremsstrahlung`; this module turns it into the channel interface
+of :class:`~fipgen.production.meson_two_body.MesonTwoBodyChannel` (``name``,
 ``parent_pdg``, ``rate_per_pot``, ``branching``, ``source``, ``sample``) plus ``sample_free``
 for the X -> N N cascade.
 
 Where the protons radiate (``elements``): the target (or dump) the beam hits, with the
 production vertex at the proton's first inelastic interaction
-(generator.production.vertex); and, for beamlines with an absorber, the absorber, which
+(fipgen.production.vertex); and, for beamlines with an absorber, the absorber, which
 the protons that crossed the target without interacting reach (fraction ``1 - f_target``;
 the arXiv:2410.08981 code radiates in the BNB steel absorber too). Each element is its own
 channel: ``zprime:bremsstrahlung`` and ``zprime:bremsstrahlung (absorber)``.

@@ -29,7 +29,7 @@ reproduction cards set ``treatment = "quasi-real"``.
 The coupling: a Z' coupling ``g x_q`` to quarks couples to the proton through the
 vector-meson-dominance form factor :func:`nucleon_form_factor`, ``F(m) = c_rho F_rho(m) +
 c_omega F_omega(m)`` with DarkCast's family coefficients ``c_rho = x_u - x_d``,
-``c_omega = 3 (x_u + x_d)`` (generator.models.zprime.family_coefficients) and the Faessler et
+``c_omega = 3 (x_u + x_d)`` (fipgen.models.zprime.family_coefficients) and the Faessler et
 al. families normalised to ``F_rho(0) = F_omega(0) = 1/2`` (data file
 ``generator/data/nucleon_vmd_ff.toml``): ``F(0) = 2 x_u + x_d``, the proton's charge. The
 dark photon (``g = eps e``, ``x = Q``) gets the proton's ``F1`` (both families, ``g^2/4 pi =
@@ -41,7 +41,7 @@ into the hard collision; :func:`sigma_pp` is the PDG-style fit of PHYSICS.md 3.2
 ``s`` in GeV^2), ``s = 2 m_p E_p`` and ``s' = 2 m_p (E_p - E_Z')`` (fixed-target, target
 proton at rest). Only the primary proton's first inelastic interaction radiates: the yield
 per POT is the per-interaction rate times the fraction of protons interacting
-(generator.production.vertex.interacting_fraction).
+(fipgen.production.vertex.interacting_fraction).
 
 Units: GeV, GeV^2, mb.
 """
@@ -104,7 +104,7 @@ def _sigma_pp_nb(s):  # pragma: no cover - compiled
 
 @lru_cache(maxsize=1)
 def _vmd_table() -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
-    with resources.files("generator").joinpath("data/nucleon_vmd_ff.toml").open("rb") as fh:
+    with resources.files("fipgen").joinpath("data/nucleon_vmd_ff.toml").open("rb") as fh:
         raw = tomllib.load(fh)
     if raw.get("schema_version") != 1:
         raise PhysicsError(f"nucleon_vmd_ff.toml: unsupported schema_version {raw.get('schema_version')!r}")

@@ -1,6 +1,6 @@
 """FIPs from decaying parents, aimed at a detector with exact, bounded importance weights.
 
-The input is a :class:`~generator.production.parents.ParentDecays` sample (mesons or taus
+The input is a :class:`~fipgen.production.parents.ParentDecays` sample (mesons or taus
 decaying in flight or at rest, beam frame). Each parent decays into a FIP of mass ``m``
 (an HNL here; any mass, massless included) plus anything else; the FIP's momentum in the
 parent rest frame ``p*`` may vary from event to event (three-body decays). Only the FIPs
@@ -58,7 +58,7 @@ Defensive mixture proposal and weight
 -------------------------------------
 With probability ``alpha`` (default 0.9) the direction points at a uniform point of the
 detector solid seen from the decay vertex, of density ``q_det(d)`` per sr
-(:meth:`~generator.geometry.shapes.Solid.proposal_density`); the FIP momentum is then one
+(:meth:`~fipgen.geometry.shapes.Solid.proposal_density`); the FIP momentum is then one
 of the solutions along ``d``, chosen with probability ``f*(n*_k) J_k / g(d)``. Otherwise
 (probability ``1 - alpha``) the decay is drawn from the true rest-frame distribution
 ``f*`` and boosted. The proposal density of (direction, solution) is
@@ -380,7 +380,7 @@ def aim_kernels_numpy(parent_p4, parent_mass, m, pstar, dirs_aimed, aimed, qdet_
         c = np.where(np.abs(a) > 1e-12, (-1 + np.sqrt(np.clip(1 + a * (2 * v + a), 0, None))) / a, v)
     c = np.clip(c, -1, 1)
     phi = 2 * np.pi * ud[:, 1]
-    # the azimuth convention of generator.kinematics.directions.about_axis
+    # the azimuth convention of fipgen.kinematics.directions.about_axis
     ref = np.where(np.abs(ax[:, 0:1]) < 0.9, [[1.0, 0.0, 0.0]], [[0.0, 1.0, 0.0]])
     e1 = np.cross(ref, ax)
     e1 /= np.linalg.norm(e1, axis=1)[:, None]

@@ -7,7 +7,7 @@ Two formats (BEAMLINES.md, "Output formats the collaborations read"):
   for). Lines starting with ``#`` and blank lines are skipped. Parents are mesons *as
   produced* in the target, beam frame (z along the protons). :func:`read_mevprtl_text`
   reads them; :func:`source_from_parents` bins one species into a
-  :class:`~generator.production.meson_spectra.MesonSource` (the form every production
+  :class:`~fipgen.production.meson_spectra.MesonSource` (the form every production
   channel samples from, with exact forcing weights), normalised to
   ``sum(weight) / POT`` where ``POT = sum(npot)`` over the file's lines, unless the file
   says otherwise (see below); :func:`write_mevprtl_text` writes a list (e.g. mesons sampled
@@ -21,7 +21,7 @@ Two formats (BEAMLINES.md, "Output formats the collaborations read"):
   decay point; ``decay.pdpx, pdpy, pdpz`` GeV: its momentum at the decay; ``decay.ptype``
   its PDG code; ``decay.nimpwt`` its importance weight) and ``dkmetaTree`` with ``pots``.
   These are parents *at their decay*, already focused by the horns: :func:`read_dk2nu`
-  returns them as :class:`~generator.production.parents.ParentDecays` (vertex in the
+  returns them as :class:`~fipgen.production.parents.ParentDecays` (vertex in the
   beamline's frame after the file's z offset, weight per POT), which the charged-meson
   production channels take directly. This is the way to study focused beams: the
   parameterised sources (Sanford-Wang, BMPT, Pythia tables) carry no horn focusing.

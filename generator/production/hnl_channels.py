@@ -2,21 +2,21 @@
 
 Each channel turns a parent sample (a callable ``parents(n, rng, beamline) ->
 ParentDecays``, e.g. charged-meson transport) into HNLs aimed at the detector solid with
-the defensive-mixture weights of :mod:`generator.production.decay_toward`. The interface is
-that of :class:`~generator.production.meson_two_body.MesonTwoBodyChannel`: attributes
+the defensive-mixture weights of :mod:`fipgen.production.decay_toward`. The interface is
+that of :class:`~fipgen.production.meson_two_body.MesonTwoBodyChannel`: attributes
 ``name``, ``parent_pdg``, ``rate_per_pot``, ``branching``, ``source`` (``per_pot``,
 ``provenance``) and ``sample(n, rng, beamline, aim) -> dict``.
 
 Channels
 --------
 * :class:`HNLMesonTwoBodyChannel`: ``h+- -> l+- N`` for h = pi, K, D, Ds (BR
-  :func:`~generator.models.hnl_production.br_meson_to_lepton_hnl`), with the HNL
-  polarisation (:func:`~generator.production.decay_toward.hnl_helicity_two_body`);
+  :func:`~fipgen.models.hnl_production.br_meson_to_lepton_hnl`), with the HNL
+  polarisation (:func:`~fipgen.production.decay_toward.hnl_helicity_two_body`);
 * :class:`HNLKaonThreeBodyChannel`: ``K+ -> pi0 l+ N`` and ``K_L -> pi-+ l+- N``
-  (:func:`~generator.models.hnl_production.br_kaon_to_pi_lepton_hnl`), N energy from the
+  (:func:`~fipgen.models.hnl_production.br_kaon_to_pi_lepton_hnl`), N energy from the
   matrix element; no HNL polarisation is returned (it depends on the Dalitz point);
 * :class:`HNLTauChannel`: ``Ds+- -> tau+- nu``, tau flight, ``tau -> N X`` for the
-  channels of :data:`~generator.models.hnl_production.TAU_CHANNELS`, with the tau's
+  channels of :data:`~fipgen.models.hnl_production.TAU_CHANNELS`, with the tau's
   polarisation from the Ds decay driving the N angular distribution; no HNL polarisation
   is returned.
 
@@ -37,7 +37,7 @@ per-event weights (fate probabilities, multiplicities) thus sit in ``weight_geom
 normalised by ``R``; ``R`` itself sits in the rate. If no ``R`` is known it is 1:
 ``rate_per_pot`` is then the BR and ``weight_geometric`` carries the decays per POT; the
 product -- what the pipeline uses -- is the same. Branching ratios are tree level (see
-:mod:`generator.models.hnl_production`); the tau channels use the tree-level
+:mod:`fipgen.models.hnl_production`); the tau channels use the tree-level
 ``BR(Ds -> tau nu) = 5.21 %`` (PDG 2024: 5.32 %, the 2 % gap being f_Ds and radiative
 corrections).
 
@@ -213,7 +213,7 @@ class HNLKaonThreeBodyChannel(_DecayTowardChannel):
     """``K+- -> pi0 l+- N`` (kaon_pdg 321) or ``K_L -> pi-+ l+- N`` (130).
 
     The N energy in the K rest frame is drawn from the matrix element
-    (:func:`~generator.production.decay_toward.sample_kl3_energy`: the f_+ / f_0 pole form
+    (:func:`~fipgen.production.decay_toward.sample_kl3_energy`: the f_+ / f_0 pole form
     factors of ``hnl_production``); its direction there is isotropic; then aimed. No
     polarisation is returned (it depends on the Dalitz point).
     """
@@ -269,11 +269,11 @@ class HNLTauChannel(_DecayTowardChannel):
     rest-frame density ``(1 + a s.n*)/4 pi``:
 
     * ``N pi-``, ``N K-``, ``N rho-``: two-body, ``a = A`` of
-      :func:`~generator.production.decay_toward.fermion_meson_asymmetry` (rho at its PDG
+      :func:`~fipgen.production.decay_toward.fermion_meson_asymmetry` (rho at its PDG
       mass: the line shape is not sampled);
     * ``N l- nu_l`` (|U_tau|^2) and ``nu_tau l- N`` (|U_l|^2): the N energy from the
       three-body matrix element, ``a = a(E_N)``
-      (:func:`~generator.production.decay_toward.tau_leptonic_spectrum`).
+      (:func:`~fipgen.production.decay_toward.tau_leptonic_spectrum`).
 
     ``a`` is the same for tau+ and tau- (the polarisation and the analysing power both flip
     under CP). ``polarised=False`` decays the tau isotropically (for comparisons).

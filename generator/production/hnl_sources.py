@@ -15,7 +15,7 @@ that is open at the HNL mass and has a non-zero mixing:
 ===========  ===================================================================
 
 Parents. Charged pions and kaons are carried through the target, decay pipe, absorber and
-walls to their decays in flight or at rest (:mod:`generator.production.meson_transport`),
+walls to their decays in flight or at rest (:mod:`fipgen.production.meson_transport`),
 the parent's decay point being the HNL's vertex. BNB: the Sanford-Wang / Feynman-scaling
 sources; 120 GeV beamlines: the BMPT / Pythia tables (:mod:`meson_tables`), through the
 NuMI / LBNF target, the air gap and the helium decay pipe to the aluminium absorber (no
@@ -56,7 +56,7 @@ def channel_code(name: str) -> int:
     parent pi+ 1, pi- 2, K+ 3, K- 4, K0L 5, D+ 6, D- 7, Ds+ 8, Ds- 9 and mode 1, 2, 3 for the
     two-body decays to e, mu, tau and 4, 5 for the three-body ``pi e N``, ``pi mu N``;
     ``Ds -> tau nu, tau -> N X``: 200 + 1..7 in the order N pi, N K, N rho, N e nu, N mu nu,
-    nu_tau e N, nu_tau mu N. HNLs from ``X -> N N`` (generator.production.cascade): 300 + the
+    nu_tau e N, nu_tau mu N. HNLs from ``X -> N N`` (fipgen.production.cascade): 300 + the
     code of X's channel (301 ``zprime:pi0 -> N N``, 302 eta, 303 omega, 304 and 305
     bremsstrahlung; 311 ``alp:pi0 -> N N``, 312 eta).
     """
@@ -126,7 +126,7 @@ def parents_callable(beamline, pdg: int, external=None):
         f = fate_summary(src, beamline, n=100_000)
         parents.per_pot = f["dif"] + f["dar"]
     parents.provenance = (f"{src.provenance}; transported (decays in flight and at rest, "
-                          f"generator.production.meson_transport): {parents.per_pot:.4g} decays per POT")
+                          f"fipgen.production.meson_transport): {parents.per_pot:.4g} decays per POT")
     return parents
 
 

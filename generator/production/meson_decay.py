@@ -45,7 +45,7 @@ SUPPORTED_MESONS = {C.PI0: "pi0", C.ETA: "eta"}
 
 @lru_cache(maxsize=None)
 def _table() -> dict:
-    with files("generator").joinpath("data/pdg_branching.toml").open("rb") as fh:
+    with files("fipgen").joinpath("data/pdg_branching.toml").open("rb") as fh:
         raw = tomllib.load(fh)
     if raw.get("schema_version") != 1:
         raise PhysicsError(f"pdg_branching.toml: unsupported schema_version {raw.get('schema_version')!r}; expected 1")
@@ -127,7 +127,7 @@ def anomaly_factor(meson_pdg: int, x_u: float, x_d: float, x_s: float) -> float:
 
 
 def br_to_gamma_zprime(meson_pdg: int, model) -> float:
-    """``BR(P -> gamma Z')`` of a pi0 or eta for any :class:`~generator.models.zprime.ZPrime` kind.
+    """``BR(P -> gamma Z')`` of a pi0 or eta for any :class:`~fipgen.models.zprime.ZPrime` kind.
 
     ``2 (g/e)^2 A_P^2 (1 - m^2/M^2)^3 BR(P -> gamma gamma)`` (module docstring; arXiv:1801.04847
     eqs. 2.7-2.10); equals :func:`br_to_gamma_darkphoton` for the dark photon.
@@ -156,7 +156,7 @@ def omega_pi0_form_factor_sq(m: float) -> float:
 
 
 def br_omega_to_pi0_zprime(model) -> float:
-    """``BR(omega -> pi0 Z')`` for a :class:`~generator.models.zprime.ZPrime` of mass ``m`` (GeV).
+    """``BR(omega -> pi0 Z')`` for a :class:`~fipgen.models.zprime.ZPrime` of mass ``m`` (GeV).
 
     A vector -> pseudoscalar + vector decay through the ``eps^{mu nu rho sigma}`` coupling has
     ``Gamma ~ |F(q^2)|^2 p*^3`` for a real or massive photon alike, so, relative to

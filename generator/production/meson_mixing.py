@@ -6,14 +6,14 @@ momentum (Kelly, Kumar, Liu arXiv:2011.05995, used by arXiv:2311.07713; PHYSICS.
 
     N_a = theta_aP^2 N_P,   p_a = p_P,   E_a = sqrt(p_P^2 + m_a^2)
 
-with the mixing angles of :func:`generator.models.alp.theta_api` / :func:`~.theta_aeta`::
+with the mixing angles of :func:`fipgen.models.alp.theta_api` / :func:`~.theta_aeta`::
 
     theta_api  = (1/6) (f_pi/f) m_a^2 / (m_a^2 - m_pi^2)
     theta_aeta = (1/sqrt6) (f_pi/f) (m_a^2 - 4 m_pi^2/9) / (m_a^2 - m_eta^2)
 
 ``f_pi`` = 92.07 MeV (the 93 MeV normalisation; with 130 MeV the rates double). Their ``f``
 is the QCD-axion decay constant of ``(alpha_s/8 pi)(a/f) G G~``; fipgen's gluon coupling is
-``c_gg (alpha_s/4 pi)(a/f_a) G G~`` (generator.models.alp), so ``f = f_a / (2 c_gg)``. The
+``c_gg (alpha_s/4 pi)(a/f_a) G G~`` (fipgen.models.alp), so ``f = f_a / (2 c_gg)``. The
 momentum (not the energy) is carried over: for ``m_a != m_P`` energy is not conserved by
 ``O((m_a^2 - m_P^2)/2E)``, the approximation of the papers. The first-order mixing fails near
 the meson pole: masses where ``|theta| >`` :data:`MAX_MIXING` are refused.
@@ -41,7 +41,7 @@ MAX_MIXING = 0.1
 
 
 def alp_meson_mixing(model, meson_pdg: int) -> float:
-    """``theta_aP`` (dimensionless) of an :class:`~generator.models.alp.ALP` with ``c_gg``, ``f_a``.
+    """``theta_aP`` (dimensionless) of an :class:`~fipgen.models.alp.ALP` with ``c_gg``, ``f_a``.
 
     Raises PhysicsError without a gluon coupling, for a meson other than pi0 / eta, or
     where ``|theta|`` exceeds :data:`MAX_MIXING` (near ``m_a = m_P``).

@@ -27,7 +27,7 @@ Normalisation choices (the physics choice of this module; numbers reproduced by
   MiniBooNE flux paper's Regge fit, arXiv:0806.1449, parameters of the G4BNB card
   ``ineProBeXsecPar``), times the fraction of protons interacting in 71.12 cm of Be
   (0.8137, from the target's geometry and the beam spot:
-  :func:`generator.production.charged_mesons.bnb_interacting_fraction`), gives **0.58 pi0/POT**
+  :func:`fipgen.production.charged_mesons.bnb_interacting_fraction`), gives **0.58 pi0/POT**
   (primary interactions only).
   Use it as the alternative normalisation (ratio 0.67) for a meson-production
   systematic.

@@ -1,7 +1,7 @@
 """Charged mesons (and K0L) from the target to their decay: in flight or at rest.
 
-:func:`sample_parent_decays` turns a :class:`~generator.production.meson_spectra.MesonSource`
-into :class:`~generator.production.parents.ParentDecays` on a beamline read from
+:func:`sample_parent_decays` turns a :class:`~fipgen.production.meson_spectra.MesonSource`
+into :class:`~fipgen.production.parents.ParentDecays` on a beamline read from
 ``geometries/*.toml``: where, when and with which four-momentum each meson decays, and
 how many such decays there are per proton on target (POT). Beam frame, metres, GeV, ns.
 
@@ -10,7 +10,7 @@ What is modelled
 Each trial follows one meson along a straight line through up to three regions:
 
 1. **Target** (or dump). The meson starts at a proton interaction point
-   (:func:`~generator.production.vertex.sample_interaction_points`: beam spot and
+   (:func:`~fipgen.production.vertex.sample_interaction_points`: beam spot and
    exponential depth) with the source's momentum and direction, at ``t = 0``, and crosses
    the rest of the target.
 2. **Decay region** (only on beamlines with a ``decay_pipe``): the inside of the pipe's
@@ -44,7 +44,7 @@ with ``W_max`` and the Sternheimer density effect, eq. 34.7; mean excitation ene
 Sternheimer coefficients of the PDG muon tables where listed in ``_STERNHEIMER``, the
 Sternheimer-Peierls general rule otherwise; no shell, Barkas or radiative terms), tabulated
 as the CSDA range ``R(p)`` (g/cm^2) per material and meson. Along the way it may decay
-(rate ``1/(beta gamma c tau)``, PDG lifetime from :mod:`generator.constants`) or be absorbed
+(rate ``1/(beta gamma c tau)``, PDG lifetime from :mod:`fipgen.constants`) or be absorbed
 (hadronic interaction length ``Lambda`` of :func:`interaction_length`, constant in momentum)
 with exact survival ``exp(-H(R_in) + H(R_out))``, ``H(R) = int_0^R [dR'/(beta gamma rho c tau)
 + dR'/Lambda]``. A meson that reaches zero range stops: pi+ and K+ then decay at rest
@@ -1203,9 +1203,9 @@ def sample_parent_decays(
     ----------
     source : MesonSource
         pi+- (+-211), K+- (+-321) or K0L (130), per POT (e.g.
-        :func:`~generator.production.charged_mesons.bnb_charged_source`).
+        :func:`~fipgen.production.charged_mesons.bnb_charged_source`).
     beamline : Beamline
-        ``generator.geometry.load_beamline(...)``: target, optional decay_pipe and absorber.
+        ``fipgen.geometry.load_beamline(...)``: target, optional decay_pipe and absorber.
     n : int
         Number of trials (entries returned).
     rng : numpy.random.Generator

@@ -137,7 +137,7 @@ def ray_toward_detector(beamline, aim, n_points: int, seed: int):
     detector's centre of volume (the mean of ``n_points`` uniform points of ``aim``, drawn
     with ``seed``) enters its first and leaves its last active segment (m); None if it
     misses. Proposals weigh energies by the decay probability in that window
-    (:func:`generator.kinematics.window_decay_probability`); the weights stay exact whatever
+    (:func:`fipgen.kinematics.window_decay_probability`); the weights stay exact whatever
     they choose."""
     pts = aim.sample_points(n_points, np.random.Generator(np.random.PCG64(seed)))
     lo, hi = beamline.target.solid.extent()

@@ -15,7 +15,7 @@ coupling key            meaning
 ``g_muon``, ``g_hnl``
 ======================  ==============================================================
 
-Production rates against the coupling (for the reweighting of :mod:`generator.scan.reweight`):
+Production rates against the coupling (for the reweighting of :mod:`fipgen.scan.reweight`):
 each channel's rate is ``R_k(c) = R_k(c0) (c/c0)^n_k x B_k(c)/B_k(c0)`` with the power
 ``n_k`` of :func:`production_power` (Z' channels 2 in g; HNL channels 1 in ``|U|^2``; ALP
 mixing 0 in an ALP coupling; ALPs from showers 2 in their own coupling: Primakoff in g_agg,

@@ -112,7 +112,7 @@ def decay_probabilities(bg, n_seg, seg_in, seg_out, ctau):  # pragma: no cover -
 
 @numba.njit(**JIT_OPTIONS)
 def cut_passes(off, e, px, py, pz, visible, min_energy, min_angle):  # pragma: no cover - compiled
-    """Per-event pass flags of :class:`generator.scan.reweight.Cuts` over flat daughter arrays
+    """Per-event pass flags of :class:`fipgen.scan.reweight.Cuts` over flat daughter arrays
     (event ``i`` owns daughters ``off[i]:off[i+1]``): every visible daughter has
     ``e >= min_energy``, and (if ``min_angle > 0``) at least two visible daughters whose two
     most energetic open by at least ``min_angle`` (rad)."""

@@ -2,7 +2,7 @@
 
 A :class:`ScanTable` holds, for every trial whose LLP reaches the detector (whatever its decay
 probability at the reference coupling ``c0``), the weight without the decay probability
-``w0_i = POT R_tot W_br w_geo,i / N`` (generator.pipeline), its production channel ``k_i``,
+``w0_i = POT R_tot W_br w_geo,i / N`` (fipgen.pipeline), its production channel ``k_i``,
 decay channel ``d_i``, lab ``beta gamma`` and chord segments. At coupling ``c``
 
     w_i(c) = w0_i x [R_k(c) / R_k(c0)] x [BR_d(c) / BR_d(c0)] x P_i(c tau(c))
@@ -183,7 +183,7 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
                   n_trials: int | None = None) -> ScanTable:
     """Generate the card's sample in scan mode and return its :class:`ScanTable`.
 
-    ``stream`` selects the random-stream family (generator.rng.block_rng); scans give each
+    ``stream`` selects the random-stream family (fipgen.rng.block_rng); scans give each
     mass its own so the results do not depend on how masses are spread over workers.
     """
     from dataclasses import replace

@@ -1,7 +1,7 @@
 """Sensitivity scans and acceptance tables over masses, in parallel.
 
 Each mass is one task: the card at that mass (and its own coupling), one sample in scan mode
-(:func:`generator.scan.reweight.collect_table`) drawn from the random-stream family
+(:func:`fipgen.scan.reweight.collect_table`) drawn from the random-stream family
 ``(202, i_mass)`` of the card's seed, then the expected events at every coupling by
 reweighting. Tasks run in one process (``workers=1``), in a local process pool, or on a
 dask.distributed cluster (``scheduler`` address, or a ``distributed.Client``); each task's
@@ -66,7 +66,7 @@ class ScanSpec:
 
 def check_scan(card: RunCard, masses, mass_key: str | None = None, coupling_key: str | None = None) -> ScanAxes:
     """Validate a scan before any work: the axes, the card and every file it names (detector,
-    beamline, parent list, final states: :func:`generator.pipeline.build_job` at the card's own
+    beamline, parent list, final states: :func:`fipgen.pipeline.build_job` at the card's own
     mass, where being kinematically closed is no error), and the model at every mass of the
     grid. Bad input raises a one-line CardError (exit 2), as ``fipgen generate`` does."""
     from ..pipeline import build_job, build_model

@@ -3,7 +3,7 @@
 The electron mass is the CODATA 2018 value, identical to the PDG value the ``particle``
 package carries (checked by ``tests/test_shower.py``); it is a module constant here
 because the numba kernels freeze it at compile time. The classical electron radius is
-CODATA 2018. alpha is fipgen's :data:`generator.constants.ALPHA_EM`.
+CODATA 2018. alpha is fipgen's :data:`fipgen.constants.ALPHA_EM`.
 """
 
 from __future__ import annotations

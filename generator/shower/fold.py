@@ -1,11 +1,11 @@
 """Shower track lengths per proton on target, seeded by the pi0 and eta photons.
 
-For a beamline, each meson source of :func:`generator.production.meson_tables.load_meson_source`
+For a beamline, each meson source of :func:`fipgen.production.meson_tables.load_meson_source`
 (pi0 = 111 and eta = 221, per POT, first interactions only) is sampled; each meson
 decays at the proton's interaction point (``vertex.sample_interaction_points``; c tau of
 25 nm and 0.15 nm: prompt) into two photons, isotropic in its rest frame, and carries
 the weight ``per_pot x BR(P -> gamma gamma) / n`` (BR from
-:func:`generator.production.meson_decay.sm_branching_ratio`); the photons shower in the
+:func:`fipgen.production.meson_decay.sm_branching_ratio`); the photons shower in the
 beamline's target solid (``geometries/<beamline>.toml``: a box or a z-cylinder of one
 material), and what leaves it is lost. The result is the track-length density
 ``dL/dE dcos(theta)`` of photons, electrons and positrons per POT inside the target.
@@ -223,7 +223,7 @@ def make_shower_table(beamline: str, n_mesons: dict, seed: int = 20240607, n_bat
     header = {
         "table": table_name(beamline),
         "table_version": TABLE_VERSION,
-        "generator": f"fipgen {__version__} generator.shower (numba cascade)",
+        "generator": f"fipgen {__version__} fipgen.shower (numba cascade)",
         "made_by": "scripts/make_shower_tables.py",
         "date": _dt.date.today().isoformat(),
         "beamline": beamline,

@@ -1,7 +1,7 @@
 """Materials for the shower: fipgen's material table plus ionisation constants.
 
 Z, A, density, X0 and the electron density come from ``geometries/materials.toml``
-through :func:`generator.geometry.materials.get_material` (PDG "Atomic and Nuclear
+through :func:`fipgen.geometry.materials.get_material` (PDG "Atomic and Nuclear
 Properties of Materials"). That table has no mean excitation energies or density-effect
 parameters, so they are here, for single-element materials only (the Tsai cross sections
 are per atom of one Z):

@@ -31,8 +31,8 @@ import math
 import numpy as np
 import pytest
 
-from generator.constants import ALPHA_EM, mass
-from generator.models.alp import (
+from fipgen.constants import ALPHA_EM, mass
+from fipgen.models.alp import (
     ALP,
     ASW_DELTA_I,
     ASW_K_FACTOR,

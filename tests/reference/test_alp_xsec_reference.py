@@ -40,8 +40,8 @@ import numpy as np
 import pytest
 from scipy import integrate, optimize
 
-from generator.constants import ALPHA_EM
-from generator.models import alp_xsec as X
+from fipgen.constants import ALPHA_EM
+from fipgen.models import alp_xsec as X
 
 ME = X.M_E
 E2 = 4 * math.pi * ALPHA_EM

@@ -30,8 +30,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from generator.models.alp import ALP
-from generator.models.zprime import ZPrime
+from fipgen.models.alp import ALP
+from fipgen.models.zprime import ZPrime
 
 RAW = Path("/work/shared/data/darkcast-vmd")
 GE = 3.02822e-1  # DarkCast pars.ge

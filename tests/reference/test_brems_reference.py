@@ -27,9 +27,9 @@ import math
 import numpy as np
 import pytest
 
-from generator.constants import ALPHA_EM
-from generator.constants import mass as pdg_mass
-from generator.production import bremsstrahlung as B
+from fipgen.constants import ALPHA_EM
+from fipgen.constants import mass as pdg_mass
+from fipgen.production import bremsstrahlung as B
 
 MP = pdg_mass(2212)  # 0.9382720894 GeV
 
@@ -113,8 +113,8 @@ RATES = {
 
 @pytest.mark.parametrize("treatment, beam", list(RATES))
 def test_rates_per_interaction(treatment, beam):
-    from generator.models.zprime import ZPrime
-    from generator.production.brems_channel import BremsChannel, BremsSettings, _Element
+    from fipgen.models.zprime import ZPrime
+    from fipgen.production.brems_channel import BremsChannel, BremsSettings, _Element
 
     for m, want in RATES[(treatment, beam)].items():
         ch = BremsChannel("t", ZPrime(mass=m, coupling=1.0, kind="dark-photon"), _Element("target", None, 1.0),

@@ -17,10 +17,10 @@ import math
 import numpy as np
 import pytest
 
-from generator import constants as C
-from generator.models import hnl_production as P
-from generator.models import hnl_widths as W
-from generator.models.hnl import HNL
+from fipgen import constants as C
+from fipgen.models import hnl_production as P
+from fipgen.models import hnl_widths as W
+from fipgen.models.hnl import HNL
 
 HBAR_GEV_S = 6.582119569e-25  # CODATA 2018, GeV s
 

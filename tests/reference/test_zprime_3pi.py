@@ -3,7 +3,7 @@
 Project rule: every three-body sampler reproduces its own partial width when its matrix element is
 integrated by Monte Carlo (1 %). For Z' -> 3 pi the width is DarkCast's fitted table (arXiv:1801.04847,
 ``generator/data/darkcast/vmd_rf.csv.gz``), so the matrix element is built in absolute
-normalisation in :mod:`generator.decays.vector_3pi` (omega -> rho pi -> 3 pi, Gell-Mann-Sharp-Wagner,
+normalisation in :mod:`fipgen.decays.vector_3pi` (omega -> rho pi -> 3 pi, Gell-Mann-Sharp-Wagner,
 ``G = 2 g_wrp g_rpp``, g_wrp = 14.7 GeV^-1 from arXiv:1106.1467, g_rpp from Gamma_rho) and checked in
 three steps:
 
@@ -30,11 +30,11 @@ import math
 import numpy as np
 import pytest
 
-from generator import constants as C
-from generator.decays import vector_3pi as v
-from generator.decays.sampler import three_body_density
-from generator.decays.threebody import phase_space_integral, sample_dalitz
-from generator.models.zprime import DarkPhoton, vmd_table
+from fipgen import constants as C
+from fipgen.decays import vector_3pi as v
+from fipgen.decays.sampler import three_body_density
+from fipgen.decays.threebody import phase_space_integral, sample_dalitz
+from fipgen.models.zprime import DarkPhoton, vmd_table
 
 M_PM = C.mass(211)
 M_0 = C.mass(111)
@@ -75,7 +75,7 @@ def test_cross2_matches_sampler_shape():
     """|p+ x p-|^2 agrees with resonances.vector_3pi_density(rho=False); the sampler's Z' density is
     proportional to vector_3pi.shape with either the fixed rho width (as of this writing) or the
     running one (the recommended change)."""
-    from generator.decays.resonances import vector_3pi_density
+    from fipgen.decays.resonances import vector_3pi_density
 
     M = 0.9
     rng = np.random.default_rng(1)
