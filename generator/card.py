@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .constants import MAX_POT, MAX_TRIALS
 from .errors import CardError
 
 # ---------------------------------------------------------------------------------------
@@ -50,14 +51,6 @@ SCATTER_PROCESSES = ("primakoff", "compton")
 COMPRESSIONS = ("zstd", "lz4", "zlib", "none")
 
 
-#: Largest POT a run may have (``experiment.pot``, a detector file's ``exposure_pot``): far above
-#: any beam dump's lifetime exposure (~1e22), and low enough that weights and their squares
-#: stay well inside double precision.
-MAX_POT = 1e30
-
-#: Largest number of trials a run may ask for (``run.events``, ``--events``): 1e12 trials are
-#: weeks of generation on a large cluster; the planning of blocks is lazy whatever the count.
-MAX_TRIALS = 10**12
 
 
 @dataclass(frozen=True)

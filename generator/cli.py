@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .card import MAX_TRIALS
+from .constants import MAX_TRIALS
 from .errors import CardError, FipgenError
 
 
@@ -34,7 +34,7 @@ def _arg_type(convert, ok, what: str):
 
 
 _positive_int = _arg_type(int, lambda v: v > 0, "a positive integer")
-#: --events: trials, bounded like run.events (fipgen.card.MAX_TRIALS)
+#: --events: trials, bounded like run.events (fipgen.constants.MAX_TRIALS)
 _trials = _arg_type(int, lambda v: 0 < v <= MAX_TRIALS, f"an integer from 1 to {MAX_TRIALS:_} (1e12)")
 _nonneg_int = _arg_type(int, lambda v: v >= 0, "an integer >= 0")
 _positive_float = _arg_type(float, lambda v: 0 < v < float("inf"), "a positive number")

@@ -28,6 +28,23 @@ PDG_ALP = 9000005
 PDG_HNL = 9900012
 
 
+def nuclear_pdg(Z: int, A: int) -> int:
+    """PDG code ``10LZZZAAAI`` of a nucleus (L = I = 0); the proton for Z = A = 1."""
+    if Z == 1 and A == 1:
+        return 2212
+    return 1000000000 + int(Z) * 10000 + int(A) * 10
+
+
+#: Largest POT a run may have (``experiment.pot``, a detector file's ``exposure_pot``): far above
+#: any beam dump's lifetime exposure (~1e22), and low enough that weights and their squares
+#: stay well inside double precision.
+MAX_POT = 1e30
+
+#: Largest number of trials a run may ask for (``run.events``, ``--events``): 1e12 trials are
+#: weeks of generation on a large cluster; the planning of blocks is lazy whatever the count.
+MAX_TRIALS = 10**12
+
+
 @lru_cache(maxsize=None)
 def _particle(pdgid: int):
     from particle import Particle

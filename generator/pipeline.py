@@ -998,7 +998,7 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
 
         check_target(sidecar_path(paths["hepevt"]), overwrite)
     if "mevprtl" in paths:
-        from .io.parent_list import parent_species
+        from .production.parent_list_sources import parent_species
 
         if not parent_species(job):
             raise CardError(f"{job.card.source}: output format 'mevprtl': no meson parent feeds the channels "
@@ -1090,7 +1090,7 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
                 if fmt in writers:
                     writers[fmt].finish()
             if "mevprtl" in paths:
-                from .io.parent_list import write_parent_list
+                from .production.parent_list_sources import write_parent_list
 
                 write_parent_list(paths["mevprtl"], job, n=max(job.n_trials, 1000), seed=job.card.seed,
                                   overwrite=overwrite)

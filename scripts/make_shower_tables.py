@@ -32,7 +32,8 @@ if __package__ in (None, ""):
     except ImportError:  # running from a checkout without installing
         sys.path.insert(0, str(REPO))
 
-from fipgen.shower.fold import make_shower_table, shower_table_beamlines, write_shower_table  # noqa: E402
+from fipgen.production.shower_seeding import make_shower_table  # noqa: E402
+from fipgen.shower.fold import shower_table_beamlines, write_shower_table  # noqa: E402
 
 #: mesons sampled per beamline in the default run (pi0, eta); --quick divides by QUICK_FACTOR
 SAMPLES = {

@@ -8,7 +8,8 @@ from scipy import stats
 
 from fipgen.constants import mass
 from fipgen.errors import FipgenError, PhysicsError
-from fipgen.production.external import read_dk2nu, read_mevprtl_text, source_from_parents, write_mevprtl_text
+from fipgen.io.parent_list import read_mevprtl_text, write_mevprtl_text
+from fipgen.production.external import read_dk2nu, source_from_parents
 from fipgen.production.meson_spectra import bnb_meson_source
 
 

@@ -246,7 +246,7 @@ def test_several_formats_from_the_cli_and_atomic_failure(tmp_path):
     assert _in(tmp_path, ["generate", "c.toml", "--format", "root,hepmc3,hepevt,mevprtl", "--output", "s", "--quiet"]) == 0
     for f in ("s.root", "s.hepmc3", "s.hepevt", "s.hepevt.weights.csv", "s.mevprtl.txt"):
         assert (tmp_path / f).stat().st_size > 0, f
-    from fipgen.production.external import read_mevprtl_text
+    from fipgen.io.parent_list import read_mevprtl_text
 
     parents = read_mevprtl_text(tmp_path / "s.mevprtl.txt")
     for pdg, per_pot in ((111, 0.9), (221, 0.03)):

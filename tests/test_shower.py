@@ -27,12 +27,12 @@ from fipgen.shower import (
     Binning,
     ShowerSettings,
     load_shower_table,
-    meson_photons,
     run_showers,
     shower_medium,
     shower_table_beamlines,
     simulate_single,
 )
+from fipgen.production.shower_seeding import meson_photons
 from fipgen.shower import annihilation, bremsstrahlung, compton, ionisation, pair, rossi, screening
 from fipgen.shower.constants import M_E
 from fipgen.shower.geometry import box

@@ -86,7 +86,7 @@ def test_reproducible_and_text(tmp_path, capsys):
 
 def test_external_parent_species(tmp_path):
     """With a MeVPrtl parent list the mesons per POT are the file's."""
-    from fipgen.production.external import write_mevprtl_text
+    from fipgen.io.parent_list import write_mevprtl_text
 
     rng = np.random.default_rng(1)
     n = 2000

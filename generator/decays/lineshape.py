@@ -111,7 +111,7 @@ class LineShape:
 @lru_cache(maxsize=None)
 def line_shape(code: int, radius: float = BW_RADIUS) -> LineShape:
     """:class:`LineShape` of ``|code|`` (PDG mass and width, thresholds from the decay table)."""
-    from .resonances import sm_decay_table, sm_mass
+    from .particles import sm_decay_table, sm_mass
 
     a = abs(int(code))
     if a not in LINE_SHAPE_CODES:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from ..card import MAX_POT
+from ..constants import MAX_POT
 from ..errors import GeometryError
 from .frames import Placement
 from .materials import Material, TableReader, get_material, material_names
@@ -170,7 +170,7 @@ class Detector:
         Active volume, detector frame.
     exposure_pot : float
         Default exposure (protons on target) for run cards; at most
-        :data:`fipgen.card.MAX_POT` (1e30).
+        :data:`fipgen.constants.MAX_POT` (1e30).
     sources : tuple of str
         Where the numbers come from.
     path : str

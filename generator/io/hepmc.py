@@ -46,9 +46,10 @@ from pathlib import Path
 
 import numpy as np
 
+from ..constants import nuclear_pdg
 from ..errors import FipgenError
 
-__all__ = ["HepMCWriter", "nuclear_pdg"]
+__all__ = ["HepMCWriter"]
 
 MM_PER_M = 1000.0
 MM_PER_NS = 299.792458  # c in mm/ns: HepMC stores c t in length units
@@ -60,13 +61,6 @@ PARTICLE_STATUS = {1: ("UndecayedPhysical", "final-state particles: the LLP's de
                    20: ("TargetParticle", "the target nucleus at rest")}
 VERTEX_STATUS = {1: ("PrimaryVertex", "LLP production point (beam-frame position, mm)"),
                  21: ("LLPDecay", "LLP decay point inside the detector (fipgen-defined)")}
-
-
-def nuclear_pdg(Z: int, A: int) -> int:
-    """PDG code ``10LZZZAAAI`` of a nucleus (L = I = 0); the proton for Z = A = 1."""
-    if Z == 1 and A == 1:
-        return 2212
-    return 1000000000 + int(Z) * 10000 + int(A) * 10
 
 
 def _target(beamline) -> tuple[int, float]:

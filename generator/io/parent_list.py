@@ -1,83 +1,107 @@
-"""The meson parent list of a run in SBN MeVPrtl's text format (``px py pz E pdg weight npot``).
+"""SBN MeVPrtl's parent-list text format (``px py pz E pdg weight npot`` per line), read and
+written.
 
-SBN's MeVPrtl reads parent mesons as text and runs its own BSM chain on them (BEAMLINES.md):
-writing fipgen's meson sources in that format lets a collaboration use fipgen's fluxes in its
-own chain. For every meson species that feeds the card's production channels (pi0, eta,
-omega for Z' and ALP channels; pi+-, K+-, K0L, D, Ds for HNL channels; the parents of X -> N N
-chains), ``n`` mesons are drawn *as produced* from the beamline's source (before any
-transport: MeVPrtl transports charged mesons itself), each line with weight
-``per_pot x POT_file / n`` so that the file's weights summed over a species and divided by its
-POT give the source's mesons per POT; ``npot`` spreads the file's nominal POT
-(:data:`FILE_POT`) over the lines (fipgen.production.external.write_mevprtl_text; the
-reader, ``read_mevprtl_text``, adds the npot column up). Bremsstrahlung channels have no
-meson parent and add nothing. Momenta in GeV, beam frame.
+SBN's MeVPrtl reads parent mesons as text and runs its own BSM chain on them: writing fipgen's
+meson sources in that format (``fipgen generate --format mevprtl``, the mesons drawn by
+:mod:`fipgen.production.parent_list_sources`) lets a collaboration use fipgen's fluxes in its
+own chain, and reading one (``experiment.parents``) replaces the beamline's meson sources
+(:mod:`fipgen.production.external`). Lines starting with ``#`` are comments. ``npot`` spreads a
+written file's POT over its lines; the reader adds the column up (``npot_mode="sum"``) or takes
+one line's value (``"per-file"``). Momenta in GeV, beam frame.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 
-from ..rng import block_rng
+from ..errors import PhysicsError
 
-__all__ = ["parent_species", "write_parent_list", "FILE_POT"]
-
-#: Nominal POT of a written parent list (each species' weights are normalised to it).
-FILE_POT = 1.0e6
-
-#: Random-stream family of the parent list (fipgen.rng.block_rng).
-PARENT_STREAM = 401
+__all__ = ["ParentList", "read_mevprtl_text", "write_mevprtl_text"]
 
 
-def parent_species(job) -> dict[int, object]:
-    """``{pdg: MesonSource}`` of the mesons feeding the job's channels."""
-    from ..production.hnl_sources import _source
+class ParentList(dict):
+    """Columns of a MeVPrtl text file: ``p4`` (n, 4), ``pdg`` (n,), ``weight`` (n,), ``pot`` (float)."""
 
-    out = {}
-    for ch in job.channels:
-        chan = getattr(ch, "x_channel", ch)  # X -> N N: X's own channel
-        src = getattr(chan, "source", None)
-        pdg = int(getattr(src, "pdg", 0) or 0)
-        if pdg in (0, 2212):
-            continue  # bremsstrahlung: the beam proton
-        if hasattr(src, "sample"):
-            out[pdg] = src
-            continue
-        # HNL channels: the parent species of the sub-channel (both charges as the source has them)
-        parent = int(getattr(ch, "meson_pdg", getattr(ch, "kaon_pdg", 0)) or 0)
-        if parent == 0 and getattr(ch, "parent_pdg", 0) == 15:
-            parent = 431
-        if parent == 0:
-            continue
-        for code in ((parent, -parent) if parent not in (130, 111, 221) else (parent,)):
-            try:
-                s = _source(job.beamline, code)
-            except Exception:  # noqa: BLE001 - species without a source at this beamline
+
+def _fail(path, msg) -> PhysicsError:
+    return PhysicsError(f"{path}: {msg}")
+
+
+def read_mevprtl_text(path, npot_mode: str = "sum") -> ParentList:
+    """Read a MeVPrtl text parent list (module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+    npot_mode : {"sum", "per-file"}
+        How the ``npot`` column adds up to the file's POT.
+
+    Raises
+    ------
+    PhysicsError
+        Missing file, a line without 7 numbers, unphysical four-momenta (E < |p|),
+        negative weights or non-positive POT: one line naming the file and line.
+    """
+    if npot_mode not in ("sum", "per-file"):
+        raise PhysicsError(f"npot_mode must be 'sum' or 'per-file', got {npot_mode!r}")
+    p = Path(path)
+    if not p.is_file():
+        raise PhysicsError(f"parent list {str(path)!r} not found")
+    rows = []
+    with p.open(encoding="utf-8") as fh:
+        for i, line in enumerate(fh, 1):
+            s = line.strip()
+            if not s or s.startswith("#"):
                 continue
-            out[code] = s
-    return out
+            parts = s.split()
+            if len(parts) != 7:
+                raise _fail(path, f"line {i}: expected 7 columns 'px py pz E pdg weight npot', got {len(parts)}")
+            try:
+                vals = [float(x) for x in parts]
+            except ValueError:
+                raise _fail(path, f"line {i}: not a number in {s!r}") from None
+            if not all(np.isfinite(vals)):
+                raise _fail(path, f"line {i}: not a finite number in {s!r} (nan or inf)")
+            if vals[4] != int(vals[4]):
+                raise _fail(path, f"line {i}: pdg {parts[4]!r} is not an integer")
+            rows.append(vals)
+    if not rows:
+        raise _fail(path, "no parents in the file")
+    a = np.asarray(rows, dtype=np.float64)
+    p4, pdg, w, npot = a[:, :4], a[:, 4].astype(np.int64), a[:, 5], a[:, 6]
+    p2 = np.einsum("ij,ij->i", p4[:, :3], p4[:, :3])
+    bad = np.flatnonzero(p4[:, 3] ** 2 < p2 * (1 - 1e-9))
+    if bad.size:
+        raise _fail(path, f"parent {bad[0] + 1}: E < |p| (not a physical four-momentum)")
+    if np.any(w < 0) or not np.all(np.isfinite(w)):
+        raise _fail(path, "weights must be finite and >= 0")
+    if npot_mode == "sum":
+        pot = float(npot.sum())
+    else:
+        if not np.all(npot == npot[0]):
+            raise _fail(path, "npot_mode 'per-file' needs the same npot on every line")
+        pot = float(npot[0])
+    if not pot > 0:
+        raise _fail(path, f"POT of the file is {pot}: must be > 0")
+    return ParentList(p4=p4, pdg=pdg, weight=w, pot=pot, path=str(p))
 
 
-def write_parent_list(path, job, n: int, seed: int, overwrite: bool = False) -> dict[int, float]:
-    """Write ``n`` parents of each species (module docstring); return ``{pdg: per_pot}``."""
-    from ..production.external import write_mevprtl_text
+def write_mevprtl_text(path, p4, pdg, weight, pot: float, header: str = "", overwrite: bool = False) -> None:
+    """Write parents as MeVPrtl text lines; the file's POT is spread over the lines (npot = POT/n)."""
+    from .atomic import atomic_path
 
-    species = parent_species(job)
-    p4s, pdgs, ws = [], [], []
-    for k, (pdg, src) in enumerate(sorted(species.items())):
-        rng = block_rng(seed, k, (PARENT_STREAM,))
-        p4 = src.sample(n, rng)
-        p4s.append(p4)
-        pdgs.append(np.full(n, pdg, dtype=np.int64))
-        ws.append(np.full(n, float(src.per_pot) * FILE_POT / n))
-    if not p4s:
-        from ..errors import CardError
-
-        raise CardError(f"{job.card.source}: output format 'mevprtl': no meson parent feeds the channels "
-                        f"{[c.name for c in job.channels]} (bremsstrahlung has none); allowed: cards with meson channels")
-    p4, pdg, w = np.concatenate(p4s), np.concatenate(pdgs), np.concatenate(ws)
-    header = (f"fipgen parent list: {job.beamline.name} meson sources as produced (first interactions), "
-              f"{n} lines per species, weights normalised to POT = {FILE_POT:g}\n"
-              + "\n".join(f"pdg {c}: {float(s.per_pot):.6g} per POT ({getattr(s, 'provenance', '')})"
-                          for c, s in sorted(species.items())))
-    write_mevprtl_text(path, p4, pdg, w, FILE_POT, header=header, overwrite=overwrite)
-    return {c: float(s.per_pot) for c, s in species.items()}
+    p4 = np.asarray(p4, dtype=np.float64)
+    n = p4.shape[0]
+    pdg = np.broadcast_to(np.asarray(pdg, dtype=np.int64), (n,))
+    weight = np.broadcast_to(np.asarray(weight, dtype=np.float64), (n,))
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        with open(tmp, "w", encoding="utf-8") as fh:
+            fh.write("# px py pz E pdg weight npot  (GeV; beam frame; npot = POT of the sample / lines)\n")
+            for line in header.splitlines():
+                fh.write(f"# {line}\n")
+            share = pot / n
+            for i in range(n):
+                fh.write(f"{p4[i, 0]:.9g} {p4[i, 1]:.9g} {p4[i, 2]:.9g} {p4[i, 3]:.9g} {int(pdg[i])} "
+                         f"{weight[i]:.9g} {share:.9g}\n")

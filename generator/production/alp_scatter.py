@@ -64,7 +64,7 @@ class ScatterSpec:
 
 def scatter_spec(model, material, processes) -> ScatterSpec:
     """The detector material's targets and the ALP's couplings for ``processes``."""
-    from ..io.hepmc import nuclear_pdg
+    from ..constants import nuclear_pdg
 
     z, a, n = X.material_targets(material)
     procs = tuple(processes)

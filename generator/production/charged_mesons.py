@@ -89,6 +89,7 @@ from .meson_spectra import (
     SW_PI_PLUS,
     MesonSource,
     SanfordWangParams,
+    bnb_interacting_fraction,
     pbe_inelastic_cross_section,
     sanford_wang,
     tabulate_source,
@@ -216,23 +217,6 @@ def _range(pdg: int) -> tuple[float, float]:
     if pdg == C.K_PLUS:
         return kplus_p_max(), math.pi
     return BNB_P_BEAM - _SW[pdg].c9, BNB_THETA_MAX
-
-
-@lru_cache(maxsize=None)
-def bnb_interacting_fraction() -> float:
-    """Protons interacting in the BNB beryllium target: the one value fipgen uses for the BNB
-    (0.8137), :func:`fipgen.production.vertex.interacting_fraction` of the packaged ``bnb``
-    beamline, i.e. ``1 - exp(-L / lambda_I)`` over the beam spot, with the target's geometry
-    (71.12 cm, radius 0.5 cm, rays of the spot that miss it count as 0) and beryllium's nuclear
-    interaction length from ``materials.toml`` (42.10 cm). The first-interaction vertices of
-    every BNB channel are drawn with the same numbers. (A pencil beam through the Regge fit's
-    ``sigma_inel`` = 212.3 mb would give 0.845: fipgen used that for the charged mesons before
-    0.2, so their per-POT numbers are 3.7 % lower since.)
-    """
-    from ..geometry import load_beamline
-    from .vertex import interacting_fraction
-
-    return interacting_fraction(load_beamline("bnb"))
 
 
 @lru_cache(maxsize=None)

@@ -5,12 +5,12 @@ Two formats (BEAMLINES.md, "Output formats the collaborations read"):
 * **MeVPrtl text** (SBN's MeVPrtl meson input): one parent per line,
   ``px py pz E pdg weight npot`` (GeV, PDG code, weight, protons on target the line stands
   for). Lines starting with ``#`` and blank lines are skipped. Parents are mesons *as
-  produced* in the target, beam frame (z along the protons). :func:`read_mevprtl_text`
+  produced* in the target, beam frame (z along the protons). :func:`fipgen.io.parent_list.read_mevprtl_text`
   reads them; :func:`source_from_parents` bins one species into a
   :class:`~fipgen.production.meson_spectra.MesonSource` (the form every production
   channel samples from, with exact forcing weights), normalised to
   ``sum(weight) / POT`` where ``POT = sum(npot)`` over the file's lines, unless the file
-  says otherwise (see below); :func:`write_mevprtl_text` writes a list (e.g. mesons sampled
+  says otherwise (see below); :func:`fipgen.io.parent_list.write_mevprtl_text` writes a list (e.g. mesons sampled
   from fipgen's own sources) for SBN's chain.
   The POT of the file: the MeVPrtl convention is that each line carries the POT of the
   sample it came from in its ``npot`` column, *divided among the lines* -- fipgen takes
@@ -30,106 +30,23 @@ Two formats (BEAMLINES.md, "Output formats the collaborations read"):
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 
 from .. import constants as C
 from ..errors import PhysicsError
 from .meson_spectra import MesonSource
+from ..io.parent_list import ParentList, read_mevprtl_text
 from .parents import ParentDecays
 
-__all__ = ["read_mevprtl_text", "write_mevprtl_text", "source_from_parents", "read_dk2nu", "ParentList",
-           "ExternalParents"]
+__all__ = ["source_from_parents", "read_dk2nu", "ExternalParents"]
 
 #: dk2nu lengths are in cm (its ``ptype`` parent codes are PDG codes).
 _CM = 0.01
 
 
-class ParentList(dict):
-    """Columns of a MeVPrtl text file: ``p4`` (n, 4), ``pdg`` (n,), ``weight`` (n,), ``pot`` (float)."""
-
-
 def _fail(path, msg) -> PhysicsError:
     return PhysicsError(f"{path}: {msg}")
-
-
-def read_mevprtl_text(path, npot_mode: str = "sum") -> ParentList:
-    """Read a MeVPrtl text parent list (module docstring).
-
-    Parameters
-    ----------
-    path : str or Path
-    npot_mode : {"sum", "per-file"}
-        How the ``npot`` column adds up to the file's POT.
-
-    Raises
-    ------
-    PhysicsError
-        Missing file, a line without 7 numbers, unphysical four-momenta (E < |p|),
-        negative weights or non-positive POT: one line naming the file and line.
-    """
-    if npot_mode not in ("sum", "per-file"):
-        raise PhysicsError(f"npot_mode must be 'sum' or 'per-file', got {npot_mode!r}")
-    p = Path(path)
-    if not p.is_file():
-        raise PhysicsError(f"parent list {str(path)!r} not found")
-    rows = []
-    with p.open(encoding="utf-8") as fh:
-        for i, line in enumerate(fh, 1):
-            s = line.strip()
-            if not s or s.startswith("#"):
-                continue
-            parts = s.split()
-            if len(parts) != 7:
-                raise _fail(path, f"line {i}: expected 7 columns 'px py pz E pdg weight npot', got {len(parts)}")
-            try:
-                vals = [float(x) for x in parts]
-            except ValueError:
-                raise _fail(path, f"line {i}: not a number in {s!r}") from None
-            if not all(np.isfinite(vals)):
-                raise _fail(path, f"line {i}: not a finite number in {s!r} (nan or inf)")
-            if vals[4] != int(vals[4]):
-                raise _fail(path, f"line {i}: pdg {parts[4]!r} is not an integer")
-            rows.append(vals)
-    if not rows:
-        raise _fail(path, "no parents in the file")
-    a = np.asarray(rows, dtype=np.float64)
-    p4, pdg, w, npot = a[:, :4], a[:, 4].astype(np.int64), a[:, 5], a[:, 6]
-    p2 = np.einsum("ij,ij->i", p4[:, :3], p4[:, :3])
-    bad = np.flatnonzero(p4[:, 3] ** 2 < p2 * (1 - 1e-9))
-    if bad.size:
-        raise _fail(path, f"parent {bad[0] + 1}: E < |p| (not a physical four-momentum)")
-    if np.any(w < 0) or not np.all(np.isfinite(w)):
-        raise _fail(path, "weights must be finite and >= 0")
-    if npot_mode == "sum":
-        pot = float(npot.sum())
-    else:
-        if not np.all(npot == npot[0]):
-            raise _fail(path, "npot_mode 'per-file' needs the same npot on every line")
-        pot = float(npot[0])
-    if not pot > 0:
-        raise _fail(path, f"POT of the file is {pot}: must be > 0")
-    return ParentList(p4=p4, pdg=pdg, weight=w, pot=pot, path=str(p))
-
-
-def write_mevprtl_text(path, p4, pdg, weight, pot: float, header: str = "", overwrite: bool = False) -> None:
-    """Write parents as MeVPrtl text lines; the file's POT is spread over the lines (npot = POT/n)."""
-    from ..io.atomic import atomic_path
-
-    p4 = np.asarray(p4, dtype=np.float64)
-    n = p4.shape[0]
-    pdg = np.broadcast_to(np.asarray(pdg, dtype=np.int64), (n,))
-    weight = np.broadcast_to(np.asarray(weight, dtype=np.float64), (n,))
-    with atomic_path(path, overwrite=overwrite) as tmp:
-        with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write("# px py pz E pdg weight npot  (GeV; beam frame; npot = POT of the sample / lines)\n")
-            for line in header.splitlines():
-                fh.write(f"# {line}\n")
-            share = pot / n
-            for i in range(n):
-                fh.write(f"{p4[i, 0]:.9g} {p4[i, 1]:.9g} {p4[i, 2]:.9g} {p4[i, 3]:.9g} {int(pdg[i])} "
-                         f"{weight[i]:.9g} {share:.9g}\n")
 
 
 def source_from_parents(parents: ParentList, pdg: int, n_p: int = 100, n_theta: int = 100,

@@ -9,15 +9,15 @@ density dL/dE dcos(theta) of each species, which the shower-secondary production
 channels (ALPs, dark photons) fold with their cross sections.
 
 * :func:`simulate_single`, :func:`run_showers`: showers of given primaries.
-* :mod:`.fold`: showers seeded by the pi0/eta photons of a beamline's meson sources,
-  per proton on target, and the shipped tables ``fluxes/shower_<beamline>.npz``
-  (:func:`load_shower_table`).
+* :mod:`.fold`: the shipped track-length tables ``fluxes/shower_<beamline>.npz`` per proton
+  on target (:func:`load_shower_table`), made by :mod:`fipgen.production.shower_seeding`
+  from the pi0/eta photons of a beamline's meson sources.
 * :mod:`.rossi`: Rossi's approximations A and B, the analytic references of the tests.
 
 Nothing is computed at import; cross-section tables are built on first use and cached.
 """
 
-from .fold import ShowerTable, load_shower_table, make_shower_table, meson_photons, shower_table_beamlines
+from .fold import ShowerTable, load_shower_table, shower_table_beamlines
 from .media import ShowerMedium, shower_materials, shower_medium
 from .tracklength import SPECIES, Binning, ShowerResult, ShowerSettings, run_showers, simulate_single
 
@@ -29,8 +29,6 @@ __all__ = [
     "ShowerSettings",
     "ShowerTable",
     "load_shower_table",
-    "make_shower_table",
-    "meson_photons",
     "run_showers",
     "shower_materials",
     "shower_medium",

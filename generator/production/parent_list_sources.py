@@ -1,0 +1,77 @@
+"""The meson parent list of a run (``fipgen generate --format mevprtl``): the mesons feeding the
+card's production channels, drawn as produced.
+
+For every meson species that feeds the card's channels (pi0, eta, omega for Z' and ALP
+channels; pi+-, K+-, K0L, D, Ds for HNL channels; the parents of X -> N N chains), ``n`` mesons
+are drawn *as produced* from the beamline's source (before any transport: MeVPrtl transports
+charged mesons itself), each line with weight ``per_pot x POT_file / n`` so that the file's
+weights summed over a species and divided by its POT give the source's mesons per POT
+(:data:`FILE_POT`); :func:`fipgen.io.parent_list.write_mevprtl_text` writes them. Bremsstrahlung
+channels have no meson parent and add nothing.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..errors import CardError, PhysicsError
+from ..io.parent_list import write_mevprtl_text
+from ..rng import block_rng
+from .hnl_sources import _source
+
+__all__ = ["parent_species", "write_parent_list", "FILE_POT", "PARENT_STREAM"]
+
+#: Nominal POT of a written parent list (each species' weights are normalised to it).
+FILE_POT = 1.0e6
+
+#: Random-stream family of the parent list (fipgen.rng.block_rng).
+PARENT_STREAM = 401
+
+
+def parent_species(job) -> dict[int, object]:
+    """``{pdg: MesonSource}`` of the mesons feeding the job's channels."""
+    out = {}
+    for ch in job.channels:
+        chan = getattr(ch, "x_channel", ch)  # X -> N N: X's own channel
+        src = getattr(chan, "source", None)
+        pdg = int(getattr(src, "pdg", 0) or 0)
+        if pdg in (0, 2212):
+            continue  # bremsstrahlung: the beam proton
+        if hasattr(src, "sample"):
+            out[pdg] = src
+            continue
+        # HNL channels: the parent species of the sub-channel (both charges as the source has them)
+        parent = int(getattr(ch, "meson_pdg", getattr(ch, "kaon_pdg", 0)) or 0)
+        if parent == 0 and getattr(ch, "parent_pdg", 0) == 15:
+            parent = 431
+        if parent == 0:
+            continue
+        for code in ((parent, -parent) if parent not in (130, 111, 221) else (parent,)):
+            try:
+                s = _source(job.beamline, code)
+            except PhysicsError:  # a species without a source at this beamline
+                continue
+            out[code] = s
+    return out
+
+
+def write_parent_list(path, job, n: int, seed: int, overwrite: bool = False) -> dict[int, float]:
+    """Write ``n`` parents of each species (module docstring); return ``{pdg: per_pot}``."""
+    species = parent_species(job)
+    p4s, pdgs, ws = [], [], []
+    for k, (pdg, src) in enumerate(sorted(species.items())):
+        rng = block_rng(seed, k, (PARENT_STREAM,))
+        p4 = src.sample(n, rng)
+        p4s.append(p4)
+        pdgs.append(np.full(n, pdg, dtype=np.int64))
+        ws.append(np.full(n, float(src.per_pot) * FILE_POT / n))
+    if not p4s:
+        raise CardError(f"{job.card.source}: output format 'mevprtl': no meson parent feeds the channels "
+                        f"{[c.name for c in job.channels]} (bremsstrahlung has none); allowed: cards with meson channels")
+    p4, pdg, w = np.concatenate(p4s), np.concatenate(pdgs), np.concatenate(ws)
+    header = (f"fipgen parent list: {job.beamline.name} meson sources as produced (first interactions), "
+              f"{n} lines per species, weights normalised to POT = {FILE_POT:g}\n"
+              + "\n".join(f"pdg {c}: {float(s.per_pot):.6g} per POT ({getattr(s, 'provenance', '')})"
+                          for c, s in sorted(species.items())))
+    write_mevprtl_text(path, p4, pdg, w, FILE_POT, header=header, overwrite=overwrite)
+    return {c: float(s.per_pot) for c, s in species.items()}
