@@ -21,17 +21,20 @@ from typing import Any, Callable
 
 from .constants import MAX_POT, MAX_TRIALS
 from .errors import CardError
+from .models.params import MODEL_PARAMS
 
 # ---------------------------------------------------------------------------------------
 # Schema
 # ---------------------------------------------------------------------------------------
 
-#: Z' kinds accepted by the run card (fipgen.models.zprime; "generic" needs per-fermion
-#: charges, which the card does not take yet).
-ZPRIME_KINDS = ("dark-photon", "B-L", "B")
+#: Run-card format version: an optional top-level key ``version = 1`` (cards without it are
+#: read as this version). A future format change raises it and keeps reading the older ones.
+CARD_VERSION = 1
+#: Versions this fipgen reads.
+CARD_VERSIONS = (1,)
 
-#: Chiral treatments of the ALP gluon coupling (fipgen.models.alp).
-ALP_CHIRAL = ("three-flavour", "two-flavour")
+# The [model.<particle>] keys come from fipgen.models.params (the Z' kinds there leave out
+# "generic", whose per-fermion charges the card does not take yet).
 
 #: Production channels implemented, by particle (each computes the real thing; a channel
 #: that is not here is refused with the list of allowed ones).
@@ -168,33 +171,6 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "parents_z_offset": Key(NUMBER, default=0.0, check=_finite,
                                 doc="metres added to a dk2nu file's z to reach the beamline frame"),
     },
-    "model.zprime": {
-        "kind": Key((str,), required=True, check=_one_of(ZPRIME_KINDS), doc="Z' kind"),
-        "mass": Key(NUMBER, required=True, check=_positive, doc="mass in GeV"),
-        "coupling": Key(NUMBER, required=True, check=_positive,
-                        doc="kinetic mixing epsilon (dark photon) or gauge coupling g (B-L, B)"),
-        "hnl_charge": Key(NUMBER, default=-1.0, check=_finite,
-                          doc="charge of the HNL of [model.hnl] under the Z' (opens Z' -> N N; default -1, its B-L charge)"),
-    },
-    "model.alp": {
-        "mass": Key(NUMBER, required=True, check=_positive, doc="mass in GeV"),
-        "g_gamma": Key(NUMBER, default=0.0, check=_finite, doc="photon coupling g_agg in GeV^-1"),
-        "g_electron": Key(NUMBER, default=0.0, check=_finite, doc="electron coupling g_aee"),
-        "g_muon": Key(NUMBER, default=0.0, check=_finite, doc="muon coupling g_amumu"),
-        "c_gg": Key(NUMBER, default=0.0, check=_finite, doc="gluon coupling c_gg of c_gg (alpha_s/4 pi)(a/f_a) G G~"),
-        "f_a": Key(NUMBER, check=_positive,
-                   doc="f_a in GeV: needed with c_gg and for production by pi0/eta mixing (theta ~ f_pi/f_a)"),
-        "g_hnl": Key(NUMBER, default=0.0, check=_finite, doc="g_aNN to the HNL of [model.hnl] (opens a -> N N)"),
-        "chiral": Key((str,), default="three-flavour", check=_one_of(ALP_CHIRAL), doc="chiral treatment of c_gg"),
-    },
-    "model.hnl": {
-        "mass": Key(NUMBER, required=True, check=_positive, doc="mass in GeV"),
-        "mixing_e": Key(NUMBER, default=0.0, check=_nonneg, doc="|U_e|^2"),
-        "mixing_mu": Key(NUMBER, default=0.0, check=_nonneg, doc="|U_mu|^2"),
-        "mixing_tau": Key(NUMBER, default=0.0, check=_nonneg, doc="|U_tau|^2"),
-        "dirac": Key((bool,), default=False, doc="Dirac HNL (default Majorana)"),
-        "dipole": Key(NUMBER, default=0.0, check=_nonneg, doc="transition magnetic moment d in GeV^-1 (N -> nu gamma)"),
-    },
     "signal": {
         "produce": Key((list, str), required=True, check=_str_list, doc='production channels "particle:channel"'),
         "detect": Key((str,), required=True, doc='"particle:decay"'),
@@ -238,8 +214,18 @@ SCHEMA: dict[str, dict[str, Key]] = {
     },
 }
 
+def _model_key(param) -> Key:
+    """The card key of a model parameter (fipgen.models.params, the one declaration)."""
+    types = {"number": NUMBER, "bool": (bool,), "string": (str,)}[param.kind]
+    return Key(types, required=param.required, default=None if param.required else param.default,
+               check=None if not param.allowed else param.check, doc=param.text)
+
+
 #: Allowed sub-tables of [model]; each particle entry is a table (inline or not).
-MODEL_PARTICLES = ("zprime", "alp", "hnl")
+MODEL_PARTICLES = tuple(MODEL_PARAMS)
+
+# [model.<particle>] keys, generated from the models' parameter declarations
+SCHEMA.update({f"model.{particle}": {q.name: _model_key(q) for q in params} for particle, params in MODEL_PARAMS.items()})
 
 
 # ---------------------------------------------------------------------------------------
@@ -390,8 +376,15 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
 
     top = ("experiment", "model", "signal", "run")
     for k in data:
+        if k == "version":
+            continue
         if k not in top:
-            raise CardError(f"{source}: unknown table [{k}]; allowed tables: " + ", ".join(f"[{t}]" for t in top))
+            raise CardError(f"{source}: unknown table [{k}]; allowed tables: " + ", ".join(f"[{t}]" for t in top)
+                            + ", and the key version")
+    version = data.get("version", CARD_VERSION)
+    if isinstance(version, bool) or not isinstance(version, int) or version not in CARD_VERSIONS:
+        raise CardError(f"{source}: key version = {version!r}: allowed: " + ", ".join(map(str, CARD_VERSIONS))
+                        + f" (the run-card format; this fipgen reads version {CARD_VERSION})")
     for req in ("experiment", "model", "signal"):
         if req not in data:
             raise CardError(f"{source}: missing required table [{req}]")

@@ -475,7 +475,8 @@ def _widths_params(args) -> dict:
             u2[flav] = x
         if not any(u2.values()):
             raise PhysicsError("--mixing: give at least one non-zero |U|^2, e.g. --mixing mu=1e-6")
-        return {"U2": (u2["e"], u2["mu"], u2["tau"]), "majorana": not args.dirac, "dipole": args.dipole}
+        return {"mixing_e": u2["e"], "mixing_mu": u2["mu"], "mixing_tau": u2["tau"], "dirac": args.dirac,
+                "dipole": args.dipole}
     if args.particle == "alp":
         if args.g_hnl > 0 and args.hnl_mass is None:
             raise PhysicsError("--g-hnl needs --hnl-mass")
@@ -488,11 +489,11 @@ def _widths_params(args) -> dict:
         if args.c_gg != 0:
             p.update(c_gg=args.c_gg, f_a=args.f_a)
         if args.g_hnl > 0:
-            p.update(g_hnl=args.g_hnl, hnl_mass=args.hnl_mass, hnl_majorana=not args.hnl_dirac)
+            p.update(g_hnl=args.g_hnl, hnl={"mass": args.hnl_mass, "dirac": args.hnl_dirac})
         return p
     p = {"kind": args.kind, "coupling": args.coupling}
     if args.hnl_mass is not None:
-        p["hnl_mass"] = args.hnl_mass
+        p["hnl"] = {"mass": args.hnl_mass}
     return p
 
 

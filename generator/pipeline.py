@@ -94,39 +94,20 @@ def _card_error(card: RunCard, key: str, value, msg: str, kind: type[CardError] 
 
 def build_model(card: RunCard, particle: str | None = None):
     """The model of ``particle`` (default: the detected one) from the card's [model] tables
-    (CardError on bad values).
+    (:func:`fipgen.models.registry.make_model`; CardError naming the key on bad values).
 
     An ``[model.hnl]`` next to a Z' or ALP is the HNL they decay to (``N N``, with the
     Z' charge ``hnl_charge`` or the ALP coupling ``g_hnl``).
     """
-    from .models.alp import ALP
-    from .models.hnl import HNL
-    from .models.zprime import ZPrime
+    from .models.registry import make_model
 
     llp = particle or card.llp
     spec = card.models[llp]
-    hnl = card.hnl
+    hnl = card.hnl.as_dict() if (card.hnl is not None and llp != "hnl") else None
     try:
-        if llp == "zprime":
-            kw = {}
-            if hnl is not None:
-                kw = {"hnl_mass": hnl.mass, "hnl_charge": spec.hnl_charge, "hnl_majorana": not hnl.dirac}
-            model = ZPrime(mass=spec.mass, coupling=spec.coupling, kind=spec.kind, **kw)
-            model.validate()
-        elif llp == "alp":
-            kw = {"hnl_mass": hnl.mass, "hnl_majorana": not hnl.dirac} if hnl is not None else {}
-            if spec.g_hnl != 0.0 and hnl is None:
-                raise PhysicsError("g_hnl needs an [model.hnl] table with the HNL's mass")
-            model = ALP(mass=spec.mass, g_gamma=spec.g_gamma, g_electron=spec.g_electron, g_muon=spec.g_muon,
-                        g_hnl=spec.g_hnl, c_gg=spec.c_gg, f_a=spec.f_a, chiral=spec.chiral, **kw)
-        else:
-            model = HNL(spec.mass, (spec.mixing_e, spec.mixing_mu, spec.mixing_tau), majorana=not spec.dirac,
-                        dipole=spec.dipole)
-        if not model.total_width() > 0:
-            raise PhysicsError("every coupling is zero: the particle does not decay (set a coupling)")
+        return make_model(llp, hnl=hnl, **spec.as_dict())
     except PhysicsError as err:
         raise _card_error(card, f"model.{llp}.mass", spec.mass, str(err)) from None
-    return model
 
 
 def _resolve_path(card: RunCard, path: str) -> str:

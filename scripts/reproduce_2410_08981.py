@@ -214,8 +214,7 @@ def code_width_factor(channel: str) -> float:
 def hnl_width_ratios(m_n: float, flavour: str) -> dict:
     from fipgen.models.registry import make_model
 
-    u2 = tuple(1.0 if f == flavour else 0.0 for f in rc.FLAVOURS)
-    h = make_model("hnl", mass=m_n, U2=u2)
+    h = make_model("hnl", mass=m_n, **{f"mixing_{f}": (1.0 if f == flavour else 0.0) for f in rc.FLAVOURS})
     pw = h.partial_widths()
     vis = set(h.visible_channels())
     g_tot = sum(pw.values())
@@ -229,7 +228,7 @@ def zprime_nn_ratio(m_z: float, m_n: float, g: float = 1e-4) -> float:
     """BR(Z' -> N N) with the code's widths over fipgen's (hadrons above 0.77 GeV: fipgen's)."""
     from fipgen.models.registry import make_model
 
-    z = make_model("zprime", mass=m_z, coupling=g, kind="B-L", hnl_mass=m_n)
+    z = make_model("zprime", mass=m_z, coupling=g, kind="B-L", hnl={"mass": m_n})
     pw = z.partial_widths()
     br_f = pw.get("N N", 0.0) / sum(pw.values())
     pre = g * g * m_z / (24 * math.pi)

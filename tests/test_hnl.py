@@ -40,9 +40,14 @@ def test_api_and_class_attributes():
     assert hash(h) == hash(HNL(0.5, (0.0, 1e-6, 0.0)))
 
 
-def test_registry_builds_hnl():
-    h = make_model("hnl", mass=0.3, U2=(0, 1e-6, 0))
-    assert isinstance(h, HNL) and h.U2 == (0.0, 1e-6, 0.0)
+def test_registry_builds_hnl_from_card_parameters():
+    h = make_model("hnl", mass=0.3, mixing_mu=1e-6)
+    assert isinstance(h, HNL) and h.U2 == (0.0, 1e-6, 0.0) and h.majorana
+    assert not make_model("hnl", mass=0.3, mixing_e=1e-6, dirac=True).majorana
+    with pytest.raises(PhysicsError, match="U2|unknown parameter"):
+        make_model("hnl", mass=0.3, U2=(0, 1e-6, 0))  # constructor names are not card parameters
+    with pytest.raises(PhysicsError, match="does not decay"):
+        make_model("hnl", mass=0.3)
 
 
 @pytest.mark.parametrize(

@@ -30,11 +30,12 @@ from dataclasses import replace
 
 from ..card import ModelSpec, RunCard
 from ..errors import CardError
+from ..models.params import coupling_keys
 
 __all__ = ["ScanAxes", "default_coupling_key", "card_at", "COUPLING_KEYS"]
 
-COUPLING_KEYS = ("model.zprime.coupling", "model.hnl.mixing", "model.alp.g_gamma", "model.alp.g_electron",
-                 "model.alp.g_muon", "model.alp.g_hnl")
+#: Scan coupling keys, from the models' parameter declarations (fipgen.models.params).
+COUPLING_KEYS = coupling_keys()
 
 
 def default_coupling_key(card: RunCard) -> str:
