@@ -28,7 +28,7 @@ from .errors import CardError, ClosedError, GeometryError, InputFileError, NoSou
 from .events import EventBatch
 from .decays import sample_decays
 from .production.hnl_sources import channel_code  # codes of the `channel` branch
-from .rng import BLOCK_SIZE, block_rng
+from .rng import BLOCK_SIZE, UNWEIGHT_STREAM, block_rng
 from .transport import transport
 
 def decay_codes(model) -> dict[str, int]:
@@ -864,10 +864,6 @@ class Unweighting:
         return {"requested": self.requested, "w_ref": self.w_ref, "accepted": self.accepted, "kept": self.kept,
                 "pot_equivalent": self.pot_equivalent, "fraction_events_above_w_ref": self.fraction_events_above,
                 "fraction_weight_above_w_ref": self.fraction_weight_above, "max_supported": self.supported}
-
-
-#: Random-stream family of the unweighting accept-reject (fipgen.rng.block_rng).
-UNWEIGHT_STREAM = 301
 
 
 def _weight_above(pos: np.ndarray, w_ref: float) -> float:

@@ -17,15 +17,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..rng import block_rng
+from ..rng import PARENT_STREAM, block_rng
 
 __all__ = ["parent_species", "write_parent_list", "FILE_POT"]
 
 #: Nominal POT of a written parent list (each species' weights are normalised to it).
 FILE_POT = 1.0e6
-
-#: Random-stream family of the parent list (fipgen.rng.block_rng).
-PARENT_STREAM = 401
 
 
 def parent_species(job) -> dict[int, object]:
