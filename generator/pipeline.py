@@ -6,7 +6,7 @@ into an :class:`~fipgen.events.EventBatch` using that block's own random stream
 (:func:`fipgen.rng.block_rng`), so the events do not depend on how blocks are
 grouped into chunks. :func:`run` streams chunks to the ROOT writer.
 
-Weights (DESIGN.md): ``weight = POT * weight_production * weight_branching *
+Weights (docs/design.md#weights): ``weight = POT * weight_production * weight_branching *
 weight_geometric * weight_decay / n_trials``; the sum of weights is the expected number
 of signal events for the run's POT.
 """

@@ -1,6 +1,6 @@
 """The meson parent list of a run in SBN MeVPrtl's text format (``px py pz E pdg weight npot``).
 
-SBN's MeVPrtl reads parent mesons as text and runs its own BSM chain on them (BEAMLINES.md):
+SBN's MeVPrtl reads parent mesons as text and runs its own BSM chain on them (docs/outputs.md#what-readers-expect):
 writing fipgen's meson sources in that format lets a collaboration use fipgen's fluxes in its
 own chain. For every meson species that feeds the card's production channels (pi0, eta,
 omega for Z' and ALP channels; pi+-, K+-, K0L, D, Ds for HNL channels; the parents of X -> N N
