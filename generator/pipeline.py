@@ -6,7 +6,7 @@ into an :class:`~fipgen.events.EventBatch` using that block's own random stream
 (:func:`fipgen.rng.block_rng`), so the events do not depend on how blocks are
 grouped into chunks. :func:`run` streams chunks to the ROOT writer.
 
-Weights (DESIGN.md): ``weight = POT * weight_production * weight_branching *
+Weights (docs/design.md#weights): ``weight = POT * weight_production * weight_branching *
 weight_geometric * weight_decay / n_trials``; the sum of weights is the expected number
 of signal events for the run's POT.
 """
@@ -28,7 +28,7 @@ from .errors import CardError, ClosedError, GeometryError, InputFileError, NoSou
 from .events import EventBatch
 from .decays import sample_decays
 from .production.hnl_sources import channel_code  # codes of the `channel` branch
-from .rng import BLOCK_SIZE, block_rng
+from .rng import BLOCK_SIZE, UNWEIGHT_STREAM, block_rng
 from .transport import transport
 
 def decay_codes(model) -> dict[str, int]:
@@ -845,10 +845,6 @@ class Unweighting:
         return {"requested": self.requested, "w_ref": self.w_ref, "accepted": self.accepted, "kept": self.kept,
                 "pot_equivalent": self.pot_equivalent, "fraction_events_above_w_ref": self.fraction_events_above,
                 "fraction_weight_above_w_ref": self.fraction_weight_above, "max_supported": self.supported}
-
-
-#: Random-stream family of the unweighting accept-reject (fipgen.rng.block_rng).
-UNWEIGHT_STREAM = 301
 
 
 def _weight_above(pos: np.ndarray, w_ref: float) -> float:

@@ -11,11 +11,40 @@ No global random state is used anywhere in fipgen: every sampler takes ``rng``.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 import numpy as np
 
 #: Trials per random stream. Chunks are multiples of this, so results do not depend
 #: on the chunk size. Changing it changes the events a seed produces.
 BLOCK_SIZE = 16384
+
+# Random-stream families: the prefix of the spawn key (``block_rng(seed, block, stream)``).
+# Every family used under a run seed is declared here, so that two uses never share a
+# stream by accident. Changing a number changes the events or numbers of that family.
+
+#: ``fipgen generate`` (and ``fipgen.scan.collect_table`` without a family): the empty prefix,
+#: ``spawn_key = (block,)``.
+GENERATE_STREAM: tuple[int, ...] = ()
+#: ``fipgen yields``: channel ``k`` of the card draws from ``(YIELDS_STREAM, k, block)``.
+YIELDS_STREAM = 101
+#: ``fipgen scan``: mass point ``i`` draws from ``(SCAN_STREAM, i, block)``.
+SCAN_STREAM = 202
+#: ``fipgen acceptance``: mass point ``i`` draws from ``(ACCEPTANCE_STREAM, i, block)``.
+ACCEPTANCE_STREAM = 203
+#: Accept-reject of unweighted samples (``--unweighted``): ``(UNWEIGHT_STREAM, 0)``.
+UNWEIGHT_STREAM = 301
+#: Meson parent list (``--format mevprtl``): block ``k`` draws from ``(PARENT_STREAM, k)``.
+PARENT_STREAM = 401
+
+#: Every family above by name (read-only): ``{name: first element of the spawn key}``.
+STREAM_FAMILIES = MappingProxyType({
+    "yields": YIELDS_STREAM,
+    "scan": SCAN_STREAM,
+    "acceptance": ACCEPTANCE_STREAM,
+    "unweight": UNWEIGHT_STREAM,
+    "parent_list": PARENT_STREAM,
+})
 
 
 def block_rng(seed: int, block: int, stream: tuple[int, ...] = ()) -> np.random.Generator:
@@ -23,8 +52,9 @@ def block_rng(seed: int, block: int, stream: tuple[int, ...] = ()) -> np.random.
 
     ``stream`` prefixes the spawn key, ``SeedSequence(seed, spawn_key=(*stream, block))``:
     independent families of blocks under one seed (``fipgen yields`` generates each
-    production channel in its own family ``(101, channel)``; the default ``()`` is the
-    family of ``fipgen generate``).
+    production channel in its own family ``(YIELDS_STREAM, channel)``; the default ``()``
+    is the family of ``fipgen generate``). The families are the constants above
+    (:data:`STREAM_FAMILIES`).
     """
     return np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(*stream, block))))
 

@@ -2,7 +2,7 @@
 
 For each LLP the exact chord of its ray through the active volume (all segments of a
 union) gives the decay probability ``sum_seg exp(-L_in/ell) - exp(-L_out/ell)``, with
-``ell = beta*gamma*c*tau`` (PHYSICS.md 6). The decay is forced inside: the position is
+``ell = beta*gamma*c*tau`` (docs/physics.md#from-production-to-detection). The decay is forced inside: the position is
 drawn from the exponential truncated to the segments (stable expm1/log1p forms), and the
 time from the flight at the LLP's speed.
 """

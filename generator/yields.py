@@ -34,6 +34,7 @@ import numpy as np
 
 from . import constants as C
 from .pipeline import Job, iter_chunks
+from .rng import YIELDS_STREAM
 from .scan.reweight import Cuts
 
 
@@ -81,7 +82,7 @@ def compute_yields(job: Job, progress: bool = False) -> dict:
     cw2 = np.zeros(nch)
     try:
         for k, ch in enumerate(job.channels):
-            sub = replace(job, channels=[ch], n_trials=n_each, _rates=job.rates[k : k + 1], stream=(101, k))
+            sub = replace(job, channels=[ch], n_trials=n_each, _rates=job.rates[k : k + 1], stream=(YIELDS_STREAM, k))
             for batch, sums in iter_chunks(sub):
                 sw[k] += sums["sum_weights"]
                 sw2[k] += sums["sum_weights2"]

@@ -15,11 +15,11 @@ Figures:
 3. scans (``fipgen scan`` on all cores, ``--scan-repeats`` repeats, skipped with
    ``--no-scans``): HNLs from kaons at SBND, 50 masses x 100 couplings (target < 60 s), and
    the dark-photon meson + bremsstrahlung reach at DUNE ND, 50 x 100 (target < 30 s); the
-   baseline is FORESEE's measured cost on this kind of machine (DESIGN.md: 20 s per mass for
+   baseline is FORESEE's measured cost on this kind of machine (docs/design.md#performance: 20 s per mass for
    HNLs, 2 s per mass for dark photons), scaled to 50 masses.
 
 Usage: python scripts/bench.py [--trials N] [--repeats R] [--card CARD] [--no-scans] [--json]
-Targets (DESIGN.md): >= 1e6 events/s per core without I/O; ratio <= 1.5; scans as above.
+Targets (docs/design.md#performance): >= 1e6 events/s per core without I/O; ratio <= 1.5; scans as above.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ the difference is large (the code's 0.275 rad cone from 4 to 18 m against the 1.
 ``darkquest_code_volume`` (``scripts/data/darkquest_2410_08981_code_volume.toml``) puts the
 code's volume in fipgen.
 
-Conventions in which the public code differs from the literature (PHYSICS.md), and their
+Conventions in which the public code differs from the literature (docs/physics.md, the traps of each section), and their
 expected effect on the curves (the script prints these factors at the scanned ratio):
 
 1. Nucleon form factor: the code's |F|^2 sums the rho-family couplings (0.616, 0.223, -0.339)

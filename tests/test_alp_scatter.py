@@ -3,7 +3,7 @@ in the detector (fipgen.production.alp_scatter).
 
 * The interaction probability is ``sum_k n sigma_k(E) int_chord exp(-l/ell) dl``: the same
   events generated for decays and for scattering differ by exactly ``rate(E) x ell`` per event,
-  and a stable ALP gets ``n sigma L`` (PHYSICS.md 6).
+  and a stable ALP gets ``n sigma L`` (docs/physics.md#from-production-to-detection).
 * Four-momentum conservation of ``a + target at rest -> gamma + recoil`` (1e-9), photons on
   shell, the process mix in proportion to the rates.
 """

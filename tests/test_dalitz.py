@@ -31,7 +31,7 @@ def _pref(M):
 
 
 def _L(x):
-    # the logarithm of 1805.08567's NC width, in the stable form of PHYSICS.md 1.2
+    # the logarithm of 1805.08567's NC width, in the stable form of docs/physics.md#hnl-decays
     return 2 * np.log(4 * x**2 / (1 + np.sqrt(1 - 4 * x**2)) ** 2)
 
 

@@ -340,7 +340,7 @@ def test_two_body_sm_limit_other_mesons(meson, fl):
 
 def _shrock(mh, ml, mn):
     """Shrock's enhancement Gamma(h -> l N)/(|U|^2 Gamma(h -> l nu)) written from 1805.08567
-    eq. 2.3 / PHYSICS.md 1.1: [x_N^2 + x_l^2 - (x_N^2 - x_l^2)^2] lambda^(1/2)(1, x_N^2, x_l^2) /
+    eq. 2.3 / docs/physics.md#hnl-production: [x_N^2 + x_l^2 - (x_N^2 - x_l^2)^2] lambda^(1/2)(1, x_N^2, x_l^2) /
     [x_l^2 (1 - x_l^2)^2], lambda(a, b, c) = a^2 + b^2 + c^2 - 2ab - 2ac - 2bc."""
     a, b = (mn / mh) ** 2, (ml / mh) ** 2
     lam = 1 + a * a + b * b - 2 * a - 2 * b - 2 * a * b

@@ -142,7 +142,7 @@ def test_every_source_loads_and_is_sane(beamline):
     if beamline in BEAM120:
         assert 0.2 * f * bl.beam_energy < e_final < f * bl.beam_energy
         assert e_all < 2 * f * bl.beam_energy
-    else:  # BNB and the dump: pi0 and eta only; PHYSICS.md 5: sum(E w) <= E_beam per POT
+    else:  # BNB and the dump: pi0 and eta only; docs/physics.md#electromagnetic-showers: sum(E w) <= E_beam per POT
         assert e_all < bl.beam_energy
 
 
@@ -156,7 +156,7 @@ def test_shapes_at_120_gev():
         assert pi0.bin_probabilities().sum(axis=0)[t > math.pi / 2].sum() < 0.1
         # heavier mesons are harder
         assert mean_energy(pi0) < mean_energy(eta) < mean_energy(d)
-        # eta/pi0 per POT: literature 0.078-0.114 (BEAMLINES.md); Pythia's p-p/p-n is a bit above
+        # eta/pi0 per POT: literature 0.078-0.114 (docs/beamlines.md#meson-production-parameterisations); Pythia's p-p/p-n is a bit above
         r = eta.per_pot / pi0.per_pot
         assert 0.07 < r < 0.14, r
 

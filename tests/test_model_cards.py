@@ -1,7 +1,7 @@
 """Run cards with ALP, HNL and B-L / B Z' tables; Z' meson-decay factors; ALPs from meson mixing.
 
 References: DarkCast (Ilten, Soreq, Williams, Xue arXiv:1801.04847, eqs. 2.7-2.10) and
-PHYSICS.md 3.1 for the quark-charge factors (B-L: 2 (g/e)^2 for pi0, 0.5 (g/e)^2 for eta);
+docs/physics.md#meson-decays-to-gamma-z for the quark-charge factors (B-L: 2 (g/e)^2 for pi0, 0.5 (g/e)^2 for eta);
 Kelly, Kumar, Liu arXiv:2011.05995 (used by arXiv:2311.07713) for the ALP-meson mixing.
 """
 

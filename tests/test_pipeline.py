@@ -1,6 +1,6 @@
 """The first chain end to end: pi0/eta -> gamma A' -> A' -> l+ l- in a detector.
 
-Invariants (DESIGN.md, Reliability): reproducibility with a seed whatever the chunk
+Invariants (docs/design.md#random-streams): reproducibility with a seed whatever the chunk
 size, four-momentum conservation per decay, on-shell daughters, decay vertices inside
 the active volume, finite non-negative weights; and the forced, weighted sample agrees
 with a plain unforced Monte Carlo written independently here.

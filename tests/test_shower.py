@@ -4,7 +4,7 @@ Every test states its reference and tolerance. References:
 [Tsai] Y.-S. Tsai, Rev. Mod. Phys. 46 (1974) 815.
 [PDG] Particle Data Group, RPP, "Passage of particles through matter" (radiation length,
       critical energy, electromagnetic cascades) and "Atomic and Nuclear Properties".
-[Rossi] B. Rossi, High-Energy Particles (1952); approximations A and B (PHYSICS.md 5).
+[Rossi] B. Rossi, High-Energy Particles (1952); approximations A and B (docs/physics.md#electromagnetic-showers).
 [ICRU37] ICRU Report 37 (1984), unrestricted e+- collision stopping powers.
 [KN], [Heitler], [Moller], [Bhabha]: closed-form total cross sections (module docstrings).
 """
@@ -333,7 +333,7 @@ def test_longitudinal_maximum_pdg(iron_showers, part):
 
 def test_track_length_spectra_approximation_a_and_b(iron_showers):
     """[Rossi] for E_c << E << E0 approximation B reduces to A: L_gamma = 0.572 X0 E0/k^2,
-    L_e+- = 0.437 X0 E0/E^2, L_e+ = 0.219 X0 E0/E^2 (PHYSICS.md 5). Window 1-10 GeV for
+    L_e+- = 0.437 X0 E0/E^2, L_e+ = 0.219 X0 E0/E^2 (docs/physics.md#electromagnetic-showers). Window 1-10 GeV for
     E0 = 100 GeV (E > 45 E_c: B's ionisation correction ~ E_c/E < 3%; screening of the
     pair and brems cross sections complete to 5% above 1 GeV). Tolerance 12% for photons and
     e+-, 20% for e+ alone (8 showers per primary type, 1-sigma ~ 4-6%); both primary types."""
@@ -412,7 +412,7 @@ def test_meson_photons_conserve_the_meson_momentum():
 @pytest.mark.parametrize("beamline", shower_table_beamlines())
 def test_shipped_tables_are_well_formed(beamline):
     """Header (version, settings, sizes, POT normalisation, binning, energy check) and the
-    energy check sum(E x w) <= E_beam per POT (PHYSICS.md 5); ledger closes to 1e-9; the
+    energy check sum(E x w) <= E_beam per POT (docs/physics.md#electromagnetic-showers); ledger closes to 1e-9; the
     continuous loss rebuilt from the table (dE/dx x track length) within 1% of the scored."""
     name = f"shower_{beamline}.npz"
     assert len(data_dir("fluxes").joinpath(name).read_bytes()) < 5e6

@@ -21,7 +21,7 @@ def test_dark_photon_json_closed_form(capsys):
     assert code == 0, err
     d = json.loads(out)
     assert set(d) == {"total_width", "ctau", "branching_ratios"}
-    # eps^2 alpha m / 3 (1 + 2 mu) sqrt(1 - 4 mu) with mu = (m_e/m)^2 (PHYSICS.md 3.3)
+    # eps^2 alpha m / 3 (1 + 2 mu) sqrt(1 - 4 mu) with mu = (m_e/m)^2 (docs/physics.md#z-decays)
     mu = (0.51099895e-3 / 0.1) ** 2
     gamma = 1e-6 * 7.2973525693e-3 * 0.1 / 3 * (1 + 2 * mu) * math.sqrt(1 - 4 * mu)
     assert d["total_width"] == pytest.approx(gamma, rel=1e-6)
@@ -33,7 +33,7 @@ def test_alp_photon_json_closed_form(capsys):
     code, out, err = run(["widths", "alp", "--mass", "0.05", "--g-gamma", "1e-4", "--json"], capsys)
     assert code == 0, err
     d = json.loads(out)
-    # g^2 m^3 / (64 pi) (PHYSICS.md 2)
+    # g^2 m^3 / (64 pi) (docs/physics.md#alp-widths)
     assert d["total_width"] == pytest.approx(1e-8 * 0.05**3 / (64 * math.pi), rel=1e-9)
     assert d["branching_ratios"] == pytest.approx({"gamma gamma": 1.0})
 

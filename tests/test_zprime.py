@@ -21,7 +21,7 @@ from fipgen.production import br_to_gamma_darkphoton, sm_branching_ratio
 
 
 def test_widths_against_hand_computed_values():
-    # Gamma(A' -> l l) = eps^2 alpha m / 3 (1 + 2 mu) sqrt(1 - 4 mu)   (PHYSICS.md 3.3,
+    # Gamma(A' -> l l) = eps^2 alpha m / 3 (1 + 2 mu) sqrt(1 - 4 mu)   (docs/physics.md#z-decays,
     # arXiv:1801.04847 sec. 2)
     # m = 0.1 GeV, eps = 1e-3: eps^2 alpha m / 3 = 1e-6 * 7.2973525693e-3 * 0.1 / 3
     #   = 2.4324508564e-10 GeV; mu_e = (0.51099895e-3 / 0.1)^2 = 2.6112e-5,
@@ -92,7 +92,7 @@ def test_validate_accepts_inside_and_rejects_bad_numbers():
 
 
 def test_br_meson_to_gamma_darkphoton_closed_form():
-    # 2 eps^2 (1 - m^2/M^2)^3 BR(gg)   (PHYSICS.md 3.1; arXiv:1801.04847 eqs. 2.7-2.10)
+    # 2 eps^2 (1 - m^2/M^2)^3 BR(gg)   (docs/physics.md#meson-decays-to-gamma-z; arXiv:1801.04847 eqs. 2.7-2.10)
     # pi0, m = 0.05, eps = 1e-3: m^2/M^2 = 0.0025 / 0.01821874 = 0.13722105;
     #   (0.86277895)^3 = 0.64224188; * 2e-6 * 0.98823 = 1.2693640e-6
     assert br_to_gamma_darkphoton(111, 0.05, 1e-3) == pytest.approx(1.2693640e-6, rel=1e-7)
@@ -171,7 +171,7 @@ def test_family_coefficients_follow_darkcast():
 
 
 def test_bl_neutrino_widths_and_no_dark_photon_neutrinos():
-    # 3 flavours x 1/2 x g^2 m / (12 pi), left-handed only, charge -1 (PHYSICS.md 3.3)
+    # 3 flavours x 1/2 x g^2 m / (12 pi), left-handed only, charge -1 (docs/physics.md#z-decays)
     for m in (0.01, 0.5, 3.0):
         w = ZPrime(m, 2e-4, "B-L").partial_widths()
         for f in ("nu_e", "nu_mu", "nu_tau"):

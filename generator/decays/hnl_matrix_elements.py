@@ -6,7 +6,7 @@ widths of :mod:`fipgen.models.hnl` can be checked against them. Units: masses in
 
 Normalisation: one charge state of a Dirac HNL, unpolarised (spin-averaged), mixing
 ``|U|^2`` (dimensionless). A Majorana HNL has twice the width (both charge-conjugate
-final states, PHYSICS.md 1.2); the conjugate state has the same Dalitz density with every
+final states, docs/physics.md#hnl-decays); the conjugate state has the same Dalitz density with every
 particle replaced by its antiparticle, which is what the sampler produces.
 
 Matrix elements

@@ -1,6 +1,6 @@
 """HEPEVT text in the LArSoft ``TextFileGen`` / edep-sim dialect, with a weights sidecar.
 
-Format (BEAMLINES.md, "Output formats"): per event a line ``event_number n_particles``, then
+Format (docs/outputs.md#what-readers-expect): per event a line ``event_number n_particles``, then
 one line per particle with 15 numbers
 
     status pdg mother1 mother2 daughter1 daughter2 px py pz E mass x y z t

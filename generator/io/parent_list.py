@@ -1,7 +1,8 @@
 """SBN MeVPrtl's parent-list text format (``px py pz E pdg weight npot`` per line), read and
 written.
 
-SBN's MeVPrtl reads parent mesons as text and runs its own BSM chain on them: writing fipgen's
+SBN's MeVPrtl reads parent mesons as text and runs its own BSM chain on them
+(docs/outputs.md#what-readers-expect): writing fipgen's
 meson sources in that format (``fipgen generate --format mevprtl``, the mesons drawn by
 :mod:`fipgen.production.parent_list_sources`) lets a collaboration use fipgen's fluxes in its
 own chain, and reading one (``experiment.parents``) replaces the beamline's meson sources

@@ -3,7 +3,7 @@
 A long-lived particle with lab decay length ``ell = beta gamma c tau`` (m) flies along a
 ray that crosses the detector in one or more segments ``[l_in, l_out]`` (distances in m
 from the production point; the geometry's ``Segments``: ``n_seg`` (n,) int64 used columns
-of ``seg_in`` / ``seg_out`` (n, max_seg)). PHYSICS.md section 6:
+of ``seg_in`` / ``seg_out`` (n, max_seg)). docs/physics.md#from-production-to-detection:
 
     P_decay = sum_k exp(-l_in_k/ell) - exp(-l_out_k/ell)
 
@@ -152,7 +152,7 @@ def decay_probability(n_seg, seg_in, seg_out, ell) -> np.ndarray:
     Returns
     -------
     numpy.ndarray, shape (n,)
-        ``sum_k exp(-l_in_k/ell) - exp(-l_out_k/ell)`` (dimensionless), PHYSICS.md 6.
+        ``sum_k exp(-l_in_k/ell) - exp(-l_out_k/ell)`` (dimensionless), docs/physics.md#from-production-to-detection.
     """
     return _decay_probability_kernel(*_prep(n_seg, seg_in, seg_out, ell))
 
@@ -171,7 +171,7 @@ def survival_and_decay(n_seg, seg_in, seg_out, ell):
 
     Same arguments as :func:`decay_probability`. Returns ``(p_survive, p_decay)``, both
     shape (n,): ``p_survive = exp(-l_in_first/ell)`` (the factor ``P_survive(L1)`` of
-    scattering signatures, PHYSICS.md 6; 0 when ``n_seg == 0``) and ``p_decay``.
+    scattering signatures, docs/physics.md#from-production-to-detection; 0 when ``n_seg == 0``) and ``p_decay``.
     """
     ns, a, b, L = _prep(n_seg, seg_in, seg_out, ell)
     used = np.arange(a.shape[1])[None, :] < ns[:, None]

@@ -1,6 +1,6 @@
 """Axion-like particle (ALP): widths, BRs, c*tau; ALP-pi0 / ALP-eta mixing angles.
 
-Lagrangian convention (PHYSICS.md 2)::
+Lagrangian convention (docs/physics.md#axion-like-particles)::
 
     L = - (g_gamma / 4) a F_{mu nu} F~^{mu nu}                 (g_gamma in GeV^-1)
         + c_gg (alpha_s / 4 pi) (a / f_a) G^b_{mu nu} G~^{b mu nu}    (c_gg dimensionless, f_a in GeV)
@@ -29,7 +29,7 @@ With ``L = -(g/4) a F F~`` (our photon sign) ``g = -alpha c_gamma/(pi f_a)``.
 
 Widths
 ------
-* ``Gamma(a -> gamma gamma) = g_eff^2 m^3 / (64 pi)`` (PHYSICS.md 2) with the effective coupling
+* ``Gamma(a -> gamma gamma) = g_eff^2 m^3 / (64 pi)`` (docs/physics.md#alp-widths) with the effective coupling
   ``g_eff = g_gamma + g_gluon(m)`` (:func:`gluon_photon_coupling`). In the notation of
   arXiv:1708.00443 (``Gamma = 4 pi alpha^2 m^3 |C_gg^eff|^2 / Lambda^2``) this is
   ``g = 4 e^2 C_gg / Lambda = 16 pi alpha C_gg / Lambda`` (derived), i.e. ``alpha |c_gamma^eff|/(pi f_a)``
@@ -39,12 +39,12 @@ Widths
   treatments, chosen by ``ALP(chiral=...)``, section "Gluon coupling: chiral treatments" below. The
   default is the three-flavour one of Aloni, Soreq, Williams (arXiv:1811.03474), as in the SBN
   collaboration code sbncode.
-* ``Gamma(a -> f fbar) = g_af^2 m sqrt(1 - 4 m_f^2/m^2) / (8 pi)`` (PHYSICS.md 2).
+* ``Gamma(a -> f fbar) = g_af^2 m sqrt(1 - 4 m_f^2/m^2) / (8 pi)`` (docs/physics.md#alp-widths).
   Derivation: ``sum |M|^2 = g^2 Tr[(p1 + m_f) gamma5 (p2 - m_f) gamma5] = 4 g^2 (p1.p2 + m_f^2)
   = 2 g^2 m^2``, ``Gamma = sum|M|^2 beta / (16 pi m)``.
 * ``a -> N N``: the same trace; Dirac ``g^2 m beta / (8 pi)``; Majorana (Feynman rule ``g gamma5``
   from the 1/2 in L times 2 Wick contractions, identical-particle factor 1/2)
-  ``g^2 m beta / (16 pi)``, ``beta = sqrt(1 - 4 m_N^2/m^2)`` (*derived* here, as PHYSICS.md says;
+  ``g^2 m beta / (16 pi)``, ``beta = sqrt(1 - 4 m_N^2/m^2)`` (*derived* here, as docs/physics.md#alp-widths says;
   the factor 2 between them is pinned by tests; the ``g_aNN`` normalisation of arXiv:2311.07713
   was not re-read in this version: check before comparing yields with that paper).
 
@@ -193,7 +193,7 @@ The widths and BRs of a gluon-coupled ALP above ~0.2 GeV are LO estimates with O
 * not included: ``a -> pi pi gamma`` (threshold 0.279 GeV), NLO ChPT (large just above the 3 pi
   threshold, Di Luzio, Piazza arXiv:2206.04061), ``a -> g g`` / hadrons above ~1.5-2 GeV.
 
-Mixing angles (PHYSICS.md 2; Kelly, Kumar, Liu arXiv:2011.05995, used by arXiv:2311.07713)::
+Mixing angles (docs/physics.md#alp-meson-mixing; Kelly, Kumar, Liu arXiv:2011.05995, used by arXiv:2311.07713)::
 
     theta_api  = (1/6) (f_pi/f_a) m_a^2 / (m_a^2 - m_pi^2)
     theta_aeta = (1/sqrt6) (f_pi/f_a) (m_a^2 - 4 m_pi^2/9) / (m_a^2 - m_eta^2)
@@ -258,7 +258,7 @@ _THREE_PI = ("pi0 pi0 pi0", "pi+ pi- pi0")
 
 
 def photon_width(mass: float, g_gamma: float) -> float:
-    """``Gamma(a -> gamma gamma) = g^2 m^3 / (64 pi)`` in GeV (g in GeV^-1; PHYSICS.md 2)."""
+    """``Gamma(a -> gamma gamma) = g^2 m^3 / (64 pi)`` in GeV (g in GeV^-1; docs/physics.md#alp-widths)."""
     return g_gamma * g_gamma * mass**3 / (64.0 * math.pi)
 
 
@@ -276,7 +276,7 @@ def hnl_pair_width(mass: float, g: float, m_n: float, majorana: bool = True) -> 
 
 
 def theta_api(m_a: float, f_a: float, f_pi: float = F_PI) -> float:
-    """ALP-pi0 mixing angle ``(1/6)(f_pi/f_a) m_a^2/(m_a^2 - m_pi0^2)`` (arXiv:2011.05995; PHYSICS.md 2).
+    """ALP-pi0 mixing angle ``(1/6)(f_pi/f_a) m_a^2/(m_a^2 - m_pi0^2)`` (arXiv:2011.05995; docs/physics.md#alp-meson-mixing).
 
     ``m_a``, ``f_a``, ``f_pi`` in GeV; ``f_pi`` defaults to :data:`F_PI` (92.07 MeV convention).
     Diverges at ``m_a = m_pi0`` (the formula is first order in the mixing).
@@ -288,7 +288,7 @@ def theta_api(m_a: float, f_a: float, f_pi: float = F_PI) -> float:
 def theta_aeta(m_a: float, f_a: float, f_pi: float = F_PI) -> float:
     """ALP-eta mixing angle ``(1/sqrt6)(f_pi/f_a)(m_a^2 - 4 m_pi0^2/9)/(m_a^2 - m_eta^2)``.
 
-    arXiv:2011.05995 (PHYSICS.md 2); units and ``f_pi`` as :func:`theta_api`.
+    arXiv:2011.05995 (docs/physics.md#alp-meson-mixing); units and ``f_pi`` as :func:`theta_api`.
     """
     m_pi, m_eta = C.mass(C.PI0), C.mass(C.ETA)
     return (f_pi / f_a) * (m_a**2 - 4.0 * m_pi**2 / 9.0) / (m_a**2 - m_eta**2) / math.sqrt(6.0)

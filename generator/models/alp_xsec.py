@@ -15,7 +15,7 @@ of track. ``t`` below is the POSITIVE momentum transfer ``t = -q^2 = |k - p|^2``
 neglected) unless said otherwise; Mandelstam ``s, t, u`` of the electron processes are the usual
 signed invariants.
 
-Form factor (PHYSICS.md 2; Tsai, PRD 34 (1986) 1326 as written in Dobrich et al. arXiv:1512.03069;
+Form factor (docs/physics.md#alp-cross-sections; Tsai, PRD 34 (1986) 1326 as written in Dobrich et al. arXiv:1512.03069;
 equation numbers of either paper not read here)::
 
     F(t) = [a^2 t/(1 + a^2 t)] [1/(1 + t/d)],   a = 111 Z^(-1/3)/m_e,  d = 0.164 A^(-2/3) GeV^2
@@ -27,7 +27,7 @@ equation numbers of either paper not read here)::
        dsigma/dtheta = (1/4) g^2 alpha Z^2 F(t)^2 E p^3 sin^3(theta)/t^2,
        t = E^2 + p^2 - 2 E p cos(theta) = t0 + 4 E p sin^2(theta/2),  t0 = (E - p)^2 = [m_a^2/(E + p)]^2
 
-   DISAGREEMENT with PHYSICS.md 2 and arXiv:1512.03069, which write ``p^4`` for ``E p^3``: their form
+   DISAGREEMENT with arXiv:1512.03069 (docs/physics.md#alp-cross-sections), which writes ``p^4`` for ``E p^3``: its form
    is ``beta_a = p/E`` times this one. *Derived* here from ``L = g a E.B`` for a static nucleus:
    ``sum|M|^2 = 4 M^2 g^2 Z^2 e^2 |k x p|^2/t^2`` with flux ``4 M E`` and final phase space
    ``p dOmega/(16 pi^2 M)``. Checked (tests/reference/test_alp_xsec_reference.py) against the exact
@@ -57,7 +57,7 @@ equation numbers of either paper not read here)::
        sum|M|^2 = e^2 g^2 M2C(S, U),
        M2C(S, U) = -4 [ (S U - 2 m^2 m_a^2)(S^2 + U^2)/(S^2 U^2) + 2 (S U + m_a^4 - m_a^2 (S + U + 2 m^2))/(S U) ]
 
-   ``dsigma/dE_a = m <|M|^2>/(8 pi S^2)`` (``u = m^2 + m_a^2 - 2 m E_a``). This equals PHYSICS.md's
+   ``dsigma/dE_a = m <|M|^2>/(8 pi S^2)`` (``u = m^2 + m_a^2 - 2 m E_a``). This equals the x form of docs/physics.md#alp-cross-sections,
    ``dsigma/dE_a = pi alpha alpha_a/[E_g (s - m^2)] x/(1-x) [-2 m_a^2/(s - m^2)^2 (s - m^2/(1-x) - m_a^2/x) + x]``,
    ``x = 1 - E_a/E_g + m_a^2/(2 E_g m) = (m_a^2 - t)/(s - m^2) = (E_a - p_a cos theta)/m`` identically
    (sympy; numpy reference :func:`compton_dsigma_dea_np` is written in that form), the formula of
@@ -68,7 +68,7 @@ equation numbers of either paper not read here)::
    ``sigma = alpha g^2/(16 m E)[2 ln(s/m^2) - 3 + 4 m^2/s - m^4/s^2]``, whose ``E << m`` limit is the
    axio-Compton ``(4 pi alpha alpha_a/3 m^2)(E/m)^2`` (Raffelt, Stars as laboratories, 1996; recalled).
    The closed form ``compton_sigma`` of alplib (from arXiv:0807.2926, Borexino) agrees at m_a = 0 but
-   is 17-26 % low in the tested cases (``m_a/E_g`` = 0.02-0.17) and negative near threshold (PHYSICS.md's
+   is 17-26 % low in the tested cases (``m_a/E_g`` = 0.02-0.17) and negative near threshold (docs/physics.md#alp-cross-sections
    warning; tests/reference). ALP angle: ``cos theta_a = [E_a (E_g + m) - m E_g - m_a^2/2]/(E_g p_a)``.
 7. Inverse Compton ``a(k') e(p) -> gamma(k) e(p')``: crossing both bosons, ``sum|M|^2 = e^2 g^2 M2C(s - m^2,
    u - m^2)`` with ``u = (p - k)^2 = m^2 - 2 m E_gamma`` (average 1/2),
@@ -76,7 +76,7 @@ equation numbers of either paper not read here)::
    ("Borexino 2008 eq. 14") agrees at m_a = 0, within 0.3 % up to m_a/E_a = 0.05, and is 11-12 % low at
    E_a = 2 m_a (tests/reference). At m_a = 0, sigma(a e -> gamma e) = 2 sigma(gamma e -> a e).
 
-3. Resonant ``e+ e- -> a`` on atomic electrons at rest (*derived*; PHYSICS.md 2)::
+3. Resonant ``e+ e- -> a`` on atomic electrons at rest (*derived*; docs/physics.md#alp-cross-sections)::
 
        sigma = 2 pi <|M|^2> delta(s - m_a^2)/(2 lambda^1/2(s, m^2, m^2)),  <|M|^2> = g^2 s/2
              = pi g^2/(4 m beta) delta(E+ - E_R),   E_R = (m_a^2 - 2 m^2)/(2 m),  beta = sqrt(1 - 4 m^2/m_a^2)
@@ -190,7 +190,7 @@ GEV2_TO_CM2 = (HBARC_GEV_M * 1e2) ** 2
 #: (hbar c)^2 in m^2 GeV^2.
 GEV2_TO_M2 = HBARC_GEV_M**2
 
-# Tsai's form-factor coefficients (PHYSICS.md 2; Tsai 1974/1986).
+# Tsai's form-factor coefficients (docs/physics.md#alp-cross-sections; Tsai 1974/1986).
 _A_ATOM = 111.0
 _A_INEL = 773.0
 _D_NUC = 0.164
@@ -241,7 +241,7 @@ def tsai_form_factor(t, Z, A):  # pragma: no cover - compiled
 
 
 def tsai_form_factor_np(t, Z, A):
-    """numpy reference of :func:`tsai_form_factor`, written with ``a`` and ``d`` as in PHYSICS.md."""
+    """numpy reference of :func:`tsai_form_factor`, written with ``a`` and ``d`` as in Dobrich et al. arXiv:1512.03069."""
     t = np.asarray(t, dtype=np.float64)
     a = 111.0 * Z ** (-1.0 / 3.0) / M_E
     d = 0.164 * A ** (-2.0 / 3.0)
@@ -314,7 +314,7 @@ def primakoff_dsigma_dtheta(theta, E, m_a, g, Z, A):  # pragma: no cover - compi
 
 
 def primakoff_dsigma_dtheta_np(theta, E, m_a, g, Z, A):
-    """numpy reference of :func:`primakoff_dsigma_dtheta` (PHYSICS.md's ``t = E^2 + p^2 - 2 E p cos`` written
+    """numpy reference of :func:`primakoff_dsigma_dtheta` (arXiv:1512.03069's ``t = E^2 + p^2 - 2 E p cos`` written
     without its cancellation as ``(E - p)^2 + 2 E p (1 - cos)`` with ``E - p = m_a^2/(E + p)``)."""
     theta = np.asarray(theta, dtype=np.float64)
     p = np.sqrt(max(E * E - m_a * m_a, 0.0))
@@ -493,7 +493,7 @@ def compton_dsigma_dea(E_a, E_g, m_a, g):  # pragma: no cover - compiled
 
 
 def compton_dsigma_dea_np(E_a, E_g, m_a, g):
-    """numpy reference: PHYSICS.md 2's ``dsigma/dE_a`` in the ``x`` form (Brodsky et al. 1986), with the
+    """numpy reference: the ``dsigma/dE_a`` of docs/physics.md#alp-cross-sections in the ``x`` form (Brodsky et al. 1986), with the
     kinematic limits on ``x`` of alplib's ``compton_dsigma_dea``."""
     E_a = np.asarray(E_a, dtype=np.float64)
     m = M_E

@@ -95,7 +95,7 @@ class DecayingParticle:
         return {k: v / tot for k, v in w.items()}
 
     def ctau(self) -> float:
-        """Proper decay length c*tau in metres (PHYSICS.md: 1.973269804e-16 / Gamma[GeV])."""
+        """Proper decay length c*tau in metres (docs/physics.md#conventions-and-constants: 1.973269804e-16 / Gamma[GeV])."""
         tot = self.total_width()
         return HBARC_GEV_M / tot if tot > 0 else float("inf")
 

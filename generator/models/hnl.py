@@ -212,7 +212,7 @@ class HNL(DecayingParticle):
     **Vector-meson couplings.** ``g_rho = 0.162``, ``g_omega = 0.153``, ``g_phi = 0.234``
     GeV^2 and ``kappa_rho0 = 1 - 2 s_W^2``, ``kappa_omega = 4/3 s_W^2``,
     ``kappa_phi = 4/3 s_W^2 - 1`` as in 1805.08567 (other codes differ by factors 2-4, see
-    PHYSICS.md); ``g_K* = f_K* m_K*``, ``f_K* = 0.204`` GeV (hnl_constants.toml: PDG
+    docs/physics.md#hnl-decays); ``g_K* = f_K* m_K*``, ``f_K* = 0.204`` GeV (hnl_constants.toml: PDG
     tau -> K* nu as tabulated in arXiv:2007.03701; whether 1805.08567 lists a K* coupling was
     not re-read). ``sin^2 theta_W = 0.23129`` (hnl_constants.toml, the value the widths use).
     """

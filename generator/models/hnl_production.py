@@ -1,4 +1,4 @@
-"""HNL production: branching ratios of meson and tau decays into an HNL (PHYSICS.md 1.1).
+"""HNL production: branching ratios of meson and tau decays into an HNL (docs/physics.md#hnl-production).
 
 All widths in GeV; a branching ratio is the width divided by the parent's PDG total
 width (``particle``, via :func:`fipgen.constants.width`). Production does not depend
@@ -55,7 +55,7 @@ def _flavour(lepton_flavour: str) -> int:
 
 def _two_body(m_h: float, f_h: float, v: float, m_l: float, m_n: float) -> float:
     """Gamma(h+ -> l+ N) for |U|^2 = 1 (Shrock 1981; 1805.08567 sec. 2.1 -- 2.1.1 for pi, K,
-    2.1.2 for D, Ds; equation number not re-read -- / PHYSICS.md 1.1).
+    2.1.2 for D, Ds; equation number not re-read -- / docs/physics.md#hnl-production).
 
     ``G_F^2 f^2 |V|^2 m_h m_N^2 / (8 pi) [1 - x_N^2 + 2 x_l^2 + (x_l^2/x_N^2)(1 - x_l^2)]
     sqrt(lambda(1, x_N^2, x_l^2))``, written as ``m_h^3 [x_N^2 (1 - x_N^2 + 2 x_l^2) +

@@ -202,7 +202,7 @@ def nc_log(x: float) -> float:
     ``~2 x^6``). Multiplying by the conjugate, the numerator is
     ``4 x^6 / (1 - 3x^2 + (1 - x^2) s)`` and, with ``x^2 = (1 - s^2)/4``,
     ``(1 + s)(1 - 3x^2 + (1 - x^2) s) = (1 + s)^4 / 4``, hence the stable form
-    ``L = 2 ln[4 x^2 / (1 + s)^2]`` (PHYSICS.md 1.2; derived here, checked against an
+    ``L = 2 ln[4 x^2 / (1 + s)^2]`` (docs/physics.md#hnl-decays; derived here, checked against an
     mpmath evaluation of the original form in the tests). Valid for ``0 < x < 1/2``.
     """
     if not 0.0 < x < 0.5:

@@ -14,13 +14,13 @@ kind                      charges                             global coupling ``
 ``"generic"``             ``charges`` (per fermion)           ``coupling``
 ========================  ==================================  =====================================
 
-Widths (PHYSICS.md 3.3; DarkCast, Ilten, Soreq, Williams, Xue, arXiv:1801.04847 sec. 2):
+Widths (docs/physics.md#z-decays; DarkCast, Ilten, Soreq, Williams, Xue, arXiv:1801.04847 sec. 2):
 
-* ``f fbar`` (PHYSICS.md 3.3; eq. 2.13 of arXiv:1801.04847 as DarkCast's code labels it):
+* ``f fbar`` (docs/physics.md#z-decays; eq. 2.13 of arXiv:1801.04847 as DarkCast's code labels it):
   ``Gamma = C_f g^2 x_f^2 m/(12 pi) (1 + 2 mu) sqrt(1 - 4 mu)``, ``mu = m_f^2/m^2``, ``C_f`` = 1
   charged leptons, 3 quarks, 1/2 per left-handed neutrino flavour (channels ``"nu_e nu_e"`` ...;
   only ``nu_L`` is charged). DarkCast's code (``model.py``, db9a0f6) writes ``(1 + mu)``; we keep
-  the standard vector width ``(1 + 2 mu)`` of PHYSICS.md (they differ only near threshold:
+  the standard vector width ``(1 + 2 mu)`` of docs/physics.md#z-decays (they differ only near threshold:
   Gamma(mu mu) 11 % at 0.3 GeV, 4 % at 0.5 GeV; tests/reference pins the difference).
 * Hadrons below :data:`M_JOIN` = 2 GeV: DarkCast's vector-meson-dominance description
   (eqs. 2.15, 2.17, 2.18 and A.1, as labelled in DarkCast's ``model.py``/``pars.py``): ``Gamma(F) = g^2 m/(12 pi) [sum_V c_V^2 R^F_V + 2 c_omega c_phi R^F_omega_phi]``
@@ -43,7 +43,7 @@ Widths (PHYSICS.md 3.3; DarkCast, Ilten, Soreq, Williams, Xue, arXiv:1801.04847 
   B-L and B 1.000 -> 1.073, +7.3 % of the hadronic width (+1.6 % of the B-L total), within the
   VMD fit's uncertainty (tests/test_zprime.py pins these bounds).
 * ``N N`` (an HNL of charge ``hnl_charge``, mass ``hnl_mass``): Majorana (default)
-  ``Gamma = g^2 x_N^2 m (1 - 4 m_N^2/m^2)^(3/2) / (24 pi)`` (PHYSICS.md 3.3; the vector current of
+  ``Gamma = g^2 x_N^2 m (1 - 4 m_N^2/m^2)^(3/2) / (24 pi)`` (docs/physics.md#z-decays; the vector current of
   a Majorana field vanishes, only the axial part ``(g x_N/2) N-bar gamma^mu gamma5 N`` survives:
   p-wave ``beta^3``, identical-particle 1/2). Dirac variant (``hnl_majorana=False``, both
   chiralities with charge ``x_N``, vector coupling): ``g^2 x_N^2 m/(12 pi) (1 + 2 mu_N) beta``.
@@ -174,7 +174,7 @@ def vector_width(mass: float, g: float, m_f: float, colour: float = 1.0) -> floa
     """Width (GeV) of a vector (mass ``mass``) into ``f fbar`` with vector coupling ``g``.
 
     ``C_f g^2 m/(12 pi) (1 + 2 mu) sqrt(1 - 4 mu)``, ``mu = m_f^2/m^2`` (arXiv:1801.04847 eq. 2.13;
-    PHYSICS.md 3.3). ``colour`` is ``C_f``. Zero at and below threshold.
+    docs/physics.md#z-decays). ``colour`` is ``C_f``. Zero at and below threshold.
     """
     if mass <= 2.0 * m_f:
         return 0.0
@@ -185,7 +185,7 @@ def vector_width(mass: float, g: float, m_f: float, colour: float = 1.0) -> floa
 def lepton_pair_width(mass: float, coupling: float, m_lepton: float) -> float:
     """Dark-photon width (GeV) into a lepton pair: ``coupling^2 alpha m/3 (1 + 2 mu) sqrt(1 - 4 mu)``.
 
-    ``coupling`` is epsilon (``g = epsilon e``); PHYSICS.md 3.3, arXiv:1801.04847 sec. 2.
+    ``coupling`` is epsilon (``g = epsilon e``); docs/physics.md#z-decays, arXiv:1801.04847 sec. 2.
     """
     return vector_width(mass, coupling * math.sqrt(4.0 * math.pi * C.ALPHA_EM), m_lepton)
 
@@ -193,7 +193,7 @@ def lepton_pair_width(mass: float, coupling: float, m_lepton: float) -> float:
 def hnl_pair_width(mass: float, g: float, m_n: float, majorana: bool = True) -> float:
     """Width (GeV) of ``Z' -> N N`` for an HNL of mass ``m_n`` with coupling ``g`` (= g x_N).
 
-    Majorana: ``g^2 m (1 - 4 m_N^2/m^2)^(3/2) / (24 pi)`` (PHYSICS.md 3.3); Dirac (vector coupling to
+    Majorana: ``g^2 m (1 - 4 m_N^2/m^2)^(3/2) / (24 pi)`` (docs/physics.md#z-decays); Dirac (vector coupling to
     both chiralities): ``g^2 m/(12 pi) (1 + 2 mu) sqrt(1 - 4 mu)``. Zero at and below threshold.
     """
     if mass <= 2.0 * m_n:

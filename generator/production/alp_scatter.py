@@ -7,7 +7,7 @@ probability to scatter inside before decaying is
     P_int = sum_k r_k(E) int_chord exp(-l/ell) dl = sum_k r_k(E) ell sum_s exp(-a_s/ell) (1 - exp(-(b_s - a_s)/ell)),
 
 ``r_k = sum_targets n sigma_k(E)`` the interaction rate per metre of process ``k``
-(PHYSICS.md 6: ``n sigma L P_survive`` in the limit ``ell >> L``; written exactly here, with
+(docs/physics.md#from-production-to-detection: ``n sigma L P_survive`` in the limit ``ell >> L``; written exactly here, with
 the ``expm1`` form, which tends to the chord length for a stable ALP). The interaction point
 follows the same truncated exponential as a forced decay (fipgen.transport), so the
 transport's sampled point is used. The process is chosen in proportion to ``r_k(E)``, the

@@ -20,7 +20,7 @@ form as we use it here; see "What was verified" below):
   ``alpha(x_F, p_T) = (0.74 - 0.55 x_F + 0.26 x_F^2)(0.98 + 0.21 p_T^2)`` (Barton et al.,
   Phys. Rev. D27 (1983) 2580, as used by BMPT).
 
-Parameters (BEAMLINES.md): pions A 62.3, B 1.57, alpha 3.45, beta 0.517, a 6.10,
+Parameters (docs/beamlines.md#meson-production-parameterisations): pions A 62.3, B 1.57, alpha 3.45, beta 0.517, a 6.10,
 gamma 0.153, delta 0.478, r0 1.05, r1 2.65; kaons A 7.74, B 0, alpha 2.45, beta 0.444,
 a 5.04, gamma 0.121, delta = 2 gamma, r0 1.15, r1 -3.17.
 
@@ -36,7 +36,7 @@ Checked instead:
   has the same parameter values and the same (B1)-(B3) structure, with three slips that
   we do not copy: it takes ``a' = a x_R^gamma`` (instead of ``a / x_R^gamma``), scales
   from Be with ``A_Be = 8`` (Be has A = 9.012) and evaluates ``alpha`` at ``x_R``
-  instead of ``x_F``; the "kaon routine with the pion A" slip of BEAMLINES.md is not in
+  instead of ``x_F``; the "kaon routine with the pion A" slip of docs/beamlines.md#meson-production-parameterisations is not in
   that copy, and is wrong on its face (it makes K+/pi+ = 0.7);
 * units, by integration (``tests/test_bmpt.py``): read as ``E d3sigma/dp3`` in
   mb GeV^-2 c^3, (B1) gives sigma(pi+) = 580 mb over the full phase space at 120 GeV/c

@@ -10,7 +10,7 @@ function of the treatment:
 
 * ``"blumlein-brunner"`` (the default): the modified Fermi-Weizsacker-Williams splitting
   function of J. Blumlein, J. Brunner, Phys. Lett. B 731 (2014) 320, arXiv:1311.3870
-  (PHYSICS.md 3.2): :func:`splitting_bb`.
+  (docs/physics.md#proton-bremsstrahlung): :func:`splitting_bb`.
 * ``"quasi-real"``: the quasi-real approximation of S. Foroughi-Abari, A. Ritz,
   Phys. Rev. D 105 (2022) 095045, arXiv:2108.05900, with the off-shell proton form factor
   ``F_pp*(p'^2) = Lambda_p^4 / (Lambda_p^4 + (p'^2 - m_p^2)^2)``, ``p'^2 - m_p^2 = -H/z``
@@ -37,7 +37,7 @@ eps^2 alpha``), B and B-L (``x_q = 1/3``) the isoscalar ``2 F_omega``; generic c
 the two.
 
 Normalisation ``sigma_pp(s')/sigma_pp(s)``: the proton that radiated carries ``E_p - E_Z'``
-into the hard collision; :func:`sigma_pp` is the PDG-style fit of PHYSICS.md 3.2 (mb,
+into the hard collision; :func:`sigma_pp` is the PDG-style fit of docs/physics.md#proton-bremsstrahlung (mb,
 ``s`` in GeV^2), ``s = 2 m_p E_p`` and ``s' = 2 m_p (E_p - E_Z')`` (fixed-target, target
 proton at rest). Only the primary proton's first inelastic interaction radiates: the yield
 per POT is the per-interaction rate times the fraction of protons interacting
@@ -83,13 +83,13 @@ LAMBDA_P_BAND = (1.0, 2.0)
 DEFAULT_Z_RANGE = (0.1, 0.9)
 DEFAULT_PT_MAX = 1.0
 
-# sigma_pp(s) fit of PHYSICS.md 3.2 (mb, s in GeV^2)
+# sigma_pp(s) fit of docs/physics.md#proton-bremsstrahlung (mb, s in GeV^2)
 _SPP = (35.45, 0.308, 28.94, 42.53, 0.458, 33.34, 0.545)
 
 
 def sigma_pp(s):
     """p-p cross section (mb) at ``s`` (GeV^2): ``35.45 + 0.308 ln^2(s/28.94) + 42.53 s^-0.458
-    - 33.34 s^-0.545`` (PHYSICS.md 3.2)."""
+    - 33.34 s^-0.545`` (docs/physics.md#proton-bremsstrahlung)."""
     a, b, s0, c, nc, d, nd = _SPP
     s = np.asarray(s, dtype=np.float64)
     out = a + b * np.log(s / s0) ** 2 + c * s**-nc - d * s**-nd
@@ -145,7 +145,7 @@ def nucleon_form_factor(m, c_rho: float, c_omega: float):
 def splitting_bb(z, pt2, m, mp):  # pragma: no cover - compiled
     """Blumlein-Brunner splitting function without its coupling, ``w / (g^2/4 pi)`` (GeV^-2).
 
-    arXiv:1311.3870 (PHYSICS.md 3.2)::
+    arXiv:1311.3870 (docs/physics.md#proton-bremsstrahlung)::
 
         w = 1/(2 pi H) { (1 + (1-z)^2)/z - 2 z (1-z) [(2 m_p^2 + m^2)/H - 2 z^2 m_p^4/H^2]
                          + 2 z (1-z) (1 + (1-z)^2) m_p^2 m^2 / H^2 + 2 z (1-z)^2 m^4 / H^2 }

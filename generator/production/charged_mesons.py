@@ -4,7 +4,7 @@ Each source is a :class:`~fipgen.production.meson_spectra.MesonSource` in the be
 frame (z along the protons), normalised per proton on target (POT), with a provenance
 string. Tables are built on first use (about 0.1 s each) and cached.
 
-Models (parameters in BEAMLINES.md, "Meson production parameterisations")
+Models (parameters in docs/beamlines.md#meson-production-parameterisations)
 -------------------------------------------------------------------------
 * **pi+, pi-, K0L**: the Sanford-Wang fits of the MiniBooNE flux paper (A. A.
   Aguilar-Arevalo et al., PRD 79, 072002 (2009), arXiv:0806.1449), the same numbers as the

@@ -1,6 +1,6 @@
 """External parent lists: meson fluxes from the collaborations' own beam simulations.
 
-Two formats (BEAMLINES.md, "Output formats the collaborations read"):
+Two formats (docs/outputs.md#what-readers-expect):
 
 * **MeVPrtl text** (SBN's MeVPrtl meson input): one parent per line,
   ``px py pz E pdg weight npot`` (GeV, PDG code, weight, protons on target the line stands

@@ -1,6 +1,6 @@
 """Branching ratios of pseudoscalar mesons into a photon and a dark photon.
 
-For a kinetically mixed dark photon of mass ``m`` (PHYSICS.md 3.1; DarkCast, Ilten,
+For a kinetically mixed dark photon of mass ``m`` (docs/physics.md#meson-decays-to-gamma-z; DarkCast, Ilten,
 Soreq, Williams, Xue, arXiv:1801.04847, eqs. 2.7-2.10 with the dark photon's quark
 charges)::
 
@@ -16,7 +16,7 @@ and 0 for ``m >= M_P``. For a Z' of gauge coupling ``g`` and vector quark charge
 with DarkCast's flavour matrices ``T_pi0 ~ diag(1, -1, 0)`` and ``T_eta ~ diag(1, 1, -1)``
 (normalisations cancel in the ratio). The dark photon has ``X = Q``, ``g = eps e``: ``A = 1``.
 Quark charges of B-L and B (1/3 each) give ``A_pi0 = 1`` and ``A_eta = 1/2``: BR = 2 (g/e)^2
-and 0.5 (g/e)^2 times the phase space and BR(gamma gamma), the factors of PHYSICS.md 3.1
+and 0.5 (g/e)^2 times the phase space and BR(gamma gamma), the factors of docs/physics.md#meson-decays-to-gamma-z
 (the public code of arXiv:2410.08981 uses 2 (g/e)^2 for the eta, 4x DarkCast: we follow
 DarkCast). ``BR(P -> gamma gamma)`` comes from the package data file
 ``generator/data/pdg_branching.toml`` (PDG 2024, cited there), read on first use.
@@ -92,7 +92,7 @@ def br_to_gamma_darkphoton(meson_pdg: int, mass: float, epsilon: float) -> float
     Returns
     -------
     float
-        ``2 eps^2 (1 - m^2/M^2)^3 BR(P -> gamma gamma)`` (PHYSICS.md 3.1; arXiv:1801.04847
+        ``2 eps^2 (1 - m^2/M^2)^3 BR(P -> gamma gamma)`` (docs/physics.md#meson-decays-to-gamma-z; arXiv:1801.04847
         eqs. 2.7-2.10), 0 when ``mass >= M`` (``M`` the PDG meson mass).
 
     Raises
@@ -109,7 +109,7 @@ def br_to_gamma_darkphoton(meson_pdg: int, mass: float, epsilon: float) -> float
     if mass >= M:
         return 0.0
     x = 1.0 - (mass / M) ** 2
-    # PHYSICS.md 3.1 / arXiv:1801.04847 eqs. 2.7-2.10 (dark photon charges)
+    # docs/physics.md#meson-decays-to-gamma-z / arXiv:1801.04847 eqs. 2.7-2.10 (dark photon charges)
     return 2.0 * epsilon**2 * x**3 * sm_branching_ratio(pdg, "gamma_gamma")
 
 

@@ -2,7 +2,7 @@
 
 An ALP coupled to gluons mixes with the neutral pseudoscalars; each pi0 (eta) made in the
 target turns into an ALP with probability ``theta^2`` and the ALP carries the meson's
-momentum (Kelly, Kumar, Liu arXiv:2011.05995, used by arXiv:2311.07713; PHYSICS.md 2)::
+momentum (Kelly, Kumar, Liu arXiv:2011.05995, used by arXiv:2311.07713; docs/physics.md#alp-meson-mixing)::
 
     N_a = theta_aP^2 N_P,   p_a = p_P,   E_a = sqrt(p_P^2 + m_a^2)
 

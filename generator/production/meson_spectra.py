@@ -3,9 +3,9 @@
 Normalisation choices (the physics choice of this module; numbers reproduced by
 ``sanford_wang_pi0_per_pot()`` and the tests):
 
-* **Shape of pi0.** No fit exists for pi0 at the BNB (PHYSICS.md 4). We use the average
+* **Shape of pi0.** No fit exists for pi0 at the BNB (docs/physics.md#meson-production). We use the average
   ``(pi+ + pi-)/2`` of the MiniBooNE Sanford-Wang fits (arXiv:0806.1449; parameters in
-  BEAMLINES.md, identical to the G4BNB production card ``input/production.in``), as
+  docs/beamlines.md#meson-production-parameterisations, identical to the G4BNB production card ``input/production.in``), as
   BdNMC does (deNiverville et al., arXiv:1609.01770, code ``sanfordwang.cpp``), over
   ``0 <= p <= p_B - c9 = 7.89 GeV/c`` (the factor ``1 - p/(p_B - c9)`` vanishes there)
   and ``0 <= theta <= pi/2``. The angular cut is the domain of the formula itself:
@@ -36,7 +36,7 @@ Normalisation choices (the physics choice of this module; numbers reproduced by
   ``p_L``, and ``p_T,pi^2 = p_T,eta^2 + m_eta^2 - m_pi^2``). Normalisation ``eta/pi0 =
   1/30`` (:data:`BNB_ETA_PER_PI0`), BdNMC's ``meson_per_pi0`` for MiniBooNE
   (arXiv:1609.01770 code, ``eta_decay: 1/30``). For comparison: Pythia 8 at 8.9 GeV/c
-  p-p gives eta/pi0 = 0.049 per collision (DESIGN.md notes); the m_T-scaled shape
+  p-p gives eta/pi0 = 0.049 per collision (docs/physics.md#meson-production); the m_T-scaled shape
   integrates to 0.109 of the pion one (m_T scaling is a high-energy rule and is not
   used for the normalisation); BdNMC samples the eta shape from the K0L fit instead.
 
@@ -94,7 +94,7 @@ class SanfordWangParams(NamedTuple):
 
 
 # MiniBooNE flux paper arXiv:0806.1449 (Sanford-Wang fits to HARP/E910 p-Be data), as in
-# BEAMLINES.md and the G4BNB production card (SBNSoftware/G4BNB input/production.in,
+# docs/beamlines.md#meson-production-parameterisations and the G4BNB production card (SBNSoftware/G4BNB input/production.in,
 # /boone/physics/SW*Par; c9 = 1 hard-coded there for pions).
 SW_PI_PLUS = SanfordWangParams(220.7, 1.080, 1.000, 1.978, 1.32, 5.572, 0.08678, 9.686, 1.0)
 SW_PI_MINUS = SanfordWangParams(213.66, 0.93785, 5.4537, 1.2096, 1.2836, 4.7807, 0.073383, 8.3294, 1.0)
@@ -102,7 +102,7 @@ SW_K0L = SanfordWangParams(15.13, 1.975, 4.084, 0.9277, 0.7306, 4.362, 0.04789, 
 
 #: BNB primary proton momentum (GeV/c): 8 GeV kinetic energy.
 BNB_P_BEAM = 8.89
-#: BNB beryllium target length (m), G4BNB geometry BooNE_50m.gdml (BEAMLINES.md).
+#: BNB beryllium target length (m), G4BNB geometry BooNE_50m.gdml (docs/beamlines.md#meson-production-parameterisations).
 BNB_TARGET_LENGTH = 0.7112
 #: Beryllium density (g/cm^3, PDG atomic and nuclear properties) and molar mass (g/mol).
 BE_DENSITY = 1.848
@@ -473,7 +473,7 @@ def _bnb_table(pdg: int, theta_max: float = BNB_THETA_MAX):
         density = bnb_pi0_density
         per_pot = BNB_PI0_PER_POT
         what = (
-            "shape (pi+ + pi-)/2 Sanford-Wang (arXiv:0806.1449; c_i of BEAMLINES.md / G4BNB "
+            "shape (pi+ + pi-)/2 Sanford-Wang (arXiv:0806.1449; c_i of docs/beamlines.md#meson-production-parameterisations / G4BNB "
             "production.in), p_B = 8.89 GeV/c"
         )
         norm = (

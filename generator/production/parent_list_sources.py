@@ -16,17 +16,13 @@ import numpy as np
 
 from ..errors import CardError, PhysicsError
 from ..io.parent_list import write_mevprtl_text
-from ..rng import block_rng
+from ..rng import PARENT_STREAM, block_rng
 from .hnl_sources import _source
 
-__all__ = ["parent_species", "write_parent_list", "FILE_POT", "PARENT_STREAM"]
+__all__ = ["parent_species", "write_parent_list", "FILE_POT"]
 
 #: Nominal POT of a written parent list (each species' weights are normalised to it).
 FILE_POT = 1.0e6
-
-#: Random-stream family of the parent list (fipgen.rng.block_rng).
-PARENT_STREAM = 401
-
 
 def parent_species(job) -> dict[int, object]:
     """``{pdg: MesonSource}`` of the mesons feeding the job's channels."""

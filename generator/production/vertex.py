@@ -111,7 +111,7 @@ def sample_interaction_points(beamline, n: int, rng: np.random.Generator) -> np.
     k, t_in, t_out = fast
     out = np.empty((n, 3))
     out[:, :2] = xy
-    # truncated exponential on [t_in, t_out] (PHYSICS.md 6, stable form)
+    # truncated exponential on [t_in, t_out] (docs/physics.md#from-production-to-detection, stable form)
     out[:, 2] = z0 + t_in - lam * np.log1p(u * np.expm1(-(t_out - t_in) / lam))
     far = (np.abs(xy[:, 0]) > k * sx) | (np.abs(xy[:, 1]) > k * sy)
     if far.any():

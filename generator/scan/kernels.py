@@ -4,7 +4,7 @@ lifetimes without an (events x couplings) matrix in memory.
 For event ``i`` with lab ``beta gamma`` ``bg_i`` and chord segments ``[a_is, b_is]`` (m), the
 probability to decay inside at proper decay length ``ctau`` is
 ``P_i = sum_s exp(-a_is/ell) (1 - exp(-(b_is - a_is)/ell))``, ``ell = bg_i ctau``
-(PHYSICS.md 6; the stable ``expm1`` form). :func:`weighted_decay_sums` returns, for each
+(docs/physics.md#from-production-to-detection; the stable ``expm1`` form). :func:`weighted_decay_sums` returns, for each
 lifetime ``j`` and each weight set ``r``,
 ``S[r, j] = sum_i w[r, i] f[k_i, j] g[d_i, j] P_i(ctau_j)`` and the sum of squares, with
 ``f`` the channel factors and ``g`` the decay-channel factors of that coupling.

@@ -20,6 +20,7 @@ import numpy as np
 
 from ..card import RunCard, parse_card
 from ..errors import CardError, ClosedError, FipgenError, RunFailure
+from ..rng import ACCEPTANCE_STREAM, SCAN_STREAM
 from .axes import ScanAxes, card_at
 from .reweight import Cuts, collect_table
 
@@ -28,9 +29,6 @@ __all__ = ["ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid",
 #: How local worker processes start: "spawn" (a fresh interpreter; safe with threads, ~3 s to
 #: import fipgen and load numba's cache) or "fork" (inherits the warm parent; Linux only).
 _START_METHOD = "spawn"
-
-#: Random-stream families: scans (202, mass index), acceptance tables (203, mass index).
-SCAN_STREAM, ACCEPTANCE_STREAM = 202, 203
 
 
 def parse_grid(spec: str, what: str, log: bool) -> np.ndarray:

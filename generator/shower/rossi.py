@@ -4,7 +4,7 @@
   Rossi and Greisen, Rev. Mod. Phys. 13 (1941) 240): for a primary of energy E0 and
   energies E << E0, the depth-integrated (track-length) spectra are
   ``L_gamma(k) = 0.572 X0 E0/k^2``, ``L_e+-(E) = 0.437 X0 E0/E^2`` (electrons and
-  positrons together), ``L_e+(E) = 0.219 X0 E0/E^2`` (PHYSICS.md 5). The ratio
+  positrons together), ``L_e+(E) = 0.219 X0 E0/E^2`` (docs/physics.md#electromagnetic-showers). The ratio
   0.572/0.437 = (1 + b)/(7/9 - b/3) with Rossi's b ~ 0.0135 follows from photon balance.
 * Approximation B adds a constant collision loss E_c per radiation length (E_c the
   critical energy in Rossi's definition) and no cut: all of E0 ends in ionisation, so the

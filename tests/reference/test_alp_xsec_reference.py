@@ -20,14 +20,14 @@ Published / public formulas compared (their tolerance or the documented disagree
   read): exact agreement of the WW machinery;
 * alplib (read at athompson-git/alplib prod_xs.py, det_xs.py, decay.py): ``compton_sigma`` (closed
   form "from 0807.2926"): equal at m_a = 0, 22-26 % low for m_a/E_g ~ 0.02-0.2, negative near
-  threshold (PHYSICS.md 2 warns of 20-70 %); ``icompton_sigma`` ("Borexino 2008 eq. 14"): equal at
+  threshold (docs/physics.md#alp-cross-sections warns of 20-70 %); ``icompton_sigma`` ("Borexino 2008 eq. 14"): equal at
   m_a = 0, within 0.3 % up to m_a/E_a = 0.05, 11-12 % low at E_a = 2 m_a; ``resonance_sigma`` (spin-1
   Breit-Wigner ``12 pi/m_a^2``): integral ``3 beta^2`` times ours; ``resonance_peak``: ``2 beta`` times
   our coefficient; ``associated_dsigma_dcos_CM``: 4x ours at m_a = 0 (a spin sum, not an average) and
   a different shape for m_a > 0 (``dt/dcos = 2 E1 E_a`` instead of ``2 p1 p_a``, and its |M|^2);
   ``brem_dsigma_dea`` (Tsai 1986 integrated): ``K L + J/2`` instead of ``K L + J`` (15 % low at m_a -> 0 for
   Fe, 20-40 % low for m_a of a few m_e);
-  ``primakoff_sigma_tsai`` (Tsai's asymptotic closed form): 19 % above the integral of PHYSICS.md's
+  ``primakoff_sigma_tsai`` (Tsai's asymptotic closed form): 19 % above the integral of arXiv:1512.03069's
   form factor for Fe.
 """
 
@@ -234,7 +234,7 @@ def primakoff_exact_dsdtheta(E, ma, th, M=1e4, Z=1.0):
 
 @pytest.mark.parametrize("E,ma", [(1.0, 0.5), (1.0, 0.9), (0.3, 0.1)])
 def test_primakoff_against_relativistic_scalar_nucleus(E, ma):
-    """The module's E p^3 form matches the exact static limit; PHYSICS.md's p^4 form is low by beta = p/E."""
+    """The module's E p^3 form matches the exact static limit; arXiv:1512.03069's p^4 form is low by beta = p/E."""
     p = math.sqrt(E * E - ma * ma)
     for th in (0.02, 0.3, 1.2):
         exact = primakoff_exact_dsdtheta(E, ma, th)
@@ -250,7 +250,7 @@ def test_primakoff_against_relativistic_scalar_nucleus(E, ma):
 
 def test_primakoff_against_tsai_asymptotic_formula():
     """alplib ``primakoff_sigma_tsai`` (Tsai 1986, E >> m_a): (alpha g^2/4) [Z^2 (ln(184 Z^-1/3) + ln(403 A^-1/3/m_e[MeV]))
-    + Z ln(1194 Z^-2/3)]. Its coherent Z^2 part exceeds the integral of PHYSICS.md's form factor,
+    + Z ln(1194 Z^-2/3)]. Its coherent Z^2 part exceeds the integral of Tsai's form factor (arXiv:1512.03069),
     (alpha g^2 Z^2/4) [ln(111 Z^-1/3) + ln(sqrt(0.164 GeV^2) A^-1/3/m_e) - 1], by 1.50 in the bracket: x1.19 for Fe."""
     for (Z, A), ratio in (((26.0, 55.845), 1.189), ((18.0, 39.948), 1.184)):
         tsai_coh = ALPHA_EM / 4 * Z * Z * (math.log(184 * Z ** (-1 / 3)) + math.log(403 * A ** (-1 / 3) / 0.511))

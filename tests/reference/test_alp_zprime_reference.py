@@ -141,7 +141,7 @@ def test_darkcast_raw_table_values():
 
 
 def test_alp_closed_forms_hand_computed():
-    """Gamma(a -> gamma gamma) = g^2 m^3/(64 pi) (PHYSICS.md 2): g = 1e-5 GeV^-1, m = 0.1 GeV ->
+    """Gamma(a -> gamma gamma) = g^2 m^3/(64 pi) (docs/physics.md#alp-widths): g = 1e-5 GeV^-1, m = 0.1 GeV ->
     1e-10 * 1e-3 / 201.0619298 = 4.973591972e-16 GeV. Gamma(a -> e e) = g^2 m beta/(8 pi): g = 1e-6,
     m = 0.01: beta = sqrt(1 - 4 (0.51099895e-3/0.01)^2) = sqrt(0.98955523) = 0.99476391;
     1e-12 * 0.01 * 0.99476391 / 25.13274123 = 3.958054e-16 GeV. Tolerance 1e-7."""

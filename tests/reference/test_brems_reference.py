@@ -1,6 +1,6 @@
 """Reference: proton-bremsstrahlung splitting functions, form factors and rates.
 
-Formulas (PHYSICS.md 3.2; generator/production/bremsstrahlung.py docstring):
+Formulas (docs/physics.md#proton-bremsstrahlung; generator/production/bremsstrahlung.py docstring):
 
 * Blumlein & Brunner, Phys. Lett. B 731 (2014) 320, arXiv:1311.3870, the modified
   Fermi-Weizsacker-Williams splitting function ``w_ba(z, pT^2)`` of their rate formula
@@ -9,7 +9,7 @@ Formulas (PHYSICS.md 3.2; generator/production/bremsstrahlung.py docstring):
   vector splitting function with the off-shell proton form factor ``F_pp*``.
 
 The papers' bodies were not readable here (only their abstracts): the equation numbers are
-not cited; the formulas are PHYSICS.md's transcription (BB) and the one the two public
+not cited; the formulas are the transcription in docs/physics.md#proton-bremsstrahlung (BB) and the one the two public
 implementations of the quasi-real treatment agree on (QR), re-derived from the p -> p V
 vertex. Each hand value below is written out term by term (10 significant digits) from those
 formulas, independently of the code; tolerance 1e-9 relative.

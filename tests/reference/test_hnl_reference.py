@@ -130,7 +130,7 @@ def _nc_mp(x, gl, gr):
 def test_nc_electron_width_no_cancellation(m_n, same):
     """Gamma(N -> nu e+ e-) at m_N = 0.3 and 1 GeV (x = m_e/m_N = 1.7e-3, 5.1e-4) equals a
     60-digit mpmath evaluation of 1805.08567 sec. 3.1.2 in its original form to 1e-12; the
-    naive double-precision original form is wrong there (PHYSICS.md 1.2)."""
+    naive double-precision original form is wrong there (docs/physics.md#hnl-decays)."""
     x = C.mass(11) / m_n
     s2w = W.hnl_constants()["electroweak"]["sin2_theta_w"]
     gl, gr = -0.5 + s2w + (1.0 if same else 0.0), s2w
@@ -240,7 +240,7 @@ def test_kl3_sm_limit(kaon, fl, br_pdg, gap):
     """m_N -> 0 of K -> pi l N vs PDG K_l3 [PDG24]: the tree formula (FLAG f_+(0), PDG |V_us|,
     pole form factors) is below PDG by the documented gap -- 6-7 % for K+ (isospin breaking
     of the K+ pi0 form factor, delta_SU2 ~ 2.5 % in amplitude, plus EM corrections), 2.6 % for
-    K_L (EM corrections and f_+(0)|V_us| rounding). PHYSICS.md 1.1 expects ~6 %.
+    K_L (EM corrections and f_+(0)|V_us| rounding). docs/physics.md#hnl-production expects ~6 %.
     Tolerance: 0.5 % absolute on the gap."""
     br = P.br_kaon_to_pi_lepton_hnl(kaon, fl, HNL(1e-9, (1.0, 1.0, 1.0)))
     assert 1 - br / br_pdg == pytest.approx(gap, abs=5e-3)

@@ -2,7 +2,7 @@
 
 Formula and parameters: MiniBooNE flux paper, A. A. Aguilar-Arevalo et al., Phys. Rev. D
 79, 072002 (2009), arXiv:0806.1449 (Sanford-Wang form of its meson-production section;
-pi+, pi-, K0L parameter tables), identical to BEAMLINES.md and to the G4BNB production
+pi+, pi-, K0L parameter tables), identical to docs/beamlines.md#meson-production-parameterisations and to the G4BNB production
 card (SBNSoftware/G4BNB input/production.in). p_B = 8.89 GeV/c.
 
     d2sigma/dp dOmega = c1 p^c2 (1 - p/(p_B - c9)) exp[-c3 p^c4 / p_B^c5 - c6 theta (p - c7 p_B cos^c8 theta)]
