@@ -135,7 +135,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     from .production.hnl_sources import hnl_channels
     from .production.meson_decay import br_omega_to_pi0_zprime, br_to_gamma_zprime
     from .production.meson_mixing import MesonMixingChannel, alp_meson_mixing
-    from .production.meson_tables import load_meson_source
+    from .production.sources import meson_source
     from .production.meson_two_body import MesonTwoBodyChannel
 
     from .card import MAX_POT, MAX_TRIALS
@@ -186,7 +186,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
         try:
             if external is not None:
                 return external.meson_source(pdg)
-            return load_meson_source(beamline.name, pdg)
+            return meson_source(beamline, pdg)
         except NoSourcesError as err:
             raise no_sources(err) from None
         except PhysicsError as err:

@@ -47,15 +47,13 @@ def mesons_per_pot(job: Job) -> dict[int, float]:
         path, fmt, z_off = job.card.parents
         ext = ExternalParents(_resolve_path(job.card, path), fmt, z_off)
         return ext.per_pot_by_species()
-    from .production.meson_tables import available_sources
+    from .errors import NoSourcesError
+    from .production.sources import meson_species
 
-    out = dict(available_sources(job.beamline.name))
-    if job.beamline.name == "bnb":
-        from .production.charged_mesons import bnb_charged_source
-
-        for pdg in (211, -211, 321, 130):
-            out[pdg] = bnb_charged_source(pdg).per_pot
-    return dict(sorted(out.items(), key=lambda kv: (abs(kv[0]) > 400, abs(kv[0]), -kv[0])))
+    try:
+        return meson_species(job.beamline)
+    except NoSourcesError:  # a beamline without meson sources (e.g. bremsstrahlung only): none
+        return {}
 
 
 def compute_yields(job: Job, progress: bool = False) -> dict:

@@ -119,6 +119,10 @@ class Beamline:
         Where the numbers come from.
     path : str
         The file read.
+    particle_sources : tuple of (str, str)
+        ``[beamline.particle_sources]``: the packaged particle sources the file names (meson
+        source set, table entry, shower table; :mod:`fipgen.production.sources`); empty when
+        it names none.
     """
 
     name: str
@@ -132,6 +136,7 @@ class Beamline:
     timing: Timing | None
     sources: tuple[str, ...]
     path: str
+    particle_sources: tuple[tuple[str, str], ...] = ()
 
     @property
     def beam_mass(self) -> float:
@@ -382,6 +387,12 @@ _BEAMLINE_KEYS = {
     "decay_pipe": "volume table",
     "absorber": "volume table",
     "timing": "table: n_buckets, bucket_spacing, bucket_sigma, spill_length (ns)",
+    "particle_sources": "table: mesons, table_entry, showers (fipgen.production.sources)",
+}
+_SOURCES_KEYS = {
+    "mesons": "meson source set: 'bnb-sanford-wang', 'bnb-dump-sanford-wang' or 'tables-120gev'",
+    "table_entry": "entry of the 120 GeV tables' header for this target (with mesons = 'tables-120gev')",
+    "showers": "shower track-length table in fluxes/ (e.g. 'shower_numi.npz')",
 }
 _BEAMLINE_REQUIRED = ("kind", "name", "title", "beam_particle", "beam_momentum", "sources", "target")
 _SPOT_KEYS = {"sigma_x": "gaussian sigma, m", "sigma_y": "gaussian sigma, m"}
@@ -430,6 +441,11 @@ def _parse_beamline(doc: dict, shown: str, path: str, packaged_name: str | None)
             )
     target = _element(t, "target")
     assert target is not None
+    particle_sources: tuple[tuple[str, str], ...] = ()
+    if t.has("particle_sources"):
+        s = t.table("particle_sources")
+        s.check_keys(_SOURCES_KEYS)
+        particle_sources = tuple((k, s.string(k)) for k in _SOURCES_KEYS if k in s.data)
     return Beamline(
         name=name,
         title=t.string("title"),
@@ -442,6 +458,7 @@ def _parse_beamline(doc: dict, shown: str, path: str, packaged_name: str | None)
         timing=timing,
         sources=t.strings("sources"),
         path=path,
+        particle_sources=particle_sources,
     )
 
 

@@ -149,9 +149,10 @@ class ShowerALPChannel:
 
     def _table(self):
         if "table" not in self._cache:
-            from ..shower.fold import load_shower_table
+            from ..shower.fold import load_shower_file
+            from .sources import shower_table_name
 
-            self._cache["table"] = load_shower_table(self.beamline.name)
+            self._cache["table"] = load_shower_file(shower_table_name(self.beamline))
         return self._cache["table"]
 
     def _density(self, species: str) -> np.ndarray:
@@ -403,9 +404,7 @@ class ShowerALPChannel:
 def shower_channel(process: str, model, beamline, decay_ctau: float | None = None) -> ShowerALPChannel:
     if process not in SHOWER_CHANNELS:
         raise PhysicsError(f"unknown shower channel {process!r}; allowed {', '.join(SHOWER_CHANNELS)}")
-    from ..shower.fold import shower_table_beamlines
+    from .sources import shower_table_name
 
-    if beamline.name not in shower_table_beamlines():
-        raise PhysicsError(f"no shower track-length table for beamline {beamline.name!r}; available: "
-                           f"{', '.join(shower_table_beamlines())} (scripts/make_shower_tables.py)")
+    shower_table_name(beamline)  # PhysicsError when the beamline names no shower table
     return ShowerALPChannel(f"alp:{process}", process, model, beamline, decay_ctau)

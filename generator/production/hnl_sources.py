@@ -81,13 +81,9 @@ def channel_code(name: str) -> int:
 def _source(beamline, pdg: int, external=None):
     if external is not None:
         return external.meson_source(pdg)
-    if beamline.name == "bnb":
-        from .charged_mesons import bnb_charged_source
+    from .sources import meson_source
 
-        return bnb_charged_source(pdg)
-    from .meson_tables import load_meson_source
-
-    return load_meson_source(beamline.name, pdg)
+    return meson_source(beamline, pdg)
 
 
 _PROMPT = (411, 431)  # charmed parents: decay at the production point

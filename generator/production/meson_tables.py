@@ -39,6 +39,7 @@ __all__ = [
     "DUMP_PI0_PER_POT",
     "DUMP_ETA_PER_PI0",
     "available_beamlines",
+    "table_entries",
     "available_sources",
     "load_meson_source",
     "bnb_dump_meson_source",
@@ -60,7 +61,6 @@ LOW_FILE = "meson_p8.89_pythia8.npz"
 _LIGHT = (111, 221, 331, 223, 113, 333, 211, -211, 321, -321, 130, 310)
 _CHARM = (411, -411, 421, -421, 431, -431)
 _CHARGED = (211, -211, 321, -321)
-_BEAMLINES_120 = ("numi", "lbnf", "darkquest_beam")
 
 #: Models that can be asked for with ``model=``: None is the default of each beamline.
 MODELS = ("pythia8", "bmpt", "sanford-wang")
@@ -80,9 +80,17 @@ def read_table(name: str, directory: str | None = None) -> tuple[dict[str, np.nd
     return read_flux_table(name, directory, "meson table", "scripts/make_meson_tables.py")
 
 
+def table_entries() -> tuple[str, ...]:
+    """The targets the 120 GeV tables are normalised for: the entries of their header (each
+    with its material, interacting fraction and per-POT multiplicities), which a beamline file
+    names as ``particle_sources.table_entry`` (:mod:`fipgen.production.sources`)."""
+    return tuple(read_table(LIGHT_FILE)[1]["beamlines"])
+
+
 def available_beamlines() -> list[str]:
-    """Beamlines with meson sources here (``bnb`` through meson_spectra)."""
-    return [*_BEAMLINES_120, "bnb_dump", "bnb"]
+    """Source entries here: the 120 GeV tables' entries, ``bnb_dump`` and ``bnb`` (the
+    Sanford-Wang sets)."""
+    return [*table_entries(), "bnb_dump", "bnb"]
 
 
 def _check_beamline(name: str) -> None:
@@ -95,7 +103,7 @@ def _plan(beamline: str, model: str | None) -> dict[int, tuple[str, str]]:
     _check_beamline(beamline)
     if model is not None and model not in MODELS:
         raise PhysicsError(f"unknown meson-production model {model!r}; allowed: {', '.join(MODELS)} (or None for the default)")
-    if beamline in _BEAMLINES_120:
+    if beamline in table_entries():
         if model == "sanford-wang":
             raise PhysicsError(f"model 'sanford-wang' exists for bnb and bnb_dump, not {beamline!r}; use 'pythia8' or 'bmpt'")
         plan = {pdg: ("pythia", LIGHT_FILE) for pdg in _LIGHT}
@@ -229,7 +237,7 @@ def tertiary_estimate(beamline_name: str) -> dict:
         For a beamline without an estimate (the message lists those with one).
     """
     _check_beamline(beamline_name)
-    if beamline_name in _BEAMLINES_120:
+    if beamline_name in table_entries():
         est = read_table(LIGHT_FILE)[1]["beamlines"][beamline_name].get("tertiary_estimate")
     else:
         est = read_table(LOW_FILE)[1].get("tertiary_estimate", {}).get(beamline_name)

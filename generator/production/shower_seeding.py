@@ -1,6 +1,6 @@
 """Shower track-length tables per proton on target, seeded by the pi0 and eta photons (the maker).
 
-For a beamline, each meson source of :func:`fipgen.production.meson_tables.load_meson_source`
+For a beamline, each meson source of :func:`fipgen.production.sources.meson_source`
 (pi0 = 111 and eta = 221, per POT, first interactions only) is sampled; each meson
 decays at the proton's interaction point (``vertex.sample_interaction_points``; c tau of
 25 nm and 0.15 nm: prompt) into two photons, isotropic in its rest frame, and carries
@@ -37,12 +37,12 @@ import numpy as np
 from .._version import __version__
 from ..errors import PhysicsError
 from ..geometry.loader import load_beamline
-from ..shower.fold import _BEAMLINES, SOURCES, SPECIES_KEYS, TABLE_VERSION, table_name
+from ..shower.fold import SOURCES, SPECIES_KEYS, TABLE_VERSION, shower_table_beamlines, table_name
 from ..shower.geometry import from_solid
 from ..shower.tables import DEDX_E, DEDX_P, physics_tables
 from ..shower.tracklength import Binning, ShowerSettings, run_showers
 from .meson_decay import sm_branching_ratio
-from .meson_tables import load_meson_source
+from .sources import meson_source
 from .vertex import sample_interaction_points
 
 __all__ = ["meson_photons", "make_shower_table"]
@@ -84,7 +84,7 @@ def meson_photons(beamline: str, pdg: int, n: int, rng: np.random.Generator):
     per POT it stands for), and a dict with the source's per-POT rate, BR and provenance.
     """
 
-    src = load_meson_source(beamline, pdg)
+    src = meson_source(load_beamline(beamline), pdg)
     br = sm_branching_ratio(pdg, "gamma_gamma")
     p4 = src.sample(n, rng)
     vtx = sample_interaction_points(load_beamline(beamline), n, rng)
@@ -109,8 +109,9 @@ def make_shower_table(beamline: str, n_mesons: dict, seed: int = 20240607, n_bat
     spread of the batch sums gives the statistical errors.
     """
 
-    if beamline not in _BEAMLINES:
-        raise PhysicsError(f"no shower table for beamline {beamline!r}; available: {', '.join(_BEAMLINES)}")
+    if beamline not in shower_table_beamlines():
+        raise PhysicsError(f"no shower table is named by beamline {beamline!r} (particle_sources.showers); "
+                           f"beamlines with one: {', '.join(shower_table_beamlines())}")
     settings = settings or ShowerSettings()
     bl = load_beamline(beamline)
     e_beam = bl.beam_energy

@@ -31,22 +31,25 @@ import numpy as np
 from ..errors import PhysicsError
 
 __all__ = ["SOURCES", "SPECIES_KEYS", "TABLE_VERSION", "ShowerTable", "write_shower_table", "load_shower_table",
-           "shower_table_beamlines", "table_name"]
+           "shower_table_beamlines", "table_name", "load_shower_file"]
 
 #: Seeding mesons: key -> PDG code.
 SOURCES = {"pi0": 111, "eta": 221}
 #: Species keys of the table arrays, in the order of the kernel's species index.
 SPECIES_KEYS = ("gamma", "eminus", "eplus")
 TABLE_VERSION = 1
-_BEAMLINES = ("bnb_dump", "numi", "lbnf", "darkquest_beam")
 
 
 def shower_table_beamlines() -> tuple[str, ...]:
-    """Beamlines with shipped shower tables."""
-    return _BEAMLINES
+    """Packaged beamlines whose file names a shower table (``particle_sources.showers``)."""
+    from ..geometry import list_geometries, load_beamline
+
+    return tuple(n for n, kind, _ in list_geometries()
+                 if kind == "beamline" and dict(load_beamline(n).particle_sources).get("showers"))
 
 
 def table_name(beamline: str) -> str:
+    """File name of the table made for the packaged beamline ``beamline``."""
     return f"shower_{beamline}.npz"
 
 
@@ -104,22 +107,30 @@ class ShowerTable:
 
 
 @lru_cache(maxsize=None)
-def _read(beamline: str, directory: str | None) -> ShowerTable:
-    from ..resources import read_flux_table
-
-    arrays, header = read_flux_table(table_name(beamline), directory, "shower table", "scripts/make_shower_tables.py")
-    arrays = dict(arrays)
-    return ShowerTable(beamline, arrays.pop("energy_edges"), arrays.pop("theta_edges"), arrays, header)
-
-
-def load_shower_table(beamline: str, directory: str | None = None) -> ShowerTable:
-    """The shipped (or ``directory``'s) shower table of ``beamline``.
+def load_shower_file(name: str, directory: str | None = None) -> ShowerTable:
+    """The shower table in file ``name`` of ``fluxes/`` (or of ``directory``), e.g. the one a
+    beamline file names (:func:`fipgen.production.sources.shower_table_name`).
 
     Raises
     ------
     PhysicsError
-        Unknown beamline or missing file.
+        Missing file or no header.
     """
-    if beamline not in _BEAMLINES:
-        raise PhysicsError(f"no shower table for beamline {beamline!r}; available: {', '.join(_BEAMLINES)}")
-    return _read(beamline, None if directory is None else str(directory))
+    from ..resources import read_flux_table
+
+    arrays, header = read_flux_table(name, directory, "shower table", "scripts/make_shower_tables.py")
+    arrays = dict(arrays)
+    label = header.get("beamline", name)
+    return ShowerTable(label, arrays.pop("energy_edges"), arrays.pop("theta_edges"), arrays, header)
+
+
+def load_shower_table(beamline: str, directory: str | None = None) -> ShowerTable:
+    """The shower table made for the packaged beamline ``beamline`` (``shower_<beamline>.npz``
+    in ``fluxes/`` or ``directory``).
+
+    Raises
+    ------
+    PhysicsError
+        Missing file.
+    """
+    return load_shower_file(table_name(beamline), None if directory is None else str(directory))

@@ -1,0 +1,151 @@
+"""The one resolver from a beamline to its particle sources.
+
+A beamline file names its sources in an optional table (``geometries/README.md``)::
+
+    [beamline.particle_sources]
+    mesons = "tables-120gev"        # which meson source set (below)
+    table_entry = "numi"            # the entry of the 120 GeV tables' header for this target
+    showers = "shower_numi.npz"     # the shower track-length table in fluxes/
+
+Meson source sets:
+
+* ``"bnb-sanford-wang"``: the BNB beryllium target at 8.89 GeV/c: pi+-, K0L from the
+  Sanford-Wang fits and K+ from Feynman scaling (:mod:`.charged_mesons`), pi0 and eta from the
+  pion fits (:mod:`.meson_spectra`); first interactions, normalised with the beamline's own
+  interacting fraction. Refused for another beam momentum or target material.
+* ``"bnb-dump-sanford-wang"``: the same pi0 / eta shapes at 2.42 pi0 per POT (the MiniBooNE
+  steel dump, :func:`.meson_tables.bnb_dump_meson_source`).
+* ``"tables-120gev"``: the Pythia 8 / BMPT / charm tables of ``fluxes/`` at 120 GeV/c
+  (:mod:`.meson_tables`), with the per-POT normalisation of the header entry ``table_entry``.
+
+A beamline without the table has no packaged sources: its meson channels need an external
+parent list (``experiment.parents``), and its shower channels a shower table. Which
+beamline a file describes is read from the file, never from its name.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from ..errors import NoSourcesError, PhysicsError
+
+__all__ = ["MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"]
+
+#: Meson source sets a beamline file may name (module docstring).
+MESON_SETS = ("bnb-sanford-wang", "bnb-dump-sanford-wang", "tables-120gev")
+
+#: Where the BNB fits apply: beam momentum (GeV/c) and target material.
+_BNB_MOMENTUM, _BNB_MATERIAL = 8.89, "Be"
+
+
+@dataclass(frozen=True)
+class _Plan:
+    mesons: str | None
+    entry: str | None
+    showers: str | None
+
+
+def _plan(beamline) -> _Plan:
+    ps = dict(beamline.particle_sources)
+    return _Plan(ps.get("mesons"), ps.get("table_entry"), ps.get("showers"))
+
+
+def check_sources(beamline) -> None:
+    """PhysicsError (one line, naming the key) when the beamline names sources that do not
+    exist or do not fit it (called when the beamline's sources are first used)."""
+    plan = _plan(beamline)
+    where = f"beamline {beamline.name!r} ({beamline.path}): particle_sources"
+    if plan.mesons is None:
+        if plan.entry is not None:
+            raise PhysicsError(f"{where}.table_entry needs particle_sources.mesons = 'tables-120gev'")
+        return
+    if plan.mesons not in MESON_SETS:
+        raise PhysicsError(f"{where}.mesons = {plan.mesons!r}: allowed: " + ", ".join(repr(m) for m in MESON_SETS))
+    if plan.mesons == "tables-120gev":
+        from .meson_tables import table_entries
+
+        entries = table_entries()
+        if plan.entry not in entries:
+            raise PhysicsError(f"{where}.table_entry = {plan.entry!r}: allowed: " + ", ".join(repr(e) for e in entries))
+    elif plan.entry is not None:
+        raise PhysicsError(f"{where}.table_entry: only with mesons = 'tables-120gev'")
+    if plan.mesons in ("bnb-sanford-wang", "bnb-dump-sanford-wang"):
+        ok = abs(beamline.beam_momentum - _BNB_MOMENTUM) < 0.01 * _BNB_MOMENTUM
+        if plan.mesons == "bnb-sanford-wang":
+            ok = ok and beamline.target.material.name == _BNB_MATERIAL
+        if not ok:
+            raise PhysicsError(f"{where}.mesons = {plan.mesons!r}: the fits hold for {_BNB_MOMENTUM} GeV/c protons"
+                               + (" on beryllium" if plan.mesons == "bnb-sanford-wang" else "")
+                               + f", not {beamline.beam_momentum} GeV/c on {beamline.target.material.name}")
+
+
+def _no_sources(beamline) -> NoSourcesError:
+    return NoSourcesError(f"beamline {beamline.name!r} ({beamline.path}) names no meson sources "
+                          "([beamline.particle_sources] mesons = one of " + ", ".join(repr(m) for m in MESON_SETS) + ")")
+
+
+def _with_interacting_fraction(src, beamline):
+    """A first-interaction source normalised with ``beamline``'s own interacting fraction
+    (the packaged fits use the packaged BNB target's: the same beam on a longer or shorter
+    beryllium target makes proportionally more or fewer first interactions)."""
+    from .meson_spectra import bnb_interacting_fraction
+    from .vertex import interacting_fraction
+
+    ratio = interacting_fraction(beamline) / bnb_interacting_fraction()
+    return src if ratio == 1.0 else replace(src, per_pot=src.per_pot * ratio)
+
+
+def meson_source(beamline, pdg: int, model: str | None = None):
+    """The (p, theta) source of meson ``pdg`` at ``beamline``, per POT (a MesonSource).
+
+    Raises NoSourcesError when the beamline names no meson sources, PhysicsError for a species
+    or ``model`` its source set does not have (the message lists what exists).
+    """
+    check_sources(beamline)
+    plan = _plan(beamline)
+    pdg = int(pdg)
+    if plan.mesons is None:
+        raise _no_sources(beamline)
+    if plan.mesons == "bnb-sanford-wang":
+        from .charged_mesons import BNB_CHARGED_PDGS, bnb_charged_source
+        from .meson_tables import load_meson_source
+
+        if pdg in BNB_CHARGED_PDGS and model in (None, "sanford-wang"):
+            return _with_interacting_fraction(bnb_charged_source(pdg), beamline)
+        return load_meson_source("bnb", pdg, model)
+    from .meson_tables import load_meson_source
+
+    entry = "bnb_dump" if plan.mesons == "bnb-dump-sanford-wang" else plan.entry
+    return load_meson_source(entry, pdg, model)
+
+
+def meson_species(beamline, model: str | None = None) -> dict[int, float]:
+    """Mesons per POT of every species the beamline's sources have: ``{pdg: per_pot}``, ordered
+    light to heavy (NoSourcesError when it names none)."""
+    check_sources(beamline)
+    plan = _plan(beamline)
+    if plan.mesons is None:
+        raise _no_sources(beamline)
+    from .meson_tables import available_sources
+
+    if plan.mesons == "bnb-sanford-wang":
+        from .charged_mesons import BNB_CHARGED_PDGS, bnb_charged_source
+
+        out = dict(available_sources("bnb", model))
+        for pdg in BNB_CHARGED_PDGS:
+            out[pdg] = _with_interacting_fraction(bnb_charged_source(pdg), beamline).per_pot
+    else:
+        entry = "bnb_dump" if plan.mesons == "bnb-dump-sanford-wang" else plan.entry
+        out = dict(available_sources(entry, model))
+    return dict(sorted(out.items(), key=lambda kv: (abs(kv[0]) > 400, abs(kv[0]), -kv[0])))
+
+
+def shower_table_name(beamline) -> str:
+    """The shower track-length table the beamline names (PhysicsError when it names none)."""
+    plan = _plan(beamline)
+    if plan.showers is None:
+        raise PhysicsError(f"beamline {beamline.name!r} ({beamline.path}) names no shower track-length table "
+                           "([beamline.particle_sources] showers = \"shower_<name>.npz\", made by "
+                           "scripts/make_shower_tables.py)")
+    return plan.showers
+
