@@ -22,6 +22,7 @@ from scipy.optimize import curve_fit
 from scipy.special import gammaln
 
 from fipgen.errors import PhysicsError
+from fipgen.geometry.stopping import density_effect
 from fipgen.resources import data_dir
 from fipgen.shower import (
     Binning,
@@ -167,7 +168,7 @@ def test_ionisation_closed_forms():
     T = np.geomspace(2e-3, 100.0, 9)
     tau = T / M_E
     b2 = 1 - 1 / (tau + 1) ** 2
-    delta = ionisation.density_effect(np.sqrt(tau * (tau + 2)), m.sternheimer, m.density_ratio)
+    delta = density_effect(np.sqrt(tau * (tau + 2)), m.material.ionisation, m.density_ratio)
     K = 2 * math.pi * 2.8179403262e-15**2 * M_E * m.n_electrons / b2
     eexc = m.mean_excitation / M_E
     Fm = 1 - b2 + (tau**2 / 8 - (2 * tau + 1) * math.log(2)) / (tau + 1) ** 2

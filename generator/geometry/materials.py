@@ -3,7 +3,10 @@
 Units: the table stores density in g/cm^3 and the radiation and nuclear interaction
 lengths X0, lambda_I in g/cm^2 (PDG "Atomic and Nuclear Properties of Materials");
 :class:`Material` adds the lengths in metres and the electron and nuclei number
-densities per m^3, which is what transport and production use.
+densities per m^3, which is what transport and production use. Each material also
+carries its :class:`Ionisation` constants (mean excitation energy I in eV and the
+Sternheimer density-effect parameters), the only copy of them in fipgen: every
+stopping-power computation reads them through :mod:`.stopping`.
 
 Also home of :class:`TableReader`, the strict TOML-table checker shared with
 :mod:`.loader`: every problem is one :class:`~fipgen.errors.GeometryError` line
@@ -21,7 +24,7 @@ from typing import Any
 
 from ..errors import GeometryError
 
-__all__ = ["AVOGADRO", "Material", "get_material", "material_names", "materials"]
+__all__ = ["AVOGADRO", "Ionisation", "Material", "get_material", "material_names", "materials"]
 
 #: Avogadro constant, 1/mol (SI 2019, exact).
 AVOGADRO = 6.02214076e23
@@ -146,6 +149,55 @@ class TableReader:
 
 
 @dataclass(frozen=True)
+class Ionisation:
+    """Mean excitation energy and Sternheimer density-effect parameters of one material.
+
+    The density-effect correction of Sternheimer, Berger and Seltzer, At. Data Nucl. Data
+    Tables 30 (1984) 261 (PDG RPP "Passage of particles through matter", eq. for delta),
+    with ``x = log10(beta gamma)``::
+
+        delta = 2 ln10 x - Cbar                       x >= x1
+              = 2 ln10 x - Cbar + a (x1 - x)^k        x0 <= x < x1
+              = delta0 10^(2 (x - x0))                x < x0 (0 for insulators)
+
+    evaluated by :func:`fipgen.geometry.stopping.density_effect`.
+
+    Attributes
+    ----------
+    I : float
+        Mean excitation energy, eV.
+    cbar, x0, x1, a, k, delta0 : float
+        Sternheimer's -C (a positive number), x0, x1, a, k (his "m") and delta0.
+    reference_density : float
+        g/cm^3: the density the parameters belong to. It differs from the material's
+        density only where the table says so (target graphite); the density effect then
+        scales with the plasma energy (:func:`fipgen.geometry.stopping.density_effect`).
+    source : str
+        Where the numbers come from.
+    """
+
+    I: float
+    cbar: float
+    x0: float
+    x1: float
+    a: float
+    k: float
+    delta0: float
+    reference_density: float
+    source: str
+
+    @property
+    def mean_excitation_gev(self) -> float:
+        """I in GeV."""
+        return self.I * 1e-9
+
+    @property
+    def sternheimer(self) -> tuple[float, float, float, float, float, float]:
+        """``(cbar, x0, x1, a, k, delta0)``."""
+        return (self.cbar, self.x0, self.x1, self.a, self.k, self.delta0)
+
+
+@dataclass(frozen=True)
 class Material:
     """Bulk properties of one material (PDG), with derived SI quantities.
 
@@ -172,6 +224,8 @@ class Material:
         ``(symbol, Z, A)`` of each element of ``composition``, same order.
     source : str
         Where the numbers come from.
+    ionisation : Ionisation
+        Mean excitation energy and density-effect parameters.
     """
 
     name: str
@@ -186,6 +240,7 @@ class Material:
     composition: tuple[tuple[str, float], ...]
     elements: tuple[tuple[str, int, float], ...]
     source: str
+    ionisation: Ionisation
 
     @property
     def density_kg_m3(self) -> float:
@@ -225,8 +280,42 @@ _MATERIAL_KEYS = {
     "interaction_length": "lambda_I, g/cm^2",
     "electron_density": "per m^3, = density * N_A * Z/A",
     "source": "where the numbers come from",
+    "ionisation": "[materials.<name>.ionisation]: I, Sternheimer parameters, source",
 }
-_MATERIAL_REQUIRED = ("title", "composition", "density", "radiation_length", "interaction_length", "electron_density", "source")
+_MATERIAL_REQUIRED = (
+    "title", "composition", "density", "radiation_length", "interaction_length", "electron_density", "source", "ionisation",
+)
+_IONISATION_KEYS = {
+    "I": "mean excitation energy, eV",
+    "cbar": "Sternheimer -C (positive)",
+    "x0": "Sternheimer x0",
+    "x1": "Sternheimer x1 (> x0)",
+    "a": "Sternheimer a",
+    "k": "Sternheimer k (his m)",
+    "delta0": "delta at x0 (conductors; 0 for insulators)",
+    "reference_density": "g/cm^3 the parameters belong to (default: the material's density)",
+    "source": "where the numbers come from",
+}
+_IONISATION_REQUIRED = ("I", "cbar", "x0", "x1", "a", "k", "delta0", "source")
+
+
+def _parse_ionisation(t: TableReader, density: float) -> Ionisation:
+    t.check_keys(_IONISATION_KEYS, _IONISATION_REQUIRED)
+    x0 = t.number("x0")
+    x1 = t.number("x1")
+    if not x1 > x0:
+        raise t.error("x1", x1, f"expected a number > x0 = {x0}")
+    return Ionisation(
+        I=t.number("I", positive=True, unit="eV"),
+        cbar=t.number("cbar", positive=True),
+        x0=x0,
+        x1=x1,
+        a=t.number("a", positive=True),
+        k=t.number("k", positive=True),
+        delta0=t.number("delta0", nonnegative=True),
+        reference_density=t.number("reference_density", positive=True, unit="g/cm^3") if t.has("reference_density") else density,
+        source=t.string("source"),
+    )
 
 
 def _parse_material(file: str, name: str, t: TableReader, elements: Mapping[str, tuple[int, float]]) -> Material:
@@ -284,6 +373,7 @@ def _parse_material(file: str, name: str, t: TableReader, elements: Mapping[str,
         composition=tuple(comp),
         elements=tuple((s, elements[s][0], elements[s][1]) for s, _ in comp),
         source=t.string("source"),
+        ionisation=_parse_ionisation(t.table("ionisation"), density),
     )
 
 

@@ -40,9 +40,9 @@ Each trial follows one meson along a straight line through up to three regions:
 
 In a material (target, absorber, wall) a charged meson slows down continuously (CSDA):
 Bethe-Bloch mean energy loss (PDG RPP "Passage of particles through matter", eq. 34.5,
-with ``W_max`` and the Sternheimer density effect, eq. 34.7; mean excitation energies and
-Sternheimer coefficients of the PDG muon tables where listed in ``_STERNHEIMER``, the
-Sternheimer-Peierls general rule otherwise; no shell, Barkas or radiative terms), tabulated
+with ``W_max`` and the Sternheimer density effect, eq. 34.7: :func:`fipgen.geometry.stopping.bethe_dedx`,
+with the mean excitation energy and density-effect parameters of ``geometries/materials.toml``;
+no shell, Barkas or radiative terms), tabulated
 as the CSDA range ``R(p)`` (g/cm^2) per material and meson. Along the way it may decay
 (rate ``1/(beta gamma c tau)``, PDG lifetime from :mod:`fipgen.constants`) or be absorbed
 (hadronic interaction length ``Lambda`` of :func:`interaction_length`, constant in momentum)
@@ -118,6 +118,7 @@ from .._jit import JIT_OPTIONS
 from ..errors import PhysicsError
 from ..geometry.materials import Material, get_material
 from ..geometry.shapes import Cylinder
+from ..geometry.stopping import bethe_dedx, mean_excitation_energy
 from .meson_spectra import MesonSource
 from .parents import ParentDecays
 from .vertex import sample_interaction_points
@@ -144,30 +145,6 @@ REGIONS = ("target", "pipe", "absorber")
 
 # ------------------------------------------------------------------ material data
 
-#: Bethe-Bloch constant K = 4 pi N_A r_e^2 m_e c^2, MeV mol^-1 cm^2 (PDG RPP Table 34.1).
-_K_BETHE = 0.307075
-_M_E = 0.51099895e-3  # GeV
-#: ``(I [eV], a, k, x0, x1, Cbar, delta0)`` from the header lines of the PDG muon
-#: stopping-power tables (pdg.lbl.gov AtomicNuclearProperties, MUE/muE_*.txt), for the
-#: materials of materials.toml that have them at the same density.
-_STERNHEIMER = {
-    "Fe": (286.0, 0.1468, 2.9632, -0.0012, 3.1531, 4.2911, 0.12),
-    "Al": (166.0, 0.0802, 3.6345, 0.1708, 3.0127, 4.2395, 0.12),
-    "air": (85.7, 0.1091, 3.3994, 1.7418, 4.2759, 10.5961, 0.0),
-    "concrete": (135.2, 0.0751, 3.5467, 0.1301, 3.0466, 3.9464, 0.0),
-    "H2O": (79.7, 0.09116, 3.4773, 0.2400, 2.8004, 3.5017, 0.0),
-    "LAr": (188.0, 0.19559, 3.0, 0.2, 3.0, 5.2146, 0.0),
-    # helium gas (PDG muE_helium_gas_He, at the PDG density 1.663e-4 g/cm^3 of materials.toml):
-    # the Sternheimer, Berger & Seltzer (1984) parameters; read here from their NIST/Geant
-    # transcription (I 41.8 eV, -C 11.1393, X0 2.2017, X1 3.6122, a 0.13443, m 5.8347,
-    # delta0 0), the PDG file's header was not at hand to compare line by line
-    "He": (41.8, 0.13443, 5.8347, 2.2017, 3.6122, 11.1393, 0.0),
-}
-#: Mean excitation energies (eV, PDG) of the other packaged materials; their density
-#: effect uses the Sternheimer-Peierls rule (their densities differ from the PDG tables'
-#: for C and CH2).
-_MEAN_EXCITATION = {"Be": 63.7, "C": 78.0, "Cu": 322.0, "W": 727.0, "CH2": 57.4}
-
 #: Pion interaction lengths (g/cm^2), PDG "Atomic and nuclear properties" (as lengths:
 #: Fe 20.42 cm, Cu 18.51 cm, Al 50.64 cm, W 11.33 cm, shielding concrete 55.92 cm).
 _PION_LAMBDA_PDG = {"Fe": 160.8, "Cu": 165.85, "Al": 136.7, "W": 218.67, "concrete": 128.6}
@@ -180,75 +157,6 @@ _PION_RATIO_FIT = (0.4329, -0.05828)
 #: et al. PLB 80 (1979) 319): K+ ~0.85, K- ~1, K0L (K0 + K0bar)/2 ~0.92. No PDG table exists
 #: for kaons; low-momentum K+ (p < 0.8 GeV/c) interact even less (K+ N ~ 10-18 mb).
 _KAON_XSEC_RATIO = {C.K_PLUS: 0.85, -C.K_PLUS: 1.0, C.K0L: 0.92}
-
-
-def mean_excitation_energy(material: Material) -> float:
-    """Mean excitation energy I (eV): PDG where listed, else the rough rule ``16 Z^0.9`` eV."""
-    if material.name in _STERNHEIMER:
-        return _STERNHEIMER[material.name][0]
-    if material.name in _MEAN_EXCITATION:
-        return _MEAN_EXCITATION[material.name]
-    return 16.0 * material.Z**0.9
-
-
-def _sternheimer(material: Material) -> tuple[float, float, float, float, float, float]:
-    """``(a, k, x0, x1, Cbar, delta0)``: PDG table or Sternheimer-Peierls (PRB 3 (1971) 3681)."""
-    if material.name in _STERNHEIMER:
-        return _STERNHEIMER[material.name][1:]
-    i_ev = mean_excitation_energy(material)
-    hw = 28.816 * math.sqrt(material.density * material.z_over_a)  # plasma energy, eV
-    cbar = 2.0 * math.log(i_ev / hw) + 1.0
-    if material.density < 0.01:  # gases
-        x1 = 4.0
-        if cbar < 10.0:
-            x0 = 1.6
-        elif cbar < 10.5:
-            x0 = 1.7
-        elif cbar < 11.0:
-            x0 = 1.8
-        elif cbar < 11.5:
-            x0 = 1.9
-        elif cbar < 12.25:
-            x0 = 2.0
-        elif cbar < 13.804:
-            x0, x1 = 2.0, 5.0
-        else:
-            x0, x1 = 0.326 * cbar - 2.5, 5.0
-    elif i_ev < 100.0:
-        x0 = 0.2 if cbar < 3.681 else 0.326 * cbar - 1.0
-        x1 = 2.0
-    else:
-        x0 = 0.2 if cbar < 5.215 else 0.326 * cbar - 1.5
-        x1 = 3.0
-    k = 3.0
-    a = (cbar - 2.0 * math.log(10.0) * x0) / (x1 - x0) ** k
-    return a, k, x0, x1, cbar, 0.0
-
-
-def bethe_dedx(betagamma, mass: float, material: Material) -> np.ndarray:
-    """Mean ionisation loss ``-dE/dx`` (GeV cm^2/g) of a unit charge of ``mass`` (GeV).
-
-    PDG RPP eq. 34.5 with ``W_max`` (eq. 34.4) and the density effect (eq. 34.7).
-    Valid for ``0.05 < beta gamma < 1e5`` (no shell corrections: a few % high below
-    ``beta gamma ~ 0.3``).
-    """
-    bg = np.asarray(betagamma, dtype=np.float64)
-    a, k, x0, x1, cbar, d0 = _sternheimer(material)
-    i_gev = mean_excitation_energy(material) * 1e-9
-    b2 = bg * bg / (1.0 + bg * bg)
-    g = np.sqrt(1.0 + bg * bg)
-    r = _M_E / mass
-    wmax = 2.0 * _M_E * bg * bg / (1.0 + 2.0 * g * r + r * r)
-    x = np.log10(bg)
-    two_ln10 = 2.0 * math.log(10.0)
-    delta = np.where(
-        x >= x1,
-        two_ln10 * x - cbar,
-        np.where(x >= x0, two_ln10 * x - cbar + a * np.clip(x1 - x, 0.0, None) ** k, d0 * 10.0 ** (2.0 * (x - x0))),
-    )
-    log_term = 0.5 * np.log(2.0 * _M_E * bg * bg * wmax / (i_gev * i_gev))
-    L = np.maximum(log_term - b2 - 0.5 * delta, 1e-3)
-    return _K_BETHE * 1e-3 * material.z_over_a / b2 * L
 
 
 def interaction_length(pdg: int, material: Material) -> float:

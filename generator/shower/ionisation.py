@@ -25,16 +25,9 @@ T_max = T/2 for e- and T for e+):
   At D = T_max these equal ICRU 37's unrestricted forms ``ln(tau^2 (tau+2) / 2) + F``
   with ``F- = 1 - beta^2 + [tau^2/8 - (2 tau + 1) ln 2]/gamma^2`` and ``F+ = 2 ln 2 -
   (beta^2/12) [23 + 14/(tau+2) + 10/(tau+2)^2 + 4/(tau+2)^3]`` (checked by the tests).
-* Density effect (Sternheimer, Berger and Seltzer, At. Data Nucl. Data Tables 30 (1984)
-  261; PDG RPP "Passage of particles through matter", density-effect correction)::
-
-      x = log10(beta gamma);  delta = 2 ln10 x - C            (x >= x1)
-                               = 2 ln10 x - C + a (x1 - x)^k   (x0 <= x < x1)
-                               = delta0 10^(2 (x - x0))         (x < x0, conductors)
-
-  For a density rho other than the table's rho_ref the plasma energy scales as
-  sqrt(rho), which shifts the curve: ``delta_rho(x) = delta_ref(x + log10(rho/rho_ref)/2)``
-  (*derived* from ``delta -> 2 ln(beta gamma hbar omega_p / I) - 1``).
+* Density effect delta: :func:`fipgen.geometry.stopping.density_effect` (Sternheimer,
+  Berger and Seltzer, At. Data Nucl. Data Tables 30 (1984) 261), with the material's
+  parameters from ``geometries/materials.toml`` and their density scaling.
 * Moller cross section per electron, e = T_delta/T (Moller 1932; PDG RPP "delta rays";
   Geant4 Physics Reference Manual, "Moller scattering"), g = (2 gamma - 1)/gamma^2::
 
@@ -57,10 +50,10 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
+from ..geometry.stopping import density_effect
 from .constants import M_E, R_E
 
 __all__ = [
-    "density_effect",
     "restricted_dedx",
     "moller_total",
     "bhabha_total",
@@ -71,31 +64,9 @@ __all__ = [
 ]
 
 _TWOPI_RE2_M = 2.0 * math.pi * R_E * R_E * M_E  # m^2 GeV
-_LN10 = math.log(10.0)
 
 
-def density_effect(betagamma, sternheimer, density_ratio: float = 1.0):
-    """Density-effect correction delta (Sternheimer et al. 1984), array in, array out.
-
-    Parameters
-    ----------
-    betagamma : array_like
-        beta * gamma of the particle.
-    sternheimer : tuple
-        ``(C, x0, x1, a, k, delta0)`` of the table (C is "-C" of Sternheimer's tables,
-        a positive number).
-    density_ratio : float
-        rho / rho_ref: the material's density over the table's.
-    """
-    C, x0, x1, a, k, d0 = sternheimer
-    x = np.log10(np.asarray(betagamma, dtype=np.float64)) + 0.5 * math.log10(density_ratio)
-    d = 2.0 * _LN10 * x - C
-    mid = (x >= x0) & (x < x1)
-    d = np.where(mid, d + a * np.clip(x1 - x, 0.0, None) ** k, d)
-    return np.where(x < x0, d0 * 10.0 ** (2.0 * (x - x0)), d)
-
-
-def restricted_dedx(T, t_cut, n_el, mean_excitation, sternheimer, density_ratio=1.0, positron=False):
+def restricted_dedx(T, t_cut, n_el, ionisation, density_ratio=1.0, positron=False):
     """Restricted collision stopping power, GeV/m (Berger-Seltzer; module docstring).
 
     Parameters
@@ -106,14 +77,18 @@ def restricted_dedx(T, t_cut, n_el, mean_excitation, sternheimer, density_ratio=
         Delta-ray threshold, GeV (``np.inf`` for the unrestricted stopping power).
     n_el : float
         Electron density, 1/m^3.
-    mean_excitation : float
-        I, GeV.
+    ionisation : fipgen.geometry.materials.Ionisation
+        The material's mean excitation energy and density-effect parameters.
+    density_ratio : float
+        rho / rho_ref of the density effect (:func:`fipgen.geometry.stopping.density_ratio`).
+    positron : bool
+        Bhabha (e+) instead of Moller (e-) kinematics.
     """
     T = np.asarray(T, dtype=np.float64)
     tau = T / M_E
     gam = tau + 1.0
     b2 = 1.0 - 1.0 / (gam * gam)
-    eexc = mean_excitation / M_E
+    eexc = ionisation.mean_excitation_gev / M_E
     if positron:
         d = np.minimum(t_cut / M_E, tau)
         y = 1.0 / (gam + 1.0)
@@ -122,7 +97,7 @@ def restricted_dedx(T, t_cut, n_el, mean_excitation, sternheimer, density_ratio=
     else:
         d = np.minimum(t_cut / M_E, 0.5 * tau)
         F = -1.0 - b2 + np.log((tau - d) * d) + tau / (tau - d) + (0.5 * d * d + (2.0 * tau + 1.0) * np.log1p(-d / tau)) / (gam * gam)
-    delta = density_effect(np.sqrt(tau * (tau + 2.0)), sternheimer, density_ratio)
+    delta = density_effect(np.sqrt(tau * (tau + 2.0)), ionisation, density_ratio)
     L = np.log(2.0 * (tau + 2.0) / (eexc * eexc)) + F - delta
     return np.maximum(_TWOPI_RE2_M * n_el / b2 * L, 0.0)
 

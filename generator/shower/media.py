@@ -1,20 +1,13 @@
-"""Materials for the shower: fipgen's material table plus ionisation constants.
+"""Materials for the shower: fipgen's material table and what the cascade derives from it.
 
-Z, A, density, X0 and the electron density come from ``geometries/materials.toml``
-through :func:`fipgen.geometry.materials.get_material` (PDG "Atomic and Nuclear
-Properties of Materials"). That table has no mean excitation energies or density-effect
-parameters, so they are here, for single-element materials only (the Tsai cross sections
-are per atom of one Z):
-
-* Mean excitation energy I: ICRU Report 37 (1984), the values of NIST ESTAR and of
-  Geant4's NIST material builder (G4NistMaterialBuilder: Be 63.7, graphite 78.0,
-  Al 166, Fe 286, Cu 322, W 727 eV).
-* Density-effect parameters (-C, x0, x1, a, k, delta0) and the plasma energy of the
-  reference density: Sternheimer, Berger and Seltzer, At. Data Nucl. Data Tables 30
-  (1984) 261, as tabulated in Geant4's G4DensityEffectData (the carbon row is
-  Sternheimer's 2.0 g/cm^3 carbon; our graphite at 1.78 g/cm^3 is handled by the density
-  scaling of :func:`.ionisation.density_effect`). The reference density follows from the
-  plasma energy, ``hbar omega_p = 28.816 eV sqrt(rho <Z/A>)`` (PDG).
+Z, A, density, X0, the electron density, the mean excitation energy I and the Sternheimer
+density-effect parameters all come from ``geometries/materials.toml`` through
+:func:`fipgen.geometry.materials.get_material` (PDG "Atomic and Nuclear Properties of
+Materials"; Sternheimer, Berger and Seltzer, At. Data Nucl. Data Tables 30 (1984) 261),
+the density effect being evaluated by :mod:`fipgen.geometry.stopping` (our graphite at
+1.78 g/cm^3 takes Sternheimer's 2.0 g/cm^3 carbon parameters, scaled by the plasma
+energy). Only single-element materials are supported: the Tsai cross sections are per
+atom of one Z.
 """
 
 from __future__ import annotations
@@ -25,23 +18,13 @@ from functools import lru_cache
 import numpy as np
 
 from ..errors import PhysicsError
-from ..geometry.materials import Material, get_material
+from ..geometry.materials import Material, get_material, material_names
+from ..geometry.stopping import density_ratio
 from .constants import M_E
 from .ionisation import restricted_dedx
 from .screening import PHI1_0, PSI1_0, coulomb_correction, radiation_logarithms, tsai_radiation_length
 
-__all__ = ["IONISATION_DATA", "ShowerMedium", "shower_medium", "shower_materials"]
-
-#: element -> (I eV, plasma energy eV, -C, x0, x1, a, k, delta0); see module docstring.
-IONISATION_DATA = {
-    "Be": (63.7, 26.096, 2.7847, 0.0392, 1.6922, 0.80392, 2.4339, 0.14),
-    "C": (78.0, 28.803, 2.9925, -0.0351, 2.4860, 0.20240, 3.0036, 0.10),
-    "Al": (166.0, 32.860, 4.2395, 0.1708, 3.0127, 0.08024, 3.6345, 0.12),
-    "Fe": (286.0, 55.172, 4.2911, -0.0012, 3.1531, 0.14600, 2.9632, 0.12),
-    "Cu": (322.0, 58.270, 4.4190, -0.0254, 3.2792, 0.14339, 2.9044, 0.08),
-    "W": (727.0, 80.315, 5.4059, 0.2167, 3.4960, 0.15509, 2.8447, 0.14),
-}
-
+__all__ = ["ShowerMedium", "shower_materials", "shower_medium"]
 
 @dataclass(frozen=True, eq=False)
 class ShowerMedium:
@@ -61,9 +44,9 @@ class ShowerMedium:
     mean_excitation : float
         I in GeV.
     sternheimer : tuple
-        (-C, x0, x1, a, k, delta0).
+        (-C, x0, x1, a, k, delta0) of ``material.ionisation``.
     density_ratio : float
-        density / Sternheimer's reference density.
+        density / the density of the Sternheimer parameters.
     lrad, lprad, coulomb : float
         Tsai's L_rad, L'_rad and f(Z).
     atom : numpy.ndarray
@@ -91,7 +74,7 @@ class ShowerMedium:
 
     def dedx_collision(self, T, t_cut=np.inf, positron=False):
         """(Restricted) collision stopping power, GeV/m, at kinetic energy T (GeV)."""
-        return restricted_dedx(T, t_cut, self.n_electrons, self.mean_excitation, self.sternheimer, self.density_ratio, positron)
+        return restricted_dedx(T, t_cut, self.n_electrons, self.material.ionisation, self.density_ratio, positron)
 
     def critical_energy(self, positron: bool = False) -> float:
         """Rossi's critical energy (GeV, total energy): the energy at which the
@@ -116,8 +99,8 @@ class ShowerMedium:
 
 
 def shower_materials() -> list[str]:
-    """Names of the materials the shower Monte Carlo supports."""
-    return list(IONISATION_DATA)
+    """Names of the materials the shower Monte Carlo supports: the single-element ones."""
+    return [name for name in material_names() if len(get_material(name).elements) == 1]
 
 
 @lru_cache(maxsize=None)
@@ -127,16 +110,12 @@ def shower_medium(name: str) -> ShowerMedium:
     Raises
     ------
     PhysicsError
-        For a material that is not a single element with ionisation data here.
+        For a material that is not a single element.
     """
     mat = get_material(name)
-    if len(mat.elements) != 1 or mat.elements[0][0] not in IONISATION_DATA:
-        raise PhysicsError(
-            f"the shower Monte Carlo supports single-element materials {', '.join(IONISATION_DATA)}; not {name!r}"
-        )
-    sym, Z, A = mat.elements[0]
-    I_ev, ep, C, x0, x1, a, k, d0 = IONISATION_DATA[sym]
-    rho_ref = (ep / 28.816) ** 2 / (Z / A)
+    if len(mat.elements) != 1:
+        raise PhysicsError(f"the shower Monte Carlo supports single-element materials {', '.join(shower_materials())}; not {name!r}")
+    _, Z, A = mat.elements[0]
     lrad, lprad = radiation_logarithms(Z)
     fc = coulomb_correction(Z)
     atom = np.array([float(Z), Z ** (1 / 3), Z ** (2 / 3), 4 * lrad - PHI1_0, 4 * lprad - PSI1_0, fc])
@@ -148,9 +127,9 @@ def shower_medium(name: str) -> ShowerMedium:
         X0=mat.radiation_length_m,
         n_atoms=mat.nuclei_density,
         n_electrons=mat.electron_density,
-        mean_excitation=I_ev * 1e-9,
-        sternheimer=(C, x0, x1, a, k, d0),
-        density_ratio=mat.density / rho_ref,
+        mean_excitation=mat.ionisation.mean_excitation_gev,
+        sternheimer=mat.ionisation.sternheimer,
+        density_ratio=density_ratio(mat),
         lrad=lrad,
         lprad=lprad,
         coulomb=fc,
