@@ -170,3 +170,15 @@ class EventBatch:
         import awkward as ak
 
         return ak.unflatten(self.flat[collection][name], self.counts[collection])
+
+    def to_awkward(self):
+        """The events as awkward records with ``vector`` behaviour: ``llp``, ``parent`` and
+        ``daughters`` as Momentum4D (GeV), ``decay``/``decay_det`` as Vector3D (m), the other
+        columns as plain fields; the same view :func:`fipgen.io.read_events` gives of a ROOT
+        file (:mod:`fipgen.io.read`)."""
+        from .io.read import events_view
+
+        columns = dict(self.scalars)
+        for c in COLLECTIONS:
+            columns.update({f"{c}_{f}": self.jagged(c, f) for f in self.flat[c]})
+        return events_view(columns)
