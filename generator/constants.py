@@ -44,6 +44,17 @@ def mass(pdgid: int) -> float:
     return float(p.mass) * 1e-3
 
 
+def mass_or_none(pdgid: int) -> float | None:
+    """PDG mass in GeV of ``pdgid``, or None for a code the PDG table does not know or gives no
+    mass (fipgen's BSM codes: writers take those masses from the four-momenta)."""
+    from particle.particle.particle import InvalidParticle, ParticleNotFound
+
+    try:
+        return mass(pdgid)
+    except (ParticleNotFound, InvalidParticle, ValueError):
+        return None
+
+
 @lru_cache(maxsize=None)
 def width(pdgid: int) -> float:
     """PDG total width in GeV of ``pdgid`` (0 for stable particles)."""

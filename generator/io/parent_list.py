@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..errors import PhysicsError
 from ..rng import block_rng
 
 __all__ = ["parent_species", "write_parent_list", "FILE_POT"]
@@ -51,7 +52,7 @@ def parent_species(job) -> dict[int, object]:
         for code in ((parent, -parent) if parent not in (130, 111, 221) else (parent,)):
             try:
                 s = _source(job.beamline, code)
-            except Exception:  # noqa: BLE001 - species without a source at this beamline
+            except PhysicsError:  # species without a source at this beamline
                 continue
             out[code] = s
     return out
