@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .errors import CardError
 
@@ -322,7 +323,7 @@ class RunCard:
         """The particle whose decays are detected (``signal.detect``)."""
         return self.detect[0]
 
-    def replace(self, **changes: Any) -> "RunCard":
+    def replace(self, **changes: Any) -> RunCard:
         """A copy with some fields replaced (used for command-line overrides)."""
         from dataclasses import replace
 

@@ -166,7 +166,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _resolve_card(arg: str | None) -> "object":
+def _resolve_card(arg: str | None) -> object:
     """The run card a command names (a path or a packaged example; the default example for
     None: :func:`_default_note` says so once the command's input has been checked)."""
     from .card import default_card_name, load_card, load_packaged_card

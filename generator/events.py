@@ -127,7 +127,7 @@ class EventBatch:
         return int(self.scalars["weight"].shape[0])
 
     @classmethod
-    def empty(cls) -> "EventBatch":
+    def empty(cls) -> EventBatch:
         return cls(
             {k: np.zeros(0, dtype=d) for k, (d, _) in SCALARS.items()},
             {c: np.zeros(0, dtype=np.int64) for c in COLLECTIONS},
@@ -135,7 +135,7 @@ class EventBatch:
         )
 
     @classmethod
-    def concatenate(cls, batches: list["EventBatch"]) -> "EventBatch":
+    def concatenate(cls, batches: list[EventBatch]) -> EventBatch:
         if not batches:
             return cls.empty()
         return cls(
@@ -147,7 +147,7 @@ class EventBatch:
             },
         )
 
-    def select(self, mask: np.ndarray) -> "EventBatch":
+    def select(self, mask: np.ndarray) -> EventBatch:
         """The events where ``mask`` is true, in order."""
         mask = np.asarray(mask, dtype=bool)
         flat = {}

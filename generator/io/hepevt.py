@@ -46,7 +46,7 @@ class HepEvtWriter:
         self._finished = False
         self._mass = {}
 
-    def __enter__(self) -> "HepEvtWriter":
+    def __enter__(self) -> HepEvtWriter:
         from .atomic import atomic_path, check_target
 
         check_target(sidecar_path(self.path), self.overwrite)

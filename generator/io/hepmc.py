@@ -148,7 +148,7 @@ class HepMCWriter:
         a["fipgen.frame"] = "beam frame: z along the primary protons, y up, origin at the target's upstream face"
         return ri
 
-    def __enter__(self) -> "HepMCWriter":
+    def __enter__(self) -> HepMCWriter:
         import pyhepmc
 
         from .atomic import atomic_path

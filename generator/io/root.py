@@ -91,7 +91,7 @@ class RootWriter:
         self._tree = None
         self._finished = False
 
-    def __enter__(self) -> "RootWriter":
+    def __enter__(self) -> RootWriter:
         self._ctx = atomic_path(self.path, self.overwrite)
         tmp = self._ctx.open()
         try:

@@ -56,7 +56,6 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
-from ..constants import ALPHA_EM
 from ..constants import mass as pdg_mass
 from ..errors import PhysicsError
 

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..kinematics import decay_probability, sample_decay_distance
+from ..kinematics import sample_decay_distance
 
 _SPOT_SIGMAS = 6.0
 
