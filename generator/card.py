@@ -22,6 +22,13 @@ from typing import Any
 
 from .errors import CardError
 
+__all__ = [
+    "ZPRIME_KINDS", "ALP_CHIRAL", "PRODUCTION_CHANNELS", "CASCADE_PARENTS", "DETECTION_MODES", "SCATTER_PROCESSES",
+    "COMPRESSIONS", "MAX_POT", "MAX_TRIALS", "Key", "OUTPUT_FORMATS", "RESONANCE_FAMILIES", "NUMBER", "SCHEMA",
+    "MODEL_PARTICLES", "ModelSpec", "ZPrimeSpec", "RunCard", "parse_card", "load_card", "default_card_name",
+    "load_packaged_card",
+]
+
 # ---------------------------------------------------------------------------------------
 # Schema
 # ---------------------------------------------------------------------------------------

@@ -17,6 +17,8 @@ from . import __version__
 from .card import MAX_TRIALS
 from .errors import CardError, FipgenError
 
+__all__ = ["build_parser", "main"]
+
 
 def _arg_type(convert, ok, what: str):
     """An argparse type: ``convert`` the text, check ``ok``, else say what was expected."""

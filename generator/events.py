@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch"]
+
 #: Scalar columns: name -> (dtype, description with unit). Order is the output order.
 SCALARS: dict[str, tuple[str, str]] = {
     "weight": ("f8", "expected events for the run's POT (product of the factors below x POT / trials)"),

@@ -31,6 +31,8 @@ import uproot
 from ..events import COLLECTIONS, SCALARS, EventBatch
 from .atomic import atomic_path
 
+__all__ = ["compression_from_spec", "batch_to_branches", "RootWriter"]
+
 
 def compression_from_spec(spec: str):
     """uproot compression object from 'ALGO[:LEVEL]' (zstd, lz4, zlib, none)."""

@@ -10,6 +10,8 @@ from importlib import import_module
 
 from ..errors import PhysicsError
 
+__all__ = ["MODEL_PARTICLES", "model_class", "make_model"]
+
 #: particle name -> "module:Class"
 _MODELS = {
     "hnl": "fipgen.models.hnl:HNL",

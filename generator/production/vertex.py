@@ -22,6 +22,9 @@ import numpy as np
 
 from ..kinematics import sample_decay_distance
 
+__all__ = ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"]
+
+
 _SPOT_SIGMAS = 6.0
 
 
