@@ -15,13 +15,21 @@ from __future__ import annotations
 
 import math
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from .constants import MAX_POT, MAX_TRIALS
 from .errors import CardError
 from .models.params import MODEL_PARAMS
+
+__all__ = [
+    "CARD_VERSION", "CARD_VERSIONS", "PRODUCTION_CHANNELS", "CASCADE_PARENTS", "DETECTION_MODES", "SCATTER_PROCESSES",
+    "COMPRESSIONS", "MAX_POT", "MAX_TRIALS", "Key", "OUTPUT_FORMATS", "RESONANCE_FAMILIES", "NUMBER", "SCHEMA",
+    "MODEL_PARTICLES", "ModelSpec", "ZPrimeSpec", "RunCard", "parse_card", "load_card", "default_card_name",
+    "load_packaged_card",
+]
 
 # ---------------------------------------------------------------------------------------
 # Schema
@@ -301,7 +309,7 @@ class RunCard:
         """The particle whose decays are detected (``signal.detect``)."""
         return self.detect[0]
 
-    def replace(self, **changes: Any) -> "RunCard":
+    def replace(self, **changes: Any) -> RunCard:
         """A copy with some fields replaced (used for command-line overrides)."""
         from dataclasses import replace
 

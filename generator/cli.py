@@ -17,6 +17,8 @@ from . import __version__
 from .constants import MAX_TRIALS
 from .errors import CardError, FipgenError
 
+__all__ = ["build_parser", "main"]
+
 
 def _arg_type(convert, ok, what: str):
     """An argparse type: ``convert`` the text, check ``ok``, else say what was expected."""
@@ -166,7 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-def _resolve_card(arg: str | None) -> "object":
+def _resolve_card(arg: str | None) -> object:
     """The run card a command names (a path or a packaged example; the default example for
     None: :func:`_default_note` says so once the command's input has been checked)."""
     from .card import default_card_name, load_card, load_packaged_card

@@ -10,6 +10,11 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+__all__ = [
+    "ALPHA_EM", "HBARC_GEV_M", "C_M_PER_NS", "G_FERMI", "PDG_ZPRIME", "PDG_ALP", "PDG_HNL", "mass", "mass_or_none",
+    "width", "charge", "name", "PHOTON",
+]
+
 #: Fine-structure constant at q^2 = 0 (CODATA 2018).
 ALPHA_EM = 7.2973525693e-3
 #: hbar * c in GeV * m (CODATA 2018): c*tau [m] = HBARC_GEV_M / Gamma [GeV].
@@ -59,6 +64,17 @@ def mass(pdgid: int) -> float:
     if p.mass is None:
         raise ValueError(f"no PDG mass for pdgid {pdgid}")
     return float(p.mass) * 1e-3
+
+
+def mass_or_none(pdgid: int) -> float | None:
+    """PDG mass in GeV of ``pdgid``, or None for a code the PDG table does not know or gives no
+    mass (fipgen's BSM codes: writers take those masses from the four-momenta)."""
+    from particle.particle.particle import InvalidParticle, ParticleNotFound
+
+    try:
+        return mass(pdgid)
+    except (ParticleNotFound, InvalidParticle, ValueError):
+        return None
 
 
 @lru_cache(maxsize=None)

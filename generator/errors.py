@@ -4,6 +4,11 @@ Every user-facing error derives from :class:`FipgenError`; the CLI prints ``str(
 as one line and exits with :attr:`FipgenError.exit_code` (2 for bad input).
 """
 
+__all__ = [
+    "FipgenError", "CardError", "GeometryError", "PhysicsError", "OutputError", "ClosedError", "RunFailure",
+    "InputFileError", "NoSourcesError", "NumericError",
+]
+
 
 class FipgenError(Exception):
     """Base class of errors whose message is shown to the user as one line."""

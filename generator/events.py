@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+__all__ = ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch"]
+
 #: Scalar columns: name -> (dtype, description with unit). Order is the output order.
 SCALARS: dict[str, tuple[str, str]] = {
     "weight": ("f8", "expected events for the run's POT (product of the factors below x POT / trials)"),
@@ -127,7 +129,7 @@ class EventBatch:
         return int(self.scalars["weight"].shape[0])
 
     @classmethod
-    def empty(cls) -> "EventBatch":
+    def empty(cls) -> EventBatch:
         return cls(
             {k: np.zeros(0, dtype=d) for k, (d, _) in SCALARS.items()},
             {c: np.zeros(0, dtype=np.int64) for c in COLLECTIONS},
@@ -135,7 +137,7 @@ class EventBatch:
         )
 
     @classmethod
-    def concatenate(cls, batches: list["EventBatch"]) -> "EventBatch":
+    def concatenate(cls, batches: list[EventBatch]) -> EventBatch:
         if not batches:
             return cls.empty()
         return cls(
@@ -147,7 +149,7 @@ class EventBatch:
             },
         )
 
-    def select(self, mask: np.ndarray) -> "EventBatch":
+    def select(self, mask: np.ndarray) -> EventBatch:
         """The events where ``mask`` is true, in order."""
         mask = np.asarray(mask, dtype=bool)
         flat = {}
@@ -170,3 +172,15 @@ class EventBatch:
         import awkward as ak
 
         return ak.unflatten(self.flat[collection][name], self.counts[collection])
+
+    def to_awkward(self):
+        """The events as awkward records with ``vector`` behaviour: ``llp``, ``parent`` and
+        ``daughters`` as Momentum4D (GeV), ``decay``/``decay_det`` as Vector3D (m), the other
+        columns as plain fields; the same view :func:`fipgen.io.read_events` gives of a ROOT
+        file (:mod:`fipgen.io.read`)."""
+        from .io.read import events_view
+
+        columns = dict(self.scalars)
+        for c in COLLECTIONS:
+            columns.update({f"{c}_{f}": self.jagged(c, f) for f in self.flat[c]})
+        return events_view(columns)

@@ -31,6 +31,14 @@ from .production.hnl_sources import channel_code  # codes of the `channel` branc
 from .rng import BLOCK_SIZE, UNWEIGHT_STREAM, block_rng
 from .transport import transport
 
+__all__ = [
+    "decay_codes", "UNITS", "Job", "build_model", "build_job", "generate_block", "n_blocks", "iter_blocks",
+    "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of", "iter_chunks", "metadata", "Summary",
+    "FORMATS", "output_paths", "MAX_WEIGHT_ABOVE", "UNWEIGHT_OVERSAMPLE", "Unweighting", "UNWEIGHT_STREAM",
+    "max_unweighted", "run", "summary_text", "summary_json",
+]
+
+
 def decay_codes(model) -> dict[str, int]:
     """Codes of the `decay_channel` branch: 1 + the channel's position in the model's
     channel list (stable for a model; written to the run metadata)."""

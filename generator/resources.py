@@ -11,6 +11,9 @@ from __future__ import annotations
 from importlib.resources import files
 from importlib.resources.abc import Traversable
 
+__all__ = ["data_dir", "data_file", "list_data", "read_flux_table"]
+
+
 _DATA_PACKAGES = {
     "geometries": "fipgen.geometries",
     "fluxes": "fipgen.fluxes",

@@ -15,6 +15,8 @@ from types import MappingProxyType
 
 import numpy as np
 
+__all__ = ["BLOCK_SIZE", "block_rng", "block_sizes"]
+
 #: Trials per random stream. Chunks are multiples of this, so results do not depend
 #: on the chunk size. Changing it changes the events a seed produces.
 BLOCK_SIZE = 16384

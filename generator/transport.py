@@ -16,6 +16,8 @@ import numpy as np
 from .constants import C_M_PER_NS
 from .kinematics import decay_probability, sample_decay_distance
 
+__all__ = ["Transported", "transport"]
+
 
 @dataclass
 class Transported:

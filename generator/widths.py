@@ -15,6 +15,8 @@ import numpy as np
 from .errors import PhysicsError
 from .models.registry import make_model
 
+__all__ = ["report", "report_text", "scan", "plot_scan", "default_mass_grid", "finite"]
+
 
 def report(model) -> dict[str, Any]:
     """``{"total_width": GeV, "ctau": m, "branching_ratios": {channel: BR}}`` (open channels, BR > 0)."""

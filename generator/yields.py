@@ -37,6 +37,8 @@ from .pipeline import Job, iter_chunks
 from .rng import YIELDS_STREAM
 from .scan.reweight import Cuts
 
+__all__ = ["mesons_per_pot", "compute_yields", "yields_json", "yields_text"]
+
 
 def mesons_per_pot(job: Job) -> dict[int, float]:
     """Parent mesons per POT by PDG code for the job's beamline (or external parent list)."""

@@ -59,8 +59,7 @@ def main(argv=None) -> int:
     import uproot
 
     from fipgen.card import default_card_name, load_card, load_packaged_card
-    from fipgen.events import EventBatch
-    from fipgen.io.root import RootWriter, _branch_types, _counter_name, batch_to_branches, compression_from_spec
+    from fipgen.io.root import _branch_types, _counter_name, batch_to_branches, compression_from_spec
     from fipgen.pipeline import build_job, iter_chunks, metadata, run
 
     card = load_card(args.card) if args.card else load_packaged_card(default_card_name())

@@ -141,11 +141,11 @@ def _plain_hits(ch, beamline, n, rng, ctau, m, box_lo, box_hi):
 @pytest.mark.parametrize("where", ["far", "near"])
 def test_forced_agrees_with_plain(tmp_path, where):
     if where == "far":  # 6 m cube 30 m downstream of the BNB target, 1 m off axis
-        det, bl, lo, hi = _box(tmp_path), "bnb", [-2.0, -3.0, 30.0], [4.0, 3.0, 36.0]
+        det, lo, hi = _box(tmp_path), [-2.0, -3.0, 30.0], [4.0, 3.0, 36.0]
         m, g = 0.3, 2e-7
     else:  # 1.5 m cube right behind the DarkQuest iron dump (which ends at z = 5.029 m), on axis
         det = _box(tmp_path, bl="darkquest_beam", x=0.0, z=5.05, a=1.5)
-        bl, lo, hi = "darkquest_beam", [-0.75, -0.75, 5.05], [0.75, 0.75, 6.55]
+        lo, hi = [-0.75, -0.75, 5.05], [0.75, 0.75, 6.55]
         m, g = 0.5, 1e-6
     job = _job(det, m=m, g=g, n=200_000)
     (ch,) = job.channels

@@ -83,9 +83,9 @@ def test_kernel_matches_numpy_reference(kind: str) -> None:
         c = solid.compiled()
         o, d = mixed_rays(rng, solid, 4000)
         d_shared = np.where((np.arange(len(d)) % 2 == 0)[:, None], unit(solid.sample_points(len(d), rng) - o[0]), d)
-        for origins, d in ((o, d), (o[:1], d_shared)):
-            a, b = K.primitive_intervals(origins, d, *c)
-            ra, rb = K.primitive_intervals_numpy(origins, d, *c)
+        for origins, dirs in ((o, d), (o[:1], d_shared)):
+            a, b = K.primitive_intervals(origins, dirs, *c)
+            ra, rb = K.primitive_intervals_numpy(origins, dirs, *c)
             assert np.all(np.isfinite(a)) and np.all(np.isfinite(b))
             scale = 1.0 + np.abs(rb)
             np.testing.assert_array_less(np.abs(a - ra), 1e-9 * scale)

@@ -24,27 +24,14 @@ output = "out.root"
 """
 
 
-def run_cli(args, tmp_path, capsys):
-    import os
-
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        code = main(args)
-    finally:
-        os.chdir(cwd)
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def test_generate_writes_and_summarises(tmp_path, capsys):
+def test_generate_writes_and_summarises(run_cli, tmp_path, capsys):
     (tmp_path / "c.toml").write_text(GOOD)
-    code, out, err = run_cli(["generate", "c.toml", "--events", "3000", "--seed", "5", "--quiet"], tmp_path, capsys)
+    code, out, err = run_cli(["generate", "c.toml", "--events", "3000", "--seed", "5", "--quiet"])
     assert code == 0, err
     with uproot.open(tmp_path / "out.root") as f:
         assert f["run"]["n_trials"].array()[0] == 3000
         assert f["run"]["seed"].array()[0] == 5
-    code, out, err = run_cli(["generate", "c.toml", "--events", "3000", "--output", "b.root"], tmp_path, capsys)
+    code, out, err = run_cli(["generate", "c.toml", "--events", "3000", "--output", "b.root"])
     assert code == 0
     for word in ("events written", "expected signal", "Kish effective N", "b.root"):
         assert word in out
@@ -63,9 +50,9 @@ BAD = [
 
 
 @pytest.mark.parametrize("label,text,key", BAD, ids=[b[0] for b in BAD])
-def test_bad_cards_exit_2_one_line_no_output(label, text, key, tmp_path, capsys):
+def test_bad_cards_exit_2_one_line_no_output(run_cli, label, text, key, tmp_path, capsys):
     (tmp_path / "c.toml").write_text(text)
-    code, out, err = run_cli(["generate", "c.toml"], tmp_path, capsys)
+    code, out, err = run_cli(["generate", "c.toml"])
     assert code == 2
     lines = [l for l in err.splitlines() if l.strip()]
     assert len(lines) == 1 and key in lines[0], err
@@ -73,27 +60,27 @@ def test_bad_cards_exit_2_one_line_no_output(label, text, key, tmp_path, capsys)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.toml"]
 
 
-def test_missing_card_file(tmp_path, capsys):
-    code, out, err = run_cli(["generate", "nothere.toml"], tmp_path, capsys)
+def test_missing_card_file(run_cli, tmp_path, capsys):
+    code, out, err = run_cli(["generate", "nothere.toml"])
     assert code == 2 and "not found" in err and len(err.strip().splitlines()) == 1
     assert list(tmp_path.iterdir()) == []
 
 
-def test_existing_output_needs_overwrite(tmp_path, capsys):
+def test_existing_output_needs_overwrite(run_cli, tmp_path, capsys):
     (tmp_path / "c.toml").write_text(GOOD)
     (tmp_path / "out.root").write_text("keep me")
-    code, out, err = run_cli(["generate", "c.toml"], tmp_path, capsys)
+    code, out, err = run_cli(["generate", "c.toml"])
     assert code == 2 and "--overwrite" in err
     assert (tmp_path / "out.root").read_text() == "keep me"
-    code, out, err = run_cli(["generate", "c.toml", "--overwrite", "--quiet"], tmp_path, capsys)
+    code, out, err = run_cli(["generate", "c.toml", "--overwrite", "--quiet"])
     assert code == 0
     with uproot.open(tmp_path / "out.root") as f:
         assert f["events"].num_entries > 0
 
 
-def test_bad_flag_value(tmp_path, capsys):
+def test_bad_flag_value(run_cli, tmp_path, capsys):
     with pytest.raises(SystemExit) as e:
-        run_cli(["generate", "--events", "-5"], tmp_path, capsys)
+        run_cli(["generate", "--events", "-5"])
     assert e.value.code == 2
 
 

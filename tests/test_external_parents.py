@@ -7,7 +7,7 @@ import pytest
 from scipy import stats
 
 from fipgen.constants import mass
-from fipgen.errors import FipgenError, PhysicsError
+from fipgen.errors import FipgenError, OutputError, PhysicsError
 from fipgen.io.parent_list import read_mevprtl_text, write_mevprtl_text
 from fipgen.production.external import read_dk2nu, source_from_parents
 from fipgen.production.meson_spectra import bnb_meson_source
@@ -32,7 +32,7 @@ def test_round_trip_through_text_reproduces_the_source(tmp_path):
     a = np.linalg.norm(s2.sample(20_000, np.random.default_rng(2))[:, :3], axis=1)
     b = np.linalg.norm(src.sample(20_000, np.random.default_rng(3))[:, :3], axis=1)
     assert stats.ks_2samp(a, b).pvalue > 1e-3
-    with pytest.raises(Exception):
+    with pytest.raises(OutputError, match="--overwrite"):
         write_mevprtl_text(f, p4, 111, w, pot)  # no silent overwrite
 
 
@@ -123,7 +123,7 @@ def _sum_weights(job):
     from fipgen.pipeline import iter_chunks
 
     tot, tot2 = 0.0, 0.0
-    for batch, sums in iter_chunks(job):
+    for _batch, sums in iter_chunks(job):
         tot += sums["sum_weights"]
         tot2 += sums["sum_weights2"]
     return tot, np.sqrt(tot2)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import numpy as np
@@ -35,7 +36,7 @@ def test_api_and_class_attributes():
                  "nu_e e+ e-", "nu_mu e+ e-", "e- hadrons", "nu_e hadrons", "nu gamma", "tau- Ds+",
                  "nu_tau eta'", "e- K*+", "nu_e phi"):
         assert name in ch, name
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         h.mass = 1.0  # frozen
     assert hash(h) == hash(HNL(0.5, (0.0, 1e-6, 0.0)))
 
@@ -275,7 +276,7 @@ def test_helicity_lifting():
 
 def test_tau_channels():
     h = HNL(0.5, (0.1, 0.2, 0.3))
-    for ch, fl in P.TAU_CHANNELS.items():
+    for ch in P.TAU_CHANNELS:
         assert P.br_tau_to_hnl(ch, h) > 0, ch
     assert P.br_tau_to_hnl("N pi-", HNL(1.7, (0, 0, 1))) == 0.0
     assert P.br_tau_to_hnl("nu_tau e- N", HNL(0.5, (0, 0, 1))) == 0.0

@@ -523,7 +523,7 @@ def test_numi_lbnf_regions_with_a_spread_source():
     up to 1, decays in flight land in the target, the decay region (inside the pipe's radius,
     between the target and the absorber) or the walls, and decays in the region before the
     pipe's start are the gap's."""
-    for name, (t_end, z0, z1, a0, a_len, radius) in PIPES.items():
+    for name, (_t_end, z0, _z1, a0, _a_len, radius) in PIPES.items():
         bl = load_beamline(name)
         src = bnb_charged_source(211)
         f = meson_fates(src, bl, 20_000, rng(2))

@@ -262,3 +262,11 @@ def test_several_formats_from_the_cli_and_atomic_failure(tmp_path):
     assert _in(tmp_path, ["generate", "b.toml", "--format", "root,mevprtl", "--output", "bb", "--quiet"]) == 2
     assert not list(tmp_path.glob("bb*")) and not list(tmp_path.glob(".bb*"))
     assert _in(tmp_path, ["generate", "c.toml", "--format", "root,lhe", "--output", "x", "--quiet"]) == 2
+
+
+def test_mass_or_none_for_writers():
+    """Writers take PDG masses of SM daughters and the four-momentum's mass of BSM ones."""
+    from fipgen.constants import PDG_ALP, PDG_HNL, mass, mass_or_none
+
+    assert mass_or_none(11) == mass(11) and abs(mass_or_none(11) - 0.000511) < 1e-6
+    assert mass_or_none(PDG_HNL) is None and mass_or_none(PDG_ALP) is None

@@ -289,7 +289,7 @@ def test_total_charged_track_length_approximation_b(iron_showers):
     m, res = iron_showers
     ec = m.critical_energy()
     ratios = []
-    for (part, E), r in res.items():
+    for (_part, E), r in res.items():
         T = r.tracklen[:, 1:].sum(axis=1).mean()
         ratios.append(T / rossi.approximation_b_total_charged(E, m.X0, ec))
     ratios = np.array(ratios)

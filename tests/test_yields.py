@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 
 import numpy as np
 import pytest
 
 from fipgen.card import load_packaged_card, parse_card
-from fipgen.cli import main
 from fipgen.pipeline import build_job, run
 from fipgen.yields import compute_yields
 
@@ -26,19 +24,9 @@ output = "never.root"
 """
 
 
-def _cli(args, tmp_path, capsys):
-    cwd = os.getcwd()
-    os.chdir(tmp_path)
-    try:
-        code = main(args)
-    finally:
-        os.chdir(cwd)
-    return code, *capsys.readouterr()
-
-
-def test_json_keys_values_and_no_file(tmp_path, capsys):
+def test_json_keys_values_and_no_file(run_cli, tmp_path, capsys):
     (tmp_path / "c.toml").write_text(CARD)
-    code, out, err = _cli(["yields", "c.toml", "--json"], tmp_path, capsys)
+    code, out, err = run_cli(["yields", "c.toml", "--json"])
     assert code == 0, err
     y = json.loads(out)
     assert {"mesons_per_pot", "channels", "total_expected_events"} <= set(y)
@@ -72,13 +60,13 @@ def test_agrees_with_generate_and_channel_rates():
     assert y["channels"]["zprime:pi0"]["expected_events"] > 50 * y["channels"]["zprime:eta"]["expected_events"]
 
 
-def test_reproducible_and_text(tmp_path, capsys):
+def test_reproducible_and_text(run_cli, tmp_path, capsys):
     (tmp_path / "c.toml").write_text(CARD)
-    _, a, _ = _cli(["yields", "c.toml", "--json", "--events", "20000", "--seed", "4"], tmp_path, capsys)
-    _, b, _ = _cli(["yields", "c.toml", "--json", "--events", "20000", "--seed", "4"], tmp_path, capsys)
+    _, a, _ = run_cli(["yields", "c.toml", "--json", "--events", "20000", "--seed", "4"])
+    _, b, _ = run_cli(["yields", "c.toml", "--json", "--events", "20000", "--seed", "4"])
     ya, yb = json.loads(a), json.loads(b)
     assert ya["total_expected_events"] == yb["total_expected_events"]
-    code, out, _ = _cli(["yields", "c.toml", "--quiet", "--events", "20000"], tmp_path, capsys)
+    code, out, _ = run_cli(["yields", "c.toml", "--quiet", "--events", "20000"])
     assert code == 0
     for word in ("mesons per POT", "K+", "hnl:K+ -> mu+ N", "total"):
         assert word in out
@@ -110,7 +98,7 @@ events = 20000
     assert y["mesons_per_pot"] == {111: pytest.approx(1.5), 221: pytest.approx(0.5)}
 
 
-def test_bad_card_is_one_line(tmp_path, capsys):
+def test_bad_card_is_one_line(run_cli, tmp_path, capsys):
     (tmp_path / "c.toml").write_text(CARD.replace("mixing_mu", "mixing_muon"))
-    code, out, err = _cli(["yields", "c.toml"], tmp_path, capsys)
+    code, out, err = run_cli(["yields", "c.toml"])
     assert code == 2 and out == "" and err.count("\n") == 1 and "model.hnl.mixing_muon" in err

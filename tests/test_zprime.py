@@ -134,7 +134,7 @@ def test_dark_photon_is_a_zprime_and_keeps_v0_api():
     assert set(dp.channels()) == set(DarkPhoton.CHANNELS)
     assert all(isinstance(c, Channel) and c.daughters == DarkPhoton.CHANNELS[n] for n, c in dp.channels().items())
     with pytest.raises(PhysicsError):
-        ZPrime(0.5, 1e-4, "B-L").epsilon
+        _ = ZPrime(0.5, 1e-4, "B-L").epsilon
     with pytest.raises(PhysicsError):
         DarkPhoton(0.5, 1e-4, kind="B-L")
 

@@ -130,7 +130,7 @@ def sm_decay_table() -> dict[int, tuple[tuple[tuple[int, ...], float, str], ...]
     text = resources.files("fipgen").joinpath("data/sm_decays.toml").read_text(encoding="utf-8")
     raw = tomllib.loads(text)
     table = {}
-    for key, entry in raw.items():
+    for entry in raw.values():
         if not isinstance(entry, dict):
             continue
         tot = sum(m["br"] for m in entry["modes"])

@@ -32,7 +32,7 @@ matrix element (four and more bodies); it is checked against the flat Dalitz plo
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 import numba
 import numpy as np

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import Any, ClassVar, NamedTuple, Union
+from typing import Any, ClassVar, NamedTuple
 
 import numpy as np
 
@@ -182,7 +182,7 @@ class Sphere:
         return (self.radius, 0.0, 0.0)
 
 
-Shape = Union[Box, Cylinder, Sphere]
+Shape = Box | Cylinder | Sphere
 _SHAPES = (Box, Cylinder, Sphere)
 
 

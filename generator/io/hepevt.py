@@ -22,7 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..constants import mass as pdg_mass
+from ..constants import mass_or_none
 
 __all__ = ["HepEvtWriter", "read_hepevt", "sidecar_path"]
 
@@ -46,7 +46,7 @@ class HepEvtWriter:
         self._finished = False
         self._mass = {}
 
-    def __enter__(self) -> "HepEvtWriter":
+    def __enter__(self) -> HepEvtWriter:
         from .atomic import atomic_path, check_target
 
         check_target(sidecar_path(self.path), self.overwrite)
@@ -69,10 +69,7 @@ class HepEvtWriter:
 
     def _m(self, code: int, p4) -> float:
         if code not in self._mass:
-            try:
-                self._mass[code] = pdg_mass(abs(code))
-            except Exception:  # noqa: BLE001 - BSM daughter: from its four-momentum
-                self._mass[code] = None
+            self._mass[code] = mass_or_none(abs(code))  # None (a BSM daughter): from its four-momentum
         m = self._mass[code]
         if m is None:
             m = float(np.sqrt(max(p4[3] ** 2 - p4[0] ** 2 - p4[1] ** 2 - p4[2] ** 2, 0.0)))

@@ -142,7 +142,7 @@ class HepMCWriter:
         a["fipgen.frame"] = "beam frame: z along the primary protons, y up, origin at the target's upstream face"
         return ri
 
-    def __enter__(self) -> "HepMCWriter":
+    def __enter__(self) -> HepMCWriter:
         import pyhepmc
 
         from .atomic import atomic_path
@@ -170,7 +170,7 @@ class HepMCWriter:
         columns, e.g. unit weights of an unweighted sample)."""
         import pyhepmc
 
-        from ..constants import mass as pdg_mass
+        from ..constants import mass_or_none
 
         sc = batch.scalars
         n = len(batch)
@@ -210,10 +210,8 @@ class HepMCWriter:
         codes = np.unique(dau["pdg"])
         table = {}
         for c in codes:
-            try:
-                table[int(c)] = pdg_mass(abs(int(c)))
-            except Exception:  # noqa: BLE001 - BSM daughters (an HNL of a pair): from the four-momentum
-                table[int(c)] = np.nan
+            m_pdg = mass_or_none(abs(int(c)))  # None: a BSM daughter (an HNL of a pair), from the four-momentum
+            table[int(c)] = np.nan if m_pdg is None else m_pdg
         md = np.array([table[int(c)] for c in dau["pdg"]]) if dau["pdg"].size else np.zeros(0)
         bad = ~np.isfinite(md)
         md[bad] = np.sqrt(np.maximum(dau["e"][bad] ** 2 - dau["px"][bad] ** 2 - dau["py"][bad] ** 2

@@ -31,6 +31,8 @@ import uproot
 from ..events import COLLECTIONS, SCALARS, EventBatch
 from .atomic import atomic_path
 
+__all__ = ["compression_from_spec", "batch_to_branches", "RootWriter"]
+
 
 def compression_from_spec(spec: str):
     """uproot compression object from 'ALGO[:LEVEL]' (zstd, lz4, zlib, none)."""
@@ -91,7 +93,7 @@ class RootWriter:
         self._tree = None
         self._finished = False
 
-    def __enter__(self) -> "RootWriter":
+    def __enter__(self) -> RootWriter:
         self._ctx = atomic_path(self.path, self.overwrite)
         tmp = self._ctx.open()
         try:

@@ -8,9 +8,9 @@ InputFileError` line naming the file and what was expected.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
 
 from ..errors import FipgenError, InputFileError
 

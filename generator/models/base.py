@@ -34,6 +34,8 @@ from dataclasses import dataclass
 
 from ..constants import HBARC_GEV_M
 
+__all__ = ["Channel", "DecayingParticle"]
+
 
 @dataclass(frozen=True)
 class Channel:

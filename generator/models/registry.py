@@ -18,6 +18,8 @@ from .params import MODEL_PARAMS
 
 __all__ = ["MODEL_PARTICLES", "model_class", "make_model", "model_arguments"]
 
+__all__ = ["MODEL_PARTICLES", "model_class", "make_model"]
+
 #: particle name -> "module:Class"
 _MODELS = {
     "hnl": "fipgen.models.hnl:HNL",

@@ -333,7 +333,7 @@ class ZPrime(DecayingParticle):
         lo = 2.0 * C.mass(C.ELECTRON) if self.kind in ("dark-photon", "B") else 0.0
         return lo, M_MAX
 
-    def validate(self) -> "ZPrime":
+    def validate(self) -> ZPrime:
         """Check the mass lies in :meth:`mass_range`; return ``self`` (PhysicsError, one line)."""
         lo, hi = self.mass_range()
         if not (lo < self.mass <= hi):

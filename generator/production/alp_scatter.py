@@ -167,7 +167,7 @@ def sample_scatter(spec: ScatterSpec, llp_p4, proc, per_el, rng):
         me = X.M_E
         eg = np.array([X.sample_inverse_compton_egamma(E[i], m, rng) for i in ic])
         kin = np.array([X.inverse_compton_kinematics(g, E[i], m) for g, i in zip(eg, ic)])
-        cg, ee = kin[:, 0], kin[:, 1]
+        cg = kin[:, 0]  # the recoil's energy follows from conservation below
         d = about_axis_array(axis[ic], cg, phi[ic])
         pg = eg[:, None] * d
         p4[ic, 0, :3], p4[ic, 0, 3] = pg, eg

@@ -56,7 +56,7 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
-from ..constants import ALPHA_EM
+from ..constants import ALPHA_EM  # noqa: F401 - read as bremsstrahlung.ALPHA_EM (tests)
 from ..constants import mass as pdg_mass
 from ..errors import PhysicsError
 

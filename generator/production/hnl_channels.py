@@ -47,8 +47,8 @@ or tau decay for the tau channels).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 import numpy as np
 

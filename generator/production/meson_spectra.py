@@ -47,9 +47,10 @@ mb/(GeV/c sr). Sources are in the beam frame (z along the protons).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numba
 

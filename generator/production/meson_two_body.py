@@ -44,6 +44,8 @@ from ..constants import C_M_PER_NS, mass as pdg_mass
 from ..kinematics.twobody import two_body_isotropic
 from .vertex import sample_interaction_points
 
+__all__ = ["MesonTwoBodyChannel", "meson_decay_toward"]
+
 
 @dataclass(frozen=True)
 class MesonTwoBodyChannel:

@@ -20,7 +20,10 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..kinematics import decay_probability, sample_decay_distance
+from ..kinematics import sample_decay_distance
+
+__all__ = ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"]
+
 
 _SPOT_SIGMAS = 6.0
 

@@ -128,7 +128,7 @@ class ScanTable:
             else:
                 brs = _branching_table(m)
                 g[:, j] = [brs.get(name, 0.0) / b0 for name, b0 in zip(job.decay_names, br0)]
-            for kk, ch in enumerate(job.channels):
+            for kk in range(len(job.channels)):
                 r = (c / self.c0) ** powers[kk]
                 x0 = cascade[kk]
                 if x0 is not None and ax.coupling_particle == x0.particle:

@@ -154,6 +154,7 @@ def map_tasks(func, args, workers: int, scheduler=None, progress: bool = False) 
         if scheduler is not None:
             # fipgen connects to a running scheduler; it starts no dask workers of its own
             from distributed import Client
+            from distributed.client import ClosedClientError
 
             client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
             futs = []
@@ -164,7 +165,7 @@ def map_tasks(func, args, workers: int, scheduler=None, progress: bool = False) 
                 # an error, Ctrl-C or SIGTERM: the cluster drops the tasks not yet done
                 try:
                     client.cancel(futs)
-                except Exception:  # noqa: BLE001 - the client may already be gone
+                except (ClosedClientError, OSError):  # the client or its scheduler is already gone
                     pass
                 raise
             finally:
@@ -210,7 +211,7 @@ def _stop_pool(ex, before=(), timeout: float = 5.0) -> None:
         for p in procs:
             try:
                 p.terminate()
-            except Exception:  # noqa: BLE001 - already gone
+            except (OSError, ValueError):  # already gone (ProcessLookupError) or closed
                 pass
         for p in procs:
             try:
@@ -218,7 +219,7 @@ def _stop_pool(ex, before=(), timeout: float = 5.0) -> None:
                 if p.is_alive():
                     p.kill()
                     p.join(1.0)
-            except Exception:  # noqa: BLE001 - already reaped
+            except (OSError, ValueError):  # already reaped or closed
                 pass
 
     manager = getattr(ex, "_executor_manager_thread", None)
