@@ -14,81 +14,87 @@ import fipgen
 PUBLIC_API: dict[str, list[str]] = {
     "fipgen": ["__version__"],
     "fipgen.card": [
-        "ZPRIME_KINDS", "ALP_CHIRAL", "PRODUCTION_CHANNELS", "CASCADE_PARENTS", "DETECTION_MODES",
+        "CARD_VERSION", "CARD_VERSIONS", "PRODUCTION_CHANNELS", "CASCADE_PARENTS", "DETECTION_MODES",
         "SCATTER_PROCESSES", "COMPRESSIONS", "MAX_POT", "MAX_TRIALS", "Key", "OUTPUT_FORMATS", "RESONANCE_FAMILIES",
         "NUMBER", "SCHEMA", "MODEL_PARTICLES", "ModelSpec", "ZPrimeSpec", "RunCard", "parse_card", "load_card",
-        "default_card_name", "load_packaged_card",
+        "default_card_name", "load_packaged_card"
     ],
     "fipgen.cli": ["build_parser", "main"],
     "fipgen.constants": [
-        "ALPHA_EM", "HBARC_GEV_M", "C_M_PER_NS", "G_FERMI", "PDG_ZPRIME", "PDG_ALP", "PDG_HNL", "mass",
-        "mass_or_none", "width", "charge", "name", "PHOTON",
+        "ALPHA_EM", "HBARC_GEV_M", "C_M_PER_NS", "G_FERMI", "PDG_ZPRIME", "PDG_ALP", "PDG_HNL", "mass", "mass_or_none",
+        "width", "charge", "name", "PHOTON"
     ],
     "fipgen.decays": [
         "sample_decays", "DecayProducts", "DEFAULT_RESONANCES", "three_body_density", "dgamma_nc", "dgamma_cc",
-        "dgamma_3nu", "NAMES", "parse_channel", "decay_resonances", "sample_dalitz", "three_body_momenta",
+        "dgamma_3nu", "NAMES", "parse_channel", "decay_resonances", "sample_dalitz", "three_body_momenta"
     ],
     "fipgen.decays.fourpion": [
-        "FourPionCurrent", "DEFAULT_CURRENT", "final_state_kind", "canonical_order", "amplitude2",
-        "amplitude2_numpy", "current_numpy", "sample_four_pion", "acceptance", "omega_fraction",
-        "phase_space_density",
+        "FourPionCurrent", "DEFAULT_CURRENT", "final_state_kind", "canonical_order", "amplitude2", "amplitude2_numpy",
+        "current_numpy", "sample_four_pion", "acceptance", "omega_fraction", "phase_space_density"
     ],
     "fipgen.decays.hnl_matrix_elements": [
-        "SIN2_THETA_W", "nc_couplings", "dgamma_nc", "dgamma_cc", "dgamma_3nu", "spin_ratio",
+        "SIN2_THETA_W", "nc_couplings", "dgamma_nc", "dgamma_cc", "dgamma_3nu", "spin_ratio"
     ],
     "fipgen.decays.lineshape": [
         "BW_RADIUS", "N_GRID", "LINE_SHAPE_CODES", "LineShape", "line_shape", "has_line_shape", "running_width",
-        "bw_density", "mass_density", "sample_line_shape", "sample_pair_line_shapes", "two_body_isotropic_masses",
+        "bw_density", "mass_density", "sample_line_shape", "sample_pair_line_shapes", "two_body_isotropic_masses"
+    ],
+    "fipgen.decays.particles": [
+        "NAMES", "NEUTRINOS", "RESONANCE_FAMILIES", "parse_channel", "charge_of", "conjugate", "sm_mass",
+        "sm_decay_table"
     ],
     "fipgen.decays.resonances": [
         "NAMES", "NEUTRINOS", "RESONANCE_FAMILIES", "parse_channel", "charge_of", "conjugate", "sm_mass",
-        "sm_decay_table", "vector_3pi_density", "decay_resonances", "max_multiplicity",
+        "sm_decay_table", "vector_3pi_density", "decay_resonances", "max_multiplicity"
     ],
     "fipgen.decays.sampler": [
         "DecayProducts", "DEFAULT_RESONANCES", "sample_decays", "three_body_density", "polarised_asymmetry",
-        "two_body_along_axis", "two_body_along_axis_numpy", "sample_cos_linear",
+        "two_body_along_axis", "two_body_along_axis_numpy", "sample_cos_linear"
     ],
     "fipgen.decays.threebody": [
         "dalitz_bounds", "in_dalitz", "s23_range", "dalitz_fmax", "sample_dalitz", "three_body_momenta",
-        "three_body_momenta_numpy", "phase_space_integral", "flat_nbody",
+        "three_body_momenta_numpy", "phase_space_integral", "flat_nbody"
     ],
     "fipgen.decays.vector_3pi": [
         "M_PI_PM", "M_PI_0", "M_RHO", "G_RHO", "M_OMEGA", "G_OMEGA", "BR_OMEGA_3PI", "G_OMEGA_RHO_PI", "g_rho_pipi",
         "rho_propagator", "cross2", "shape", "shape_integral", "amplitude2", "dgamma", "omega_3pi_width",
-        "effective_coupling2", "zprime_3pi_dgamma",
+        "effective_coupling2", "zprime_3pi_dgamma"
     ],
     "fipgen.errors": [
         "FipgenError", "CardError", "GeometryError", "PhysicsError", "OutputError", "ClosedError", "RunFailure",
-        "InputFileError", "NoSourcesError", "NumericError",
+        "InputFileError", "NoSourcesError", "NumericError"
     ],
     "fipgen.events": ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch"],
     "fipgen.geometry": [
         "PROTON_MASS", "Beamline", "Box", "CompiledSolid", "Cylinder", "Detector", "Element", "InvalidGeometry",
         "Material", "Placement", "Segments", "Shape", "Solid", "Sphere", "Timing", "Volume", "get_material",
-        "list_geometries", "load_beamline", "load_detector", "material_names", "materials", "rotation_matrix",
+        "list_geometries", "load_beamline", "load_detector", "material_names", "materials", "rotation_matrix"
     ],
     "fipgen.geometry.chords": [
-        "BOX", "CYLINDER", "SPHERE", "MERGE_GAP", "primitive_intervals", "primitive_intervals_numpy",
-        "merge_intervals", "merge_intervals_numpy", "cube_sum", "cube_sum_numpy", "solid_segments", "solid_cube_sum",
+        "BOX", "CYLINDER", "SPHERE", "MERGE_GAP", "primitive_intervals", "primitive_intervals_numpy", "merge_intervals",
+        "merge_intervals_numpy", "cube_sum", "cube_sum_numpy", "solid_segments", "solid_cube_sum"
     ],
     "fipgen.geometry.frames": ["InvalidGeometry", "Placement", "rotation_matrix"],
     "fipgen.geometry.loader": [
-        "PROTON_MASS", "Beamline", "Detector", "Element", "Timing", "list_geometries", "load_beamline",
-        "load_detector",
+        "PROTON_MASS", "Beamline", "Detector", "Element", "Timing", "list_geometries", "load_beamline", "load_detector"
     ],
-    "fipgen.geometry.materials": ["AVOGADRO", "Material", "get_material", "material_names", "materials"],
+    "fipgen.geometry.materials": ["AVOGADRO", "Ionisation", "Material", "get_material", "material_names", "materials"],
     "fipgen.geometry.overlaps": [
-        "first_overlap", "check_detector_volumes", "check_detector_on_beamline", "GRID", "TOUCH",
+        "first_overlap", "check_detector_volumes", "check_detector_on_beamline", "GRID", "TOUCH"
     ],
     "fipgen.geometry.plot": ["plot_setup"],
     "fipgen.geometry.shapes": [
-        "aabb", "Box", "CompiledSolid", "Cylinder", "Segments", "Shape", "Solid", "Sphere", "Volume",
+        "aabb", "Box", "CompiledSolid", "Cylinder", "Segments", "Shape", "Solid", "Sphere", "Volume"
+    ],
+    "fipgen.geometry.stopping": [
+        "K_BETHE", "PLASMA_ENERGY_COEFF", "bethe_dedx", "density_effect", "density_effect_numpy", "density_ratio",
+        "mean_excitation_energy", "plasma_energy", "sternheimer_peierls"
     ],
     "fipgen.io": ["read_events"],
     "fipgen.io.atomic": ["AtomicFile", "atomic_path", "check_target", "close_all", "output_error", "probe_write_error"],
     "fipgen.io.hepevt": ["HepEvtWriter", "read_hepevt", "sidecar_path"],
-    "fipgen.io.hepmc": ["HepMCWriter", "nuclear_pdg"],
-    "fipgen.io.parent_list": ["parent_species", "write_parent_list", "FILE_POT"],
+    "fipgen.io.hepmc": ["HepMCWriter"],
+    "fipgen.io.parent_list": ["ParentList", "read_mevprtl_text", "write_mevprtl_text"],
     "fipgen.io.read": ["events_view", "read_events", "VECTOR_FIELDS"],
     "fipgen.io.root": ["compression_from_spec", "batch_to_branches", "RootWriter"],
     "fipgen.io.rootfile": ["reading_root"],
@@ -96,30 +102,30 @@ PUBLIC_API: dict[str, list[str]] = {
         "boost", "boost_numpy", "boost_to_rest", "boost_from_rest", "invariant_mass", "invariant_mass_numpy",
         "two_body_momentum", "two_body_isotropic", "two_body_isotropic_numpy", "two_body_toward",
         "two_body_toward_numpy", "window_decay_probability", "decay_probability", "decay_probability_numpy",
-        "survival_and_decay", "sample_decay_distance", "sample_decay_distance_numpy",
+        "survival_and_decay", "sample_decay_distance", "sample_decay_distance_numpy"
     ],
     "fipgen.kinematics.boost": [
-        "boost", "boost_numpy", "boost_to_rest", "boost_from_rest", "invariant_mass", "invariant_mass_numpy",
+        "boost", "boost_numpy", "boost_to_rest", "boost_from_rest", "invariant_mass", "invariant_mass_numpy"
     ],
     "fipgen.kinematics.decay_position": [
         "window_decay_probability", "decay_probability", "decay_probability_numpy", "survival_and_decay",
-        "sample_decay_distance", "sample_decay_distance_numpy",
+        "sample_decay_distance", "sample_decay_distance_numpy"
     ],
     "fipgen.kinematics.directions": ["about_axis", "about_axis_array"],
     "fipgen.kinematics.twobody": [
         "two_body_momentum", "two_body_isotropic", "two_body_isotropic_numpy", "two_body_toward",
-        "two_body_toward_numpy",
+        "two_body_toward_numpy"
     ],
     "fipgen.models": ["DarkPhoton"],
     "fipgen.models.alp": [
         "ALP", "F_PI", "photon_width", "fermion_width", "hnl_pair_width", "theta_api", "theta_aeta", "M_U_OVER_M_D",
         "EPS_UD", "C_GAMMA_CHIRAL", "GLUON_MASS_MAX", "MAX_PI0_MIXING", "gluon_photon_coupling", "g_00", "g_pm",
-        "three_pion_width", "three_pion_width_isospin", "three_pion_amplitude_sq", "CHIRAL_TREATMENTS",
-        "ASW_DELTA_I", "ASW_K_FACTOR", "gluon_meson_mixing",
+        "three_pion_width", "three_pion_width_isospin", "three_pion_amplitude_sq", "CHIRAL_TREATMENTS", "ASW_DELTA_I",
+        "ASW_K_FACTOR", "gluon_meson_mixing"
     ],
     "fipgen.models.alp_xsec": [
-        "M_E", "M_P", "MU_P", "GEV2_TO_CM2", "GEV2_TO_M2", "to_cm2", "to_m2", "per_length", "screening_b",
-        "nuclear_d", "tsai_form_factor", "tsai_form_factor_np", "primakoff_t_range", "primakoff_dsigma_dtheta",
+        "M_E", "M_P", "MU_P", "GEV2_TO_CM2", "GEV2_TO_M2", "to_cm2", "to_m2", "per_length", "screening_b", "nuclear_d",
+        "tsai_form_factor", "tsai_form_factor_np", "primakoff_t_range", "primakoff_dsigma_dtheta",
         "primakoff_dsigma_dtheta_np", "primakoff_dsigma_dt", "primakoff_sigma", "sample_primakoff_theta",
         "sample_primakoff_theta_array", "inverse_primakoff_dsigma_dtheta", "inverse_primakoff_sigma",
         "sample_inverse_primakoff_theta", "compton_m2c", "compton_amp2", "compton_threshold", "compton_ea_range",
@@ -127,94 +133,94 @@ PUBLIC_API: dict[str, list[str]] = {
         "inverse_compton_amp2", "inverse_compton_egamma_range", "inverse_compton_dsigma_degamma",
         "inverse_compton_sigma", "inverse_compton_kinematics", "sample_inverse_compton_egamma", "resonant_energy",
         "resonant_sigma_coefficient", "resonant_sigma_bw", "resonant_yield_per_track_length", "associated_amp2",
-        "associated_threshold", "associated_dsigma_dcos", "associated_sigma", "associated_lab",
-        "sample_associated_cos", "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx", "brems_dsigma_dx_screened",
-        "brems_x_range", "brems_sigma", "material_targets", "primakoff_per_length", "inverse_primakoff_per_length",
-        "compton_per_length", "inverse_compton_per_length",
+        "associated_threshold", "associated_dsigma_dcos", "associated_sigma", "associated_lab", "sample_associated_cos",
+        "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx", "brems_dsigma_dx_screened", "brems_x_range",
+        "brems_sigma", "material_targets", "primakoff_per_length", "inverse_primakoff_per_length", "compton_per_length",
+        "inverse_compton_per_length"
     ],
     "fipgen.models.base": ["Channel", "DecayingParticle"],
     "fipgen.models.hnl": ["HNL", "JOIN_LOW", "JOIN_HIGH", "MASS_MAX"],
     "fipgen.models.hnl_production": [
         "width_meson_to_lepton_hnl", "br_meson_to_lepton_hnl", "sm_width_meson_to_lepton_nu", "width_tau_to_hnl",
-        "br_tau_to_hnl", "TAU_CHANNELS", "width_kaon_to_pi_lepton_hnl", "br_kaon_to_pi_lepton_hnl",
+        "br_tau_to_hnl", "TAU_CHANNELS", "width_kaon_to_pi_lepton_hnl", "br_kaon_to_pi_lepton_hnl"
     ],
     "fipgen.models.hnl_widths": [
         "hnl_constants", "kallen", "nc_log", "nc_f1", "nc_f2", "nc_couplings", "cc_integral",
         "width_lepton_pseudoscalar", "width_nu_pseudoscalar", "width_lepton_vector", "width_nu_vector",
         "width_three_nu", "width_cc_leptons", "width_nc_leptons", "width_cc_quarks", "width_nc_quarks", "alpha_s",
-        "qcd_correction", "width_dipole",
+        "qcd_correction", "width_dipole"
     ],
+    "fipgen.models.params": ["Param", "REQUIRED", "MODEL_PARAMS", "ZPRIME_KINDS", "ALP_CHIRAL", "coupling_keys"],
     "fipgen.models.registry": ["MODEL_PARTICLES", "model_class", "make_model"],
     "fipgen.models.zprime": [
         "ZPrime", "DarkPhoton", "LEGACY_NAMES", "KINDS", "FERMIONS", "M_JOIN", "M_MAX", "lepton_pair_width",
-        "vector_width", "hnl_pair_width", "vmd_table", "family_coefficients", "alpha_s",
+        "vector_width", "hnl_pair_width", "vmd_table", "family_coefficients", "alpha_s"
     ],
     "fipgen.pipeline": [
         "decay_codes", "UNITS", "Job", "build_model", "build_job", "generate_block", "n_blocks", "iter_blocks",
         "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of", "iter_chunks", "metadata", "Summary",
         "FORMATS", "output_paths", "MAX_WEIGHT_ABOVE", "UNWEIGHT_OVERSAMPLE", "Unweighting", "UNWEIGHT_STREAM",
-        "max_unweighted", "run", "summary_text", "summary_json",
+        "max_unweighted", "run", "summary_text", "summary_json"
     ],
     "fipgen.production": [
         "br_to_gamma_darkphoton", "sm_branching_ratio", "sanford_wang", "sanford_wang_pi0_per_pot", "MesonSource",
-        "bnb_meson_source", "BNB_PI0_PER_POT", "BNB_ETA_PER_PI0",
+        "bnb_meson_source", "BNB_PI0_PER_POT", "BNB_ETA_PER_PI0"
     ],
     "fipgen.production.alp_brems": ["THETA_MAX", "BremsKernel"],
     "fipgen.production.alp_scatter": [
-        "ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter", "PROCESS_NAMES",
+        "ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter", "PROCESS_NAMES"
     ],
     "fipgen.production.alp_shower": ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"],
     "fipgen.production.bmpt": [
-        "BMPTParams", "BMPT_PIONS", "BMPT_KAONS", "A_BERYLLIUM", "x_radial", "x_feynman",
-        "invariant_cross_section_be", "barton_alpha", "P_T_ALPHA_MAX", "d2sigma_dp_domega", "bin_integrals",
+        "BMPTParams", "BMPT_PIONS", "BMPT_KAONS", "A_BERYLLIUM", "x_radial", "x_feynman", "invariant_cross_section_be",
+        "barton_alpha", "P_T_ALPHA_MAX", "d2sigma_dp_domega", "bin_integrals"
     ],
     "fipgen.production.brems_channel": ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"],
     "fipgen.production.bremsstrahlung": [
         "TREATMENTS", "DEFAULT_TREATMENT", "DEFAULT_LAMBDA_P", "DEFAULT_Z_RANGE", "DEFAULT_PT_MAX", "sigma_pp",
         "nucleon_form_factor", "family_form_factors", "splitting_bb", "splitting_qr", "offshell_form_factor",
-        "LAMBDA_P_BAND", "M_P",
+        "LAMBDA_P_BAND", "M_P"
     ],
     "fipgen.production.cascade": ["boson_decays", "HNLFromBosonChannel"],
     "fipgen.production.charged_mesons": [
         "FeynmanScalingParams", "FS_K_PLUS", "K_PLUS_RECOIL_MASS", "BNB_CHARGED_PDGS", "feynman_x",
         "kplus_feynman_scaling", "kplus_p_max", "bnb_density", "bnb_interacting_fraction",
-        "bnb_production_cross_section", "bnb_charged_source",
+        "bnb_production_cross_section", "bnb_charged_source"
     ],
     "fipgen.production.decay_toward": [
         "DEFAULT_ALPHA", "AimedDecays", "aim_decays", "aim_kernels", "aim_kernels_numpy", "lab_density",
-        "two_body_pstar", "helicity_axis", "helicity_axis_numpy", "hnl_helicity_two_body",
-        "fermion_meson_asymmetry", "TAU_LEPTONIC", "tau_leptonic_spectrum", "tau_leptonic_dgamma",
-        "sample_tau_leptonic_energy", "kl3_msq", "kl3_dgamma_dE", "kl3_energy_range", "sample_kl3_energy",
-        "TauFromDs", "taus_from_ds",
+        "two_body_pstar", "helicity_axis", "helicity_axis_numpy", "hnl_helicity_two_body", "fermion_meson_asymmetry",
+        "TAU_LEPTONIC", "tau_leptonic_spectrum", "tau_leptonic_dgamma", "sample_tau_leptonic_energy", "kl3_msq",
+        "kl3_dgamma_dE", "kl3_energy_range", "sample_kl3_energy", "TauFromDs", "taus_from_ds"
     ],
-    "fipgen.production.external": [
-        "read_mevprtl_text", "write_mevprtl_text", "source_from_parents", "read_dk2nu", "ParentList",
-        "ExternalParents",
-    ],
+    "fipgen.production.external": ["source_from_parents", "read_dk2nu", "ExternalParents"],
     "fipgen.production.hnl_channels": [
-        "ParentSource", "HNLMesonTwoBodyChannel", "HNLKaonThreeBodyChannel", "HNLTauChannel", "br_ds_to_tau_nu",
+        "ParentSource", "HNLMesonTwoBodyChannel", "HNLKaonThreeBodyChannel", "HNLTauChannel", "br_ds_to_tau_nu"
     ],
     "fipgen.production.hnl_sources": ["HNL_PARENTS", "hnl_channels", "channel_code", "parents_callable"],
     "fipgen.production.meson_decay": [
         "br_to_gamma_darkphoton", "br_to_gamma_zprime", "br_omega_to_pi0_zprime", "omega_pi0_form_factor_sq",
-        "OMEGA_LAMBDA_INV2", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS",
+        "OMEGA_LAMBDA_INV2", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS"
     ],
     "fipgen.production.meson_mixing": ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"],
     "fipgen.production.meson_spectra": [
-        "SanfordWangParams", "SW_PI_PLUS", "SW_PI_MINUS", "SW_K0L", "BNB_P_BEAM", "BNB_PI0_PER_POT",
-        "BNB_ETA_PER_PI0", "sanford_wang", "pbe_inelastic_cross_section", "sanford_wang_pi0_per_pot",
-        "bnb_pi0_density", "bnb_eta_density", "MesonSource", "tabulate_source", "bnb_meson_source",
+        "bnb_interacting_fraction", "SanfordWangParams", "SW_PI_PLUS", "SW_PI_MINUS", "SW_K0L", "BNB_P_BEAM",
+        "BNB_PI0_PER_POT", "BNB_ETA_PER_PI0", "sanford_wang", "pbe_inelastic_cross_section", "sanford_wang_pi0_per_pot",
+        "bnb_pi0_density", "bnb_eta_density", "MesonSource", "tabulate_source", "bnb_meson_source"
     ],
     "fipgen.production.meson_tables": [
-        "MODELS", "DUMP_PI0_PER_POT", "DUMP_ETA_PER_PI0", "available_beamlines", "available_sources",
-        "load_meson_source", "bnb_dump_meson_source", "read_table", "tertiary_estimate",
+        "MODELS", "DUMP_PI0_PER_POT", "DUMP_ETA_PER_PI0", "available_beamlines", "table_entries", "available_sources",
+        "load_meson_source", "bnb_dump_meson_source", "read_table", "tertiary_estimate"
     ],
     "fipgen.production.meson_transport": [
         "FATES", "REGIONS", "StoppingTable", "stopping_table", "mean_excitation_energy", "interaction_length",
-        "bethe_dedx", "MesonFates", "meson_fates", "fate_summary", "sample_parent_decays",
+        "bethe_dedx", "MesonFates", "meson_fates", "fate_summary", "sample_parent_decays"
     ],
     "fipgen.production.meson_two_body": ["MesonTwoBodyChannel", "meson_decay_toward"],
+    "fipgen.production.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
     "fipgen.production.parents": ["ParentDecays"],
+    "fipgen.production.shower_seeding": ["meson_photons", "make_shower_table"],
+    "fipgen.production.sources": ["MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"],
     "fipgen.production.vertex": ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"],
     "fipgen.progress": ["progress_bar"],
     "fipgen.resources": ["data_dir", "data_file", "list_data", "read_flux_table"],
@@ -226,55 +232,54 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.scan.reweight": ["Cuts", "ScanTable", "collect_table", "expected_events", "reweight_file"],
     "fipgen.scan.run": [
         "ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid", "contour_lines", "check_scan",
-        "write_scan_csv", "write_contour_csv", "write_scan_root", "plot_scan", "write_acceptance", "FipgenError",
+        "write_scan_csv", "write_contour_csv", "write_scan_root", "plot_scan", "write_acceptance", "FipgenError"
     ],
     "fipgen.shower": [
         "SPECIES", "Binning", "ShowerMedium", "ShowerResult", "ShowerSettings", "ShowerTable", "load_shower_table",
-        "make_shower_table", "meson_photons", "run_showers", "shower_materials", "shower_medium",
-        "shower_table_beamlines", "simulate_single",
+        "run_showers", "shower_materials", "shower_medium", "shower_table_beamlines", "simulate_single"
     ],
     "fipgen.shower.annihilation": ["heitler_total", "heitler_dsde", "sample_annihilation_eps"],
     "fipgen.shower.bremsstrahlung": [
         "COULOMB_THRESHOLD", "brems_dsdk", "brems_dsdk_np", "brems_envelope", "sample_brems_k", "sample_urban_u",
-        "brems_total_above", "brems_loss_below", "complete_screening_total_above",
+        "brems_total_above", "brems_loss_below", "complete_screening_total_above"
     ],
     "fipgen.shower.compton": [
-        "klein_nishina_total", "klein_nishina_total_np", "klein_nishina_dsde", "sample_compton_eps",
+        "klein_nishina_total", "klein_nishina_total_np", "klein_nishina_dsde", "sample_compton_eps"
     ],
     "fipgen.shower.constants": ["ALPHA", "AVOGADRO", "M_E", "R_E", "GEV_PER_MEV", "BARN_M2", "HIGHLAND_E_S"],
     "fipgen.shower.fold": [
-        "SOURCES", "SPECIES_KEYS", "TABLE_VERSION", "ShowerTable", "meson_photons", "make_shower_table",
-        "write_shower_table", "load_shower_table", "shower_table_beamlines", "table_name",
+        "SOURCES", "SPECIES_KEYS", "TABLE_VERSION", "ShowerTable", "write_shower_table", "load_shower_table",
+        "shower_table_beamlines", "table_name", "load_shower_file"
     ],
     "fipgen.shower.geometry": [
-        "INFINITE", "BOX", "CYLINDER", "infinite", "box", "cylinder", "from_solid", "inside", "distance_to_exit",
+        "INFINITE", "BOX", "CYLINDER", "infinite", "box", "cylinder", "from_solid", "inside", "distance_to_exit"
     ],
     "fipgen.shower.ionisation": [
-        "density_effect", "restricted_dedx", "moller_total", "bhabha_total", "moller_dsde", "bhabha_dsde",
-        "sample_moller", "sample_bhabha",
+        "restricted_dedx", "moller_total", "bhabha_total", "moller_dsde", "bhabha_dsde", "sample_moller",
+        "sample_bhabha"
     ],
-    "fipgen.shower.media": ["IONISATION_DATA", "ShowerMedium", "shower_medium", "shower_materials"],
+    "fipgen.shower.media": ["ShowerMedium", "shower_materials", "shower_medium"],
     "fipgen.shower.pair": [
-        "URBAN_JOIN", "pair_dsdx", "pair_dsdx_np", "sample_pair_x", "pair_total_tsai", "pair_total_urban",
-        "pair_total", "complete_screening_pair_total",
+        "URBAN_JOIN", "pair_dsdx", "pair_dsdx_np", "sample_pair_x", "pair_total_tsai", "pair_total_urban", "pair_total",
+        "complete_screening_pair_total"
     ],
     "fipgen.shower.rossi": [
-        "APPROX_A", "approximation_a", "approximation_a_integral", "approximation_b_total_charged", "pdg_t_max",
+        "APPROX_A", "approximation_a", "approximation_a_integral", "approximation_b_total_charged", "pdg_t_max"
     ],
     "fipgen.shower.sampling": ["PROCESSES", "draw"],
     "fipgen.shower.screening": [
         "PHI1_0", "PSI1_0", "coulomb_correction", "radiation_logarithms", "tsai_radiation_length", "phi1", "psi1",
-        "dphi", "dpsi", "phi1_np", "psi1_np", "dphi_np", "dpsi_np",
+        "dphi", "dpsi", "phi1_np", "psi1_np", "dphi_np", "dpsi_np"
     ],
     "fipgen.shower.tables": [
-        "PhysicsTables", "physics_tables", "PAIR", "COMPTON", "BREM", "MOLLER", "BHABHA", "ANNIH", "DEDX_E",
-        "DEDX_P", "RANGE_E", "RANGE_P", "GRID_LO", "GRID_HI", "MIN_CUT",
+        "PhysicsTables", "physics_tables", "PAIR", "COMPTON", "BREM", "MOLLER", "BHABHA", "ANNIH", "DEDX_E", "DEDX_P",
+        "RANGE_E", "RANGE_P", "GRID_LO", "GRID_HI", "MIN_CUT"
     ],
     "fipgen.shower.tracklength": [
-        "SPECIES", "ShowerSettings", "Binning", "ShowerResult", "run_showers", "simulate_single", "budget_energy",
+        "SPECIES", "ShowerSettings", "Binning", "ShowerResult", "run_showers", "simulate_single", "budget_energy"
     ],
     "fipgen.shower.transport": [
-        "cascade", "PAR_X0", "PAR_CUT_E", "PAR_CUT_G", "PAR_F_LOSS", "PAR_THETA_MAX", "PAR_MSC", "N_PAR", "STACK",
+        "cascade", "PAR_X0", "PAR_CUT_E", "PAR_CUT_G", "PAR_F_LOSS", "PAR_THETA_MAX", "PAR_MSC", "N_PAR", "STACK"
     ],
     "fipgen.transport": ["Transported", "transport"],
     "fipgen.widths": ["report", "report_text", "scan", "plot_scan", "default_mass_grid", "finite"],
