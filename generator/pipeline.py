@@ -28,6 +28,7 @@ from .errors import CardError, ClosedError, GeometryError, InputFileError, NoSou
 from .events import EventBatch
 from .decays import sample_decays
 from .production.hnl_sources import channel_code  # codes of the `channel` branch
+from .production.sample import ProductionSample
 from .rng import BLOCK_SIZE, block_rng
 from .transport import transport
 
@@ -495,23 +496,25 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         if size == 0:
             continue
         s = ch.sample(size, rng, job.beamline, solid)
-        vertex[idx] = s["vertex"]
-        parent[idx] = s["parent_p4"]
-        llp[idx] = s["llp_p4"]
-        direction[idx] = s["direction"]
-        w_geo[idx] = s["weight_geometric"]
+        if not isinstance(s, ProductionSample):
+            raise TypeError(f"channel {ch.name!r}: sample() returned {type(s).__name__}, not a ProductionSample")
+        vertex[idx] = s.vertex
+        parent[idx] = s.parent_p4
+        llp[idx] = s.llp_p4
+        direction[idx] = s.direction
+        w_geo[idx] = s.weight_geometric
         # production time: the channel's own (a parent that flew or stopped first), else the
         # light-speed time of the proton from the target face to the vertex
-        prod_time[idx] = s["time"] if "time" in s else s["vertex"][:, 2] / C_M_PER_NS
-        parent_pdg[idx] = s["parent_pdg"] if "parent_pdg" in s else ch.parent_pdg
+        prod_time[idx] = s.time if s.time is not None else s.vertex[:, 2] / C_M_PER_NS
+        parent_pdg[idx] = s.parent_pdg if s.parent_pdg is not None else ch.parent_pdg
         chan_code[idx] = channel_code(ch.name)
-        if "polarization" in s:
-            pol[idx] = s["polarization"]
-            spin_axis[idx] = s["spin_axis"]
-        for a, r in s.get("alt_ratios", {}).items():
+        if s.polarization is not None:
+            pol[idx] = s.polarization
+            spin_axis[idx] = s.spin_axis
+        for a, r in s.alt_ratios.items():
             alt[a][idx] = r
-        if "x_flight" in s:
-            x_flight[idx] = s["x_flight"]
+        if s.x_flight is not None:
+            x_flight[idx] = s.x_flight
 
     # zero-weight trials (a meson drawn outside its source table's range) have no LLP
     # momentum: give them a stand-in along their aimed direction so the kernels below
