@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from . import registry
 from .errors import CardError
 
 # ---------------------------------------------------------------------------------------
@@ -32,10 +33,9 @@ ZPRIME_KINDS = ("dark-photon", "B-L", "B")
 #: Chiral treatments of the ALP gluon coupling (fipgen.models.alp).
 ALP_CHIRAL = ("three-flavour", "two-flavour")
 
-#: Production channels implemented, by particle (each computes the real thing; a channel
-#: that is not here is refused with the list of allowed ones).
-PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta", "omega", "bremsstrahlung"),
-                       "alp": ("pi0", "eta", "primakoff", "compton", "resonant", "associated", "bremsstrahlung"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
+#: Production channels implemented, by particle: ``{particle: (what, ...)}`` of the entries of
+#: fipgen.registry (a channel that is not there is refused with the list of allowed ones).
+PRODUCTION_CHANNELS = registry.production_channels()
 
 #: Bosons whose production channels make the detected HNL through X -> N N
 #: (fipgen.production.cascade), when the card has both [model.<X>] and [model.hnl].
