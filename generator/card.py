@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import registry
 from .constants import MAX_POT, MAX_TRIALS
 from .errors import CardError
 from .models.params import MODEL_PARAMS
@@ -44,10 +45,9 @@ CARD_VERSIONS = (1,)
 # The [model.<particle>] keys come from fipgen.models.params (the Z' kinds there leave out
 # "generic", whose per-fermion charges the card does not take yet).
 
-#: Production channels implemented, by particle (each computes the real thing; a channel
-#: that is not here is refused with the list of allowed ones).
-PRODUCTION_CHANNELS = {"zprime": ("pi0", "eta", "omega", "bremsstrahlung"),
-                       "alp": ("pi0", "eta", "primakoff", "compton", "resonant", "associated", "bremsstrahlung"), "hnl": ("pi+", "pi-", "K+", "K-", "K0L", "D+", "D-", "Ds+", "Ds-", "tau")}
+#: Production channels implemented, by particle: ``{particle: (what, ...)}`` of the entries of
+#: fipgen.registry (a channel that is not there is refused with the list of allowed ones).
+PRODUCTION_CHANNELS = registry.production_channels()
 
 #: Bosons whose production channels make the detected HNL through X -> N N
 #: (fipgen.production.cascade), when the card has both [model.<X>] and [model.hnl].

@@ -23,11 +23,13 @@ import numpy as np
 from . import __version__
 from . import constants as C
 from .card import RunCard
-from .constants import C_M_PER_NS, mass as pdg_mass
-from .errors import CardError, ClosedError, GeometryError, InputFileError, NoSourcesError, NumericError, PhysicsError
+from .constants import C_M_PER_NS
+from .errors import CardError, ClosedError, GeometryError, InputFileError, NumericError, PhysicsError
 from .events import EventBatch
 from .decays import sample_decays
-from .production.hnl_sources import channel_code  # codes of the `channel` branch
+from . import registry
+from .production.sample import ProductionSample
+from .registry import NN_SUFFIX, BuildContext, channel_code  # codes of the `channel` branch
 from .rng import BLOCK_SIZE, UNWEIGHT_STREAM, block_rng
 from .transport import transport
 
@@ -140,11 +142,6 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     from .geometry import load_beamline, load_detector
     from .geometry.overlaps import check_detector_on_beamline
     from .production.cascade import HNLFromBosonChannel
-    from .production.hnl_sources import hnl_channels
-    from .production.meson_decay import br_omega_to_pi0_zprime, br_to_gamma_zprime
-    from .production.meson_mixing import MesonMixingChannel, alp_meson_mixing
-    from .production.sources import meson_source
-    from .production.meson_two_body import MesonTwoBodyChannel
 
     from .card import MAX_POT, MAX_TRIALS
 
@@ -174,7 +171,6 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
             if name not in every:
                 raise _card_error(card, f"signal.final_states[{i}]", name, "allowed: " + ", ".join(repr(c) for c in every))
 
-    meson_pdg = {"pi0": 111, "eta": 221, "omega": 223}
     external = None
     if card.parents is not None:
         from .production.external import ExternalParents
@@ -185,116 +181,41 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
         except (PhysicsError, InputFileError) as err:
             raise _card_error(card, "experiment.parents", path, str(err)) from None
 
-    def no_sources(err):
-        return _card_error(card, "experiment.beamline", beamline.name,
-                           f"{err}; the meson channels of signal.produce need meson sources: give the beamline's "
-                           "mesons as an external parent list, experiment.parents (MeVPrtl text or dk2nu)")
-
-    def source(name, pdg):
-        try:
-            if external is not None:
-                return external.meson_source(pdg)
-            return meson_source(beamline, pdg)
-        except NoSourcesError as err:
-            raise no_sources(err) from None
-        except PhysicsError as err:
-            raise _card_error(card, "signal.produce", name, str(err)) from None
-
-    def boson_channels(particle, what, x_model):
-        """The channels making boson ``particle`` (Z' or ALP) by ``what``; [] if closed."""
-        if what == "bremsstrahlung" and particle == "zprime":
-            from .production.brems_channel import BremsSettings, brems_channels
-
-            try:
-                settings = BremsSettings(**{k: (tuple(v) if isinstance(v, list) else v) for k, v in card.bremsstrahlung})
-                # the Z''s own decay shapes the aimed proposal when it is the detected particle
-                chans = brems_channels(x_model, beamline, settings,
-                                       decay_ctau=x_model.ctau() if (particle == llp and decay_hints) else None)
-            except PhysicsError as err:
-                raise _card_error(card, "signal.bremsstrahlung", dict(card.bremsstrahlung), str(err)) from None
-            return [c for c in chans if c.rate_per_pot > 0.0]
-        if particle == "alp" and what in ("primakoff", "compton", "resonant", "associated", "bremsstrahlung"):
-            from .production.alp_shower import shower_channel
-
-            try:
-                ch = shower_channel(what, x_model, beamline,
-                                    decay_ctau=x_model.ctau() if (particle == llp and decay_hints) else None)
-                rate = ch.rate_per_pot
-            except PhysicsError as err:
-                raise _card_error(card, "signal.produce", f"alp:{what}", str(err)) from None
-            return [ch] if rate > 0.0 else []
-        ch = boson_channel(particle, what, x_model)
-        return [] if ch is None else [ch]
-
-    def boson_channel(particle, what, x_model):
-        """The meson channel making boson ``particle`` (Z' or ALP) by ``what``; None if closed."""
-        name = f"{particle}:{what}"
-        pdg = meson_pdg[what]
-        if particle == "zprime" and what == "omega":
-            if x_model.mass >= pdg_mass(223) - pdg_mass(111) or br_omega_to_pi0_zprime(x_model) == 0.0:
-                return None  # closed, or isoscalar charges (B-L, B): no omega -> pi0 Z'
-            return MesonTwoBodyChannel(name, source(name, 223), br_omega_to_pi0_zprime(x_model), x_model.mass,
-                                       other_mass=pdg_mass(111))
-        if particle == "zprime":
-            if x_model.mass >= pdg_mass(pdg):
-                return None
-            return MesonTwoBodyChannel(name, source(name, pdg), br_to_gamma_zprime(pdg, x_model), x_model.mass)
-        spec = card.alp
-        if spec.f_a is None or spec.c_gg == 0.0:
-            raise _card_error(card, "model.alp.c_gg", spec.c_gg,
-                              f"channel {name!r} (ALP-{what} mixing) needs the gluon coupling: c_gg != 0 and f_a")
-        try:
-            theta = alp_meson_mixing(x_model, pdg)
-        except PhysicsError as err:
-            raise _card_error(card, "model.alp.mass", x_model.mass, str(err)) from None
-        return MesonMixingChannel(name, source(name, pdg), theta * theta, x_model.mass)
-
+    # one registry entry per card channel (fipgen.registry); a Z' or ALP channel of a card
+    # detecting the HNL makes it through X -> N N (fipgen.production.cascade)
     boson_models = {}
     channels, closed = [], []
-    why: dict[str, str] = {}  # closed cascade channels: the masses that close them
+    why: dict[str, str] = {}  # closed channels: the masses that close them, where known
     for particle, what in card.produce:
-        name = f"{particle}:{what}"
-        if llp == "hnl" and particle == "hnl":
-            try:
-                sub, shut = hnl_channels(what, model, beamline, external)
-            except NoSourcesError as err:
-                raise no_sources(err) from None
-            except PhysicsError as err:
-                raise _card_error(card, "signal.produce", name, str(err)) from None
-            channels += sub
+        entry = registry.spec(f"{particle}:{what}")
+        name = entry.name
+        if particle == llp:
+            chs, shut, reasons = entry.build(BuildContext(name, card, model, beamline, external, decay_hints))
+            channels += chs
             closed += shut
+            why.update(reasons)
             continue
-        if particle != llp:  # X -> N N with the detected HNL (fipgen.production.cascade)
-            if particle not in boson_models:
-                boson_models[particle] = build_model(card, particle)
-            x_model = boson_models[particle]
-            x_chs = boson_channels(particle, what, x_model)
-            if not x_chs or not x_model.mass > 2.0 * model.mass:
-                closed.append(f"{name} -> N N")
-                why[f"{name} -> N N"] = (f"m_{particle} = {x_model.mass} GeV" + (
-                    "" if x_chs else f" closes {name}") + (f", m_N = {model.mass} GeV" if x_chs else ""))
-                continue
-            if not x_model.branching_ratios().get("N N", 0.0) > 0.0:
-                key = "model.alp.g_hnl" if particle == "alp" else "model.zprime.hnl_charge"
-                raise _card_error(card, key, card.models[particle].as_dict().get(key.rsplit(".", 1)[1]),
-                                  f"channel {name!r} makes HNLs by {particle} -> N N, whose coupling is zero: "
-                                  "set a non-zero value")
-            channels += [HNLFromBosonChannel(f"{x.name} -> N N", x, x_model, model) for x in x_chs]
+        if particle not in boson_models:
+            boson_models[particle] = build_model(card, particle)
+        x_model = boson_models[particle]
+        x_chs = entry.build(BuildContext(name, card, x_model, beamline, external))[0]
+        if not x_chs or not x_model.mass > 2.0 * model.mass:
+            closed.append(name + NN_SUFFIX)
+            why[name + NN_SUFFIX] = (f"m_{particle} = {x_model.mass} GeV" + (
+                "" if x_chs else f" closes {name}") + (f", m_N = {model.mass} GeV" if x_chs else ""))
             continue
-        x_chs = boson_channels(particle, what, model)
-        if not x_chs:
-            closed.append(name)
-        channels += x_chs
+        if not x_model.branching_ratios().get("N N", 0.0) > 0.0:
+            key = "model.alp.g_hnl" if particle == "alp" else "model.zprime.hnl_charge"
+            raise _card_error(card, key, card.models[particle].as_dict().get(key.rsplit(".", 1)[1]),
+                              f"channel {name!r} makes HNLs by {particle} -> N N, whose coupling is zero: "
+                              "set a non-zero value")
+        channels += [HNLFromBosonChannel(x.name + NN_SUFFIX, x, x_model, model) for x in x_chs]
     if not channels:
         if llp == "hnl":
             raise _card_error(card, mass_key, model.mass, "no open HNL production channel with a non-zero mixing in "
                               f"signal.produce (closed: {', '.join(closed) or 'none'})", ClosedError)
-        limit = {"pi0": pdg_mass(111), "eta": pdg_mass(221), "omega": pdg_mass(223) - pdg_mass(111),
-                 "bremsstrahlung": beamline.beam_momentum, "primakoff": beamline.beam_momentum,
-                 "compton": beamline.beam_momentum, "resonant": beamline.beam_momentum,
-                 "associated": beamline.beam_momentum}
-        allowed = ", ".join(f"{c} needs mass < {limit[c.split(':')[1]]:.6g} GeV"
-                            + (" and isovector charges" if c.endswith("omega") else "") for c in closed)
+        allowed = ", ".join(f"{c} needs mass < {registry.spec_of(c).limit(beamline):.6g} GeV"
+                            + registry.spec_of(c).limit_note for c in closed)
         raise _card_error(card, mass_key, model.mass, f"kinematically closed for every channel in signal.produce ({allowed})",
                           ClosedError)
     notes = [f"channel {c} is closed ({why[c]}) and contributes nothing" if c in why else
@@ -484,23 +405,25 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         if size == 0:
             continue
         s = ch.sample(size, rng, job.beamline, solid)
-        vertex[idx] = s["vertex"]
-        parent[idx] = s["parent_p4"]
-        llp[idx] = s["llp_p4"]
-        direction[idx] = s["direction"]
-        w_geo[idx] = s["weight_geometric"]
+        if not isinstance(s, ProductionSample):
+            raise TypeError(f"channel {ch.name!r}: sample() returned {type(s).__name__}, not a ProductionSample")
+        vertex[idx] = s.vertex
+        parent[idx] = s.parent_p4
+        llp[idx] = s.llp_p4
+        direction[idx] = s.direction
+        w_geo[idx] = s.weight_geometric
         # production time: the channel's own (a parent that flew or stopped first), else the
         # light-speed time of the proton from the target face to the vertex
-        prod_time[idx] = s["time"] if "time" in s else s["vertex"][:, 2] / C_M_PER_NS
-        parent_pdg[idx] = s["parent_pdg"] if "parent_pdg" in s else ch.parent_pdg
+        prod_time[idx] = s.time if s.time is not None else s.vertex[:, 2] / C_M_PER_NS
+        parent_pdg[idx] = s.parent_pdg if s.parent_pdg is not None else ch.parent_pdg
         chan_code[idx] = channel_code(ch.name)
-        if "polarization" in s:
-            pol[idx] = s["polarization"]
-            spin_axis[idx] = s["spin_axis"]
-        for a, r in s.get("alt_ratios", {}).items():
+        if s.polarization is not None:
+            pol[idx] = s.polarization
+            spin_axis[idx] = s.spin_axis
+        for a, r in s.alt_ratios.items():
             alt[a][idx] = r
-        if "x_flight" in s:
-            x_flight[idx] = s["x_flight"]
+        if s.x_flight is not None:
+            x_flight[idx] = s.x_flight
 
     # zero-weight trials (a meson drawn outside its source table's range) have no LLP
     # momentum: give them a stand-in along their aimed direction so the kernels below

@@ -111,7 +111,7 @@ def plain_rate(parents, n, rng, fip, chunks=5):
 
 def aimed_rate(ch, n, rng):
     s = ch.sample(n, rng, None, DET)
-    w = s["weight_geometric"]
+    w = s.weight_geometric
     return ch.rate_per_pot * w.mean(), ch.rate_per_pot * w.std() / math.sqrt(n), s
 
 
@@ -131,22 +131,22 @@ def test_two_body_channel_interface_and_normalisation_split():
     shapes = {"vertex": (n, 3), "parent_p4": (n, 4), "llp_p4": (n, 4), "direction": (n, 3),
               "weight_geometric": (n,), "time": (n,), "polarization": (n,), "spin_axis": (n, 3)}
     for k, shp in shapes.items():
-        assert s[k].shape == shp, k
-        assert np.all(np.isfinite(s[k])), k
+        assert getattr(s, k).shape == shp, k
+        assert np.all(np.isfinite(getattr(s, k))), k
     # reproducible with a seed
     s2 = ch.sample(n, np.random.default_rng(1), None, DET)
     for k in shapes:
-        assert np.array_equal(s[k], s2[k]), k
+        assert np.array_equal(getattr(s, k), getattr(s2, k)), k
     # the parents' weights sit in weight_geometric normalised by R: same product with R = 1
     ch1 = HC.HNLMesonTwoBodyChannel("hnl:pi_mu", par, 211, "mu", hnl, parents_per_pot=1.0)
     s1 = ch1.sample(n, np.random.default_rng(1), None, DET)
-    assert ch1.rate_per_pot * s1["weight_geometric"].sum() == pytest.approx(ch.rate_per_pot * s["weight_geometric"].sum(), rel=1e-12)
+    assert ch1.rate_per_pot * s1.weight_geometric.sum() == pytest.approx(ch.rate_per_pot * s.weight_geometric.sum(), rel=1e-12)
     # bounded: 0 <= weight_geometric <= (w_parent / R) / (1 - alpha); the same parents again
     pd = par(n, np.random.default_rng(1), None)
-    assert np.all(s["weight_geometric"] <= pd.weight / par.per_pot / (1 - ch.alpha) * (1 + 1e-12))
-    assert np.all(s["weight_geometric"] >= 0) and np.mean(s["weight_geometric"] > 0) > 0.3
-    assert np.array_equal(s["time"], pd.time) and np.array_equal(s["vertex"], pd.vertex)
-    assert np.array_equal(s["parent_p4"], pd.p4) and np.array_equal(s["parent_pdg"], pd.pdg)
+    assert np.all(s.weight_geometric <= pd.weight / par.per_pot / (1 - ch.alpha) * (1 + 1e-12))
+    assert np.all(s.weight_geometric >= 0) and np.mean(s.weight_geometric > 0) > 0.3
+    assert np.array_equal(s.time, pd.time) and np.array_equal(s.vertex, pd.vertex)
+    assert np.array_equal(s.parent_p4, pd.p4) and np.array_equal(s.parent_pdg, pd.pdg)
 
 
 def test_rejects_wrong_species_and_sizes():
@@ -217,7 +217,7 @@ def test_kaon_three_body_rate_matches_plain_monte_carlo():
     pull = (a - p) / math.hypot(ea, ep)
     print(f"K -> pi e N: aimed {a:.5g} +- {ea:.2g}, plain {p:.5g} +- {ep:.2g} per POT, pull {pull:+.2f}")
     assert abs(pull) < 4 and ep / p < 0.02
-    assert "polarization" not in s
+    assert s.polarization is None
 
 
 @pytest.mark.parametrize("tau_channel,m_n", [("N pi-", 0.5), ("N e- nu_e", 0.8), ("nu_tau mu- N", 0.3)])
@@ -267,8 +267,8 @@ def test_tau_channel_rate_matches_plain_monte_carlo(tau_channel, m_n):
     print(f"Ds -> tau -> {tau_channel} (m_N = {m_n}): aimed {a:.5g} +- {ea:.2g}, plain {p:.5g} +- {ep:.2g}, pull {pull:+.2f}")
     assert abs(pull) < 4 and ep / p < 0.03
     # every stand-in entry carries w / R = 1: the bound is 1 / (1 - alpha)
-    assert np.all(s["weight_geometric"] <= 1.0 / (1 - ch.alpha) * (1 + 1e-12))
-    assert s["parent_p4"].shape == (300_000, 4) and s["meson_p4"].shape == (300_000, 4)
+    assert np.all(s.weight_geometric <= 1.0 / (1 - ch.alpha) * (1 + 1e-12))
+    assert s.parent_p4.shape == (300_000, 4) and s.meson_p4.shape == (300_000, 4)
     if tau_channel == "N pi-":
         ch0 = HC.HNLTauChannel("hnl:Ds_tau", par, tau_channel, hnl, polarised=False)
         b, eb, _ = aimed_rate(ch0, 300_000, rng)
@@ -284,17 +284,17 @@ def test_tau_time_and_vertex_follow_the_flight():
     ch = HC.HNLTauChannel("hnl:Ds_tau", par, "N pi-", hnl)
     s = ch.sample(20_000, np.random.default_rng(3), None, DET)
     pd = par(20_000, np.random.default_rng(3), None)
-    dv = s["vertex"] - pd.vertex
-    tau = s["parent_p4"]
+    dv = s.vertex - pd.vertex
+    tau = s.parent_p4
     pt = np.linalg.norm(tau[:, :3], axis=1)
     L = np.linalg.norm(dv, axis=1)
     assert np.allclose(np.cross(dv, tau[:, :3]), 0, atol=1e-12)
-    assert np.allclose(s["time"] - pd.time, L * tau[:, 3] / pt / C.C_M_PER_NS, rtol=1e-9, atol=1e-15)
+    assert np.allclose(s.time - pd.time, L * tau[:, 3] / pt / C.C_M_PER_NS, rtol=1e-9, atol=1e-15)
     assert np.mean(L) == pytest.approx(np.mean(pt / C.mass(15)) * C.HBARC_GEV_M / C.width(15), rel=0.03)
     ch0 = HC.HNLTauChannel("hnl:Ds_tau", par, "N pi-", hnl, flight=False)
     s0 = ch0.sample(1000, np.random.default_rng(3), None, DET)
     pd0 = par(1000, np.random.default_rng(3), None)
-    assert np.array_equal(s0["vertex"], pd0.vertex) and np.array_equal(s0["time"], pd0.time)
+    assert np.array_equal(s0.vertex, pd0.vertex) and np.array_equal(s0.time, pd0.time)
 
 
 # ------------------------------------------------------------------------ polarisation
@@ -309,15 +309,15 @@ def test_two_body_polarisation_signs_and_limits():
         ch = HC.HNLMesonTwoBodyChannel("hnl:pi_mu", par, 211, "mu", HNL(m, (0, 1e-6, 0)))
         pd = par(20_000, np.random.default_rng(5), None)
         s = ch.sample(20_000, np.random.default_rng(5), None, DET)
-        ok = s["weight_geometric"] > 0
+        ok = s.weight_geometric > 0
         pos = (pd.pdg > 0) & ok
         neg = (pd.pdg < 0) & ok
         assert pos.sum() > 100 and neg.sum() > 100
-        assert np.allclose(s["polarization"][pos], P, atol=1e-9)
-        assert np.allclose(s["polarization"][neg], -P, atol=1e-9)
-        assert np.allclose(np.linalg.norm(s["spin_axis"], axis=1), 1.0)
+        assert np.allclose(s.polarization[pos], P, atol=1e-9)
+        assert np.allclose(s.polarization[neg], -P, atol=1e-9)
+        assert np.allclose(np.linalg.norm(s.spin_axis, axis=1), 1.0)
         rest = pd.at_rest & ok
-        assert np.allclose(s["spin_axis"][rest], s["direction"][rest], atol=1e-12)
+        assert np.allclose(s.spin_axis[rest], s.direction[rest], atol=1e-12)
 
 
 # ------------------------------------------------------------------------ branching ratios

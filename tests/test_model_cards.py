@@ -125,7 +125,7 @@ def test_mixing_channel_weights_agree_with_plain_monte_carlo(tmp_path):
     rng = np.random.default_rng(7)
     n = 400_000
     s = ch.sample(n, rng, job.beamline, solid)
-    w = s["weight_geometric"]
+    w = s.weight_geometric
     forced, forced_err = w.mean(), w.std() / math.sqrt(n)
     # plain: mesons from the source, from interaction points; count rays crossing the box
     from fipgen.production.vertex import sample_interaction_points
@@ -141,7 +141,7 @@ def test_mixing_channel_weights_agree_with_plain_monte_carlo(tmp_path):
     pull = (forced - plain) / math.hypot(forced_err, plain_err)
     assert abs(pull) < 4, (forced, forced_err, plain, plain_err)
     # the ALP keeps the meson's momentum and is on its own mass shell
-    llp, par_ = s["llp_p4"], s["parent_p4"]
+    llp, par_ = s.llp_p4, s.parent_p4
     assert np.allclose(llp[:, :3], par_[:, :3])
     m2 = llp[:, 3] ** 2 - (llp[:, :3] ** 2).sum(1)
     assert np.allclose(m2, 0.04, rtol=1e-9)

@@ -122,7 +122,7 @@ class HepMCWriter:
         a["NuHepMC.Version.Patch"] = 0
         a["NuHepMC.Exposure.POT"] = self.pot
         a["NuHepMC.Conventions"] = "G.C.1 G.C.2 E.C.1 E.C.4"
-        from ..production.hnl_sources import channel_code
+        from ..registry import channel_code
 
         codes = sorted({channel_code(c.name): c.name for c in job.channels}.items())
         a["NuHepMC.ProcessIDs"] = [int(k) for k, _ in codes]

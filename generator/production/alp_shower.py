@@ -58,6 +58,7 @@ from .._jit import JIT_OPTIONS
 from ..errors import PhysicsError
 from ..models import alp_xsec as X
 from ..kinematics import window_decay_probability
+from .sample import ProductionSample
 from .vertex import ray_toward_detector, sample_interaction_points
 
 __all__ = ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"]
@@ -344,7 +345,7 @@ class ShowerALPChannel:
             r[sel] = np.where(p_j > 0, nn[j] * w / np.where(p_j > 0, p_j, 1.0), 0.0) * X.GEV2_TO_M2
         return ea, ct, r
 
-    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         from ..kinematics.directions import about_axis_array
 
         prep = self._prepare()
@@ -394,8 +395,7 @@ class ShowerALPChannel:
             t_p = self._density("eplus")[ib, jt]
             tot = t_m + t_p
             pdg = np.where(rng.random(n) * np.where(tot > 0, tot, 1.0) < t_m, 11, -11).astype(np.int32)
-        return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w,
-                "parent_pdg": pdg}
+        return ProductionSample(vertex, parent, llp, d, w, parent_pdg=pdg)
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
         raise PhysicsError(f"{self.name}: ALPs from showers feed only the ALP's own detection, not X -> N N")

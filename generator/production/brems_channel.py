@@ -63,6 +63,7 @@ from ..errors import PhysicsError
 from ..kinematics import window_decay_probability
 from ..models.zprime import family_coefficients
 from . import bremsstrahlung as B
+from .sample import ProductionSample
 from .vertex import interacting_fraction, ray_toward_detector, sample_interaction_points
 
 __all__ = ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"]
@@ -360,7 +361,7 @@ class BremsChannel:
         prop = np.where((tot > 0)[:, None], 0.95 * prop / np.where(tot > 0, tot, 1.0)[:, None] + 0.05 / n_z, 1.0 / n_z)
         return z_edges, prop, np.arange(prop.shape[0])
 
-    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         """``n`` Z' aimed at ``aim`` with exact weights (module docstring): a defensive mixture
         of the aimed proposal (probability :attr:`alpha`) and free production."""
         s = self.settings
@@ -432,8 +433,7 @@ class BremsChannel:
         beam = np.zeros((n, 4))
         beam[:, 2] = P
         beam[:, 3] = Ep
-        return {"vertex": vertex, "parent_p4": beam, "llp_p4": llp, "direction": d, "weight_geometric": w,
-                "alt_ratios": self._alt_ratios(z, pt2, f2)}
+        return ProductionSample(vertex, beam, llp, d, w, alt_ratios=self._alt_ratios(z, pt2, f2))
 
     def _marginal(self, aim=None):
         """z proposal of the free branch: the production's z marginal; with ``aim`` and
@@ -465,7 +465,8 @@ class BremsChannel:
         return self._cache[key]
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
-        """``n`` Z' as produced (not aimed), with exact weights of mean 1 (module docstring):
+        """``n`` Z' as produced (not aimed), with exact weights of mean 1 (module docstring): a
+        dict (not a ProductionSample: the plain Monte Carlo of ``X -> N N`` chains and tests) of
         ``vertex``, ``parent_p4`` (the beam proton), ``llp_p4``, ``time``, ``weight``,
         ``alt_ratios``."""
         s = self.settings

@@ -44,6 +44,7 @@ from .. import constants as C
 from ..errors import PhysicsError
 from . import decay_toward as DT
 from .parents import ParentDecays
+from .sample import ProductionSample
 
 __all__ = ["boson_decays", "HNLFromBosonChannel"]
 
@@ -135,22 +136,11 @@ class HNLFromBosonChannel:
     def alt_weight_names(self) -> tuple[str, ...]:
         return tuple(getattr(self.x_channel, "alt_weight_names", ()))
 
-    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         pd, alt, t = boson_decays(self.x_channel, self.x_model, n, rng, beamline)
         R = float(self.x_channel.rate_per_pot)
         mx, mn = float(self.x_model.mass), float(self.hnl.mass)
         ps = DT.two_body_pstar(mx, mn, mn)
         a = DT.aim_decays(pd.p4, mx, pd.vertex, mn, ps, aim, rng, alpha=self.alpha)
-        out = {
-            "vertex": pd.vertex,
-            "parent_p4": pd.p4,
-            "llp_p4": a.p4,
-            "direction": a.direction,
-            "weight_geometric": a.weight * (pd.weight / R),
-            "time": pd.time,
-            "parent_pdg": pd.pdg,
-            "x_flight": t,
-        }
-        if alt:
-            out["alt_ratios"] = alt
-        return out
+        return ProductionSample(pd.vertex, pd.p4, a.p4, a.direction, a.weight * (pd.weight / R), time=pd.time,
+                                parent_pdg=pd.pdg, alt_ratios=alt or {}, x_flight=t)

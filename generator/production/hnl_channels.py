@@ -5,7 +5,8 @@ ParentDecays``, e.g. charged-meson transport) into HNLs aimed at the detector so
 the defensive-mixture weights of :mod:`fipgen.production.decay_toward`. The interface is
 that of :class:`~fipgen.production.meson_two_body.MesonTwoBodyChannel`: attributes
 ``name``, ``parent_pdg``, ``rate_per_pot``, ``branching``, ``source`` (``per_pot``,
-``provenance``) and ``sample(n, rng, beamline, aim) -> dict``.
+``provenance``) and ``sample(n, rng, beamline, aim) ->``
+:class:`~fipgen.production.sample.ProductionSample`.
 
 Channels
 --------
@@ -58,6 +59,7 @@ from ..models import hnl_production as HP
 from ..models import hnl_widths as HW
 from . import decay_toward as DT
 from .parents import ParentDecays
+from .sample import ProductionSample
 
 __all__ = [
     "ParentSource",
@@ -138,18 +140,11 @@ class _DecayTowardChannel:
             raise ValueError(f"channel {self.name!r}: parent weights must be finite and >= 0")
         return pd
 
-    def _pack(self, pd: ParentDecays, vertex, parent_p4, aimed: DT.AimedDecays, time, pdg) -> dict:
+    def _pack(self, pd: ParentDecays, vertex, parent_p4, aimed: DT.AimedDecays, time, pdg, **extra) -> ProductionSample:
         R = self.source.per_pot
         w = pd.weight / R * aimed.weight
-        return {
-            "vertex": vertex,
-            "parent_p4": parent_p4,
-            "llp_p4": aimed.p4,
-            "direction": aimed.direction,
-            "weight_geometric": w,
-            "time": time,
-            "parent_pdg": np.asarray(pdg, dtype=np.int32),
-        }
+        return ProductionSample(vertex, parent_p4, aimed.p4, aimed.direction, w, time=time,
+                                parent_pdg=np.asarray(pdg, dtype=np.int32), **extra)
 
 
 @dataclass(frozen=True)
@@ -187,7 +182,7 @@ class HNLMesonTwoBodyChannel(_DecayTowardChannel):
     def branching(self) -> float:
         return HP.br_meson_to_lepton_hnl(self.meson_pdg, self.lepton, self.hnl)
 
-    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         pd = self._draw_parents(n, rng, beamline)
         M = C.mass(abs(int(self.meson_pdg)))
         ml = C.mass(_LEPTON_PDG[self.lepton])
@@ -195,14 +190,12 @@ class HNLMesonTwoBodyChannel(_DecayTowardChannel):
         open_ = M > ml + mn
         ps = DT.two_body_pstar(M, mn, ml) if open_ else 0.0
         a = DT.aim_decays(pd.p4, M, pd.vertex, mn, ps, aim, rng, alpha=self.alpha)
-        out = self._pack(pd, pd.vertex, pd.p4, a, pd.time, pd.pdg)
         P = DT.hnl_helicity_two_body(M, ml, mn) if open_ else 0.0
-        out["polarization"] = np.where(pd.pdg > 0, P, -P) * (a.weight > 0)
         axis = DT.helicity_axis(pd.p4, M, a.p4, mn, ps) if open_ else np.zeros((n, 3))
         zero = ~(np.einsum("ij,ij->i", axis, axis) > 0.5)
         axis[zero] = a.direction[zero]
-        out["spin_axis"] = axis
-        return out
+        return self._pack(pd, pd.vertex, pd.p4, a, pd.time, pd.pdg,
+                          polarization=np.where(pd.pdg > 0, P, -P) * (a.weight > 0), spin_axis=axis)
 
 
 _KAON_PION = {321: 111, 130: 211}
@@ -244,7 +237,7 @@ class HNLKaonThreeBodyChannel(_DecayTowardChannel):
         return (C.mass(k), C.mass(_KAON_PION[k]), C.mass(_LEPTON_PDG[self.lepton]), float(self.hnl.mass),
                 kc["kl3"]["f_plus_0"], C.mass(323), kc["kl3"]["scalar_pole"])
 
-    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         pd = self._draw_parents(n, rng, beamline)
         mk, mp, ml, mn, fp0, mv, ms = self.kinematics()
         if mk > mp + ml + mn:
@@ -326,13 +319,11 @@ class HNLTauChannel(_DecayTowardChannel):
             a = np.zeros(n)
         return ps, a
 
-    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         pd = self._draw_parents(n, rng, beamline)
         tau = DT.taus_from_ds(pd.p4, pd.vertex, pd.time, pd.pdg, rng, flight=self.flight)
         ps, a = self.tau_decay(n, rng)
         mn = float(self.hnl.mass)
         ad = DT.aim_decays(tau.p4, C.mass(15), tau.vertex, mn, ps, aim, rng, alpha=self.alpha,
                            spin_axis=tau.spin_axis, asymmetry=a)
-        out = self._pack(pd, tau.vertex, tau.p4, ad, tau.time, tau.pdg)
-        out["meson_p4"] = pd.p4
-        return out
+        return self._pack(pd, tau.vertex, tau.p4, ad, tau.time, tau.pdg, meson_p4=pd.p4)

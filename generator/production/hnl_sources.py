@@ -22,7 +22,7 @@ NuMI / LBNF target, the air gap and the helium decay pipe to the aluminium absor
 horn focusing: give a dk2nu parent list for focused beams). Charmed mesons (c tau 0.15-0.31 mm) decay where they are made:
 at the proton's interaction point, with the table's momentum (flight neglected). Sub-channel
 names are ``"hnl:<parent> -> <daughters>"`` (e.g. ``"hnl:K+ -> mu+ N"``) with stable codes
-(:func:`channel_code`).
+(:func:`fipgen.registry.channel_code`).
 """
 
 from __future__ import annotations
@@ -32,50 +32,11 @@ from functools import lru_cache
 from .. import constants as C
 from ..errors import PhysicsError
 
-__all__ = ["HNL_PARENTS", "hnl_channels", "channel_code", "parents_callable"]
+__all__ = ["HNL_PARENTS", "hnl_channels", "parents_callable"]
 
 #: Run-card parent names -> PDG code.
 HNL_PARENTS = {"pi+": 211, "pi-": -211, "K+": 321, "K-": -321, "K0L": 130, "D+": 411, "D-": -411,
                "Ds+": 431, "Ds-": -431, "tau": 431}
-
-_PARENT_INDEX = {"pi+": 1, "pi-": 2, "K+": 3, "K-": 4, "K0L": 5, "D+": 6, "D-": 7, "Ds+": 8, "Ds-": 9}
-_MODE_INDEX = {("two", "e"): 1, ("two", "mu"): 2, ("two", "tau"): 3, ("three", "e"): 4, ("three", "mu"): 5}
-#: tau -> N X sub-channels (codes 200 + index), in TAU_CHANNELS order
-_TAU_INDEX = {"N pi-": 1, "N K-": 2, "N rho-": 3, "N e- nu_e": 4, "N mu- nu_mu": 5, "nu_tau e- N": 6, "nu_tau mu- N": 7}
-_FIXED = {"zprime:pi0": 1, "zprime:eta": 2, "zprime:omega": 3, "zprime:bremsstrahlung": 4,
-          "zprime:bremsstrahlung (absorber)": 5, "alp:pi0": 11, "alp:eta": 12, "alp:primakoff": 13,
-          "alp:compton": 14, "alp:resonant": 15, "alp:associated": 16, "alp:bremsstrahlung": 17}
-
-
-def channel_code(name: str) -> int:
-    """Code of a production (sub-)channel in the ``channel`` branch.
-
-    Z': 1 (pi0), 2 (eta), 3 (omega -> pi0 Z'), 4 (proton bremsstrahlung in the target), 5 (in the
-    absorber); ALP: 11 (pi0), 12 (eta), and from the dump's showers 13 (Primakoff), 14
-    (Compton-like), 15 (resonant e+ e- -> a), 16 (associated e+ e- -> a gamma); HNL: ``100 + 10 * parent + mode`` with
-    parent pi+ 1, pi- 2, K+ 3, K- 4, K0L 5, D+ 6, D- 7, Ds+ 8, Ds- 9 and mode 1, 2, 3 for the
-    two-body decays to e, mu, tau and 4, 5 for the three-body ``pi e N``, ``pi mu N``;
-    ``Ds -> tau nu, tau -> N X``: 200 + 1..7 in the order N pi, N K, N rho, N e nu, N mu nu,
-    nu_tau e N, nu_tau mu N. HNLs from ``X -> N N`` (fipgen.production.cascade): 300 + the
-    code of X's channel (301 ``zprime:pi0 -> N N``, 302 eta, 303 omega, 304 and 305
-    bremsstrahlung; 311 ``alp:pi0 -> N N``, 312 eta).
-    """
-    if name in _FIXED:
-        return _FIXED[name]
-    if name.endswith(" -> N N") and name[: -len(" -> N N")] in _FIXED:
-        return 300 + _FIXED[name[: -len(" -> N N")]]
-    if name.startswith("hnl:tau -> "):
-        k = _TAU_INDEX.get(name[len("hnl:tau -> "):])
-        if k is not None:
-            return 200 + k
-    if name.startswith("hnl:") and " -> " in name:
-        parent, _, rest = name[4:].partition(" -> ")
-        d = rest.split()
-        kind = "three" if len(d) == 3 else "two"
-        lep = d[-2].rstrip("+-")
-        if parent in _PARENT_INDEX and (kind, lep) in _MODE_INDEX:
-            return 100 + 10 * _PARENT_INDEX[parent] + _MODE_INDEX[(kind, lep)]
-    raise KeyError(f"no channel code for {name!r}")
 
 
 def _source(beamline, pdg: int, external=None):
@@ -90,11 +51,13 @@ _PROMPT = (411, 431)  # charmed parents: decay at the production point
 
 
 @lru_cache(maxsize=None)
-def _decays_per_pot(beamline_name: str, pdg: int) -> float:
+def _decays_per_pot(beamline_path: str, pdg: int) -> float:
+    """Decays per POT of species ``pdg`` after transport in the beamline of that file (cached by
+    the file, not by the beamline's name: two files of one name may differ)."""
     from ..geometry import load_beamline
     from .meson_transport import fate_summary
 
-    bl = load_beamline(beamline_name)
+    bl = load_beamline(beamline_path)
     if abs(pdg) in _PROMPT:
         return _source(bl, pdg).per_pot
     s = fate_summary(_source(bl, pdg), bl, n=100_000)
@@ -117,7 +80,7 @@ def parents_callable(beamline, pdg: int, external=None):
         return sample_parent_decays(src, bl, n, rng, fate="all")
 
     if external is None:
-        parents.per_pot = _decays_per_pot(beamline.name, pdg)
+        parents.per_pot = _decays_per_pot(str(beamline.path), pdg)
     else:
         f = fate_summary(src, beamline, n=100_000)
         parents.per_pot = f["dif"] + f["dar"]

@@ -32,6 +32,7 @@ import numpy as np
 
 from .. import constants as C
 from ..errors import PhysicsError
+from .sample import ProductionSample
 from .vertex import sample_interaction_points
 
 __all__ = ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"]
@@ -86,7 +87,7 @@ class MesonMixingChannel:
     def rate_per_pot(self) -> float:
         return float(self.source.per_pot) * self.branching
 
-    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         """``n`` ALPs aimed at ``aim`` with exact weights (module docstring)."""
         vertex = sample_interaction_points(beamline, n, rng)
         d = aim.sample_points(n, rng) - vertex
@@ -109,7 +110,7 @@ class MesonMixingChannel:
         parent[:, 3] = np.sqrt(p * p + M * M)
         llp = parent.copy()
         llp[:, 3] = np.sqrt(p * p + self.llp_mass**2)
-        return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w}
+        return ProductionSample(vertex, parent, llp, d, w)
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline):
         """``n`` ALPs as produced, not aimed (the dict of

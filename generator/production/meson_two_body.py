@@ -42,6 +42,7 @@ from ..kinematics.directions import about_axis
 
 from ..constants import C_M_PER_NS, mass as pdg_mass
 from ..kinematics.twobody import two_body_isotropic
+from .sample import ProductionSample
 from .vertex import sample_interaction_points
 
 __all__ = ["MesonTwoBodyChannel", "meson_decay_toward"]
@@ -76,11 +77,10 @@ class MesonTwoBodyChannel:
         """LLPs produced per proton on target in this channel."""
         return float(self.source.per_pot) * self.branching
 
-    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> dict[str, np.ndarray]:
-        """Draw ``n`` LLPs aimed at the solid ``aim`` (beam frame).
-
-        Returns a dict with ``vertex`` (n,3) m, ``parent_p4`` (n,4), ``llp_p4`` (n,4),
-        ``direction`` (n,3), ``weight_geometric`` (n,) — the exact forcing weight.
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
+        """Draw ``n`` LLPs aimed at the solid ``aim`` (beam frame): ``vertex``, ``parent_p4`` (the
+        meson), ``llp_p4``, ``direction`` and ``weight_geometric`` (the exact forcing weight) of a
+        :class:`~fipgen.production.sample.ProductionSample`.
         """
         vertex = sample_interaction_points(beamline, n, rng)
         targets = aim.sample_points(n, rng)
@@ -93,10 +93,11 @@ class MesonTwoBodyChannel:
         parent, llp, f = meson_decay_toward(src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges,
                                             M, self.llp_mass, self.other_mass, d, u)
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
-        return {"vertex": vertex, "parent_p4": parent, "llp_p4": llp, "direction": d, "weight_geometric": w}
+        return ProductionSample(vertex, parent, llp, d, w)
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline):
-        """``n`` LLPs as produced, not aimed (each stands for ``rate_per_pot / n`` per POT).
+        """``n`` LLPs as produced, not aimed (each stands for ``rate_per_pot / n`` per POT); a dict,
+        not a ProductionSample: the plain Monte Carlo reference of ``X -> N N`` chains and tests.
 
         The meson from the source, the decay isotropic in its rest frame. Returns a dict:
         ``vertex`` (n, 3) m, ``parent_p4`` (the meson), ``llp_p4``, ``time`` (n,) ns (the

@@ -17,10 +17,11 @@ coupling key            meaning
 
 Production rates against the coupling (for the reweighting of :mod:`fipgen.scan.reweight`):
 each channel's rate is ``R_k(c) = R_k(c0) (c/c0)^n_k x B_k(c)/B_k(c0)`` with the power
-``n_k`` of :func:`production_power` (Z' channels 2 in g; HNL channels 1 in ``|U|^2``; ALP
-mixing 0 in an ALP coupling; ALPs from showers 2 in their own coupling: Primakoff in g_agg,
-the electron processes in g_aee) and ``B_k`` the boson's ``BR(X -> N N)`` for the X -> N N channels
-(recomputed from the X model at ``c``: an ALP coupling changes it). Everything else (the
+``n_k`` of the channel's registry entry (:func:`fipgen.registry.production_power`: Z' channels 2
+in g; HNL channels 1 in ``|U|^2``; ALP mixing 0 in an ALP coupling; ALPs from showers 2 in their
+own coupling: Primakoff in g_agg, the electron processes in g_aee; ``X -> N N`` X's own power)
+and ``B_k`` the boson's ``BR(X -> N N)`` for the X -> N N channels (recomputed from the X model
+at ``c``: an ALP coupling changes it). Everything else (the
 detected particle's branching ratios and c*tau) is recomputed from the model at ``c``.
 """
 
@@ -30,12 +31,10 @@ from dataclasses import replace
 
 from ..card import ModelSpec, RunCard
 from ..errors import CardError
-from ..models.params import coupling_keys
+from ..registry import COUPLING_KEYS, production_power
 
 __all__ = ["ScanAxes", "default_coupling_key", "card_at", "COUPLING_KEYS"]
 
-#: Scan coupling keys, from the models' parameter declarations (fipgen.models.params).
-COUPLING_KEYS = coupling_keys()
 
 
 def default_coupling_key(card: RunCard) -> str:
@@ -114,18 +113,6 @@ class ScanAxes:
 
     def production_power(self, channel) -> int:
         """``n_k``: the channel's production rate goes as ``c^n_k`` times the X -> N N branching
-        ratio (module docstring)."""
-        name = channel.name
-        x = name.split(":")[0]
-        if name.endswith(" -> N N"):  # X -> N N: X's production coupling
-            return 2 if (x == "zprime" and self.coupling_key == "model.zprime.coupling") else 0
-        if x == "hnl":
-            return 1 if self.coupling_key == "model.hnl.mixing" else 0
-        if x == "zprime":
-            return 2 if self.coupling_key == "model.zprime.coupling" else 0
-        what = name.split(":", 1)[1]
-        if what == "primakoff":  # gamma A -> a A: g_agg^2
-            return 2 if self.coupling_key == "model.alp.g_gamma" else 0
-        if what in ("compton", "resonant", "associated", "bremsstrahlung"):  # electron processes: g_aee^2
-            return 2 if self.coupling_key == "model.alp.g_electron" else 0
-        return 0  # ALP from meson mixing: set by c_gg/f_a, not by the scanned couplings
+        ratio (module docstring; the power is the registry entry's, fipgen.registry: a channel
+        name the registry does not know raises ChannelError)."""
+        return production_power(channel.name, self.coupling_key)

@@ -250,7 +250,7 @@ def reweight_file(path, coupling: float, output=None, overwrite: bool = False, c
     from ..card import parse_card
     from ..errors import FipgenError
     from ..pipeline import decay_codes
-    from ..production.hnl_sources import channel_code
+    from ..registry import channel_code
 
     from ..io.rootfile import reading_root
 
