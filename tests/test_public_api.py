@@ -64,7 +64,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "FipgenError", "CardError", "GeometryError", "PhysicsError", "OutputError", "ClosedError", "RunFailure",
         "InputFileError", "NoSourcesError", "NumericError"
     ],
-    "fipgen.events": ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch"],
+    "fipgen.events": ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch", "VECTOR_FIELDS", "events_view"],
     "fipgen.geometry": [
         "PROTON_MASS", "Beamline", "Box", "CompiledSolid", "Cylinder", "Detector", "Element", "InvalidGeometry",
         "Material", "Placement", "Segments", "Shape", "Solid", "Sphere", "Timing", "Volume", "get_material",
@@ -95,7 +95,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.io.hepevt": ["HepEvtWriter", "read_hepevt", "sidecar_path"],
     "fipgen.io.hepmc": ["HepMCWriter"],
     "fipgen.io.parent_list": ["ParentList", "read_mevprtl_text", "write_mevprtl_text"],
-    "fipgen.io.read": ["events_view", "read_events", "VECTOR_FIELDS"],
+    "fipgen.io.read": ["read_events"],
     "fipgen.io.root": ["compression_from_spec", "batch_to_branches", "RootWriter"],
     "fipgen.io.rootfile": ["reading_root"],
     "fipgen.kinematics": [
@@ -181,6 +181,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "nucleon_form_factor", "family_form_factors", "splitting_bb", "splitting_qr", "offshell_form_factor",
         "LAMBDA_P_BAND", "M_P"
     ],
+    "fipgen.production.builders": ["hnl_decays", "meson_decay", "meson_mixing", "proton_bremsstrahlung", "shower"],
     "fipgen.production.cascade": ["boson_decays", "HNLFromBosonChannel"],
     "fipgen.production.charged_mesons": [
         "FeynmanScalingParams", "FS_K_PLUS", "K_PLUS_RECOIL_MASS", "BNB_CHARGED_PDGS", "feynman_x",
@@ -197,7 +198,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.production.hnl_channels": [
         "ParentSource", "HNLMesonTwoBodyChannel", "HNLKaonThreeBodyChannel", "HNLTauChannel", "br_ds_to_tau_nu"
     ],
-    "fipgen.production.hnl_sources": ["HNL_PARENTS", "hnl_channels", "channel_code", "parents_callable"],
+    "fipgen.production.hnl_sources": ["HNL_PARENTS", "hnl_channels", "parents_callable"],
     "fipgen.production.meson_decay": [
         "br_to_gamma_darkphoton", "br_to_gamma_zprime", "br_omega_to_pi0_zprime", "omega_pi0_form_factor_sq",
         "OMEGA_LAMBDA_INV2", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS"
@@ -219,10 +220,16 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.production.meson_two_body": ["MesonTwoBodyChannel", "meson_decay_toward"],
     "fipgen.production.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
     "fipgen.production.parents": ["ParentDecays"],
+    "fipgen.production.sample": ["ProductionChannel", "ProductionSample"],
     "fipgen.production.shower_seeding": ["meson_photons", "make_shower_table"],
     "fipgen.production.sources": ["MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"],
     "fipgen.production.vertex": ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"],
     "fipgen.progress": ["progress_bar"],
+    "fipgen.registry": [
+        "COUPLING_KEYS", "NN_SUFFIX", "PARTICLES", "TAU_DECAYS", "BuildContext", "ChannelError", "ChannelSpec",
+        "all_codes", "channel_code", "channel_names", "production_channels", "production_power", "spec", "spec_of",
+        "specs"
+    ],
     "fipgen.resources": ["data_dir", "data_file", "list_data", "read_flux_table"],
     "fipgen.rng": ["BLOCK_SIZE", "block_rng", "block_sizes"],
     "fipgen.scan": ["ScanAxes", "card_at", "Cuts", "ScanTable", "collect_table", "expected_events", "reweight_file"],

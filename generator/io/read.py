@@ -23,72 +23,14 @@ This is a view for analysis; the generator's kernels work on float64 numpy colum
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
 
 from ..errors import InputFileError
-from ..events import COLLECTIONS, SCALARS
+from ..events import COLLECTIONS, SCALARS, events_view
 
-__all__ = ["events_view", "read_events", "VECTOR_FIELDS"]
-
-#: Record name -> (vector behaviour, {component: column}). Columns named here are not kept as
-#: plain fields.
-VECTOR_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
-    "llp": ("Momentum4D", {"px": "llp_px", "py": "llp_py", "pz": "llp_pz", "E": "llp_e"}),
-    "parent": ("Momentum4D", {"px": "parent_px", "py": "parent_py", "pz": "parent_pz", "E": "parent_e"}),
-    "decay": ("Vector3D", {"x": "decay_x", "y": "decay_y", "z": "decay_z"}),
-    "decay_det": ("Vector3D", {"x": "decay_det_x", "y": "decay_det_y", "z": "decay_det_z"}),
-}
-
-#: Collection -> field name of its list in the view.
-_LISTS = {"daughter": "daughters", "segment": "segments"}
-#: Daughter fields that make the Momentum4D (the others ride along as plain fields).
-_DAUGHTER_P4 = {"px": "px", "py": "py", "pz": "pz", "E": "e"}
+__all__ = ["read_events"]
 
 _WHAT = "a fipgen ROOT file (a TTree 'events' written by fipgen generate)"
-
-
-def events_view(columns: Mapping[str, Any]):
-    """Awkward records with vector behaviour (module docstring) from flat columns.
-
-    Parameters
-    ----------
-    columns : mapping of column name -> array
-        The scalar columns of :data:`fipgen.events.SCALARS` (and any ``weight_<name>``) as
-        1-D arrays of length n, and for each collection ``c`` of
-        :data:`fipgen.events.COLLECTIONS` and each of its fields ``f`` the jagged array
-        ``c_f`` (n lists), as the ROOT branches are named. Counter branches are ignored.
-
-    Returns
-    -------
-    awkward.Array
-        n records.
-    """
-    import awkward as ak
-    import vector
-
-    vector.register_awkward()
-    out: dict[str, Any] = {}
-    used: set[str] = set()
-    for name, (behaviour, comps) in VECTOR_FIELDS.items():
-        out[name] = ak.zip({k: columns[c] for k, c in comps.items()}, with_name=behaviour)
-        used.update(comps.values())
-    for coll, (counter, fields) in COLLECTIONS.items():
-        used.add(counter)
-        cols = {f: columns[f"{coll}_{f}"] for f in fields}
-        used.update(f"{coll}_{f}" for f in fields)
-        if coll == "daughter":
-            rec = {k: cols[f] for k, f in _DAUGHTER_P4.items()}
-            rec.update({f: a for f, a in cols.items() if f not in _DAUGHTER_P4.values()})
-            out[_LISTS[coll]] = ak.zip(rec, with_name="Momentum4D")
-        else:
-            out[_LISTS[coll]] = ak.zip(cols)
-    plain = {k: columns[k] for k in columns if k not in used}
-    # the four vectors first, then the scalars in their output order, then the lists
-    fields = list(VECTOR_FIELDS) + [_LISTS["daughter"]] + list(plain) + [_LISTS["segment"]]
-    out.update(plain)
-    return ak.zip({k: out[k] for k in fields}, depth_limit=1)
 
 
 def _required_branches() -> list[str]:
