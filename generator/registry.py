@@ -88,7 +88,7 @@ class ChannelError(FipgenError):
 
 @dataclass(frozen=True)
 class BuildContext:
-    """What a channel builder needs (fipgen.pipeline.build_job makes one per card channel).
+    """What a channel builder needs (fipgen.job.build_job makes one per card channel).
 
     Parameters
     ----------

@@ -15,7 +15,7 @@
   factor); ``expected_events_before_cuts`` and ``total_expected_events_before_cuts`` estimate
   the sum of weights of ``fipgen generate`` for the card, which writes every event.
 
-The expected events come from the generation itself (:func:`fipgen.pipeline.iter_chunks`,
+The expected events come from the generation itself (:func:`fipgen.generation.iter_chunks`,
 no writer), stratified by channel: each open channel is generated on its own with an
 equal share ``ceil(N / n_channels)`` of the card's N trials (``run.events`` or
 ``--events``), so a channel with a rate 1e-6 of the others still gets its own estimate
@@ -33,7 +33,8 @@ from dataclasses import replace
 import numpy as np
 
 from . import constants as C
-from .pipeline import Job, iter_chunks
+from .generation import iter_chunks
+from .job import Job
 from .rng import YIELDS_STREAM
 from .scan.reweight import Cuts
 
@@ -43,7 +44,7 @@ __all__ = ["mesons_per_pot", "compute_yields", "yields_json", "yields_text"]
 def mesons_per_pot(job: Job) -> dict[int, float]:
     """Parent mesons per POT by PDG code for the job's beamline (or external parent list)."""
     if job.card.parents is not None:
-        from .pipeline import _resolve_path
+        from .job import _resolve_path
         from .production.external import ExternalParents
 
         path, fmt, z_off = job.card.parents

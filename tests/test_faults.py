@@ -140,7 +140,7 @@ def test_sigterm_during_scan_stops_the_workers(tmp_path):
 def test_signal_in_process_stops_the_generation_thread(tmp_path, monkeypatch, capsys):
     """SIGTERM arriving while the generation thread works: the main thread unwinds, the thread
     stops, nothing is left, and the previous handlers are back."""
-    import fipgen.pipeline as pl
+    import fipgen.generation as pl
 
     monkeypatch.chdir(tmp_path)
     real = pl.generate_block
@@ -236,7 +236,7 @@ def test_disk_full_several_formats(tmp_path, monkeypatch, capsys, where):
     import uproot.sink.file
 
     import fipgen.io.hepevt as hepevt
-    import fipgen.production.external as ext
+    import fipgen.io.parent_list as parent_list
     from fipgen.io.root import RootWriter
 
     monkeypatch.chdir(tmp_path)
@@ -264,7 +264,7 @@ def test_disk_full_several_formats(tmp_path, monkeypatch, capsys, where):
     elif where == "root-flush":
         monkeypatch.setattr(RootWriter, "_close_file", _enospc)
     else:
-        _full_open(ext, f".{name}.", monkeypatch)
+        _full_open(parent_list, f".{name}.", monkeypatch)
     assert main(_gen("root,hepmc3,hepevt,mevprtl", "out")) == 2
     assert _one_line(capsys.readouterr().err) == f"fipgen: error: cannot write {name!r}: {reason}"
     assert _all_files(tmp_path) == []

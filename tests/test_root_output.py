@@ -68,7 +68,7 @@ def test_refuses_to_overwrite(written, tmp_path):
 
 
 def test_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
-    import fipgen.pipeline as pl
+    import fipgen.generation as pl
 
     job = build_job(make_card(events=40000))
     real = pl.generate_block

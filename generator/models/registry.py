@@ -3,7 +3,7 @@
 ``make_model("hnl", mass=0.3, mixing_mu=1e-6)`` builds a model from the parameters of the run
 card's ``[model.<particle>]`` table (:data:`fipgen.models.params.MODEL_PARAMS`: the same names,
 defaults and checks); a Z' or ALP that decays to the HNL of an ``[model.hnl]`` table takes that
-table as ``hnl={...}``. The run card (:func:`fipgen.pipeline.build_model`), ``fipgen widths`` and
+table as ``hnl={...}``. The run card (:func:`fipgen.job.build_model`), ``fipgen widths`` and
 the scans all build models here. ``MODEL_PARTICLES`` lists the particles.
 """
 

@@ -3,7 +3,7 @@ interface :class:`ProductionChannel` every channel of :mod:`fipgen.registry` imp
 
 A channel's ``sample(n, rng, beamline, aim)`` draws ``n`` long-lived particles aimed at the
 solid ``aim`` (the detector's active volume, beam frame) with exact importance weights;
-:func:`fipgen.pipeline.generate_block` reads the record. The plain Monte Carlo samplers
+:func:`fipgen.generation.generate_block` reads the record. The plain Monte Carlo samplers
 ``sample_free(n, rng, beamline)`` (not aimed; used by ``X -> N N`` chains and by tests as
 references) still return dicts.
 """

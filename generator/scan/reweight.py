@@ -2,7 +2,7 @@
 
 A :class:`ScanTable` holds, for every trial whose LLP reaches the detector (whatever its decay
 probability at the reference coupling ``c0``), the weight without the decay probability
-``w0_i = POT R_tot W_br w_geo,i / N`` (fipgen.pipeline), its production channel ``k_i``,
+``w0_i = POT R_tot W_br w_geo,i / N`` (fipgen.generation), its production channel ``k_i``,
 decay channel ``d_i``, lab ``beta gamma`` and chord segments. At coupling ``c``
 
     w_i(c) = w0_i x [R_k(c) / R_k(c0)] x [BR_d(c) / BR_d(c0)] x P_i(c tau(c))
@@ -30,7 +30,8 @@ import numpy as np
 
 from ..card import RunCard
 from ..errors import FipgenError
-from ..pipeline import Job, build_job, build_model, generate_block, iter_blocks
+from ..generation import generate_block, iter_blocks
+from ..job import Job, build_job, build_model
 from . import kernels as K
 from .axes import ScanAxes, card_at
 
@@ -249,7 +250,7 @@ def reweight_file(path, coupling: float, output=None, overwrite: bool = False, c
 
     from ..card import parse_card
     from ..errors import FipgenError
-    from ..pipeline import decay_codes
+    from ..job import decay_codes
     from ..registry import channel_code
 
     from ..io.rootfile import reading_root

@@ -64,10 +64,10 @@ class ScanSpec:
 
 def check_scan(card: RunCard, masses, mass_key: str | None = None, coupling_key: str | None = None) -> ScanAxes:
     """Validate a scan before any work: the axes, the card and every file it names (detector,
-    beamline, parent list, final states: :func:`fipgen.pipeline.build_job` at the card's own
+    beamline, parent list, final states: :func:`fipgen.job.build_job` at the card's own
     mass, where being kinematically closed is no error), and the model at every mass of the
     grid. Bad input raises a one-line CardError (exit 2), as ``fipgen generate`` does."""
-    from ..pipeline import build_job, build_model
+    from ..job import build_job, build_model
 
     axes = ScanAxes(card, mass_key, coupling_key)
     try:

@@ -1,0 +1,311 @@
+"""Generation: blocks of trials of a :class:`~fipgen.job.Job` -> weighted events.
+
+:func:`generate_block` turns one block of trials into an :class:`~fipgen.events.EventBatch`
+with that block's own random stream (:func:`fipgen.rng.block_rng`): production (the job's
+channels, chosen in proportion to their rates), transport through the detector, the forced
+decay or scattering and its products, beam timing. Blocks are planned lazily
+(:func:`iter_blocks`, :func:`iter_chunk_plan`) and grouped into chunks (:func:`iter_chunks`),
+so the events depend neither on the chunk size nor on the number of workers.
+
+Weights (docs/design.md#weights): ``weight = POT * weight_production * weight_branching *
+weight_geometric * weight_decay / n_trials``; the sum of weights is the expected number of
+signal events for the run's POT.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .constants import C_M_PER_NS
+from .decays import sample_decays
+from .events import EventBatch
+from .job import Job, decay_codes
+from .production.sample import ProductionSample
+from .registry import channel_code  # codes of the `channel` branch
+from .rng import BLOCK_SIZE, block_rng
+from .transport import transport
+
+__all__ = ["generate_block", "n_blocks", "iter_blocks", "blocks_of", "blocks_per_chunk", "iter_chunk_plan",
+           "chunks_of", "iter_chunks"]
+
+
+def _decays(job: Job, llp, rng, pol, spin_axis, parent_pdg, chan_code):
+    """Step 3 of a block: the decay channel of each event in proportion to its BR among the
+    selected final states, and its daughters from fipgen.decays (matrix elements,
+    resonance decays). Returns ``(daughters (n, k, 4), pdg (n, k), decay_code (n,), channel index (n,))``."""
+    model = job.model
+    m = model.mass
+    n = llp.shape[0]
+    cum_d = np.cumsum(job.decay_probs)
+    cum_d[-1] = 1.0
+    dch = np.searchsorted(cum_d, rng.random(n), side="right")
+    known = model.channels()
+    codes = decay_codes(model)
+    parts = []
+    decay_code = np.empty(n, dtype=np.int32)
+    for k, name in enumerate(job.decay_names):
+        idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else np.arange(n)
+        if idx.size == 0:
+            continue
+        decay_code[idx] = codes[name]
+        if not job.sample_daughters:  # scans without cuts: the daughters are not used
+            continue
+        kw = {}
+        if job.polarised and name in job.polarisable and np.any(pol[idx] != 0.0):
+            ax = spin_axis[idx]
+            ok = np.einsum("ij,ij->i", ax, ax) > 0.5
+            kw = {"polarization": np.where(ok, pol[idx], 0.0), "spin_axis": np.where(ok[:, None], ax, [0.0, 0.0, 1.0])}
+        if job.antiparticle_rule is not None:
+            kw["antiparticle"] = job.antiparticle_rule(parent_pdg[idx], chan_code[idx], rng)
+        prod = sample_decays(llp[idx], m, known[name], rng, decay_resonances=job.decay_resonances,
+                             model=model, **kw)
+        parts.append((idx, prod))
+    kmax = max((p.pdg.shape[1] for _, p in parts), default=0)
+    dau = np.zeros((n, kmax, 4))
+    dau_pdg = np.zeros((n, kmax), dtype=np.int32)
+    for idx, prod in parts:
+        k = prod.pdg.shape[1]
+        dau[idx, :k] = prod.p4
+        dau_pdg[idx, :k] = prod.pdg
+    return dau, dau_pdg, decay_code, dch
+
+
+def _scatter(job: Job, llp, tr, rng, ctau):
+    """Step 3 for ``alp:scatter`` (fipgen.production.alp_scatter): the interaction
+    probability inside the active volume before a decay, the process in proportion to its
+    rate, the outgoing photon and recoil at the transport's sampled point (which follows the
+    same truncated exponential). Returns ``(daughters, pdg, code, process index, P_int, rate)``,
+    ``rate`` the summed interaction rate per metre."""
+    from .production.alp_scatter import chord_exposure, interaction_rates, sample_scatter
+
+    n = llp.shape[0]
+    spec = job.scatter
+    rates, per_el = interaction_rates(spec, llp[:, 3])
+    expo = chord_exposure(tr.n_seg, tr.seg_in, tr.seg_out, tr.beta_gamma * ctau)
+    rsum = rates.sum(axis=1)
+    p_int = rsum * expo
+    proc = (rng.random(n) * rsum > rates[:, 0]).astype(np.int64)  # 0 Primakoff, 1 Compton
+    dau = np.zeros((n, 2, 4))
+    dau_pdg = np.zeros((n, 2), dtype=np.int32)
+    live = np.flatnonzero(p_int > 0)
+    if live.size and job.sample_daughters:
+        d4, dp = sample_scatter(spec, llp[live], proc[live], per_el[live], rng)
+        dau[live], dau_pdg[live] = d4, dp
+    return dau, dau_pdg, (proc + 1).astype(np.int32), proc, p_int, rsum
+
+
+def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, float]]:
+    """Generate block ``block`` of ``n`` trials; return its events (non-zero weights) and sums.
+
+    The block's stream is ``block_rng(seed, block)``: the result depends only on
+    (card, seed, block), not on chunking or workers.
+    """
+    rng = block_rng(job.card.seed, block, job.stream)
+    model = job.model
+    m = model.mass
+    ctau = job.ctau
+    solid = job.detector.active_beam
+
+    # 1. production channel of each trial, chosen in proportion to its rate: the
+    #    production weight rate_c / P(choose c) is then the total rate for every event.
+    rates = job.rates
+    total_rate = rates.sum()
+    cum = np.cumsum(rates / total_rate)
+    cum[-1] = 1.0
+    which = np.searchsorted(cum, rng.random(n), side="right")
+
+    vertex = np.empty((n, 3))
+    parent = np.empty((n, 4))
+    llp = np.empty((n, 4))
+    direction = np.empty((n, 3))
+    w_geo = np.empty(n)
+    prod_time = np.empty(n)
+    pol = np.zeros(n)  # HNL polarisation from production (0: none), along spin_axis
+    spin_axis = np.zeros((n, 3))
+    parent_pdg = np.empty(n, dtype=np.int32)
+    chan_code = np.empty(n, dtype=np.int32)
+    alt = {a: np.ones(n) for a in job.alt_weight_names}  # alternative-weight ratios (1: not varied)
+    x_flight = np.zeros(n)  # X -> N N chains: the X flight over its decay length (scans)
+    for k, ch in enumerate(job.channels):
+        idx = np.flatnonzero(which == k) if len(job.channels) > 1 else slice(None)
+        size = n if isinstance(idx, slice) else idx.size
+        if size == 0:
+            continue
+        s = ch.sample(size, rng, job.beamline, solid)
+        if not isinstance(s, ProductionSample):
+            raise TypeError(f"channel {ch.name!r}: sample() returned {type(s).__name__}, not a ProductionSample")
+        vertex[idx] = s.vertex
+        parent[idx] = s.parent_p4
+        llp[idx] = s.llp_p4
+        direction[idx] = s.direction
+        w_geo[idx] = s.weight_geometric
+        # production time: the channel's own (a parent that flew or stopped first), else the
+        # light-speed time of the proton from the target face to the vertex
+        prod_time[idx] = s.time if s.time is not None else s.vertex[:, 2] / C_M_PER_NS
+        parent_pdg[idx] = s.parent_pdg if s.parent_pdg is not None else ch.parent_pdg
+        chan_code[idx] = channel_code(ch.name)
+        if s.polarization is not None:
+            pol[idx] = s.polarization
+            spin_axis[idx] = s.spin_axis
+        for a, r in s.alt_ratios.items():
+            alt[a][idx] = r
+        if s.x_flight is not None:
+            x_flight[idx] = s.x_flight
+
+    # zero-weight trials (a meson drawn outside its source table's range) have no LLP
+    # momentum: give them a stand-in along their aimed direction so the kernels below
+    # stay finite; their weight is 0 and the final selection drops them
+    bad = ~(w_geo > 0)
+    if bad.any():
+        llp[bad, :3] = direction[bad]
+        llp[bad, 3] = np.sqrt(1.0 + m * m)
+        w_geo[bad] = 0.0
+
+    # 2. transport: chord, forced decay inside, decay time
+    tr = transport(vertex, llp, m, ctau, solid, rng)
+
+    p_det = tr.p_decay  # probability to be detected (decay or scatter inside)
+    rsum = None
+    if job.scatter is not None:
+        dau, dau_pdg, decay_code, dch, p_det, rsum = _scatter(job, llp, tr, rng, ctau)
+    else:
+        dau, dau_pdg, decay_code, dch = _decays(job, llp, rng, pol, spin_axis, parent_pdg, chan_code)
+
+    # 4. beam timing: the proton's bucket in the spill and its time within it (the beamline's
+    #    bunch structure; drawn last so the kinematics above do not depend on it)
+    t_bunch = np.zeros(n)
+    timing = job.beamline.timing
+    if timing is not None and timing.n_buckets > 0:
+        t_bunch = rng.integers(0, timing.n_buckets, n) * timing.bucket_spacing
+        if timing.bucket_sigma > 0:
+            t_bunch = t_bunch + rng.normal(0.0, timing.bucket_sigma, n)
+    prod_time = prod_time + t_bunch
+
+    # an overflow gives inf sums, refused by run() with a one-line error (not numpy warnings)
+    with np.errstate(over="ignore", invalid="ignore"):
+        weight = job.pot * total_rate * job.weight_branching * w_geo * p_det / job.n_trials
+        sums = {"sum_weights": float(weight.sum()), "sum_weights2": float((weight**2).sum()), "n_trials": n}
+        alt_w = {a: weight * r for a, r in alt.items()}
+        for a, w_a in alt_w.items():
+            sums[f"sum_weights_{a}"] = float(w_a.sum())
+
+    # assemble the written columns, keeping only non-zero weights: each column is copied
+    # once, straight from its (possibly strided) source
+    keep = weight > 0
+    if job.keep_all:
+        keep = (w_geo > 0) & (tr.n_seg > 0)
+        sums["scan"] = {
+            "w_nodecay": (job.pot * total_rate * job.weight_branching * w_geo / job.n_trials)[keep],
+            "channel_index": which[keep], "decay_index": dch[keep], "beta_gamma": tr.beta_gamma[keep],
+            "n_seg": tr.n_seg[keep], "seg_in": tr.seg_in[keep], "seg_out": tr.seg_out[keep],
+            "x_flight": x_flight[keep],
+            # scattering: the summed interaction rate per metre at the reference couplings
+            "scatter_rate": (rsum if rsum is not None else np.zeros(n))[keep],
+            "alt": {a: r[keep] for a, r in alt.items()},
+        }
+    nk = int(keep.sum())
+
+    def col(a):
+        return a[keep]
+
+    det = job.detector
+    dv = tr.decay_vertex[keep]
+    dv_det = det.to_detector_frame(dv)
+    present = (dau_pdg != 0) & keep[:, None]  # rows are padded at the end with pdg 0
+    dau_flat = dau[present]
+    dau_det = det.vectors_to_detector_frame(dau_flat[:, :3])
+    n_seg = tr.n_seg[keep]
+    seg_mask = (np.arange(tr.seg_in.shape[1])[None, :] < tr.n_seg[:, None]) & keep[:, None]
+    l_entry = np.where(tr.n_seg > 0, tr.seg_in[:, 0], 0.0)
+    l_exit = np.where(tr.n_seg > 0, tr.seg_out[np.arange(n), np.maximum(tr.n_seg - 1, 0)], 0.0)
+    prod_t = col(prod_time)
+
+    scalars = {
+        "weight": col(weight),
+        **{f"weight_{a}": col(w_a) for a, w_a in alt_w.items()},
+        "weight_production": np.full(nk, total_rate),
+        "weight_branching": np.full(nk, job.weight_branching),
+        "weight_geometric": col(w_geo),
+        "weight_decay": col(p_det),
+        "channel": col(chan_code),
+        "parent_pdg": col(parent_pdg),
+        "parent_px": col(parent[:, 0]), "parent_py": col(parent[:, 1]), "parent_pz": col(parent[:, 2]),
+        "parent_e": col(parent[:, 3]),
+        "prod_x": col(vertex[:, 0]), "prod_y": col(vertex[:, 1]), "prod_z": col(vertex[:, 2]), "prod_t": prod_t,
+        "llp_pdg": np.full(nk, model.pdg, dtype=np.int32),
+        "llp_px": col(llp[:, 0]), "llp_py": col(llp[:, 1]), "llp_pz": col(llp[:, 2]), "llp_e": col(llp[:, 3]),
+        "llp_mass": np.full(nk, m),
+        "llp_beta_gamma": col(tr.beta_gamma),
+        "llp_ctau": np.full(nk, ctau),
+        "l_entry": col(l_entry), "l_exit": col(l_exit),
+        "decay_x": np.ascontiguousarray(dv[:, 0]), "decay_y": np.ascontiguousarray(dv[:, 1]),
+        "decay_z": np.ascontiguousarray(dv[:, 2]),
+        "decay_det_x": np.ascontiguousarray(dv_det[:, 0]), "decay_det_y": np.ascontiguousarray(dv_det[:, 1]),
+        "decay_det_z": np.ascontiguousarray(dv_det[:, 2]),
+        "decay_t": prod_t + col(tr.flight_time),
+        "decay_channel": col(decay_code),
+    }
+    counts = {"daughter": present.sum(axis=1)[keep].astype(np.int64), "segment": n_seg.astype(np.int64)}
+    flat = {
+        "daughter": {
+            "pdg": dau_pdg[present],
+            "px": np.ascontiguousarray(dau_flat[:, 0]), "py": np.ascontiguousarray(dau_flat[:, 1]),
+            "pz": np.ascontiguousarray(dau_flat[:, 2]), "e": np.ascontiguousarray(dau_flat[:, 3]),
+            "det_px": np.ascontiguousarray(dau_det[:, 0]), "det_py": np.ascontiguousarray(dau_det[:, 1]),
+            "det_pz": np.ascontiguousarray(dau_det[:, 2]),
+        },
+        "segment": {"entry": tr.seg_in[seg_mask], "exit": tr.seg_out[seg_mask]},
+    }
+    batch = EventBatch(scalars, counts, flat)
+    return batch, sums
+
+
+def n_blocks(n_trials: int) -> int:
+    """Number of blocks covering ``n_trials`` trials (all :data:`BLOCK_SIZE` but the last)."""
+    return max(0, -(-int(n_trials) // BLOCK_SIZE))
+
+
+def iter_blocks(n_trials: int, start: int = 0, stop: int | None = None):
+    """Lazily yield (block index, size) of blocks ``start`` to ``stop`` (default: all) covering
+    ``n_trials``: block ``b`` covers trials ``[b BLOCK_SIZE, min((b + 1) BLOCK_SIZE, n_trials))``.
+    Memory is flat for any count."""
+    n_trials = int(n_trials)
+    stop = n_blocks(n_trials) if stop is None else min(stop, n_blocks(n_trials))
+    for b in range(start, stop):
+        yield b, min(BLOCK_SIZE, n_trials - b * BLOCK_SIZE)
+
+
+def blocks_of(n_trials: int) -> list[tuple[int, int]]:
+    """(block index, size) covering ``n_trials``, as a list (:func:`iter_blocks` is the lazy form)."""
+    return list(iter_blocks(n_trials))
+
+
+def blocks_per_chunk(chunk_size: int) -> int:
+    """Whole blocks in a chunk of at most ``chunk_size`` trials (at least one)."""
+    return max(1, -(-int(chunk_size) // BLOCK_SIZE))
+
+
+def iter_chunk_plan(n_trials: int, chunk_size: int):
+    """Lazily yield the chunks of :func:`chunks_of`, each a list of (block index, size): chunk
+    ``k`` covers blocks ``[k per, min((k + 1) per, n_blocks))`` with ``per`` =
+    :func:`blocks_per_chunk`. Nothing but the current chunk is held, whatever ``n_trials``."""
+    per = blocks_per_chunk(chunk_size)
+    nb = n_blocks(n_trials)
+    for first in range(0, nb, per):
+        yield list(iter_blocks(n_trials, first, first + per))
+
+
+def chunks_of(n_trials: int, chunk_size: int) -> list[list[tuple[int, int]]]:
+    """Blocks grouped into chunks of at most ``chunk_size`` trials (at least one block), as a
+    list (:func:`iter_chunk_plan` is the lazy form; use it for large counts)."""
+    return list(iter_chunk_plan(n_trials, chunk_size))
+
+
+def iter_chunks(job: Job, chunk_size: int | None = None):
+    """Yield (EventBatch, sums) per chunk, in order."""
+    for chunk in iter_chunk_plan(job.n_trials, chunk_size or job.card.chunk_size):
+        parts = [generate_block(job, b, n) for b, n in chunk]
+        sums = {k: sum(p[1][k] for p in parts) for k in parts[0][1]}
+        yield EventBatch.concatenate([p[0] for p in parts]), sums
+
+
