@@ -65,6 +65,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "InputFileError", "NoSourcesError", "NumericError"
     ],
     "fipgen.events": ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch", "VECTOR_FIELDS", "events_view"],
+    "fipgen.generation": [
+        "generate_block", "n_blocks", "iter_blocks", "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of",
+        "iter_chunks"
+    ],
     "fipgen.geometry": [
         "PROTON_MASS", "Beamline", "Box", "CompiledSolid", "Cylinder", "Detector", "Element", "InvalidGeometry",
         "Material", "Placement", "Segments", "Shape", "Solid", "Sphere", "Timing", "Volume", "get_material",
@@ -98,6 +102,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.io.read": ["read_events"],
     "fipgen.io.root": ["compression_from_spec", "batch_to_branches", "RootWriter"],
     "fipgen.io.rootfile": ["reading_root"],
+    "fipgen.job": ["decay_codes", "Job", "build_model", "build_job"],
     "fipgen.kinematics": [
         "boost", "boost_numpy", "boost_to_rest", "boost_from_rest", "invariant_mass", "invariant_mass_numpy",
         "two_body_momentum", "two_body_isotropic", "two_body_isotropic_numpy", "two_body_toward",
@@ -156,6 +161,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "ZPrime", "DarkPhoton", "LEGACY_NAMES", "KINDS", "FERMIONS", "M_JOIN", "M_MAX", "lepton_pair_width",
         "vector_width", "hnl_pair_width", "vmd_table", "family_coefficients", "alpha_s"
     ],
+    "fipgen.output": ["UNITS", "metadata", "Summary", "FORMATS", "output_paths", "run", "summary_text", "summary_json"],
     "fipgen.pipeline": [
         "decay_codes", "UNITS", "Job", "build_model", "build_job", "generate_block", "n_blocks", "iter_blocks",
         "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of", "iter_chunks", "metadata", "Summary",
@@ -289,6 +295,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "cascade", "PAR_X0", "PAR_CUT_E", "PAR_CUT_G", "PAR_F_LOSS", "PAR_THETA_MAX", "PAR_MSC", "N_PAR", "STACK"
     ],
     "fipgen.transport": ["Transported", "transport"],
+    "fipgen.unweighting": [
+        "MAX_WEIGHT_ABOVE", "UNWEIGHT_OVERSAMPLE", "Unweighting", "max_unweighted", "plan_unweighting"
+    ],
     "fipgen.widths": ["report", "report_text", "scan", "plot_scan", "default_mass_grid", "finite"],
     "fipgen.yields": ["mesons_per_pot", "compute_yields", "yields_json", "yields_text"],
 }
