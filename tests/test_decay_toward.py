@@ -1,4 +1,4 @@
-"""FIPs from decaying parents aimed at a detector (fipgen.production.decay_toward).
+"""FIPs from decaying parents aimed at a detector (fipgen.production.aiming).
 
 * the numba kernels against their plain-numpy references;
 * unbiasedness: the weighted aimed sample against a plain forward Monte Carlo written
@@ -27,7 +27,7 @@ from fipgen.geometry.shapes import Box, Solid
 from fipgen.models import hnl_production as HP
 from fipgen.models import hnl_widths as HW
 from fipgen.models.hnl import HNL
-from fipgen.production import decay_toward as DT
+from fipgen.production import aiming as DT
 
 DET = Solid.single(Box((3.0, 3.0, 6.0)), Placement(translation=(1.0, 0.0, 48.0)))
 

@@ -1,4 +1,4 @@
-"""HNL production channels from decaying parents (fipgen.production.hnl_channels).
+"""HNL production channels from decaying parents (fipgen.production.channels.hnl_channels).
 
 A stand-in ``parents`` callable makes ParentDecays at fixed points with fixed momenta along
 z (or at rest) and per-configuration weights. Checked here:
@@ -28,8 +28,8 @@ from fipgen.geometry.frames import Placement
 from fipgen.geometry.shapes import Box, Solid
 from fipgen.models import hnl_production as HP
 from fipgen.models.hnl import HNL
-from fipgen.production import decay_toward as DT
-from fipgen.production import hnl_channels as HC
+from fipgen.production import aiming as DT
+from fipgen.production.channels import hnl_channels as HC
 from fipgen.production.parents import ParentDecays
 
 DET = Solid.single(Box((3.0, 3.0, 6.0)), Placement(translation=(1.0, 0.0, 48.0)))

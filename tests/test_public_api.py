@@ -65,6 +65,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "InputFileError", "NoSourcesError", "NumericError"
     ],
     "fipgen.events": ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch", "VECTOR_FIELDS", "events_view"],
+    "fipgen.generation": ["generate_block", "n_blocks", "iter_blocks", "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of", "iter_chunks"],
     "fipgen.geometry": [
         "PROTON_MASS", "Beamline", "Box", "CompiledSolid", "Cylinder", "Detector", "Element", "InvalidGeometry",
         "Material", "Placement", "Segments", "Shape", "Solid", "Sphere", "Timing", "Volume", "get_material",
@@ -98,6 +99,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.io.read": ["read_events"],
     "fipgen.io.root": ["compression_from_spec", "batch_to_branches", "RootWriter"],
     "fipgen.io.rootfile": ["reading_root"],
+    "fipgen.job": ["decay_codes", "Job", "build_model", "build_job"],
     "fipgen.kinematics": [
         "boost", "boost_numpy", "boost_to_rest", "boost_from_rest", "invariant_mass", "invariant_mass_numpy",
         "two_body_momentum", "two_body_isotropic", "two_body_isotropic_numpy", "two_body_toward",
@@ -156,6 +158,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "ZPrime", "DarkPhoton", "LEGACY_NAMES", "KINDS", "FERMIONS", "M_JOIN", "M_MAX", "lepton_pair_width",
         "vector_width", "hnl_pair_width", "vmd_table", "family_coefficients", "alpha_s"
     ],
+    "fipgen.output": ["UNITS", "metadata", "Summary", "FORMATS", "output_paths", "run", "summary_text", "summary_json"],
     "fipgen.pipeline": [
         "decay_codes", "UNITS", "Job", "build_model", "build_job", "generate_block", "n_blocks", "iter_blocks",
         "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of", "iter_chunks", "metadata", "Summary",
@@ -166,64 +169,67 @@ PUBLIC_API: dict[str, list[str]] = {
         "br_to_gamma_darkphoton", "sm_branching_ratio", "sanford_wang", "sanford_wang_pi0_per_pot", "MesonSource",
         "bnb_meson_source", "BNB_PI0_PER_POT", "BNB_ETA_PER_PI0"
     ],
-    "fipgen.production.alp_brems": ["THETA_MAX", "BremsKernel"],
-    "fipgen.production.alp_scatter": [
+    "fipgen.production.channels": [],
+    "fipgen.production.sources": [],
+    "fipgen.production.transport": [],
+    "fipgen.production.channels.alp_brems": ["THETA_MAX", "BremsKernel"],
+    "fipgen.production.channels.alp_scatter": [
         "ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter", "PROCESS_NAMES"
     ],
-    "fipgen.production.alp_shower": ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"],
-    "fipgen.production.bmpt": [
+    "fipgen.production.channels.alp_shower": ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"],
+    "fipgen.production.sources.bmpt": [
         "BMPTParams", "BMPT_PIONS", "BMPT_KAONS", "A_BERYLLIUM", "x_radial", "x_feynman", "invariant_cross_section_be",
         "barton_alpha", "P_T_ALPHA_MAX", "d2sigma_dp_domega", "bin_integrals"
     ],
-    "fipgen.production.brems_channel": ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"],
-    "fipgen.production.bremsstrahlung": [
+    "fipgen.production.channels.brems_channel": ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"],
+    "fipgen.production.channels.bremsstrahlung": [
         "TREATMENTS", "DEFAULT_TREATMENT", "DEFAULT_LAMBDA_P", "DEFAULT_Z_RANGE", "DEFAULT_PT_MAX", "sigma_pp",
         "nucleon_form_factor", "family_form_factors", "splitting_bb", "splitting_qr", "offshell_form_factor",
         "LAMBDA_P_BAND", "M_P"
     ],
-    "fipgen.production.builders": ["hnl_decays", "meson_decay", "meson_mixing", "proton_bremsstrahlung", "shower"],
-    "fipgen.production.cascade": ["boson_decays", "HNLFromBosonChannel"],
-    "fipgen.production.charged_mesons": [
+    "fipgen.production.channels.builders": ["hnl_decays", "meson_decay", "meson_mixing", "proton_bremsstrahlung", "shower"],
+    "fipgen.production.channels.cascade": ["boson_decays", "HNLFromBosonChannel"],
+    "fipgen.production.sources.charged_mesons": [
         "FeynmanScalingParams", "FS_K_PLUS", "K_PLUS_RECOIL_MASS", "BNB_CHARGED_PDGS", "feynman_x",
         "kplus_feynman_scaling", "kplus_p_max", "bnb_density", "bnb_interacting_fraction",
         "bnb_production_cross_section", "bnb_charged_source"
     ],
-    "fipgen.production.decay_toward": [
+    "fipgen.production.aiming": [
         "DEFAULT_ALPHA", "AimedDecays", "aim_decays", "aim_kernels", "aim_kernels_numpy", "lab_density",
         "two_body_pstar", "helicity_axis", "helicity_axis_numpy", "hnl_helicity_two_body", "fermion_meson_asymmetry",
         "TAU_LEPTONIC", "tau_leptonic_spectrum", "tau_leptonic_dgamma", "sample_tau_leptonic_energy", "kl3_msq",
         "kl3_dgamma_dE", "kl3_energy_range", "sample_kl3_energy", "TauFromDs", "taus_from_ds"
     ],
-    "fipgen.production.external": ["source_from_parents", "read_dk2nu", "ExternalParents"],
-    "fipgen.production.hnl_channels": [
+    "fipgen.production.sources.external": ["source_from_parents", "read_dk2nu", "ExternalParents"],
+    "fipgen.production.channels.hnl_channels": [
         "ParentSource", "HNLMesonTwoBodyChannel", "HNLKaonThreeBodyChannel", "HNLTauChannel", "br_ds_to_tau_nu"
     ],
-    "fipgen.production.hnl_sources": ["HNL_PARENTS", "hnl_channels", "parents_callable"],
-    "fipgen.production.meson_decay": [
+    "fipgen.production.channels.hnl_sources": ["HNL_PARENTS", "hnl_channels", "parents_callable"],
+    "fipgen.production.sources.meson_decay": [
         "br_to_gamma_darkphoton", "br_to_gamma_zprime", "br_omega_to_pi0_zprime", "omega_pi0_form_factor_sq",
         "OMEGA_LAMBDA_INV2", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS"
     ],
-    "fipgen.production.meson_mixing": ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"],
-    "fipgen.production.meson_spectra": [
+    "fipgen.production.channels.meson_mixing": ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"],
+    "fipgen.production.sources.meson_spectra": [
         "bnb_interacting_fraction", "SanfordWangParams", "SW_PI_PLUS", "SW_PI_MINUS", "SW_K0L", "BNB_P_BEAM",
         "BNB_PI0_PER_POT", "BNB_ETA_PER_PI0", "sanford_wang", "pbe_inelastic_cross_section", "sanford_wang_pi0_per_pot",
         "bnb_pi0_density", "bnb_eta_density", "MesonSource", "tabulate_source", "bnb_meson_source"
     ],
-    "fipgen.production.meson_tables": [
+    "fipgen.production.sources.meson_tables": [
         "MODELS", "DUMP_PI0_PER_POT", "DUMP_ETA_PER_PI0", "available_beamlines", "table_entries", "available_sources",
         "load_meson_source", "bnb_dump_meson_source", "read_table", "tertiary_estimate"
     ],
-    "fipgen.production.meson_transport": [
+    "fipgen.production.transport.meson_transport": [
         "FATES", "REGIONS", "StoppingTable", "stopping_table", "mean_excitation_energy", "interaction_length",
         "bethe_dedx", "MesonFates", "meson_fates", "fate_summary", "sample_parent_decays"
     ],
-    "fipgen.production.meson_two_body": ["MesonTwoBodyChannel", "meson_decay_toward"],
-    "fipgen.production.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
+    "fipgen.production.channels.meson_two_body": ["MesonTwoBodyChannel", "meson_decay_toward"],
+    "fipgen.production.sources.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
     "fipgen.production.parents": ["ParentDecays"],
-    "fipgen.production.sample": ["ProductionChannel", "ProductionSample"],
-    "fipgen.production.shower_seeding": ["meson_photons", "make_shower_table"],
-    "fipgen.production.sources": ["MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"],
-    "fipgen.production.vertex": ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"],
+    "fipgen.production.channels.sample": ["ProductionChannel", "ProductionSample"],
+    "fipgen.production.sources.shower_seeding": ["meson_photons", "make_shower_table"],
+    "fipgen.production.sources.resolve": ["MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"],
+    "fipgen.production.sources.vertex": ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"],
     "fipgen.progress": ["progress_bar"],
     "fipgen.registry": [
         "COUPLING_KEYS", "NN_SUFFIX", "PARTICLES", "TAU_DECAYS", "BuildContext", "ChannelError", "ChannelSpec",
@@ -289,6 +295,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "cascade", "PAR_X0", "PAR_CUT_E", "PAR_CUT_G", "PAR_F_LOSS", "PAR_THETA_MAX", "PAR_MSC", "N_PAR", "STACK"
     ],
     "fipgen.transport": ["Transported", "transport"],
+    "fipgen.unweighting": ["MAX_WEIGHT_ABOVE", "UNWEIGHT_OVERSAMPLE", "Unweighting", "max_unweighted", "plan_unweighting"],
     "fipgen.widths": ["report", "report_text", "scan", "plot_scan", "default_mass_grid", "finite"],
     "fipgen.yields": ["mesons_per_pot", "compute_yields", "yields_json", "yields_text"],
 }

@@ -2,17 +2,17 @@
 
 Each channel turns a parent sample (a callable ``parents(n, rng, beamline) ->
 ParentDecays``, e.g. charged-meson transport) into HNLs aimed at the detector solid with
-the defensive-mixture weights of :mod:`fipgen.production.decay_toward`. The interface is
-that of :class:`~fipgen.production.meson_two_body.MesonTwoBodyChannel`: attributes
+the defensive-mixture weights of :mod:`fipgen.production.aiming`. The interface is
+that of :class:`~fipgen.production.channels.meson_two_body.MesonTwoBodyChannel`: attributes
 ``name``, ``parent_pdg``, ``rate_per_pot``, ``branching``, ``source`` (``per_pot``,
 ``provenance``) and ``sample(n, rng, beamline, aim) ->``
-:class:`~fipgen.production.sample.ProductionSample`.
+:class:`~fipgen.production.channels.sample.ProductionSample`.
 
 Channels
 --------
 * :class:`HNLMesonTwoBodyChannel`: ``h+- -> l+- N`` for h = pi, K, D, Ds (BR
   :func:`~fipgen.models.hnl_production.br_meson_to_lepton_hnl`), with the HNL
-  polarisation (:func:`~fipgen.production.decay_toward.hnl_helicity_two_body`);
+  polarisation (:func:`~fipgen.production.aiming.hnl_helicity_two_body`);
 * :class:`HNLKaonThreeBodyChannel`: ``K+ -> pi0 l+ N`` and ``K_L -> pi-+ l+- N``
   (:func:`~fipgen.models.hnl_production.br_kaon_to_pi_lepton_hnl`), N energy from the
   matrix element; no HNL polarisation is returned (it depends on the Dalitz point);
@@ -53,12 +53,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import constants as C
-from ..errors import PhysicsError
-from ..models import hnl_production as HP
-from ..models import hnl_widths as HW
-from . import decay_toward as DT
-from .parents import ParentDecays
+from ... import constants as C
+from ...errors import PhysicsError
+from ...models import hnl_production as HP
+from ...models import hnl_widths as HW
+from .. import aiming as DT
+from ..parents import ParentDecays
 from .sample import ProductionSample
 
 __all__ = [
@@ -206,7 +206,7 @@ class HNLKaonThreeBodyChannel(_DecayTowardChannel):
     """``K+- -> pi0 l+- N`` (kaon_pdg 321) or ``K_L -> pi-+ l+- N`` (130).
 
     The N energy in the K rest frame is drawn from the matrix element
-    (:func:`~fipgen.production.decay_toward.sample_kl3_energy`: the f_+ / f_0 pole form
+    (:func:`~fipgen.production.aiming.sample_kl3_energy`: the f_+ / f_0 pole form
     factors of ``hnl_production``); its direction there is isotropic; then aimed. No
     polarisation is returned (it depends on the Dalitz point).
     """
@@ -262,11 +262,11 @@ class HNLTauChannel(_DecayTowardChannel):
     rest-frame density ``(1 + a s.n*)/4 pi``:
 
     * ``N pi-``, ``N K-``, ``N rho-``: two-body, ``a = A`` of
-      :func:`~fipgen.production.decay_toward.fermion_meson_asymmetry` (rho at its PDG
+      :func:`~fipgen.production.aiming.fermion_meson_asymmetry` (rho at its PDG
       mass: the line shape is not sampled);
     * ``N l- nu_l`` (|U_tau|^2) and ``nu_tau l- N`` (|U_l|^2): the N energy from the
       three-body matrix element, ``a = a(E_N)``
-      (:func:`~fipgen.production.decay_toward.tau_leptonic_spectrum`).
+      (:func:`~fipgen.production.aiming.tau_leptonic_spectrum`).
 
     ``a`` is the same for tau+ and tau- (the polarisation and the analysing power both flip
     under CP). ``polarised=False`` decays the tau isotropically (for comparisons).

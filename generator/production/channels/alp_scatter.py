@@ -36,9 +36,9 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .._jit import JIT_OPTIONS
-from ..errors import PhysicsError
-from ..models import alp_xsec as X
+from ..._jit import JIT_OPTIONS
+from ...errors import PhysicsError
+from ...models import alp_xsec as X
 
 __all__ = ["ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter",
            "PROCESS_NAMES"]
@@ -64,7 +64,7 @@ class ScatterSpec:
 
 def scatter_spec(model, material, processes) -> ScatterSpec:
     """The detector material's targets and the ALP's couplings for ``processes``."""
-    from ..constants import nuclear_pdg
+    from ...constants import nuclear_pdg
 
     z, a, n = X.material_targets(material)
     procs = tuple(processes)
@@ -131,7 +131,7 @@ def chord_exposure(n_seg, seg_in, seg_out, ell):  # pragma: no cover - compiled
 def sample_scatter(spec: ScatterSpec, llp_p4, proc, per_el, rng):
     """Outgoing ``(p4 (n, 2, 4), pdg (n, 2))`` for ALPs ``llp_p4`` scattering by ``proc``
     (0 Primakoff, 1 Compton); ``per_el`` the Primakoff rate per element (target choice)."""
-    from ..kinematics.directions import about_axis_array
+    from ...kinematics.directions import about_axis_array
 
     n = llp_p4.shape[0]
     p4 = np.zeros((n, 2, 4))
