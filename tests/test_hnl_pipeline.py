@@ -121,13 +121,13 @@ def test_dirac_hnl_from_negative_pions_decays_to_conjugates(tmp_path):
 
 def test_polarisation_reaches_the_decays(tmp_path):
     """N -> mu- pi+ from K+ -> mu+ N at 0.3 GeV, kaons decaying at rest: the HNL's helicity is
-    P = +0.546 (fipgen.production.aiming.hnl_helicity_two_body) along its flight
+    P = +0.546 (fipgen.production.channels.hnl_kinematics.hnl_helicity_two_body) along its flight
     direction, and N -> mu- pi+ has A = -0.958 (sampler.polarised_asymmetry), so the muon's
     <cos> to the flight direction in the HNL rest frame is P A / 3 = -0.174 with the
     polarisation, 0 without. (Kaons in flight: the helicity axis is Wigner-rotated away from
     the lab flight direction, so they are left out.)"""
     from fipgen.decays.sampler import polarised_asymmetry
-    from fipgen.production.aiming import hnl_helicity_two_body
+    from fipgen.production.channels.hnl_kinematics import hnl_helicity_two_body
 
     P = hnl_helicity_two_body(pdg_mass(321), pdg_mass(13), 0.3)
     A = polarised_asymmetry(0.3, pdg_mass(13), pdg_mass(211))

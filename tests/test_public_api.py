@@ -170,6 +170,22 @@ PUBLIC_API: dict[str, list[str]] = {
         "bnb_meson_source", "BNB_PI0_PER_POT", "BNB_ETA_PER_PI0"
     ],
     "fipgen.production.channels": [],
+    "fipgen.production.channels.hnl_kinematics": [
+        "helicity_axis",
+        "helicity_axis_numpy",
+        "hnl_helicity_two_body",
+        "fermion_meson_asymmetry",
+        "TAU_LEPTONIC",
+        "tau_leptonic_spectrum",
+        "tau_leptonic_dgamma",
+        "sample_tau_leptonic_energy",
+        "kl3_msq",
+        "kl3_dgamma_dE",
+        "kl3_energy_range",
+        "sample_kl3_energy",
+        "TauFromDs",
+        "taus_from_ds",
+    ],
     "fipgen.production.sources": [],
     "fipgen.production.transport": [],
     "fipgen.production.channels.alp_brems": ["THETA_MAX", "BremsKernel"],
@@ -195,10 +211,13 @@ PUBLIC_API: dict[str, list[str]] = {
         "bnb_production_cross_section", "bnb_charged_source"
     ],
     "fipgen.production.aiming": [
-        "DEFAULT_ALPHA", "AimedDecays", "aim_decays", "aim_kernels", "aim_kernels_numpy", "lab_density",
-        "two_body_pstar", "helicity_axis", "helicity_axis_numpy", "hnl_helicity_two_body", "fermion_meson_asymmetry",
-        "TAU_LEPTONIC", "tau_leptonic_spectrum", "tau_leptonic_dgamma", "sample_tau_leptonic_energy", "kl3_msq",
-        "kl3_dgamma_dE", "kl3_energy_range", "sample_kl3_energy", "TauFromDs", "taus_from_ds"
+        "DEFAULT_ALPHA",
+        "AimedDecays",
+        "aim_decays",
+        "aim_kernels",
+        "aim_kernels_numpy",
+        "lab_density",
+        "two_body_pstar",
     ],
     "fipgen.production.sources.external": ["source_from_parents", "read_dk2nu", "ExternalParents"],
     "fipgen.production.channels.hnl_channels": [
