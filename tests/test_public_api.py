@@ -126,19 +126,17 @@ PUBLIC_API: dict[str, list[str]] = {
         "ASW_K_FACTOR", "gluon_meson_mixing"
     ],
     "fipgen.models.alp_xsec": [
-        "M_E", "M_P", "MU_P", "GEV2_TO_CM2", "GEV2_TO_M2", "to_cm2", "to_m2", "per_length", "screening_b", "nuclear_d",
-        "tsai_form_factor", "tsai_form_factor_np", "primakoff_t_range", "primakoff_dsigma_dtheta",
-        "primakoff_dsigma_dtheta_np", "primakoff_dsigma_dt", "primakoff_sigma", "sample_primakoff_theta",
-        "sample_primakoff_theta_array", "inverse_primakoff_dsigma_dtheta", "inverse_primakoff_sigma",
-        "sample_inverse_primakoff_theta", "compton_m2c", "compton_amp2", "compton_threshold", "compton_ea_range",
-        "compton_dsigma_dea", "compton_dsigma_dea_np", "compton_sigma", "compton_cos_theta", "sample_compton_ea",
-        "inverse_compton_amp2", "inverse_compton_egamma_range", "inverse_compton_dsigma_degamma",
-        "inverse_compton_sigma", "inverse_compton_kinematics", "sample_inverse_compton_egamma", "resonant_energy",
-        "resonant_sigma_coefficient", "resonant_sigma_bw", "resonant_yield_per_track_length", "associated_amp2",
-        "associated_threshold", "associated_dsigma_dcos", "associated_sigma", "associated_lab", "sample_associated_cos",
-        "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx", "brems_dsigma_dx_screened", "brems_x_range",
-        "brems_sigma", "material_targets", "primakoff_per_length", "inverse_primakoff_per_length", "compton_per_length",
-        "inverse_compton_per_length"
+        "M_E", "M_P", "MU_P", "GEV2_TO_CM2", "GEV2_TO_M2", "to_cm2", "to_m2", "per_length", "screening_b",
+        "nuclear_d", "tsai_form_factor", "tsai_form_factor_np", "primakoff_t_range", "primakoff_dsigma_dtheta",
+        "primakoff_dsigma_dtheta_np", "primakoff_dsigma_dt", "primakoff_sigma", "inverse_primakoff_dsigma_dtheta",
+        "inverse_primakoff_sigma", "compton_m2c", "compton_amp2", "compton_threshold", "compton_ea_range",
+        "compton_dsigma_dea", "compton_dsigma_dea_np", "compton_sigma", "compton_cos_theta", "inverse_compton_amp2",
+        "inverse_compton_egamma_range", "inverse_compton_dsigma_degamma", "inverse_compton_sigma",
+        "inverse_compton_kinematics", "resonant_energy", "resonant_sigma_coefficient", "resonant_sigma_bw",
+        "resonant_yield_per_track_length", "associated_amp2", "associated_threshold", "associated_dsigma_dcos",
+        "associated_sigma", "associated_lab", "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx",
+        "brems_dsigma_dx_screened", "brems_x_range", "brems_sigma", "material_targets", "primakoff_per_length",
+        "inverse_primakoff_per_length", "compton_per_length", "inverse_compton_per_length"
     ],
     "fipgen.models.base": ["Channel", "DecayingParticle"],
     "fipgen.models.hnl": ["HNL", "JOIN_LOW", "JOIN_HIGH", "MASS_MAX"],
@@ -170,6 +168,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "bnb_meson_source", "BNB_PI0_PER_POT", "BNB_ETA_PER_PI0"
     ],
     "fipgen.production.channels": [],
+    "fipgen.production.channels.alp_xsec_sampling": [
+        "sample_primakoff_theta", "sample_primakoff_theta_array", "sample_inverse_primakoff_theta",
+        "sample_compton_ea", "sample_inverse_compton_egamma", "sample_associated_cos",
+    ],
     "fipgen.production.channels.hnl_kinematics": [
         "helicity_axis",
         "helicity_axis_numpy",

@@ -39,6 +39,7 @@ import numpy as np
 from ..._jit import JIT_OPTIONS
 from ...errors import PhysicsError
 from ...models import alp_xsec as X
+from . import alp_xsec_sampling as XS
 
 __all__ = ["ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter",
            "PROCESS_NAMES"]
@@ -151,7 +152,7 @@ def sample_scatter(spec: ScatterSpec, llp_p4, proc, per_el, rng):
         cum = np.cumsum(w, axis=1)
         u = rng.random(ip.size) * cum[:, -1]
         el = np.minimum((cum < u[:, None]).sum(axis=1), w.shape[1] - 1)
-        th = np.array([X.sample_inverse_primakoff_theta(E[i], m, spec.Z[e], spec.A[e], rng)
+        th = np.array([XS.sample_inverse_primakoff_theta(E[i], m, spec.Z[e], spec.A[e], rng)
                        for i, e in zip(ip, el)])
         M = spec.nucleus_mass[el]
         c = np.cos(th)
@@ -165,7 +166,7 @@ def sample_scatter(spec: ScatterSpec, llp_p4, proc, per_el, rng):
     ic = np.flatnonzero(proc == 1)
     if ic.size:
         me = X.M_E
-        eg = np.array([X.sample_inverse_compton_egamma(E[i], m, rng) for i in ic])
+        eg = np.array([XS.sample_inverse_compton_egamma(E[i], m, rng) for i in ic])
         kin = np.array([X.inverse_compton_kinematics(g, E[i], m) for g, i in zip(eg, ic)])
         cg = kin[:, 0]  # the recoil's energy follows from conservation below
         d = about_axis_array(axis[ic], cg, phi[ic])

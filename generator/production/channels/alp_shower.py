@@ -57,6 +57,7 @@ import numpy as np
 from ..._jit import JIT_OPTIONS
 from ...errors import PhysicsError
 from ...models import alp_xsec as X
+from . import alp_xsec_sampling as XS
 from ...kinematics import window_decay_probability
 from .sample import ProductionSample
 from ..sources.vertex import ray_toward_detector, sample_interaction_points
@@ -112,15 +113,15 @@ def _kin_kernel(code, E, m_a, Z, A, k_min, rng):  # pragma: no cover - compiled
     for i in range(n):
         if code == 0:
             ea[i] = E[i]
-            ct[i] = math.cos(X.sample_primakoff_theta(E[i], m_a, Z, A, rng))
+            ct[i] = math.cos(XS.sample_primakoff_theta(E[i], m_a, Z, A, rng))
         elif code == 1:
-            e = X.sample_compton_ea(E[i], m_a, rng)
+            e = XS.sample_compton_ea(E[i], m_a, rng)
             if e == e:
                 ea[i] = e
                 ct[i] = X.compton_cos_theta(e, E[i], m_a)
         else:
             for _ in range(100000):  # accept-reject on the photon-energy cut
-                c = X.sample_associated_cos(E[i], m_a, rng)
+                c = XS.sample_associated_cos(E[i], m_a, rng)
                 if c != c:
                     break
                 e, cl = X.associated_lab(c, E[i], m_a)
