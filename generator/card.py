@@ -50,7 +50,7 @@ CARD_VERSIONS = (1,)
 PRODUCTION_CHANNELS = registry.production_channels()
 
 #: Bosons whose production channels make the detected HNL through X -> N N
-#: (fipgen.production.cascade), when the card has both [model.<X>] and [model.hnl].
+#: (fipgen.production.channels.cascade), when the card has both [model.<X>] and [model.hnl].
 CASCADE_PARENTS = ("zprime", "alp")
 
 #: Detection modes implemented, by particle.

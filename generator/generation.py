@@ -20,7 +20,7 @@ from .constants import C_M_PER_NS
 from .decays import sample_decays
 from .events import EventBatch
 from .job import Job, decay_codes
-from .production.sample import ProductionSample
+from .production.channels.sample import ProductionSample
 from .registry import channel_code  # codes of the `channel` branch
 from .rng import BLOCK_SIZE, block_rng
 from .transport import transport
@@ -71,12 +71,12 @@ def _decays(job: Job, llp, rng, pol, spin_axis, parent_pdg, chan_code):
 
 
 def _scatter(job: Job, llp, tr, rng, ctau):
-    """Step 3 for ``alp:scatter`` (fipgen.production.alp_scatter): the interaction
+    """Step 3 for ``alp:scatter`` (fipgen.production.channels.alp_scatter): the interaction
     probability inside the active volume before a decay, the process in proportion to its
     rate, the outgoing photon and recoil at the transport's sampled point (which follows the
     same truncated exponential). Returns ``(daughters, pdg, code, process index, P_int, rate)``,
     ``rate`` the summed interaction rate per metre."""
-    from .production.alp_scatter import chord_exposure, interaction_rates, sample_scatter
+    from .production.channels.alp_scatter import chord_exposure, interaction_rates, sample_scatter
 
     n = llp.shape[0]
     spec = job.scatter

@@ -62,7 +62,7 @@ class Job:
     keep_all: bool = False
     #: sample the LLP's decay products (False only in scans without cuts)
     sample_daughters: bool = True
-    #: ALP detection by scattering (fipgen.production.alp_scatter.ScatterSpec), else None
+    #: ALP detection by scattering (fipgen.production.channels.alp_scatter.ScatterSpec), else None
     scatter: object = None
     _ctau: float | None = None
     _rates: np.ndarray | None = None
@@ -160,7 +160,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     from .card import MAX_POT, MAX_TRIALS
     from .geometry import load_beamline, load_detector
     from .geometry.overlaps import check_detector_on_beamline
-    from .production.cascade import HNLFromBosonChannel
+    from .production.channels.cascade import HNLFromBosonChannel
 
     # the card's checks, again for cards changed after parsing (RunCard.replace, --events)
     if not (isinstance(card.events, (int, np.integer)) and 0 < card.events <= MAX_TRIALS):
@@ -190,7 +190,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
 
     external = None
     if card.parents is not None:
-        from .production.external import ExternalParents
+        from .production.sources.external import ExternalParents
 
         path, fmt, z_off = card.parents
         try:
@@ -199,7 +199,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
             raise _card_error(card, "experiment.parents", path, str(err)) from None
 
     # one registry entry per card channel (fipgen.registry); a Z' or ALP channel of a card
-    # detecting the HNL makes it through X -> N N (fipgen.production.cascade)
+    # detecting the HNL makes it through X -> N N (fipgen.production.channels.cascade)
     boson_models = {}
     channels, closed = [], []
     why: dict[str, str] = {}  # closed channels: the masses that close them, where known
@@ -272,7 +272,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     w_br = float(probs.sum())
     scatter = None
     if card.detect[1] == "scatter":  # ALP detection by scattering: no decay branching
-        from .production.alp_scatter import PROCESS_NAMES, scatter_spec
+        from .production.channels.alp_scatter import PROCESS_NAMES, scatter_spec
 
         try:
             scatter = scatter_spec(model, detector.material, card.scatter)

@@ -31,7 +31,7 @@ UNITS = {"energy": "GeV", "momentum": "GeV", "mass": "GeV", "length": "m", "time
 
 def metadata(job: Job) -> dict:
     """Run metadata written next to the events (JSON in the ROOT file)."""
-    from .production.vertex import interacting_fraction
+    from .production.sources.vertex import interacting_fraction
 
     det, bl = job.detector, job.beamline
     return {
@@ -239,7 +239,7 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
 
         check_target(sidecar_path(paths["hepevt"]), overwrite)
     if "mevprtl" in paths:
-        from .production.parent_list_sources import parent_species
+        from .production.sources.parent_list_sources import parent_species
 
         if not parent_species(job):
             raise CardError(f"{job.card.source}: output format 'mevprtl': no meson parent feeds the channels "
@@ -331,7 +331,7 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
                 if fmt in writers:
                     writers[fmt].finish()
             if "mevprtl" in paths:
-                from .production.parent_list_sources import write_parent_list
+                from .production.sources.parent_list_sources import write_parent_list
 
                 write_parent_list(paths["mevprtl"], job, n=max(job.n_trials, 1000), seed=job.card.seed,
                                   overwrite=overwrite)

@@ -9,7 +9,7 @@ Each :class:`ChannelSpec` says everything the rest of fipgen needs to know about
   siblings). The codes are fixed; a file written by one version is read by the next;
 * its **builder**, ``"module:function"`` imported on first use: ``builder(ctx) -> (channels,
   closed, reasons)`` with ``ctx`` a :class:`BuildContext`, ``channels`` the open
-  sub-channels (objects of the :class:`fipgen.production.sample.ProductionChannel` interface),
+  sub-channels (objects of the :class:`fipgen.production.channels.sample.ProductionChannel` interface),
   ``closed`` the names of the closed ones and ``reasons`` why some are closed (name -> text);
 * the **power** of each scan coupling in its production rate (:func:`production_power`,
   used by :mod:`fipgen.scan`): ``R(c) = R(c0) (c/c0)^n`` (times ``BR(X -> N N)`` for the
@@ -76,7 +76,7 @@ COUPLING_KEYS = coupling_keys()
 #: Produced particles, in the order of the card's channel list.
 PARTICLES = ("zprime", "alp", "hnl")
 
-#: Suffix of the sub-channels of a boson X that decays to the detected HNL (fipgen.production.cascade).
+#: Suffix of the sub-channels of a boson X that decays to the detected HNL (fipgen.production.channels.cascade).
 NN_SUFFIX = " -> N N"
 #: Offset of the code of ``<X sub-channel> -> N N`` over the X sub-channel's code.
 NN_OFFSET = 300
@@ -96,7 +96,7 @@ class BuildContext:
     card : the validated run card (fipgen.card.RunCard): its keys name the errors.
     model : the model of the channel's particle (the Z' or ALP of an ``X -> N N`` chain too).
     beamline : the beamline (fipgen.geometry), its protons' momentum in GeV/c.
-    external : the external parent list (fipgen.production.external.ExternalParents) of
+    external : the external parent list (fipgen.production.sources.external.ExternalParents) of
         ``experiment.parents``, or None for the packaged sources.
     decay_hints : whether the proposals may use the particle's own lifetime (True only when
         it is the detected particle and build_job's ``decay_hints`` is on; coupling scans turn
@@ -196,7 +196,7 @@ TAU_DECAYS = ("N pi-", "N K-", "N rho-", "N e- nu_e", "N mu- nu_mu", "nu_tau e- 
 
 
 def _hnl_codes(parent: str) -> dict[str, int]:
-    """Every sub-channel ``fipgen.production.hnl_sources.hnl_channels(parent, ...)`` can name."""
+    """Every sub-channel ``fipgen.production.channels.hnl_sources.hnl_channels(parent, ...)`` can name."""
     if parent == "tau":
         return {f"hnl:tau -> {t}": 200 + k for k, t in enumerate(TAU_DECAYS, start=1)}
     sign = parent[-1] if parent[-1] in "+-" else ""
@@ -217,7 +217,7 @@ _AEE = {"model.alp.g_electron": 2}  # the shower's electron processes: g_aee^2
 _MIX: dict[str, int] = {}  # ALP-meson mixing: set by c_gg / f_a, which scans do not vary
 _HNL_MIX = {"model.hnl.mixing": 1}  # meson and tau decays: |U|^2
 
-_B = "fipgen.production.builders:"
+_B = "fipgen.production.channels.builders:"
 
 _ENTRIES = (
     _boson("zprime:pi0", 1, _B + "meson_decay", _Z, _meson_limit(111)),

@@ -45,13 +45,13 @@ def mesons_per_pot(job: Job) -> dict[int, float]:
     """Parent mesons per POT by PDG code for the job's beamline (or external parent list)."""
     if job.card.parents is not None:
         from .job import _resolve_path
-        from .production.external import ExternalParents
+        from .production.sources.external import ExternalParents
 
         path, fmt, z_off = job.card.parents
         ext = ExternalParents(_resolve_path(job.card, path), fmt, z_off)
         return ext.per_pot_by_species()
     from .errors import NoSourcesError
-    from .production.sources import meson_species
+    from .production.sources.resolve import meson_species
 
     try:
         return meson_species(job.beamline)

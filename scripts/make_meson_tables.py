@@ -44,7 +44,7 @@ Definitions
   than this mix (wounded-nucleon estimate (1 + nu)/2 = 1.3 for C, 1.7 for Fe at central
   rapidity; less forward). The BMPT tables carry measured A dependence for x_F >= 0.
 * Per POT: (mesons per inelastic collision) x (interacting fraction of the beamline's
-  target, ``fipgen.production.vertex.interacting_fraction``, from the target's
+  target, ``fipgen.production.sources.vertex.interacting_fraction``, from the target's
   material and length in ``geometries/<beamline>.toml``). Tertiary production (mesons
   from secondaries re-interacting in thick targets) is not in these numbers: see the
   ``tertiary`` entry of each beamline in the header and fluxes/README.md.
@@ -235,7 +235,7 @@ def target_info(beamline_name: str) -> dict:
     """Target material numbers and interacting fraction of a packaged beamline."""
     from fipgen.geometry.loader import load_beamline
     from fipgen.geometry.materials import AVOGADRO
-    from fipgen.production.vertex import interacting_fraction
+    from fipgen.production.sources.vertex import interacting_fraction
 
     bl = load_beamline(beamline_name)
     mat = bl.target.material
@@ -657,7 +657,7 @@ def build_light_8(n: dict, seed: int, n_cascade: int = 0, log=print) -> dict:
 
 def build_bmpt_120(light: dict, runs: dict, tertiary: dict | None = None, log=print) -> dict:
     """pi+-, K+- per interacting proton on C and Fe: BMPT (x_F >= 0) + Pythia (x_F < 0)."""
-    from fipgen.production import bmpt
+    from fipgen.production.sources import bmpt
 
     p_edges, theta_edges = light["p_edges"], light["theta_edges"]
     arrays = {"p_edges": p_edges, "theta_edges": theta_edges}
@@ -692,7 +692,7 @@ def build_bmpt_120(light: dict, runs: dict, tertiary: dict | None = None, log=pr
         "made_by": "scripts/make_meson_tables.py (fipgen)",
         "date": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "generator": (
-            "BMPT (Bonesini et al., Eur. Phys. J. C20 (2001) 13) for x_F >= 0, generator/production/bmpt.py, "
+            "BMPT (Bonesini et al., Eur. Phys. J. C20 (2001) 13) for x_F >= 0, generator/production/sources/bmpt.py, "
             "scaled from Be to the target A with alpha(x_F, p_T) of Barton et al.; x_F < 0 (NN frame) from the "
             f"Pythia {runs['pp']['version']:.3f} runs of meson_p120_pythia8.npz (p/n mixed by Z/A)"
         ),

@@ -6,7 +6,7 @@ Usage::
 
 For each beamline (MiniBooNE steel dump ``bnb_dump``, NuMI and LBNF graphite targets,
 DarkQuest FMAG iron ``darkquest_beam``) the pi0 and eta sources of
-``fipgen.production.meson_tables`` are sampled, their two-photon decays shower in
+``fipgen.production.sources.meson_tables`` are sampled, their two-photon decays shower in
 the beamline's target with ``fipgen.shower`` (default settings: 1 MeV cuts), and the
 track-length densities of photons, electrons and positrons per POT are written with a
 JSON header (fipgen version, settings, sample sizes, seeds, POT normalisation, binning,
@@ -32,7 +32,7 @@ if __package__ in (None, ""):
     except ImportError:  # running from a checkout without installing
         sys.path.insert(0, str(REPO))
 
-from fipgen.production.shower_seeding import make_shower_table  # noqa: E402
+from fipgen.production.sources.shower_seeding import make_shower_table  # noqa: E402
 from fipgen.shower.fold import shower_table_beamlines, write_shower_table  # noqa: E402
 
 #: mesons sampled per beamline in the default run (pi0, eta); --quick divides by QUICK_FACTOR

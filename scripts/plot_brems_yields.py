@@ -6,7 +6,7 @@ target at 120 GeV/c) and each treatment (Blumlein-Brunner; quasi-real with Lambd
 GeV and its 1-2 GeV band) the number of Z' per proton on target divided by the coupling^2
 (eps^2 for the dark photon, g^2 for B-L / B) in the default validity range (0.1 < z < 0.9,
 pT < 1 GeV), with the VMD nucleon form factor: ``f_int x I(m) / coupling^2``
-(fipgen.production.brems_channel). Targets only (no absorber), so the numbers are the
+(fipgen.production.channels.brems_channel). Targets only (no absorber), so the numbers are the
 per-POT yield of the target.
 
 Writes ``brems_yields.png`` and ``brems_yields.csv`` into ``--output-dir`` and prints a
@@ -29,7 +29,7 @@ import numpy as np
 def yields(kind: str, beamline: str, masses: np.ndarray) -> dict[str, np.ndarray]:
     from fipgen.geometry import load_beamline
     from fipgen.models.zprime import ZPrime
-    from fipgen.production.brems_channel import BremsSettings, brems_channels
+    from fipgen.production.channels.brems_channel import BremsSettings, brems_channels
 
     bl = load_beamline(beamline)
     out = {k: np.zeros(masses.size) for k in ("bb", "qr_lambda1", "qr_lambda1p5", "qr_lambda2")}

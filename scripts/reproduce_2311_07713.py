@@ -17,7 +17,7 @@ What could be found about the paper, and what could not
   case of HNLs that play a direct role in the type-I seesaw". The plane is therefore the HNL
   one, (m_N, |U|^2) at fixed ALP parameters; fipgen scans exactly that plane
   (``--mass-key model.hnl.mass --coupling-key model.hnl.mixing``). That this title is
-  arXiv:2311.07713 is fipgen's attribution (README, fipgen.production.meson_mixing), not
+  arXiv:2311.07713 is fipgen's attribution (README, fipgen.production.channels.meson_mixing), not
   checked against arXiv here.
 * Also reachable: the IFT seminar abstract "HNLs from heavy ALP decays at neutrino facilities"
   (A. Abdullahi, 30 May 2024), which describes a chiral dark sector whose dark pion pi_D mixes

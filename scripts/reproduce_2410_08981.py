@@ -153,7 +153,7 @@ def _code_sigma_tot(s):  # mb (the code's total pp cross section fit)
 def brems_ratio(m: float, p_beam: float, lam: float = 1.5) -> dict:
     """Bremsstrahlung yield per interacting proton with the code's conventions over fipgen's
     (quasi-real, 0.1 < z < 0.9, pT < 1 GeV for both), split by factor."""
-    from fipgen.production.bremsstrahlung import nucleon_form_factor, sigma_pp
+    from fipgen.production.channels.bremsstrahlung import nucleon_form_factor, sigma_pp
 
     z = np.linspace(0.1, 0.9, 321)[:, None]
     pt = np.linspace(1e-4, 1.0, 400)[None, :]

@@ -1,4 +1,4 @@
-"""ALP bremsstrahlung kernel (fipgen.production.alp_brems) against alp_xsec's own integrals.
+"""ALP bremsstrahlung kernel (fipgen.production.channels.alp_brems) against alp_xsec's own integrals.
 
 The kernel samples (x, l) from a gridded proposal with weights; its weighted sums must reproduce
 the cross section integrated independently by alp_xsec (composite Gauss-Legendre over x and
@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from fipgen.models import alp_xsec as X
-from fipgen.production.alp_brems import THETA_MAX, BremsKernel
+from fipgen.production.channels.alp_brems import THETA_MAX, BremsKernel
 
 N = 200_000
 

@@ -1,5 +1,5 @@
 """ALP detection by scattering (``detect = "alp:scatter"``): inverse Primakoff and inverse Compton
-in the detector (fipgen.production.alp_scatter).
+in the detector (fipgen.production.channels.alp_scatter).
 
 * The interaction probability is ``sum_k n sigma_k(E) int_chord exp(-l/ell) dl``: the same
   events generated for decays and for scattering differ by exactly ``rate(E) x ell`` per event,
@@ -19,7 +19,7 @@ from fipgen.events import EventBatch
 from fipgen.models.alp import ALP
 from fipgen.models import alp_xsec as X
 from fipgen.pipeline import build_job, iter_chunks
-from fipgen.production.alp_scatter import chord_exposure, interaction_rates, scatter_spec
+from fipgen.production.channels.alp_scatter import chord_exposure, interaction_rates, scatter_spec
 
 CARD = """
 [experiment]

@@ -1,4 +1,4 @@
-"""ALPs from the dump's electromagnetic showers (fipgen.production.alp_shower).
+"""ALPs from the dump's electromagnetic showers (fipgen.production.channels.alp_shower).
 
 * The channel rate is the track-length table folded with the process's rate per metre: checked
   against an independent fold (scipy quadrature of the cross section over each energy bin).
@@ -20,8 +20,8 @@ from fipgen.card import parse_card
 from fipgen.events import EventBatch
 from fipgen.models import alp_xsec as X
 from fipgen.pipeline import build_job, iter_chunks
-from fipgen.production.alp_shower import ASSOCIATED_K_MIN
-from fipgen.production.vertex import sample_interaction_points
+from fipgen.production.channels.alp_shower import ASSOCIATED_K_MIN
+from fipgen.production.sources.vertex import sample_interaction_points
 
 from _boxes import box_detector
 

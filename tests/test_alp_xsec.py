@@ -17,6 +17,7 @@ from scipy import integrate, stats
 from fipgen.constants import ALPHA_EM, mass
 from fipgen.geometry.materials import get_material
 from fipgen.models import alp_xsec as X
+from fipgen.production.channels import alp_xsec_sampling as XS
 from fipgen.models.alp import fermion_width
 
 ME = X.M_E
@@ -110,14 +111,14 @@ def test_primakoff_angle_sampler_ks(E, ma, ZA):
     Z, A = ZA
     rng = np.random.default_rng(20240601)
     n = 12000
-    th = np.array([X.sample_primakoff_theta(E, ma, Z, A, rng) for _ in range(n)])
+    th = np.array([XS.sample_primakoff_theta(E, ma, Z, A, rng) for _ in range(n)])
     assert np.all(th >= 0) and np.all(th <= math.pi)
     lg = np.linspace(math.log(th.min()) - 1, math.log(math.pi), 6000)
     grid = np.exp(lg)
     pdf = X.primakoff_dsigma_dtheta_np(grid, E, ma, 1.0, Z, A)
     assert ks_pvalue(th, grid, pdf) > 1e-3
     # array version (user hot loop), same stream semantics
-    arr = X.sample_primakoff_theta_array(np.full(5000, E), ma, Z, A, np.random.default_rng(3))
+    arr = XS.sample_primakoff_theta_array(np.full(5000, E), ma, Z, A, np.random.default_rng(3))
     assert ks_pvalue(arr, grid, pdf) > 1e-3
 
 
@@ -135,7 +136,7 @@ def test_inverse_primakoff_detailed_balance_and_sampler():
                 1 + beta * beta - 2 * beta * math.cos(th)) ** 2
             assert X.inverse_primakoff_dsigma_dtheta(th, E, ma, 1e-4, Z, A) == pytest.approx(ref, rel=1e-6, abs=0)
     rng = np.random.default_rng(7)
-    th = np.array([X.sample_inverse_primakoff_theta(0.1, 0.05, Z, A, rng) for _ in range(10000)])
+    th = np.array([XS.sample_inverse_primakoff_theta(0.1, 0.05, Z, A, rng) for _ in range(10000)])
     grid = np.exp(np.linspace(math.log(th.min()) - 1, math.log(math.pi), 4000))
     pdf = np.array([X.inverse_primakoff_dsigma_dtheta(v, 0.1, 0.05, 1.0, Z, A) for v in grid])
     assert ks_pvalue(th, grid, pdf) > 1e-3
@@ -213,7 +214,7 @@ def test_compton_two_body_kinematics(Eg, ma):
 @pytest.mark.parametrize("Eg,ma", [(0.1, 0.005), (0.003, 0.0), (1.0, 0.02)])
 def test_compton_energy_sampler_ks(Eg, ma):
     rng = np.random.default_rng(11)
-    ea = np.array([X.sample_compton_ea(Eg, ma, rng) for _ in range(12000)])
+    ea = np.array([XS.sample_compton_ea(Eg, ma, rng) for _ in range(12000)])
     lo, hi = X.compton_ea_range(Eg, ma)
     assert ea.min() >= lo and ea.max() <= hi
     e0 = ma * ma / (2 * ME)
@@ -242,10 +243,10 @@ def test_inverse_compton_total_and_kinematics(Ea, ma):
 
 def test_samplers_below_threshold_return_nan():
     rng = np.random.default_rng(0)
-    assert math.isnan(X.sample_primakoff_theta(0.1, 0.2, 26.0, 55.845, rng))
-    assert math.isnan(X.sample_compton_ea(0.01, 0.02, rng))
-    assert math.isnan(X.sample_inverse_compton_egamma(0.01, 0.02, rng))
-    assert math.isnan(X.sample_associated_cos(0.01, 0.02, rng))
+    assert math.isnan(XS.sample_primakoff_theta(0.1, 0.2, 26.0, 55.845, rng))
+    assert math.isnan(XS.sample_compton_ea(0.01, 0.02, rng))
+    assert math.isnan(XS.sample_inverse_compton_egamma(0.01, 0.02, rng))
+    assert math.isnan(XS.sample_associated_cos(0.01, 0.02, rng))
 
 
 def test_inverse_compton_is_twice_compton_for_massless_alp():
@@ -257,7 +258,7 @@ def test_inverse_compton_is_twice_compton_for_massless_alp():
 def test_inverse_compton_sampler_ks():
     rng = np.random.default_rng(5)
     Ea, ma = 0.05, 0.01
-    eg = np.array([X.sample_inverse_compton_egamma(Ea, ma, rng) for _ in range(12000)])
+    eg = np.array([XS.sample_inverse_compton_egamma(Ea, ma, rng) for _ in range(12000)])
     lo, hi = X.inverse_compton_egamma_range(Ea, ma)
     grid = np.geomspace(lo, hi, 8000)
     pdf = np.array([X.inverse_compton_dsigma_degamma(v, Ea, ma, 1.0) for v in grid])
@@ -340,7 +341,7 @@ def test_associated_threshold_and_lab_kinematics():
 @pytest.mark.parametrize("Ep,ma", [(0.1, 0.005), (2.0, 0.0)])
 def test_associated_sampler_ks(Ep, ma):
     rng = np.random.default_rng(99)
-    c = np.array([X.sample_associated_cos(Ep, ma, rng) for _ in range(12000)])
+    c = np.array([XS.sample_associated_cos(Ep, ma, rng) for _ in range(12000)])
     # fine grid with points crowded at +-1 (t, u peaks)
     y = np.linspace(-1, 1, 20001)
     grid = np.sign(y) * (1 - (1 - np.abs(y)) ** 3)
@@ -427,7 +428,7 @@ def test_kernels_callable_from_user_njit():
         tot = 0.0
         for i in range(E.shape[0]):
             tot += X.primakoff_sigma(E[i], 0.01, 1e-4, 26.0, 55.845) + X.compton_sigma(E[i], 0.005, 1e-6)
-            tot += X.sample_primakoff_theta(E[i], 0.01, 26.0, 55.845, rng) * 0.0
+            tot += XS.sample_primakoff_theta(E[i], 0.01, 26.0, 55.845, rng) * 0.0
         return tot
 
     E = np.array([0.5, 1.0])

@@ -15,7 +15,7 @@ from fipgen.card import parse_card
 from fipgen.errors import CardError, PhysicsError
 from fipgen.geometry import load_beamline
 from fipgen.pipeline import build_job, iter_chunks
-from fipgen.production.sources import meson_source, meson_species
+from fipgen.production.sources.resolve import meson_source, meson_species
 from fipgen.resources import data_file
 
 
@@ -99,7 +99,7 @@ def test_the_bnb_fits_are_refused_at_another_energy(tmp_path):
 
 
 def test_a_shorter_beryllium_target_makes_proportionally_fewer_first_interactions(tmp_path):
-    from fipgen.production.vertex import interacting_fraction
+    from fipgen.production.sources.vertex import interacting_fraction
 
     short = load_beamline(_copy(tmp_path, "bnb", "bnb_short", lambda s: s.replace(
         "length = 0.7112\nposition = [0.0, 0.0, 0.3556]", "length = 0.3556\nposition = [0.0, 0.0, 0.1778]")))

@@ -1,6 +1,6 @@
 """BMPT parameterisation (Bonesini et al., Eur. Phys. J. C20 (2001) 13): values, limits, units.
 
-Equation labels (B1)-(B3) are those of generator/production/bmpt.py's docstring:
+Equation labels (B1)-(B3) are those of generator/production/sources/bmpt.py's docstring:
 (B1) the p-Be invariant cross section of positive mesons, (B2) the charge ratios,
 (B3) the A scaling of Barton et al.
 """
@@ -14,7 +14,7 @@ import pytest
 from scipy import integrate
 
 from fipgen.errors import PhysicsError
-from fipgen.production import bmpt
+from fipgen.production.sources import bmpt
 
 M_P, M_PI, M_K = 0.9382720813, 0.13957039, 0.493677
 

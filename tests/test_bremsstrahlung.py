@@ -23,9 +23,9 @@ from fipgen.events import EventBatch
 from fipgen.geometry import load_beamline
 from fipgen.models.zprime import ZPrime
 from fipgen.pipeline import build_job, iter_chunks
-from fipgen.production import bremsstrahlung as B
-from fipgen.production.brems_channel import BremsChannel, BremsSettings, _Element, brems_channels
-from fipgen.production.vertex import interacting_fraction, sample_interaction_points
+from fipgen.production.channels import bremsstrahlung as B
+from fipgen.production.channels.brems_channel import BremsChannel, BremsSettings, _Element, brems_channels
+from fipgen.production.sources.vertex import interacting_fraction, sample_interaction_points
 
 from _boxes import box_detector
 
@@ -61,7 +61,7 @@ def _job(det, m=0.3, g=2e-7, tr="quasi-real", n=100_000, kind="dark-photon"):
 
 
 def _density(ch, z, pt2, treatment=None, lam=None):
-    from fipgen.production.brems_channel import _TREAT_CODE
+    from fipgen.production.channels.brems_channel import _TREAT_CODE
 
     s = ch.settings
     return ch._density(np.atleast_1d(z), np.atleast_1d(pt2), _TREAT_CODE[treatment or s.treatment],

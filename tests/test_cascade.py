@@ -1,5 +1,5 @@
 """HNLs from X -> N N with X = ALP (pi0/eta mixing) or Z' (P -> gamma Z'): the
-arXiv:2311.07713 and arXiv:2410.08981 chains (fipgen.production.cascade).
+arXiv:2311.07713 and arXiv:2410.08981 chains (fipgen.production.channels.cascade).
 
 The forced, weighted sample (X drawn freely, flying, one N aimed at a box with the
 defensive mixture, N decay forced in the chord) is compared with a plain Monte Carlo
@@ -17,7 +17,7 @@ from fipgen.card import parse_card
 from fipgen.errors import CardError
 from fipgen.events import EventBatch
 from fipgen.pipeline import build_job, iter_chunks
-from fipgen.production.vertex import sample_interaction_points
+from fipgen.production.sources.vertex import sample_interaction_points
 
 from _boxes import box_detector
 
@@ -143,8 +143,8 @@ def test_rates_and_codes():
     card = _card("dune_nd_lar", 'alp = { mass = 0.3, c_gg = 1.0, f_a = 1000.0, g_hnl = 1e-3 }', '["alp:pi0", "alp:eta"]',
                  mn=0.12, u2=1e-7, events=1000)
     job = build_job(card)
-    from fipgen.production.meson_mixing import alp_meson_mixing
-    from fipgen.production.meson_tables import load_meson_source
+    from fipgen.production.channels.meson_mixing import alp_meson_mixing
+    from fipgen.production.sources.meson_tables import load_meson_source
 
     x = job.channels[0].x_model
     assert [c.name for c in job.channels] == ["alp:pi0 -> N N", "alp:eta -> N N"]

@@ -15,7 +15,7 @@ import pytest
 from scipy import integrate, stats
 
 from fipgen.errors import PhysicsError
-from fipgen.production.charged_mesons import (
+from fipgen.production.sources.charged_mesons import (
     BNB_CHARGED_PDGS,
     FS_K_PLUS,
     bnb_charged_source,
@@ -25,7 +25,7 @@ from fipgen.production.charged_mesons import (
     kplus_feynman_scaling,
     kplus_p_max,
 )
-from fipgen.production.meson_spectra import (
+from fipgen.production.sources.meson_spectra import (
     SW_K0L,
     SW_PI_MINUS,
     SW_PI_PLUS,
@@ -82,7 +82,7 @@ def test_one_interacting_fraction_for_the_bnb_target():
     the geometry's: 1 - exp(-L/lambda_I) with L = 71.12 cm of Be, lambda_I = 42.10 cm (PDG),
     averaged over the beam spot (rays missing the 0.5 cm radius count as 0)."""
     from fipgen.geometry import load_beamline
-    from fipgen.production.vertex import interacting_fraction
+    from fipgen.production.sources.vertex import interacting_fraction
 
     f_geom = interacting_fraction(load_beamline("bnb"))
     assert bnb_interacting_fraction() == f_geom

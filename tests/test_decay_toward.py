@@ -1,4 +1,4 @@
-"""FIPs from decaying parents aimed at a detector (fipgen.production.decay_toward).
+"""FIPs from decaying parents aimed at a detector (fipgen.production.aiming).
 
 * the numba kernels against their plain-numpy references;
 * unbiasedness: the weighted aimed sample against a plain forward Monte Carlo written
@@ -27,7 +27,8 @@ from fipgen.geometry.shapes import Box, Solid
 from fipgen.models import hnl_production as HP
 from fipgen.models import hnl_widths as HW
 from fipgen.models.hnl import HNL
-from fipgen.production import decay_toward as DT
+from fipgen.production import aiming as DT
+from fipgen.production.channels import hnl_kinematics as HK
 
 DET = Solid.single(Box((3.0, 3.0, 6.0)), Placement(translation=(1.0, 0.0, 48.0)))
 
@@ -268,16 +269,16 @@ def test_kl3_spectrum_sampler_and_integral(kaon, lepton, m_n):
     < 50 for 20 bins (p ~ 2e-4); integral of dGamma/dE_N vs _kl3_width within 1 % (observed
     < 1e-5)."""
     k = _kl3_inputs(kaon, lepton, m_n)
-    lo, hi = DT.kl3_energy_range(k[0], k[1], k[2], k[3])
+    lo, hi = HK.kl3_energy_range(k[0], k[1], k[2], k[3])
     z, w = np.polynomial.legendre.leggauss(200)
     th = 0.5 * np.pi * (z + 1)
     E = lo + 0.5 * (hi - lo) * (1 - np.cos(th))
-    total = np.sum(0.5 * np.pi * w * 0.5 * (hi - lo) * np.sin(th) * DT.kl3_dgamma_dE(E, *k))
+    total = np.sum(0.5 * np.pi * w * 0.5 * (hi - lo) * np.sin(th) * HK.kl3_dgamma_dE(E, *k))
     ref = HP._kl3_width(k[0], k[1], k[2], k[3], k[4], k[5], k[6])
     assert total == pytest.approx(ref, rel=0.01)
     rng = np.random.default_rng(17)
     n = 200_000
-    s = DT.sample_kl3_energy(n, rng, *k)
+    s = HK.sample_kl3_energy(n, rng, *k)
     assert s.min() >= lo and s.max() <= hi
     edges = np.linspace(lo, hi, 21)
     cnt, _ = np.histogram(s, edges)
@@ -285,7 +286,7 @@ def test_kl3_spectrum_sampler_and_integral(kaon, lepton, m_n):
     exp = []
     for a, b in zip(edges[:-1], edges[1:]):
         x = 0.5 * (b - a) * zz + 0.5 * (a + b)
-        exp.append(0.5 * (b - a) * np.sum(ww * DT.kl3_dgamma_dE(x, *k)))
+        exp.append(0.5 * (b - a) * np.sum(ww * HK.kl3_dgamma_dE(x, *k)))
     exp = np.array(exp) / total * n
     chi2 = float(np.sum((cnt - exp) ** 2 / exp))
     print(f"K{kaon} -> pi {lepton} N, m_N = {m_n}: integral/_kl3_width - 1 = {total / ref - 1:.2e}, chi2 {chi2:.1f}/20")
@@ -302,11 +303,11 @@ def test_kl3_spectrum_sm_limit(kaon, lepton, br_pdg, gap):
     gap: 6.8 / 6.0 % for K+ (isospin breaking in the K+ pi0 form factor, EM corrections),
     2.6 / 2.7 % for K_L (EM corrections); tolerance 0.5 % absolute on the gap."""
     k = _kl3_inputs(kaon, lepton, 1e-9)
-    lo, hi = DT.kl3_energy_range(*k[:4])
+    lo, hi = HK.kl3_energy_range(*k[:4])
     z, w = np.polynomial.legendre.leggauss(200)
     th = 0.5 * np.pi * (z + 1)
     E = lo + 0.5 * (hi - lo) * (1 - np.cos(th))
-    total = np.sum(0.5 * np.pi * w * 0.5 * (hi - lo) * np.sin(th) * DT.kl3_dgamma_dE(E, *k))
+    total = np.sum(0.5 * np.pi * w * 0.5 * (hi - lo) * np.sin(th) * HK.kl3_dgamma_dE(E, *k))
     iso = 0.5 if kaon == 321 else 1.0
     vus = HW.hnl_constants()["ckm"]["Vus"]
     br = iso * C.G_FERMI**2 * vus**2 * total / C.width(kaon)
@@ -316,29 +317,29 @@ def test_kl3_spectrum_sm_limit(kaon, lepton, br_pdg, gap):
 # ------------------------------------------------------------------------ tau -> N l nu
 
 
-@pytest.mark.parametrize("channel", list(DT.TAU_LEPTONIC))
+@pytest.mark.parametrize("channel", list(HK.TAU_LEPTONIC))
 @pytest.mark.parametrize("m_n", [0.1, 0.6, 1.2])
 def test_tau_leptonic_spectrum_integrates_to_width(channel, m_n):
     """int dGamma/dE_N dE = width_tau_to_hnl / |U|^2 (1805.08567 sec. 2.2 through
     cc_integral), tolerance 1e-4; the sampled spectrum matches (chi-square < 50, 20 bins)."""
-    kind, lp = DT.TAU_LEPTONIC[channel]
+    kind, lp = HK.TAU_LEPTONIC[channel]
     mt, ml = C.mass(15), C.mass(lp)
     lo, hi = m_n, (mt**2 + m_n**2 - ml**2) / (2 * mt)
     z, w = np.polynomial.legendre.leggauss(400)
     th = 0.5 * np.pi * (z + 1)
     E = lo + 0.5 * (hi - lo) * (1 - np.cos(th))
-    f, a = DT.tau_leptonic_spectrum(E, mt, m_n, ml, kind)
+    f, a = HK.tau_leptonic_spectrum(E, mt, m_n, ml, kind)
     total = C.G_FERMI**2 * np.sum(0.5 * np.pi * w * 0.5 * (hi - lo) * np.sin(th) * f)
     U = (0.0, 0.0, 1.0) if kind == "A" else ((1.0, 0.0, 0.0) if lp == 11 else (0.0, 1.0, 0.0))
     ref = HP.width_tau_to_hnl(channel, HNL(m_n, U))
     assert total == pytest.approx(ref, rel=1e-4)
     assert np.all(np.abs(a) <= 1)
     rng = np.random.default_rng(4)
-    s, sa = DT.sample_tau_leptonic_energy(100_000, rng, mt, m_n, ml, kind)
+    s, sa = HK.sample_tau_leptonic_energy(100_000, rng, mt, m_n, ml, kind)
     edges = np.linspace(lo, hi, 21)
     cnt, _ = np.histogram(s, edges)
     zz, ww = np.polynomial.legendre.leggauss(16)
-    exp = np.array([0.5 * (b - a_) * np.sum(ww * DT.tau_leptonic_dgamma(0.5 * (b - a_) * zz + 0.5 * (a_ + b), mt, m_n, ml, kind))
+    exp = np.array([0.5 * (b - a_) * np.sum(ww * HK.tau_leptonic_dgamma(0.5 * (b - a_) * zz + 0.5 * (a_ + b), mt, m_n, ml, kind))
                     for a_, b in zip(edges[:-1], edges[1:])])
     exp = exp / exp.sum() * s.size
     chi2 = float(np.sum((cnt - exp) ** 2 / exp))
@@ -352,8 +353,8 @@ def test_tau_leptonic_massless_limits():
     m = 1.0
     x = np.linspace(0.05, 0.95, 19)
     E = x * m / 2
-    fa, aa = DT.tau_leptonic_spectrum(E, m, 1e-9, 1e-9, "A")
-    fb, ab = DT.tau_leptonic_spectrum(E, m, 1e-9, 1e-9, "B")
+    fa, aa = HK.tau_leptonic_spectrum(E, m, 1e-9, 1e-9, "A")
+    fb, ab = HK.tau_leptonic_spectrum(E, m, 1e-9, 1e-9, "B")
     unit = m**5 / (192 * np.pi**3)
     # dGamma/dx = (m/2) dGamma/dE; muon decay: dGamma/dx = unit * 2 x^2 (3 - 2x) and unit * 12 x^2 (1 - x)
     assert np.allclose(fa * m / 2, unit * 2 * x**2 * (3 - 2 * x), rtol=1e-6)
@@ -372,17 +373,17 @@ def test_hnl_helicity_limits_and_hand_values():
     P = p (E_N - E_l)/(E_N E_l - p^2) = -0.6586. K+ -> mu+ N at m_N = 0.2 GeV: E_N = 0.27551,
     E_l = 0.21817, p = 0.18951, P = +0.4655."""
     mpi, mk, mmu, me = C.mass(211), C.mass(321), C.mass(13), C.mass(11)
-    assert DT.hnl_helicity_two_body(mpi, mmu, 1e-7) == pytest.approx(-1.0, abs=1e-9)
-    assert DT.hnl_helicity_two_body(mk, mmu, 1e-7) == pytest.approx(-1.0, abs=1e-9)
-    assert DT.hnl_helicity_two_body(mk, me, 1e-9) == pytest.approx(-1.0, abs=1e-6)
-    assert DT.hnl_helicity_two_body(mk, 1e-9, 0.3) == pytest.approx(1.0, abs=1e-9)
-    assert DT.hnl_helicity_two_body(mpi, mmu, 0.02) == pytest.approx(-0.6586, abs=2e-4)
-    assert DT.hnl_helicity_two_body(mk, mmu, 0.2) == pytest.approx(0.4655, abs=2e-4)
+    assert HK.hnl_helicity_two_body(mpi, mmu, 1e-7) == pytest.approx(-1.0, abs=1e-9)
+    assert HK.hnl_helicity_two_body(mk, mmu, 1e-7) == pytest.approx(-1.0, abs=1e-9)
+    assert HK.hnl_helicity_two_body(mk, me, 1e-9) == pytest.approx(-1.0, abs=1e-6)
+    assert HK.hnl_helicity_two_body(mk, 1e-9, 0.3) == pytest.approx(1.0, abs=1e-9)
+    assert HK.hnl_helicity_two_body(mpi, mmu, 0.02) == pytest.approx(-0.6586, abs=2e-4)
+    assert HK.hnl_helicity_two_body(mk, mmu, 0.2) == pytest.approx(0.4655, abs=2e-4)
     for M, ml, mn in [(mpi, mmu, 0.02), (mk, mmu, 0.2), (C.mass(431), C.mass(15), 0.15)]:
         en = (M**2 + mn**2 - ml**2) / (2 * M)
         el = M - en
         p = math.sqrt(en**2 - mn**2)
-        assert DT.hnl_helicity_two_body(M, ml, mn) == pytest.approx(p * (en - el) / (en * el - p**2), rel=1e-10)
+        assert HK.hnl_helicity_two_body(M, ml, mn) == pytest.approx(p * (en - el) / (en * el - p**2), rel=1e-10)
 
 
 def test_fermion_meson_asymmetry_crosses_to_hnl_decay_formula():
@@ -396,10 +397,10 @@ def test_fermion_meson_asymmetry_crosses_to_hnl_decay_formula():
     for mn in (0.0, 0.3, 1.0):
         for pdg, spin in ((211, 0), (321, 0), (213, 1)):
             mx = C.mass(pdg)
-            assert DT.fermion_meson_asymmetry(mt, mn, mx, spin) == pytest.approx(polarised_asymmetry(mt, mn, mx, spin), abs=1e-12)
-    assert DT.fermion_meson_asymmetry(mt, 0.0, C.mass(211), 0) == pytest.approx(-1.0, abs=1e-12)
+            assert HK.fermion_meson_asymmetry(mt, mn, mx, spin) == pytest.approx(polarised_asymmetry(mt, mn, mx, spin), abs=1e-12)
+    assert HK.fermion_meson_asymmetry(mt, 0.0, C.mass(211), 0) == pytest.approx(-1.0, abs=1e-12)
     mr = C.mass(213)
-    assert DT.fermion_meson_asymmetry(mt, 0.0, mr, 1) == pytest.approx(-(mt**2 - 2 * mr**2) / (mt**2 + 2 * mr**2), rel=1e-12)
+    assert HK.fermion_meson_asymmetry(mt, 0.0, mr, 1) == pytest.approx(-(mt**2 - 2 * mr**2) / (mt**2 + 2 * mr**2), rel=1e-12)
 
 
 def test_helicity_axis_against_four_vector_boosts():
@@ -413,8 +414,8 @@ def test_helicity_axis_against_four_vector_boosts():
         par, vtx = population(rng, 2000, M, frac_rest=0.2)
         r = DT.aim_decays(par, M, vtx, m, ps, DET, rng, alpha=0.5)
         ok = r.weight > 0
-        a = DT.helicity_axis(par[ok], M, r.p4[ok], m, ps)
-        b = DT.helicity_axis_numpy(par[ok], M, r.p4[ok], m)
+        a = HK.helicity_axis(par[ok], M, r.p4[ok], m, ps)
+        b = HK.helicity_axis_numpy(par[ok], M, r.p4[ok], m)
         assert np.allclose(a, b, atol=1e-8)
         rest = np.all(par[ok, :3] == 0, axis=1)
         assert np.allclose(a[rest], r.direction[ok][rest], atol=1e-12)
@@ -424,7 +425,7 @@ def test_helicity_axis_against_four_vector_boosts():
     par, vtx = population(rng, 2000, M, frac_rest=0.0)
     r = DT.aim_decays(par, M, vtx, 1e-9, ps, DET, rng)
     ok = r.weight > 0
-    a = DT.helicity_axis(par[ok], M, r.p4[ok], 1e-9, ps)
+    a = HK.helicity_axis(par[ok], M, r.p4[ok], 1e-9, ps)
     assert np.allclose(a, r.direction[ok], atol=1e-6)
 
 
@@ -435,7 +436,7 @@ def test_taus_from_ds():
     n = 200_000
     M = C.mass(431)
     par = np.tile([0.0, 0.0, 0.0, M], (n, 1))
-    t = DT.taus_from_ds(par, np.zeros((n, 3)), np.zeros(n), np.full(n, 431), rng)
+    t = HK.taus_from_ds(par, np.zeros((n, 3)), np.zeros(n), np.full(n, 431), rng)
     mt = C.mass(15)
     p = np.linalg.norm(t.p4[:, :3], axis=1)
     assert np.allclose(t.p4[:, 3] ** 2 - p**2, mt**2, rtol=1e-9)
@@ -445,5 +446,5 @@ def test_taus_from_ds():
     assert t.flight.mean() == pytest.approx(np.mean(p / mt) * ctau, rel=0.01)
     assert np.allclose(t.time, t.flight * t.p4[:, 3] / p / C.C_M_PER_NS)
     assert np.all(t.pdg == -15)
-    t2 = DT.taus_from_ds(par, np.zeros((n, 3)), np.zeros(n), np.full(n, -431), rng, flight=False)
+    t2 = HK.taus_from_ds(par, np.zeros((n, 3)), np.zeros(n), np.full(n, -431), rng, flight=False)
     assert np.all(t2.flight == 0) and np.all(t2.pdg == 15)

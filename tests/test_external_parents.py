@@ -9,8 +9,8 @@ from scipy import stats
 from fipgen.constants import mass
 from fipgen.errors import FipgenError, OutputError, PhysicsError
 from fipgen.io.parent_list import read_mevprtl_text, write_mevprtl_text
-from fipgen.production.external import read_dk2nu, source_from_parents
-from fipgen.production.meson_spectra import bnb_meson_source
+from fipgen.production.sources.external import read_dk2nu, source_from_parents
+from fipgen.production.sources.meson_spectra import bnb_meson_source
 
 
 def test_round_trip_through_text_reproduces_the_source(tmp_path):

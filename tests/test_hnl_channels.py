@@ -1,4 +1,4 @@
-"""HNL production channels from decaying parents (fipgen.production.hnl_channels).
+"""HNL production channels from decaying parents (fipgen.production.channels.hnl_channels).
 
 A stand-in ``parents`` callable makes ParentDecays at fixed points with fixed momenta along
 z (or at rest) and per-configuration weights. Checked here:
@@ -28,8 +28,9 @@ from fipgen.geometry.frames import Placement
 from fipgen.geometry.shapes import Box, Solid
 from fipgen.models import hnl_production as HP
 from fipgen.models.hnl import HNL
-from fipgen.production import decay_toward as DT
-from fipgen.production import hnl_channels as HC
+from fipgen.production import aiming as DT
+from fipgen.production.channels import hnl_kinematics as HK
+from fipgen.production.channels import hnl_channels as HC
 from fipgen.production.parents import ParentDecays
 
 DET = Solid.single(Box((3.0, 3.0, 6.0)), Placement(translation=(1.0, 0.0, 48.0)))
@@ -202,7 +203,7 @@ def test_kaon_three_body_rate_matches_plain_monte_carlo():
     a, ea, s = aimed_rate(ch, 300_000, rng)
 
     def dens(s12, s23):  # 1 = pi, 2 = l, 3 = N: s12 = m^2(pi l), s23 = m^2(l N)
-        return DT.kl3_msq(s23, s12, mk, mp, ml, mn, fp0, mv, ms)
+        return HK.kl3_msq(s23, s12, mk, mp, ml, mn, fp0, mv, ms)
 
     def fip(pd, rng):
         s12, _ = sample_dalitz(dens, mk, mp, ml, mn, len(pd), rng)
@@ -241,21 +242,21 @@ def test_tau_channel_rate_matches_plain_monte_carlo(tau_channel, m_n):
         pst = (Md**2 - mt**2) / (2 * Md)
         t3, te = textbook_boost(pst * rest_dirs(rng, n), (Md**2 + mt**2) / (2 * Md), pd.p4, Md)
         tau = np.column_stack([t3, te])
-        axis = DT.helicity_axis_numpy(pd.p4, Md, tau, mt)
+        axis = HK.helicity_axis_numpy(pd.p4, Md, tau, mt)
         pt = np.linalg.norm(t3, axis=1)
         vtx = pd.vertex + (rng.exponential(size=n) * pt / mt * ctau)[:, None] * t3 / pt[:, None]
         if tau_channel == "N pi-":
             ps = np.full(n, DT.two_body_pstar(mt, m_n, C.mass(211)))
-            asym = np.full(n, DT.fermion_meson_asymmetry(mt, m_n, C.mass(211), 0))
+            asym = np.full(n, HK.fermion_meson_asymmetry(mt, m_n, C.mass(211), 0))
         else:
-            kind, lp = DT.TAU_LEPTONIC[tau_channel]
+            kind, lp = HK.TAU_LEPTONIC[tau_channel]
             ml = C.mass(lp)
             grid = np.linspace(m_n, (mt**2 + m_n**2 - ml**2) / (2 * mt), 20001)
-            f = DT.tau_leptonic_dgamma(grid, mt, m_n, ml, kind)
+            f = HK.tau_leptonic_dgamma(grid, mt, m_n, ml, kind)
             cdf = np.concatenate([[0], np.cumsum(0.5 * (f[1:] + f[:-1]) * np.diff(grid))])
             E = np.interp(rng.random(n) * cdf[-1], cdf, grid)
             ps = np.sqrt(np.maximum(E**2 - m_n**2, 0))
-            asym = DT.tau_leptonic_spectrum(E, mt, m_n, ml, kind)[1]
+            asym = HK.tau_leptonic_spectrum(E, mt, m_n, ml, kind)[1]
         k = ps[:, None] * rest_dirs(rng, n, axis, asym)
         p3, _ = textbook_boost(k, np.sqrt(ps**2 + m_n**2), tau, mt)
         return vtx, p3
@@ -305,7 +306,7 @@ def test_two_body_polarisation_signs_and_limits():
     (the left-handed neutrino) and +1 for pi-; the axis is a unit vector, the HNL direction
     for parents at rest."""
     par = StandInParents(211, 0.1, PI_CONFIGS, charge_mix=True)
-    for m, P in ((0.02, DT.hnl_helicity_two_body(C.mass(211), C.mass(13), 0.02)), (1e-9, -1.0)):
+    for m, P in ((0.02, HK.hnl_helicity_two_body(C.mass(211), C.mass(13), 0.02)), (1e-9, -1.0)):
         ch = HC.HNLMesonTwoBodyChannel("hnl:pi_mu", par, 211, "mu", HNL(m, (0, 1e-6, 0)))
         pd = par(20_000, np.random.default_rng(5), None)
         s = ch.sample(20_000, np.random.default_rng(5), None, DET)

@@ -17,7 +17,7 @@ from fipgen.card import parse_card
 from fipgen.constants import mass as pdg_mass
 from fipgen.events import EventBatch
 from fipgen.pipeline import build_job, iter_chunks
-from fipgen.production.meson_transport import sample_parent_decays
+from fipgen.production.transport.meson_transport import sample_parent_decays
 
 from _boxes import box_detector
 
@@ -52,7 +52,7 @@ def _generate(card):
 def _plain(job, n, rng):
     """Plain MC of K+ -> mu+ N (the only open channel with U_mu at this mass besides K -> pi mu N)."""
     ch = [c for c in job.channels if c.name == "hnl:K+ -> mu+ N"][0]
-    from fipgen.production.charged_mesons import bnb_charged_source
+    from fipgen.production.sources.charged_mesons import bnb_charged_source
 
     pd = sample_parent_decays(bnb_charged_source(321), job.beamline, n, rng, fate="all")
     M, ml, m = pdg_mass(321), pdg_mass(13), job.model.mass
@@ -121,13 +121,13 @@ def test_dirac_hnl_from_negative_pions_decays_to_conjugates(tmp_path):
 
 def test_polarisation_reaches_the_decays(tmp_path):
     """N -> mu- pi+ from K+ -> mu+ N at 0.3 GeV, kaons decaying at rest: the HNL's helicity is
-    P = +0.546 (fipgen.production.decay_toward.hnl_helicity_two_body) along its flight
+    P = +0.546 (fipgen.production.channels.hnl_kinematics.hnl_helicity_two_body) along its flight
     direction, and N -> mu- pi+ has A = -0.958 (sampler.polarised_asymmetry), so the muon's
     <cos> to the flight direction in the HNL rest frame is P A / 3 = -0.174 with the
     polarisation, 0 without. (Kaons in flight: the helicity axis is Wigner-rotated away from
     the lab flight direction, so they are left out.)"""
     from fipgen.decays.sampler import polarised_asymmetry
-    from fipgen.production.decay_toward import hnl_helicity_two_body
+    from fipgen.production.channels.hnl_kinematics import hnl_helicity_two_body
 
     P = hnl_helicity_two_body(pdg_mass(321), pdg_mass(13), 0.3)
     A = polarised_asymmetry(0.3, pdg_mass(13), pdg_mass(211))
@@ -162,7 +162,7 @@ def test_charm_and_tau_channels_at_lbnf():
     """D+- / Ds+- -> l N decay at the proton's interaction point in the LBNF target; the Ds -> tau
     chain expands to the tau decays open with the mixings; rates are parents/POT x BR."""
     from fipgen.models.hnl_production import br_meson_to_lepton_hnl
-    from fipgen.production.meson_tables import load_meson_source
+    from fipgen.production.sources.meson_tables import load_meson_source
 
     card = parse_card(CARD.format(det="dune_nd_lar", mass=1.0, u2=1e-7, produce='["hnl:D+", "hnl:Ds-", "hnl:tau"]',
                                   events=40_000, pol="true", extra=", mixing_tau = 1e-6"), "t")

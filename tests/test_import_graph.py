@@ -2,7 +2,7 @@
 
 The graph is read from the source (every ``import`` statement, those inside functions
 included: a function-level import is still a dependency), with modules named as imported
-(``fipgen.production.vertex`` for ``generator/production/vertex.py``). A subpackage
+(``fipgen.production.sources.vertex`` for ``generator/production/sources/vertex.py``). A subpackage
 (``fipgen.production``) or a top-level module (``fipgen.pipeline``) is one node of the coarse
 graph. Both graphs must be acyclic: lower layers (constants, kinematics, models, geometry,
 shower, io) never reach back into the layers that use them.
@@ -135,3 +135,18 @@ def test_the_cycle_finder_finds_cycles():
     assert cycles({"x": {"y"}, "y": set()}) == []
     assert coarse({"fipgen.io.a": {"fipgen.production.b"}, "fipgen.production.b": {"fipgen.io.c"}}) == {
         "fipgen.io": {"fipgen.production"}, "fipgen.production": {"fipgen.io"}}
+
+
+def test_production_stages_are_layered():
+    """Inside fipgen.production the stages are layered: sources <- transport <- channels (aiming
+    and the ParentDecays hand-over used by all); no stage imports a later one."""
+    order = ["fipgen.production.parents", "fipgen.production.aiming", "fipgen.production.sources",
+             "fipgen.production.transport", "fipgen.production.channels"]
+
+    def stage(m):
+        return ".".join(m.split(".")[:3])
+
+    bad = sorted(f"{a} -> {b}" for a, targets in import_graph().items() for b in targets
+                 if stage(a) in order and stage(b) in order
+                 and order.index(stage(b)) > order.index(stage(a)))
+    assert not bad, "production stage imports a later stage: " + ", ".join(bad)

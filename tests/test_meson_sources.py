@@ -10,7 +10,7 @@ from scipy import integrate, interpolate, stats
 
 from fipgen.errors import PhysicsError
 from fipgen.production import BNB_ETA_PER_PI0, BNB_PI0_PER_POT, MesonSource, bnb_meson_source, sanford_wang_pi0_per_pot
-from fipgen.production.meson_spectra import (
+from fipgen.production.sources.meson_spectra import (
     BNB_P_BEAM,
     SW_PI_MINUS,
     SW_PI_PLUS,
@@ -96,7 +96,7 @@ def test_sampled_marginals_match_independent_integration(pdg, pi0_cdfs, eta_cdfs
 def test_ks_detects_wrong_shape(pi0_cdfs):
     """The marginal test can fail: pi+ alone is distinguishable from (pi+ + pi-)/2."""
     Fp, Ft, _ = pi0_cdfs
-    src, _ = __import__("fipgen.production.meson_spectra", fromlist=["tabulate_source"]).tabulate_source(
+    src, _ = __import__("fipgen.production.sources.meson_spectra", fromlist=["tabulate_source"]).tabulate_source(
         211, lambda p, t: sanford_wang(p, t, SW_PI_PLUS, BNB_P_BEAM), 7.89, TH_MAX, 1.0, "test"
     )
     p4 = src.sample(200000, np.random.default_rng(22))

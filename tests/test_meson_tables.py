@@ -1,4 +1,4 @@
-"""Shipped meson tables (fluxes/*.npz) and their loader fipgen.production.meson_tables."""
+"""Shipped meson tables (fluxes/*.npz) and their loader fipgen.production.sources.meson_tables."""
 
 from __future__ import annotations
 
@@ -13,9 +13,9 @@ from scipy import stats
 
 from fipgen.errors import PhysicsError
 from fipgen.geometry.loader import load_beamline
-from fipgen.production import meson_tables as mt
-from fipgen.production.meson_spectra import MesonSource, bnb_meson_source
-from fipgen.production.vertex import interacting_fraction
+from fipgen.production.sources import meson_tables as mt
+from fipgen.production.sources.meson_spectra import MesonSource, bnb_meson_source
+from fipgen.production.sources.vertex import interacting_fraction
 from fipgen.resources import data_dir
 
 BEAM120 = ("numi", "lbnf", "darkquest_beam")

@@ -12,9 +12,9 @@ from fipgen import constants as C
 from fipgen.geometry import load_beamline
 from fipgen.geometry.materials import get_material
 from fipgen.kinematics import two_body_isotropic
-from fipgen.production.charged_mesons import bnb_charged_source, bnb_interacting_fraction
-from fipgen.production.meson_spectra import MesonSource
-from fipgen.production.meson_transport import (
+from fipgen.production.sources.charged_mesons import bnb_charged_source, bnb_interacting_fraction
+from fipgen.production.sources.meson_spectra import MesonSource
+from fipgen.production.transport.meson_transport import (
     bethe_dedx,
     fate_summary,
     interaction_length,
@@ -552,7 +552,7 @@ def test_numi_and_lbnf_fate_fractions():
     absorber come from kaons made in the absorber by the protons and hadrons that reach it,
     which this transport does not produce.)
     """
-    from fipgen.production.meson_tables import load_meson_source
+    from fipgen.production.sources.meson_tables import load_meson_source
 
     pinned = {
         ("numi", 211): dict(produced=2.598, dif_target=0.001062, dif_pipe=0.1707, dif_gap=0.1608,

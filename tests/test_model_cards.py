@@ -17,8 +17,8 @@ from fipgen.constants import ALPHA_EM, mass as pdg_mass
 from fipgen.errors import CardError
 from fipgen.models.zprime import ZPrime
 from fipgen.pipeline import build_job
-from fipgen.production.meson_decay import anomaly_factor, br_to_gamma_darkphoton, br_to_gamma_zprime, sm_branching_ratio
-from fipgen.production.meson_mixing import MAX_MIXING, alp_meson_mixing
+from fipgen.production.sources.meson_decay import anomaly_factor, br_to_gamma_darkphoton, br_to_gamma_zprime, sm_branching_ratio
+from fipgen.production.channels.meson_mixing import MAX_MIXING, alp_meson_mixing
 
 from _boxes import box_detector
 
@@ -128,7 +128,7 @@ def test_mixing_channel_weights_agree_with_plain_monte_carlo(tmp_path):
     w = s.weight_geometric
     forced, forced_err = w.mean(), w.std() / math.sqrt(n)
     # plain: mesons from the source, from interaction points; count rays crossing the box
-    from fipgen.production.vertex import sample_interaction_points
+    from fipgen.production.sources.vertex import sample_interaction_points
 
     m = 4_000_000
     vtx = sample_interaction_points(job.beamline, m, rng)
@@ -175,7 +175,7 @@ def test_zprime_with_hnl_opens_nn_and_dirac_bool_accepted():
 
 def test_omega_to_pi0_dark_photon():
     """BR(omega -> pi0 A') = eps^2 |F|^2 (p*(m)/p*(0))^3 BR(omega -> pi0 gamma), NA60 pole form factor."""
-    from fipgen.production.meson_decay import OMEGA_LAMBDA_INV2, br_omega_to_pi0_zprime
+    from fipgen.production.sources.meson_decay import OMEGA_LAMBDA_INV2, br_omega_to_pi0_zprime
 
     M, mp, m, eps = pdg_mass(223), pdg_mass(111), 0.4, 1e-4
     p0 = (M * M - mp * mp) / (2 * M)

@@ -131,17 +131,15 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.models.alp_xsec": [
         "M_E", "M_P", "MU_P", "GEV2_TO_CM2", "GEV2_TO_M2", "to_cm2", "to_m2", "per_length", "screening_b", "nuclear_d",
         "tsai_form_factor", "tsai_form_factor_np", "primakoff_t_range", "primakoff_dsigma_dtheta",
-        "primakoff_dsigma_dtheta_np", "primakoff_dsigma_dt", "primakoff_sigma", "sample_primakoff_theta",
-        "sample_primakoff_theta_array", "inverse_primakoff_dsigma_dtheta", "inverse_primakoff_sigma",
-        "sample_inverse_primakoff_theta", "compton_m2c", "compton_amp2", "compton_threshold", "compton_ea_range",
-        "compton_dsigma_dea", "compton_dsigma_dea_np", "compton_sigma", "compton_cos_theta", "sample_compton_ea",
-        "inverse_compton_amp2", "inverse_compton_egamma_range", "inverse_compton_dsigma_degamma",
-        "inverse_compton_sigma", "inverse_compton_kinematics", "sample_inverse_compton_egamma", "resonant_energy",
-        "resonant_sigma_coefficient", "resonant_sigma_bw", "resonant_yield_per_track_length", "associated_amp2",
-        "associated_threshold", "associated_dsigma_dcos", "associated_sigma", "associated_lab", "sample_associated_cos",
-        "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx", "brems_dsigma_dx_screened", "brems_x_range",
-        "brems_sigma", "material_targets", "primakoff_per_length", "inverse_primakoff_per_length", "compton_per_length",
-        "inverse_compton_per_length"
+        "primakoff_dsigma_dtheta_np", "primakoff_dsigma_dt", "primakoff_sigma", "inverse_primakoff_dsigma_dtheta",
+        "inverse_primakoff_sigma", "compton_m2c", "compton_amp2", "compton_threshold", "compton_ea_range",
+        "compton_dsigma_dea", "compton_dsigma_dea_np", "compton_sigma", "compton_cos_theta", "inverse_compton_amp2",
+        "inverse_compton_egamma_range", "inverse_compton_dsigma_degamma", "inverse_compton_sigma",
+        "inverse_compton_kinematics", "resonant_energy", "resonant_sigma_coefficient", "resonant_sigma_bw",
+        "resonant_yield_per_track_length", "associated_amp2", "associated_threshold", "associated_dsigma_dcos",
+        "associated_sigma", "associated_lab", "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx",
+        "brems_dsigma_dx_screened", "brems_x_range", "brems_sigma", "material_targets", "primakoff_per_length",
+        "inverse_primakoff_per_length", "compton_per_length", "inverse_compton_per_length"
     ],
     "fipgen.models.base": ["Channel", "DecayingParticle"],
     "fipgen.models.hnl": ["HNL", "JOIN_LOW", "JOIN_HIGH", "MASS_MAX"],
@@ -172,64 +170,80 @@ PUBLIC_API: dict[str, list[str]] = {
         "br_to_gamma_darkphoton", "sm_branching_ratio", "sanford_wang", "sanford_wang_pi0_per_pot", "MesonSource",
         "bnb_meson_source", "BNB_PI0_PER_POT", "BNB_ETA_PER_PI0"
     ],
-    "fipgen.production.alp_brems": ["THETA_MAX", "BremsKernel"],
-    "fipgen.production.alp_scatter": [
+    "fipgen.production.aiming": [
+        "DEFAULT_ALPHA", "AimedDecays", "aim_decays", "aim_kernels", "aim_kernels_numpy", "lab_density",
+        "two_body_pstar"
+    ],
+    "fipgen.production.channels": [],
+    "fipgen.production.channels.alp_brems": ["THETA_MAX", "BremsKernel"],
+    "fipgen.production.channels.alp_scatter": [
         "ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter", "PROCESS_NAMES"
     ],
-    "fipgen.production.alp_shower": ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"],
-    "fipgen.production.bmpt": [
-        "BMPTParams", "BMPT_PIONS", "BMPT_KAONS", "A_BERYLLIUM", "x_radial", "x_feynman", "invariant_cross_section_be",
-        "barton_alpha", "P_T_ALPHA_MAX", "d2sigma_dp_domega", "bin_integrals"
+    "fipgen.production.channels.alp_shower": [
+        "SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"
     ],
-    "fipgen.production.brems_channel": ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"],
-    "fipgen.production.bremsstrahlung": [
+    "fipgen.production.channels.alp_xsec_sampling": [
+        "sample_primakoff_theta", "sample_primakoff_theta_array", "sample_inverse_primakoff_theta", "sample_compton_ea",
+        "sample_inverse_compton_egamma", "sample_associated_cos"
+    ],
+    "fipgen.production.channels.brems_channel": ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"],
+    "fipgen.production.channels.bremsstrahlung": [
         "TREATMENTS", "DEFAULT_TREATMENT", "DEFAULT_LAMBDA_P", "DEFAULT_Z_RANGE", "DEFAULT_PT_MAX", "sigma_pp",
         "nucleon_form_factor", "family_form_factors", "splitting_bb", "splitting_qr", "offshell_form_factor",
         "LAMBDA_P_BAND", "M_P"
     ],
-    "fipgen.production.builders": ["hnl_decays", "meson_decay", "meson_mixing", "proton_bremsstrahlung", "shower"],
-    "fipgen.production.cascade": ["boson_decays", "HNLFromBosonChannel"],
-    "fipgen.production.charged_mesons": [
+    "fipgen.production.channels.builders": [
+        "hnl_decays", "meson_decay", "meson_mixing", "proton_bremsstrahlung", "shower"
+    ],
+    "fipgen.production.channels.cascade": ["boson_decays", "HNLFromBosonChannel"],
+    "fipgen.production.channels.hnl_channels": [
+        "ParentSource", "HNLMesonTwoBodyChannel", "HNLKaonThreeBodyChannel", "HNLTauChannel", "br_ds_to_tau_nu"
+    ],
+    "fipgen.production.channels.hnl_kinematics": [
+        "helicity_axis", "helicity_axis_numpy", "hnl_helicity_two_body", "fermion_meson_asymmetry", "TAU_LEPTONIC",
+        "tau_leptonic_spectrum", "tau_leptonic_dgamma", "sample_tau_leptonic_energy", "kl3_msq", "kl3_dgamma_dE",
+        "kl3_energy_range", "sample_kl3_energy", "TauFromDs", "taus_from_ds"
+    ],
+    "fipgen.production.channels.hnl_sources": ["HNL_PARENTS", "hnl_channels", "parents_callable"],
+    "fipgen.production.channels.meson_mixing": ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"],
+    "fipgen.production.channels.meson_two_body": ["MesonTwoBodyChannel", "meson_decay_toward"],
+    "fipgen.production.channels.sample": ["ProductionChannel", "ProductionSample"],
+    "fipgen.production.parents": ["ParentDecays"],
+    "fipgen.production.sources": [],
+    "fipgen.production.sources.bmpt": [
+        "BMPTParams", "BMPT_PIONS", "BMPT_KAONS", "A_BERYLLIUM", "x_radial", "x_feynman", "invariant_cross_section_be",
+        "barton_alpha", "P_T_ALPHA_MAX", "d2sigma_dp_domega", "bin_integrals"
+    ],
+    "fipgen.production.sources.charged_mesons": [
         "FeynmanScalingParams", "FS_K_PLUS", "K_PLUS_RECOIL_MASS", "BNB_CHARGED_PDGS", "feynman_x",
         "kplus_feynman_scaling", "kplus_p_max", "bnb_density", "bnb_interacting_fraction",
         "bnb_production_cross_section", "bnb_charged_source"
     ],
-    "fipgen.production.decay_toward": [
-        "DEFAULT_ALPHA", "AimedDecays", "aim_decays", "aim_kernels", "aim_kernels_numpy", "lab_density",
-        "two_body_pstar", "helicity_axis", "helicity_axis_numpy", "hnl_helicity_two_body", "fermion_meson_asymmetry",
-        "TAU_LEPTONIC", "tau_leptonic_spectrum", "tau_leptonic_dgamma", "sample_tau_leptonic_energy", "kl3_msq",
-        "kl3_dgamma_dE", "kl3_energy_range", "sample_kl3_energy", "TauFromDs", "taus_from_ds"
-    ],
-    "fipgen.production.external": ["source_from_parents", "read_dk2nu", "ExternalParents"],
-    "fipgen.production.hnl_channels": [
-        "ParentSource", "HNLMesonTwoBodyChannel", "HNLKaonThreeBodyChannel", "HNLTauChannel", "br_ds_to_tau_nu"
-    ],
-    "fipgen.production.hnl_sources": ["HNL_PARENTS", "hnl_channels", "parents_callable"],
-    "fipgen.production.meson_decay": [
+    "fipgen.production.sources.external": ["source_from_parents", "read_dk2nu", "ExternalParents"],
+    "fipgen.production.sources.meson_decay": [
         "br_to_gamma_darkphoton", "br_to_gamma_zprime", "br_omega_to_pi0_zprime", "omega_pi0_form_factor_sq",
         "OMEGA_LAMBDA_INV2", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS"
     ],
-    "fipgen.production.meson_mixing": ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"],
-    "fipgen.production.meson_spectra": [
+    "fipgen.production.sources.meson_spectra": [
         "bnb_interacting_fraction", "SanfordWangParams", "SW_PI_PLUS", "SW_PI_MINUS", "SW_K0L", "BNB_P_BEAM",
         "BNB_PI0_PER_POT", "BNB_ETA_PER_PI0", "sanford_wang", "pbe_inelastic_cross_section", "sanford_wang_pi0_per_pot",
         "bnb_pi0_density", "bnb_eta_density", "MesonSource", "tabulate_source", "bnb_meson_source"
     ],
-    "fipgen.production.meson_tables": [
+    "fipgen.production.sources.meson_tables": [
         "MODELS", "DUMP_PI0_PER_POT", "DUMP_ETA_PER_PI0", "available_beamlines", "table_entries", "available_sources",
         "load_meson_source", "bnb_dump_meson_source", "read_table", "tertiary_estimate"
     ],
-    "fipgen.production.meson_transport": [
+    "fipgen.production.sources.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
+    "fipgen.production.sources.resolve": [
+        "MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"
+    ],
+    "fipgen.production.sources.shower_seeding": ["meson_photons", "make_shower_table"],
+    "fipgen.production.sources.vertex": ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"],
+    "fipgen.production.transport": [],
+    "fipgen.production.transport.meson_transport": [
         "FATES", "REGIONS", "StoppingTable", "stopping_table", "mean_excitation_energy", "interaction_length",
         "bethe_dedx", "MesonFates", "meson_fates", "fate_summary", "sample_parent_decays"
     ],
-    "fipgen.production.meson_two_body": ["MesonTwoBodyChannel", "meson_decay_toward"],
-    "fipgen.production.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
-    "fipgen.production.parents": ["ParentDecays"],
-    "fipgen.production.sample": ["ProductionChannel", "ProductionSample"],
-    "fipgen.production.shower_seeding": ["meson_photons", "make_shower_table"],
-    "fipgen.production.sources": ["MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"],
-    "fipgen.production.vertex": ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"],
     "fipgen.progress": ["progress_bar"],
     "fipgen.registry": [
         "COUPLING_KEYS", "NN_SUFFIX", "PARTICLES", "TAU_DECAYS", "BuildContext", "ChannelError", "ChannelSpec",

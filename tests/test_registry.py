@@ -13,13 +13,13 @@ import pytest
 from fipgen import registry
 from fipgen.card import PRODUCTION_CHANNELS, load_packaged_card, parse_card
 from fipgen.errors import CardError, ClosedError, FipgenError
-from fipgen.production.sample import ProductionChannel, ProductionSample
+from fipgen.production.channels.sample import ProductionChannel, ProductionSample
 from fipgen.registry import ChannelError, channel_code, production_power
 from fipgen.resources import list_data
 from fipgen.scan.axes import COUPLING_KEYS, ScanAxes
 
 #: The codes of the ``channel`` branch as written before the registry (the former
-#: fipgen.production.hnl_sources.channel_code, evaluated on every sub-channel name).
+#: fipgen.production.channels.hnl_sources.channel_code, evaluated on every sub-channel name).
 PINNED_CODES = {
     "zprime:pi0": 1, "zprime:eta": 2, "zprime:omega": 3, "zprime:bremsstrahlung": 4,
     "zprime:bremsstrahlung (absorber)": 5, "alp:pi0": 11, "alp:eta": 12, "alp:primakoff": 13, "alp:compton": 14,
@@ -100,7 +100,7 @@ def test_every_hnl_sub_channel_the_builder_names_is_registered(monkeypatch):
     """hnl_channels with every mixing on names each sub-channel, open or closed (stand-in parents:
     only the names matter here)."""
     from fipgen.models.hnl import HNL
-    from fipgen.production import hnl_sources
+    from fipgen.production.channels import hnl_sources
 
     def parents(n, rng, bl):  # never drawn
         raise AssertionError
@@ -124,7 +124,7 @@ def test_every_hnl_sub_channel_the_builder_names_is_registered(monkeypatch):
 def test_bremsstrahlung_sub_channels_are_registered():
     from fipgen.geometry import load_beamline
     from fipgen.models.zprime import ZPrime
-    from fipgen.production.brems_channel import BremsSettings, brems_channels
+    from fipgen.production.channels.brems_channel import BremsSettings, brems_channels
 
     chans = brems_channels(ZPrime(mass=0.5, coupling=1e-5, kind="dark-photon"), load_beamline("numi"), BremsSettings())
     assert [c.name for c in chans] == ["zprime:bremsstrahlung", "zprime:bremsstrahlung (absorber)"]

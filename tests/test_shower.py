@@ -33,7 +33,7 @@ from fipgen.shower import (
     shower_table_beamlines,
     simulate_single,
 )
-from fipgen.production.shower_seeding import meson_photons
+from fipgen.production.sources.shower_seeding import meson_photons
 from fipgen.shower import annihilation, bremsstrahlung, compton, ionisation, pair, rossi, screening
 from fipgen.shower.constants import M_E
 from fipgen.shower.geometry import box

@@ -5,7 +5,7 @@ import pytest
 from scipy import stats
 
 from fipgen.geometry import load_beamline
-from fipgen.production.vertex import interacting_fraction, sample_interaction_points
+from fipgen.production.sources.vertex import interacting_fraction, sample_interaction_points
 
 
 @pytest.mark.parametrize("name", ["bnb", "bnb_dump", "numi", "lbnf", "darkquest_beam"])

@@ -30,7 +30,7 @@ def test_json_keys_values_and_no_file(run_cli, tmp_path, capsys):
     assert code == 0, err
     y = json.loads(out)
     assert {"mesons_per_pot", "channels", "total_expected_events"} <= set(y)
-    # BNB first-interaction multiplicities (fipgen.production.charged_mesons, meson_spectra)
+    # BNB first-interaction multiplicities (fipgen.production.sources.charged_mesons, meson_spectra)
     assert y["mesons_per_pot"]["111"] == pytest.approx(0.9)
     assert y["mesons_per_pot"]["321"] == pytest.approx(0.04897, rel=5e-4)
     assert y["mesons_per_pot"]["211"] == pytest.approx(0.6092, rel=5e-4)

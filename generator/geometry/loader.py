@@ -121,7 +121,7 @@ class Beamline:
         The file read.
     particle_sources : tuple of (str, str)
         ``[beamline.particle_sources]``: the packaged particle sources the file names (meson
-        source set, table entry, shower table; :mod:`fipgen.production.sources`); empty when
+        source set, table entry, shower table; :mod:`fipgen.production.sources.resolve`); empty when
         it names none.
     """
 
@@ -387,7 +387,7 @@ _BEAMLINE_KEYS = {
     "decay_pipe": "volume table",
     "absorber": "volume table",
     "timing": "table: n_buckets, bucket_spacing, bucket_sigma, spill_length (ns)",
-    "particle_sources": "table: mesons, table_entry, showers (fipgen.production.sources)",
+    "particle_sources": "table: mesons, table_entry, showers (fipgen.production.sources.resolve)",
 }
 _SOURCES_KEYS = {
     "mesons": "meson source set: 'bnb-sanford-wang', 'bnb-dump-sanford-wang' or 'tables-120gev'",

@@ -1,7 +1,7 @@
 """Stopping power: the density-effect correction and the mean excitation energy, once.
 
 Every stopping-power computation of fipgen (the Bethe-Bloch loss of charged mesons and
-muons in :mod:`fipgen.production.meson_transport`, the electrons' and positrons'
+muons in :mod:`fipgen.production.transport.meson_transport`, the electrons' and positrons'
 restricted collision loss in :mod:`fipgen.shower.ionisation`) takes its mean excitation
 energy and density effect from here, and these from the material's
 :class:`~fipgen.geometry.materials.Ionisation` (``geometries/materials.toml``).

@@ -4,9 +4,9 @@ written.
 SBN's MeVPrtl reads parent mesons as text and runs its own BSM chain on them
 (docs/outputs.md#what-readers-expect): writing fipgen's
 meson sources in that format (``fipgen generate --format mevprtl``, the mesons drawn by
-:mod:`fipgen.production.parent_list_sources`) lets a collaboration use fipgen's fluxes in its
+:mod:`fipgen.production.sources.parent_list_sources`) lets a collaboration use fipgen's fluxes in its
 own chain, and reading one (``experiment.parents``) replaces the beamline's meson sources
-(:mod:`fipgen.production.external`). Lines starting with ``#`` are comments. ``npot`` spreads a
+(:mod:`fipgen.production.sources.external`). Lines starting with ``#`` are comments. ``npot`` spreads a
 written file's POT over its lines; the reader adds the column up (``npot_mode="sum"``) or takes
 one line's value (``"per-file"``). Momenta in GeV, beam frame.
 """

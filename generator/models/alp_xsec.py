@@ -1,8 +1,9 @@
 """ALP production and detection cross sections (issue 6): photon and electron couplings.
 
-Pure functions. Scalar ``@numba.njit`` kernels (callable from user kernels and hot loops;
-samplers take an explicit ``numpy.random.Generator``), ``*_np`` numpy references written from
-an independent form of each formula for the tests, and a few thin material helpers.
+Pure functions. Scalar ``@numba.njit`` kernels (callable from user kernels and hot loops),
+``*_np`` numpy references written from an independent form of each formula for the tests, and a
+few thin material helpers. No sampling here: the samplers whose envelopes are derived below live
+beside the channels that use them, in :mod:`fipgen.production.channels.alp_xsec_sampling`.
 
 Conventions
 -----------
@@ -37,7 +38,8 @@ equation numbers of either paper not read here)::
    al. as in alplib ``det_xs.iprimakoff_dsigma_dtheta``. For E >> m_a the two forms coincide.
    In ``t`` (the ``p`` cancels): ``dsigma/dt = g^2 alpha Z^2/(32 E^2) F^2 (t - t0)(t1 - t)/t^2``,
    ``t1 = (E + p)^2``; total by composite Gauss-Legendre in ``ln(t + b)`` (:func:`primakoff_sigma`).
-   Angle sampler: exact accept-reject in ``t`` (:func:`sample_primakoff_theta`) with the envelope
+   Angle sampler: exact accept-reject in ``t``
+   (:func:`fipgen.production.channels.alp_xsec_sampling.sample_primakoff_theta`) with the envelope
    ``q (t1 - t0)/(t + b)`` below ``t = d`` and ``q (t1 - t0) d^2/t^3`` above, ``q = (t1 - t0)/(t1 + b)``
    (both bound the density since ``(t - t0)/(t + b)`` rises to ``q``, ``(t1 - t) <= t1 - t0``,
    ``(1 + t/d)^-2 <= min(1, d^2/t^2)``, ``(t - t0)/(t + b)^2 <= 1/t``), or a constant envelope near
@@ -48,7 +50,7 @@ equation numbers of either paper not read here)::
    ``g_a = 1``, ``k = E``: ``dsigma_inv/dtheta = (2 E^2/p^2) dsigma_prim/dtheta`` at the same E, theta,
    i.e. ``(1/2) g^2 alpha Z^2 F^2 E^3 p sin^3/t^2`` = alplib's ``iprimakoff_dsigma_dtheta`` (Creswick
    et al.) with the Tsai F. The photon angle has the ALP angle's distribution
-   (:func:`sample_inverse_primakoff_theta`).
+   (:func:`fipgen.production.channels.alp_xsec_sampling.sample_inverse_primakoff_theta`).
 
 2. Compton-like ``gamma(k) e(p) -> a(k') e(p')`` (per electron). *Derived* spin sum (Dirac traces by
    hand, checked against explicit 4x4 Dirac matrices with physical photon polarisations in the
@@ -160,15 +162,14 @@ __all__ = [
     "M_E", "M_P", "MU_P", "GEV2_TO_CM2", "GEV2_TO_M2", "to_cm2", "to_m2", "per_length",
     "screening_b", "nuclear_d", "tsai_form_factor", "tsai_form_factor_np",
     "primakoff_t_range", "primakoff_dsigma_dtheta", "primakoff_dsigma_dtheta_np", "primakoff_dsigma_dt",
-    "primakoff_sigma", "sample_primakoff_theta", "sample_primakoff_theta_array",
-    "inverse_primakoff_dsigma_dtheta", "inverse_primakoff_sigma", "sample_inverse_primakoff_theta",
+    "primakoff_sigma", "inverse_primakoff_dsigma_dtheta", "inverse_primakoff_sigma",
     "compton_m2c", "compton_amp2", "compton_threshold", "compton_ea_range", "compton_dsigma_dea",
-    "compton_dsigma_dea_np", "compton_sigma", "compton_cos_theta", "sample_compton_ea",
+    "compton_dsigma_dea_np", "compton_sigma", "compton_cos_theta",
     "inverse_compton_amp2", "inverse_compton_egamma_range", "inverse_compton_dsigma_degamma",
-    "inverse_compton_sigma", "inverse_compton_kinematics", "sample_inverse_compton_egamma",
+    "inverse_compton_sigma", "inverse_compton_kinematics",
     "resonant_energy", "resonant_sigma_coefficient", "resonant_sigma_bw", "resonant_yield_per_track_length",
     "associated_amp2", "associated_threshold", "associated_dsigma_dcos", "associated_sigma",
-    "associated_lab", "sample_associated_cos",
+    "associated_lab",
     "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx", "brems_dsigma_dx_screened", "brems_x_range",
     "brems_sigma",
     "material_targets", "primakoff_per_length", "inverse_primakoff_per_length", "compton_per_length",
@@ -344,68 +345,6 @@ def primakoff_sigma(E, m_a, g, Z, A):  # pragma: no cover - compiled
 
 
 @numba.njit(**_JIT)
-def _sample_screened_t(t0, t1, b, d, rng):  # pragma: no cover - compiled
-    """Exact draw of ``t`` from ``(t - t0)(t1 - t)/[(t + b)^2 (1 + t/d)^2]`` on [t0, t1] (accept-reject).
-
-    Envelope: the smaller (by integral) of the mixture ``q (t1 - t0)/(t + b)`` on [t0, ts] and
-    ``q (t1 - t0) d^2/t^3`` on [ts, t1] (``ts = d`` clamped, ``q = (t1 - t0)/(t1 + b)``), and the constant
-    ``(t1 - t0)^2/[4 (t0 + b)^2 (1 + t0/d)^2]`` (better near threshold, where t1/t0 -> 1).
-    """
-    ts = min(max(d, t0), t1)
-    wa = math.log((ts + b) / (t0 + b))                       # int of 1/(t+b) on [t0, ts]
-    wb = 0.5 * (1.0 / (ts * ts) - 1.0 / (t1 * t1)) * d * d   # int of d^2/t^3 on [ts, t1]
-    qfac = (t1 - t0) / (t1 + b)
-    q0 = 1.0 + t0 / d
-    cst = (t1 - t0) * (t1 - t0) / (4.0 * (t0 + b) * (t0 + b) * q0 * q0)
-    uniform = cst * (t1 - t0) < qfac * (t1 - t0) * (wa + wb)
-    t = t0
-    for _ in range(1000000):
-        if uniform:
-            t = t0 + (t1 - t0) * rng.random()
-            env = cst
-        elif rng.random() * (wa + wb) < wa:
-            t = (t0 + b) * math.exp(wa * rng.random()) - b
-            t = min(max(t, t0), ts)
-            env = qfac * (t1 - t0) / (t + b)
-        else:
-            inv2 = 1.0 / (ts * ts) - rng.random() * (1.0 / (ts * ts) - 1.0 / (t1 * t1))
-            t = min(max(1.0 / math.sqrt(inv2), ts), t1)
-            env = qfac * (t1 - t0) * d * d / (t * t * t)
-        q = 1.0 + t / d
-        f = (t - t0) * (t1 - t) / ((t + b) * (t + b) * q * q)
-        if rng.random() * env <= f:
-            return t
-    return t  # not reached in practice (efficiency >= ~0.1)
-
-
-@numba.njit(**_JIT)
-def _theta_from_t(t, E, m_a):  # pragma: no cover - compiled
-    t0, t1 = primakoff_t_range(E, m_a)
-    p = math.sqrt((E - m_a) * (E + m_a))
-    s2 = (t - t0) / (4.0 * E * p)  # sin^2(theta/2)
-    return 2.0 * math.asin(math.sqrt(min(max(s2, 0.0), 1.0)))
-
-
-@numba.njit(**_JIT)
-def sample_primakoff_theta(E, m_a, Z, A, rng):  # pragma: no cover - compiled
-    """ALP polar angle (rad, to the photon) of a Primakoff conversion, exact in distribution; NaN if E <= m_a."""
-    t0, t1 = primakoff_t_range(E, m_a)
-    if not t1 > t0:
-        return math.nan
-    t = _sample_screened_t(t0, t1, screening_b(Z), nuclear_d(A), rng)
-    return _theta_from_t(t, E, m_a)
-
-
-@numba.njit(**_JIT)
-def sample_primakoff_theta_array(E, m_a, Z, A, rng):  # pragma: no cover - compiled
-    """:func:`sample_primakoff_theta` for an array of energies (float64 array out)."""
-    out = np.empty(E.shape[0])
-    for i in range(E.shape[0]):
-        out[i] = sample_primakoff_theta(E[i], m_a, Z, A, rng)
-    return out
-
-
-@numba.njit(**_JIT)
 def inverse_primakoff_dsigma_dtheta(theta, E, m_a, g, Z, A):  # pragma: no cover - compiled
     """Inverse Primakoff ``dsigma/dtheta`` (GeV^-2 rad^-1) per atom, ALP energy E, photon angle theta.
 
@@ -422,12 +361,6 @@ def inverse_primakoff_sigma(E, m_a, g, Z, A):  # pragma: no cover - compiled
     if not E > m_a:
         return 0.0
     return 2.0 * E * E / ((E - m_a) * (E + m_a)) * primakoff_sigma(E, m_a, g, Z, A)
-
-
-@numba.njit(**_JIT)
-def sample_inverse_primakoff_theta(E, m_a, Z, A, rng):  # pragma: no cover - compiled
-    """Photon polar angle (rad, to the ALP) of an inverse Primakoff scattering (same ``t`` law)."""
-    return sample_primakoff_theta(E, m_a, Z, A, rng)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -559,45 +492,6 @@ def compton_cos_theta(E_a, E_g, m_a):  # pragma: no cover - compiled
 
 
 @numba.njit(**_JIT)
-def _sample_m2c_w(S, wlo, whi, m_a, rng):  # pragma: no cover - compiled
-    """Draw ``W = -U`` in [wlo, whi] (0 < W <= S) from ``compton_m2c(S, -W)`` by accept-reject.
-
-    Envelope ``4 [S/W + 2 m^2 m_a^2/W^2 + 2 m^2 m_a^2/S^2]``: with ``S - W = m_a^2 - t`` and ``t <= 0``,
-    ``M2C = 4[(S - W)^2/(S W) + 2 m^2 m_a^2 (1/W^2 + 1/S^2) + 2 m_a^2 (t - 2 m^2)/(S W)]`` and
-    ``(S - W)^2 <= S^2``. Efficiency 0.47-0.86 (Compton-like), 0.55-0.83 (inverse Compton) in the tests' cases.
-    """
-    c2 = 2.0 * M_E * M_E * m_a * m_a
-    w1 = S * math.log(whi / wlo)
-    w2 = c2 * (1.0 / wlo - 1.0 / whi)
-    w3 = c2 / (S * S) * (whi - wlo)
-    tot = w1 + w2 + w3
-    for _ in range(1000000):
-        r = rng.random() * tot
-        if r < w1:
-            w = wlo * math.exp(math.log(whi / wlo) * rng.random())
-        elif r < w1 + w2:
-            w = 1.0 / (1.0 / wlo - rng.random() * (1.0 / wlo - 1.0 / whi))
-        else:
-            w = wlo + (whi - wlo) * rng.random()
-        w = min(max(w, wlo), whi)
-        env = 4.0 * (S / w + c2 / (w * w) + c2 / (S * S))
-        if rng.random() * env <= compton_m2c(S, -w, m_a):
-            return w
-    return w
-
-
-@numba.njit(**_JIT)
-def sample_compton_ea(E_g, m_a, rng):  # pragma: no cover - compiled
-    """ALP energy (GeV) of gamma e -> a e at photon energy E_g, exact accept-reject; NaN below threshold."""
-    lo, hi = compton_ea_range(E_g, m_a)
-    if not hi > lo:
-        return math.nan
-    S = 2.0 * M_E * E_g
-    w = _sample_m2c_w(S, 2.0 * M_E * lo - m_a * m_a, 2.0 * M_E * hi - m_a * m_a, m_a, rng)
-    return (w + m_a * m_a) / (2.0 * M_E)
-
-
-@numba.njit(**_JIT)
 def inverse_compton_amp2(s, u, m_a, g):  # pragma: no cover - compiled
     """Spin-averaged ``|M|^2`` (1/2 of the sum) of a e -> gamma e, ``s = (p + k_a)^2``, ``u = (p - k_gamma)^2``."""
     return 2.0 * math.pi * _ALPHA * g * g * compton_m2c(s - M_E * M_E, u - M_E * M_E, m_a)
@@ -646,16 +540,6 @@ def inverse_compton_kinematics(E_gamma, E_a, m_a):  # pragma: no cover - compile
     pe = math.sqrt(pz * pz + pt * pt)
     ce = pz / pe if pe > 0.0 else 1.0
     return cg, ee, ce
-
-
-@numba.njit(**_JIT)
-def sample_inverse_compton_egamma(E_a, m_a, rng):  # pragma: no cover - compiled
-    """Photon energy (GeV) of a e -> gamma e at ALP energy E_a, exact accept-reject; NaN if E_a <= m_a."""
-    lo, hi = inverse_compton_egamma_range(E_a, m_a)
-    if not hi > lo:
-        return math.nan
-    S = 2.0 * M_E * E_a + m_a * m_a
-    return _sample_m2c_w(S, 2.0 * M_E * lo, 2.0 * M_E * hi, m_a, rng) / (2.0 * M_E)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -788,36 +672,6 @@ def associated_lab(cos_cm, E_pos, m_a):  # pragma: no cover - compiled
     pz = gam * pa * cos_cm + bg * ea
     pt = pa * math.sqrt(max(1.0 - cos_cm * cos_cm, 0.0))
     return e_lab, pz / math.sqrt(pz * pz + pt * pt)
-
-
-@numba.njit(**_JIT)
-def sample_associated_cos(E_pos, m_a, rng):  # pragma: no cover - compiled
-    """CM cosine of the ALP (to the positron) of e+ e- -> a gamma, exact accept-reject; NaN below threshold.
-
-    Envelope of the module docstring (item 4), sampled as ``1/(m^2 - T)`` in ``m^2 - T`` with a random sign
-    flip of the cosine; efficiency 0.83-1.
-    """
-    S, p1, ea, pa = _assoc_cm(E_pos, m_a)
-    if not (pa > 0.0 and p1 > 0.0):
-        return math.nan
-    e1 = 0.5 * math.sqrt(S)
-    m2 = M_E * M_E
-    ma2 = m_a * m_a
-    a0 = 2.0 * e1 * ea - ma2
-    b0 = 2.0 * p1 * pa
-    c0 = (S - ma2) ** 2 + 2.0 * ma2 * (S - 2.0 * m2)
-    lr = math.log((a0 + b0) / (a0 - b0))
-    for _ in range(1000000):
-        y = (a0 - b0) * math.exp(lr * rng.random())
-        c = min(max((a0 - y) / b0, -1.0), 1.0)
-        if rng.random() < 0.5:
-            c = -c
-        mt = a0 - b0 * c  # m^2 - T
-        mu = a0 + b0 * c  # m^2 - U
-        env = 4.0 * c0 / (S - ma2) * (1.0 / mt + 1.0 / mu)
-        if rng.random() * env <= -compton_m2c(-mu, -mt, m_a):
-            return c
-    return c
 
 
 # ---------------------------------------------------------------------------------------------

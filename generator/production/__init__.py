@@ -3,8 +3,8 @@
 Nothing is computed at import time: tables are built on first use and cached.
 """
 
-from .meson_decay import br_to_gamma_darkphoton, sm_branching_ratio
-from .meson_spectra import (
+from .sources.meson_decay import br_to_gamma_darkphoton, sm_branching_ratio
+from .sources.meson_spectra import (
     BNB_ETA_PER_PI0,
     BNB_PI0_PER_POT,
     MesonSource,

@@ -4,7 +4,7 @@ A :class:`ParentDecays` holds ``n`` parent decays (mesons or taus) in the beam f
 and when each parent decays, its lab four-momentum at that moment, and the weight that
 turns the sample into decays per proton on target. Transport (charged mesons flying down
 the decay pipe, stopping in the absorber, ...) produces them; the production channels
-(:mod:`fipgen.production.decay_toward`) turn them into FIPs aimed at a detector.
+(:mod:`fipgen.production.aiming`) turn them into FIPs aimed at a detector.
 
 Normalisation: ``sum(weight) / n`` estimates the number of such parent decays per POT
 (``weight`` already contains the parent's multiplicity per POT and the probability of the

@@ -10,7 +10,7 @@ channels (ALPs, dark photons) fold with their cross sections.
 
 * :func:`simulate_single`, :func:`run_showers`: showers of given primaries.
 * :mod:`.fold`: the shipped track-length tables ``fluxes/shower_<beamline>.npz`` per proton
-  on target (:func:`load_shower_table`), made by :mod:`fipgen.production.shower_seeding`
+  on target (:func:`load_shower_table`), made by :mod:`fipgen.production.sources.shower_seeding`
   from the pi0/eta photons of a beamline's meson sources.
 * :mod:`.rossi`: Rossi's approximations A and B, the analytic references of the tests.
 

@@ -3,10 +3,10 @@
 A table (``fluxes/shower_<beamline>.npz``) holds the track-length density
 ``dL/dE dcos(theta)`` of photons, electrons and positrons per POT inside a beamline's target,
 from showers seeded by the photons of its pi0 and eta sources. The tables are made by
-:func:`fipgen.production.shower_seeding.make_shower_table` (``scripts/make_shower_tables.py``),
+:func:`fipgen.production.sources.shower_seeding.make_shower_table` (``scripts/make_shower_tables.py``),
 written by :func:`write_shower_table` and read back by :func:`load_shower_table`; this module
 needs nothing from production, so the production channels that fold the tables
-(:mod:`fipgen.production.alp_shower`) depend on the shower package and not the reverse.
+(:mod:`fipgen.production.channels.alp_shower`) depend on the shower package and not the reverse.
 
 Each table holds ``energy_edges`` (GeV; photon energy, e+- kinetic energy), ``theta_edges``
 (rad, to the beam axis), ``dL_<species>_<source>`` (float32, m / GeV / unit cos theta per POT;
@@ -15,7 +15,7 @@ each bin from the spread of independent batches), ``batch_<species>_<source>`` (
 n_batches x n_energy: the angle-integrated dL/dE of each batch alone, scaled to the whole
 sample; bins are correlated through the seed mesons, so the error of a sum over bins comes from
 these, see :meth:`ShowerTable.track_length_error`), and a JSON ``header``. What the seeding
-leaves out is listed in :mod:`fipgen.production.shower_seeding`.
+leaves out is listed in :mod:`fipgen.production.sources.shower_seeding`.
 """
 
 from __future__ import annotations
@@ -109,7 +109,7 @@ class ShowerTable:
 @lru_cache(maxsize=None)
 def load_shower_file(name: str, directory: str | None = None) -> ShowerTable:
     """The shower table in file ``name`` of ``fluxes/`` (or of ``directory``), e.g. the one a
-    beamline file names (:func:`fipgen.production.sources.shower_table_name`).
+    beamline file names (:func:`fipgen.production.sources.resolve.shower_table_name`).
 
     Raises
     ------

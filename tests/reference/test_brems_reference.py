@@ -1,6 +1,6 @@
 """Reference: proton-bremsstrahlung splitting functions, form factors and rates.
 
-Formulas (docs/physics.md#proton-bremsstrahlung; generator/production/bremsstrahlung.py docstring):
+Formulas (docs/physics.md#proton-bremsstrahlung; generator/production/channels/bremsstrahlung.py docstring):
 
 * Blumlein & Brunner, Phys. Lett. B 731 (2014) 320, arXiv:1311.3870, the modified
   Fermi-Weizsacker-Williams splitting function ``w_ba(z, pT^2)`` of their rate formula
@@ -29,7 +29,7 @@ import pytest
 
 from fipgen.constants import ALPHA_EM
 from fipgen.constants import mass as pdg_mass
-from fipgen.production import bremsstrahlung as B
+from fipgen.production.channels import bremsstrahlung as B
 
 MP = pdg_mass(2212)  # 0.9382720894 GeV
 
@@ -114,7 +114,7 @@ RATES = {
 @pytest.mark.parametrize("treatment, beam", list(RATES))
 def test_rates_per_interaction(treatment, beam):
     from fipgen.models.zprime import ZPrime
-    from fipgen.production.brems_channel import BremsChannel, BremsSettings, _Element
+    from fipgen.production.channels.brems_channel import BremsChannel, BremsSettings, _Element
 
     for m, want in RATES[(treatment, beam)].items():
         ch = BremsChannel("t", ZPrime(mass=m, coupling=1.0, kind="dark-photon"), _Element("target", None, 1.0),

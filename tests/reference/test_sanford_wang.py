@@ -17,7 +17,7 @@ import math
 
 import pytest
 
-from fipgen.production.meson_spectra import (
+from fipgen.production.sources.meson_spectra import (
     BNB_P_BEAM,
     SW_K0L,
     SW_PI_MINUS,

@@ -1,11 +1,11 @@
 """Shower track-length tables per proton on target, seeded by the pi0 and eta photons (the maker).
 
-For a beamline, each meson source of :func:`fipgen.production.sources.meson_source`
+For a beamline, each meson source of :func:`fipgen.production.sources.resolve.meson_source`
 (pi0 = 111 and eta = 221, per POT, first interactions only) is sampled; each meson
 decays at the proton's interaction point (``vertex.sample_interaction_points``; c tau of
 25 nm and 0.15 nm: prompt) into two photons, isotropic in its rest frame, and carries
 the weight ``per_pot x BR(P -> gamma gamma) / n`` (BR from
-:func:`fipgen.production.meson_decay.sm_branching_ratio`); the photons shower in the
+:func:`fipgen.production.sources.meson_decay.sm_branching_ratio`); the photons shower in the
 beamline's target solid (``geometries/<beamline>.toml``: a box or a z-cylinder of one
 material), and what leaves it is lost. The result is the track-length density
 ``dL/dE dcos(theta)`` of photons, electrons and positrons per POT inside the target.
@@ -34,15 +34,15 @@ import datetime as _dt
 
 import numpy as np
 
-from .._version import __version__
-from ..errors import PhysicsError
-from ..geometry.loader import load_beamline
-from ..shower.fold import SOURCES, SPECIES_KEYS, TABLE_VERSION, shower_table_beamlines, table_name
-from ..shower.geometry import from_solid
-from ..shower.tables import DEDX_E, DEDX_P, physics_tables
-from ..shower.tracklength import Binning, ShowerSettings, run_showers
+from ..._version import __version__
+from ...errors import PhysicsError
+from ...geometry.loader import load_beamline
+from ...shower.fold import SOURCES, SPECIES_KEYS, TABLE_VERSION, shower_table_beamlines, table_name
+from ...shower.geometry import from_solid
+from ...shower.tables import DEDX_E, DEDX_P, physics_tables
+from ...shower.tracklength import Binning, ShowerSettings, run_showers
 from .meson_decay import sm_branching_ratio
-from .sources import meson_source
+from .resolve import meson_source
 from .vertex import sample_interaction_points
 
 __all__ = ["meson_photons", "make_shower_table"]

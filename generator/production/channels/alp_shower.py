@@ -17,7 +17,7 @@ channel         process                           ALP kinematics given the paren
 ``associated``  e+ e- -> a gamma (g_aee)          CM angle from dsigma/dcos*, boosted; photon
                                                   energy above ``ASSOCIATED_K_MIN``
 ``bremsstrah-   e Z -> e Z a (g_aee; electrons    (x = E_a/E, angle) from d2sigma/dx dl, sampled
-lung``          and positrons, Tsai FFs)          with exact weights (fipgen.production.alp_brems)
+lung``          and positrons, Tsai FFs)          with exact weights (fipgen.production.channels.alp_brems)
 ==============  ================================  ================================================
 
 ALPs per POT: ``R = sum_bins T_s(E, cos) dE dcos x r(E)``, ``r(E) = sum n sigma(E)`` per metre
@@ -54,12 +54,13 @@ from dataclasses import dataclass, field
 import numba
 import numpy as np
 
-from .._jit import JIT_OPTIONS
-from ..errors import PhysicsError
-from ..models import alp_xsec as X
-from ..kinematics import window_decay_probability
+from ..._jit import JIT_OPTIONS
+from ...errors import PhysicsError
+from ...models import alp_xsec as X
+from . import alp_xsec_sampling as XS
+from ...kinematics import window_decay_probability
 from .sample import ProductionSample
-from .vertex import ray_toward_detector, sample_interaction_points
+from ..sources.vertex import ray_toward_detector, sample_interaction_points
 
 __all__ = ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"]
 
@@ -112,15 +113,15 @@ def _kin_kernel(code, E, m_a, Z, A, k_min, rng):  # pragma: no cover - compiled
     for i in range(n):
         if code == 0:
             ea[i] = E[i]
-            ct[i] = math.cos(X.sample_primakoff_theta(E[i], m_a, Z, A, rng))
+            ct[i] = math.cos(XS.sample_primakoff_theta(E[i], m_a, Z, A, rng))
         elif code == 1:
-            e = X.sample_compton_ea(E[i], m_a, rng)
+            e = XS.sample_compton_ea(E[i], m_a, rng)
             if e == e:
                 ea[i] = e
                 ct[i] = X.compton_cos_theta(e, E[i], m_a)
         else:
             for _ in range(100000):  # accept-reject on the photon-energy cut
-                c = X.sample_associated_cos(E[i], m_a, rng)
+                c = XS.sample_associated_cos(E[i], m_a, rng)
                 if c != c:
                     break
                 e, cl = X.associated_lab(c, E[i], m_a)
@@ -150,8 +151,8 @@ class ShowerALPChannel:
 
     def _table(self):
         if "table" not in self._cache:
-            from ..shower.fold import load_shower_file
-            from .sources import shower_table_name
+            from ...shower.fold import load_shower_file
+            from ..sources.resolve import shower_table_name
 
             self._cache["table"] = load_shower_file(shower_table_name(self.beamline))
         return self._cache["table"]
@@ -166,7 +167,7 @@ class ShowerALPChannel:
         return self._cache[key]
 
     def _brems_kernels(self):
-        """One :class:`~fipgen.production.alp_brems.BremsKernel` per element of the target material."""
+        """One :class:`~fipgen.production.channels.alp_brems.BremsKernel` per element of the target material."""
         if "brems" not in self._cache:
             from .alp_brems import BremsKernel
 
@@ -346,7 +347,7 @@ class ShowerALPChannel:
         return ea, ct, r
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
-        from ..kinematics.directions import about_axis_array
+        from ...kinematics.directions import about_axis_array
 
         prep = self._prepare()
         m = float(self.model.mass)
@@ -404,7 +405,7 @@ class ShowerALPChannel:
 def shower_channel(process: str, model, beamline, decay_ctau: float | None = None) -> ShowerALPChannel:
     if process not in SHOWER_CHANNELS:
         raise PhysicsError(f"unknown shower channel {process!r}; allowed {', '.join(SHOWER_CHANNELS)}")
-    from .sources import shower_table_name
+    from ..sources.resolve import shower_table_name
 
     shower_table_name(beamline)  # PhysicsError when the beamline names no shower table
     return ShowerALPChannel(f"alp:{process}", process, model, beamline, decay_ctau)

@@ -36,9 +36,10 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .._jit import JIT_OPTIONS
-from ..errors import PhysicsError
-from ..models import alp_xsec as X
+from ..._jit import JIT_OPTIONS
+from ...errors import PhysicsError
+from ...models import alp_xsec as X
+from . import alp_xsec_sampling as XS
 
 __all__ = ["ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter",
            "PROCESS_NAMES"]
@@ -64,7 +65,7 @@ class ScatterSpec:
 
 def scatter_spec(model, material, processes) -> ScatterSpec:
     """The detector material's targets and the ALP's couplings for ``processes``."""
-    from ..constants import nuclear_pdg
+    from ...constants import nuclear_pdg
 
     z, a, n = X.material_targets(material)
     procs = tuple(processes)
@@ -131,7 +132,7 @@ def chord_exposure(n_seg, seg_in, seg_out, ell):  # pragma: no cover - compiled
 def sample_scatter(spec: ScatterSpec, llp_p4, proc, per_el, rng):
     """Outgoing ``(p4 (n, 2, 4), pdg (n, 2))`` for ALPs ``llp_p4`` scattering by ``proc``
     (0 Primakoff, 1 Compton); ``per_el`` the Primakoff rate per element (target choice)."""
-    from ..kinematics.directions import about_axis_array
+    from ...kinematics.directions import about_axis_array
 
     n = llp_p4.shape[0]
     p4 = np.zeros((n, 2, 4))
@@ -151,7 +152,7 @@ def sample_scatter(spec: ScatterSpec, llp_p4, proc, per_el, rng):
         cum = np.cumsum(w, axis=1)
         u = rng.random(ip.size) * cum[:, -1]
         el = np.minimum((cum < u[:, None]).sum(axis=1), w.shape[1] - 1)
-        th = np.array([X.sample_inverse_primakoff_theta(E[i], m, spec.Z[e], spec.A[e], rng)
+        th = np.array([XS.sample_inverse_primakoff_theta(E[i], m, spec.Z[e], spec.A[e], rng)
                        for i, e in zip(ip, el)])
         M = spec.nucleus_mass[el]
         c = np.cos(th)
@@ -165,7 +166,7 @@ def sample_scatter(spec: ScatterSpec, llp_p4, proc, per_el, rng):
     ic = np.flatnonzero(proc == 1)
     if ic.size:
         me = X.M_E
-        eg = np.array([X.sample_inverse_compton_egamma(E[i], m, rng) for i in ic])
+        eg = np.array([XS.sample_inverse_compton_egamma(E[i], m, rng) for i in ic])
         kin = np.array([X.inverse_compton_kinematics(g, E[i], m) for g, i in zip(eg, ic)])
         cg = kin[:, 0]  # the recoil's energy follows from conservation below
         d = about_axis_array(axis[ic], cg, phi[ic])

@@ -37,13 +37,13 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
-from .._jit import JIT_OPTIONS
-from ..kinematics.directions import about_axis
+from ..._jit import JIT_OPTIONS
+from ...kinematics.directions import about_axis
 
-from ..constants import C_M_PER_NS, mass as pdg_mass
-from ..kinematics.twobody import two_body_isotropic
+from ...constants import C_M_PER_NS, mass as pdg_mass
+from ...kinematics.twobody import two_body_isotropic
 from .sample import ProductionSample
-from .vertex import sample_interaction_points
+from ..sources.vertex import sample_interaction_points
 
 __all__ = ["MesonTwoBodyChannel", "meson_decay_toward"]
 
@@ -80,7 +80,7 @@ class MesonTwoBodyChannel:
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         """Draw ``n`` LLPs aimed at the solid ``aim`` (beam frame): ``vertex``, ``parent_p4`` (the
         meson), ``llp_p4``, ``direction`` and ``weight_geometric`` (the exact forcing weight) of a
-        :class:`~fipgen.production.sample.ProductionSample`.
+        :class:`~fipgen.production.channels.sample.ProductionSample`.
         """
         vertex = sample_interaction_points(beamline, n, rng)
         targets = aim.sample_points(n, rng)

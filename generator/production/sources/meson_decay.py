@@ -28,8 +28,8 @@ import math
 from functools import lru_cache
 from importlib.resources import files
 
-from .. import constants as C
-from ..errors import PhysicsError
+from ... import constants as C
+from ...errors import PhysicsError
 
 try:  # Python >= 3.11
     import tomllib

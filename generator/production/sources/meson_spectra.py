@@ -27,7 +27,7 @@ Normalisation choices (the physics choice of this module; numbers reproduced by
   MiniBooNE flux paper's Regge fit, arXiv:0806.1449, parameters of the G4BNB card
   ``ineProBeXsecPar``), times the fraction of protons interacting in 71.12 cm of Be
   (0.8137, from the target's geometry and the beam spot:
-  :func:`fipgen.production.charged_mesons.bnb_interacting_fraction`), gives **0.58 pi0/POT**
+  :func:`fipgen.production.sources.charged_mesons.bnb_interacting_fraction`), gives **0.58 pi0/POT**
   (primary interactions only).
   Use it as the alternative normalisation (ratio 0.67) for a meson-production
   systematic.
@@ -54,11 +54,11 @@ from typing import NamedTuple
 
 import numba
 
-from .._jit import JIT_OPTIONS
+from ..._jit import JIT_OPTIONS
 import numpy as np
 
-from .. import constants as C
-from ..errors import PhysicsError
+from ... import constants as C
+from ...errors import PhysicsError
 
 __all__ = [
     "bnb_interacting_fraction",
@@ -208,7 +208,7 @@ def bnb_eta_density(p, theta):
 @lru_cache(maxsize=None)
 def bnb_interacting_fraction() -> float:
     """Protons interacting in the BNB beryllium target: the one value fipgen uses for the BNB
-    (0.8137), :func:`fipgen.production.vertex.interacting_fraction` of the packaged ``bnb``
+    (0.8137), :func:`fipgen.production.sources.vertex.interacting_fraction` of the packaged ``bnb``
     beamline, i.e. ``1 - exp(-L / lambda_I)`` over the beam spot, with the target's geometry
     (71.12 cm, radius 0.5 cm, rays of the spot that miss it count as 0) and beryllium's nuclear
     interaction length from ``materials.toml`` (42.10 cm). The first-interaction vertices of
@@ -216,7 +216,7 @@ def bnb_interacting_fraction() -> float:
     ``sigma_inel`` = 212.3 mb would give 0.845: fipgen used that for the charged mesons before
     0.2, so their per-POT numbers are 3.7 % lower since.)
     """
-    from ..geometry import load_beamline
+    from ...geometry import load_beamline
     from .vertex import interacting_fraction
 
     return interacting_fraction(load_beamline("bnb"))

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import constants as C
-from ..errors import PhysicsError
+from ... import constants as C
+from ...errors import PhysicsError
 from .sample import ProductionSample
-from .vertex import sample_interaction_points
+from ..sources.vertex import sample_interaction_points
 
 __all__ = ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"]
 
@@ -47,7 +47,7 @@ def alp_meson_mixing(model, meson_pdg: int) -> float:
     Raises PhysicsError without a gluon coupling, for a meson other than pi0 / eta, or
     where ``|theta|`` exceeds :data:`MAX_MIXING` (near ``m_a = m_P``).
     """
-    from ..models.alp import theta_aeta, theta_api
+    from ...models.alp import theta_aeta, theta_api
 
     if not model.c_gg or model.f_a is None:
         raise PhysicsError("ALP-meson mixing needs the gluon coupling (c_gg != 0 and f_a)")

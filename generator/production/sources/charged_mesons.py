@@ -1,6 +1,6 @@
 """Charged-meson (pi+, pi-, K+) and K0L sources of the BNB target (8.89 GeV/c p on Be).
 
-Each source is a :class:`~fipgen.production.meson_spectra.MesonSource` in the beam
+Each source is a :class:`~fipgen.production.sources.meson_spectra.MesonSource` in the beam
 frame (z along the protons), normalised per proton on target (POT), with a provenance
 string. Tables are built on first use (about 0.1 s each) and cached.
 
@@ -9,7 +9,7 @@ Models (parameters in docs/beamlines.md#meson-production-parameterisations)
 * **pi+, pi-, K0L**: the Sanford-Wang fits of the MiniBooNE flux paper (A. A.
   Aguilar-Arevalo et al., PRD 79, 072002 (2009), arXiv:0806.1449), the same numbers as the
   G4BNB production card (SBNSoftware/G4BNB ``input/production.in``):
-  :data:`~fipgen.production.meson_spectra.SW_PI_PLUS`, ``SW_PI_MINUS`` (the set the
+  :data:`~fipgen.production.sources.meson_spectra.SW_PI_PLUS`, ``SW_PI_MINUS`` (the set the
   card attributes to the paper's Table VI; the card keeps, commented out, another pi- set
   ``237.2 0.8986 4.521 1.154 1.105 4.224 0.06613 9.961`` that "reproduces the multiplicity
   table in MB flux paper (Table X)"), ``SW_K0L``. Range ``0 <= p <= p_B - c9`` (7.89 GeV/c
@@ -43,7 +43,7 @@ G4BNB multiplies the Sanford-Wang form by the Jacobian ``2 pi p_T / p^2`` to get
 Momenta GeV/c, angles rad.
 
 Normalisation per POT (first-interaction estimate, as the pi0 estimate of
-:func:`~fipgen.production.meson_spectra.sanford_wang_pi0_per_pot`)
+:func:`~fipgen.production.sources.meson_spectra.sanford_wang_pi0_per_pot`)
 ----------------------------------------------------------------------------------------
 ``N/POT = sigma_meson / sigma_inel x f`` with ``sigma_meson`` the integral of the
 density over the tabulated range, ``sigma_inel(p Be, 8.89 GeV/c) = 212.28 mb`` (the
@@ -55,7 +55,7 @@ Be) and the protons' quasi-elastic re-scattering are not, so these are lower bou
 the true per-POT multiplicities. A variant worth carrying as a systematic: G4BNB divides
 the production cross sections by ``sigma_inel - sigma_QE = 177.6 mb`` (its
 ``GetpBeInelasticCrossSection``); attenuating the beam with that cross section instead
-gives 1.117 times the numbers here. Results (``python -m fipgen.production.charged_mesons``):
+gives 1.117 times the numbers here. Results (``python -m fipgen.production.sources.charged_mesons``):
 
     ========  =========  ===================  ========
     meson      sigma/mb  per p-Be interaction  per POT
@@ -79,8 +79,8 @@ from typing import NamedTuple
 
 import numpy as np
 
-from .. import constants as C
-from ..errors import PhysicsError
+from ... import constants as C
+from ...errors import PhysicsError
 from .meson_spectra import (
     BNB_P_BEAM,
     BNB_THETA_MAX,

@@ -69,7 +69,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ..errors import PhysicsError
+from ...errors import PhysicsError
 
 __all__ = [
     "BMPTParams",

@@ -41,7 +41,7 @@ into the hard collision; :func:`sigma_pp` is the PDG-style fit of docs/physics.m
 ``s`` in GeV^2), ``s = 2 m_p E_p`` and ``s' = 2 m_p (E_p - E_Z')`` (fixed-target, target
 proton at rest). Only the primary proton's first inelastic interaction radiates: the yield
 per POT is the per-interaction rate times the fraction of protons interacting
-(fipgen.production.vertex.interacting_fraction).
+(fipgen.production.sources.vertex.interacting_fraction).
 
 Units: GeV, GeV^2, mb.
 """
@@ -55,10 +55,10 @@ from importlib import resources
 import numba
 import numpy as np
 
-from .._jit import JIT_OPTIONS
-from ..constants import ALPHA_EM  # noqa: F401 - read as bremsstrahlung.ALPHA_EM (tests)
-from ..constants import mass as pdg_mass
-from ..errors import PhysicsError
+from ..._jit import JIT_OPTIONS
+from ...constants import ALPHA_EM  # noqa: F401 - read as bremsstrahlung.ALPHA_EM (tests)
+from ...constants import mass as pdg_mass
+from ...errors import PhysicsError
 
 try:
     import tomllib

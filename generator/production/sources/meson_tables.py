@@ -18,7 +18,7 @@ Which model serves which (beamline, species) by default:
   shape normalised to 2.42 pi0/POT (:func:`bnb_dump_meson_source`);
   ``model="pythia8"`` gives the Pythia 8 table at 8.89 GeV/c (comparison only: see
   fluxes/README.md for why it is not the default).
-* ``bnb`` (the Be target): :func:`~fipgen.production.meson_spectra.bnb_meson_source`.
+* ``bnb`` (the Be target): :func:`~fipgen.production.sources.meson_spectra.bnb_meson_source`.
 
 Per-POT numbers count first interactions only (no tertiary production); each source's
 ``provenance`` says so and gives the estimate for its beamline.
@@ -30,8 +30,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from .. import constants as C
-from ..errors import NoSourcesError, PhysicsError
+from ... import constants as C
+from ...errors import NoSourcesError, PhysicsError
 from .meson_spectra import MesonSource, bnb_meson_source
 
 __all__ = [
@@ -75,7 +75,7 @@ def read_table(name: str, directory: str | None = None) -> tuple[dict[str, np.nd
     PhysicsError
         If the file is missing or has no JSON header.
     """
-    from ..resources import read_flux_table
+    from ...resources import read_flux_table
 
     return read_flux_table(name, directory, "meson table", "scripts/make_meson_tables.py")
 
@@ -83,7 +83,7 @@ def read_table(name: str, directory: str | None = None) -> tuple[dict[str, np.nd
 def table_entries() -> tuple[str, ...]:
     """The targets the 120 GeV tables are normalised for: the entries of their header (each
     with its material, interacting fraction and per-POT multiplicities), which a beamline file
-    names as ``particle_sources.table_entry`` (:mod:`fipgen.production.sources`)."""
+    names as ``particle_sources.table_entry`` (:mod:`fipgen.production.sources.resolve`)."""
     return tuple(read_table(LIGHT_FILE)[1]["beamlines"])
 
 
@@ -250,7 +250,7 @@ def tertiary_estimate(beamline_name: str) -> dict:
 def bnb_dump_meson_source(pdg: int) -> MesonSource:
     """pi0 (111) or eta (221) source of the MiniBooNE beam dump (8.89 GeV/c on steel), per POT.
 
-    Shape: the BNB Sanford-Wang source of :func:`~fipgen.production.meson_spectra.bnb_meson_source`
+    Shape: the BNB Sanford-Wang source of :func:`~fipgen.production.sources.meson_spectra.bnb_meson_source`
     ((pi+ + pi-)/2 fit to HARP p-Be data at 8.89 GeV/c, arXiv:0806.1449; eta by m_T
     scaling). Normalisation: :data:`DUMP_PI0_PER_POT` = 2.42 pi0/POT (BdNMC,
     arXiv:1609.01770, for the MiniBooNE steel dump of arXiv:1807.06137) and eta/pi0 =

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..errors import CardError, PhysicsError
-from ..io.parent_list import write_mevprtl_text
-from ..rng import PARENT_STREAM, block_rng
-from .hnl_sources import _source
+from ...errors import CardError, PhysicsError
+from ...io.parent_list import write_mevprtl_text
+from ...rng import PARENT_STREAM, block_rng
+from .resolve import _source
 
 __all__ = ["parent_species", "write_parent_list", "FILE_POT"]
 

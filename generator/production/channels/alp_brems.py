@@ -36,8 +36,8 @@ import math
 import numba
 import numpy as np
 
-from .._jit import JIT_OPTIONS
-from ..models import alp_xsec as X
+from ..._jit import JIT_OPTIONS
+from ...models import alp_xsec as X
 
 __all__ = ["THETA_MAX", "BremsKernel"]
 

@@ -1,6 +1,6 @@
 """Charged mesons (and K0L) from the target to their decay: in flight or at rest.
 
-:func:`sample_parent_decays` turns a :class:`~fipgen.production.meson_spectra.MesonSource`
+:func:`sample_parent_decays` turns a :class:`~fipgen.production.sources.meson_spectra.MesonSource`
 into :class:`~fipgen.production.parents.ParentDecays` on a beamline read from
 ``geometries/*.toml``: where, when and with which four-momentum each meson decays, and
 how many such decays there are per proton on target (POT). Beam frame, metres, GeV, ns.
@@ -10,7 +10,7 @@ What is modelled
 Each trial follows one meson along a straight line through up to three regions:
 
 1. **Target** (or dump). The meson starts at a proton interaction point
-   (:func:`~fipgen.production.vertex.sample_interaction_points`: beam spot and
+   (:func:`~fipgen.production.sources.vertex.sample_interaction_points`: beam spot and
    exponential depth) with the source's momentum and direction, at ``t = 0``, and crosses
    the rest of the target.
 2. **Decay region** (only on beamlines with a ``decay_pipe``): the inside of the pipe's
@@ -113,15 +113,15 @@ from functools import lru_cache
 import numba
 import numpy as np
 
-from .. import constants as C
-from .._jit import JIT_OPTIONS
-from ..errors import PhysicsError
-from ..geometry.materials import Material, get_material
-from ..geometry.shapes import Cylinder
-from ..geometry.stopping import bethe_dedx, mean_excitation_energy
-from .meson_spectra import MesonSource
-from .parents import ParentDecays
-from .vertex import sample_interaction_points
+from ... import constants as C
+from ..._jit import JIT_OPTIONS
+from ...errors import PhysicsError
+from ...geometry.materials import Material, get_material
+from ...geometry.shapes import Cylinder
+from ...geometry.stopping import bethe_dedx, mean_excitation_energy
+from ..sources.meson_spectra import MesonSource
+from ..parents import ParentDecays
+from ..sources.vertex import sample_interaction_points
 
 __all__ = [
     "FATES",
@@ -1111,7 +1111,7 @@ def sample_parent_decays(
     ----------
     source : MesonSource
         pi+- (+-211), K+- (+-321) or K0L (130), per POT (e.g.
-        :func:`~fipgen.production.charged_mesons.bnb_charged_source`).
+        :func:`~fipgen.production.sources.charged_mesons.bnb_charged_source`).
     beamline : Beamline
         ``fipgen.geometry.load_beamline(...)``: target, optional decay_pipe and absorber.
     n : int

@@ -2,17 +2,17 @@
 
 Each channel turns a parent sample (a callable ``parents(n, rng, beamline) ->
 ParentDecays``, e.g. charged-meson transport) into HNLs aimed at the detector solid with
-the defensive-mixture weights of :mod:`fipgen.production.decay_toward`. The interface is
-that of :class:`~fipgen.production.meson_two_body.MesonTwoBodyChannel`: attributes
+the defensive-mixture weights of :mod:`fipgen.production.aiming`. The interface is
+that of :class:`~fipgen.production.channels.meson_two_body.MesonTwoBodyChannel`: attributes
 ``name``, ``parent_pdg``, ``rate_per_pot``, ``branching``, ``source`` (``per_pot``,
 ``provenance``) and ``sample(n, rng, beamline, aim) ->``
-:class:`~fipgen.production.sample.ProductionSample`.
+:class:`~fipgen.production.channels.sample.ProductionSample`.
 
 Channels
 --------
 * :class:`HNLMesonTwoBodyChannel`: ``h+- -> l+- N`` for h = pi, K, D, Ds (BR
   :func:`~fipgen.models.hnl_production.br_meson_to_lepton_hnl`), with the HNL
-  polarisation (:func:`~fipgen.production.decay_toward.hnl_helicity_two_body`);
+  polarisation (:func:`~fipgen.production.channels.hnl_kinematics.hnl_helicity_two_body`);
 * :class:`HNLKaonThreeBodyChannel`: ``K+ -> pi0 l+ N`` and ``K_L -> pi-+ l+- N``
   (:func:`~fipgen.models.hnl_production.br_kaon_to_pi_lepton_hnl`), N energy from the
   matrix element; no HNL polarisation is returned (it depends on the Dalitz point);
@@ -53,12 +53,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import constants as C
-from ..errors import PhysicsError
-from ..models import hnl_production as HP
-from ..models import hnl_widths as HW
-from . import decay_toward as DT
-from .parents import ParentDecays
+from ... import constants as C
+from ...errors import PhysicsError
+from ...models import hnl_production as HP
+from ...models import hnl_widths as HW
+from .. import aiming as DT
+from . import hnl_kinematics as HK
+from ..parents import ParentDecays
 from .sample import ProductionSample
 
 __all__ = [
@@ -190,8 +191,8 @@ class HNLMesonTwoBodyChannel(_DecayTowardChannel):
         open_ = M > ml + mn
         ps = DT.two_body_pstar(M, mn, ml) if open_ else 0.0
         a = DT.aim_decays(pd.p4, M, pd.vertex, mn, ps, aim, rng, alpha=self.alpha)
-        P = DT.hnl_helicity_two_body(M, ml, mn) if open_ else 0.0
-        axis = DT.helicity_axis(pd.p4, M, a.p4, mn, ps) if open_ else np.zeros((n, 3))
+        P = HK.hnl_helicity_two_body(M, ml, mn) if open_ else 0.0
+        axis = HK.helicity_axis(pd.p4, M, a.p4, mn, ps) if open_ else np.zeros((n, 3))
         zero = ~(np.einsum("ij,ij->i", axis, axis) > 0.5)
         axis[zero] = a.direction[zero]
         return self._pack(pd, pd.vertex, pd.p4, a, pd.time, pd.pdg,
@@ -206,7 +207,7 @@ class HNLKaonThreeBodyChannel(_DecayTowardChannel):
     """``K+- -> pi0 l+- N`` (kaon_pdg 321) or ``K_L -> pi-+ l+- N`` (130).
 
     The N energy in the K rest frame is drawn from the matrix element
-    (:func:`~fipgen.production.decay_toward.sample_kl3_energy`: the f_+ / f_0 pole form
+    (:func:`~fipgen.production.channels.hnl_kinematics.sample_kl3_energy`: the f_+ / f_0 pole form
     factors of ``hnl_production``); its direction there is isotropic; then aimed. No
     polarisation is returned (it depends on the Dalitz point).
     """
@@ -241,7 +242,7 @@ class HNLKaonThreeBodyChannel(_DecayTowardChannel):
         pd = self._draw_parents(n, rng, beamline)
         mk, mp, ml, mn, fp0, mv, ms = self.kinematics()
         if mk > mp + ml + mn:
-            E = DT.sample_kl3_energy(n, rng, mk, mp, ml, mn, fp0, mv, ms)
+            E = HK.sample_kl3_energy(n, rng, mk, mp, ml, mn, fp0, mv, ms)
             ps = np.sqrt(np.maximum((E - mn) * (E + mn), 0.0))
         else:
             ps = np.zeros(n)
@@ -262,11 +263,11 @@ class HNLTauChannel(_DecayTowardChannel):
     rest-frame density ``(1 + a s.n*)/4 pi``:
 
     * ``N pi-``, ``N K-``, ``N rho-``: two-body, ``a = A`` of
-      :func:`~fipgen.production.decay_toward.fermion_meson_asymmetry` (rho at its PDG
+      :func:`~fipgen.production.channels.hnl_kinematics.fermion_meson_asymmetry` (rho at its PDG
       mass: the line shape is not sampled);
     * ``N l- nu_l`` (|U_tau|^2) and ``nu_tau l- N`` (|U_l|^2): the N energy from the
       three-body matrix element, ``a = a(E_N)``
-      (:func:`~fipgen.production.decay_toward.tau_leptonic_spectrum`).
+      (:func:`~fipgen.production.channels.hnl_kinematics.tau_leptonic_spectrum`).
 
     ``a`` is the same for tau+ and tau- (the polarisation and the analysing power both flip
     under CP). ``polarised=False`` decays the tau isotropically (for comparisons).
@@ -307,13 +308,13 @@ class HNLTauChannel(_DecayTowardChannel):
             if not mt > mn + mx:
                 return np.zeros(n), np.zeros(n)
             ps = np.full(n, DT.two_body_pstar(mt, mn, mx))
-            a = np.full(n, DT.fermion_meson_asymmetry(mt, mn, mx, spin))
+            a = np.full(n, HK.fermion_meson_asymmetry(mt, mn, mx, spin))
         else:
-            kind, lp = DT.TAU_LEPTONIC[self.tau_channel]
+            kind, lp = HK.TAU_LEPTONIC[self.tau_channel]
             ml = C.mass(lp)
             if not mt > mn + ml:
                 return np.zeros(n), np.zeros(n)
-            E, a = DT.sample_tau_leptonic_energy(n, rng, mt, mn, ml, kind)
+            E, a = HK.sample_tau_leptonic_energy(n, rng, mt, mn, ml, kind)
             ps = np.sqrt(np.maximum((E - mn) * (E + mn), 0.0))
         if not self.polarised:
             a = np.zeros(n)
@@ -321,7 +322,7 @@ class HNLTauChannel(_DecayTowardChannel):
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         pd = self._draw_parents(n, rng, beamline)
-        tau = DT.taus_from_ds(pd.p4, pd.vertex, pd.time, pd.pdg, rng, flight=self.flight)
+        tau = HK.taus_from_ds(pd.p4, pd.vertex, pd.time, pd.pdg, rng, flight=self.flight)
         ps, a = self.tau_decay(n, rng)
         mn = float(self.hnl.mass)
         ad = DT.aim_decays(tau.p4, C.mass(15), tau.vertex, mn, ps, aim, rng, alpha=self.alpha,

@@ -2,7 +2,7 @@
 sub-channels.
 
 Each builder takes a :class:`fipgen.registry.BuildContext` and returns ``(channels, closed,
-reasons)``: the open sub-channels (:class:`~fipgen.production.sample.ProductionChannel`),
+reasons)``: the open sub-channels (:class:`~fipgen.production.channels.sample.ProductionChannel`),
 the names of the closed ones, and why some are closed (name -> text; empty when the mass
 alone closes them). Physics errors become :class:`~fipgen.errors.CardError` naming the run-card
 key that caused them. A boson channel closed at the mass is ``([], [name], {})``.
@@ -10,7 +10,7 @@ key that caused them. A boson channel closed at the mass is ``([], [name], {})``
 
 from __future__ import annotations
 
-from ..errors import CardError, NoSourcesError, PhysicsError
+from ...errors import CardError, NoSourcesError, PhysicsError
 
 __all__ = ["hnl_decays", "meson_decay", "meson_mixing", "proton_bremsstrahlung", "shower"]
 
@@ -30,7 +30,7 @@ def _no_sources(ctx, err) -> CardError:
 
 def _meson_source(ctx, pdg: int):
     """The meson source of species ``pdg``: the external parent list's, else the packaged table."""
-    from .sources import meson_source
+    from ..sources.resolve import meson_source
 
     try:
         if ctx.external is not None:
@@ -44,9 +44,9 @@ def _meson_source(ctx, pdg: int):
 
 def meson_decay(ctx):
     """``zprime:pi0``, ``zprime:eta`` (P -> gamma Z'), ``zprime:omega`` (omega -> pi0 Z', isovector
-    charges only): :class:`~fipgen.production.meson_two_body.MesonTwoBodyChannel`."""
-    from ..constants import mass as pdg_mass
-    from .meson_decay import br_omega_to_pi0_zprime, br_to_gamma_zprime
+    charges only): :class:`~fipgen.production.channels.meson_two_body.MesonTwoBodyChannel`."""
+    from ...constants import mass as pdg_mass
+    from ..sources.meson_decay import br_omega_to_pi0_zprime, br_to_gamma_zprime
     from .meson_two_body import MesonTwoBodyChannel
 
     model, name = ctx.model, ctx.name
@@ -63,7 +63,7 @@ def meson_decay(ctx):
 
 def meson_mixing(ctx):
     """``alp:pi0``, ``alp:eta``: ALP-meson mixing (needs the gluon coupling c_gg and f_a),
-    :class:`~fipgen.production.meson_mixing.MesonMixingChannel`."""
+    :class:`~fipgen.production.channels.meson_mixing.MesonMixingChannel`."""
     from .meson_mixing import MesonMixingChannel, alp_meson_mixing
 
     model, name = ctx.model, ctx.name
@@ -80,7 +80,7 @@ def meson_mixing(ctx):
 
 
 def proton_bremsstrahlung(ctx):
-    """``zprime:bremsstrahlung``: one :class:`~fipgen.production.brems_channel.BremsChannel` per
+    """``zprime:bremsstrahlung``: one :class:`~fipgen.production.channels.brems_channel.BremsChannel` per
     element the beam reaches (target, absorber) with a non-zero rate."""
     from .brems_channel import BremsSettings, brems_channels
 
@@ -97,7 +97,7 @@ def proton_bremsstrahlung(ctx):
 
 def shower(ctx):
     """``alp:primakoff``, ``compton``, ``resonant``, ``associated``, ``bremsstrahlung``: ALPs from
-    the dump's shower, :class:`~fipgen.production.alp_shower.ShowerALPChannel`."""
+    the dump's shower, :class:`~fipgen.production.channels.alp_shower.ShowerALPChannel`."""
     from .alp_shower import shower_channel
 
     try:
@@ -110,7 +110,7 @@ def shower(ctx):
 
 def hnl_decays(ctx):
     """``hnl:<parent>``: every open decay of the parent into an HNL with a non-zero mixing
-    (:func:`fipgen.production.hnl_sources.hnl_channels`)."""
+    (:func:`fipgen.production.channels.hnl_sources.hnl_channels`)."""
     from .hnl_sources import hnl_channels
 
     try:

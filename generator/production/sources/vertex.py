@@ -20,7 +20,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..kinematics import sample_decay_distance
+from ...kinematics import sample_decay_distance
 
 __all__ = ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"]
 

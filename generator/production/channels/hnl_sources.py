@@ -15,7 +15,7 @@ that is open at the HNL mass and has a non-zero mixing:
 ===========  ===================================================================
 
 Parents. Charged pions and kaons are carried through the target, decay pipe, absorber and
-walls to their decays in flight or at rest (:mod:`fipgen.production.meson_transport`),
+walls to their decays in flight or at rest (:mod:`fipgen.production.transport.meson_transport`),
 the parent's decay point being the HNL's vertex. BNB: the Sanford-Wang / Feynman-scaling
 sources; 120 GeV beamlines: the BMPT / Pythia tables (:mod:`meson_tables`), through the
 NuMI / LBNF target, the air gap and the helium decay pipe to the aluminium absorber (no
@@ -29,22 +29,15 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from .. import constants as C
-from ..errors import PhysicsError
+from ... import constants as C
+from ...errors import PhysicsError
+from ..sources.resolve import _source
 
 __all__ = ["HNL_PARENTS", "hnl_channels", "parents_callable"]
 
 #: Run-card parent names -> PDG code.
 HNL_PARENTS = {"pi+": 211, "pi-": -211, "K+": 321, "K-": -321, "K0L": 130, "D+": 411, "D-": -411,
                "Ds+": 431, "Ds-": -431, "tau": 431}
-
-
-def _source(beamline, pdg: int, external=None):
-    if external is not None:
-        return external.meson_source(pdg)
-    from .sources import meson_source
-
-    return meson_source(beamline, pdg)
 
 
 _PROMPT = (411, 431)  # charmed parents: decay at the production point
@@ -54,8 +47,8 @@ _PROMPT = (411, 431)  # charmed parents: decay at the production point
 def _decays_per_pot(beamline_path: str, pdg: int) -> float:
     """Decays per POT of species ``pdg`` after transport in the beamline of that file (cached by
     the file, not by the beamline's name: two files of one name may differ)."""
-    from ..geometry import load_beamline
-    from .meson_transport import fate_summary
+    from ...geometry import load_beamline
+    from ..transport.meson_transport import fate_summary
 
     bl = load_beamline(beamline_path)
     if abs(pdg) in _PROMPT:
@@ -68,7 +61,7 @@ def parents_callable(beamline, pdg: int, external=None):
     """``parents(n, rng, beamline) -> ParentDecays`` of species ``pdg`` (flight and rest), with
     ``per_pot`` (decays per POT; only the channel mix depends on its accuracy) and
     ``provenance``."""
-    from .meson_transport import fate_summary, sample_parent_decays
+    from ..transport.meson_transport import fate_summary, sample_parent_decays
 
     if external is not None and external.format == "dk2nu":
         return external.decays(pdg)[0]
@@ -85,7 +78,7 @@ def parents_callable(beamline, pdg: int, external=None):
         f = fate_summary(src, beamline, n=100_000)
         parents.per_pot = f["dif"] + f["dar"]
     parents.provenance = (f"{src.provenance}; transported (decays in flight and at rest, "
-                          f"fipgen.production.meson_transport): {parents.per_pot:.4g} decays per POT")
+                          f"fipgen.production.transport.meson_transport): {parents.per_pot:.4g} decays per POT")
     return parents
 
 
@@ -96,9 +89,9 @@ def _prompt_parents(sources, beamline):
     vertex."""
     import numpy as np
 
-    from ..constants import C_M_PER_NS
-    from .parents import ParentDecays
-    from .vertex import sample_interaction_points
+    from ...constants import C_M_PER_NS
+    from ..parents import ParentDecays
+    from ..sources.vertex import sample_interaction_points
 
     sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
     rates = np.array([s.per_pot for s in sources])
@@ -126,7 +119,7 @@ def _prompt_parents(sources, beamline):
 
 def hnl_channels(parent: str, hnl, beamline, external=None) -> tuple[list, list[str]]:
     """The open sub-channels of ``"hnl:<parent>"`` (module table) and the names of closed ones."""
-    from ..models.hnl_production import TAU_CHANNELS
+    from ...models.hnl_production import TAU_CHANNELS
     from .hnl_channels import HNLKaonThreeBodyChannel, HNLMesonTwoBodyChannel, HNLTauChannel
 
     if parent not in HNL_PARENTS:

@@ -7,7 +7,7 @@ Two formats (docs/outputs.md#what-readers-expect):
   for). Lines starting with ``#`` and blank lines are skipped. Parents are mesons *as
   produced* in the target, beam frame (z along the protons). :func:`fipgen.io.parent_list.read_mevprtl_text`
   reads them; :func:`source_from_parents` bins one species into a
-  :class:`~fipgen.production.meson_spectra.MesonSource` (the form every production
+  :class:`~fipgen.production.sources.meson_spectra.MesonSource` (the form every production
   channel samples from, with exact forcing weights), normalised to
   ``sum(weight) / POT`` where ``POT = sum(npot)`` over the file's lines, unless the file
   says otherwise (see below); :func:`fipgen.io.parent_list.write_mevprtl_text` writes a list (e.g. mesons sampled
@@ -33,11 +33,11 @@ import math
 
 import numpy as np
 
-from .. import constants as C
-from ..errors import PhysicsError
+from ... import constants as C
+from ...errors import PhysicsError
 from .meson_spectra import MesonSource
-from ..io.parent_list import ParentList, read_mevprtl_text
-from .parents import ParentDecays
+from ...io.parent_list import ParentList, read_mevprtl_text
+from ..parents import ParentDecays
 
 __all__ = ["source_from_parents", "read_dk2nu", "ExternalParents"]
 
@@ -109,7 +109,7 @@ def read_dk2nu(path, z_offset: float = 0.0, pdgs=None) -> ParentDecays:
         ``weight = nimpwt x n / POT`` (so ``weight.mean()`` is decays per POT), ``time`` 0
         (dk2nu does not record it), ``at_rest`` where the momentum at decay is zero.
     """
-    from ..io.rootfile import reading_root
+    from ...io.rootfile import reading_root
 
     with reading_root(path, "a dk2nu file (dk2nuTree and dkmetaTree)") as f:
         if "dk2nuTree" not in f:

@@ -1,14 +1,14 @@
 """Z' from proton bremsstrahlung as a production channel: sampling with exact weights.
 
 The physics (splitting functions, form factors, normalisation) is in
-:mod:`fipgen.production.bremsstrahlung`; this module turns it into the channel interface
-of :class:`~fipgen.production.meson_two_body.MesonTwoBodyChannel` (``name``,
+:mod:`fipgen.production.channels.bremsstrahlung`; this module turns it into the channel interface
+of :class:`~fipgen.production.channels.meson_two_body.MesonTwoBodyChannel` (``name``,
 ``parent_pdg``, ``rate_per_pot``, ``branching``, ``source``, ``sample``) plus ``sample_free``
 for the X -> N N cascade.
 
 Where the protons radiate (``elements``): the target (or dump) the beam hits, with the
 production vertex at the proton's first inelastic interaction
-(fipgen.production.vertex); and, for beamlines with an absorber, the absorber, which
+(fipgen.production.sources.vertex); and, for beamlines with an absorber, the absorber, which
 the protons that crossed the target without interacting reach (fraction ``1 - f_target``;
 the arXiv:2410.08981 code radiates in the BNB steel absorber too). Each element is its own
 channel: ``zprime:bremsstrahlung`` and ``zprime:bremsstrahlung (absorber)``.
@@ -57,14 +57,14 @@ from dataclasses import dataclass, field, replace
 import numba
 import numpy as np
 
-from .. import constants as C
-from .._jit import JIT_OPTIONS
-from ..errors import PhysicsError
-from ..kinematics import window_decay_probability
-from ..models.zprime import family_coefficients
+from ... import constants as C
+from ..._jit import JIT_OPTIONS
+from ...errors import PhysicsError
+from ...kinematics import window_decay_probability
+from ...models.zprime import family_coefficients
 from . import bremsstrahlung as B
 from .sample import ProductionSample
-from .vertex import interacting_fraction, ray_toward_detector, sample_interaction_points
+from ..sources.vertex import interacting_fraction, ray_toward_detector, sample_interaction_points
 
 __all__ = ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"]
 

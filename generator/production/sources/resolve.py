@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from ..errors import NoSourcesError, PhysicsError
+from ...errors import NoSourcesError, PhysicsError
 
 __all__ = ["MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"]
 
@@ -149,3 +149,10 @@ def shower_table_name(beamline) -> str:
                            "scripts/make_shower_tables.py)")
     return plan.showers
 
+
+def _source(beamline, pdg: int, external=None):
+    """The meson source of ``pdg``: the external parent list's when one is given, else the
+    beamline's (:func:`meson_source`)."""
+    if external is not None:
+        return external.meson_source(pdg)
+    return meson_source(beamline, pdg)

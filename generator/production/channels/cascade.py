@@ -17,7 +17,7 @@ Chain and sampling
    the ray, the detector included).
 3. ``X -> N N`` (or ``N Nbar`` for a Dirac HNL) is two-body with ``p* = sqrt(m_X^2/4 - m_N^2)``;
    one of the two HNLs is aimed at the detector with the defensive-mixture weights of
-   :func:`fipgen.production.decay_toward.aim_decays` (exact, bounded). Both HNLs of a
+   :func:`fipgen.production.aiming.aim_decays` (exact, bounded). Both HNLs of a
    decay are identical candidates, so the channel's branching is ``2 BR(X -> N N)``: the
    expected number of HNLs per X (the sum of weights counts HNL decays in the detector;
    the probability that both of a pair decay inside is of second order in the decay
@@ -40,10 +40,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .. import constants as C
-from ..errors import PhysicsError
-from . import decay_toward as DT
-from .parents import ParentDecays
+from ... import constants as C
+from ...errors import PhysicsError
+from .. import aiming as DT
+from ..parents import ParentDecays
 from .sample import ProductionSample
 
 __all__ = ["boson_decays", "HNLFromBosonChannel"]
