@@ -240,10 +240,12 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.production.sources.shower_seeding": ["meson_photons", "make_shower_table"],
     "fipgen.production.sources.vertex": ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"],
     "fipgen.production.transport": [],
+    "fipgen.production.transport.kernel": [],
     "fipgen.production.transport.meson_transport": [
         "FATES", "REGIONS", "StoppingTable", "stopping_table", "mean_excitation_energy", "interaction_length",
         "bethe_dedx", "MesonFates", "meson_fates", "fate_summary", "sample_parent_decays"
     ],
+    "fipgen.production.transport.ranges": ["StoppingTable", "stopping_table", "interaction_length"],
     "fipgen.progress": ["progress_bar"],
     "fipgen.registry": [
         "COUPLING_KEYS", "NN_SUFFIX", "PARTICLES", "TAU_DECAYS", "BuildContext", "ChannelError", "ChannelSpec",
