@@ -19,9 +19,7 @@ from fipgen.events import EventBatch
 from fipgen.pipeline import build_job, iter_chunks
 from fipgen.production.sources.vertex import sample_interaction_points
 
-from _boxes import box_detector
 
-BOX = box_detector("bnb", (1.0, 0.0, 30.0), 6.0, title="6 m cube 30 m downstream of the BNB target, off axis")
 
 CARD = """
 [experiment]
@@ -110,9 +108,8 @@ def _forced_vs_plain(job, n_plain, seed):
     # B-L Z' from eta -> gamma Z' (2410.08981's chain), prompt
     ('zprime = { kind = "B-L", mass = 0.3, coupling = 1e-3 }', '["zprime:eta"]', 4_000_000),
 ])
-def test_forced_agrees_with_plain(tmp_path, boson, produce, n_plain):
-    det = tmp_path / "box.toml"
-    det.write_text(BOX)
+def test_forced_agrees_with_plain(tmp_path, boson, produce, n_plain, box_30m):
+    det = box_30m
     job = build_job(_card(str(det), boson, produce))
     batch, f, f_err, plain, plain_err = _forced_vs_plain(job, n_plain, 3)
     pull = (f - plain) / np.hypot(f_err, plain_err)
@@ -126,9 +123,8 @@ def test_forced_agrees_with_plain(tmp_path, boson, produce, n_plain):
     assert np.all(batch.scalars["llp_e"] <= batch.scalars["parent_e"] * (1 + 1e-12))
 
 
-def test_x_flight_moves_the_production_vertex(tmp_path):
-    det = tmp_path / "box.toml"
-    det.write_text(BOX)
+def test_x_flight_moves_the_production_vertex(tmp_path, box_30m):
+    det = box_30m
     prompt = build_job(_card(str(det), 'alp = { mass = 0.3, c_gg = 1.0, f_a = 1000.0, g_hnl = 1e-3 }', '["alp:pi0"]',
                              events=20_000))
     slow = build_job(_card(str(det), 'alp = { mass = 0.3, c_gg = 1.0, f_a = 1e4, g_hnl = 3e-8 }', '["alp:pi0"]',
@@ -153,9 +149,8 @@ def test_rates_and_codes():
         assert c.rate_per_pot == pytest.approx(want, rel=1e-12)
 
 
-def test_dirac_pairs_give_n_and_nbar(tmp_path):
-    det = tmp_path / "box.toml"
-    det.write_text(BOX)
+def test_dirac_pairs_give_n_and_nbar(tmp_path, box_30m):
+    det = box_30m
     job = build_job(_card(str(det), 'alp = { mass = 0.3, c_gg = 1.0, f_a = 1000.0, g_hnl = 1e-3 }', '["alp:pi0"]',
                           events=40_000, extra=", dirac = true"))
     batch = EventBatch.concatenate([p[0] for p in iter_chunks(job)])
@@ -166,9 +161,8 @@ def test_dirac_pairs_give_n_and_nbar(tmp_path):
     assert 0.45 < frac < 0.55
 
 
-def test_card_errors_and_closed_channels(tmp_path):
-    det = tmp_path / "box.toml"
-    det.write_text(BOX)
+def test_card_errors_and_closed_channels(tmp_path, box_30m):
+    det = box_30m
     with pytest.raises(CardError, match="model.alp.g_hnl"):
         build_job(_card(str(det), 'alp = { mass = 0.3, c_gg = 1.0, f_a = 1000.0 }', '["alp:pi0"]'))
     with pytest.raises(CardError, match=r"signal.produce\[0\].*\[model.zprime\]"):

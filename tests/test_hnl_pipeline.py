@@ -19,9 +19,7 @@ from fipgen.events import EventBatch
 from fipgen.pipeline import build_job, iter_chunks
 from fipgen.production.transport.meson_transport import sample_parent_decays
 
-from _boxes import box_detector
 
-BOX = box_detector("bnb", (1.0, 0.0, 30.0), 6.0, title="6 m cube 30 m downstream of the BNB target, off axis")
 
 CARD = """
 [experiment]
@@ -75,9 +73,8 @@ def _plain(job, n, rng):
     return pd.weight * inside, ch
 
 
-def test_kaon_chain_forced_agrees_with_plain(tmp_path):
-    det = tmp_path / "box.toml"
-    det.write_text(BOX)
+def test_kaon_chain_forced_agrees_with_plain(tmp_path, box_30m):
+    det = box_30m
     # U_mu^2 = 1e-3 at 0.2 GeV: c tau ~ 0.2 km, beta gamma ~ 1-10: decay lengths 0.2-2 km
     job, batch, forced = _generate(_card(str(det)))
     w = batch.scalars["weight"]
@@ -104,9 +101,8 @@ def test_kaon_chain_forced_agrees_with_plain(tmp_path):
     assert np.all(batch.scalars["parent_pdg"][sel] == 321)
 
 
-def test_dirac_hnl_from_negative_pions_decays_to_conjugates(tmp_path):
-    det = tmp_path / "box.toml"
-    det.write_text(BOX)
+def test_dirac_hnl_from_negative_pions_decays_to_conjugates(tmp_path, box_30m):
+    det = box_30m
     card = _card(str(det), mass=0.03, u2=1e-2, produce='["hnl:pi-", "hnl:pi+"]', events=60_000, extra=", dirac = true")
     job, batch, _ = _generate(card)
     par = batch.scalars["parent_pdg"]
@@ -119,7 +115,7 @@ def test_dirac_hnl_from_negative_pions_decays_to_conjugates(tmp_path):
     assert np.any(par == 211) and np.any(par == -211)
 
 
-def test_polarisation_reaches_the_decays(tmp_path):
+def test_polarisation_reaches_the_decays(tmp_path, box_30m):
     """N -> mu- pi+ from K+ -> mu+ N at 0.3 GeV, kaons decaying at rest: the HNL's helicity is
     P = +0.546 (fipgen.production.channels.hnl_kinematics.hnl_helicity_two_body) along its flight
     direction, and N -> mu- pi+ has A = -0.958 (sampler.polarised_asymmetry), so the muon's
@@ -134,8 +130,7 @@ def test_polarisation_reaches_the_decays(tmp_path):
     assert P == pytest.approx(0.546, abs=2e-3) and A == pytest.approx(-0.958, abs=2e-3)
     from fipgen.kinematics.boost import boost_to_rest
 
-    det = tmp_path / "box.toml"
-    det.write_text(BOX)
+    det = box_30m
     res = {}
     for pol in ("true", "false"):
         card = _card(str(det), mass=0.3, u2=1e-4, events=60_000, pol=pol, extra=", dirac = true")

@@ -20,7 +20,6 @@ from fipgen.pipeline import build_job
 from fipgen.production.sources.meson_decay import anomaly_factor, br_to_gamma_darkphoton, br_to_gamma_zprime, sm_branching_ratio
 from fipgen.production.channels.meson_mixing import MAX_MIXING, alp_meson_mixing
 
-from _boxes import box_detector
 
 BASE = """
 [experiment]
@@ -112,13 +111,11 @@ def test_alp_card_needs_gluon_coupling():
         build_job(card("alp = { mass = 0.3, g_gamma = 1e-6 }", '["alp:pi0"]', "alp:decay"))
 
 
-BOX = box_detector("bnb", (0.5, 0.0, 18.0), 4.0, title="4 m cube 20 m downstream of the BNB target")
 
 
-def test_mixing_channel_weights_agree_with_plain_monte_carlo(tmp_path):
+def test_mixing_channel_weights_agree_with_plain_monte_carlo(tmp_path, box_18m):
     """E[weight_geometric] is the fraction of ALPs (meson directions) hitting the box: plain MC of the source."""
-    det = tmp_path / "box.toml"
-    det.write_text(BOX)
+    det = box_18m
     job = build_job(card("alp = { mass = 0.2, c_gg = 1.0, f_a = 1e4 }", '["alp:eta"]', "alp:decay", detector=str(det)))
     ch = job.channels[0]
     solid = job.detector.active_beam

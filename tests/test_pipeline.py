@@ -16,7 +16,6 @@ from fipgen.constants import C_M_PER_NS, mass as pdg_mass
 from fipgen.pipeline import build_job, iter_chunks
 from fipgen.events import EventBatch
 
-from _boxes import box_detector
 
 CARD = """
 [experiment]
@@ -124,7 +123,6 @@ def test_decay_invariants(detector, mass, final):
 
 # --- unbiased weights: forced sample vs a plain Monte Carlo written independently here ---
 
-BOX_DETECTOR = box_detector("bnb", (0.5, 0.0, 18.0), 4.0, title="4 m cube 20 m downstream of the BNB target")
 
 
 def _plain_mc(job, n, rng):
@@ -175,9 +173,8 @@ def _plain_mc(job, n, rng):
         (0.25, 2e-7, "eta"),  # eta channel, e+e- and mu+mu- open
     ],
 )
-def test_forced_weights_agree_with_plain_monte_carlo(tmp_path, mass, eps, produce):
-    path = tmp_path / "box.toml"
-    path.write_text(BOX_DETECTOR)
+def test_forced_weights_agree_with_plain_monte_carlo(tmp_path, mass, eps, produce, box_18m):
+    path = box_18m
     # couplings chosen so that ell = beta gamma c tau is ~20-40 m at this 20 m box
     card = make_card(detector=str(path), mass=mass, eps=eps, produce=f'["zprime:{produce}"]', events=200_000)
     job, batch, sw = generate(card)
