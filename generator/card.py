@@ -47,7 +47,7 @@ CARD_VERSIONS = (1,)
 
 #: Production channels implemented, by particle: ``{particle: (what, ...)}`` of the entries of
 #: fipgen.registry (a channel that is not there is refused with the list of allowed ones).
-PRODUCTION_CHANNELS = registry.production_channels()
+PRODUCTION_CHANNELS = registry.production_channels()  # at import; the parser asks the registry each time
 
 #: Bosons whose production channels make the detected HNL through X -> N N
 #: (fipgen.production.channels.cascade), when the card has both [model.<X>] and [model.hnl].
@@ -428,7 +428,8 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
 
     produce_raw = sig["produce"] if isinstance(sig["produce"], list) else [sig["produce"]]
     produce = tuple(
-        _split_channel(f"signal.produce[{i}]", p, PRODUCTION_CHANNELS, source) for i, p in enumerate(produce_raw)
+        _split_channel(f"signal.produce[{i}]", p, registry.production_channels(), source)
+        for i, p in enumerate(produce_raw)
     )
     if len(set(produce)) != len(produce):
         raise CardError(f"{source}: key signal.produce = {produce_raw!r}: allowed: each channel at most once")
@@ -446,9 +447,10 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         # X -> N N: a Z' or ALP channel produces the detected HNL through the boson's decay
         if detect[0] == "hnl" and particle in CASCADE_PARENTS and particle in models:
             continue
-        allowed = [f"{detect[0]}:{c}" for c in PRODUCTION_CHANNELS.get(detect[0], ())]
+        channels = registry.production_channels()
+        allowed = [f"{detect[0]}:{c}" for c in channels.get(detect[0], ())]
         if detect[0] == "hnl":
-            allowed += [f"{p}:{c}" for p in CASCADE_PARENTS if p in models for c in PRODUCTION_CHANNELS[p]]
+            allowed += [f"{p}:{c}" for p in CASCADE_PARENTS if p in models for c in channels[p]]
         why = ("" if detect[0] != "hnl" or particle not in CASCADE_PARENTS else
                f" (a {particle} channel makes HNLs by {particle} -> N N: add a [model.{particle}] table)")
         raise CardError(

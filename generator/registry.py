@@ -67,6 +67,8 @@ __all__ = [
     "spec",
     "spec_of",
     "specs",
+    "register",
+    "boson_entry",
 ]
 
 #: Couplings a scan may vary (fipgen.scan.axes), as run-card keys: from the models' parameter
@@ -179,8 +181,8 @@ class ChannelSpec:
         return int(self.powers.get(coupling_key, 0))
 
 
-def _boson(name: str, code: int, builder: str, powers: dict[str, int], limit, limit_note: str = "",
-           extra: dict[str, int] | None = None) -> ChannelSpec:
+def boson_entry(name: str, code: int, builder: str, powers: dict[str, int], limit, limit_note: str = "",
+                extra: dict[str, int] | None = None) -> ChannelSpec:
     """A Z' or ALP entry: its sub-channels and, for each, its ``-> N N`` sub-channel (code + 300)."""
     own = {name: code, **(extra or {})}
     codes = {**own, **{k + NN_SUFFIX: NN_OFFSET + v for k, v in own.items()}}
@@ -220,18 +222,18 @@ _HNL_MIX = {"model.hnl.mixing": 1}  # meson and tau decays: |U|^2
 _B = "fipgen.production.channels.builders:"
 
 _ENTRIES = (
-    _boson("zprime:pi0", 1, _B + "meson_decay", _Z, _meson_limit(111)),
-    _boson("zprime:eta", 2, _B + "meson_decay", _Z, _meson_limit(221)),
-    _boson("zprime:omega", 3, _B + "meson_decay", _Z, _meson_limit(223, 111), " and isovector charges"),
-    _boson("zprime:bremsstrahlung", 4, _B + "proton_bremsstrahlung", _Z, _beam_limit,
+    boson_entry("zprime:pi0", 1, _B + "meson_decay", _Z, _meson_limit(111)),
+    boson_entry("zprime:eta", 2, _B + "meson_decay", _Z, _meson_limit(221)),
+    boson_entry("zprime:omega", 3, _B + "meson_decay", _Z, _meson_limit(223, 111), " and isovector charges"),
+    boson_entry("zprime:bremsstrahlung", 4, _B + "proton_bremsstrahlung", _Z, _beam_limit,
            extra={"zprime:bremsstrahlung (absorber)": 5}),
-    _boson("alp:pi0", 11, _B + "meson_mixing", _MIX, _meson_limit(111)),
-    _boson("alp:eta", 12, _B + "meson_mixing", _MIX, _meson_limit(221)),
-    _boson("alp:primakoff", 13, _B + "shower", _AGG, _beam_limit),
-    _boson("alp:compton", 14, _B + "shower", _AEE, _beam_limit),
-    _boson("alp:resonant", 15, _B + "shower", _AEE, _beam_limit),
-    _boson("alp:associated", 16, _B + "shower", _AEE, _beam_limit),
-    _boson("alp:bremsstrahlung", 17, _B + "shower", _AEE, _beam_limit),
+    boson_entry("alp:pi0", 11, _B + "meson_mixing", _MIX, _meson_limit(111)),
+    boson_entry("alp:eta", 12, _B + "meson_mixing", _MIX, _meson_limit(221)),
+    boson_entry("alp:primakoff", 13, _B + "shower", _AGG, _beam_limit),
+    boson_entry("alp:compton", 14, _B + "shower", _AEE, _beam_limit),
+    boson_entry("alp:resonant", 15, _B + "shower", _AEE, _beam_limit),
+    boson_entry("alp:associated", 16, _B + "shower", _AEE, _beam_limit),
+    boson_entry("alp:bremsstrahlung", 17, _B + "shower", _AEE, _beam_limit),
     # HNL: open below the parent's mass less its lightest other daughters (e, or pi e for K0L)
     *(ChannelSpec(f"hnl:{p}", _hnl_codes(p), _B + "hnl_decays", _HNL_MIX, _meson_limit(*pdgs))
       for p, pdgs in (("pi+", (211, 11)), ("pi-", (211, 11)), ("K+", (321, 11)), ("K-", (321, 11)),
@@ -241,6 +243,26 @@ _ENTRIES = (
 
 _BY_NAME = {e.name: e for e in _ENTRIES}
 _BY_SUB = {sub: e for e in _ENTRIES for sub in e.codes}
+
+
+def register(entry: ChannelSpec) -> None:
+    """Add ``entry`` to the registry of this process (a channel defined outside fipgen, in a
+    user's own module: its builder is ``"their_module:function"``). Its name and every code must
+    be new (ChannelError otherwise). Worker processes of a parallel scan start from fipgen's own
+    entries: register there too (e.g. on import of the module that defines the channel)."""
+    global _ENTRIES
+    if entry.particle not in PARTICLES:
+        raise ChannelError(f"channel {entry.name!r}: the particle must be one of {', '.join(PARTICLES)}")
+    if entry.name in _BY_NAME:
+        raise ChannelError(f"channel {entry.name!r} is registered already")
+    used = set(all_codes().values())
+    clash = sorted(c for c in entry.codes.values() if c in used)
+    if clash or len(set(entry.codes.values())) != len(entry.codes):
+        raise ChannelError(f"channel {entry.name!r}: codes {clash or sorted(entry.codes.values())} are taken; "
+                           "give new ones")
+    _ENTRIES = (*_ENTRIES, entry)
+    _BY_NAME[entry.name] = entry
+    _BY_SUB.update({sub: entry for sub in entry.codes})
 
 
 def channel_names(particle: str) -> tuple[str, ...]:

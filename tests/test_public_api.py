@@ -250,7 +250,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.registry": [
         "COUPLING_KEYS", "NN_SUFFIX", "PARTICLES", "TAU_DECAYS", "BuildContext", "ChannelError", "ChannelSpec",
         "all_codes", "channel_code", "channel_names", "production_channels", "production_power", "spec", "spec_of",
-        "specs"
+        "specs", "register", "boson_entry"
     ],
     "fipgen.resources": ["data_dir", "data_file", "list_data", "read_flux_table"],
     "fipgen.rng": ["BLOCK_SIZE", "block_rng", "block_sizes"],

@@ -245,3 +245,55 @@ def test_importing_the_registry_and_the_card_loads_no_production_code():
             "print(sorted(m for m in sys.modules if m.startswith('fipgen.production') or m == 'numba'))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_a_new_channel_is_one_module_and_one_registry_entry(tmp_path, monkeypatch):
+    """A channel defined in a module of its own (here a user's, outside fipgen) and one registry
+    entry: the card accepts it, build_job builds it, generation runs it, its code is written and
+    scans know its coupling power, with nothing else changed. The module reuses the pi0 -> gamma
+    Z' physics under a new name and code so the events can be compared with zprime:pi0's."""
+    import fipgen.registry as R
+    from fipgen.card import parse_card
+    from fipgen.pipeline import build_job, iter_chunks
+
+    (tmp_path / "my_channel.py").write_text('''
+from fipgen.production.channels.meson_two_body import MesonTwoBodyChannel
+from fipgen.production.sources.meson_decay import br_to_gamma_zprime
+from fipgen.production.sources.resolve import meson_source
+
+
+def build(ctx):
+    src = meson_source(ctx.beamline, 111)
+    return [MesonTwoBodyChannel(ctx.name, src, br_to_gamma_zprime(111, ctx.model), ctx.model.mass)], [], {}
+''')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setattr(R, "_ENTRIES", R._ENTRIES)
+    monkeypatch.setattr(R, "_BY_NAME", dict(R._BY_NAME))
+    monkeypatch.setattr(R, "_BY_SUB", dict(R._BY_SUB))
+    entry = R.boson_entry("zprime:my_pi0", 91, "my_channel:build", {"model.zprime.coupling": 2}, lambda bl: 0.1349768)
+    R.register(entry)
+    with pytest.raises(R.ChannelError, match="registered already"):
+        R.register(entry)
+    with pytest.raises(R.ChannelError, match="taken"):
+        R.register(R.boson_entry("zprime:other", 1, "my_channel:build", {}, lambda bl: 1.0))
+
+    def card(channel):
+        return parse_card(f"""
+[experiment]
+detector = "sbnd"
+[model]
+zprime = {{ kind = "dark-photon", mass = 0.05, coupling = 1e-7 }}
+[signal]
+produce = ["{channel}"]
+detect = "zprime:decay"
+[run]
+events = 20000
+""")
+
+    new, ref = build_job(card("zprime:my_pi0")), build_job(card("zprime:pi0"))
+    assert [c.name for c in new.channels] == ["zprime:my_pi0"]
+    assert R.channel_code("zprime:my_pi0") == 91 and R.channel_code("zprime:my_pi0 -> N N") == 391
+    assert R.production_power("zprime:my_pi0", "model.zprime.coupling") == 2
+    (b_new, _), (b_ref, _) = next(iter_chunks(new)), next(iter_chunks(ref))
+    assert set(b_new.scalars["channel"]) == {91}
+    assert b_new.scalars["weight"].sum() == b_ref.scalars["weight"].sum()  # the same physics, the same stream
