@@ -188,18 +188,15 @@ def _resolve_card(arg: str | None) -> object:
     raise CardError(f"run card {arg!r} not found (no such file, and no packaged example of that name; examples: {', '.join(examples)})")
 
 
-#: File types matplotlib writes (checked before any work; the figure's format follows the suffix).
-_PLOT_TYPES = ("png", "pdf", "svg", "svgz", "eps", "ps", "jpg", "jpeg", "tif", "tiff", "webp", "pgf")
-
-
 def _check_plot(flag: str, path: str | None, overwrite: bool) -> None:
-    """A plot file name matplotlib can write (one line naming the flag otherwise), writable."""
+    """A plot file name in a format the plots are written in (one line naming the flag
+    otherwise), writable: checked before any work."""
     if path is None:
         return
-    suffix = Path(path).suffix.lower().lstrip(".")
-    if suffix not in _PLOT_TYPES:
-        raise CardError(f"{flag} {path!r}: allowed: a file name ending in ." + ", .".join(_PLOT_TYPES))
-    from .io.atomic import check_target
+    from .io.atomic import PLOT_FORMATS, check_target
+
+    if Path(path).suffix.lower().lstrip(".") not in PLOT_FORMATS:
+        raise CardError(f"{flag} {path!r}: allowed: a file name ending in ." + ", .".join(PLOT_FORMATS))
 
     check_target(path, overwrite)
 

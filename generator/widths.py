@@ -73,7 +73,6 @@ def scan(particle: str, params: dict[str, Any], masses: np.ndarray) -> dict[str,
 
 def plot_scan(result: dict[str, Any], path: str, title: str = "", min_br: float = 1e-3) -> None:
     """Branching ratios (top) and c*tau (bottom) against mass; PNG/PDF by extension. Atomic."""
-    import os
 
     import matplotlib
 
@@ -102,15 +101,11 @@ def plot_scan(result: dict[str, Any], path: str, title: str = "", min_br: float 
     if title:
         fig.suptitle(title)
     fig.tight_layout()
-    ext = os.path.splitext(path)[1].lower()
-    if ext not in (".png", ".pdf", ".svg"):
-        raise PhysicsError(f"plot file {path!r}: allowed extensions .png, .pdf, .svg")
-    from .io.atomic import atomic_path
+    from .io.atomic import save_figure
 
     try:
         # the caller checked --overwrite; an OSError on the file becomes one OutputError
-        with atomic_path(path, overwrite=True) as tmp:
-            fig.savefig(tmp, dpi=130, format=ext[1:])
+        save_figure(fig, path, overwrite=True)
     finally:
         plt.close(fig)
 

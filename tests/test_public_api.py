@@ -95,7 +95,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "mean_excitation_energy", "plasma_energy", "sternheimer_peierls"
     ],
     "fipgen.io": ["read_events"],
-    "fipgen.io.atomic": ["AtomicFile", "atomic_path", "check_target", "close_all", "output_error", "probe_write_error"],
+    "fipgen.io.atomic": [
+        "AtomicFile", "atomic_path", "check_target", "close_all", "output_error", "probe_write_error", "PLOT_FORMATS",
+        "plot_format", "save_figure"
+    ],
     "fipgen.io.hepevt": ["HepEvtWriter", "read_hepevt", "sidecar_path"],
     "fipgen.io.hepmc": ["HepMCWriter"],
     "fipgen.io.parent_list": ["ParentList", "read_mevprtl_text", "write_mevprtl_text"],

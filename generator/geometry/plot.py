@@ -20,7 +20,6 @@ from .shapes import Box, Cylinder, Solid, Volume
 
 __all__ = ["plot_setup"]
 
-_FORMATS = ("png", "pdf", "svg")
 _STYLE = {
     "target": dict(facecolor="#d62728", edgecolor="#7f1414", alpha=0.9, zorder=4),
     "decay_pipe": dict(facecolor="#9ecae1", edgecolor="#3182bd", alpha=0.25, zorder=1),
@@ -153,10 +152,10 @@ def plot_setup(detector: Detector, beamline: Beamline, path: str) -> None:
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
+    from ..io.atomic import plot_format, save_figure
+
     out = Path(path)
-    ext = out.suffix.lower().lstrip(".")
-    if ext not in _FORMATS:
-        raise OutputError(f"{path}: unsupported plot format {out.suffix!r}; allowed: " + ", ".join("." + f for f in _FORMATS))
+    plot_format(out)  # OutputError for an unknown suffix, before any drawing
     parent = out.parent if str(out.parent) else Path(".")
     if not parent.is_dir():
         raise OutputError(f"{path}: directory {str(parent)!r} does not exist")
@@ -257,8 +256,5 @@ def plot_setup(detector: Detector, beamline: Beamline, path: str) -> None:
         m = 0.15 * dspan
         _set_view(ax, (dlo[2] - m, dhi[2] + m), (dlo[k] - m, dhi[k] + m), ratios[ax], "z (m)", f"{name} (m)")
 
-    from ..io.atomic import atomic_path
-
     # the caller checked --overwrite; an OSError on the file becomes one OutputError
-    with atomic_path(out, overwrite=True) as tmp:
-        fig.savefig(tmp, format=ext, dpi=130)
+    save_figure(fig, out, overwrite=True)

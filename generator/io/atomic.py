@@ -18,7 +18,8 @@ from pathlib import Path
 
 from ..errors import OutputError
 
-__all__ = ["AtomicFile", "atomic_path", "check_target", "close_all", "output_error", "probe_write_error"]
+__all__ = ["AtomicFile", "atomic_path", "check_target", "close_all", "output_error", "probe_write_error", "PLOT_FORMATS",
+           "plot_format", "save_figure"]
 
 #: errno values that say "this output cannot be written" when a write raises them without a
 #: file name (an ``OSError`` naming another file is about that file, and is passed on).
@@ -198,3 +199,23 @@ def close_all(files, err: BaseException | None = None, convert: bool = True) -> 
                 err = e
     if first is not None:
         raise first
+
+
+#: File types the plots are written in (the suffix of the file name chooses).
+PLOT_FORMATS = ("png", "pdf", "svg")
+
+
+def plot_format(path: str | Path) -> str:
+    """The format of plot file ``path`` from its suffix (OutputError naming the allowed ones)."""
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in PLOT_FORMATS:
+        raise OutputError(f"plot {str(path)!r}: unsupported plot format {Path(path).suffix!r}; allowed: a file name "
+                          "ending in ." + ", .".join(PLOT_FORMATS))
+    return fmt
+
+
+def save_figure(fig, path: str | Path, overwrite: bool = False) -> None:
+    """Write the matplotlib figure ``fig`` to ``path`` atomically, in the format of its suffix."""
+    fmt = plot_format(path)
+    with atomic_path(path, overwrite=overwrite) as tmp:
+        fig.savefig(tmp, format=fmt, dpi=130)

@@ -366,7 +366,7 @@ def plot_scan(path, res: ScanResult, threshold: float, title: str = "", band: bo
     import matplotlib.pyplot as plt
     import mplhep
 
-    from ..io.atomic import atomic_path
+    from ..io.atomic import save_figure
 
     with plt.style.context(mplhep.style.ROOT):
         fig, ax = plt.subplots(figsize=(8, 6))
@@ -394,10 +394,10 @@ def plot_scan(path, res: ScanResult, threshold: float, title: str = "", band: bo
             ax.set_title(title, fontsize=12)
         ax.legend(fontsize=11, loc="best")
         fig.tight_layout()
-        suffix = str(path).rsplit(".", 1)[-1].lower()
-        with atomic_path(path, overwrite) as tmp:
-            fig.savefig(tmp, dpi=130, format=suffix if suffix in ("png", "pdf", "svg") else "png")
-        plt.close(fig)
+        try:
+            save_figure(fig, path, overwrite)
+        finally:
+            plt.close(fig)
 
 
 def write_acceptance(path_csv, acc: dict, overwrite: bool = False, path_root=None) -> None:
