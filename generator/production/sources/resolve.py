@@ -79,6 +79,11 @@ def check_sources(beamline) -> None:
                                + f", not {beamline.beam_momentum} GeV/c on {beamline.target.material.name}")
 
 
+def _table_key(plan: _Plan) -> str:
+    """The source set's key in :mod:`.meson_tables` (the 120 GeV tables: the header entry)."""
+    return {"bnb-sanford-wang": "bnb", "bnb-dump-sanford-wang": "bnb_dump"}.get(plan.mesons, plan.entry)
+
+
 def _no_sources(beamline) -> NoSourcesError:
     return NoSourcesError(f"beamline {beamline.name!r} ({beamline.path}) names no meson sources "
                           "([beamline.particle_sources] mesons = one of " + ", ".join(repr(m) for m in MESON_SETS) + ")")
@@ -112,11 +117,10 @@ def meson_source(beamline, pdg: int, model: str | None = None):
 
         if pdg in BNB_CHARGED_PDGS and model in (None, "sanford-wang"):
             return _with_interacting_fraction(bnb_charged_source(pdg), beamline)
-        return load_meson_source("bnb", pdg, model)
+        return load_meson_source(_table_key(plan), pdg, model)
     from .meson_tables import load_meson_source
 
-    entry = "bnb_dump" if plan.mesons == "bnb-dump-sanford-wang" else plan.entry
-    return load_meson_source(entry, pdg, model)
+    return load_meson_source(_table_key(plan), pdg, model)
 
 
 def meson_species(beamline, model: str | None = None) -> dict[int, float]:
@@ -131,12 +135,11 @@ def meson_species(beamline, model: str | None = None) -> dict[int, float]:
     if plan.mesons == "bnb-sanford-wang":
         from .charged_mesons import BNB_CHARGED_PDGS, bnb_charged_source
 
-        out = dict(available_sources("bnb", model))
+        out = dict(available_sources(_table_key(plan), model))
         for pdg in BNB_CHARGED_PDGS:
             out[pdg] = _with_interacting_fraction(bnb_charged_source(pdg), beamline).per_pot
     else:
-        entry = "bnb_dump" if plan.mesons == "bnb-dump-sanford-wang" else plan.entry
-        out = dict(available_sources(entry, model))
+        out = dict(available_sources(_table_key(plan), model))
     return dict(sorted(out.items(), key=lambda kv: (abs(kv[0]) > 400, abs(kv[0]), -kv[0])))
 
 
