@@ -134,6 +134,16 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="machine-readable output")
     d.add_argument("--debug", action="store_true", help="show tracebacks")
 
+    so = sub.add_parser("sources", help="build (or show) a beamline's particle sources: its hadron cascade")
+    so.add_argument("beamline", help="beamline name or path to a beamline .toml")
+    so.add_argument("--pot", type=_positive_int, help="beam particles to simulate (default: from the beam momentum)")
+    so.add_argument("--workers", type=_positive_int, default=1, help="local worker processes (default 1)")
+    so.add_argument("--scheduler", help="dask scheduler address (instead of local workers)")
+    so.add_argument("--output", help="write the tables to this .npz instead of the cache")
+    so.add_argument("--overwrite", action="store_true", help="replace an existing --output")
+    so.add_argument("--json", action="store_true", help="print the table header as JSON")
+    so.add_argument("--debug", action="store_true", help="show tracebacks")
+
     w = sub.add_parser("widths", help="total width, c*tau and branching ratios of a model")
     wsub = w.add_subparsers(dest="particle", metavar="PARTICLE", parser_class=_Parser, required=True)
     common = _Parser(add_help=False)
@@ -441,6 +451,53 @@ def cmd_detectors(args) -> int:
     return 0
 
 
+def cmd_sources(args) -> int:
+    from .cascade.build import build_tables, cached_path, load_tables
+    from .geometry import load_beamline
+    from .io.atomic import check_target
+
+    bl = load_beamline(args.beamline)
+    if args.output:
+        if not str(args.output).endswith(".npz"):
+            raise CardError(f"--output {args.output!r}: allowed suffix: .npz")
+        check_target(args.output, args.overwrite)
+    path = Path(args.output) if args.output else cached_path(bl, args.pot)
+    if args.output or not path.exists():
+        build_tables(bl, args.pot, workers=args.workers, scheduler=args.scheduler, out=path,
+                     progress=not args.json)
+    _, head = load_tables(path)
+    if args.json:
+        print(json.dumps(head))
+        return 0
+    print(f"beamline {bl.name} ({bl.path}): {head['n_pot']} POT of {bl.beam_momentum} GeV/c, tables {path}")
+    led = head["ledger_per_pot_GeV"]
+    print(f"energy per POT (GeV): beam {led['beam']:.4g}; EM seeds {led['em_seeds']:.4g}, escaping "
+          f"{led['escaping']:.4g}, ionisation {led['ionisation']:.4g}, neutrinos {led['neutrinos']:.4g}; "
+          f"ledger closes to {head['ledger_closure']:+.1e}")
+    for rk, per in head["multiplicities"].items():
+        prod = per.get("prod", {})
+        if not prod:
+            continue
+        name = head["regions"][rk]["name"]
+        shown = ", ".join(f"{_species_name(int(k))} {v['per_pot']:.3g}" for k, v in
+                          sorted(prod.items(), key=lambda kv: -kv[1]["per_pot"])[:8])
+        print(f"  {name:<12} per POT: {shown}")
+        dar = per.get("dar", {})
+        if dar:
+            print(f"  {'':<12} decays at rest per POT: " + ", ".join(
+                f"{_species_name(int(k))} {v['per_pot']:.3g}" for k, v in dar.items()))
+    return 0
+
+
+def _species_name(pdg: int) -> str:
+    from .constants import name
+
+    try:
+        return name(pdg)
+    except Exception:  # noqa: BLE001 - a species without a short name: its code
+        return str(pdg)
+
+
 def cmd_examples(args) -> int:
     from .resources import data_file, list_data
 
@@ -561,11 +618,11 @@ def _main(argv: list[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         sys.stderr.write("fipgen: error: a command is required: generate, yields, scan, acceptance, reweight, "
-                         "detectors, widths or examples\n")
+                         "detectors, sources, widths or examples\n")
         return 2
     handler = {"generate": cmd_generate, "yields": cmd_yields, "scan": cmd_scan, "acceptance": cmd_acceptance,
                "reweight": cmd_reweight, "detectors": cmd_detectors, "examples": cmd_examples,
-               "widths": cmd_widths}[args.command]
+               "widths": cmd_widths, "sources": cmd_sources}[args.command]
     try:
         return handler(args)
     except FipgenError as err:

@@ -19,6 +19,20 @@ PUBLIC_API: dict[str, list[str]] = {
         "NUMBER", "SCHEMA", "MODEL_PARTICLES", "ModelSpec", "ZPrimeSpec", "RunCard", "parse_card", "load_card",
         "default_card_name", "load_packaged_card"
     ],
+    "fipgen.cascade": [],
+    "fipgen.cascade.build": [
+        "default_pot", "beamline_pot", "cache_dir", "cache_key", "cached_path", "build_tables", "load_tables"
+    ],
+    "fipgen.cascade.engine": ["RECORDED_SPECIES", "CascadeResult", "HadronCascade"],
+    "fipgen.cascade.pythia": [
+        "PYTHIA_REQUIREMENT", "CascadeSettings", "pythia_version", "init_file", "make_cascade", "quiet_stdout"
+    ],
+    "fipgen.cascade.records": [
+        "KINDS", "PRODUCED", "DECAY_IN_FLIGHT", "DECAY_AT_REST", "CAPTURED", "EM_SEED", "COLLISION",
+        "RECORD_DTYPE", "LEDGER_TERMS"
+    ],
+    "fipgen.cascade.tables": ["TABLE_FORMAT", "N_BATCHES", "region_key", "make_tables", "read_header"],
+    "fipgen.cascade.world": ["Region", "World", "world_of"],
     "fipgen.cli": ["build_parser", "main"],
     "fipgen.constants": [
         "ALPHA_EM", "HBARC_GEV_M", "C_M_PER_NS", "G_FERMI", "PDG_ZPRIME", "PDG_ALP", "PDG_HNL", "mass", "mass_or_none",
@@ -91,8 +105,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "aabb", "Box", "CompiledSolid", "Cylinder", "Segments", "Shape", "Solid", "Sphere", "Volume"
     ],
     "fipgen.geometry.stopping": [
-        "K_BETHE", "PLASMA_ENERGY_COEFF", "bethe_dedx", "density_effect", "density_effect_numpy", "density_ratio",
-        "mean_excitation_energy", "plasma_energy", "sternheimer_peierls"
+        "K_BETHE", "PLASMA_ENERGY_COEFF", "bethe_dedx", "density_effect", "density_effect_numpy",
+        "density_ratio", "mean_excitation_energy", "plasma_energy", "sternheimer_peierls", "StoppingTable",
+        "stopping_table"
     ],
     "fipgen.io": ["read_events"],
     "fipgen.io.atomic": [
@@ -163,6 +178,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "vector_width", "hnl_pair_width", "vmd_table", "family_coefficients", "alpha_s"
     ],
     "fipgen.output": ["UNITS", "metadata", "Summary", "FORMATS", "output_paths", "run", "summary_text", "summary_json"],
+    "fipgen.parallel": ["map_tasks"],
     "fipgen.pipeline": [
         "decay_codes", "UNITS", "Job", "build_model", "build_job", "generate_block", "n_blocks", "iter_blocks",
         "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of", "iter_chunks", "metadata", "Summary",
@@ -217,6 +233,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "BMPTParams", "BMPT_PIONS", "BMPT_KAONS", "A_BERYLLIUM", "x_radial", "x_feynman", "invariant_cross_section_be",
         "barton_alpha", "P_T_ALPHA_MAX", "d2sigma_dp_domega", "bin_integrals"
     ],
+    "fipgen.production.sources.cascade_sources": ["ProductionPoints", "cascade_meson_source", "cascade_species"],
     "fipgen.production.sources.charged_mesons": [
         "FeynmanScalingParams", "FS_K_PLUS", "K_PLUS_RECOIL_MASS", "BNB_CHARGED_PDGS", "feynman_x",
         "kplus_feynman_scaling", "kplus_p_max", "bnb_density", "bnb_interacting_fraction",
@@ -238,10 +255,13 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "fipgen.production.sources.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
     "fipgen.production.sources.resolve": [
-        "MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"
+        "MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
+        "cascade_tables"
     ],
     "fipgen.production.sources.shower_seeding": ["meson_photons", "make_shower_table"],
-    "fipgen.production.sources.vertex": ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"],
+    "fipgen.production.sources.vertex": [
+        "sample_interaction_points", "source_points", "interacting_fraction", "ray_toward_detector"
+    ],
     "fipgen.production.transport": [],
     "fipgen.production.transport.kernel": [],
     "fipgen.production.transport.meson_transport": [
@@ -318,7 +338,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "MAX_WEIGHT_ABOVE", "UNWEIGHT_OVERSAMPLE", "Unweighting", "max_unweighted", "plan_unweighting"
     ],
     "fipgen.widths": ["report", "report_text", "scan", "plot_scan", "default_mass_grid", "finite"],
-    "fipgen.yields": ["mesons_per_pot", "compute_yields", "yields_json", "yields_text"],
+    "fipgen.yields": ["mesons_per_pot", "compute_yields", "yields_json", "yields_text"]
 }
 
 

@@ -123,6 +123,12 @@ class Beamline:
         ``[beamline.particle_sources]``: the packaged particle sources the file names (meson
         source set, table entry, shower table; :mod:`fipgen.production.sources.resolve`); empty when
         it names none.
+    solids : tuple of Element
+        ``[[beamline.solids]]``: further solids the beam's hadron cascade can reach (walls,
+        shielding, the steel around an absorber core), each with its own name and material;
+        empty when the file lists none. Where solids overlap, the one listed first (target,
+        decay pipe, absorber, then these in file order) owns the overlap
+        (:mod:`fipgen.cascade.world`).
     """
 
     name: str
@@ -137,6 +143,7 @@ class Beamline:
     sources: tuple[str, ...]
     path: str
     particle_sources: tuple[tuple[str, str], ...] = ()
+    solids: tuple[Element, ...] = ()
 
     @property
     def beam_mass(self) -> float:
@@ -153,8 +160,9 @@ class Beamline:
         return math.hypot(self.beam_momentum, self.beam_mass)
 
     def elements(self) -> tuple[Element, ...]:
-        """The elements present, upstream first as listed in the file."""
-        return tuple(e for e in (self.target, self.decay_pipe, self.absorber) if e is not None)
+        """The elements present: target, decay pipe, absorber (those the file has), then the
+        further ``solids`` in file order."""
+        return tuple(e for e in (self.target, self.decay_pipe, self.absorber) if e is not None) + self.solids
 
 
 @dataclass(frozen=True)
@@ -388,9 +396,11 @@ _BEAMLINE_KEYS = {
     "absorber": "volume table",
     "timing": "table: n_buckets, bucket_spacing, bucket_sigma, spill_length (ns)",
     "particle_sources": "table: mesons, table_entry, showers (fipgen.production.sources.resolve)",
+    "solids": "[[beamline.solids]] volume tables (name, material, shape, size/radius/length, position, rotation)",
 }
 _SOURCES_KEYS = {
-    "mesons": "meson source set: 'bnb-sanford-wang', 'bnb-dump-sanford-wang' or 'tables-120gev'",
+    "mesons": "meson source set: 'bnb-sanford-wang', 'bnb-dump-sanford-wang', 'tables-120gev' or 'cascade'",
+    "cascade_pot": "beam particles the cascade simulates (with mesons = 'cascade'), positive integer",
     "table_entry": "entry of the 120 GeV tables' header for this target (with mesons = 'tables-120gev')",
     "showers": "shower track-length table in fluxes/ (e.g. 'shower_numi.npz')",
 }
@@ -445,7 +455,19 @@ def _parse_beamline(doc: dict, shown: str, path: str, packaged_name: str | None)
     if t.has("particle_sources"):
         s = t.table("particle_sources")
         s.check_keys(_SOURCES_KEYS)
-        particle_sources = tuple((k, s.string(k)) for k in _SOURCES_KEYS if k in s.data)
+        particle_sources = tuple((k, str(s.integer(k, positive=True)) if k == "cascade_pot" else s.string(k))
+                                 for k in _SOURCES_KEYS if k in s.data)
+    solids: list[Element] = []
+    if t.has("solids"):
+        for s in t.tables("solids"):
+            for key in ("name", "material"):
+                if not s.has(key):
+                    raise GeometryError(f"{s.file}: missing required key {s.key(key)} ({_VOLUME_KEYS[key]})")
+            vol = _volume(s, "", None)
+            taken = ["target", "decay_pipe", "absorber"] + [e.name for e in solids]
+            if vol.name in taken:
+                raise s.error("name", vol.name, "already used; each solid needs its own name (not " + ", ".join(taken) + ")")
+            solids.append(Element(vol.name, get_material(vol.material), Solid((vol,))))
     return Beamline(
         name=name,
         title=t.string("title"),
@@ -459,6 +481,7 @@ def _parse_beamline(doc: dict, shown: str, path: str, packaged_name: str | None)
         sources=t.strings("sources"),
         path=path,
         particle_sources=particle_sources,
+        solids=tuple(solids),
     )
 
 

@@ -40,12 +40,14 @@ Formulas
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from functools import lru_cache
 
 import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
-from .materials import Ionisation, Material
+from .materials import Ionisation, Material, get_material
 
 __all__ = [
     "K_BETHE",
@@ -57,6 +59,8 @@ __all__ = [
     "mean_excitation_energy",
     "plasma_energy",
     "sternheimer_peierls",
+    "StoppingTable",
+    "stopping_table",
 ]
 
 #: Bethe-Bloch constant K = 4 pi N_A r_e^2 m_e c^2, MeV mol^-1 cm^2 (PDG RPP Table 34.1).
@@ -189,3 +193,89 @@ def bethe_dedx(betagamma, mass: float, material: Material) -> np.ndarray:
     log_term = 0.5 * np.log(2.0 * _M_E * bg * bg * wmax / (i_gev * i_gev))
     L = np.maximum(log_term - b2 - 0.5 * delta, 1e-3)
     return K_BETHE * 1e-3 * material.z_over_a / b2 * L
+
+
+# ------------------------------------------------------------------ range tables
+
+_BG_MIN, _BG_MAX, _N_GRID = 0.05, 1.0e5, 1500
+
+
+@dataclass(frozen=True, eq=False)
+class StoppingTable:
+    """CSDA range and related integrals of one meson in one material, on a grid in ``ln(beta gamma)``.
+
+    Attributes
+    ----------
+    mass : float
+        GeV.
+    material : Material
+    ln_bg : numpy.ndarray
+        Uniform grid of ``ln(beta gamma)``.
+    range_gcm2 : numpy.ndarray
+        CSDA range ``R = int dE / (dE/dx)`` in g/cm^2.
+    proper_gcm2 : numpy.ndarray
+        ``int dR / (beta gamma)``: ``c`` times the proper time to stop, times the density (g/cm^2).
+    lab_gcm2 : numpy.ndarray
+        ``int dR / beta``: ``c`` times the lab time to stop, times the density (g/cm^2).
+    """
+
+    mass: float
+    material: Material
+    ln_bg: np.ndarray
+    range_gcm2: np.ndarray
+    proper_gcm2: np.ndarray
+    lab_gcm2: np.ndarray
+
+    def range(self, p) -> np.ndarray:
+        """CSDA range (g/cm^2) at momentum ``p`` (GeV/c)."""
+        return np.interp(np.log(np.asarray(p, dtype=np.float64) / self.mass), self.ln_bg, self.range_gcm2)
+
+    def range_m(self, p) -> np.ndarray:
+        """CSDA range in metres."""
+        return self.range(p) / (100.0 * self.material.density)
+
+    def momentum(self, range_gcm2) -> np.ndarray:
+        """Momentum (GeV/c) with residual range ``range_gcm2`` (inverse of :meth:`range`)."""
+        return self.mass * np.exp(np.interp(np.asarray(range_gcm2, dtype=np.float64), self.range_gcm2, self.ln_bg))
+
+
+@lru_cache(maxsize=64)
+def _stopping_table(mass: float, material_name: str) -> StoppingTable:
+    mat = get_material(material_name)
+    ln_bg = np.linspace(math.log(_BG_MIN), math.log(_BG_MAX), _N_GRID)
+    bg = np.exp(ln_bg)
+    beta = bg / np.sqrt(1.0 + bg * bg)
+    dedx = bethe_dedx(bg, mass, mat)
+    # dE = mass beta d(beta gamma) = mass beta bg d ln(bg)
+    dr = mass * beta * bg / dedx  # dR / d ln(bg)
+    h = ln_bg[1] - ln_bg[0]
+
+    def cumtrapz(y):
+        out = np.empty_like(y)
+        out[0] = 0.0
+        out[1:] = np.cumsum(0.5 * (y[1:] + y[:-1]) * h)
+        return out
+
+    # below bg_min: dE/dx ~ T^-0.75 (R ~ T^1.75), so R(bg_min) = T / (1.75 dE/dx)
+    t0 = mass * (math.sqrt(1.0 + bg[0] ** 2) - 1.0)
+    r0 = t0 / (1.75 * dedx[0])
+    rng = r0 + cumtrapz(dr)
+    # below bg_min the meson moves with bg ~ (R/r0)^(1/3.5): int dR/bg = 3.5/2.5 r0/bg0
+    prop = r0 / bg[0] * (3.5 / 2.5) + cumtrapz(dr / bg)
+    lab = r0 / beta[0] * (3.5 / 2.5) + cumtrapz(dr / beta)
+    for a in (ln_bg, rng, prop, lab):
+        a.setflags(write=False)
+    return StoppingTable(mass, mat, ln_bg, rng, prop, lab)
+
+
+def stopping_table(pdg_or_mass, material) -> StoppingTable:
+    """The :class:`StoppingTable` of a particle (PDG code, or mass in GeV as a float) in
+    ``material`` (name or Material)."""
+    if isinstance(pdg_or_mass, (int, np.integer)):
+        from ..constants import mass as pdg_mass
+
+        mass = pdg_mass(int(pdg_or_mass))
+    else:
+        mass = float(pdg_or_mass)
+    name = material.name if isinstance(material, Material) else str(material)
+    return _stopping_table(mass, name)

@@ -21,6 +21,7 @@ import numpy as np
 from ..card import RunCard, parse_card
 from ..errors import CardError, ClosedError, FipgenError, RunFailure
 from ..rng import ACCEPTANCE_STREAM, SCAN_STREAM
+from ..parallel import map_tasks
 from .axes import ScanAxes, card_at
 from .reweight import Cuts, collect_table
 
@@ -28,7 +29,6 @@ __all__ = ["ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid",
 
 #: How local worker processes start: "spawn" (a fresh interpreter; safe with threads, ~3 s to
 #: import fipgen and load numba's cache) or "fork" (inherits the warm parent; Linux only).
-_START_METHOD = "spawn"
 
 
 def parse_grid(spec: str, what: str, log: bool) -> np.ndarray:
@@ -130,108 +130,6 @@ def _acc_task(spec: ScanSpec, i: int, ctau: tuple[float, ...]) -> dict:
     ac = table.acceptance(np.asarray(ctau), with_cuts=True)
     return {"i": i, "acceptance": a["acceptance"], "acceptance_cuts": ac["acceptance"], "mc_error": a["mc_error"],
             "llp_per_pot": a["llp_per_pot"], "note": ""}
-
-
-def map_tasks(func, args, workers: int, scheduler=None, progress: bool = False) -> list:
-    """``[func(*a) for a in args]`` in order: serially, in a local process pool (``spawn``), or
-    on a dask scheduler (address or Client); ``progress`` shows a bar over the tasks."""
-    n = len(args)
-    bar = None
-    if progress:
-        from ..progress import progress_bar
-
-        bar = progress_bar(n, "mass", "fipgen scan")
-
-    def collect(results):
-        out = []
-        for r in results:
-            out.append(r)
-            if bar:
-                bar.update()
-        return out
-
-    try:
-        if scheduler is not None:
-            # fipgen connects to a running scheduler; it starts no dask workers of its own
-            from distributed import Client
-            from distributed.client import ClosedClientError
-
-            client = scheduler if isinstance(scheduler, Client) else Client(scheduler)
-            futs = []
-            try:
-                futs = client.map(func, *zip(*args), pure=False)
-                return collect(f.result() for f in futs)
-            except BaseException:
-                # an error, Ctrl-C or SIGTERM: the cluster drops the tasks not yet done
-                try:
-                    client.cancel(futs)
-                except (ClosedClientError, OSError):  # the client or its scheduler is already gone
-                    pass
-                raise
-            finally:
-                if client is not scheduler:
-                    client.close()
-        if workers <= 1 or n <= 1:
-            return collect(func(*a) for a in args)
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
-        before = set(mp.active_children())
-        ex = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(_START_METHOD),
-                                 initializer=_worker_init)
-        try:
-            futs = [ex.submit(func, *a) for a in args]
-            out = collect(f.result() for f in futs)
-            ex.shutdown(wait=True)
-        except BaseException:
-            _stop_pool(ex, before)
-            raise
-        return out
-    finally:
-        if bar:
-            bar.close()
-
-
-def _worker_init() -> None:
-    """Local pool workers ignore the terminal's Ctrl-C (sent to the whole process group): the
-    parent stops them (:func:`_stop_pool`), without a traceback from every worker."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop_pool(ex, before=(), timeout: float = 5.0) -> None:
-    """Stop a ProcessPoolExecutor now: pending tasks cancelled and the worker processes
-    terminated (``shutdown(cancel_futures=True)`` alone lets running tasks finish). Child
-    processes started since ``before`` (a set of multiprocessing children) are stopped too,
-    in case one was being started when the exception came."""
-    import multiprocessing as mp
-
-    def stop(procs) -> None:
-        for p in procs:
-            try:
-                p.terminate()
-            except (OSError, ValueError):  # already gone (ProcessLookupError) or closed
-                pass
-        for p in procs:
-            try:
-                p.join(timeout)
-                if p.is_alive():
-                    p.kill()
-                    p.join(1.0)
-            except (OSError, ValueError):  # already reaped or closed
-                pass
-
-    manager = getattr(ex, "_executor_manager_thread", None)
-    stop(list((getattr(ex, "_processes", None) or {}).values()))
-    ex.shutdown(wait=False, cancel_futures=True)
-    if manager is not None:
-        manager.join(timeout)  # it notices the dead workers and exits
-    for _ in range(3):
-        rest = [p for p in mp.active_children() if p not in before]
-        if not rest:
-            break
-        stop(rest)
 
 
 @dataclass

@@ -33,7 +33,7 @@ import numpy as np
 from ... import constants as C
 from ...errors import PhysicsError
 from .sample import ProductionSample
-from ..sources.vertex import sample_interaction_points
+from ..sources.vertex import source_points
 
 __all__ = ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"]
 
@@ -89,7 +89,7 @@ class MesonMixingChannel:
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         """``n`` ALPs aimed at ``aim`` with exact weights (module docstring)."""
-        vertex = sample_interaction_points(beamline, n, rng)
+        vertex = source_points(beamline, self.source, n, rng)
         d = aim.sample_points(n, rng) - vertex
         d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
         q = aim.proposal_density(vertex, d)
@@ -115,7 +115,7 @@ class MesonMixingChannel:
     def sample_free(self, n: int, rng: np.random.Generator, beamline):
         """``n`` ALPs as produced, not aimed (the dict of
         :meth:`MesonTwoBodyChannel.sample_free`); the ALP carries the meson's momentum."""
-        vertex = sample_interaction_points(beamline, n, rng)
+        vertex = source_points(beamline, self.source, n, rng)
         meson = self.source.sample(n, rng)
         alp = meson.copy()
         alp[:, 3] = np.sqrt(np.einsum("ij,ij->i", meson[:, :3], meson[:, :3]) + self.llp_mass**2)

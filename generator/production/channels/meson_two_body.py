@@ -43,7 +43,7 @@ from ...kinematics.directions import about_axis
 from ...constants import C_M_PER_NS, mass as pdg_mass
 from ...kinematics.twobody import two_body_isotropic
 from .sample import ProductionSample
-from ..sources.vertex import sample_interaction_points
+from ..sources.vertex import source_points
 
 __all__ = ["MesonTwoBodyChannel", "meson_decay_toward"]
 
@@ -82,7 +82,7 @@ class MesonTwoBodyChannel:
         meson), ``llp_p4``, ``direction`` and ``weight_geometric`` (the exact forcing weight) of a
         :class:`~fipgen.production.channels.sample.ProductionSample`.
         """
-        vertex = sample_interaction_points(beamline, n, rng)
+        vertex = source_points(beamline, self.source, n, rng)
         targets = aim.sample_points(n, rng)
         d = targets - vertex
         d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
@@ -103,7 +103,7 @@ class MesonTwoBodyChannel:
         ``vertex`` (n, 3) m, ``parent_p4`` (the meson), ``llp_p4``, ``time`` (n,) ns (the
         proton's flight from the target face to the vertex) and ``weight`` (all 1).
         """
-        vertex = sample_interaction_points(beamline, n, rng)
+        vertex = source_points(beamline, self.source, n, rng)
         meson = self.source.sample(n, rng)
         u = rng.random((2, n))
         llp, _ = two_body_isotropic(meson, self.llp_mass, self.other_mass, u[0], u[1],

@@ -268,6 +268,11 @@ class MesonSource:
         ``i_p * n_theta + i_theta``), ending at 1.
     provenance : str
         How the table was made: model, parameters, normalisation and citations.
+    points : object or None
+        Where the mesons are made: an object with ``sample(n, rng) -> (n, 3)`` beam-frame
+        points (m), e.g. :class:`fipgen.production.sources.cascade_sources.ProductionPoints`;
+        None for sources made at the beam's first interaction points
+        (:func:`fipgen.production.sources.vertex.source_points`).
     """
 
     pdg: int
@@ -276,6 +281,7 @@ class MesonSource:
     theta_edges: np.ndarray
     cdf: np.ndarray
     provenance: str
+    points: object = None
 
     def __post_init__(self) -> None:
         pe = np.array(self.p_edges, dtype=np.float64)

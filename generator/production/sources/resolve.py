@@ -17,6 +17,11 @@ Meson source sets:
   steel dump, :func:`.meson_tables.bnb_dump_meson_source`).
 * ``"tables-120gev"``: the Pythia 8 / BMPT / charm tables of ``fluxes/`` at 120 GeV/c
   (:mod:`.meson_tables`), with the per-POT normalisation of the header entry ``table_entry``.
+* ``"cascade"``: the hadron cascade of the beam in the beamline's own solids
+  (:mod:`fipgen.cascade`), any beam momentum and material: pi0, eta, eta', omega, rho0 and
+  phi of all generations at their production points (:mod:`.cascade_sources`). Built on
+  first use (or by ``fipgen sources BEAMLINE.toml``) and cached; ``cascade_pot`` sets the
+  number of beam particles simulated (default :func:`fipgen.cascade.build.default_pot`).
 
 A beamline without the table has no packaged sources: its meson channels need an external
 parent list (``experiment.parents``), and its shower channels a shower table. Which
@@ -26,13 +31,19 @@ beamline a file describes is read from the file, never from its name.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from ...errors import NoSourcesError, PhysicsError
 
-__all__ = ["MESON_SETS", "meson_source", "meson_species", "shower_table_name", "check_sources"]
+__all__ = ["MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
+           "cascade_tables"]
 
 #: Meson source sets a beamline file may name (module docstring).
-MESON_SETS = ("bnb-sanford-wang", "bnb-dump-sanford-wang", "tables-120gev")
+MESON_SETS = ("bnb-sanford-wang", "bnb-dump-sanford-wang", "tables-120gev", "cascade")
+
+#: Species a cascade source set serves (the charged pi/K HNL parents, with their decays in
+#: flight and at rest where the cascade records them, are not served from it yet).
+CASCADE_SPECIES = (111, 221, 331, 223, 113, 333)
 
 #: Where the BNB fits apply: beam momentum (GeV/c) and target material.
 _BNB_MOMENTUM, _BNB_MATERIAL = 8.89, "Be"
@@ -43,11 +54,13 @@ class _Plan:
     mesons: str | None
     entry: str | None
     showers: str | None
+    cascade_pot: int | None = None
 
 
 def _plan(beamline) -> _Plan:
     ps = dict(beamline.particle_sources)
-    return _Plan(ps.get("mesons"), ps.get("table_entry"), ps.get("showers"))
+    pot = ps.get("cascade_pot")
+    return _Plan(ps.get("mesons"), ps.get("table_entry"), ps.get("showers"), int(pot) if pot else None)
 
 
 def check_sources(beamline) -> None:
@@ -61,6 +74,8 @@ def check_sources(beamline) -> None:
         return
     if plan.mesons not in MESON_SETS:
         raise PhysicsError(f"{where}.mesons = {plan.mesons!r}: allowed: " + ", ".join(repr(m) for m in MESON_SETS))
+    if plan.cascade_pot is not None and plan.mesons != "cascade":
+        raise PhysicsError(f"{where}.cascade_pot: only with mesons = 'cascade'")
     if plan.mesons == "tables-120gev":
         from .meson_tables import table_entries
 
@@ -100,6 +115,39 @@ def _with_interacting_fraction(src, beamline):
     return src if ratio == 1.0 else replace(src, per_pot=src.per_pot * ratio)
 
 
+def cascade_tables(beamline):
+    """(arrays, header) of ``beamline``'s cascade tables: from the cache, else built now (with a
+    progress bar on a terminal) and cached (:mod:`fipgen.cascade.build`)."""
+    from ...cascade.build import build_tables, cached_path
+
+    pot = _plan(beamline).cascade_pot
+    path = cached_path(beamline, pot)
+    if not path.exists():
+        build_tables(beamline, pot, out=path)
+    return _load_cascade(str(path))
+
+
+@lru_cache(maxsize=8)
+def _load_cascade(path: str):
+    from ...cascade.build import load_tables
+
+    return load_tables(path)
+
+
+def _cascade_source(beamline, pdg: int, model):
+    from .cascade_sources import cascade_meson_source
+
+    where = f"beamline {beamline.name!r} ({beamline.path})"
+    if model is not None:
+        raise PhysicsError(f"{where}: the cascade sources have no model variants (model {model!r})")
+    if pdg not in CASCADE_SPECIES:
+        raise PhysicsError(f"{where}: the cascade sources serve pdg " + ", ".join(map(str, CASCADE_SPECIES))
+                           + f", not {pdg} (charged pi/K parents from the cascade are not served yet: use an "
+                           "external parent list, experiment.parents)")
+    arrays, header = cascade_tables(beamline)
+    return cascade_meson_source(arrays, header, pdg, where)
+
+
 def meson_source(beamline, pdg: int, model: str | None = None):
     """The (p, theta) source of meson ``pdg`` at ``beamline``, per POT (a MesonSource).
 
@@ -111,6 +159,8 @@ def meson_source(beamline, pdg: int, model: str | None = None):
     pdg = int(pdg)
     if plan.mesons is None:
         raise _no_sources(beamline)
+    if plan.mesons == "cascade":
+        return _cascade_source(beamline, pdg, model)
     if plan.mesons == "bnb-sanford-wang":
         from .charged_mesons import BNB_CHARGED_PDGS, bnb_charged_source
         from .meson_tables import load_meson_source
@@ -132,7 +182,12 @@ def meson_species(beamline, model: str | None = None) -> dict[int, float]:
         raise _no_sources(beamline)
     from .meson_tables import available_sources
 
-    if plan.mesons == "bnb-sanford-wang":
+    if plan.mesons == "cascade":
+        from .cascade_sources import cascade_species
+
+        made = cascade_species(*cascade_tables(beamline))
+        out = {pdg: made[pdg] for pdg in CASCADE_SPECIES if made.get(pdg)}
+    elif plan.mesons == "bnb-sanford-wang":
         from .charged_mesons import BNB_CHARGED_PDGS, bnb_charged_source
 
         out = dict(available_sources(_table_key(plan), model))

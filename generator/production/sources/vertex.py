@@ -22,7 +22,7 @@ import numpy as np
 
 from ...kinematics import sample_decay_distance
 
-__all__ = ["sample_interaction_points", "interacting_fraction", "ray_toward_detector"]
+__all__ = ["sample_interaction_points", "source_points", "interacting_fraction", "ray_toward_detector"]
 
 
 _SPOT_SIGMAS = 6.0
@@ -120,6 +120,15 @@ def sample_interaction_points(beamline, n: int, rng: np.random.Generator) -> np.
     if far.any():
         out[far] = _general(beamline, xy[far], u[far], z0, lam, rng)
     return out
+
+
+def source_points(beamline, source, n: int, rng: np.random.Generator) -> np.ndarray:
+    """Production points (n, 3) of ``source``'s mesons: its own ``points`` (a cascade source
+    made throughout the beamline's solids), else the beam's first-interaction points."""
+    pts = getattr(source, "points", None)
+    if pts is not None:
+        return pts.sample(n, rng)
+    return sample_interaction_points(beamline, n, rng)
 
 
 def interacting_fraction(beamline, n: int = 20000, seed: int = 12345) -> float:

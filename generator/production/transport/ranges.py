@@ -10,7 +10,6 @@ the decay-in-flight rows, with the numba lookups the transport kernel
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numba
@@ -19,8 +18,8 @@ import numpy as np
 from ... import constants as C
 from ..._jit import JIT_OPTIONS
 from ...errors import PhysicsError
-from ...geometry.materials import Material, get_material
-from ...geometry.stopping import bethe_dedx
+from ...geometry.materials import Material
+from ...geometry.stopping import StoppingTable, stopping_table
 
 __all__ = ["StoppingTable", "stopping_table", "interaction_length"]
 
@@ -58,87 +57,6 @@ def interaction_length(pdg: int, material: Material) -> float:
 
 # ------------------------------------------------------------------ range tables
 
-_BG_MIN, _BG_MAX, _N_GRID = 0.05, 1.0e5, 1500
-
-
-@dataclass(frozen=True, eq=False)
-class StoppingTable:
-    """CSDA range and related integrals of one meson in one material, on a grid in ``ln(beta gamma)``.
-
-    Attributes
-    ----------
-    mass : float
-        GeV.
-    material : Material
-    ln_bg : numpy.ndarray
-        Uniform grid of ``ln(beta gamma)``.
-    range_gcm2 : numpy.ndarray
-        CSDA range ``R = int dE / (dE/dx)`` in g/cm^2.
-    proper_gcm2 : numpy.ndarray
-        ``int dR / (beta gamma)``: ``c`` times the proper time to stop, times the density (g/cm^2).
-    lab_gcm2 : numpy.ndarray
-        ``int dR / beta``: ``c`` times the lab time to stop, times the density (g/cm^2).
-    """
-
-    mass: float
-    material: Material
-    ln_bg: np.ndarray
-    range_gcm2: np.ndarray
-    proper_gcm2: np.ndarray
-    lab_gcm2: np.ndarray
-
-    def range(self, p) -> np.ndarray:
-        """CSDA range (g/cm^2) at momentum ``p`` (GeV/c)."""
-        return np.interp(np.log(np.asarray(p, dtype=np.float64) / self.mass), self.ln_bg, self.range_gcm2)
-
-    def range_m(self, p) -> np.ndarray:
-        """CSDA range in metres."""
-        return self.range(p) / (100.0 * self.material.density)
-
-    def momentum(self, range_gcm2) -> np.ndarray:
-        """Momentum (GeV/c) with residual range ``range_gcm2`` (inverse of :meth:`range`)."""
-        return self.mass * np.exp(np.interp(np.asarray(range_gcm2, dtype=np.float64), self.range_gcm2, self.ln_bg))
-
-
-@lru_cache(maxsize=64)
-def _stopping_table(mass: float, material_name: str) -> StoppingTable:
-    mat = get_material(material_name)
-    ln_bg = np.linspace(math.log(_BG_MIN), math.log(_BG_MAX), _N_GRID)
-    bg = np.exp(ln_bg)
-    beta = bg / np.sqrt(1.0 + bg * bg)
-    dedx = bethe_dedx(bg, mass, mat)
-    # dE = mass beta d(beta gamma) = mass beta bg d ln(bg)
-    dr = mass * beta * bg / dedx  # dR / d ln(bg)
-    h = ln_bg[1] - ln_bg[0]
-
-    def cumtrapz(y):
-        out = np.empty_like(y)
-        out[0] = 0.0
-        out[1:] = np.cumsum(0.5 * (y[1:] + y[:-1]) * h)
-        return out
-
-    # below bg_min: dE/dx ~ T^-0.75 (R ~ T^1.75), so R(bg_min) = T / (1.75 dE/dx)
-    t0 = mass * (math.sqrt(1.0 + bg[0] ** 2) - 1.0)
-    r0 = t0 / (1.75 * dedx[0])
-    rng = r0 + cumtrapz(dr)
-    # below bg_min the meson moves with bg ~ (R/r0)^(1/3.5): int dR/bg = 3.5/2.5 r0/bg0
-    prop = r0 / bg[0] * (3.5 / 2.5) + cumtrapz(dr / bg)
-    lab = r0 / beta[0] * (3.5 / 2.5) + cumtrapz(dr / beta)
-    for a in (ln_bg, rng, prop, lab):
-        a.setflags(write=False)
-    return StoppingTable(mass, mat, ln_bg, rng, prop, lab)
-
-
-def stopping_table(pdg_or_mass, material) -> StoppingTable:
-    """The :class:`StoppingTable` of a meson (PDG code, or mass in GeV as a float) in ``material`` (name or Material)."""
-    if isinstance(pdg_or_mass, (int, np.integer)):
-        mass = C.mass(int(pdg_or_mass))
-    else:
-        mass = float(pdg_or_mass)
-    name = material.name if isinstance(material, Material) else str(material)
-    return _stopping_table(mass, name)
-
-
 def _log_phi(z: np.ndarray) -> np.ndarray:
     """``log(expm1(z) / z)`` for z >= 0, stable."""
     z = np.asarray(z, dtype=np.float64)
@@ -160,7 +78,7 @@ def _decay_rows(pdg: int, material_name: str) -> np.ndarray:
     """
     mass = C.mass(pdg)
     ctau = C.HBARC_GEV_M / C.width(pdg)
-    tab = _stopping_table(mass, material_name)
+    tab = stopping_table(float(mass), material_name)
     mat = tab.material
     rho100 = 100.0 * mat.density  # (g/cm^2) per metre
     lam = interaction_length(pdg, mat)

@@ -1,0 +1,159 @@
+"""Pythia 8's hadron-nucleus machinery (``pythia8mc.PythiaCascade``) as the cascade uses it.
+
+``PythiaCascade`` (Pythia 8.3, C. Bierlich et al., SciPost Phys. Codebases 8 (2022),
+arXiv:2203.11601; the cascade interface of M. Utheim and T. Sjostrand, EPJC 82 (2022) 21,
+arXiv:2108.03481) gives the inelastic hadron-nucleon cross section of any hadron at any
+energy above ``e_kin_min`` (``sigmaSetuphN``), the hadron-nucleus one from it with a Glauber
+count of wounded nucleons (``sigmahA``), and the hadron-nucleus collision as a chain of
+hadron-nucleon ones (``nextColl``: ``SoftQCD:inelastic`` above ~10 GeV, ``LowEnergyQCD`` below).
+Elastic scattering is not simulated (Pythia >= 8.316), nuclear remnants are not produced (the
+struck nucleons appear as particles; binding energy is not modelled), and particles with
+``c tau0 < small_tau0`` decay at once (pi0, eta, omega, rho, phi, D, Ds, tau, Sigma0...), as
+in the 120 GeV tables of :mod:`fipgen.production.sources.meson_tables`.
+
+pythia8mc is a run-time dependency; where it cannot be imported, building a beamline's
+sources stops with one line naming the package.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import PhysicsError
+
+__all__ = ["PYTHIA_REQUIREMENT", "CascadeSettings", "pythia_version", "init_file", "make_cascade", "quiet_stdout"]
+
+#: The Pythia build the tables are made with (the cache key records the version read at run time).
+PYTHIA_REQUIREMENT = "pythia8mc==8.317.2"
+
+
+@dataclass(frozen=True)
+class CascadeSettings:
+    """Settings of the hadron cascade (all recorded in the table headers and the cache key).
+
+    Attributes
+    ----------
+    e_kin_min : float
+        GeV. Hadrons below this kinetic energy do not interact with nuclei (Pythia's
+        ``eKinMin``; 0.2 GeV: below the default 0.3 some low-energy collisions fail and are
+        retried, see :mod:`.engine`).
+    enhance_sd_target : float
+        Pythia's ``enhanceSDtarget`` (target-side single diffraction in later subcollisions).
+    small_tau0 : float
+        mm/c: particles with a shorter ``c tau0`` decay at their production point.
+    """
+
+    e_kin_min: float = 0.2
+    enhance_sd_target: float = 0.5
+    small_tau0: float = 10.0
+
+    def as_dict(self) -> dict:
+        return {"e_kin_min_GeV": self.e_kin_min, "enhance_sd_target": self.enhance_sd_target,
+                "small_tau0_mm": self.small_tau0}
+
+
+def _import():
+    try:
+        import pythia8mc
+    except ImportError as err:  # one line, with what to install
+        raise PhysicsError(f"building a beamline's particle sources needs Pythia 8 ({PYTHIA_REQUIREMENT}); "
+                           f"it cannot be imported here ({err})") from None
+    return pythia8mc
+
+
+def pythia_version() -> str:
+    """The installed pythia8mc version (from its distribution metadata)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("pythia8mc")
+    except PackageNotFoundError:
+        return "not installed"
+
+
+def init_file() -> str:
+    """The MPI initialisation grid ``InitDefaultMPI.cmnd`` of the pythia8mc installation."""
+    pythia8mc = _import()
+    cands = [Path(pythia8mc.__file__).resolve().parents[3] / "share" / "Pythia8" / "setups" / "InitDefaultMPI.cmnd"]
+    if os.environ.get("PYTHIA8DATA"):
+        cands.append(Path(os.environ["PYTHIA8DATA"]).parent / "setups" / "InitDefaultMPI.cmnd")
+    for c in cands:
+        if c.exists():
+            return str(c)
+    raise PhysicsError("InitDefaultMPI.cmnd of pythia8mc not found (looked in " + ", ".join(map(str, cands)) + ")")
+
+
+@contextlib.contextmanager
+def quiet_stdout():
+    """Silence C++ writes to file descriptor 1 (Pythia's banner) for the duration."""
+    import sys
+
+    try:
+        sys.stdout.flush()
+        saved = os.dup(1)
+    except (OSError, ValueError):  # no real stdout (captured): nothing to silence
+        yield
+        return
+    null = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(null, 1)
+        yield
+    finally:
+        _flush_c_stdio()  # C++ cout shares C stdio's buffer: flush it while it still goes nowhere
+        os.dup2(saved, 1)
+        os.close(saved)
+        os.close(null)
+
+
+def _flush_c_stdio() -> None:
+    import ctypes
+
+    try:
+        ctypes.CDLL(None).fflush(None)
+    except (OSError, AttributeError):  # no C library to ask: the banner may show
+        pass
+
+
+def make_cascade(settings: CascadeSettings, seed: int):
+    """An initialised ``pythia8mc.PythiaCascade`` whose random streams all start from ``seed``.
+
+    ``PythiaCascade`` holds two Pythia instances (decays and the cascade record; collisions),
+    each with its own generator; only the first is reachable (``rndm()``). The second reads
+    its settings from the MPI initialisation file, so it is seeded by a small file that
+    includes the packaged one and sets ``Random:seed``. ``slowDecays`` is on (pi+-, K+-, K0L,
+    mu may be decayed by ``nextDecay``); decays with ``c tau0 < small_tau0`` are done at once
+    (``rapidDecays``).
+    """
+    import tempfile
+
+    pythia8mc = _import()
+    seed = int(seed) % 900_000_000 or 1
+    with tempfile.TemporaryDirectory(prefix="fipgen-pythia-") as tmp:
+        cmnd = Path(tmp) / "init.cmnd"
+        cmnd.write_text(f"include = {init_file()}\nRandom:setSeed = on\nRandom:seed = {seed}\n")
+        with quiet_stdout():  # the constructor prints Pythia's banner
+            casc = pythia8mc.PythiaCascade()
+            ok = casc.init(settings.e_kin_min, settings.enhance_sd_target, str(cmnd), True, settings.small_tau0,
+                           True, False)
+    if not ok:
+        raise PhysicsError("PythiaCascade initialisation failed")
+    casc.rndm().init(seed)
+    return casc
+
+
+def vec4(px: float, py: float, pz: float, e: float):
+    """A ``pythia8mc.Vec4``."""
+    return _import().Vec4(px, py, pz, e)
+
+
+def c_tau_m(casc, pdg: int) -> float:
+    """``c tau0`` in metres (inf for stable particles)."""
+    pd = casc.particleData()
+    if not pd.mayDecay(pdg):
+        return math.inf
+    t = pd.tau0(pdg)
+    return t * 1e-3 if t > 0 else math.inf

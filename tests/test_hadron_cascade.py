@@ -1,0 +1,193 @@
+"""The hadron cascade in a beamline's solids (fipgen.cascade): geometry, conservation,
+decays at rest, reproducibility, and a user beamline at an energy no packaged one has,
+whose pi0 and eta channels run from its own cascade with no code change.
+
+Needs pythia8mc (a run-time dependency).
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import stats
+
+from fipgen.cascade.engine import HadronCascade
+from fipgen.cascade.records import DECAY_AT_REST, DECAY_IN_FLIGHT, EM_SEED, PRODUCED
+from fipgen.cascade.world import world_of
+from fipgen.errors import GeometryError
+from fipgen.geometry import load_beamline
+
+pytest.importorskip("pythia8mc")
+
+_BEAMLINE = """
+[beamline]
+kind = "beamline"
+name = "iron20"
+title = "20 GeV protons on a 1 m iron block, a concrete wall behind"
+beam_particle = {beam}
+beam_momentum = {p}
+sources = ["test"]
+{sources}
+[beamline.target]
+material = "Fe"
+shape = "box"
+size = [0.6, 0.6, 1.0]
+position = [0.0, 0.0, 0.5]
+
+[[beamline.solids]]
+name = "wall"
+material = "concrete"
+shape = "box"
+size = [3.0, 3.0, 1.0]
+position = [0.0, 0.0, 1.6]
+
+[[beamline.solids]]
+name = "core"
+material = "Al"
+shape = "box"
+size = [0.2, 0.2, 0.2]
+position = [0.0, 0.0, 1.6]
+"""
+
+
+def _beamline(tmp_path, beam=2212, p=20.0, sources="") -> str:
+    path = tmp_path / "iron20.toml"
+    path.write_text(_BEAMLINE.format(beam=beam, p=p, sources=sources))
+    return str(path)
+
+
+def test_beamline_solids_are_read_and_the_first_listed_owns_an_overlap(tmp_path):
+    bl = load_beamline(_beamline(tmp_path))
+    assert [e.name for e in bl.elements()] == ["target", "wall", "core"]
+    assert [e.material.name for e in bl.solids] == ["concrete", "Al"]
+    w = world_of(bl)
+    path = w.path(np.array([0.0, 0.0, -1.0]), np.array([0.0, 0.0, 1.0]))
+    # iron 0-1 m, concrete 1.1-1.5, the aluminium core inside the wall is the wall's (listed first), 1.5-2.1
+    assert [k for _, _, k in path] == [0, 1]
+    assert path[1][0] == pytest.approx(2.1) and path[1][1] == pytest.approx(3.1)
+    # listed before the wall, the core owns its part: the wall's chord is split around it
+    text = Path(bl.path).read_text()
+    core = text[text.index('[[beamline.solids]]\nname = "core"'):]
+    wall = text[text.index('[[beamline.solids]]\nname = "wall"'):text.index(core)]
+    (tmp_path / "swapped.toml").write_text(text.replace(wall, "").replace(core, core + "\n" + wall))
+    w2 = world_of(load_beamline(str(tmp_path / "swapped.toml")))
+    path2 = w2.path(np.array([0.0, 0.0, -1.0]), np.array([0.0, 0.0, 1.0]))
+    assert [w2.regions[k].name for _, _, k in path2] == ["target", "wall", "core", "wall"]
+    assert path2[2][0] == pytest.approx(2.5) and path2[2][1] == pytest.approx(2.7)
+
+
+def test_solid_names_must_differ(tmp_path):
+    text = Path(_beamline(tmp_path)).read_text().replace('name = "core"', 'name = "wall"')
+    (tmp_path / "dup.toml").write_text(text)
+    with pytest.raises(GeometryError, match=r"beamline.solids\[1\].name.*already used"):
+        load_beamline(str(tmp_path / "dup.toml"))
+
+
+def test_cascade_conserves_energy_and_is_reproducible(tmp_path):
+    bl = load_beamline(_beamline(tmp_path))
+    w = world_of(bl)
+    runs = [HadronCascade(w, 2212, 20.0, seed=s).run(12) for s in (11, 11, 12)]
+    a, b, c = runs
+    assert np.array_equal(a.records, b.records) and a.ledger == b.ledger
+    assert not (a.records.size == c.records.size and np.array_equal(a.records, c.records))
+    led = a.ledger
+    e_in = led["beam"] + led["struck_nucleons"]
+    e_out = sum(v for k, v in led.items() if k not in ("beam", "struck_nucleons", "imbalance"))
+    # every particle ends in one ledger term: the books close to rounding
+    assert e_out - led["imbalance"] == pytest.approx(e_in, rel=1e-12)
+    # Pythia's own non-conservation (Check:epTolErr = 1e-2 per collision) stays far below 1 %
+    assert abs(led["imbalance"]) < 0.01 * led["beam"]
+    assert led["beam"] == pytest.approx(12 * math.hypot(20.0, 0.93827), rel=1e-5)
+    rec = a.records
+    # 1 m of iron is 6 interaction lengths: nearly every proton interacts, pi0 are made
+    # throughout the iron and their photons seed showers there
+    pi0 = rec[(rec["kind"] == PRODUCED) & (rec["pdg"] == 111)]
+    assert pi0.size > 12 * 3 and set(np.unique(pi0["region"])) >= {0}
+    assert np.all((pi0["z"][pi0["region"] == 0] >= 0.0) & (pi0["z"][pi0["region"] == 0] <= 1.0))
+    assert (rec["kind"] == EM_SEED).sum() > 2 * pi0.size * 0.9
+
+
+def test_stopped_kaons_decay_at_rest_isotropically_with_the_pdg_branching(tmp_path):
+    """K+ of 0.25 GeV/c (T = 60 MeV, below the interaction threshold) stop in iron within a
+    few cm; ~1 % decay in flight first (c tau = 3.7 m). At rest, K+ -> pi+ pi0 (BR 20.67 %,
+    PDG 2024) gives a pi0 of 205.1 MeV/c, isotropic."""
+    bl = load_beamline(_beamline(tmp_path, beam=321, p=0.25))
+    n = 1500
+    rec = HadronCascade(world_of(bl), 321, 0.25, seed=5).run(n).records
+    dar = rec[(rec["kind"] == DECAY_AT_REST) & (rec["pdg"] == 321)]
+    dif = rec[(rec["kind"] == DECAY_IN_FLIGHT) & (rec["pdg"] == 321)]
+    assert dar.size + dif.size == n
+    assert 0.9 * n < dar.size
+    assert np.all(dar["region"] == 0) and np.all(dar["z"] < 0.1)
+    # the pi0 of K+ -> pi+ pi0 at rest: at the stopping points, with p* = 205.14 MeV
+    pi0 = rec[(rec["kind"] == PRODUCED) & (rec["pdg"] == 111) & (rec["pot"] >= 0)]
+    p = np.sqrt(pi0["px"] ** 2 + pi0["py"] ** 2 + pi0["pz"] ** 2)
+    two_body = pi0[np.abs(p - 0.20514) < 0.002]
+    br = two_body.size / dar.size
+    sigma = math.sqrt(0.2067 * (1 - 0.2067) / dar.size)
+    assert abs(br - 0.2067) < 4 * sigma, (br, sigma)
+    ct = two_body["pz"] / 0.20514
+    assert stats.kstest(ct, "uniform", args=(-1.0, 2.0)).pvalue > 1e-3
+    phi = np.arctan2(two_body["py"], two_body["px"])
+    assert stats.kstest(phi, "uniform", args=(-math.pi, 2 * math.pi)).pvalue > 1e-3
+
+
+def test_a_user_beamline_at_20_gev_gives_pi0_and_eta_channels_from_its_cascade(tmp_path, monkeypatch, run_cli):
+    """No packaged table exists at 20 GeV/c: ``mesons = "cascade"`` builds the beamline's own
+    sources on first use (cached), and the meson channels run from them."""
+    monkeypatch.setenv("FIPGEN_CACHE_DIR", str(tmp_path / "cache"))
+    bl_path = _beamline(tmp_path, sources='[beamline.particle_sources]\nmesons = "cascade"\ncascade_pot = 40\n')
+    code, out, err = run_cli(["sources", bl_path])
+    assert code == 0, err
+    assert "iron20" in out and "40 POT" in out and "pi0" in out
+    cached = list((tmp_path / "cache" / "sources").glob("iron20-*.npz"))
+    assert len(cached) == 1
+    det = tmp_path / "det.toml"
+    det.write_text(f"""
+[detector]
+kind = "detector"
+name = "det"
+title = "a 4 m cube 100 m downstream"
+beamline = "{bl_path}"
+material = "LAr"
+exposure_pot = 1e20
+sources = ["test"]
+[detector.frame]
+origin = [0.0, 0.0, 100.0]
+[[detector.volumes]]
+name = "box"
+shape = "box"
+size = [4.0, 4.0, 4.0]
+position = [0.0, 0.0, 2.0]
+""")
+    card = tmp_path / "card.toml"
+    card.write_text(f"""
+[experiment]
+detector = "{det}"
+[model]
+zprime = {{ kind = "dark-photon", mass = 0.1, coupling = 1e-5 }}
+[signal]
+produce = ["zprime:pi0", "zprime:eta", "zprime:bremsstrahlung"]
+detect = "zprime:decay"
+[run]
+events = 3000
+seed = 4
+""")
+    code, out, err = run_cli(["yields", str(card), "--json"])
+    assert code == 0, err
+    import json
+
+    y = json.loads(out)
+    text = json.dumps(y)
+    assert "zprime:pi0" in text and "zprime:eta" in text and "zprime:bremsstrahlung" in text
+    from fipgen.production.sources.resolve import meson_source
+
+    src = meson_source(load_beamline(bl_path), 111)
+    assert "cascade" in src.provenance and src.per_pot > 1.0  # pi0 of all generations in 1 m of iron
+    pts = src.points.sample(2000, np.random.default_rng(1))
+    # made in the iron (0-1 m) and the wall behind it (1.1-2.1 m), nowhere else
+    assert np.all(((pts[:, 2] >= 0) & (pts[:, 2] <= 1.0)) | ((pts[:, 2] >= 1.1) & (pts[:, 2] <= 2.1)))
+    assert len(list((tmp_path / "cache" / "sources").glob("iron20-*.npz"))) == 1  # reused, not rebuilt
