@@ -310,7 +310,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "restricted_dedx", "moller_total", "bhabha_total", "moller_dsde", "bhabha_dsde", "sample_moller",
         "sample_bhabha"
     ],
-    "fipgen.shower.media": ["ShowerMedium", "shower_materials", "shower_medium"],
+    "fipgen.shower.media": ["ShowerElement", "ShowerMedium", "shower_materials", "shower_medium"],
     "fipgen.shower.pair": [
         "URBAN_JOIN", "pair_dsdx", "pair_dsdx_np", "sample_pair_x", "pair_total_tsai", "pair_total_urban", "pair_total",
         "complete_screening_pair_total"
@@ -318,20 +318,21 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.shower.rossi": [
         "APPROX_A", "approximation_a", "approximation_a_integral", "approximation_b_total_charged", "pdg_t_max"
     ],
-    "fipgen.shower.sampling": ["PROCESSES", "draw"],
+    "fipgen.shower.sampling": ["PROCESSES", "draw", "draw_in_medium"],
     "fipgen.shower.screening": [
         "PHI1_0", "PSI1_0", "coulomb_correction", "radiation_logarithms", "tsai_radiation_length", "phi1", "psi1",
         "dphi", "dpsi", "phi1_np", "psi1_np", "dphi_np", "dpsi_np"
     ],
     "fipgen.shower.tables": [
         "PhysicsTables", "physics_tables", "PAIR", "COMPTON", "BREM", "MOLLER", "BHABHA", "ANNIH", "DEDX_E", "DEDX_P",
-        "RANGE_E", "RANGE_P", "GRID_LO", "GRID_HI", "MIN_CUT"
+        "RANGE_E", "RANGE_P", "ELEMENT_ROWS", "GRID_LO", "GRID_HI", "MIN_CUT"
     ],
     "fipgen.shower.tracklength": [
         "SPECIES", "ShowerSettings", "Binning", "ShowerResult", "run_showers", "simulate_single", "budget_energy"
     ],
     "fipgen.shower.transport": [
-        "cascade", "PAR_X0", "PAR_CUT_E", "PAR_CUT_G", "PAR_F_LOSS", "PAR_THETA_MAX", "PAR_MSC", "N_PAR", "STACK"
+        "cascade", "pick_element", "sample_pair_in_medium", "sample_brems_in_medium", "PAR_X0", "PAR_CUT_E",
+        "PAR_CUT_G", "PAR_F_LOSS", "PAR_THETA_MAX", "PAR_MSC", "N_PAR", "STACK"
     ],
     "fipgen.transport": ["Transported", "transport"],
     "fipgen.unweighting": [

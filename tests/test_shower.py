@@ -21,7 +21,7 @@ from scipy import integrate, stats
 from scipy.optimize import curve_fit
 from scipy.special import gammaln
 
-from fipgen.errors import PhysicsError
+from fipgen.errors import GeometryError, PhysicsError
 from fipgen.geometry.stopping import density_effect
 from fipgen.resources import data_dir
 from fipgen.shower import (
@@ -74,9 +74,11 @@ def test_critical_energy_rossi_definition():
         assert m.critical_energy(positron=True) < m.critical_energy()
 
 
-def test_unsupported_material_and_cuts_are_refused():
-    with pytest.raises(PhysicsError, match="single-element"):
-        shower_medium("concrete")
+def test_unknown_material_and_cuts_are_refused():
+    """Every material of the table is a shower medium (compounds: tests/test_shower_compounds.py);
+    a name the table does not know, and cuts outside 0.1 MeV - 1 GeV, are refused."""
+    with pytest.raises(GeometryError, match="unknown material"):
+        shower_medium("unobtainium")
     with pytest.raises(PhysicsError, match="cut_e"):
         physics_tables("Fe", 1e-5, 1e-3)
 

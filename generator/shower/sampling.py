@@ -2,9 +2,14 @@
 
 :func:`draw` calls one sampler n times with the same arguments in a compiled loop (one
 compiled function for all processes keeps numba's start-up short).
+:func:`draw_in_medium` does the same for the cascade's own pair and bremsstrahlung
+samplers in a medium (:func:`.transport.sample_pair_in_medium`,
+:func:`.transport.sample_brems_in_medium`), which first draw the element of a compound.
 """
 
 from __future__ import annotations
+
+import math
 
 import numba
 import numpy as np
@@ -13,10 +18,12 @@ from .._jit import JIT_OPTIONS
 from .annihilation import sample_annihilation_eps
 from .bremsstrahlung import sample_brems_k, sample_urban_u
 from .compton import sample_compton_eps
+from .constants import M_E
 from .ionisation import sample_bhabha, sample_moller
 from .pair import sample_pair_x
+from .transport import sample_brems_in_medium, sample_pair_in_medium
 
-__all__ = ["PROCESSES", "draw"]
+__all__ = ["PROCESSES", "draw", "draw_in_medium"]
 
 #: process name -> code of :func:`draw`; what is returned.
 PROCESSES = {
@@ -55,3 +62,28 @@ def draw(process: str, energy: float, n: int, rng: np.random.Generator, atom=Non
     """n draws of ``process`` (a key of :data:`PROCESSES`) at ``energy`` (GeV)."""
     a = np.zeros(6) if atom is None else np.asarray(atom, dtype=np.float64)
     return _draw(PROCESSES[process], float(energy), int(n), a, float(cut), rng)
+
+
+@numba.njit(**JIT_OPTIONS)
+def _draw_in_medium(code, E, n, tab, ln_lo, dln, atoms, cut, rng):  # pragma: no cover - compiled
+    elem = np.empty(n, np.int64)
+    out = np.empty(n)
+    for i in range(n):
+        if code == 1:
+            j, v = sample_pair_in_medium(tab, math.log(E), ln_lo, dln, E, atoms, rng)
+        else:
+            j, v = sample_brems_in_medium(tab, math.log(E), ln_lo, dln, E + M_E, cut, atoms, rng)
+        elem[i] = j
+        out[i] = v
+    return elem, out
+
+
+def draw_in_medium(tables, process: str, energy: float, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """n pair conversions (``process="pair"``, photon energy ``energy``) or bremsstrahlung
+    emissions (``"brems"``, lepton kinetic energy ``energy``, photons above the tables'
+    ``cut_g``) in the medium of ``tables`` (:func:`.tables.physics_tables`), as the cascade
+    samples them: returns (element index into ``tables.medium.components``, x = E+/k or k)."""
+    if process not in ("pair", "brems"):
+        raise ValueError(f"process {process!r}: 'pair' or 'brems'")
+    return _draw_in_medium(PROCESSES[process], float(energy), int(n), tables.tab, tables.ln_lo, tables.dln,
+                           tables.medium.atoms, float(tables.cut_g), rng)

@@ -19,6 +19,24 @@ DEDX_P    the same for e+
 RANGE_E   int_{0.1 MeV}^T dT'/DEDX_E, m (restricted range)
 RANGE_P   the same for e+
 ========  ====================================================================
+
+followed by the per-element partial cross sections, two blocks of ``n_el`` rows (one row
+per component of the medium, :attr:`.media.ShowerMedium.components`; ``n_el = 1`` for an
+element, whose partial rows then repeat PAIR and BREM):
+
+=====================  =========================================================
+row                    content (per metre)
+=====================  =========================================================
+ELEMENT_ROWS + j       n_j sigma_pair,j(k) of element j
+ELEMENT_ROWS + n_el+j  n_j sigma_brems,j(E; k >= k_cut) of element j
+=====================  =========================================================
+
+PAIR and BREM are their sums over j (Tsai's cross sections are per atom of one Z: a
+compound's macroscopic cross section is the composition-weighted sum), and the kernel
+draws the element of an interaction from the partial rows at that energy
+(:func:`.transport.pick_element`). The radiative part of DEDX_E/P is the same sum of the
+elements' losses; the collision part uses the material's electron density, I and
+density-effect parameters.
 """
 
 from __future__ import annotations
@@ -38,10 +56,11 @@ from .media import ShowerMedium, shower_medium
 from .pair import pair_total
 
 __all__ = ["PhysicsTables", "physics_tables", "PAIR", "COMPTON", "BREM", "MOLLER", "BHABHA", "ANNIH", "DEDX_E", "DEDX_P",
-           "RANGE_E", "RANGE_P", "GRID_LO", "GRID_HI", "MIN_CUT"]
+           "RANGE_E", "RANGE_P", "ELEMENT_ROWS", "GRID_LO", "GRID_HI", "MIN_CUT"]
 
 PAIR, COMPTON, BREM, MOLLER, BHABHA, ANNIH, DEDX_E, DEDX_P, RANGE_E, RANGE_P = range(10)
-_NROWS = 10
+#: First row of the per-element partial cross sections (pair, then bremsstrahlung).
+ELEMENT_ROWS = 10
 #: Grid of the tables, GeV, and points per decade.
 GRID_LO, GRID_HI, _PER_DECADE = 1e-4, 1e4, 40
 #: Smallest allowed cut (GeV): below it photo-absorption and binding, which are not
@@ -59,6 +78,24 @@ class PhysicsTables:
     ln_lo: float
     dln: float
     tab: np.ndarray
+
+    @property
+    def n_elements(self) -> int:
+        """Number of elements of the medium (components)."""
+        return len(self.medium.components)
+
+    def element_rows(self, process: int) -> slice:
+        """The rows of the per-element partial cross sections of ``process`` (PAIR or BREM)."""
+        if process == PAIR:
+            return slice(ELEMENT_ROWS, ELEMENT_ROWS + self.n_elements)
+        if process == BREM:
+            return slice(ELEMENT_ROWS + self.n_elements, ELEMENT_ROWS + 2 * self.n_elements)
+        raise PhysicsError(f"per-element rows exist for PAIR ({PAIR}) and BREM ({BREM}), not row {process}")
+
+    def partial(self, process: int, E) -> np.ndarray:
+        """Interpolated per-element macroscopic cross sections of ``process`` (PAIR or BREM)
+        at E (photon energy or kinetic energy, GeV), 1/m, shape (n_elements, len(E))."""
+        return np.array([self.interp(r, np.atleast_1d(E)) for r in range(self.tab.shape[0])[self.element_rows(process)]])
 
     @property
     def energies(self) -> np.ndarray:
@@ -88,7 +125,9 @@ def physics_tables(material: str, cut_e: float = 1e-3, cut_g: float = 1e-3) -> P
     Raises
     ------
     PhysicsError
-        If a cut is below 0.1 MeV or above 1 GeV, or the material is not supported.
+        If a cut is below 0.1 MeV or above 1 GeV.
+    GeometryError
+        If the material table does not know ``material``.
     """
     for name, c in (("cut_e", cut_e), ("cut_g", cut_g)):
         if not (MIN_CUT <= c <= 1.0):
@@ -96,18 +135,26 @@ def physics_tables(material: str, cut_e: float = 1e-3, cut_g: float = 1e-3) -> P
     med = shower_medium(material)
     n = int(round(np.log10(GRID_HI / GRID_LO) * _PER_DECADE)) + 1
     E = np.geomspace(GRID_LO, GRID_HI, n)
-    tab = np.zeros((_NROWS, n))
-    atom = med.atom
-    tab[PAIR] = med.n_atoms * pair_total(E, atom)
-    tab[COMPTON] = med.n_electrons * klein_nishina_total_np(E)
+    comps = med.components
+    nel = len(comps)
+    tab = np.zeros((ELEMENT_ROWS + 2 * nel, n))
     Etot = E + M_E
-    tab[BREM] = med.n_atoms * brems_total_above(Etot, cut_g, atom)
+    pair_rows = tab[ELEMENT_ROWS:ELEMENT_ROWS + nel]
+    brem_rows = tab[ELEMENT_ROWS + nel:]
+    for j, c in enumerate(comps):
+        pair_rows[j] = c.n_atoms * pair_total(E, c.atom)
+        brem_rows[j] = c.n_atoms * brems_total_above(Etot, cut_g, c.atom)
+    tab[PAIR] = pair_rows.sum(axis=0)
+    tab[COMPTON] = med.n_electrons * klein_nishina_total_np(E)
+    tab[BREM] = brem_rows.sum(axis=0)
     tab[MOLLER] = med.n_electrons * moller_total(E, cut_e)
     tab[BHABHA] = med.n_electrons * bhabha_total(E, cut_e)
     tab[ANNIH] = med.n_electrons * heitler_total(E)
 
     def dedx(T, positron):
-        rad = med.n_atoms * brems_loss_below(T + M_E, cut_g, atom)
+        rad = comps[0].n_atoms * brems_loss_below(T + M_E, cut_g, comps[0].atom)
+        for c in comps[1:]:
+            rad = rad + c.n_atoms * brems_loss_below(T + M_E, cut_g, c.atom)
         return med.dedx_collision(T, cut_e, positron) + rad
 
     tab[DEDX_E] = dedx(E, False)

@@ -176,7 +176,8 @@ def run_showers(material: str, species, energies, positions, directions, weights
     Parameters
     ----------
     material : str
-        A material of geometries/materials.toml supported by :mod:`.media`.
+        A material (name or alias) of geometries/materials.toml: an element, a compound
+        or a mixture (:mod:`.media`).
     species : array_like of int
         0 photon, 1 e-, 2 e+ (one per primary, or a scalar).
     energies : array_like
@@ -222,7 +223,7 @@ def run_showers(material: str, species, energies, positions, directions, weights
     ledger = np.zeros((n, 3))
     tracklen = np.zeros((n, 3))
     counters = np.zeros(8, dtype=np.int64)
-    cascade(sp, energies, pos, d, w, tabs.tab, tabs.ln_lo, tabs.dln, par, tabs.medium.atom, geom, binning.theta_edges,
+    cascade(sp, energies, pos, d, w, tabs.tab, tabs.ln_lo, tabs.dln, par, tabs.medium.atoms, geom, binning.theta_edges,
             math.log(binning.e_lo), math.log(10.0) / binning.per_decade, binning.n_energy, float(depth_dz) if depth_dz > 0 else 1.0,
             rng, hist, depth, ledger, tracklen, counters)
     budget = np.where(sp == 2, energies + 2.0 * M_E, energies)

@@ -35,6 +35,12 @@ Transport (the physics modules give the formulas and citations):
   per-plane width theta0). No lateral displacement within a step beyond the midpoint kink.
 * Below ``cut_e`` an electron stops; a positron stops and annihilates at rest (two
   back-to-back 511 keV photons, tracked only if ``cut_g`` is below 511 keV).
+* Compounds and mixtures: a pair conversion or a bremsstrahlung emission happens on
+  element j of the medium with probability ``n_j sigma_j / sum_i n_i sigma_i`` at that
+  energy (:func:`pick_element`, from the tables' per-element rows), and element j's atom
+  vector (``atoms[j]``) gives the final state (:func:`sample_pair_in_medium`,
+  :func:`sample_brems_in_medium`). For an element no random number is drawn
+  for this, so single-element showers are what they were before compounds existed.
 """
 
 from __future__ import annotations
@@ -52,8 +58,10 @@ from .constants import HIGHLAND_E_S, M_E
 from .geometry import distance_to_exit, inside
 from .ionisation import sample_bhabha, sample_moller
 from .pair import sample_pair_x
+from .tables import ELEMENT_ROWS
 
-__all__ = ["cascade", "PAR_X0", "PAR_CUT_E", "PAR_CUT_G", "PAR_F_LOSS", "PAR_THETA_MAX", "PAR_MSC", "N_PAR", "STACK"]
+__all__ = ["cascade", "pick_element", "sample_pair_in_medium", "sample_brems_in_medium", "PAR_X0", "PAR_CUT_E", "PAR_CUT_G",
+           "PAR_F_LOSS", "PAR_THETA_MAX", "PAR_MSC", "N_PAR", "STACK"]
 
 # rows of the tables (see tables.py)
 _PAIR, _COMPTON, _BREM, _MOLLER, _BHABHA, _ANNIH, _DEDX_E, _DEDX_P, _RANGE_E, _RANGE_P = range(10)
@@ -95,6 +103,44 @@ def _inv_range(tab, row, r, ln_lo, dln):  # pragma: no cover - compiled
             hi = mid
     t = (r - tab[row, lo]) / (tab[row, hi] - tab[row, lo])
     return math.exp(ln_lo + dln * (lo + t))
+
+
+@numba.njit(**JIT_OPTIONS)
+def pick_element(tab, row0, nel, lnE, ln_lo, dln, rng):  # pragma: no cover - compiled
+    """Index j of the element of an interaction, drawn with probability
+    ``tab[row0 + j](E) / sum_i tab[row0 + i](E)`` (the per-element macroscopic cross sections
+    of :mod:`.tables`, interpolated at ln E); 0 without drawing for a single element."""
+    if nel == 1:
+        return 0
+    tot = 0.0
+    for j in range(nel):
+        tot += _interp(tab, row0 + j, lnE, ln_lo, dln)
+    r = rng.random() * tot
+    acc = 0.0
+    for j in range(nel - 1):
+        acc += _interp(tab, row0 + j, lnE, ln_lo, dln)
+        if r < acc:
+            return j
+    return nel - 1
+
+
+@numba.njit(**JIT_OPTIONS)
+def sample_pair_in_medium(tab, lnk, ln_lo, dln, k, atoms, rng):  # pragma: no cover - compiled
+    """(element j, positron energy fraction x) of a pair conversion of a photon of energy k
+    (ln k = ``lnk``) in the medium of ``tab`` and ``atoms``: j by :func:`pick_element`
+    from the pair rows, x from element j's Tsai cross section."""
+    j = pick_element(tab, ELEMENT_ROWS, atoms.shape[0], lnk, ln_lo, dln, rng)
+    return j, sample_pair_x(k, atoms[j], rng)
+
+
+@numba.njit(**JIT_OPTIONS)
+def sample_brems_in_medium(tab, lnT, ln_lo, dln, E, kc, atoms, rng):  # pragma: no cover - compiled
+    """(element j, photon energy k >= kc) of a bremsstrahlung emission of a lepton of total
+    energy E (ln of its kinetic energy = ``lnT``): j by :func:`pick_element` from the
+    bremsstrahlung rows, k from element j's Tsai cross section."""
+    nel = atoms.shape[0]
+    j = pick_element(tab, ELEMENT_ROWS + nel, nel, lnT, ln_lo, dln, rng)
+    return j, sample_brems_k(E, kc, atoms[j], rng)
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -195,12 +241,13 @@ def p1(T):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT_OPTIONS)
-def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atom, geom, theta_edges, eb_lo, eb_dln, neb,
+def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atoms, geom, theta_edges, eb_lo, eb_dln, neb,
             depth_dz, rng, hist, depth, ledger, tracklen, counters):  # pragma: no cover - compiled
     """Run the showers of the primaries ``(ptype, penergy, ppos, pdir, pweight)``.
 
     ``ptype`` 0/1/2 = photon/e-/e+, ``penergy`` the photon energy or the kinetic energy
-    (GeV), positions (n, 3) in m, unit directions (n, 3). The outputs ``hist``,
+    (GeV), positions (n, 3) in m, unit directions (n, 3); ``tab`` the rows of
+    :mod:`.tables` and ``atoms`` the medium's atom vectors, one row per element. The outputs ``hist``,
     ``depth``, ``ledger``, ``tracklen`` and ``counters`` (steps, pair, Compton, brems,
     delta rays, annihilations in flight, stopped positrons, stack peak) are added to.
     """
@@ -261,7 +308,7 @@ def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atom, geo
                     if rng.random() * (sp + sc) < sp and E > 2.0 * M_E:
                         # pair production: both leptons pushed, the photon ends
                         counters[1] += 1
-                        xp = sample_pair_x(E, atom, rng)
+                        xp = sample_pair_in_medium(tab, lk, ln_lo, dln, E, atoms, rng)[1]
                         uu = sample_urban_u(rng)
                         phi = 2.0 * math.pi * rng.random()
                         for q in range(2):
@@ -389,7 +436,7 @@ def cascade(ptype, penergy, ppos, pdir, pweight, tab, ln_lo, dln, par, atom, geo
                         if T <= cut_g:
                             continue
                         counters[3] += 1
-                        k = sample_brems_k(T + M_E, cut_g, atom, rng)
+                        k = sample_brems_in_medium(tab, lt, ln_lo, dln, T + M_E, cut_g, atoms, rng)[1]
                         uu = sample_urban_u(rng)
                         d = _rotate(u, v, w, math.cos(min(uu * M_E / (T + M_E), math.pi)), 2.0 * math.pi * rng.random())
                         n = _push(st_t, st_e, st_p, n, _GAMMA, k, x, y, z, d[0], d[1], d[2])
