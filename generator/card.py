@@ -178,6 +178,9 @@ SCHEMA: dict[str, dict[str, Key]] = {
                               doc="format of experiment.parents; default from the extension (.root: dk2nu)"),
         "parents_z_offset": Key(NUMBER, default=0.0, check=_finite,
                                 doc="metres added to a dk2nu file's z to reach the beamline frame"),
+        "meson_sources": Key((str,), default="beamline", check=_one_of(("beamline", "cascade")),
+                             doc="'beamline': the sources the beamline file names; 'cascade': the beam's own hadron "
+                                 "cascade in the beamline's solids (fipgen.cascade)"),
     },
     "signal": {
         "produce": Key((list, str), required=True, check=_str_list, doc='production channels "particle:channel"'),
@@ -285,6 +288,7 @@ class RunCard:
     output: str
     compression: str
     formats: tuple = ("root",)
+    meson_sources: str = "beamline"
     text: str = ""
     source: str = "<string>"
     extra: dict = field(default_factory=dict, compare=False)
@@ -473,6 +477,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         beamline=exp["beamline"],
         pot=exp["pot"],
         parents=_parents_spec(exp, source),
+        meson_sources=exp["meson_sources"],
         models=models,
         produce=produce,
         detect=detect,

@@ -3,8 +3,9 @@
 :func:`compute_yields` reports, for a card's beamline and detector:
 
 * ``mesons_per_pot``: parent mesons per proton on target by species (PDG code), as the
-  beamline's sources give them (first interactions; ``fluxes/README.md``), or as the card's
-  external parent list gives them;
+  beamline's sources give them (first interactions for the packaged tables,
+  ``fluxes/README.md``; every generation for a beamline's own hadron cascade), or as the
+  card's external parent list gives them; ``mesons_counted`` says which;
 * ``channels``: for every open production channel of the card, the LLPs produced per POT
   (``llp_per_pot`` = parents per POT x branching ratio into the LLP; for charged parents,
   decays per POT after transport x BR) and the expected number of events in the detector
@@ -117,6 +118,7 @@ def compute_yields(job: Job, progress: bool = False) -> dict:
         "n_trials": n_each * nch,
         "n_trials_per_channel": n_each,
         "mesons_per_pot": {int(k): float(v) for k, v in mesons_per_pot(job).items()},
+        "mesons_counted": _mesons_counted(job),
         "channels": channels,
         "closed_channels": list(job.closed_channels),
         "total_expected_events": float(cw.sum()),
@@ -125,6 +127,14 @@ def compute_yields(job: Job, progress: bool = False) -> dict:
         "cuts": dict(job.card.cuts),
         "seconds": time.perf_counter() - t0,
     }
+
+
+def _mesons_counted(job: Job) -> str:
+    if job.card.parents is not None:
+        return "external parent list"
+    from .production.sources.resolve import uses_cascade
+
+    return "all generations (hadron cascade)" if uses_cascade(job.beamline) else "first interactions"
 
 
 def yields_json(y: dict) -> dict:
@@ -136,7 +146,7 @@ def yields_json(y: dict) -> dict:
 
 def yields_text(y: dict) -> str:
     lines = [f"detector {y['detector']} on beamline {y['beamline']}, {y['pot']:.4g} POT, {y['n_trials_per_channel']} trials per channel", "",
-             "mesons per POT (first interactions):"]
+             f"mesons per POT ({y.get('mesons_counted', 'first interactions')}):"]
     for pdg, v in y["mesons_per_pot"].items():
         lines.append(f"  {C.name(pdg):<12} {pdg:>7}  {v:.4g}")
     lines += ["", f"{'channel':<42} {'LLPs per POT':>13} {'expected events':>16} {'MC error':>10}"]

@@ -21,7 +21,8 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "fipgen.cascade": [],
     "fipgen.cascade.build": [
-        "default_pot", "beamline_pot", "cache_dir", "cache_key", "cached_path", "build_tables", "load_tables"
+        "default_pot", "beamline_pot", "beamline_seeds", "cache_dir", "physics_content", "content_key",
+        "cache_key", "cached_path", "build_tables", "load_tables"
     ],
     "fipgen.cascade.engine": ["RECORDED_SPECIES", "CascadeResult", "HadronCascade"],
     "fipgen.cascade.pythia": [
@@ -31,6 +32,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "KINDS", "PRODUCED", "DECAY_IN_FLIGHT", "DECAY_AT_REST", "CAPTURED", "EM_SEED", "COLLISION",
         "RECORD_DTYPE", "LEDGER_TERMS"
     ],
+    "fipgen.cascade.showers": ["SPECIES_INDEX", "N_SEEDS", "select_seeds", "shower_task", "shower_arrays"],
     "fipgen.cascade.tables": ["TABLE_FORMAT", "N_BATCHES", "region_key", "make_tables", "read_header"],
     "fipgen.cascade.world": ["Region", "World", "world_of"],
     "fipgen.cli": ["build_parser", "main"],
@@ -199,7 +201,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter", "PROCESS_NAMES"
     ],
     "fipgen.production.channels.alp_shower": [
-        "SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"
+        "SHOWER_CHANNELS", "ShowerALPChannel", "ShowerALPMixture", "shower_channel", "ASSOCIATED_K_MIN"
     ],
     "fipgen.production.channels.alp_xsec_sampling": [
         "sample_primakoff_theta", "sample_primakoff_theta_array", "sample_inverse_primakoff_theta", "sample_compton_ea",
@@ -233,7 +235,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "BMPTParams", "BMPT_PIONS", "BMPT_KAONS", "A_BERYLLIUM", "x_radial", "x_feynman", "invariant_cross_section_be",
         "barton_alpha", "P_T_ALPHA_MAX", "d2sigma_dp_domega", "bin_integrals"
     ],
-    "fipgen.production.sources.cascade_sources": ["ProductionPoints", "cascade_meson_source", "cascade_species"],
+    "fipgen.production.sources.cascade_sources": [
+        "ProductionPoints", "ShowerSolid", "cascade_meson_source", "cascade_species", "cascade_parents",
+        "cascade_shower_solids", "CASCADE_PARENTS"
+    ],
     "fipgen.production.sources.charged_mesons": [
         "FeynmanScalingParams", "FS_K_PLUS", "K_PLUS_RECOIL_MASS", "BNB_CHARGED_PDGS", "feynman_x",
         "kplus_feynman_scaling", "kplus_p_max", "bnb_density", "bnb_interacting_fraction",
@@ -256,7 +261,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.production.sources.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
     "fipgen.production.sources.resolve": [
         "MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
-        "cascade_tables"
+        "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids"
     ],
     "fipgen.production.sources.shower_seeding": ["meson_photons", "make_shower_table"],
     "fipgen.production.sources.vertex": [

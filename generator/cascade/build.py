@@ -6,10 +6,12 @@ process takes it, so the tables are identical for 1, 2 or 20 workers and on a da
 scheduler (Pythia's initialisation, about 1 s, is paid per chunk: chunks last 10-20 s).
 
 Tables are cached under the user's cache directory (``$FIPGEN_CACHE_DIR``, else
-``$XDG_CACHE_HOME/fipgen``, else ``~/.cache/fipgen``), in ``sources/<key>.npz``, where the
-key is a hash of the beamline file's content, the materials table, the fipgen and Pythia
-versions, the cascade settings, the table format, the POT and the seed: editing any of
-them builds anew; nothing else is ever reused.
+``$XDG_CACHE_HOME/fipgen``, else ``~/.cache/fipgen``), in ``sources/<name>-<key>.npz``, where
+the key is a hash of the beamline's physics content (beam, solids and their materials'
+records: :func:`physics_content`), the fipgen and Pythia versions, the cascade settings, the
+table format, the POT and the seed: editing any of them builds anew; nothing else is ever
+reused. A packaged beamline names its prebuilt table (``particle_sources.cascade_table``, in
+``fluxes/``), used while its header's :func:`content_key` matches the file's.
 """
 
 from __future__ import annotations
@@ -24,9 +26,11 @@ import numpy as np
 
 from .._version import __version__
 from .pythia import CascadeSettings, pythia_version, quiet_stdout
+from .showers import N_SEEDS
 from .tables import TABLE_FORMAT, make_tables
 
-__all__ = ["default_pot", "beamline_pot", "cache_dir", "cache_key", "cached_path", "build_tables", "load_tables"]
+__all__ = ["default_pot", "beamline_pot", "beamline_seeds", "cache_dir", "physics_content", "content_key", "cache_key", "cached_path",
+           "build_tables", "load_tables"]
 
 _SEED = 20261206
 
@@ -50,20 +54,39 @@ def cache_dir() -> Path:
     return (Path(xdg) if xdg else Path.home() / ".cache") / "fipgen"
 
 
-def _materials_bytes() -> bytes:
-    from ..resources import data_file
+def physics_content(beamline, settings: CascadeSettings | None = None) -> dict:
+    """What the cascade of ``beamline`` depends on, as plain data: the beam (particle,
+    momentum, spot), every solid (name, shape, placement) with its material's full record
+    (composition, density, lengths, ionisation), the cascade settings, the Pythia version and
+    the table format. Names, titles, comments and sources of the file do not enter: a copy of
+    a beamline file under another name has the same content."""
+    import dataclasses
 
-    return data_file("geometries", "materials.toml").read_bytes()
+    def solid(e):
+        v = e.solid.volumes[0]
+        return {"name": e.name, "shape": type(v.shape).__name__, "dims": dataclasses.asdict(v.shape),
+                "rotation": np.round(v.placement.matrix, 12).tolist(), "offset": np.round(v.placement.offset, 12).tolist(),
+                "material": repr(e.material)}
+
+    return {"beam_particle": int(beamline.beam_particle), "beam_momentum": float(beamline.beam_momentum),
+            "beam_spot": [float(x) for x in beamline.beam_spot], "solids": [solid(e) for e in beamline.elements()],
+            "settings": (settings or CascadeSettings()).as_dict(), "pythia": pythia_version(), "format": TABLE_FORMAT}
 
 
-def cache_key(beamline, n_pot: int, seed: int = _SEED, settings: CascadeSettings | None = None) -> str:
-    """The content hash naming a beamline's tables (module docstring)."""
-    settings = settings or CascadeSettings()
-    h = hashlib.sha256()
-    h.update(Path(beamline.path).read_bytes() if Path(beamline.path).exists() else repr(beamline).encode())
-    h.update(_materials_bytes())
-    h.update(json.dumps({"fipgen": __version__, "pythia": pythia_version(), "settings": settings.as_dict(),
-                         "format": TABLE_FORMAT, "n_pot": int(n_pot), "seed": int(seed)}, sort_keys=True).encode())
+def content_key(beamline, n_pot: int, seed: int = _SEED, settings: CascadeSettings | None = None,
+                n_seeds: int = N_SEEDS) -> str:
+    """Hash of :func:`physics_content` with the statistics (POT, seed, EM seeds showered per
+    solid): what a table is valid for, whatever fipgen version made it (packaged tables carry it
+    in their header)."""
+    doc = {**physics_content(beamline, settings), "n_pot": int(n_pot), "seed": int(seed), "n_seeds": int(n_seeds)}
+    return hashlib.sha256(json.dumps(doc, sort_keys=True).encode()).hexdigest()[:24]
+
+
+def cache_key(beamline, n_pot: int, seed: int = _SEED, settings: CascadeSettings | None = None,
+              n_seeds: int = N_SEEDS) -> str:
+    """The name of a beamline's tables in the cache: :func:`content_key` and the fipgen version
+    (module docstring)."""
+    h = hashlib.sha256(f"{content_key(beamline, n_pot, seed, settings, n_seeds)} fipgen {__version__}".encode())
     return h.hexdigest()[:24]
 
 
@@ -76,9 +99,19 @@ def beamline_pot(beamline, n_pot: int | None = None) -> int:
     return int(own) if own else default_pot(beamline.beam_momentum)
 
 
-def cached_path(beamline, n_pot: int | None = None, seed: int = _SEED) -> Path:
+def beamline_seeds(beamline, n_seeds: int | None = None) -> int:
+    """EM seeds showered per solid: ``n_seeds`` if given, else the beamline's
+    ``particle_sources.cascade_showers``, else :data:`fipgen.cascade.showers.N_SEEDS`."""
+    if n_seeds is not None:
+        return int(n_seeds)
+    own = dict(beamline.particle_sources).get("cascade_showers")
+    return int(own) if own else N_SEEDS
+
+
+def cached_path(beamline, n_pot: int | None = None, seed: int = _SEED, n_seeds: int | None = None) -> Path:
     n = beamline_pot(beamline, n_pot)
-    return cache_dir() / "sources" / f"{beamline.name}-{cache_key(beamline, n, seed)}.npz"
+    key = cache_key(beamline, n, seed, n_seeds=beamline_seeds(beamline, n_seeds))
+    return cache_dir() / "sources" / f"{beamline.name}-{key}.npz"
 
 
 def _run_chunk(beamline_path: str, n: int, seed: int):
@@ -92,15 +125,17 @@ def _run_chunk(beamline_path: str, n: int, seed: int):
 
 
 def build_tables(beamline, n_pot: int | None = None, workers: int = 1, scheduler=None, seed: int = _SEED,
-                 progress: bool = True, out: Path | None = None) -> Path:
-    """Run the cascade of ``beamline`` and write its tables (atomically) to ``out`` (default:
-    the cache path); returns the path."""
+                 progress: bool = True, out: Path | None = None, n_seeds: int | None = None) -> Path:
+    """Run the hadron cascade of ``beamline``, then the EM cascade of every solid from its seeds
+    (:mod:`.showers`; ``n_seeds`` per solid, 0 for none), and write the tables (atomically) to
+    ``out`` (default: the cache path); returns the path."""
     from ..io.atomic import atomic_path
     from ..parallel import map_tasks
     from .engine import CascadeResult
     from .world import world_of
 
     n_pot = beamline_pot(beamline, n_pot)
+    n_seeds = beamline_seeds(beamline, n_seeds)
     size = _chunk_pot(beamline.beam_momentum)
     chunks = [min(size, n_pot - i) for i in range(0, n_pot, size)]
     t0 = time.time()
@@ -119,12 +154,63 @@ def build_tables(beamline, n_pot: int | None = None, workers: int = 1, scheduler
         "wall_seconds": round(time.time() - t0, 1),
     }
     arrays, header = make_tables(result, world, beamline.beam_momentum, extra)
-    path = Path(out) if out is not None else cached_path(beamline, n_pot, seed)
+    t1 = time.time()
+    em_arrays, em_summary, em_notes = _showers(result, world, arrays, n_pot, seed, workers, scheduler, progress,
+                                               n_seeds, beamline)
+    arrays.update(em_arrays)
+    header["showers"] = {"method": "fipgen.cascade.showers: EM seeds of each solid, drawn in proportion to their "
+                                   "energy and weighted back, showered in the solid (fipgen.shower)",
+                         "seeds_per_solid": n_seeds, "solids": em_summary,
+                         "not_showered": em_notes, "wall_seconds": round(time.time() - t1, 1)}
+    header["content_key"] = content_key(beamline, n_pot, seed, n_seeds=n_seeds)
+    path = Path(out) if out is not None else cached_path(beamline, n_pot, seed, n_seeds)
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_path(path, overwrite=True) as tmp:
         with open(tmp, "wb") as fh:
             np.savez_compressed(fh, header=np.array(json.dumps(header)), **arrays)
     return path
+
+
+_EM_BATCHES = 10
+
+
+def _showers(result, world, arrays, n_pot, seed, workers, scheduler, progress, n_seeds, beamline):
+    """The EM cascade of every solid with seeds (:mod:`.showers`): arrays, summary, notes."""
+    from ..errors import PhysicsError
+    from ..parallel import map_tasks
+    from ..shower.geometry import from_solid
+    from .records import EM_SEED
+    from .showers import select_seeds, shower_arrays, shower_task
+    from .tables import region_key
+
+    if n_seeds <= 0:
+        return {}, {}, ["EM cascade not run (n_seeds = 0)"]
+    rec = result.records
+    tasks, keys, notes = [], [], []
+    e_hi = max(130.0, 1.05 * beamline.beam_energy)
+    for r in world.regions:
+        if not np.any((rec["kind"] == EM_SEED) & (rec["region"] == r.index)):
+            continue
+        try:
+            geom = from_solid(r.solid)
+        except PhysicsError as err:
+            notes.append(f"{r.name}: {err}")
+            continue
+        for b in range(_EM_BATCHES):
+            rng = np.random.default_rng([int(seed), 0x5EED, r.index, b])
+            seeds = select_seeds(rec, r.index, max(1, n_seeds // _EM_BATCHES), n_pot, rng)
+            tasks.append((r.material.name, geom, seeds, int(seed) * 1000 + r.index * 100 + b, e_hi))
+            keys.append((region_key(r.index), r.index))
+    if not tasks:
+        return {}, {}, notes
+    out = map_tasks(shower_task, tasks, workers, scheduler=scheduler, progress=progress, unit="batch",
+                    desc=f"fipgen showers {beamline.name}")
+    results: dict = {}
+    for key, res in zip(keys, out):
+        results.setdefault(key, []).append(res)
+    edges = {rk: (arrays[f"xedges_{rk}"], arrays[f"yedges_{rk}"], arrays[f"zedges_{rk}"]) for rk, _ in results}
+    em_arrays, summary = shower_arrays(results, edges, rec, n_pot)
+    return em_arrays, summary, notes
 
 
 def load_tables(path) -> tuple[dict[str, np.ndarray], dict]:

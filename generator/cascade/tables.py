@@ -5,14 +5,22 @@ A table holds, for the ``n_pot`` beam particles simulated by :mod:`.engine`:
 * ``prod_<pdg>_<k>``: int32 counts in (p, theta) of species ``pdg`` made in solid ``k``
   (``p_edges``: ``p_beam (i/120)^2``; ``theta_edges``: ``pi (j/100)^2``), and
   ``prod1_<pdg>_<k>`` the same for the beam particle's first collision only (generation 1);
-* ``x_<pdg>_<k>``, ``y_<pdg>_<k>``, ``z_<pdg>_<k>``: int32 counts of the production point's
-  coordinates (edges ``xedges_<k>``, ``yedges_<k>``, ``zedges_<k>``: fine near the beam axis
-  and spanning the solid's extent), the depth and transverse profiles a channel samples;
-* ``dif_<pdg>_<k>``, ``dar_<pdg>_<k>``, ``cap_<pdg>_<k>``: decays in flight (p, theta
-  counts), decays at rest and captures (depth counts on ``zedges_<k>``) of pi+-, K+-, mu+-;
+* ``dif_<pdg>_<k>``: decays in flight of pi+-, K+-, K0L, mu+- (p, theta counts at the decay);
+  ``dar_<pdg>_<k>``, ``cap_<pdg>_<k>``: the numbers of decays at rest (pi+, K+, mu+) and
+  captures (pi-, K-, mu-), one-element arrays;
 * ``seed_<pdg>_<k>``: int32 counts in (energy, theta) of the photons (22), electrons (11)
   and positrons (-11) seeding the electromagnetic cascade in solid ``k``, energy edges
-  ``seed_e_edges`` (log, 1 MeV to the beam energy), and ``seedz_<pdg>_<k>`` their depths;
+  ``seed_e_edges`` (log, 1 MeV to the beam energy);
+* ``<c><tag>_<pdg>_<k>`` for ``c`` in ``x``, ``y``, ``z`` and ``tag`` in ``prod``, ``dif``,
+  ``dar``, ``cap``, ``seed``: int32 counts of the point's coordinates (edges ``xedges_<k>``,
+  ``yedges_<k>``, ``zedges_<k>``: fine near the beam axis and spanning the solid's extent), the
+  depth and transverse profiles a channel samples; ``t<tag>_<pdg>_<k>`` for ``dif`` and
+  ``dar``: counts of the time since the beam particle entered (edges ``t_edges``, ns; for a
+  decay at rest the time it stopped: the rest lifetime is drawn where the decays are used);
+* ``prod1_...``, ``dif1_...``, ``dar1_...`` (with their profiles): the same for what the beam
+  particle's first collision made (generation 1), a subset of the tag without the ``1``: the
+  later generations are the difference (where measured first-interaction spectra replace the
+  cascade's own);
 * ``coll_<pdg>_<k>``: int32 counts of hadron-nucleus collisions by projectile and momentum
   (``p_edges``), for the charm scaling;
 * ``batch_<pdg>_<k>``: per-batch totals of ``prod`` (``n_batches`` equal batches of POT),
@@ -37,7 +45,7 @@ from .records import CAPTURED, COLLISION, DECAY_AT_REST, DECAY_IN_FLIGHT, EM_SEE
 __all__ = ["TABLE_FORMAT", "N_BATCHES", "region_key", "make_tables", "read_header"]
 
 #: Version of the table layout (bump when the content changes meaning).
-TABLE_FORMAT = 1
+TABLE_FORMAT = 2
 #: Batches the POT are split into for the MC errors.
 N_BATCHES = 10
 _N_P, _N_THETA, _N_XY, _N_Z, _N_E = 120, 100, 60, 60, 80
@@ -81,6 +89,26 @@ def _h1(a, e) -> np.ndarray:
     return np.histogram(np.clip(a, e[0], e[-1]), bins=e)[0].astype(np.int32)
 
 
+def _book(arrays, tag, pdg, rk, r, xyz_edges, p_edges, th_edges, seed_e, t_edges) -> None:
+    """Histograms of the records ``r`` (one species, one solid) under ``<tag>_<pdg>_<rk>``."""
+    key = f"{tag}_{pdg}_{rk}"
+    base = tag.rstrip("1")
+    p, th = _ptheta(r)
+    if base in ("prod", "dif"):
+        arrays[key] = _h2(p, th, p_edges, th_edges)
+    elif base == "seed":
+        arrays[key] = _h2(r["e"], th, seed_e, th_edges)
+    elif base == "coll":
+        arrays[key] = _h1(p, p_edges)
+        return
+    else:
+        arrays[key] = np.array([r.size], dtype=np.int32)
+    for c, e in zip("xyz", xyz_edges):
+        arrays[f"{c}{tag}_{pdg}_{rk}"] = _h1(r[c], e)
+    if base in ("dif", "dar"):
+        arrays[f"t{tag}_{pdg}_{rk}"] = _h1(r["t"], t_edges)
+
+
 def make_tables(result, world, beam_momentum: float, header_extra: dict) -> tuple[dict[str, np.ndarray], dict]:
     """(arrays, header) of a :class:`~fipgen.cascade.engine.CascadeResult`."""
     rec = result.records
@@ -89,7 +117,9 @@ def make_tables(result, world, beam_momentum: float, header_extra: dict) -> tupl
     th_edges = math.pi * (np.arange(_N_THETA + 1) / _N_THETA) ** 2
     e_beam_max = max(beam_momentum, 1.0) * 1.05
     seed_e = np.geomspace(1e-3, e_beam_max, _N_E + 1)
-    arrays: dict[str, np.ndarray] = {"p_edges": p_edges, "theta_edges": th_edges, "seed_e_edges": seed_e}
+    t_edges = np.concatenate([[0.0], np.geomspace(1e-2, 1e5, 71)])
+    arrays: dict[str, np.ndarray] = {"p_edges": p_edges, "theta_edges": th_edges, "seed_e_edges": seed_e,
+                                     "t_edges": t_edges}
     batch = np.minimum(rec["pot"] * N_BATCHES // max(n, 1), N_BATCHES - 1)
     mult: dict[str, dict] = {}
     regions = sorted(set(int(k) for k in np.unique(rec["region"])))
@@ -105,30 +135,19 @@ def make_tables(result, world, beam_momentum: float, header_extra: dict) -> tupl
             if not sel.any():
                 continue
             sub = rec[sel]
+            sub_batch = batch[sel]
             for pdg in np.unique(sub["pdg"]):
-                r = sub[sub["pdg"] == pdg]
-                key = f"{tag}_{int(pdg)}_{rk}"
-                p, th = _ptheta(r)
-                if tag in ("prod", "dif"):
-                    arrays[key] = _h2(p, th, p_edges, th_edges)
-                elif tag == "seed":
-                    arrays[key] = _h2(r["e"], th, seed_e, th_edges)
-                    arrays[f"seedz_{int(pdg)}_{rk}"] = _h1(r["z"], ze)
-                elif tag == "coll":
-                    arrays[key] = _h1(p, p_edges)
-                else:
-                    arrays[key] = _h1(r["z"], ze)
-                if tag == "prod":
-                    g1 = r[r["generation"] == 1]
-                    p1, th1 = _ptheta(g1)
-                    arrays[f"prod1_{int(pdg)}_{rk}"] = _h2(p1, th1, p_edges, th_edges)
-                    for c, e in (("x", xe), ("y", ye), ("z", ze)):
-                        arrays[f"{c}_{int(pdg)}_{rk}"] = _h1(r[c], e)
-                    b = np.bincount(batch[sel][sub["pdg"] == pdg], minlength=N_BATCHES).astype(np.int32)
-                    arrays[f"batch_{int(pdg)}_{rk}"] = b
+                mine = sub["pdg"] == pdg
+                r = sub[mine]
+                _book(arrays, tag, int(pdg), rk, r, (xe, ye, ze), p_edges, th_edges, seed_e, t_edges)
+                if tag in ("prod", "dif", "dar"):  # the beam particle's first collision alone, too
+                    _book(arrays, tag + "1", int(pdg), rk, r[r["generation"] == 1], (xe, ye, ze), p_edges, th_edges,
+                          seed_e, t_edges)
                 count = int(r.size)
-                # MC error of the per-POT number: the spread of independent batches
                 if tag == "prod":
+                    # MC error of the per-POT number: the spread of independent batches
+                    b = np.bincount(sub_batch[mine], minlength=N_BATCHES).astype(np.int32)
+                    arrays[f"batch_{int(pdg)}_{rk}"] = b
                     bb = b * (N_BATCHES / max(n, 1))
                     err = float(np.std(bb, ddof=1) / math.sqrt(N_BATCHES)) if count else 0.0
                 else:

@@ -401,6 +401,8 @@ _BEAMLINE_KEYS = {
 _SOURCES_KEYS = {
     "mesons": "meson source set: 'bnb-sanford-wang', 'bnb-dump-sanford-wang', 'tables-120gev' or 'cascade'",
     "cascade_pot": "beam particles the cascade simulates (with mesons = 'cascade'), positive integer",
+    "cascade_showers": "EM seeds showered per solid by the cascade, positive integer",
+    "cascade_table": "prebuilt cascade table in fluxes/ (with mesons = 'cascade'; used while it matches the file)",
     "table_entry": "entry of the 120 GeV tables' header for this target (with mesons = 'tables-120gev')",
     "showers": "shower track-length table in fluxes/ (e.g. 'shower_numi.npz')",
 }
@@ -455,7 +457,8 @@ def _parse_beamline(doc: dict, shown: str, path: str, packaged_name: str | None)
     if t.has("particle_sources"):
         s = t.table("particle_sources")
         s.check_keys(_SOURCES_KEYS)
-        particle_sources = tuple((k, str(s.integer(k, positive=True)) if k == "cascade_pot" else s.string(k))
+        particle_sources = tuple((k, str(s.integer(k, positive=True)) if k in ("cascade_pot", "cascade_showers")
+                                 else s.string(k))
                                  for k in _SOURCES_KEYS if k in s.data)
     solids: list[Element] = []
     if t.has("solids"):

@@ -26,6 +26,8 @@ _STYLE = {
     "absorber": dict(facecolor="#7f7f7f", edgecolor="#3f3f3f", alpha=0.8, zorder=3),
     "detector": dict(facecolor="#2ca02c", edgecolor="#135213", alpha=0.55, zorder=5),
 }
+#: The further solids of ``[[beamline.solids]]`` (walls, shielding).
+_SOLID_STYLE = dict(facecolor="#bcbd22", edgecolor="#5f5f11", alpha=0.5, zorder=2)
 
 
 def _hull(points: np.ndarray) -> np.ndarray:
@@ -123,7 +125,7 @@ def _box_ratio(ax) -> float:
 
 def _draw_all(ax, det: Detector, bl: Beamline, axes: tuple[int, int]) -> None:
     for el in bl.elements():
-        _draw_solid(ax, el.solid, axes, _STYLE[el.name], f"{el.name.replace('_', ' ')} ({el.material.title})")
+        _draw_solid(ax, el.solid, axes, _STYLE.get(el.name, _SOLID_STYLE), f"{el.name.replace('_', ' ')} ({el.material.title})")
     _draw_solid(ax, det.active_beam, axes, _STYLE["detector"], f"{det.name} active volume ({det.material.title})")
 
 

@@ -72,15 +72,22 @@ class ShowerTable:
     arrays: dict
     header: dict
 
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The seeding sources the table holds (``pi0``, ``eta``; ``cascade`` for the tables of a
+        beamline's hadron cascade, :mod:`fipgen.cascade.showers`)."""
+        return tuple(sorted({k.split("_", 2)[2] for k in self.arrays if k.startswith("dL_")}))
+
     def density(self, species: str, source: str | None = None) -> np.ndarray:
-        """``dL/dE dcos(theta)`` per POT (m/GeV), shape (n_energy, n_theta); ``source`` None sums pi0 and eta."""
-        keys = [source] if source else [s for s in SOURCES if f"dL_{species}_{s}" in self.arrays]
-        if species not in SPECIES_KEYS or not keys:
-            raise PhysicsError(f"species {species!r} / source {source!r}: species {SPECIES_KEYS}, sources {tuple(SOURCES)}")
+        """``dL/dE dcos(theta)`` per POT (m/GeV), shape (n_energy, n_theta); ``source`` None sums
+        every source of the table."""
+        keys = [source] if source else [s for s in self.sources if f"dL_{species}_{s}" in self.arrays]
+        if species not in SPECIES_KEYS or not keys or f"dL_{species}_{keys[0]}" not in self.arrays:
+            raise PhysicsError(f"species {species!r} / source {source!r}: species {SPECIES_KEYS}, sources {self.sources}")
         return sum(self.arrays[f"dL_{species}_{k}"].astype(np.float64) for k in keys)
 
     def error(self, species: str, source: str | None = None) -> np.ndarray:
-        keys = [source] if source else [s for s in SOURCES if f"err_{species}_{s}" in self.arrays]
+        keys = [source] if source else [s for s in self.sources if f"err_{species}_{s}" in self.arrays]
         return np.sqrt(sum(self.arrays[f"err_{species}_{k}"].astype(np.float64) ** 2 for k in keys))
 
     def _sel(self, e_min: float, e_max: float) -> np.ndarray:
@@ -89,7 +96,7 @@ class ShowerTable:
     def track_length_error(self, species: str, source: str | None = None, e_min: float = 0.0, e_max: float = np.inf) -> float:
         """Statistical error (m per POT) of :meth:`track_length` over [e_min, e_max]: the
         spread of the independent batch estimates over sqrt(n_batches), sources in quadrature."""
-        keys = [source] if source else [s for s in SOURCES if f"batch_{species}_{s}" in self.arrays]
+        keys = [source] if source else [s for s in self.sources if f"batch_{species}_{s}" in self.arrays]
         dE = np.diff(self.energy_edges)
         sel = self._sel(e_min, e_max)
         var = 0.0

@@ -35,8 +35,13 @@ differential rate), with ``T_Omega = T/(2 pi)``
 per steradian and ``g`` the energy proposal: the parent's angular density at the placed
 direction (0 outside the table's angles, 0 to 0.3 rad).
 
-Approximations (documented): the production vertex is the proton's first interaction point
-in the dump (the shower extends a few radiation lengths, ~0.1-0.3 m of iron, negligible on
+On a beamline whose sources are its hadron cascade (``mesons = "cascade"``), the showers of
+every solid (target, absorber, dump, walls) are folded, each with its own table and material
+(:class:`ShowerALPMixture`), and the production point is drawn from where that solid's
+showers start (the EM seeds' energy-weighted profiles, :mod:`fipgen.cascade.showers`).
+
+Approximations (documented): with the packaged shower tables, the production vertex is the
+proton's first interaction point in the dump (the shower extends a few radiation lengths, ~0.1-0.3 m of iron, negligible on
 the way to a detector hundreds of metres away; not for a detector right behind the dump);
 nuclear recoil in Primakoff neglected (E_a = E_gamma); atomic electrons free and at rest; the
 associated channel's soft photons (below ``ASSOCIATED_K_MIN``) belong to the resonant
@@ -62,7 +67,7 @@ from ...kinematics import window_decay_probability
 from .sample import ProductionSample
 from ..sources.vertex import ray_toward_detector, sample_interaction_points
 
-__all__ = ["SHOWER_CHANNELS", "ShowerALPChannel", "shower_channel", "ASSOCIATED_K_MIN"]
+__all__ = ["SHOWER_CHANNELS", "ShowerALPChannel", "ShowerALPMixture", "shower_channel", "ASSOCIATED_K_MIN"]
 
 #: Run-card channel names (``alp:<name>``) -> (parent species of the table, coupling).
 SHOWER_CHANNELS = {"primakoff": ("gamma", "g_gamma"), "compton": ("gamma", "g_electron"),
@@ -143,13 +148,24 @@ class ShowerALPChannel:
     #: c*tau (m) of the ALP when it is the detected particle: its decay probability on the way
     #: to the detector's centre shapes the energy proposal (any value gives exact weights)
     decay_ctau: float | None = None
+    #: the showers of one solid of a beamline's hadron cascade (a
+    #: :class:`~fipgen.production.sources.cascade_sources.ShowerSolid`): its table, material and
+    #: production points; None for the beamline's one shower table in its target
+    part: object = None
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def parent_pdg(self) -> int:
         return _PARENT_PDG[SHOWER_CHANNELS[self.process][0]]
 
+    @property
+    def _material(self):
+        """The material the showers run in: the solid's, else the beamline target's."""
+        return self.part.material if self.part is not None else self.beamline.target.material
+
     def _table(self):
+        if self.part is not None:
+            return self.part.table
         if "table" not in self._cache:
             from ...shower.fold import load_shower_file
             from ..sources.resolve import shower_table_name
@@ -171,7 +187,7 @@ class ShowerALPChannel:
         if "brems" not in self._cache:
             from .alp_brems import BremsKernel
 
-            z, a, _ = X.material_targets(self.beamline.target.material)
+            z, a, _ = X.material_targets(self._material)
             e_max = float(self._table().energy_edges[-1]) + X.M_E
             self._cache["brems"] = [BremsKernel(float(self.model.mass), zz, aa, e_max) for zz, aa in zip(z, a)]
         return self._cache["brems"]
@@ -190,7 +206,7 @@ class ShowerALPChannel:
         c_edges = np.cos(tab.theta_edges)
         dcos = c_edges[:-1] - c_edges[1:]
         dE = np.diff(e_edges)
-        mat = self.beamline.target.material
+        mat = self._material
         z, a, n = X.material_targets(mat)
         m, g = float(self.model.mass), self._coupling()
         if self.process == "resonant":
@@ -231,7 +247,8 @@ class ShowerALPChannel:
         prep = self._prepare()
         p = prep["p_bin"].copy()
         if self.decay_ctau is not None and self.decay_ctau > 0 and self.process != "resonant" and p.sum() > 0:
-            ray = ray_toward_detector(self.beamline, aim, 2048, 20240613)
+            ray = ray_toward_detector(self.beamline, aim, 2048, 20240613,
+                                      solid=self.part.solid if self.part is not None else None)
             if ray is not None:
                 e = np.sqrt(prep["e_edges"][:-1] * prep["e_edges"][1:])
                 m = float(self.model.mass)
@@ -247,7 +264,7 @@ class ShowerALPChannel:
     def _rate(self, E):
         E = np.ascontiguousarray(E, dtype=np.float64)
         m, g = float(self.model.mass), self._coupling()
-        mat = self.beamline.target.material
+        mat = self._material
         z, a, n = X.material_targets(mat)
         if self.process in ("primakoff", "compton"):
             return _rates(_CODE[self.process], E, m, g, z, a, n, mat.electron_density, X.GEV2_TO_M2)
@@ -286,8 +303,9 @@ class ShowerALPChannel:
         species = SHOWER_CHANNELS[self.process][0]
         parts = ("eminus", "eplus") if species == "electrons" else (species,)
         length = sum(tab.track_length(s) for s in parts)
+        where = self.beamline.name + (f" ({self.part.name})" if self.part is not None else "")
         return ParentSource(self.parent_pdg, length,
-                            f"shower track lengths of {self.beamline.name} ({tab.header.get('generator', '')}): "
+                            f"shower track lengths of {where} ({tab.header.get('generator', '')}): "
                             f"{length:.4g} m of {' + '.join(parts)} per POT")
 
     def _kinematics(self, E, rng):
@@ -301,7 +319,7 @@ class ShowerALPChannel:
             return E + X.M_E, np.ones(E.size)
         if self.process == "bremsstrahlung":
             raise PhysicsError("bremsstrahlung kinematics are weighted: use _kinematics_weighted")
-        z, a, nn = X.material_targets(self.beamline.target.material)
+        z, a, nn = X.material_targets(self._material)
         if self.process == "primakoff" and z.size > 1:
             # mixtures: the element in proportion to n sigma, then each group
             ea = np.full(E.size, np.nan)
@@ -325,7 +343,7 @@ class ShowerALPChannel:
         if self.process != "bremsstrahlung":
             ea, ct = self._kinematics(E, rng)
             return ea, ct, self._rate(E)
-        z, a, nn = X.material_targets(self.beamline.target.material)
+        z, a, nn = X.material_targets(self._material)
         kern = self._brems_kernels()
         g = self._coupling()
         ea = np.full(E.size, np.nan)
@@ -351,7 +369,10 @@ class ShowerALPChannel:
 
         prep = self._prepare()
         m = float(self.model.mass)
-        vertex = sample_interaction_points(self.beamline, n, rng)
+        if self.part is not None:
+            vertex = self.part.points.sample(n, rng)
+        else:
+            vertex = sample_interaction_points(self.beamline, n, rng)
         d = aim.sample_points(n, rng) - vertex
         d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
         q = aim.proposal_density(vertex, d)
@@ -402,10 +423,63 @@ class ShowerALPChannel:
         raise PhysicsError(f"{self.name}: ALPs from showers feed only the ALP's own detection, not X -> N N")
 
 
-def shower_channel(process: str, model, beamline, decay_ctau: float | None = None) -> ShowerALPChannel:
+@dataclass
+class ShowerALPMixture:
+    """One shower process over the showers of several solids (a beamline's hadron cascade:
+    target, absorber, dump...): each solid is a :class:`ShowerALPChannel` with its own table,
+    material and production points. An event comes from solid k with probability
+    ``R_k / R`` (its share of the ALPs per POT), so each keeps its own exact weight."""
+
+    name: str
+    process: str
+    parts: list
+
+    @property
+    def parent_pdg(self) -> int:
+        return self.parts[0].parent_pdg
+
+    @property
+    def branching(self) -> float:
+        return 1.0
+
+    @property
+    def rate_per_pot(self) -> float:
+        return float(sum(p.rate_per_pot for p in self.parts))
+
+    @property
+    def source(self):
+        from .hnl_channels import ParentSource
+
+        srcs = [p.source for p in self.parts]
+        return ParentSource(self.parent_pdg, float(sum(s.per_pot for s in srcs)),
+                            "; ".join(s.provenance for s in srcs))
+
+    def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
+        rates = np.array([p.rate_per_pot for p in self.parts])
+        if not rates.sum() > 0:
+            return self.parts[0].sample(n, rng, beamline, aim)
+        counts = rng.multinomial(int(n), rates / rates.sum())
+        got = [p.sample(int(c), rng, beamline, aim) for p, c in zip(self.parts, counts) if c > 0]
+        pdg = [s.parent_pdg if s.parent_pdg is not None else np.full(len(s), self.parent_pdg, dtype=np.int32)
+               for s in got]
+        return ProductionSample(np.concatenate([s.vertex for s in got]), np.concatenate([s.parent_p4 for s in got]),
+                                np.concatenate([s.llp_p4 for s in got]), np.concatenate([s.direction for s in got]),
+                                np.concatenate([s.weight_geometric for s in got]), parent_pdg=np.concatenate(pdg))
+
+    def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
+        raise PhysicsError(f"{self.name}: ALPs from showers feed only the ALP's own detection, not X -> N N")
+
+
+def shower_channel(process: str, model, beamline, decay_ctau: float | None = None):
+    """The ``alp:<process>`` channel of ``beamline``: on its one shower table, or (a beamline
+    whose sources are its hadron cascade) over the showers of every solid."""
     if process not in SHOWER_CHANNELS:
         raise PhysicsError(f"unknown shower channel {process!r}; allowed {', '.join(SHOWER_CHANNELS)}")
-    from ..sources.resolve import shower_table_name
+    from ..sources.resolve import shower_solids, shower_table_name
 
+    solids = shower_solids(beamline)
+    if solids is not None:
+        parts = [ShowerALPChannel(f"alp:{process}", process, model, beamline, decay_ctau, part=s) for s in solids]
+        return parts[0] if len(parts) == 1 else ShowerALPMixture(f"alp:{process}", process, parts)
     shower_table_name(beamline)  # PhysicsError when the beamline names no shower table
     return ShowerALPChannel(f"alp:{process}", process, model, beamline, decay_ctau)

@@ -14,7 +14,10 @@ that is open at the HNL mass and has a non-zero mixing:
 ``tau``      Ds+- -> tau+- nu, tau -> N X for every X of ``TAU_CHANNELS``
 ===========  ===================================================================
 
-Parents. Charged pions and kaons are carried through the target, decay pipe, absorber and
+Parents. On a beamline whose sources are its hadron cascade (``mesons = "cascade"``), the
+charged pions and kaons and the K0L are the cascade's own decays in flight and at rest,
+wherever they happened (:func:`fipgen.production.sources.resolve.cascade_parent_decays`).
+Otherwise charged pions and kaons are carried through the target, decay pipe, absorber and
 walls to their decays in flight or at rest (:mod:`fipgen.production.transport.meson_transport`),
 the parent's decay point being the HNL's vertex. BNB: the Sanford-Wang / Feynman-scaling
 sources; 120 GeV beamlines: the BMPT / Pythia tables (:mod:`meson_tables`), through the
@@ -31,7 +34,7 @@ from functools import lru_cache
 
 from ... import constants as C
 from ...errors import PhysicsError
-from ..sources.resolve import _source
+from ..sources.resolve import _source, cascade_parent_decays, uses_cascade
 
 __all__ = ["HNL_PARENTS", "hnl_channels", "parents_callable"]
 
@@ -51,6 +54,8 @@ def _decays_per_pot(beamline_path: str, pdg: int) -> float:
     from ..transport.meson_transport import fate_summary
 
     bl = load_beamline(beamline_path)
+    if uses_cascade(bl):
+        return cascade_parent_decays(bl, pdg).per_pot
     if abs(pdg) in _PROMPT:
         return _source(bl, pdg).per_pot
     s = fate_summary(_source(bl, pdg), bl, n=100_000)
@@ -65,6 +70,8 @@ def parents_callable(beamline, pdg: int, external=None):
 
     if external is not None and external.format == "dk2nu":
         return external.decays(pdg)[0]
+    if external is None and uses_cascade(beamline) and abs(pdg) not in _PROMPT:
+        return cascade_parent_decays(beamline, pdg)  # the cascade's own decays in flight and at rest
     src = _source(beamline, pdg, external)
     if abs(pdg) in _PROMPT:
         return _prompt_parents(src, beamline)

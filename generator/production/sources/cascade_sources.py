@@ -1,10 +1,16 @@
-"""Meson sources read from a beamline's cascade tables (:mod:`fipgen.cascade`).
+"""Meson sources and decaying parents read from a beamline's cascade tables (:mod:`fipgen.cascade`).
 
 A species' source is its (p, theta) table summed over the solids where it is made, per POT,
 with :class:`ProductionPoints`: the solid is drawn with its share of the species, then the
 production point's x, y and z from that solid's profiles (uniform within each bin). The
 point is drawn independently of the meson's momentum (within the mixture of solids: the
 momentum spectrum of a solid's share is not kept apart from another's).
+
+The charged pions and kaons and the K0L (the HNL parents) are served as the cascade's own
+decays (:func:`cascade_parents`): decays in flight where they happened, with the momentum
+at the decay (per solid, and in the vacuum between solids), and decays at rest at the
+stopping points, isotropic, at the stopping time plus an exponential rest lifetime. Within
+one solid the point, the time and the momentum are drawn independently from their tables.
 """
 
 from __future__ import annotations
@@ -17,7 +23,11 @@ import numpy as np
 from ...errors import PhysicsError
 from .meson_spectra import MesonSource
 
-__all__ = ["ProductionPoints", "cascade_meson_source", "cascade_species"]
+__all__ = ["ProductionPoints", "ShowerSolid", "cascade_meson_source", "cascade_species", "cascade_parents",
+           "cascade_shower_solids", "CASCADE_PARENTS"]
+
+#: Species served as decays (in flight and at rest) rather than as production sources.
+CASCADE_PARENTS = (211, -211, 321, -321, 130)
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,17 +49,25 @@ class ProductionPoints:
             if not sel.size:
                 continue
             for c, (edges, cdf) in enumerate(prof):
-                uu = u[c, sel]
-                i = np.minimum(np.searchsorted(cdf, uu, side="right"), cdf.size - 1)
-                lo = np.where(i > 0, cdf[i - 1], 0.0)
-                f = np.where(cdf[i] > lo, (uu - lo) / np.where(cdf[i] > lo, cdf[i] - lo, 1.0), 0.5)
-                out[sel, c] = edges[i] + f * (edges[i + 1] - edges[i])
+                out[sel, c] = _draw(edges, cdf, u[c, sel])
         return out
 
 
 def _cdf(counts: np.ndarray) -> np.ndarray:
     c = np.cumsum(counts.astype(np.float64))
     return c / c[-1]
+
+
+def _profiles(arrays, tag: str, pdg: int, rk: str) -> tuple:
+    return tuple((arrays[f"{c}edges_{rk}"], _cdf(arrays[f"{c}{tag}_{pdg}_{rk}"])) for c in "xyz")
+
+
+def _draw(edges: np.ndarray, cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """Inverse of a binned CDF, uniform within the bin."""
+    i = np.minimum(np.searchsorted(cdf, u, side="right"), cdf.size - 1)
+    lo = np.where(i > 0, cdf[i - 1], 0.0)
+    f = np.where(cdf[i] > lo, (u - lo) / np.where(cdf[i] > lo, cdf[i] - lo, 1.0), 0.5)
+    return edges[i] + f * (edges[i + 1] - edges[i])
 
 
 def cascade_species(arrays, header) -> dict[int, float]:
@@ -77,7 +95,7 @@ def cascade_meson_source(arrays, header, pdg: int, what: str, first_only: bool =
         total = h if total is None else total + h
         names.append(header["regions"][rk]["name"])
         shares.append(h.sum())
-        profiles.append(tuple((arrays[f"{c}edges_{rk}"], _cdf(arrays[f"{c}_{pdg}_{rk}"])) for c in "xyz"))
+        profiles.append(_profiles(arrays, tag, pdg, rk))
     if total is None:
         raise PhysicsError(f"the cascade of {what} made no pdg {pdg}")
     n_pot = int(header["n_pot"])
@@ -92,3 +110,116 @@ def cascade_meson_source(arrays, header, pdg: int, what: str, first_only: bool =
             + (" (first collision only)" if first_only else " (all generations)")
             + "; made in " + ", ".join(f"{nm} {sh:.1%}" for nm, sh in zip(names, s)))
     return MesonSource(pdg, per_pot, arrays["p_edges"], arrays["theta_edges"], cdf, prov, pts)
+
+
+def cascade_parents(arrays, header, pdg: int, what: str):
+    """``parents(n, rng, beamline) -> ParentDecays`` of species ``pdg`` (one of
+    :data:`CASCADE_PARENTS`) from the cascade's decays in flight and at rest (module
+    docstring), with ``per_pot`` (decays per POT) and ``provenance``."""
+    from ... import constants as C
+    from ..parents import ParentDecays
+
+    pdg = int(pdg)
+    n_pot = int(header["n_pot"])
+    parts = []  # (at_rest, count, ptheta cdf or None, profiles, (t_edges, t cdf), region name)
+    for key in sorted(arrays):
+        tag, _, rest = key.partition("_")
+        if tag not in ("dif", "dar") or not rest.startswith(f"{pdg}_") or rest.count("_") != 1:
+            continue
+        rk = rest.rsplit("_", 1)[1]
+        count = int(arrays[f"x{tag}_{pdg}_{rk}"].sum())
+        if not count:
+            continue
+        h = arrays[key].astype(np.float64)
+        ptheta = None
+        if tag == "dif":
+            ptheta = np.cumsum(h.ravel()) / h.sum()
+            ptheta[-1] = 1.0
+        parts.append((tag == "dar", count, ptheta, _profiles(arrays, tag, pdg, rk),
+                      (arrays["t_edges"], _cdf(arrays[f"t{tag}_{pdg}_{rk}"])), header["regions"][rk]["name"]))
+    if not parts:
+        raise PhysicsError(f"the cascade of {what} has no decays of pdg {pdg} ({n_pot} POT)")
+    counts = np.array([c for _, c, *_ in parts], dtype=np.float64)
+    total = float(counts.sum())
+    shares = counts / total
+    per_pot = total / n_pot
+    mass = C.mass(pdg)
+    ctau_rest_ns = C.HBARC_GEV_M / C.width(pdg) / C.C_M_PER_NS
+    p_edges, th_edges = arrays["p_edges"], arrays["theta_edges"]
+    n_theta = th_edges.size - 1
+
+    def parents(n, rng, bl=None):
+        n = int(n)
+        which = rng.choice(len(parts), size=n, p=shares) if len(parts) > 1 else np.zeros(n, dtype=np.int64)
+        vertex = np.empty((n, 3))
+        p4 = np.zeros((n, 4))
+        p4[:, 3] = mass
+        time = np.empty(n)
+        rest = np.zeros(n, dtype=bool)
+        u = rng.random((8, n))
+        for k, (at_rest, _, ptheta, prof, (te, tc), _) in enumerate(parts):
+            sel = np.flatnonzero(which == k)
+            if not sel.size:
+                continue
+            for c, (edges, cdf) in enumerate(prof):
+                vertex[sel, c] = _draw(edges, cdf, u[c, sel])
+            time[sel] = _draw(te, tc, u[3, sel])
+            if at_rest:
+                rest[sel] = True
+                time[sel] += -ctau_rest_ns * np.log1p(-u[4, sel])
+                continue
+            b = np.minimum(np.searchsorted(ptheta, u[4, sel], side="right"), ptheta.size - 1)
+            ip, it = np.divmod(b, n_theta)
+            p = p_edges[ip] + u[5, sel] * (p_edges[ip + 1] - p_edges[ip])
+            ct = np.cos(th_edges[it]) + u[6, sel] * (np.cos(th_edges[it + 1]) - np.cos(th_edges[it]))
+            st = np.sqrt(np.maximum(1.0 - ct * ct, 0.0))
+            phi = 2.0 * np.pi * u[7, sel]
+            p4[sel, 0] = p * st * np.cos(phi)
+            p4[sel, 1] = p * st * np.sin(phi)
+            p4[sel, 2] = p * ct
+            p4[sel, 3] = np.sqrt(p * p + mass * mass)
+        return ParentDecays(pdg=np.full(n, pdg, dtype=np.int32), vertex=vertex, p4=p4, time=time,
+                            weight=np.full(n, per_pot), at_rest=rest)
+
+    parents.per_pot = per_pot
+    where = ", ".join(f"{'at rest' if r else 'in flight'} in {nm} {sh:.1%}"
+                      for (r, _, _, _, _, nm), sh in zip(parts, shares))
+    parents.provenance = (f"fipgen cascade decays of pdg {pdg} for {what}: {header['made_by']}, Pythia "
+                          f"{header['pythia']['version']}, {n_pot} POT, seed {header['seed']}; {per_pot:.5g} +- "
+                          f"{math.sqrt(total) / n_pot:.2g} decays per POT ({where})")
+    return parents
+
+
+@dataclass(frozen=True, eq=False)
+class ShowerSolid:
+    """The electromagnetic showers of one solid of a beamline's cascade: the solid's name,
+    material and volume, its track-length table (a :class:`fipgen.shower.fold.ShowerTable`
+    with source ``cascade``) and where its showers start (:class:`ProductionPoints`, the
+    seeds' energy-weighted profiles)."""
+
+    name: str
+    material: object
+    solid: object
+    table: object
+    points: ProductionPoints
+
+
+def cascade_shower_solids(arrays, header, beamline) -> list[ShowerSolid]:
+    """The :class:`ShowerSolid` of every solid whose showers the cascade tables hold."""
+    from ...shower.fold import SPECIES_KEYS, ShowerTable
+
+    out = []
+    elements = {e.name: e for e in beamline.elements()}
+    for rk, info in sorted(header["regions"].items()):
+        if f"dL_gamma_{rk}" not in arrays:
+            continue
+        tab_arrays = {f"{kind}_{sp}_cascade": arrays[f"{kind}_{sp}_{rk}"]
+                      for kind in ("dL", "err", "batch") for sp in SPECIES_KEYS}
+        el = elements[info["name"]]
+        table = ShowerTable(f"{beamline.name}:{info['name']}", arrays["shower_energy_edges"],
+                            arrays["shower_theta_edges"], tab_arrays,
+                            {"generator": header["made_by"], **header.get("showers", {}).get("solids", {}).get(rk, {})})
+        prof = tuple((arrays[f"{c}edges_{rk}"], _cdf(arrays[f"{c}seedE_{rk}"])) for c in "xyz")
+        out.append(ShowerSolid(info["name"], el.material, el.solid, table,
+                               ProductionPoints((info["name"],), np.ones(1), (prof,))))
+    return out

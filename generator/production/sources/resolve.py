@@ -36,13 +36,13 @@ from functools import lru_cache
 from ...errors import NoSourcesError, PhysicsError
 
 __all__ = ["MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
-           "cascade_tables"]
+           "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids"]
 
 #: Meson source sets a beamline file may name (module docstring).
 MESON_SETS = ("bnb-sanford-wang", "bnb-dump-sanford-wang", "tables-120gev", "cascade")
 
-#: Species a cascade source set serves (the charged pi/K HNL parents, with their decays in
-#: flight and at rest where the cascade records them, are not served from it yet).
+#: Species a cascade source set serves as production sources (the charged pi/K and K0L, the
+#: HNL parents, are served as the cascade's own decays: :func:`cascade_parent_decays`).
 CASCADE_SPECIES = (111, 221, 331, 223, 113, 333)
 
 #: Where the BNB fits apply: beam momentum (GeV/c) and target material.
@@ -55,12 +55,14 @@ class _Plan:
     entry: str | None
     showers: str | None
     cascade_pot: int | None = None
+    cascade_table: str | None = None
 
 
 def _plan(beamline) -> _Plan:
     ps = dict(beamline.particle_sources)
     pot = ps.get("cascade_pot")
-    return _Plan(ps.get("mesons"), ps.get("table_entry"), ps.get("showers"), int(pot) if pot else None)
+    return _Plan(ps.get("mesons"), ps.get("table_entry"), ps.get("showers"), int(pot) if pot else None,
+                 ps.get("cascade_table"))
 
 
 def check_sources(beamline) -> None:
@@ -74,8 +76,6 @@ def check_sources(beamline) -> None:
         return
     if plan.mesons not in MESON_SETS:
         raise PhysicsError(f"{where}.mesons = {plan.mesons!r}: allowed: " + ", ".join(repr(m) for m in MESON_SETS))
-    if plan.cascade_pot is not None and plan.mesons != "cascade":
-        raise PhysicsError(f"{where}.cascade_pot: only with mesons = 'cascade'")
     if plan.mesons == "tables-120gev":
         from .meson_tables import table_entries
 
@@ -118,13 +118,31 @@ def _with_interacting_fraction(src, beamline):
 def cascade_tables(beamline):
     """(arrays, header) of ``beamline``'s cascade tables: from the cache, else built now (with a
     progress bar on a terminal) and cached (:mod:`fipgen.cascade.build`)."""
-    from ...cascade.build import build_tables, cached_path
+    from ...cascade.build import beamline_pot, beamline_seeds, build_tables, cached_path, content_key
 
-    pot = _plan(beamline).cascade_pot
-    path = cached_path(beamline, pot)
+    plan = _plan(beamline)
+    if plan.cascade_table is not None:
+        packaged = _packaged_cascade(plan.cascade_table)
+        key = content_key(beamline, beamline_pot(beamline), n_seeds=beamline_seeds(beamline))
+        if packaged is not None and packaged[1].get("content_key") == key:
+            return packaged
+    path = cached_path(beamline)
     if not path.exists():
-        build_tables(beamline, pot, out=path)
+        build_tables(beamline, out=path)
     return _load_cascade(str(path))
+
+
+@lru_cache(maxsize=8)
+def _packaged_cascade(name: str):
+    """(arrays, header) of a packaged cascade table of ``fluxes/``, None when absent."""
+    from ...cascade.build import load_tables
+    from ...resources import data_file
+
+    f = data_file("fluxes", name)
+    if not f.is_file():
+        return None
+    with f.open("rb") as fh:
+        return load_tables(fh)
 
 
 @lru_cache(maxsize=8)
@@ -142,10 +160,37 @@ def _cascade_source(beamline, pdg: int, model):
         raise PhysicsError(f"{where}: the cascade sources have no model variants (model {model!r})")
     if pdg not in CASCADE_SPECIES:
         raise PhysicsError(f"{where}: the cascade sources serve pdg " + ", ".join(map(str, CASCADE_SPECIES))
-                           + f", not {pdg} (charged pi/K parents from the cascade are not served yet: use an "
-                           "external parent list, experiment.parents)")
+                           + f" as production sources, not {pdg} (charged pions and kaons and the K0L come as "
+                           "the cascade's decays in flight and at rest, for the HNL channels; charm is not "
+                           "served yet)")
     arrays, header = cascade_tables(beamline)
     return cascade_meson_source(arrays, header, pdg, where)
+
+
+def with_cascade_sources(beamline):
+    """``beamline`` with its meson sources replaced by its own hadron cascade (the run card's
+    ``experiment.meson_sources = "cascade"``); its shower table and cascade keys are kept."""
+    ps = tuple((k, v) for k, v in beamline.particle_sources if k not in ("mesons", "table_entry"))
+    return replace(beamline, particle_sources=(("mesons", "cascade"), *ps))
+
+
+def uses_cascade(beamline) -> bool:
+    """True when the beamline's sources are its own hadron cascade (``mesons = "cascade"``)."""
+    return _plan(beamline).mesons == "cascade"
+
+
+def cascade_parent_decays(beamline, pdg: int):
+    """The decays of charged pions and kaons and the K0L in ``beamline``'s cascade, as a
+    ``parents(n, rng, beamline) -> ParentDecays`` callable
+    (:func:`fipgen.production.sources.cascade_sources.cascade_parents`)."""
+    from .cascade_sources import CASCADE_PARENTS, cascade_parents
+
+    where = f"beamline {beamline.name!r} ({beamline.path})"
+    if int(pdg) not in CASCADE_PARENTS:
+        raise PhysicsError(f"{where}: the cascade serves decays of pdg " + ", ".join(map(str, CASCADE_PARENTS))
+                           + f", not {pdg}")
+    arrays, header = cascade_tables(beamline)
+    return cascade_parents(arrays, header, int(pdg), where)
 
 
 def meson_source(beamline, pdg: int, model: str | None = None):
@@ -185,8 +230,10 @@ def meson_species(beamline, model: str | None = None) -> dict[int, float]:
     if plan.mesons == "cascade":
         from .cascade_sources import cascade_species
 
+        from .cascade_sources import CASCADE_PARENTS
+
         made = cascade_species(*cascade_tables(beamline))
-        out = {pdg: made[pdg] for pdg in CASCADE_SPECIES if made.get(pdg)}
+        out = {pdg: made[pdg] for pdg in CASCADE_SPECIES + CASCADE_PARENTS if made.get(pdg)}
     elif plan.mesons == "bnb-sanford-wang":
         from .charged_mesons import BNB_CHARGED_PDGS, bnb_charged_source
 
@@ -196,6 +243,20 @@ def meson_species(beamline, model: str | None = None) -> dict[int, float]:
     else:
         out = dict(available_sources(_table_key(plan), model))
     return dict(sorted(out.items(), key=lambda kv: (abs(kv[0]) > 400, abs(kv[0]), -kv[0])))
+
+
+def shower_solids(beamline):
+    """The showers of every solid of a beamline whose sources are its hadron cascade (a list of
+    :class:`fipgen.production.sources.cascade_sources.ShowerSolid`); None for other beamlines
+    (their one shower table: :func:`shower_table_name`)."""
+    if not uses_cascade(beamline):
+        return None
+    from .cascade_sources import cascade_shower_solids
+
+    solids = cascade_shower_solids(*cascade_tables(beamline), beamline)
+    if not solids:
+        raise PhysicsError(f"beamline {beamline.name!r} ({beamline.path}): its cascade tables hold no showers")
+    return solids
 
 
 def shower_table_name(beamline) -> str:

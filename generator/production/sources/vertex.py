@@ -144,15 +144,15 @@ def interacting_fraction(beamline, n: int = 20000, seed: int = 12345) -> float:
     return float(np.mean(-np.expm1(-length / lam)))
 
 
-def ray_toward_detector(beamline, aim, n_points: int, seed: int):
-    """``(L1, L2)``: where the ray from the centre of the beamline's target solid toward the
-    detector's centre of volume (the mean of ``n_points`` uniform points of ``aim``, drawn
-    with ``seed``) enters its first and leaves its last active segment (m); None if it
-    misses. Proposals weigh energies by the decay probability in that window
+def ray_toward_detector(beamline, aim, n_points: int, seed: int, solid=None):
+    """``(L1, L2)``: where the ray from the centre of the beamline's target solid (or of
+    ``solid``) toward the detector's centre of volume (the mean of ``n_points`` uniform points
+    of ``aim``, drawn with ``seed``) enters its first and leaves its last active segment (m);
+    None if it misses. Proposals weigh energies by the decay probability in that window
     (:func:`fipgen.kinematics.window_decay_probability`); the weights stay exact whatever
     they choose."""
     pts = aim.sample_points(n_points, np.random.Generator(np.random.PCG64(seed)))
-    lo, hi = beamline.target.solid.extent()
+    lo, hi = (solid if solid is not None else beamline.target.solid).extent()
     c0 = 0.5 * (lo + hi)
     d = pts.mean(axis=0) - c0
     d /= np.linalg.norm(d)
