@@ -2,7 +2,8 @@
 """MiniBooNE beam-dump ALP limits (arXiv:2307.03878) from fipgen's shower ALPs.
 
 ALPs are made by the secondaries of the pi0/eta electromagnetic showers in the MiniBooNE
-steel dump (1.86e20 POT, 8.89 GeV/c protons; fipgen's shower tables `fluxes/shower_bnb_dump.npz`)
+steel dump (1.86e20 POT, 8.89 GeV/c protons; the shower table the bnb_dump beamline names, at
+present `fluxes/shower_bnb_dump.npz`)
 and seen in MiniBooNE's mineral oil (the 5.746 m signal sphere, 491 m away) by their decays
 and by scattering:
 
