@@ -159,7 +159,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "resonant_yield_per_track_length", "associated_amp2", "associated_threshold", "associated_dsigma_dcos",
         "associated_sigma", "associated_lab", "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx",
         "brems_dsigma_dx_screened", "brems_x_range", "brems_sigma", "material_targets", "primakoff_per_length",
-        "inverse_primakoff_per_length", "compton_per_length", "inverse_compton_per_length"
+        "inverse_primakoff_per_length", "compton_per_length", "inverse_compton_per_length",
+        "SCREENING_R0_ALPLIB_M", "PRIMAKOFF_XSEC_VARIANTS", "INVERSE_PRIMAKOFF_XSEC_VARIANTS", "RESONANT_XSEC_VARIANTS",
+        "variant_code", "primakoff_sigma_massless", "primakoff_sigma_variant", "inverse_primakoff_sigma_alplib",
+        "inverse_primakoff_sigma_variant", "resonant_sigma_coefficient_alplib"
     ],
     "fipgen.models.base": ["Channel", "DecayingParticle"],
     "fipgen.models.hnl": ["HNL", "JOIN_LOW", "JOIN_HIGH", "MASS_MAX"],
@@ -173,7 +176,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "width_three_nu", "width_cc_leptons", "width_nc_leptons", "width_cc_quarks", "width_nc_quarks", "alpha_s",
         "qcd_correction", "width_dipole"
     ],
-    "fipgen.models.params": ["Param", "REQUIRED", "MODEL_PARAMS", "ZPRIME_KINDS", "ALP_CHIRAL", "coupling_keys"],
+    "fipgen.models.params": [
+        "Param", "REQUIRED", "MODEL_PARAMS", "ZPRIME_KINDS", "ALP_CHIRAL", "ALP_PRIMAKOFF_XSEC", "ALP_PRIMAKOFF_ANGLE",
+        "ALP_INVERSE_PRIMAKOFF_XSEC", "ALP_RESONANT_XSEC", "coupling_keys"
+    ],
     "fipgen.models.registry": ["MODEL_PARTICLES", "model_class", "make_model"],
     "fipgen.models.zprime": [
         "ZPrime", "DarkPhoton", "LEGACY_NAMES", "KINDS", "FERMIONS", "M_JOIN", "M_MAX", "lepton_pair_width",

@@ -121,5 +121,14 @@ def test_miniboone_alp_script_smoke(tmp_path):
     assert len(pts) > 2
     m, c = (float(x) for x in pts[0].split(","))
     assert 0.005 <= m <= 0.05 and 1e-9 <= c <= 1e-2
+    # the paper's code's conventions (PAPER_CONVENTIONS): same layout, a larger region at 50 MeV
+    paper = (tmp_path / "miniboone_alp_photon_paper_contour.csv").read_text().splitlines()
+    assert "the paper's code's cross-section conventions" in paper[0] and paper[1] == "mass,coupling"
+
+    def total(f):
+        g = np.loadtxt(tmp_path / f, delimiter=",", skiprows=1)
+        return g[g[:, 0] > 0.04][:, 4]
+
+    assert np.sum(total("miniboone_alp_photon_paper_grid.csv") >= 2.3) > np.sum(total("miniboone_alp_photon_grid.csv") >= 2.3)
     assert (tmp_path / "miniboone_alp.png").stat().st_size > 1000
     assert mod.main(["--output-dir", str(tmp_path), "--quick", "--cases", "photon"]) == 2  # refuses to overwrite

@@ -221,6 +221,7 @@ import numpy as np
 from .. import constants as C
 from ..errors import PhysicsError
 from .base import Channel, DecayingParticle
+from .params import ALP_INVERSE_PRIMAKOFF_XSEC, ALP_PRIMAKOFF_ANGLE, ALP_PRIMAKOFF_XSEC, ALP_RESONANT_XSEC
 
 __all__ = [
     "ALP", "F_PI", "photon_width", "fermion_width", "hnl_pair_width", "theta_api", "theta_aeta",
@@ -292,6 +293,11 @@ def theta_aeta(m_a: float, f_a: float, f_pi: float = F_PI) -> float:
     """
     m_pi, m_eta = C.mass(C.PI0), C.mass(C.ETA)
     return (f_pi / f_a) * (m_a**2 - 4.0 * m_pi**2 / 9.0) / (m_a**2 - m_eta**2) / math.sqrt(6.0)
+
+
+#: ALP field -> its allowed cross-section conventions (the first is the default).
+_XSEC_CONVENTIONS = {"primakoff_xsec": ALP_PRIMAKOFF_XSEC, "primakoff_angle": ALP_PRIMAKOFF_ANGLE,
+                     "inverse_primakoff_xsec": ALP_INVERSE_PRIMAKOFF_XSEC, "resonant_xsec": ALP_RESONANT_XSEC}
 
 
 def _check_chiral(chiral) -> str:
@@ -542,6 +548,12 @@ class ALP(DecayingParticle):
         Chiral treatment of the gluon coupling (module docstring): ``"three-flavour"`` (default,
         pi0/eta/eta' mixing of arXiv:1811.03474 with its K factor 2.7, as sbncode) or
         ``"two-flavour"`` (LO two-flavour ChPT of arXiv:1708.00443, the earlier fipgen default).
+    primakoff_xsec, primakoff_angle, inverse_primakoff_xsec, resonant_xsec : str
+        Conventions of the shower production and scattering cross sections (not of the widths):
+        fipgen's by default (``"tsai"``, ``"sampled"``, ``"tsai"``, ``"spin-0"``); the alternatives
+        (``"massless"`` or ``"alplib"``, ``"collinear"``, ``"alplib"``, ``"alplib"``) are those of the
+        public code of arXiv:2307.03878, one difference each (fipgen.models.params,
+        :mod:`fipgen.models.alp_xsec` item 8, docs/physics.md#paper-conventions-of-arxiv230703878).
 
     With ``c_gg != 0`` the photon width uses ``g_gamma + gluon_photon_coupling(mass, c_gg, f_a, chiral)``
     and the channels ``"pi0 pi0 pi0"``, ``"pi+ pi- pi0"`` (kind ``"three-body"``) are added. Masses
@@ -559,6 +571,10 @@ class ALP(DecayingParticle):
     c_gg: float = 0.0
     f_a: float | None = None
     chiral: str = "three-flavour"
+    primakoff_xsec: str = "tsai"
+    primakoff_angle: str = "sampled"
+    inverse_primakoff_xsec: str = "tsai"
+    resonant_xsec: str = "spin-0"
 
     particle: ClassVar[str] = "alp"
     pdg: ClassVar[int] = C.PDG_ALP
@@ -573,6 +589,10 @@ class ALP(DecayingParticle):
             raise PhysicsError(f"ALP hnl_majorana must be true or false, got {self.hnl_majorana!r}")
         object.__setattr__(self, "c_gg", _num("c_gg", self.c_gg))
         _check_chiral(self.chiral)
+        for name, allowed in _XSEC_CONVENTIONS.items():
+            if getattr(self, name) not in allowed:
+                raise PhysicsError(f"ALP {name} must be one of {', '.join(repr(c) for c in allowed)} (cross-section "
+                                   f"convention), got {getattr(self, name)!r}")
         if self.f_a is not None:
             object.__setattr__(self, "f_a", _num("f_a", self.f_a, positive=True))
         if self.c_gg != 0.0:

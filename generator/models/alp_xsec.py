@@ -144,6 +144,46 @@ equation numbers of either paper not read here)::
    the latter (which is what reproduces Bethe-Heitler for photons) it is 15 % low at m_a -> 0 (Fe) and 20-40 %
    low for m_a of a few m_e (tests/reference).
 
+8. Paper conventions (docs/physics.md#paper-conventions-of-arxiv230703878). The public code of
+   arXiv:2307.03878 (alplib, athompson-git/alplib: ``prod_xs.primakoff_sigma``,
+   ``det_xs.iprimakoff_sigma``, ``fluxes.FluxResonanceIsotropic.resonance_peak``, read at its
+   2023-04 tree and unchanged since in these functions) computes three of the cross sections
+   differently. Each is a named variant, selected per run by the ALP's ``primakoff_xsec``,
+   ``inverse_primakoff_xsec``, ``resonant_xsec`` (generator/models/params.py); none is the default,
+   because each is an approximation or a normalisation this module's derivations contradict:
+
+   * Massless Yukawa-screened Primakoff (:func:`primakoff_sigma_massless`, *derived* here): the
+     ``m_a = 0`` limit of item 1 (``t0 = 0``, ``t1 = 4 E^2``) with the single screening factor
+     ``F = t/(t + b)`` and no nuclear factor, integrated in closed form::
+
+         sigma = g^2 alpha Z^2/(32 E^2) int_0^{4E^2} t (4E^2 - t)/(t + b)^2 dt
+               = (g^2 alpha Z^2/4) [ (1/2 + 1/y) ln(1 + y) - 1 ],   y = 4 E^2/b = 4 eta^2,  eta = r0 E
+
+     (the integral is ``(T + 2b) ln(1 + T/b) - 2T``, ``T = 4E^2``; below ``y = 1e-2`` its series
+     ``y^2/12 - y^3/12 + 3 y^4/40 - ...``). This is the bracket of Creswick et al. (Phys. Lett. B 427 (1998) 235,
+     as used by alplib; equation number not read) ``[((2 eta^2 + 1)/(4 eta^2)) ln(1 + 4 eta^2) - 1]``.
+     With alplib's ``r0 = 2.2e-10 m`` (:data:`SCREENING_R0_ALPLIB_M`, ``b = 1/r0^2``; Tsai's atomic radius
+     ``111 Z^-1/3/m_e`` is 1.45e-11 m for Fe) and the ALP mass kept only as a threshold ``E > m_a``.
+     For ``E >> m_a`` and photon energies where the nuclear factor is 1 (``4 E^2 << d``) it is item 1
+     with the screening ``b`` swapped (tests/test_alp_xsec.py); above, it keeps growing as
+     ``ln E`` where Tsai's saturates, and it ignores ``t0 = (m_a^2/2E)^2``, which is what suppresses
+     massive ALPs in item 1: at 50-100 MeV it is several to tens of times item 1 (the table in
+     docs/physics.md).
+   * alplib's Primakoff PRODUCTION cross section is twice the above: its prefactor
+     ``(g Z)^2/(2 x 137)`` is Creswick's for the INVERSE process ``a A -> gamma A``
+     (``g^2 alpha Z^2/2``), whose ``m_a = 0`` ratio to the production is the photon's 2
+     polarisations (item 6: ``2 E^2/p^2 -> 2``). Variant ``"alplib"`` of
+     :func:`primakoff_sigma_variant` is that factor 2 on top of ``"massless"``, so the two are reported
+     separately.
+   * alplib's inverse Primakoff (:func:`inverse_primakoff_sigma_alplib`): the same bracket with
+     ``eta = r0 p`` and ``g^2 alpha Z^2/2`` (correct normalisation for the inverse process), no nuclear
+     form factor, the mass only in ``p`` and the threshold.
+   * Resonant ``e+ e- -> a`` (:func:`resonant_sigma_coefficient_alplib`): alplib's
+     ``FluxResonanceIsotropic`` multiplies the positron track length per unit energy at ``E_R`` by
+     ``2 pi m g^2/(m_a^2 beta)`` per electron where item 3 has ``pi g^2/(4 m beta)``: the ratio is
+     ``8 m^2/m_a^2`` (0.005 at 20 MeV); its ``prod_xs.resonance_peak`` comments out ``pi g^2/(2 m)``.
+   alplib writes ``alpha = 1/137``; the variants use alpha(0) (0.03 % apart).
+
 Not here: the decays (generator/models/alp.py), incoherent Primakoff on atomic electrons,
 the axio-electric effect, ALP pair conversion ``a Z -> e+ e- Z``.
 """
@@ -157,6 +197,7 @@ import numpy as np
 
 from .._jit import JIT_OPTIONS
 from ..constants import ALPHA_EM, HBARC_GEV_M
+from .params import ALP_INVERSE_PRIMAKOFF_XSEC, ALP_PRIMAKOFF_XSEC, ALP_RESONANT_XSEC
 
 __all__ = [
     "M_E", "M_P", "MU_P", "GEV2_TO_CM2", "GEV2_TO_M2", "to_cm2", "to_m2", "per_length",
@@ -174,6 +215,9 @@ __all__ = [
     "brems_sigma",
     "material_targets", "primakoff_per_length", "inverse_primakoff_per_length", "compton_per_length",
     "inverse_compton_per_length",
+    "SCREENING_R0_ALPLIB_M", "PRIMAKOFF_XSEC_VARIANTS", "INVERSE_PRIMAKOFF_XSEC_VARIANTS", "RESONANT_XSEC_VARIANTS",
+    "variant_code", "primakoff_sigma_massless", "primakoff_sigma_variant", "inverse_primakoff_sigma_alplib",
+    "inverse_primakoff_sigma_variant", "resonant_sigma_coefficient_alplib",
 ]
 
 _JIT = JIT_OPTIONS
@@ -361,6 +405,83 @@ def inverse_primakoff_sigma(E, m_a, g, Z, A):  # pragma: no cover - compiled
     if not E > m_a:
         return 0.0
     return 2.0 * E * E / ((E - m_a) * (E + m_a)) * primakoff_sigma(E, m_a, g, Z, A)
+
+
+# ---------------------------------------------------------------------------------------------
+# 8. Paper conventions (alplib, the code of arXiv:2307.03878): Primakoff variants
+# ---------------------------------------------------------------------------------------------
+
+#: Screening radius (m) of alplib's massless Primakoff formulas (``r0`` of Creswick et al.; module
+#: docstring, item 8).
+SCREENING_R0_ALPLIB_M = 2.2e-10
+_R0_ALPLIB = SCREENING_R0_ALPLIB_M / HBARC_GEV_M  # GeV^-1
+_B_ALPLIB = 1.0 / (_R0_ALPLIB * _R0_ALPLIB)  # GeV^2
+#: Names of the Primakoff production variants (codes 0, 1, 2 of :func:`primakoff_sigma_variant`).
+PRIMAKOFF_XSEC_VARIANTS = ALP_PRIMAKOFF_XSEC
+#: Names of the inverse Primakoff variants (codes 0, 1 of :func:`inverse_primakoff_sigma_variant`).
+INVERSE_PRIMAKOFF_XSEC_VARIANTS = ALP_INVERSE_PRIMAKOFF_XSEC
+#: Names of the resonant variants (``"spin-0"``: :func:`resonant_sigma_coefficient`).
+RESONANT_XSEC_VARIANTS = ALP_RESONANT_XSEC
+
+
+def variant_code(name, variants):
+    """Index of ``name`` in ``variants`` (ValueError naming the allowed ones)."""
+    if name not in variants:
+        raise ValueError(f"unknown cross-section variant {name!r}; allowed: {', '.join(variants)}")
+    return variants.index(name)
+
+
+@numba.njit(**_JIT)
+def _yukawa_bracket(y):  # pragma: no cover - compiled
+    """``(1/2 + 1/y) ln(1 + y) - 1``; below y = 1e-2 its series
+    ``sum_k>=2 (-1)^(k+1) (1/(2k) - 1/(k+1)) y^k = y^2/12 - y^3/12 + 3 y^4/40 - ...`` to k = 10."""
+    if y < 1e-2:
+        s = 0.0
+        for k in range(10, 1, -1):
+            s = s * y + (1.0 if k % 2 == 1 else -1.0) * (1.0 / (2.0 * k) - 1.0 / (k + 1.0))
+        return s * y * y
+    return (0.5 + 1.0 / y) * math.log1p(y) - 1.0
+
+
+@numba.njit(**_JIT)
+def primakoff_sigma_massless(E, m_a, g, Z, b):  # pragma: no cover - compiled
+    """Massless Yukawa-screened Primakoff production per atom (GeV^-2), no nuclear form factor.
+
+    ``(g^2 alpha Z^2/4) [(1/2 + 1/y) ln(1 + y) - 1]``, ``y = 4 E^2/b`` (``b`` GeV^2: the screening
+    ``F = t/(t + b)``), for ``E > m_a``, else 0 (module docstring, item 8).
+    """
+    if not E > m_a:
+        return 0.0
+    return 0.25 * g * g * _ALPHA * Z * Z * _yukawa_bracket(4.0 * E * E / b)
+
+
+@numba.njit(**_JIT)
+def primakoff_sigma_variant(E, m_a, g, Z, A, variant):  # pragma: no cover - compiled
+    """Primakoff production per atom (GeV^-2) in variant ``variant`` of :data:`PRIMAKOFF_XSEC_VARIANTS`:
+    0 :func:`primakoff_sigma` (Tsai, default), 1 :func:`primakoff_sigma_massless` with alplib's
+    ``r0``, 2 twice that (alplib's normalisation; module docstring, item 8)."""
+    if variant == 0:
+        return primakoff_sigma(E, m_a, g, Z, A)
+    s = primakoff_sigma_massless(E, m_a, g, Z, _B_ALPLIB)
+    return s if variant == 1 else 2.0 * s
+
+
+@numba.njit(**_JIT)
+def inverse_primakoff_sigma_alplib(E, m_a, g, Z):  # pragma: no cover - compiled
+    """alplib's inverse Primakoff per atom (GeV^-2), ALP energy E: ``(g^2 alpha Z^2/2) [(1/2 + 1/y) ln(1 + y) - 1]``,
+    ``y = 4 r0^2 p^2``, ``r0`` = :data:`SCREENING_R0_ALPLIB_M`, for ``E > m_a`` (module docstring, item 8)."""
+    if not E > m_a:
+        return 0.0
+    p2 = (E - m_a) * (E + m_a)
+    return 0.5 * g * g * _ALPHA * Z * Z * _yukawa_bracket(4.0 * p2 / _B_ALPLIB)
+
+
+@numba.njit(**_JIT)
+def inverse_primakoff_sigma_variant(E, m_a, g, Z, A, variant):  # pragma: no cover - compiled
+    """Inverse Primakoff per atom (GeV^-2): 0 :func:`inverse_primakoff_sigma` (default), 1 alplib's."""
+    if variant == 0:
+        return inverse_primakoff_sigma(E, m_a, g, Z, A)
+    return inverse_primakoff_sigma_alplib(E, m_a, g, Z)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -581,14 +702,28 @@ def resonant_sigma_bw(E_pos, m_a, g, width):  # pragma: no cover - compiled
     return math.pi / k2 * 0.25 * gee * width / (dm * dm + 0.25 * width * width)
 
 
-def resonant_yield_per_track_length(m_a, g, electron_density):
+@numba.njit(**_JIT)
+def resonant_sigma_coefficient_alplib(m_a, g):  # pragma: no cover - compiled
+    """alplib's resonant coefficient (GeV^-1) per electron: ``2 pi m g^2/(m_a^2 beta)``, ``8 m^2/m_a^2`` times
+    :func:`resonant_sigma_coefficient` (module docstring, item 8); 0 if m_a <= 2 m."""
+    if not m_a > 2.0 * M_E:
+        return 0.0
+    beta = math.sqrt((1.0 - 2.0 * M_E / m_a) * (1.0 + 2.0 * M_E / m_a))
+    return 2.0 * math.pi * M_E * g * g / (m_a * m_a * beta)
+
+
+def resonant_yield_per_track_length(m_a, g, electron_density, variant="spin-0"):
     """ALPs per (positron track length per unit energy at E_R): ``n_e sigma_0 (hbar c)^2`` in GeV m^-1.
 
     ``N_a = resonant_yield_per_track_length(...) * dL/dE+ (E_R)`` with dL/dE+ in m/GeV (per POT, per
     shower, ...): the positron track-length density at :func:`resonant_energy` (total energy).
-    ``electron_density`` per m^3 (``Material.electron_density``).
+    ``electron_density`` per m^3 (``Material.electron_density``). ``variant`` one of
+    :data:`RESONANT_XSEC_VARIANTS`: ``"spin-0"`` (:func:`resonant_sigma_coefficient`, default) or
+    ``"alplib"`` (:func:`resonant_sigma_coefficient_alplib`).
     """
-    return float(electron_density) * resonant_sigma_coefficient(m_a, g) * GEV2_TO_M2
+    coef = (resonant_sigma_coefficient if variant_code(variant, RESONANT_XSEC_VARIANTS) == 0
+            else resonant_sigma_coefficient_alplib)
+    return float(electron_density) * coef(m_a, g) * GEV2_TO_M2
 
 
 # ---------------------------------------------------------------------------------------------

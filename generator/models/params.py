@@ -15,7 +15,8 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["Param", "REQUIRED", "MODEL_PARAMS", "ZPRIME_KINDS", "ALP_CHIRAL", "coupling_keys"]
+__all__ = ["Param", "REQUIRED", "MODEL_PARAMS", "ZPRIME_KINDS", "ALP_CHIRAL", "ALP_PRIMAKOFF_XSEC",
+           "ALP_PRIMAKOFF_ANGLE", "ALP_INVERSE_PRIMAKOFF_XSEC", "ALP_RESONANT_XSEC", "coupling_keys"]
 
 
 class _Required:
@@ -30,6 +31,20 @@ REQUIRED = _Required()
 ZPRIME_KINDS = ("dark-photon", "B-L", "B")
 #: Chiral treatments of the ALP gluon coupling (:class:`fipgen.models.alp.ALP`).
 ALP_CHIRAL = ("three-flavour", "two-flavour")
+#: Conventions of the ALP shower and scattering cross sections (fipgen.models.alp_xsec, section
+#: "Paper conventions"): the first of each is fipgen's default; the others reproduce the public
+#: code of arXiv:2307.03878 (alplib) one difference at a time.
+#: Primakoff production gamma A -> a A: Tsai's form factors with the mass (default), the massless
+#: Yukawa-screened closed form (screening radius 2.2e-10 m, no nuclear form factor), or twice that
+#: (alplib's normalisation, the inverse-Primakoff one).
+ALP_PRIMAKOFF_XSEC = ("tsai", "massless", "alplib")
+#: ALP direction of Primakoff production: sampled from dsigma/dtheta (default) or along the photon.
+ALP_PRIMAKOFF_ANGLE = ("sampled", "collinear")
+#: Inverse Primakoff a A -> gamma A in the detector: Tsai by detailed balance (default) or alplib's
+#: massless screened form (Creswick et al.; no nuclear form factor).
+ALP_INVERSE_PRIMAKOFF_XSEC = ("tsai", "alplib")
+#: Resonant e+ e- -> a: the spin-0 integral pi g^2/(4 m_e beta) (default) or alplib's 2 pi m_e g^2/(m_a^2 beta).
+ALP_RESONANT_XSEC = ("spin-0", "alplib")
 
 
 @dataclass(frozen=True)
@@ -110,6 +125,15 @@ MODEL_PARAMS: dict[str, tuple[Param, ...]] = {
            doc="ALP decay constant f_a: needed with c_gg and for production by pi0/eta mixing (theta ~ f_pi/f_a)"),
         _p("g_hnl", "number", 0.0, "finite", doc="g_aNN to the HNL of [model.hnl] (opens a -> N N)", coupling=True),
         _p("chiral", "string", "three-flavour", ALP_CHIRAL, doc="chiral treatment of c_gg"),
+        _p("primakoff_xsec", "string", "tsai", ALP_PRIMAKOFF_XSEC,
+           doc="Primakoff production cross section of alp:primakoff: Tsai form factors (default) or the "
+               "massless conventions of arXiv:2307.03878's code (docs/physics.md#paper-conventions-of-arxiv230703878)"),
+        _p("primakoff_angle", "string", "sampled", ALP_PRIMAKOFF_ANGLE,
+           doc="ALP direction in alp:primakoff: sampled from dsigma/dtheta (default) or along the photon"),
+        _p("inverse_primakoff_xsec", "string", "tsai", ALP_INVERSE_PRIMAKOFF_XSEC,
+           doc="inverse Primakoff cross section of alp:scatter: Tsai (default) or alplib's massless screened form"),
+        _p("resonant_xsec", "string", "spin-0", ALP_RESONANT_XSEC,
+           doc="resonant e+ e- -> a cross section of alp:resonant: spin-0 (default) or alplib's"),
     ),
     "hnl": (
         _p("mass", "number", allowed="positive", unit="GeV", doc="mass"),

@@ -85,7 +85,8 @@ def model_arguments(particle: str, params: Mapping[str, Any], hnl: Mapping[str, 
         return out
     if v["g_hnl"] != 0.0 and h is None:
         raise PhysicsError("g_hnl needs an [model.hnl] table with the HNL's mass")
-    out = {k: v[k] for k in ("mass", "g_gamma", "g_electron", "g_muon", "g_hnl", "c_gg", "f_a", "chiral")}
+    out = {k: v[k] for k in ("mass", "g_gamma", "g_electron", "g_muon", "g_hnl", "c_gg", "f_a", "chiral",
+                             "primakoff_xsec", "primakoff_angle", "inverse_primakoff_xsec", "resonant_xsec")}
     if h is not None:
         out.update(hnl_mass=h["mass"], hnl_majorana=not h["dirac"])
     return out

@@ -11,7 +11,10 @@ probability to scatter inside before decaying is
 the ``expm1`` form, which tends to the chord length for a stable ALP). The interaction point
 follows the same truncated exponential as a forced decay (fipgen.transport), so the
 transport's sampled point is used. The process is chosen in proportion to ``r_k(E)``, the
-target element (mixtures: CH2's C and H) in proportion to ``n sigma``.
+target element (mixtures: CH2's C and H) in proportion to ``n sigma``. The inverse Primakoff rate
+follows the ALP's ``inverse_primakoff_xsec`` (fipgen.models.alp_xsec item 8: ``"alplib"`` is the
+massless screened form of arXiv:2307.03878's code, applied per element); the photon's angle keeps
+the Tsai ``t`` law in either case.
 
 Kinematics (fipgen.models.alp_xsec for the cross sections and samplers):
 
@@ -61,6 +64,8 @@ class ScatterSpec:
     n_electrons: float  # per m^3
     nucleus_pdg: np.ndarray
     nucleus_mass: np.ndarray
+    #: inverse Primakoff variant (index in alp_xsec.INVERSE_PRIMAKOFF_XSEC_VARIANTS; 0 the default)
+    inverse_primakoff_variant: int = 0
 
 
 def scatter_spec(model, material, processes) -> ScatterSpec:
@@ -79,11 +84,14 @@ def scatter_spec(model, material, processes) -> ScatterSpec:
         raise PhysicsError("ALP scattering needs g_gamma (Primakoff) or g_electron (Compton)")
     pdg = np.array([nuclear_pdg(int(zi), int(round(ai))) for zi, ai in zip(z, a)], dtype=np.int64)
     mass = np.array([0.938272 if p == 2212 else round(ai) * _U_GEV for p, ai in zip(pdg, a)])
-    return ScatterSpec(procs, float(model.mass), g_g, g_e, z, a, n, float(material.electron_density), pdg, mass)
+    variant = X.variant_code(getattr(model, "inverse_primakoff_xsec", X.INVERSE_PRIMAKOFF_XSEC_VARIANTS[0]),
+                             X.INVERSE_PRIMAKOFF_XSEC_VARIANTS)
+    return ScatterSpec(procs, float(model.mass), g_g, g_e, z, a, n, float(material.electron_density), pdg, mass,
+                       variant)
 
 
 @numba.njit(**JIT_OPTIONS)
-def _rates_kernel(E, m_a, g_g, g_e, Z, A, n_nuc, n_e, do_p, do_c, conv):  # pragma: no cover - compiled
+def _rates_kernel(E, m_a, g_g, g_e, Z, A, n_nuc, n_e, do_p, do_c, conv, pvar):  # pragma: no cover - compiled
     n = E.size
     k = Z.size
     out = np.zeros((n, 2))
@@ -92,7 +100,7 @@ def _rates_kernel(E, m_a, g_g, g_e, Z, A, n_nuc, n_e, do_p, do_c, conv):  # prag
         if do_p and g_g != 0.0:
             s = 0.0
             for j in range(k):
-                r = n_nuc[j] * X.inverse_primakoff_sigma(E[i], m_a, g_g, Z[j], A[j]) * conv
+                r = n_nuc[j] * X.inverse_primakoff_sigma_variant(E[i], m_a, g_g, Z[j], A[j], pvar) * conv
                 per_el[i, j] = r
                 s += r
             out[i, 0] = s
@@ -106,7 +114,8 @@ def interaction_rates(spec: ScatterSpec, E) -> tuple[np.ndarray, np.ndarray]:
     column 0 inverse Primakoff, column 1 inverse Compton (0 for a process not selected)."""
     E = np.ascontiguousarray(E, dtype=np.float64)
     return _rates_kernel(E, spec.m_a, spec.g_gamma, spec.g_electron, spec.Z, spec.A, spec.n_nuclei,
-                         spec.n_electrons, "primakoff" in spec.processes, "compton" in spec.processes, X.GEV2_TO_M2)
+                         spec.n_electrons, "primakoff" in spec.processes, "compton" in spec.processes, X.GEV2_TO_M2,
+                         spec.inverse_primakoff_variant)
 
 
 @numba.njit(**JIT_OPTIONS)

@@ -35,6 +35,13 @@ differential rate), with ``T_Omega = T/(2 pi)``
 per steradian and ``g`` the energy proposal: the parent's angular density at the placed
 direction (0 outside the table's angles, 0 to 0.3 rad).
 
+Cross-section conventions: the ALP's ``primakoff_xsec`` (rate of ``primakoff``: Tsai by default, or
+the massless forms of arXiv:2307.03878's code), ``primakoff_angle`` (``"collinear"``: the ALP along
+the photon, as that code, instead of the ``dsigma/dtheta`` draw; the energy proposal and weights are
+unchanged, the kernel being a delta function) and ``resonant_xsec`` (:mod:`fipgen.models.alp_xsec`,
+item 8; docs/physics.md#paper-conventions-of-arxiv230703878). With ``primakoff_xsec`` other than
+``"tsai"`` the angle is still drawn from Tsai's ``t`` law unless ``primakoff_angle = "collinear"``.
+
 On a beamline whose sources are its hadron cascade (``mesons = "cascade"``), the showers of
 every solid (target, absorber, dump, walls) are folded, each with its own table and material
 (:class:`ShowerALPMixture`), and the production point is drawn from where that solid's
@@ -81,14 +88,15 @@ _CODE = {"primakoff": 0, "compton": 1, "resonant": 2, "associated": 3, "bremsstr
 
 
 @numba.njit(**JIT_OPTIONS)
-def _rates(code, E, m_a, g, Z, A, n_nuc, n_e, conv):  # pragma: no cover - compiled
-    """Interactions per metre of parent track at total energy E (per element for Primakoff)."""
+def _rates(code, E, m_a, g, Z, A, n_nuc, n_e, conv, pvar):  # pragma: no cover - compiled
+    """Interactions per metre of parent track at total energy E (per element for Primakoff, in the
+    Primakoff variant ``pvar`` of alp_xsec.primakoff_sigma_variant)."""
     out = np.zeros(E.size)
     for i in range(E.size):
         if code == 0:
             s = 0.0
             for j in range(Z.size):
-                s += n_nuc[j] * X.primakoff_sigma(E[i], m_a, g, Z[j], A[j])
+                s += n_nuc[j] * X.primakoff_sigma_variant(E[i], m_a, g, Z[j], A[j], pvar)
             out[i] = s * conv
         elif code == 1:
             out[i] = n_e * X.compton_sigma(E[i], m_a, g) * conv
@@ -110,13 +118,19 @@ def _assoc_sigma_cut(E_pos, m_a, g, k_min, n_gl_x, n_gl_w):  # pragma: no cover 
 
 
 @numba.njit(**JIT_OPTIONS)
-def _kin_kernel(code, E, m_a, Z, A, k_min, rng):  # pragma: no cover - compiled
-    """(E_a, cos to the parent) per event for Primakoff (single element), Compton, associated."""
+def _kin_kernel(code, E, m_a, Z, A, k_min, rng, collinear):  # pragma: no cover - compiled
+    """(E_a, cos to the parent) per event for Primakoff (single element; along the photon when
+    ``collinear``), Compton, associated."""
     n = E.size
     ea = np.full(n, np.nan)
     ct = np.full(n, np.nan)
     for i in range(n):
         if code == 0:
+            if collinear:
+                if E[i] > m_a:
+                    ea[i] = E[i]
+                    ct[i] = 1.0
+                continue
             ea[i] = E[i]
             ct[i] = math.cos(XS.sample_primakoff_theta(E[i], m_a, Z, A, rng))
         elif code == 1:
@@ -192,6 +206,16 @@ class ShowerALPChannel:
             self._cache["brems"] = [BremsKernel(float(self.model.mass), zz, aa, e_max) for zz, aa in zip(z, a)]
         return self._cache["brems"]
 
+    def _convention(self, name: str) -> str:
+        """The model's cross-section convention ``name`` (fipgen.models.params; first value: the default)."""
+        from ...models.params import MODEL_PARAMS
+
+        default = next(q.default for q in MODEL_PARAMS["alp"] if q.name == name)
+        return getattr(self.model, name, default)
+
+    def _primakoff_variant(self) -> int:
+        return X.variant_code(self._convention("primakoff_xsec"), X.PRIMAKOFF_XSEC_VARIANTS)
+
     def _coupling(self) -> float:
         return float(self.model.g_gamma_eff) if self.process == "primakoff" else float(self.model.g_electron)
 
@@ -212,7 +236,7 @@ class ShowerALPChannel:
         if self.process == "resonant":
             ER = X.resonant_energy(m)
             i = np.searchsorted(e_edges, ER, side="right") - 1
-            coef = X.resonant_yield_per_track_length(m, g, mat.electron_density)
+            coef = X.resonant_yield_per_track_length(m, g, mat.electron_density, self._convention("resonant_xsec"))
             if g == 0.0 or not (0 <= i < T.shape[0]):
                 rate_bins = np.zeros((T.shape[0], T.shape[1]))
             else:
@@ -267,7 +291,8 @@ class ShowerALPChannel:
         mat = self._material
         z, a, n = X.material_targets(mat)
         if self.process in ("primakoff", "compton"):
-            return _rates(_CODE[self.process], E, m, g, z, a, n, mat.electron_density, X.GEV2_TO_M2)
+            return _rates(_CODE[self.process], E, m, g, z, a, n, mat.electron_density, X.GEV2_TO_M2,
+                          self._primakoff_variant())
         if self.process == "bremsstrahlung":
             return sum(nj * k.sigma(E, g) for nj, k in zip(n, self._brems_kernels())) * X.GEV2_TO_M2
         # associated: with the photon-energy cut, interpolated (log-log) on 600 energies from the
@@ -320,19 +345,21 @@ class ShowerALPChannel:
         if self.process == "bremsstrahlung":
             raise PhysicsError("bremsstrahlung kinematics are weighted: use _kinematics_weighted")
         z, a, nn = X.material_targets(self._material)
+        collinear = self.process == "primakoff" and self._convention("primakoff_angle") == "collinear"
         if self.process == "primakoff" and z.size > 1:
             # mixtures: the element in proportion to n sigma, then each group
             ea = np.full(E.size, np.nan)
             ct = np.full(E.size, np.nan)
-            s = np.column_stack([_rates(0, E, m, 1.0, z[j:j + 1], a[j:j + 1], nn[j:j + 1], 0.0, 1.0)
+            pvar = self._primakoff_variant()
+            s = np.column_stack([_rates(0, E, m, 1.0, z[j:j + 1], a[j:j + 1], nn[j:j + 1], 0.0, 1.0, pvar)
                                  for j in range(z.size)])
             cum = np.cumsum(s, axis=1)
             el = np.minimum((cum < (rng.random(E.size) * cum[:, -1])[:, None]).sum(axis=1), z.size - 1)
             for j in range(z.size):
                 sel = np.flatnonzero(el == j)
-                ea[sel], ct[sel] = _kin_kernel(0, E[sel], m, z[j], a[j], 0.0, rng)
+                ea[sel], ct[sel] = _kin_kernel(0, E[sel], m, z[j], a[j], 0.0, rng, collinear)
             return ea, ct
-        return _kin_kernel(_CODE[self.process], E, m, z[0], a[0], ASSOCIATED_K_MIN, rng)
+        return _kin_kernel(_CODE[self.process], E, m, z[0], a[0], ASSOCIATED_K_MIN, rng, collinear)
 
     def _kinematics_weighted(self, E, rng):
         """(E_a, cos to the parent, r) with ``r`` (per metre of track) an unbiased estimate of the
