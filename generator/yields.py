@@ -51,13 +51,11 @@ def mesons_per_pot(job: Job) -> dict[int, float]:
         path, fmt, z_off = job.card.parents
         ext = ExternalParents(_resolve_path(job.card, path), fmt, z_off)
         return ext.per_pot_by_species()
-    from .errors import NoSourcesError
-    from .production.sources.resolve import meson_species
+    from .production.sources.resolve import cascade_ready, meson_species, uses_cascade
 
-    try:
-        return meson_species(job.beamline)
-    except NoSourcesError:  # a beamline without meson sources (e.g. bremsstrahlung only): none
-        return {}
+    if uses_cascade(job.beamline) and not cascade_ready(job.beamline):
+        return {}  # no channel of the card needed the cascade (e.g. bremsstrahlung only): not built for a list
+    return meson_species(job.beamline)
 
 
 def compute_yields(job: Job, progress: bool = False) -> dict:
@@ -134,7 +132,11 @@ def _mesons_counted(job: Job) -> str:
         return "external parent list"
     from .production.sources.resolve import uses_cascade
 
-    return "all generations (hadron cascade)" if uses_cascade(job.beamline) else "first interactions"
+    if not uses_cascade(job.beamline):
+        return "first interactions"
+    from .production.sources.resolve import cascade_ready
+
+    return "all generations (hadron cascade)" if cascade_ready(job.beamline) else "hadron cascade not built: none needed"
 
 
 def yields_json(y: dict) -> dict:

@@ -356,8 +356,9 @@ GEN = {
         "c.toml": with_parents("foreign.root", base=HNL_CARD.replace('detector = "sbnd"\n',
                                                                      'detector = "sbnd"\npot = 6.6e20\n'))}),
     # user geometry files
-    "gen-beamline-no-sources": C("generate", "c.toml", match="experiment.parents", files={
-        "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"), "b.toml": beamline()}),
+    "gen-beamline-cascade-pot": C("generate", "c.toml", match="particle_sources.cascade_pot", files={
+        "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"),
+        "b.toml": beamline(extra="[beamline.particle_sources]\ncascade_pot = -5\n")}),
     "gen-beamline-malformed": C("generate", "c.toml", match="beam_momentum", files={
         "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"),
         "b.toml": beamline(beam_momentum="beam_momentum = -70.0")}),
@@ -402,8 +403,9 @@ YIELDS = {
     "yields-events-huge": C("yields", "c.toml", "--events", "99999999999999", match="--events", files={"c.toml": CARD}),
     "yields-pot-huge": C("yields", "c.toml", match="experiment.pot", files={"c.toml": card(pot="pot = 1e300")}),
     "yields-unknown-flag": C("yields", "c.toml", "--output", "x", match="--output", files={"c.toml": CARD}),
-    "yields-no-sources": C("yields", "c.toml", match="experiment.parents", files={
-        "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"), "b.toml": beamline()}),
+    "yields-beamline-mesons-unknown": C("yields", "c.toml", match="particle_sources.mesons", files={
+        "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"),
+        "b.toml": beamline(extra='[beamline.particle_sources]\nmesons = "geant4"\n')}),
     "yields-detector-overlap": C("yields", "c.toml", match="overlap", files={
         "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(OVERLAP)}),
     "yields-cuts-bad": C("yields", "c.toml", match="efficiency", files={"c.toml": CARD.replace(
@@ -465,8 +467,9 @@ SCAN = {
         'detect = "zprime:decay"', 'detect = "zprime:decay"\nfinal_states = ["e+ e+"]')}),
     "scan-every-mass-closed": C("scan", "c.toml", "--masses", "0.6:0.9:3", "--couplings", "1e-8:1e-6:3",
                                 "--output", "t.csv", match="every mass", files={"c.toml": CARD}),
-    "scan-no-sources": C("scan", "c.toml", *_G, match="experiment.parents", files={
-        "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"), "b.toml": beamline()}),
+    "scan-beamline-cascade-showers": C("scan", "c.toml", *_G, match="particle_sources.cascade_showers", files={
+        "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"),
+        "b.toml": beamline(extra="[beamline.particle_sources]\ncascade_showers = 0\n")}),
     "scan-pot-huge": C("scan", "c.toml", *_G, match="experiment.pot", files={"c.toml": card(pot="pot = 1e300")}),
     "scan-mass-outside-model": C("scan", "c.toml", "--masses", "0.3:1.0:3", "--couplings", "1e-6:1e-3:3",
                                  "--mass-key", "model.alp.mass", match="--masses", files={"c.toml": ALP_CARD}),

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from fipgen.card import parse_card
-from fipgen.errors import CardError, PhysicsError
+from fipgen.errors import PhysicsError
 from fipgen.geometry import load_beamline
 from fipgen.pipeline import build_job, iter_chunks
 from fipgen.production.sources.resolve import meson_source, meson_species
@@ -78,18 +78,24 @@ def test_a_copied_beamline_under_a_new_name_gives_the_same_sources_and_events(tm
     assert sums[0] > 0 and sums[0] == sums[1]
 
 
-def test_a_user_file_reusing_a_packaged_name_gets_no_tables_it_does_not_name(tmp_path):
+def test_a_user_file_reusing_a_packaged_name_gets_its_own_cascade_not_a_packaged_table(tmp_path, monkeypatch):
+    """A copy of numi.toml at 70 GeV/c naming no meson sources: neither NuMI's 120 GeV tables nor
+    NuMI's packaged cascade table (its content differs), but its own cascade, built and cached."""
+    monkeypatch.setenv("FIPGEN_CACHE_DIR", str(tmp_path / "cache"))
+
     def strip(text):
-        text = re.sub(r"(?ms)^\[beamline\.particle_sources\].*?\n\n", "", text)
+        text = re.sub(r"(?ms)^\[beamline\.particle_sources\].*?\n\n",
+                      "[beamline.particle_sources]\ncascade_pot = 12\ncascade_showers = 60\n\n", text)
         return text.replace("beam_momentum = 120.0", "beam_momentum = 70.0")
 
     path = _copy(tmp_path, "numi", "numi", strip)
     bl = load_beamline(path)
-    assert bl.name == "numi" and bl.particle_sources == ()
-    with pytest.raises(PhysicsError, match="names no meson sources"):
-        meson_source(bl, 111)
-    with pytest.raises(CardError, match="experiment.parents"):
-        build_job(parse_card(_card(_detector(tmp_path, path))))
+    assert bl.name == "numi" and dict(bl.particle_sources) == {"cascade_pot": "12", "cascade_showers": "60"}
+    src = meson_source(bl, 111)
+    assert "cascade" in src.provenance and "12 POT" in src.provenance
+    assert list((tmp_path / "cache" / "sources").glob("numi-*.npz"))
+    job = build_job(parse_card(_card(_detector(tmp_path, path))))
+    assert {c.name for c in job.channels} == {"zprime:pi0", "zprime:eta"}
 
 
 def test_the_bnb_fits_are_refused_at_another_energy(tmp_path):

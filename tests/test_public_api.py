@@ -267,7 +267,8 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.production.sources.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
     "fipgen.production.sources.resolve": [
         "MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
-        "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids"
+        "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids",
+        "cascade_ready"
     ],
     "fipgen.production.sources.shower_seeding": ["meson_photons", "make_shower_table"],
     "fipgen.production.sources.vertex": [

@@ -23,9 +23,9 @@ Meson source sets:
   first use (or by ``fipgen sources BEAMLINE.toml``) and cached; ``cascade_pot`` sets the
   number of beam particles simulated (default :func:`fipgen.cascade.build.default_pot`).
 
-A beamline without the table has no packaged sources: its meson channels need an external
-parent list (``experiment.parents``), and its shower channels a shower table. Which
-beamline a file describes is read from the file, never from its name.
+A beamline that names no meson source set gets ``"cascade"``: its own hadron cascade, built
+the first time a run needs it. Which beamline a file describes is read from the file, never
+from its name.
 """
 
 from __future__ import annotations
@@ -33,10 +33,10 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from ...errors import NoSourcesError, PhysicsError
+from ...errors import PhysicsError
 
 __all__ = ["MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
-           "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids"]
+           "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids", "cascade_ready"]
 
 #: Meson source sets a beamline file may name (module docstring).
 MESON_SETS = ("bnb-sanford-wang", "bnb-dump-sanford-wang", "tables-120gev", "cascade")
@@ -61,7 +61,7 @@ class _Plan:
 def _plan(beamline) -> _Plan:
     ps = dict(beamline.particle_sources)
     pot = ps.get("cascade_pot")
-    return _Plan(ps.get("mesons"), ps.get("table_entry"), ps.get("showers"), int(pot) if pot else None,
+    return _Plan(ps.get("mesons", "cascade"), ps.get("table_entry"), ps.get("showers"), int(pot) if pot else None,
                  ps.get("cascade_table"))
 
 
@@ -70,10 +70,6 @@ def check_sources(beamline) -> None:
     exist or do not fit it (called when the beamline's sources are first used)."""
     plan = _plan(beamline)
     where = f"beamline {beamline.name!r} ({beamline.path}): particle_sources"
-    if plan.mesons is None:
-        if plan.entry is not None:
-            raise PhysicsError(f"{where}.table_entry needs particle_sources.mesons = 'tables-120gev'")
-        return
     if plan.mesons not in MESON_SETS:
         raise PhysicsError(f"{where}.mesons = {plan.mesons!r}: allowed: " + ", ".join(repr(m) for m in MESON_SETS))
     if plan.mesons == "tables-120gev":
@@ -98,10 +94,6 @@ def _table_key(plan: _Plan) -> str:
     """The source set's key in :mod:`.meson_tables` (the 120 GeV tables: the header entry)."""
     return {"bnb-sanford-wang": "bnb", "bnb-dump-sanford-wang": "bnb_dump"}.get(plan.mesons, plan.entry)
 
-
-def _no_sources(beamline) -> NoSourcesError:
-    return NoSourcesError(f"beamline {beamline.name!r} ({beamline.path}) names no meson sources "
-                          "([beamline.particle_sources] mesons = one of " + ", ".join(repr(m) for m in MESON_SETS) + ")")
 
 
 def _with_interacting_fraction(src, beamline):
@@ -128,8 +120,26 @@ def cascade_tables(beamline):
             return packaged
     path = cached_path(beamline)
     if not path.exists():
+        import sys
+
+        sys.stderr.write(f"fipgen: building the particle sources of beamline {beamline.name!r} (its hadron cascade, "
+                         f"{beamline_pot(beamline)} POT; minutes, once: cached as {path})\n")
         build_tables(beamline, out=path)
     return _load_cascade(str(path))
+
+
+def cascade_ready(beamline) -> bool:
+    """True when ``beamline``'s cascade tables exist (packaged and matching, or cached): using
+    them costs no build."""
+    from ...cascade.build import beamline_pot, beamline_seeds, cached_path, content_key
+
+    plan = _plan(beamline)
+    if plan.cascade_table is not None:
+        packaged = _packaged_cascade(plan.cascade_table)
+        key = content_key(beamline, beamline_pot(beamline), n_seeds=beamline_seeds(beamline))
+        if packaged is not None and packaged[1].get("content_key") == key:
+            return True
+    return cached_path(beamline).exists()
 
 
 @lru_cache(maxsize=8)
@@ -196,14 +206,12 @@ def cascade_parent_decays(beamline, pdg: int):
 def meson_source(beamline, pdg: int, model: str | None = None):
     """The (p, theta) source of meson ``pdg`` at ``beamline``, per POT (a MesonSource).
 
-    Raises NoSourcesError when the beamline names no meson sources, PhysicsError for a species
+    Raises PhysicsError for a species
     or ``model`` its source set does not have (the message lists what exists).
     """
     check_sources(beamline)
     plan = _plan(beamline)
     pdg = int(pdg)
-    if plan.mesons is None:
-        raise _no_sources(beamline)
     if plan.mesons == "cascade":
         return _cascade_source(beamline, pdg, model)
     if plan.mesons == "bnb-sanford-wang":
@@ -220,11 +228,9 @@ def meson_source(beamline, pdg: int, model: str | None = None):
 
 def meson_species(beamline, model: str | None = None) -> dict[int, float]:
     """Mesons per POT of every species the beamline's sources have: ``{pdg: per_pot}``, ordered
-    light to heavy (NoSourcesError when it names none)."""
+    light to heavy."""
     check_sources(beamline)
     plan = _plan(beamline)
-    if plan.mesons is None:
-        raise _no_sources(beamline)
     from .meson_tables import available_sources
 
     if plan.mesons == "cascade":
