@@ -306,6 +306,7 @@ def section_drivers(scale: float) -> None:
 
             sig, ok = _collisions(casc, pid, math.sqrt(t_kin * (t_kin + 2 * m)), 26, 56, int(2000 * scale) + 200, count)
             if not ok:
+                print(f"     {label:3s} T = {t_kin:4.1f} GeV: no collision made (sigma {sig:.1f} mb)")
                 continue
             avg = (cnt[211] + cnt[-211]) / 2
             print(f"     {label:3s} T = {t_kin:4.1f} GeV: sigma {sig:6.1f} mb; pi0 {cnt[111] / ok:.3f} pi+ {cnt[211] / ok:.3f} "

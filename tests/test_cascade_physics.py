@@ -150,7 +150,9 @@ position = [0.0, 0.0, 2.5]
 def test_em_fraction_of_a_120_gev_proton_shower_in_iron(tmp_path):
     """f_em = E(photons and e+- from pi0 and eta decays) / T_beam in a contained iron block,
     against Groom's power law for protons, 1 - (T/2.6 GeV)^(m-1), within its band
-    0.80 <= m <= 0.87 (0.39-0.53 at T = 119 GeV)."""
+    0.80 <= m <= 0.87 (0.39-0.53 at T = 119 GeV). (The pion law, E0 = 1 GeV, m = 0.83, is
+    in the paper's abstract; E0 = 2.6 GeV for protons and the m band are quoted from the paper
+    and the PDG review without having been re-read for this test.)"""
     from fipgen.cascade.engine import _EM, HadronCascade
     from fipgen.cascade.world import world_of
     from fipgen.geometry import load_beamline
