@@ -91,9 +91,11 @@ def groom_fem(e: float, who: str, m: float | None = None) -> float:
     return max(0.0, 1.0 - (e / e0) ** (m - 1.0))
 
 
+_TMP = tempfile.TemporaryDirectory(prefix="fipgen-validate-")  # removed at exit
+
+
 def block_beamline(p: float, material: str = "Fe", size=(3.0, 3.0, 5.0)):
-    d = tempfile.mkdtemp(prefix="fipgen-validate-")
-    path = os.path.join(d, "block.toml")
+    path = os.path.join(_TMP.name, f"block_{material}_{p:g}.toml")
     with open(path, "w") as f:
         f.write(_BLOCK.format(name=f"block_{material.lower()}", p=p, material=material, sx=size[0], sy=size[1],
                               sz=size[2], zc=size[2] / 2))
