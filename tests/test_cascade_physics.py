@@ -1,0 +1,204 @@
+"""The hadron cascade's physics against measurements: what it meets, and (strict xfail) what
+it does not, so that a change of Pythia or of the engine that fixes either shows up.
+
+Numbers and sources are those of ``scripts/validate_cascade.py`` (which prints them all):
+
+* ``sigmahA`` (Pythia's inelastic hadron-nucleus cross section, which sets the interaction
+  points) against the PDG nuclear interaction lengths of ``geometries/materials.toml``;
+* pi- p at 205 GeV/c against the Fermilab 30-inch bubble chamber (Phys. Rev. D 15, no. 11
+  (1977), OSTI 7219616): sigma_tot 24.19 +- 0.44 mb, sigma_el 3.18 +- 0.13 mb,
+  sigma(gamma) = 171.3 +- 15.3 mb, 7.99 +- 0.06 charged particles per inelastic event;
+* pi+ from p-Be at 8.89 GeV/c in the HARP acceptance (0.75-6.5 GeV/c, 30-210 mrad) against
+  the MiniBooNE Sanford-Wang fit to the HARP data (arXiv:0806.1449; fipgen's
+  ``charged_mesons.bnb_density``);
+* known failures (strict xfail): pp -> pp pi0 at T = 735 MeV (3.46 +- 0.25 mb, LBL 184-inch
+  synchrocyclotron) is 4x too large in Pythia's low-energy model, whose NN "excitation"
+  (code 157) makes p Delta+ / p N*+ pairs and never n Delta++; the EM fraction of a
+  contained proton shower in iron lies above Groom's parameterisation (NIM A 572 (2007) 633).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pythia8mc")
+
+from fipgen.cascade.pythia import CascadeSettings, make_cascade, vec4  # noqa: E402
+
+M_P = 0.93827208816
+N_A = 6.02214076e23
+
+
+@pytest.fixture(scope="module")
+def casc():
+    return make_cascade(CascadeSettings(), 424242)
+
+
+def _collide(casc, pid, p, z, a, n):
+    """(sigma_hA in mb, list of final-state event records as [(id, px, py, pz, e, charged)], failures)."""
+    m = casc.particleData().m0(pid)
+    e = math.hypot(p, m)
+    assert casc.sigmaSetuphN(pid, vec4(0.0, 0.0, p, e), m)
+    sig = casc.sigmahA(a)
+    events, failed = [], 0
+    for _ in range(n):
+        casc.sigmaSetuphN(pid, vec4(0.0, 0.0, p, e), m)
+        ev = casc.nextColl(z, a)
+        if ev.size() == 0:
+            failed += 1
+            continue
+        events.append([(ev[j].id(), ev[j].px(), ev[j].py(), ev[j].pz(), ev[j].e(), ev[j].isCharged(), ev[j].isFinal())
+                       for j in range(ev.size())])
+    return sig, events, failed
+
+
+@pytest.mark.parametrize("material, z, a, tol", [("C", 6, 12, 0.03), ("Al", 13, 27, 0.03), ("Fe", 26, 56, 0.03),
+                                                 ("Be", 4, 9, 0.05)])
+def test_inelastic_cross_section_matches_the_pdg_interaction_length(casc, material, z, a, tol):
+    """sigma_hA(p, 120 GeV/c) = A / (N_A lambda_I) within 3 % (C, Al, Fe: Pythia is 1.6-1.9 %
+    low) and 5 % for Be (4.1 % low); the cascade's interaction lengths follow."""
+    from fipgen.geometry.materials import get_material
+
+    mt = get_material(material)
+    pdg = mt.A / (N_A * mt.interaction_length) * 1e27
+    casc.sigmaSetuphN(2212, vec4(0.0, 0.0, 120.0, math.hypot(120.0, M_P)), M_P)
+    assert casc.sigmahA(a) == pytest.approx(pdg, rel=tol)
+
+
+def test_pi_minus_p_at_205_gevc_against_the_bubble_chamber(casc):
+    """Inelastic cross section within 5 % of 24.19 - 3.18 = 21.01 +- 0.46 mb; photons per
+    inelastic collision (pi0, eta, Sigma0... decays) within two standard deviations of
+    171.3/21.01 = 8.15 +- 0.75 (Pythia: 8.4-8.7); charged hadrons within 12 % of
+    7.99 +- 0.06 (Pythia is 8-10 % high: 8.6-8.8 over seeds)."""
+    sig, events, failed = _collide(casc, -211, 205.0, 1, 1, 2500)
+    assert failed == 0
+    assert sig == pytest.approx(21.01, rel=0.05)
+    ng = np.array([sum(1 for q in ev if q[6] and q[0] == 22) for ev in events])
+    nch = np.array([sum(1 for q in ev if q[6] and q[5] and abs(q[0]) != 11) for ev in events])
+    data, err = 171.3 / 21.01, 171.3 / 21.01 * math.hypot(15.3 / 171.3, 0.46 / 21.01)
+    assert abs(ng.mean() - data) < 2 * math.hypot(err, ng.std() / math.sqrt(ng.size)), (ng.mean(), data, err)
+    assert nch.mean() == pytest.approx(7.99, rel=0.12)
+
+
+def _harp_sw_cross_section(pdg, plo=0.75, phi=6.5, tlo=0.030, thi=0.210) -> float:
+    from scipy import integrate
+
+    from fipgen.production.sources.charged_mesons import bnb_density
+
+    f = bnb_density(pdg)
+    return integrate.dblquad(lambda th, p: f(p, th) * 2 * math.pi * math.sin(th), plo, phi, tlo, thi)[0]
+
+
+def test_p_be_pi_plus_in_the_harp_acceptance(casc):
+    """pi+ from p-Be at 8.89 GeV/c with 0.75 < p < 6.5 GeV/c, 30 < theta < 210 mrad: Pythia's
+    production cross section times its pi+ per collision within 15 % of the Sanford-Wang fit
+    to HARP (40.2 mb; Pythia gives ~42 mb). (pi- is 28-33 % low in the same acceptance and
+    is not asserted.)"""
+    sig, events, failed = _collide(casc, 2212, 8.89, 4, 9, 12000)
+    assert failed < 0.01 * 12000
+    n_in = 0
+    for ev in events:
+        for pid, px, py, pz, *_ in ev:
+            if pid != 211:
+                continue
+            p = math.sqrt(px * px + py * py + pz * pz)
+            th = math.acos(max(-1.0, min(1.0, pz / p)))
+            n_in += 0.75 < p < 6.5 and 0.030 < th < 0.210
+    mine = sig * n_in / len(events)
+    assert mine == pytest.approx(_harp_sw_cross_section(211), rel=0.15)
+
+
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="Pythia 8.317 LowEnergyQCD: NN excitation makes p Delta+ and never n Delta++, "
+                                       "so pp -> pp pi0 near threshold is ~4x the measured cross section")
+def test_pp_to_pp_pi0_at_735_mev(casc):
+    """sigma(pp -> pp pi0) at T = 735 MeV: 3.46 +- 0.25 mb ('Neutral-pion production from
+    proton-proton collisions at 735 MeV', LBL 184-inch synchrocyclotron). Asserted within
+    30 %; Pythia gives ~14 mb."""
+    t = 0.735
+    sig, events, failed = _collide(casc, 2212, math.sqrt(t * (t + 2 * M_P)), 1, 1, 3000)
+    n = 0
+    for ev in events:
+        hadrons = sorted(q[0] for q in ev if q[6] and q[0] not in (22, 11, -11))
+        n_pi0 = sum(1 for q in ev if q[0] == 111)
+        n += hadrons == [2212, 2212] and n_pi0 == 1
+    assert sig * n / len(events) == pytest.approx(3.46, rel=0.30)
+
+
+_BLOCK = """
+[beamline]
+kind = "beamline"
+name = "ironblock"
+title = "3 x 3 x 5 m iron, 120 GeV/c protons on axis"
+beam_particle = 2212
+beam_momentum = 120.0
+sources = ["test"]
+[beamline.target]
+material = "Fe"
+shape = "box"
+size = [3.0, 3.0, 5.0]
+position = [0.0, 0.0, 2.5]
+"""
+
+
+@pytest.mark.slow
+@pytest.mark.xfail(strict=True, raises=AssertionError, reason="no intranuclear absorption, no nuclear binding or evaporation, and the "
+                                       "LowEnergyQCD pi0 excess: f_em ~0.59-0.60 at 120 GeV against Groom's 0.48 "
+                                       "(band 0.39-0.53) for protons")
+def test_em_fraction_of_a_120_gev_proton_shower_in_iron(tmp_path):
+    """f_em = E(photons and e+- from pi0 and eta decays) / T_beam in a contained iron block,
+    against Groom's power law for protons, 1 - (T/2.6 GeV)^(m-1), within its band
+    0.80 <= m <= 0.87 (0.39-0.53 at T = 119 GeV). (The pion law, E0 = 1 GeV, m = 0.83, is
+    in the paper's abstract; E0 = 2.6 GeV for protons and the m band are quoted from the paper
+    and the PDG review without having been re-read for this test.)"""
+    from fipgen.cascade.engine import _EM, HadronCascade
+    from fipgen.cascade.world import world_of
+    from fipgen.geometry import load_beamline
+
+    class Tally(HadronCascade):
+        em = 0.0
+
+        def _emit(self, ev, start, pos, t, region, gen, stack):
+            for j in range(start, ev.size()):
+                q = ev[j]
+                if q.isFinal() and q.id() in _EM and q.mother1() > 0 and abs(ev[q.mother1()].id()) in (111, 221):
+                    self.em += q.e()
+            super()._emit(ev, start, pos, t, region, gen, stack)
+
+    path = tmp_path / "block.toml"
+    path.write_text(_BLOCK)
+    n = 120
+    c = Tally(world_of(load_beamline(str(path))), 2212, 120.0, seed=3)
+    c.run(n)
+    t_beam = math.hypot(120.0, M_P) - M_P
+    f_em = c.em / (n * t_beam)
+    lo, hi = (1 - (t_beam / 2.6) ** (m - 1) for m in (0.87, 0.80))
+    assert lo <= f_em <= hi, (f_em, lo, hi)
+
+
+@pytest.mark.slow
+def test_bnb_target_first_collisions_in_the_harp_acceptance():
+    """The engine's own chain on the BNB beryllium target (beam spot, ionisation before the
+    collision, exponential interaction points with sigma_hA): pi+ made by the beam's first
+    collision in the target, in the HARP acceptance, per such collision, times Pythia's
+    sigma_prod(p Be), within 15 % of the Sanford-Wang fit to HARP."""
+    from fipgen.cascade.engine import HadronCascade
+    from fipgen.cascade.records import COLLISION, PRODUCED
+    from fipgen.cascade.world import world_of
+    from fipgen.geometry import load_beamline
+
+    bl = load_beamline("bnb")
+    c = HadronCascade(world_of(bl), 2212, bl.beam_momentum, bl.beam_spot, seed=17)
+    rec = c.run(1500).records
+    first = (rec["generation"] == 1) & (rec["region"] == 0)
+    n_coll = np.sum(first & (rec["kind"] == COLLISION))
+    pip = rec[first & (rec["kind"] == PRODUCED) & (rec["pdg"] == 211)]
+    p = np.sqrt(pip["px"] ** 2 + pip["py"] ** 2 + pip["pz"] ** 2)
+    th = np.arccos(np.clip(pip["pz"] / p, -1, 1))
+    n_in = np.sum((p > 0.75) & (p < 6.5) & (th > 0.030) & (th < 0.210))
+    c.casc.sigmaSetuphN(2212, vec4(0.0, 0.0, 8.89, math.hypot(8.89, M_P)), M_P)
+    mine = c.casc.sigmahA(9) * n_in / n_coll
+    assert 0.7 < n_coll / 1500 < 0.85  # 1.6 interaction lengths of Be, most of the spot on the target
+    assert mine == pytest.approx(_harp_sw_cross_section(211), rel=0.15)
