@@ -20,6 +20,11 @@ excluded region where the expected signal exceeds the threshold (default 2.3 eve
 background-free 90 % CL; `--events-limit` changes it; the paper's own statistical treatment,
 with MiniBooNE's dump-mode backgrounds and efficiencies, was not reconstructed here).
 
+Particle sources (--sources): the dump's packaged ones (default: the BNB Sanford-Wang pi0/eta
+shape normalised to 2.42 pi0/POT and the shower table seeded by their photons in the steel) or
+its hadron cascade (`cascade`: every generation of the cascade in the steel, and the showers
+its EM seeds make, fluxes/cascade_bnb_dump.npz; run cards' experiment.meson_sources).
+
 Two sets of cross-section conventions (--conventions, both by default): fipgen's, and those of
 the paper's public code (alplib), PAPER_CONVENTIONS below: for the photon coupling its Primakoff
 production cross section (massless, no nuclear form factor, twice the production normalisation),
@@ -69,6 +74,7 @@ import numpy as np
 DECAY_CARD = """
 [experiment]
 detector = "miniboone_dump"
+meson_sources = "{sources}"
 
 [model]
 alp = {{ mass = 0.05, {coupling} = {ref}{conventions} }}
@@ -118,6 +124,13 @@ BASELINE_M = 491.03
 HBARC = 1.973269804e-16
 
 
+#: The run cards' experiment.meson_sources (--sources): "beamline" (the dump's packaged sources:
+#: the BNB Sanford-Wang pi0/eta shape at 2.42 pi0/POT and its shower table) or "cascade" (the
+#: beam's hadron cascade in the steel and the showers it seeds, fluxes/cascade_bnb_dump.npz).
+#: Set once by main().
+SOURCES = {"meson_sources": "beamline"}
+
+
 def _cards(case: dict, events: int, seed: int, conventions: dict | None = None):
     from fipgen.card import parse_card
 
@@ -125,7 +138,8 @@ def _cards(case: dict, events: int, seed: int, conventions: dict | None = None):
     out = {}
     for mode, extra in (("decay", 'final_states = "visible"'), ("scatter", f"scatter = {case['scatter']}")):
         text = DECAY_CARD.format(coupling=case["coupling"], ref=case["ref"], produce=case["produce"], mode=mode,
-                                 extra=extra, events=events, seed=seed, conventions=conv)
+                                 extra=extra, events=events, seed=seed, conventions=conv,
+                                 sources=SOURCES["meson_sources"])
         out[mode] = parse_card(text, source=f"reproduce_miniboone_alp:{case['coupling']}:{mode}")
     return out
 
@@ -338,6 +352,8 @@ def main(argv=None) -> int:
                     help="contours (the excluded regions), factors (each paper convention alone: events over the "
                          "default's at the default contour's edges, and the shifted edges), edge (what sets the photon "
                          "contour's upper edge); comma-separated (default contours)")
+    ap.add_argument("--sources", default="beamline", choices=("beamline", "cascade"),
+                    help="particle sources: the dump's packaged ones (default) or its hadron cascade")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local processes (default: all cores)")
     ap.add_argument("--seed", type=int, default=2307, help="random seed (default 2307)")
     ap.add_argument("--quick", action="store_true", help="small grid and samples (smoke test)")
@@ -358,6 +374,7 @@ def main(argv=None) -> int:
         if bad:
             sys.stderr.write(f"reproduce_miniboone_alp: error: {opt} {bad[0]!r}: allowed {', '.join(allowed)}\n")
             return 2
+    SOURCES["meson_sources"] = args.sources
     out = Path(args.output_dir)
     out.mkdir(parents=True, exist_ok=True)
     suffix = {"default": "", "paper": "_paper"}
