@@ -86,6 +86,21 @@ def test_solid_names_must_differ(tmp_path):
         load_beamline(str(tmp_path / "dup.toml"))
 
 
+def test_path_kernel_is_its_python_reference(tmp_path):
+    """``World.path`` (one numba call) gives the very segments of ``World.path_numpy`` (the
+    chords of ``primitive_intervals``, precedence resolved in Python), overlaps included."""
+    w = world_of(load_beamline(_beamline(tmp_path)))
+    rng = np.random.default_rng(3)
+    for i in range(3000):
+        o = rng.uniform([-2.0, -2.0, -1.0], [2.0, 2.0, 3.5])
+        d = rng.normal(size=3)
+        d[2] = abs(d[2]) * (8.0 if i % 2 else 1.0)
+        d = np.array([0.0, 0.0, 1.0]) if i % 7 == 0 else d / np.linalg.norm(d)
+        assert w.path(o, d) == w.path_numpy(o, d)
+    # the axis meets the core inside the wall: the wall, owner of the overlap, is one segment
+    assert [k for *_, k in w.path((0.0, 0.0, -1.0), (0.0, 0.0, 1.0))] == [0, 1]
+
+
 def test_cascade_conserves_energy_and_is_reproducible(tmp_path):
     bl = load_beamline(_beamline(tmp_path))
     w = world_of(bl)
