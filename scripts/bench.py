@@ -9,6 +9,11 @@ Figures:
    ``--trials-hnl`` trials.
 1c. the proton-bremsstrahlung chain (``examples/darkquest_dark_photon_brems.toml``: A' aimed
    at the DarkQuest decay region with the defensive mixture, alternative weights).
+1d. the hadron cascade (``fipgen.cascade``) of 8.89 GeV/c protons in the ``bnb_dump`` iron,
+   ``--cascade-pot`` POT per run (Pythia's initialisation not timed), against Pythia alone:
+   the same Pythia calls (recorded during a run) replayed on an equally seeded instance.
+   The ratio is what the cascade's own bookkeeping adds to Pythia (1 = none). Skipped
+   with ``--no-cascade`` or without pythia8mc.
 2. generate-to-ROOT over uproot alone: time of ``fipgen``'s ``run`` writing a ROOT file
    divided by the time uproot alone needs to write the same arrays (same branches, same
    compression, arrays prepared beforehand).
@@ -18,7 +23,7 @@ Figures:
    baseline is FORESEE's measured cost on this kind of machine (docs/design.md#performance: 20 s per mass for
    HNLs, 2 s per mass for dark photons), scaled to 50 masses.
 
-Usage: python scripts/bench.py [--trials N] [--repeats R] [--card CARD] [--no-scans] [--json]
+Usage: python scripts/bench.py [--trials N] [--repeats R] [--card CARD] [--no-scans] [--no-cascade] [--json]
 Targets (docs/design.md#performance): >= 1e6 events/s per core without I/O; ratio <= 1.5; scans as above.
 """
 
@@ -44,6 +49,72 @@ def _median_time(fn, repeats: int) -> tuple[float, list[float]]:
     return statistics.median(times), times
 
 
+class _RecordingCascade:
+    """A ``PythiaCascade`` stand-in for the engine that records every Pythia call it passes on."""
+
+    def __init__(self, casc, calls: list):
+        self._casc, self._calls = casc, calls
+
+    def particleData(self):
+        return self._casc.particleData()
+
+    def sigmaSetuphN(self, pdg, p4, m):
+        self._calls.append(("sigmaSetuphN", pdg, (p4.px(), p4.py(), p4.pz(), p4.e()), m))
+        return self._casc.sigmaSetuphN(pdg, p4, m)
+
+    def sigmahA(self, a):
+        self._calls.append(("sigmahA", a))
+        return self._casc.sigmahA(a)
+
+    def nextColl(self, z, a):
+        self._calls.append(("nextColl", z, a))
+        return self._casc.nextColl(z, a)
+
+    def nextDecay(self, pdg, p4, m):
+        self._calls.append(("nextDecay", pdg, (p4.px(), p4.py(), p4.pz(), p4.e()), m))
+        return self._casc.nextDecay(pdg, p4, m)
+
+
+def _cascade_bench(n_pot: int, repeats: int, seed: int = 7) -> dict:
+    """1d: ms per POT of the cascade on ``bnb_dump``, and of the same Pythia calls alone (medians)."""
+    import pythia8mc
+
+    from fipgen.cascade.engine import HadronCascade
+    from fipgen.cascade.pythia import CascadeSettings, make_cascade, quiet_stdout
+    from fipgen.cascade.world import world_of
+    from fipgen.geometry import load_beamline
+
+    bl = load_beamline("bnb_dump")
+    world = world_of(bl)
+
+    def cascade(s):
+        return HadronCascade(world, bl.beam_particle, bl.beam_momentum, bl.beam_spot, seed=s)
+
+    t_casc, t_pythia = [], []
+    with quiet_stdout():  # Pythia's banner and warnings
+        cascade(seed + 1).run(5)  # warm-up: numba kernels, stopping tables
+        calls: list = []
+        rec = cascade(seed)
+        rec.casc = _RecordingCascade(rec.casc, calls)
+        rec.run(n_pot)
+        vec4 = pythia8mc.Vec4
+        replay = [(c[0], c[1], vec4(*c[2]), c[3]) if len(c) == 4 else c for c in calls]
+        for _ in range(repeats):
+            h = cascade(seed)
+            t0 = time.perf_counter()
+            h.run(n_pot)
+            t_casc.append(time.perf_counter() - t0)
+            casc = make_cascade(CascadeSettings(), seed)
+            t0 = time.perf_counter()
+            for c in replay:
+                getattr(casc, c[0])(*c[1:])
+            t_pythia.append(time.perf_counter() - t0)
+    tc, tp = statistics.median(t_casc), statistics.median(t_pythia)
+    return {"beamline": "bnb_dump", "pot": n_pot, "seed": seed, "ms_per_pot": 1e3 * tc / n_pot,
+            "pythia_alone_ms_per_pot": 1e3 * tp / n_pot, "ratio_cascade_over_pythia": tc / tp,
+            "pythia_calls_per_pot": len(calls) / n_pot}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--trials", type=int, default=2_000_000)
@@ -52,6 +123,8 @@ def main(argv=None) -> int:
     ap.add_argument("--trials-hnl", type=int, default=500_000)
     ap.add_argument("--trials-brems", type=int, default=500_000)
     ap.add_argument("--no-scans", action="store_true", help="skip the scan benchmarks (~70 s)")
+    ap.add_argument("--cascade-pot", type=int, default=200)
+    ap.add_argument("--no-cascade", action="store_true", help="skip the hadron-cascade benchmark (~20 s)")
     ap.add_argument("--scan-repeats", type=int, default=1)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
@@ -111,6 +184,16 @@ def main(argv=None) -> int:
         b_events.append(n)
 
     t_brems, _ = _median_time(brems_chain, args.repeats)
+
+    # 1d. the hadron cascade against Pythia alone
+    cascade = None
+    if not args.no_cascade:
+        try:
+            import pythia8mc  # noqa: F401
+        except ImportError:
+            pass
+        else:
+            cascade = _cascade_bench(args.cascade_pot, args.repeats)
 
     # 2. generate to ROOT vs uproot alone
     tmpdir = tempfile.mkdtemp(prefix="fipgen-bench-")
@@ -174,6 +257,7 @@ def main(argv=None) -> int:
         "brems_events_written": b_events[-1],
         "brems_chain_seconds_median": t_brems,
         "brems_chain_trials_per_s": args.trials_brems / t_brems,
+        "cascade": cascade,
         "scans": scans,
         "generate_to_root_seconds_median": t_gen,
         "uproot_alone_seconds_median": t_up,
@@ -192,6 +276,10 @@ def main(argv=None) -> int:
               f"events/s ({res['kmun_chain_trials_per_s']:.3g} trials/s), one process")
         print(f"bremsstrahlung chain : {t_brems:.3f} s for {args.trials_brems} trials -> "
               f"{res['brems_chain_trials_per_s']:.3g} trials/s ({b_events[-1]} events), one process")
+        if cascade:
+            print(f"hadron cascade       : {cascade['ms_per_pot']:.2f} ms/POT (bnb_dump, {cascade['pot']} POT); "
+                  f"Pythia alone {cascade['pythia_alone_ms_per_pot']:.2f} ms/POT; "
+                  f"ratio cascade/Pythia {cascade['ratio_cascade_over_pythia']:.2f}")
         print(f"generate to ROOT     : {t_gen:.3f} s  ({size_mb:.1f} MB, {card.compression})")
         print(f"uproot alone, same arrays: {t_up:.3f} s")
         print(f"ratio generate/uproot: {res['ratio_generate_over_uproot']:.2f}  (target <= 1.5)")

@@ -1,12 +1,15 @@
 """The hadron cascade in a beamline's solids (fipgen.cascade): geometry, conservation,
-decays at rest, reproducibility, and a user beamline at an energy no packaged one has,
-whose pi0 and eta channels run from its own cascade with no code change.
+decays at rest, reproducibility, the scalar look-ups and path kernel the engine's speed
+rests on (the same bits as numpy and the Python reference), its output pinned, and a user
+beamline at an energy no packaged one has, whose pi0 and eta channels run from its own
+cascade with no code change.
 
 Needs pythia8mc (a run-time dependency).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 from pathlib import Path
 
@@ -16,9 +19,12 @@ from scipy import stats
 
 from fipgen.cascade.engine import HadronCascade
 from fipgen.cascade.records import DECAY_AT_REST, DECAY_IN_FLIGHT, EM_SEED, PRODUCED
+from fipgen.cascade.stepping import LEFT, STOPPED, StoppingLookup, glide, interp
 from fipgen.cascade.world import world_of
 from fipgen.errors import GeometryError
 from fipgen.geometry import load_beamline
+from fipgen.geometry.materials import get_material
+from fipgen.geometry.stopping import stopping_table
 
 pytest.importorskip("pythia8mc")
 
@@ -84,6 +90,80 @@ def test_solid_names_must_differ(tmp_path):
     (tmp_path / "dup.toml").write_text(text)
     with pytest.raises(GeometryError, match=r"beamline.solids\[1\].name.*already used"):
         load_beamline(str(tmp_path / "dup.toml"))
+
+
+def test_path_kernel_is_its_python_reference(tmp_path):
+    """``World.path`` (one numba call) gives the very segments of ``World.path_numpy`` (the
+    chords of ``primitive_intervals``, precedence resolved in Python), overlaps included."""
+    w = world_of(load_beamline(_beamline(tmp_path)))
+    rng = np.random.default_rng(3)
+    for i in range(3000):
+        o = rng.uniform([-2.0, -2.0, -1.0], [2.0, 2.0, 3.5])
+        d = rng.normal(size=3)
+        d[2] = abs(d[2]) * (8.0 if i % 2 else 1.0)
+        d = np.array([0.0, 0.0, 1.0]) if i % 7 == 0 else d / np.linalg.norm(d)
+        assert w.path(o, d) == w.path_numpy(o, d)
+    # the axis meets the core inside the wall: the wall, owner of the overlap, is one segment
+    assert [k for *_, k in w.path((0.0, 0.0, -1.0), (0.0, 0.0, 1.0))] == [0, 1]
+
+
+def test_scalar_lookups_are_numpy_to_the_bit():
+    """The engine's one-float look-ups give numpy's bits: ``interp`` as ``np.interp``
+    (inside, at nodes, at and beyond both ends), ``StoppingLookup`` as ``StoppingTable``."""
+    rng = np.random.default_rng(8)
+    xp = np.cumsum(rng.uniform(0.01, 1.0, 200))
+    fp = rng.normal(size=200)
+    xs = np.concatenate([rng.uniform(xp[0] - 1, xp[-1] + 1, 20000), xp, [xp[0], xp[-1], -1e300, 1e300]])
+    got = np.array([interp(float(x), xp.tolist(), fp.tolist()) for x in xs])
+    assert np.array_equal(got, np.interp(xs, xp, fp))
+    assert math.isnan(interp(math.nan, xp.tolist(), fp.tolist()))
+    for mass, mat in ((0.13957, "Fe"), (0.105658, "concrete"), (0.938272, "C")):
+        table = stopping_table(mass, get_material(mat))
+        look = StoppingLookup(table)
+        p = np.exp(rng.uniform(math.log(1e-3), math.log(1e4), 5000))
+        assert all(look.range_m(float(v)) == float(table.range_m(v)) for v in p)
+        r = np.exp(rng.uniform(math.log(1e-4), math.log(1e5), 5000))
+        assert all(look.momentum(float(v)) == float(table.momentum(v)) for v in r)
+
+
+def test_glide_ranges_out_and_crosses():
+    """A stable muon glides to the end of its CSDA range, losing all its kinetic energy to
+    ionisation; given a shorter segment, it leaves at its end with the residual range."""
+    m, p0 = 0.105658, 0.3
+    look = StoppingLookup(stopping_table(m, get_material("Fe")))
+    e0 = math.hypot(p0, m)
+    r0 = look.range_m(p0)
+    end, s, p, e, t, tau, ion, here = glide(look, m, p0, e0, 0.0, math.inf, 0.0, 10.0, 0.2, 1.0, 0.0, -math.inf)
+    assert end == STOPPED and p == 0.0 and e == m
+    assert s == pytest.approx(r0, rel=1e-9)
+    assert ion - 1.0 == pytest.approx(e0 - m, rel=1e-12) and here == pytest.approx(e0 - m, rel=1e-12)
+    assert r0 / 0.2998 < t < 2 * r0 / 0.2998  # slower than light (beta <= 0.94), mostly near it
+    end, s, p, *_ = glide(look, m, p0, e0, 0.0, math.inf, 0.0, 0.3 * r0, 0.2, 0.0, 0.0, -math.inf)
+    assert end == LEFT and s == pytest.approx(0.3 * r0, rel=1e-12)
+    assert look.range_m(p) == pytest.approx(0.7 * r0, rel=1e-6)
+
+
+#: Digest of the records and ledger of ``_pinned_run`` (float32-rounded, as
+#: tests/test_event_checksums.py), made with the cascade as first committed: a speed-up of
+#: the engine must leave it unchanged; a change of physics changes it, in its own commit.
+PINNED_CASCADE = (1472, 7, "c4439506eba5dcaa")
+
+
+def _pinned_run(tmp_path):
+    res = HadronCascade(world_of(load_beamline(_beamline(tmp_path))), 2212, 20.0, seed=3).run(15)
+    h = hashlib.sha256()
+    for f in ("pot", "kind", "pdg", "region", "generation", "x", "y", "z", "t", "px", "py", "pz", "e"):
+        a = res.records[f]
+        h.update(f.encode())
+        h.update(np.ascontiguousarray(a.astype(np.float32) if a.dtype.kind == "f" else a).tobytes())
+    for k in sorted(res.ledger):
+        h.update(k.encode())
+        h.update(np.float32(res.ledger[k]).tobytes())
+    return res.records.size, res.failed_collisions, h.hexdigest()[:16]
+
+
+def test_cascade_output_is_pinned(tmp_path):
+    assert _pinned_run(tmp_path) == PINNED_CASCADE
 
 
 def test_cascade_conserves_energy_and_is_reproducible(tmp_path):

@@ -33,6 +33,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "RECORD_DTYPE", "LEDGER_TERMS"
     ],
     "fipgen.cascade.showers": ["SPECIES_INDEX", "N_SEEDS", "select_seeds", "shower_task", "shower_arrays"],
+    "fipgen.cascade.stepping": ["interp", "StoppingLookup", "LEFT", "STOPPED", "DECAYED", "SLOW", "glide"],
     "fipgen.cascade.tables": ["TABLE_FORMAT", "N_BATCHES", "region_key", "make_tables", "read_header"],
     "fipgen.cascade.world": ["Region", "World", "world_of"],
     "fipgen.cli": ["build_parser", "main"],

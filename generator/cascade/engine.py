@@ -39,7 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .pythia import CascadeSettings, c_tau_m, make_cascade, vec4
+from .pythia import CascadeSettings, c_tau_m, make_cascade, vec4_class
 from .records import (
     CAPTURED,
     COLLISION,
@@ -50,6 +50,7 @@ from .records import (
     PRODUCED,
     RECORD_DTYPE,
 )
+from .stepping import DECAYED, SLOW, STOPPED, StoppingLookup, glide
 from .world import World
 
 __all__ = ["RECORDED_SPECIES", "CascadeResult", "HadronCascade"]
@@ -113,7 +114,7 @@ class CascadeResult:
 
 
 class _Medium:
-    """Per-region material data: element (Z, A, number density) and stopping tables."""
+    """Per-region material data: element (Z, A, number density) and stopping look-ups."""
 
     def __init__(self, material):
         dens = material.element_nuclei_densities()
@@ -122,18 +123,29 @@ class _Medium:
         self.rho_100 = 100.0 * material.density  # (g/cm^2) per m
         self._tables: dict = {}
 
-    def stopping(self, mass: float):
+    def stopping(self, mass: float) -> StoppingLookup:
+        """The CSDA range table of a particle of ``mass`` here (scalar look-ups, cached)."""
         t = self._tables.get(mass)
         if t is None:
             from ..geometry.stopping import stopping_table
 
-            t = stopping_table(float(mass), self.material)
+            t = StoppingLookup(stopping_table(float(mass), self.material))
             self._tables[mass] = t
         return t
 
 
 class HadronCascade:
-    """The cascade of one beamline's world, with its own Pythia instance."""
+    """The cascade of one beamline's world, with its own Pythia instance.
+
+    Speed: the work is per particle and per step, in Python, so particles are tuples of
+    floats (no numpy 3-vectors), species properties and range tables are looked up once,
+    range and momentum look-ups are scalar, a charged particle that can no longer interact
+    steps in one tight loop (:func:`fipgen.cascade.stepping.glide`) and a path is one
+    numba call (:meth:`fipgen.cascade.world.World.path`). Each number is computed by the same operations in the
+    same order as with 3-vectors and numpy look-ups: results are the same to the bit.
+    Pythia's own calls (``sigmaSetuphN`` at every step of an interacting hadron,
+    ``nextColl``) are about half of the time left.
+    """
 
     def __init__(self, world: World, beam_pdg: int, beam_momentum: float, beam_spot=(0.0, 0.0),
                  settings: CascadeSettings | None = None, seed: int = 1):
@@ -146,24 +158,29 @@ class HadronCascade:
         self.pdata = self.casc.particleData()
         self.rng = np.random.default_rng([int(seed), 0xCA5CADE])
         self.media = [_Medium(r.material) for r in world.regions]
+        self._names = [r.name for r in world.regions]
         lo = min(float(r.solid.extent()[0][2]) for r in world.regions)
         self.z_start = lo - 1e-3  # just upstream of the first solid
-        self._ctau: dict[int, float] = {}
+        self._species: dict[int, tuple[bool, bool, float]] = {}
+        self._vec4 = vec4_class()
 
     # ----------------------------------------------------------------- helpers
 
-    def _c_tau(self, pdg: int) -> float:
-        v = self._ctau.get(pdg)
-        if v is None:
-            v = c_tau_m(self.casc, pdg)
-            self._ctau[pdg] = v
-        return v
+    def _species_of(self, pdg: int) -> tuple[bool, bool, float]:
+        """(charged, hadron, c tau0 in m) of ``pdg``, from Pythia's particle data (cached)."""
+        sp = self._species.get(pdg)
+        if sp is None:
+            sp = (self.pdata.charge(pdg) != 0, bool(self.pdata.isHadron(pdg)), c_tau_m(self.casc, pdg))
+            self._species[pdg] = sp
+        return sp
 
-    def _sigma(self, pdg: int, p3, e: float, m: float, medium: _Medium) -> tuple[float, list[float]]:
+    def _sigma(self, pdg: int, px: float, py: float, pz: float, e: float, m: float,
+               medium: _Medium) -> tuple[float, list[float]]:
         """Macroscopic inelastic cross section (1/m) and the per-element parts."""
-        if e - m < self.settings.e_kin_min or not self.casc.sigmaSetuphN(pdg, vec4(p3[0], p3[1], p3[2], e), m):
+        if e - m < self.settings.e_kin_min or not self.casc.sigmaSetuphN(pdg, self._vec4(px, py, pz, e), m):
             return 0.0, []
-        parts = [n * self.casc.sigmahA(a) * 1e-31 for _, a, n in medium.elements]  # mb -> m^2
+        sigma_ha = self.casc.sigmahA
+        parts = [n * sigma_ha(a) * 1e-31 for _, a, n in medium.elements]  # mb -> m^2
         return float(sum(parts)), parts
 
     # ----------------------------------------------------------------- the run
@@ -176,16 +193,17 @@ class HadronCascade:
         self._failed = 0
         m_beam = self.pdata.m0(self.beam_pdg)
         e_beam = math.hypot(self.beam_momentum, m_beam)
+        track = self._track
         for ipot in range(int(n_pot)):
             self._pot = ipot
             sx, sy = self.beam_spot
-            x0 = np.array([self.rng.normal(0.0, sx) if sx > 0 else 0.0, self.rng.normal(0.0, sy) if sy > 0 else 0.0,
-                           self.z_start])
+            x0 = (self.rng.normal(0.0, sx) if sx > 0 else 0.0, self.rng.normal(0.0, sy) if sy > 0 else 0.0,
+                  self.z_start)
             self._ledger["beam"] += e_beam
-            self._first_done = False
-            stack = [(self.beam_pdg, m_beam, np.array([0.0, 0.0, self.beam_momentum]), x0, 0.0, 0)]
+            stack = [(self.beam_pdg, m_beam, (0.0, 0.0, self.beam_momentum), x0, 0.0, 0)]
+            pop = stack.pop
             while stack:
-                self._track(stack.pop(), stack)
+                track(pop(), stack)
         recs = np.array(self._rec, dtype=RECORD_DTYPE) if self._rec else np.zeros(0, RECORD_DTYPE)
         return CascadeResult(recs, dict(self._ledger), int(n_pot), self._failed, dict(self._ion))
 
@@ -193,71 +211,108 @@ class HadronCascade:
         self._rec.append((self._pot, kind, pdg, region, gen, pos[0], pos[1], pos[2], t, p3[0], p3[1], p3[2], e))
 
     def _emit(self, ev, start: int, pos, t: float, region: int, gen: int, stack: list) -> None:
-        """Book the entries ``start..`` of a Pythia record made at ``pos``: record, push, ledger."""
+        """Book the entries ``start..`` of a Pythia record made at ``pos``: record, push, ledger.
+
+        Each entry's status and id are read first; momenta only for what is recorded or
+        followed (``isFinal`` is ``status > 0``).
+        """
         led = self._ledger
+        record = self._record
+        push = stack.append
         e_in = e_out = 0.0
         for j in range(start, ev.size()):
             q = ev[j]
             st = q.status()
             if st in _INCOMING:
-                if st in (-181, -182):
-                    led["struck_nucleons"] += q.e()
+                if st == -181 or st == -182:
+                    e_q = q.e()
+                    led["struck_nucleons"] += e_q
+                    e_in += e_q
+                elif st == -12:
                     e_in += q.e()
-                else:
-                    e_in += q.e() if st == -12 else 0.0
                 continue
             pid = q.id()
-            if pid in RECORDED_SPECIES:
-                self._record(PRODUCED, pid, region, gen, pos, t, (q.px(), q.py(), q.pz()), q.e())
-            if not q.isFinal():
+            if st <= 0:  # not final: an intermediate (a pi0 decayed at once...)
+                if pid in RECORDED_SPECIES:
+                    record(PRODUCED, pid, region, gen, pos, t, (q.px(), q.py(), q.pz()), q.e())
                 continue
             e = q.e()
+            if pid in _NEUTRINOS:
+                led["neutrinos"] += e
+                e_out += e
+                continue
+            p3 = (q.px(), q.py(), q.pz())
+            if pid in RECORDED_SPECIES:
+                record(PRODUCED, pid, region, gen, pos, t, p3, e)
             e_out += e
             if pid in _EM:
-                self._record(EM_SEED, pid, region, gen, pos, t, (q.px(), q.py(), q.pz()), e)
+                record(EM_SEED, pid, region, gen, pos, t, p3, e)
                 led["em_seeds"] += e
-            elif pid in _NEUTRINOS:
-                led["neutrinos"] += e
             else:
-                stack.append((pid, q.m(), np.array([q.px(), q.py(), q.pz()]), pos.copy(), t, gen))
+                push((pid, q.m(), p3, pos, t, gen))
         led["imbalance"] += e_out - e_in
 
     def _track(self, item, stack: list) -> None:
+        """Follow one particle ``(pdg, mass, p3, pos, t, generation)`` to its end (module docstring)."""
         pid, m, p3, pos, t, gen = item
+        px, py, pz = p3
         led = self._ledger
-        pmag = float(math.sqrt(p3[0] ** 2 + p3[1] ** 2 + p3[2] ** 2))
+        pmag = math.sqrt(px ** 2 + py ** 2 + pz ** 2)
         e = math.hypot(pmag, m)
-        charged = self.pdata.charge(pid) != 0
+        charged, is_hadron, ctau = self._species_of(pid)
         if pmag <= 0.0:  # produced at rest (rare): treat as stopped
             self._stop(pid, m, pos, t, -1 if self.world is None else self.world.region_at(pos), gen, stack)
             return
-        d = p3 / pmag
-        ctau = self._c_tau(pid)
-        tau_left = ctau * self.rng.exponential() if math.isfinite(ctau) else math.inf  # proper length, m
+        dx, dy, dz = px / pmag, py / pmag, pz / pmag
+        unstable = math.isfinite(ctau)
+        tau_left = ctau * self.rng.exponential() if unstable else math.inf  # proper length, m
         nl_left = self.rng.exponential()  # interaction lengths
-        is_hadron = self.pdata.isHadron(pid)
-        if self._ends_slow(pid, m, e, charged, ctau, -1):
+        e_kin_min = self.settings.e_kin_min
+        if not unstable and e - m < e_kin_min and self._ends_slow(pid, m, e, charged, ctau, -1):
             return
+        ion = self._ion
+        x, y, z = pos
         s = 0.0  # distance travelled from pos along d
-        for t_in, t_out, k in self.world.path(pos, d):
+        for t_in, t_out, k in self.world.path(pos, (dx, dy, dz)):
             # vacuum up to t_in: only decays
             if t_in > s:
                 gap = t_in - s
                 prop = gap * m / pmag
                 if tau_left <= prop:
-                    dist = tau_left * pmag / m
-                    self._decay(pid, m, d * pmag, pos + (s + dist) * d, t + (s + dist) * e / pmag / _C_M_PER_NS,
-                                -1, gen, stack)
+                    u = s + tau_left * pmag / m
+                    self._decay(pid, m, (dx * pmag, dy * pmag, dz * pmag), (x + u * dx, y + u * dy, z + u * dz),
+                                t + u * e / pmag / _C_M_PER_NS, -1, gen, stack)
                     return
                 tau_left -= prop
                 t += gap * e / pmag / _C_M_PER_NS
                 s = t_in
             med = self.media[k]
-            name = self.world.regions[k].name
+            name = self._names[k]
+            if charged:
+                tab = med.stopping(m)
+                range_m, momentum, rho_100 = tab.range_m, tab.momentum, med.rho_100
+            sig, parts = 0.0, []
             while s < t_out:
-                sig, parts = self._sigma(pid, d * pmag, e, m, med) if is_hadron else (0.0, [])
-                tab = med.stopping(m) if charged else None
-                rng_res = float(tab.range_m(pmag)) if charged else math.inf
+                if charged and (not is_hadron or e - m < e_kin_min):  # no more interactions: glide
+                    end, s, pmag, e, t, tau_left, led["ionisation"], ion[name] = glide(
+                        tab, m, pmag, e, t, tau_left, s, t_out, _RANGE_STEP, led["ionisation"], ion.get(name, 0.0),
+                        -math.inf if unstable or pid in _CAPTURED else e_kin_min)
+                    here = (x + s * dx, y + s * dy, z + s * dz)
+                    if end == STOPPED:
+                        self._stop(pid, m, here, t, k, gen, stack)
+                        return
+                    if end == DECAYED:
+                        self._decay(pid, m, (dx * pmag, dy * pmag, dz * pmag), here, t, k, gen, stack)
+                        return
+                    if end == SLOW and self._ends_slow(pid, m, e, charged, ctau, k):
+                        return
+                    continue
+                if is_hadron:
+                    if e - m < e_kin_min:  # no interaction (as _sigma says, without asking Pythia)
+                        sig, parts = 0.0, []
+                    else:
+                        sig, parts = self._sigma(pid, dx * pmag, dy * pmag, dz * pmag, e, m, med)
+                rng_res = range_m(pmag) if charged else math.inf
                 step = t_out - s
                 if charged:
                     step = min(step, max(_RANGE_STEP * rng_res, 1e-4))
@@ -270,11 +325,11 @@ class HadronCascade:
                     if ds >= s_stop:
                         p_new = 0.0
                     else:
-                        p_new = float(tab.momentum((rng_res - ds) * med.rho_100))
+                        p_new = momentum((rng_res - ds) * rho_100)
                     e_new = math.hypot(p_new, m)
                     dep = e - e_new
                     led["ionisation"] += dep
-                    self._ion[name] = self._ion.get(name, 0.0) + dep
+                    ion[name] = ion.get(name, 0.0) + dep
                     p_mid = 0.5 * (pmag + p_new)
                 else:
                     p_new, e_new, p_mid = pmag, e, pmag
@@ -284,19 +339,20 @@ class HadronCascade:
                 nl_left -= sig * ds
                 s += ds
                 pmag, e = p_new, e_new
-                here = pos + s * d
                 if ds == s_stop or pmag <= 0.0:
-                    self._stop(pid, m, here, t, k, gen, stack)
+                    self._stop(pid, m, (x + s * dx, y + s * dy, z + s * dz), t, k, gen, stack)
                     return
                 if ds == s_dec:
-                    self._decay(pid, m, d * pmag, here, t, k, gen, stack)
+                    self._decay(pid, m, (dx * pmag, dy * pmag, dz * pmag), (x + s * dx, y + s * dy, z + s * dz), t,
+                                k, gen, stack)
                     return
                 if ds == s_int:
-                    if self._collide(pid, m, d * pmag, e, parts, med, here, t, k, gen, stack):
+                    if self._collide(pid, m, (dx * pmag, dy * pmag, dz * pmag), e, parts, med,
+                                     (x + s * dx, y + s * dy, z + s * dz), t, k, gen, stack):
                         return
                     nl_left = self.rng.exponential()
                     continue
-                if self._ends_slow(pid, m, e, charged, ctau, k):
+                if not unstable and e - m < e_kin_min and self._ends_slow(pid, m, e, charged, ctau, k):
                     return
         # no further solid: it leaves the world (what decays beyond every solid is not followed)
         led["escaping"] += e
@@ -330,8 +386,9 @@ class HadronCascade:
             i += 1
         z, a, _ = med.elements[i]
         first = gen == 0
+        p4 = self._vec4(p3[0], p3[1], p3[2], e)
         for _ in range(_MAX_RETRY):
-            if not self.casc.sigmaSetuphN(pid, vec4(p3[0], p3[1], p3[2], e), m):
+            if not self.casc.sigmaSetuphN(pid, p4, m):
                 break
             ev = self.casc.nextColl(z, a)
             if ev.size() > 0:
@@ -342,10 +399,11 @@ class HadronCascade:
         return False
 
     def _decay(self, pid, m, p3, pos, t, k, gen, stack) -> None:
+        # |p3| by numpy: its BLAS dot product may fuse multiply-adds, a sqrt of squares could differ by a bit
         e = math.hypot(float(np.linalg.norm(p3)), m)
         if pid in _FLIGHT_RECORDED:
             self._record(DECAY_IN_FLIGHT, pid, k, max(gen, 1), pos, t, p3, e)
-        ev = self.casc.nextDecay(pid, vec4(p3[0], p3[1], p3[2], e), m)
+        ev = self.casc.nextDecay(pid, self._vec4(p3[0], p3[1], p3[2], e), m)
         if ev.size() == 0:
             self._ledger["escaping"] += e  # Pythia could not decay it: nothing more to follow
             return
@@ -355,7 +413,7 @@ class HadronCascade:
         zero = (0.0, 0.0, 0.0)
         if pid in _AT_REST_DECAYS:
             self._record(DECAY_AT_REST, pid, k, max(gen, 1), pos, t, zero, m)
-            ev = self.casc.nextDecay(pid, vec4(0.0, 0.0, 0.0, m), m)
+            ev = self.casc.nextDecay(pid, self._vec4(0.0, 0.0, 0.0, m), m)
             if ev.size():
                 self._emit(ev, 0, pos, t, k, 2, stack)  # Pythia's decays at rest are isotropic (tested)
                 return

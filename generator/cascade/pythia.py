@@ -150,6 +150,11 @@ def vec4(px: float, py: float, pz: float, e: float):
     return _import().Vec4(px, py, pz, e)
 
 
+def vec4_class():
+    """The ``pythia8mc.Vec4`` class itself (for loops making many four-vectors)."""
+    return _import().Vec4
+
+
 def c_tau_m(casc, pdg: int) -> float:
     """``c tau0`` in metres (inf for stable particles)."""
     pd = casc.particleData()
