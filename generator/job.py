@@ -174,10 +174,10 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     bl_name = card.beamline or detector.beamline
     try:
         beamline = load_beamline(bl_name)
-        if card.meson_sources == "cascade":
+        if card.meson_sources in ("cascade", "cascade+fits"):
             from .production.sources.resolve import with_cascade_sources
 
-            beamline = with_cascade_sources(beamline)
+            beamline = with_cascade_sources(beamline, measured=card.meson_sources == "cascade+fits")
         if card.beamline and not detector.overlaps_beamline:  # the detector file checked its own beamline
             check_detector_on_beamline(detector, beamline)
     except GeometryError as err:

@@ -244,7 +244,7 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "fipgen.production.sources.cascade_sources": [
         "ProductionPoints", "ShowerSolid", "cascade_meson_source", "cascade_species", "cascade_parents",
-        "cascade_shower_solids", "CASCADE_PARENTS"
+        "cascade_shower_solids", "combine_sources", "CASCADE_PARENTS"
     ],
     "fipgen.production.sources.charged_mesons": [
         "FeynmanScalingParams", "FS_K_PLUS", "K_PLUS_RECOIL_MASS", "BNB_CHARGED_PDGS", "feynman_x",
@@ -269,7 +269,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.production.sources.resolve": [
         "MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
         "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids",
-        "cascade_ready"
+        "cascade_ready", "MEASURED", "first_interaction_view", "measured_species"
     ],
     "fipgen.production.sources.shower_seeding": ["meson_photons", "make_shower_table"],
     "fipgen.production.sources.vertex": [

@@ -34,7 +34,13 @@ from functools import lru_cache
 
 from ... import constants as C
 from ...errors import PhysicsError
-from ..sources.resolve import _source, cascade_parent_decays, uses_cascade
+from ..sources.resolve import (
+    _source,
+    cascade_parent_decays,
+    first_interaction_view,
+    measured_species,
+    uses_cascade,
+)
 
 __all__ = ["HNL_PARENTS", "hnl_channels", "parents_callable"]
 
@@ -71,6 +77,10 @@ def parents_callable(beamline, pdg: int, external=None):
     if external is not None and external.format == "dk2nu":
         return external.decays(pdg)[0]
     if external is None and uses_cascade(beamline) and abs(pdg) not in _PROMPT:
+        if pdg in measured_species(beamline):
+            # measured first interactions in the target, transported, + the cascade's later generations
+            return _mixed_parents([_transported(first_interaction_view(beamline), pdg),
+                                   cascade_parent_decays(beamline, pdg, later_only=True)])
         return cascade_parent_decays(beamline, pdg)  # the cascade's own decays in flight and at rest
     src = _source(beamline, pdg, external)
     if abs(pdg) in _PROMPT:
@@ -86,6 +96,46 @@ def parents_callable(beamline, pdg: int, external=None):
         parents.per_pot = f["dif"] + f["dar"]
     parents.provenance = (f"{src.provenance}; transported (decays in flight and at rest, "
                           f"fipgen.production.transport.meson_transport): {parents.per_pot:.4g} decays per POT")
+    return parents
+
+
+def _transported(beamline, pdg: int):
+    """Parents of ``pdg`` from ``beamline``'s own sources carried through its solids by the meson
+    transport (for a beamline object that need not be a file, e.g. a first-interaction view)."""
+    from ..transport.meson_transport import fate_summary, sample_parent_decays
+
+    src = _source(beamline, pdg)
+
+    def parents(n, rng, bl):
+        return sample_parent_decays(src, beamline, n, rng, fate="all")
+
+    f = fate_summary(src, beamline, n=100_000)
+    parents.per_pot = f["dif"] + f["dar"]
+    parents.provenance = f"{src.provenance}; transported: {parents.per_pot:.4g} decays per POT"
+    return parents
+
+
+def _mixed_parents(parts):
+    """One parents callable from several: each decay drawn from part k with probability
+    ``R_k / R`` (its share of the decays per POT), its weight scaled by ``R / R_k`` (exact)."""
+    import numpy as np
+
+    from ..parents import ParentDecays
+
+    rates = np.array([p.per_pot for p in parts], dtype=np.float64)
+    total = float(rates.sum())
+
+    def parents(n, rng, bl):
+        counts = rng.multinomial(int(n), rates / total)
+        got = [(p(int(c), rng, bl), total / r) for p, c, r in zip(parts, counts, rates) if c > 0]
+        return ParentDecays(pdg=np.concatenate([d.pdg for d, _ in got]),
+                            vertex=np.concatenate([d.vertex for d, _ in got]),
+                            p4=np.concatenate([d.p4 for d, _ in got]), time=np.concatenate([d.time for d, _ in got]),
+                            weight=np.concatenate([d.weight * f for d, f in got]),
+                            at_rest=np.concatenate([d.at_rest for d, _ in got]))
+
+    parents.per_pot = total
+    parents.provenance = " + ".join(f"[{p.provenance}]" for p in parts)
     return parents
 
 

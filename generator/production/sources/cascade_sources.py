@@ -24,7 +24,7 @@ from ...errors import PhysicsError
 from .meson_spectra import MesonSource
 
 __all__ = ["ProductionPoints", "ShowerSolid", "cascade_meson_source", "cascade_species", "cascade_parents",
-           "cascade_shower_solids", "CASCADE_PARENTS"]
+           "cascade_shower_solids", "combine_sources", "CASCADE_PARENTS"]
 
 #: Species served as decays (in flight and at rest) rather than as production sources.
 CASCADE_PARENTS = (211, -211, 321, -321, 130)
@@ -54,12 +54,24 @@ class ProductionPoints:
 
 
 def _cdf(counts: np.ndarray) -> np.ndarray:
-    c = np.cumsum(counts.astype(np.float64))
-    return c / c[-1]
+    c = np.cumsum(np.maximum(counts.astype(np.float64), 0.0))
+    return np.minimum(c / c[-1], 1.0)
 
 
-def _profiles(arrays, tag: str, pdg: int, rk: str) -> tuple:
-    return tuple((arrays[f"{c}edges_{rk}"], _cdf(arrays[f"{c}{tag}_{pdg}_{rk}"])) for c in "xyz")
+def _get(arrays, key: str, drop_first: bool) -> np.ndarray:
+    """``arrays[key]``, minus its generation-1 part (``<tag>1_...``) when ``drop_first``: what
+    the later generations made (counts, so the difference is exact)."""
+    a = arrays[key].astype(np.float64)
+    if not drop_first:
+        return a
+    tag, _, rest = key.partition("_")
+    base = tag.lstrip("xyzt")
+    first = key.replace(f"{base}_", f"{base}1_", 1) if base in ("prod", "dif", "dar") else None
+    return a - arrays[first] if first is not None and first in arrays else a
+
+
+def _profiles(arrays, tag: str, pdg: int, rk: str, drop_first: bool = False) -> tuple:
+    return tuple((arrays[f"{c}edges_{rk}"], _cdf(_get(arrays, f"{c}{tag}_{pdg}_{rk}", drop_first))) for c in "xyz")
 
 
 def _draw(edges: np.ndarray, cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -79,9 +91,11 @@ def cascade_species(arrays, header) -> dict[int, float]:
     return out
 
 
-def cascade_meson_source(arrays, header, pdg: int, what: str, first_only: bool = False) -> MesonSource:
+def cascade_meson_source(arrays, header, pdg: int, what: str, first_only: bool = False,
+                         drop_first_in: tuple[str, ...] = ()) -> MesonSource:
     """The :class:`MesonSource` of ``pdg`` from a cascade table (``first_only``: the beam
-    particle's first collision only)."""
+    particle's first collision only; ``drop_first_in``: solids, by key, whose generation-1
+    mesons are left out, measured fits standing for them)."""
     pdg = int(pdg)
     tag = "prod1" if first_only else "prod"
     keys = [k for k in arrays if k.startswith(f"{tag}_{pdg}_")]
@@ -89,33 +103,36 @@ def cascade_meson_source(arrays, header, pdg: int, what: str, first_only: bool =
     names, shares, profiles = [], [], []
     for key in sorted(keys):
         rk = key.rsplit("_", 1)[1]
-        h = arrays[key].astype(np.float64)
-        if not h.sum() or rk == "v":
+        drop = rk in drop_first_in and not first_only
+        h = _get(arrays, key, drop)
+        if not h.sum() > 0 or rk == "v":
             continue  # decays in vacuum between solids: too few to place (listed in the header)
         total = h if total is None else total + h
-        names.append(header["regions"][rk]["name"])
+        names.append(header["regions"][rk]["name"] + (" (later generations)" if drop else ""))
         shares.append(h.sum())
-        profiles.append(_profiles(arrays, tag, pdg, rk))
+        profiles.append(_profiles(arrays, tag, pdg, rk, drop))
     if total is None:
         raise PhysicsError(f"the cascade of {what} made no pdg {pdg}")
     n_pot = int(header["n_pot"])
     per_pot = float(total.sum()) / n_pot
-    cdf = np.cumsum(total.ravel()) / total.sum()
+    cdf = np.minimum(np.cumsum(total.ravel()) / total.sum(), 1.0)
     cdf[-1] = 1.0
     s = np.array(shares) / float(np.sum(shares))
     pts = ProductionPoints(tuple(names), s, tuple(profiles))
     err = math.sqrt(total.sum()) / n_pot
     prov = (f"fipgen cascade source of pdg {pdg} for {what}: {header['made_by']}, Pythia {header['pythia']['version']} "
             f"({header['pythia']['interface']}), {n_pot} POT, seed {header['seed']}; {per_pot:.5g} +- {err:.2g} per POT"
-            + (" (first collision only)" if first_only else " (all generations)")
+            + (" (first collision only)" if first_only else " (generation 1 of the target left out)" if drop_first_in
+               else " (all generations)")
             + "; made in " + ", ".join(f"{nm} {sh:.1%}" for nm, sh in zip(names, s)))
     return MesonSource(pdg, per_pot, arrays["p_edges"], arrays["theta_edges"], cdf, prov, pts)
 
 
-def cascade_parents(arrays, header, pdg: int, what: str):
+def cascade_parents(arrays, header, pdg: int, what: str, drop_first_in: tuple[str, ...] = ()):
     """``parents(n, rng, beamline) -> ParentDecays`` of species ``pdg`` (one of
     :data:`CASCADE_PARENTS`) from the cascade's decays in flight and at rest (module
-    docstring), with ``per_pot`` (decays per POT) and ``provenance``."""
+    docstring), with ``per_pot`` (decays per POT) and ``provenance``; ``drop_first_in``: solids,
+    by key, whose generation-1 mesons' decays are left out."""
     from ... import constants as C
     from ..parents import ParentDecays
 
@@ -127,16 +144,17 @@ def cascade_parents(arrays, header, pdg: int, what: str):
         if tag not in ("dif", "dar") or not rest.startswith(f"{pdg}_") or rest.count("_") != 1:
             continue
         rk = rest.rsplit("_", 1)[1]
-        count = int(arrays[f"x{tag}_{pdg}_{rk}"].sum())
-        if not count:
+        drop = rk in drop_first_in
+        count = int(round(_get(arrays, f"x{tag}_{pdg}_{rk}", drop).sum()))
+        if count <= 0:
             continue
-        h = arrays[key].astype(np.float64)
+        h = _get(arrays, key, drop)
         ptheta = None
         if tag == "dif":
-            ptheta = np.cumsum(h.ravel()) / h.sum()
+            ptheta = np.minimum(np.cumsum(h.ravel()) / h.sum(), 1.0)
             ptheta[-1] = 1.0
-        parts.append((tag == "dar", count, ptheta, _profiles(arrays, tag, pdg, rk),
-                      (arrays["t_edges"], _cdf(arrays[f"t{tag}_{pdg}_{rk}"])), header["regions"][rk]["name"]))
+        parts.append((tag == "dar", count, ptheta, _profiles(arrays, tag, pdg, rk, drop),
+                      (arrays["t_edges"], _cdf(_get(arrays, f"t{tag}_{pdg}_{rk}", drop))), header["regions"][rk]["name"]))
     if not parts:
         raise PhysicsError(f"the cascade of {what} has no decays of pdg {pdg} ({n_pot} POT)")
     counts = np.array([c for _, c, *_ in parts], dtype=np.float64)
@@ -223,3 +241,56 @@ def cascade_shower_solids(arrays, header, beamline) -> list[ShowerSolid]:
         out.append(ShowerSolid(info["name"], el.material, el.solid, table,
                                ProductionPoints((info["name"],), np.ones(1), (prof,))))
     return out
+
+
+@dataclass(frozen=True, eq=False)
+class _MixedPoints:
+    """Production points of a combined source: each component with its share (``None``: the
+    beam's first-interaction points in the target)."""
+
+    beamline: object
+    shares: np.ndarray
+    parts: tuple
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        from .vertex import sample_interaction_points
+
+        n = int(n)
+        which = rng.choice(len(self.shares), size=n, p=self.shares)
+        out = np.empty((n, 3))
+        for k, pts in enumerate(self.parts):
+            sel = np.flatnonzero(which == k)
+            if sel.size:
+                out[sel] = (pts.sample(sel.size, rng) if pts is not None
+                            else sample_interaction_points(self.beamline, sel.size, rng))
+        return out
+
+
+def _rebin(src: MesonSource, p_edges: np.ndarray, theta_edges: np.ndarray) -> np.ndarray:
+    """``src``'s bin probabilities moved onto another (p, theta) grid, its density being uniform
+    in p and cos(theta) within each of its bins (as its sampler draws)."""
+    def overlap(old, new):
+        lo = np.maximum(old[:-1, None], new[None, :-1])
+        hi = np.minimum(old[1:, None], new[None, 1:])
+        return np.clip(hi - lo, 0.0, None) / np.diff(old)[:, None]
+
+    wp = overlap(src.p_edges, p_edges)
+    wc = overlap(-np.cos(src.theta_edges), -np.cos(theta_edges))
+    return wp.T @ src.bin_probabilities() @ wc
+
+
+def combine_sources(first: MesonSource, later: MesonSource, beamline) -> MesonSource:
+    """The measured first-interaction source ``first`` (made at the beam's first interaction
+    points in the target) plus the cascade's later generations ``later``, on ``later``'s grid:
+    per POT the sum; (p, theta) the per-POT-weighted sum of the two; the production point drawn
+    from the two in proportion, independently of the momentum."""
+    h = first.per_pot * _rebin(first, later.p_edges, later.theta_edges) + later.per_pot * later.bin_probabilities()
+    total = float(h.sum())
+    cdf = np.minimum(np.cumsum(h.ravel()) / total, 1.0)
+    cdf[-1] = 1.0
+    per_pot = first.per_pot + later.per_pot
+    shares = np.array([first.per_pot, later.per_pot]) / per_pot
+    pts = _MixedPoints(beamline, shares, (first.points, later.points))
+    prov = (f"measured first interactions in the target, {first.per_pot:.4g} per POT [{first.provenance}] + the "
+            f"cascade's later generations, {later.per_pot:.4g} per POT [{later.provenance}]")
+    return MesonSource(first.pdg, per_pot, later.p_edges, later.theta_edges, cdf, prov, pts)

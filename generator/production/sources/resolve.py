@@ -36,7 +36,8 @@ from functools import lru_cache
 from ...errors import PhysicsError
 
 __all__ = ["MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
-           "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids", "cascade_ready"]
+           "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids", "cascade_ready", "MEASURED", "first_interaction_view",
+           "measured_species"]
 
 #: Meson source sets a beamline file may name (module docstring).
 MESON_SETS = ("bnb-sanford-wang", "bnb-dump-sanford-wang", "tables-120gev", "cascade")
@@ -44,6 +45,11 @@ MESON_SETS = ("bnb-sanford-wang", "bnb-dump-sanford-wang", "tables-120gev", "cas
 #: Species a cascade source set serves as production sources (the charged pi/K and K0L, the
 #: HNL parents, are served as the cascade's own decays: :func:`cascade_parent_decays`).
 CASCADE_SPECIES = (111, 221, 331, 223, 113, 333)
+
+#: Species whose first-interaction spectra in a source set are fits to measurements (HARP for
+#: the BNB Sanford-Wang set, NA49/SPY-based BMPT at 120 GeV): with ``first_interactions`` they
+#: replace the cascade's generation-1 mesons of the target (``"cascade"``).
+MEASURED = {"bnb-sanford-wang": (211, -211, 321, 130, 111), "tables-120gev": (211, -211, 321, -321)}
 
 #: Where the BNB fits apply: beam momentum (GeV/c) and target material.
 _BNB_MOMENTUM, _BNB_MATERIAL = 8.89, "Be"
@@ -56,13 +62,14 @@ class _Plan:
     showers: str | None
     cascade_pot: int | None = None
     cascade_table: str | None = None
+    first: str | None = None
 
 
 def _plan(beamline) -> _Plan:
     ps = dict(beamline.particle_sources)
     pot = ps.get("cascade_pot")
     return _Plan(ps.get("mesons", "cascade"), ps.get("table_entry"), ps.get("showers"), int(pot) if pot else None,
-                 ps.get("cascade_table"))
+                 ps.get("cascade_table"), ps.get("first_interactions"))
 
 
 def check_sources(beamline) -> None:
@@ -72,6 +79,12 @@ def check_sources(beamline) -> None:
     where = f"beamline {beamline.name!r} ({beamline.path}): particle_sources"
     if plan.mesons not in MESON_SETS:
         raise PhysicsError(f"{where}.mesons = {plan.mesons!r}: allowed: " + ", ".join(repr(m) for m in MESON_SETS))
+    if plan.first is not None:
+        if plan.mesons != "cascade" or plan.first not in MEASURED:
+            raise PhysicsError(f"{where}.first_interactions = {plan.first!r}: allowed with mesons = 'cascade': "
+                               + ", ".join(repr(m) for m in MEASURED))
+        check_sources(first_interaction_view(beamline))
+        return
     if plan.mesons == "tables-120gev":
         from .meson_tables import table_entries
 
@@ -88,6 +101,24 @@ def check_sources(beamline) -> None:
             raise PhysicsError(f"{where}.mesons = {plan.mesons!r}: the fits hold for {_BNB_MOMENTUM} GeV/c protons"
                                + (" on beryllium" if plan.mesons == "bnb-sanford-wang" else "")
                                + f", not {beamline.beam_momentum} GeV/c on {beamline.target.material.name}")
+
+
+def first_interaction_view(beamline):
+    """``beamline`` as its ``first_interactions`` set sees it (``mesons`` = that set), or None
+    when it names none: the measured first-interaction sources that replace the cascade's
+    generation-1 mesons of the target."""
+    plan = _plan(beamline)
+    if plan.first is None:
+        return None
+    keep = tuple((k, v) for k, v in beamline.particle_sources if k in ("table_entry", "showers"))
+    return replace(beamline, particle_sources=(("mesons", plan.first), *keep))
+
+
+def measured_species(beamline) -> tuple[int, ...]:
+    """Species whose generation-1 mesons in the target come from measured fits (empty unless the
+    beamline's cascade names ``first_interactions``)."""
+    plan = _plan(beamline)
+    return MEASURED.get(plan.first, ()) if plan.mesons == "cascade" else ()
 
 
 def _table_key(plan: _Plan) -> str:
@@ -174,14 +205,27 @@ def _cascade_source(beamline, pdg: int, model):
                            "the cascade's decays in flight and at rest, for the HNL channels; charm is not "
                            "served yet)")
     arrays, header = cascade_tables(beamline)
+    if pdg in measured_species(beamline):
+        from .cascade_sources import combine_sources
+
+        later = cascade_meson_source(arrays, header, pdg, where, drop_first_in=("0",))
+        return combine_sources(meson_source(first_interaction_view(beamline), pdg), later, beamline)
     return cascade_meson_source(arrays, header, pdg, where)
 
 
-def with_cascade_sources(beamline):
+def with_cascade_sources(beamline, measured: bool = False):
     """``beamline`` with its meson sources replaced by its own hadron cascade (the run card's
-    ``experiment.meson_sources = "cascade"``); its shower table and cascade keys are kept."""
-    ps = tuple((k, v) for k, v in beamline.particle_sources if k not in ("mesons", "table_entry"))
-    return replace(beamline, particle_sources=(("mesons", "cascade"), *ps))
+    ``experiment.meson_sources = "cascade"``), with ``measured`` its generation-1 mesons of the
+    target replaced by the measured fits of the set it named (``"cascade+fits"``: the BNB
+    Sanford-Wang set, the 120 GeV BMPT tables; other sets have none); its shower table and
+    cascade keys are kept."""
+    old = dict(beamline.particle_sources)
+    ps = tuple((k, v) for k, v in beamline.particle_sources if k not in ("mesons", "first_interactions"))
+    first = old.get("first_interactions") or old.get("mesons")
+    extra = (("first_interactions", first),) if measured and first in MEASURED else ()
+    if not extra:
+        ps = tuple((k, v) for k, v in ps if k != "table_entry")
+    return replace(beamline, particle_sources=(("mesons", "cascade"), *extra, *ps))
 
 
 def uses_cascade(beamline) -> bool:
@@ -189,10 +233,12 @@ def uses_cascade(beamline) -> bool:
     return _plan(beamline).mesons == "cascade"
 
 
-def cascade_parent_decays(beamline, pdg: int):
+def cascade_parent_decays(beamline, pdg: int, later_only: bool = False):
     """The decays of charged pions and kaons and the K0L in ``beamline``'s cascade, as a
     ``parents(n, rng, beamline) -> ParentDecays`` callable
-    (:func:`fipgen.production.sources.cascade_sources.cascade_parents`)."""
+    (:func:`fipgen.production.sources.cascade_sources.cascade_parents`); ``later_only``: without
+    the decays of what the beam's first collision in the target made (those come from measured
+    first-interaction fits, transported by the channels)."""
     from .cascade_sources import CASCADE_PARENTS, cascade_parents
 
     where = f"beamline {beamline.name!r} ({beamline.path})"
@@ -200,7 +246,7 @@ def cascade_parent_decays(beamline, pdg: int):
         raise PhysicsError(f"{where}: the cascade serves decays of pdg " + ", ".join(map(str, CASCADE_PARENTS))
                            + f", not {pdg}")
     arrays, header = cascade_tables(beamline)
-    return cascade_parents(arrays, header, int(pdg), where)
+    return cascade_parents(arrays, header, int(pdg), where, drop_first_in=("0",) if later_only else ())
 
 
 def meson_source(beamline, pdg: int, model: str | None = None):
