@@ -22,7 +22,8 @@ A table holds, for the ``n_pot`` beam particles simulated by :mod:`.engine`:
   later generations are the difference (where measured first-interaction spectra replace the
   cascade's own);
 * ``coll_<pdg>_<k>``: int32 counts of hadron-nucleus collisions by projectile and momentum
-  (``p_edges``), for the charm scaling;
+  (``p_edges``); ``coll1_<pdg>_<k>`` with ``<c>coll1_<pdg>_<k>`` the beam particle's own first
+  collision and where it happened (the charm sources);
 * ``batch_<pdg>_<k>``: per-batch totals of ``prod`` (``n_batches`` equal batches of POT),
   from which the header's MC errors come;
 * ``header``: JSON (format version, fipgen and Pythia versions, cascade settings, seeds,
@@ -45,7 +46,7 @@ from .records import CAPTURED, COLLISION, DECAY_AT_REST, DECAY_IN_FLIGHT, EM_SEE
 __all__ = ["TABLE_FORMAT", "N_BATCHES", "region_key", "make_tables", "read_header"]
 
 #: Version of the table layout (bump when the content changes meaning).
-TABLE_FORMAT = 2
+TABLE_FORMAT = 3
 #: Batches the POT are split into for the MC errors.
 N_BATCHES = 10
 _N_P, _N_THETA, _N_XY, _N_Z, _N_E = 120, 100, 60, 60, 80
@@ -100,7 +101,8 @@ def _book(arrays, tag, pdg, rk, r, xyz_edges, p_edges, th_edges, seed_e, t_edges
         arrays[key] = _h2(r["e"], th, seed_e, th_edges)
     elif base == "coll":
         arrays[key] = _h1(p, p_edges)
-        return
+        if tag == "coll":
+            return
     else:
         arrays[key] = np.array([r.size], dtype=np.int32)
     for c, e in zip("xyz", xyz_edges):
@@ -140,9 +142,9 @@ def make_tables(result, world, beam_momentum: float, header_extra: dict) -> tupl
                 mine = sub["pdg"] == pdg
                 r = sub[mine]
                 _book(arrays, tag, int(pdg), rk, r, (xe, ye, ze), p_edges, th_edges, seed_e, t_edges)
-                if tag in ("prod", "dif", "dar"):  # the beam particle's first collision alone, too
-                    _book(arrays, tag + "1", int(pdg), rk, r[r["generation"] == 1], (xe, ye, ze), p_edges, th_edges,
-                          seed_e, t_edges)
+                first = r[r["generation"] == 1]
+                if tag in ("prod", "dif", "dar", "coll") and first.size:  # the beam's first collision alone, too
+                    _book(arrays, tag + "1", int(pdg), rk, first, (xe, ye, ze), p_edges, th_edges, seed_e, t_edges)
                 count = int(r.size)
                 if tag == "prod":
                     # MC error of the per-POT number: the spread of independent batches

@@ -140,7 +140,8 @@ def _mixed_parents(parts):
 
 
 def _prompt_parents(sources, beamline):
-    """Parents decaying at the proton's interaction point (charm): ``ParentDecays`` with the
+    """Parents decaying where they are made (charm: the proton's interaction point, or a cascade source's own
+    production points): ``ParentDecays`` with the
     sources' momenta (a list of sources: each parent drawn from one of them in proportion to
     its ``per_pot``, e.g. Ds+ and Ds-), weight = total per POT, time = light-speed time to the
     vertex."""
@@ -148,7 +149,7 @@ def _prompt_parents(sources, beamline):
 
     from ...constants import C_M_PER_NS
     from ..parents import ParentDecays
-    from ..sources.vertex import sample_interaction_points
+    from ..sources.vertex import source_points
 
     sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
     rates = np.array([s.per_pot for s in sources])
@@ -157,7 +158,7 @@ def _prompt_parents(sources, beamline):
     cum[-1] = 1.0
 
     def parents(n, rng, bl):
-        v = sample_interaction_points(bl, n, rng)
+        v = source_points(bl, sources[0], n, rng)
         which = np.searchsorted(cum, rng.random(n), side="right") if len(sources) > 1 else np.zeros(n, dtype=np.int64)
         p4 = np.empty((n, 4))
         pdg = np.empty(n, dtype=np.int32)
@@ -166,6 +167,8 @@ def _prompt_parents(sources, beamline):
             if idx.size:
                 p4[idx] = src.sample(idx.size, rng)
                 pdg[idx] = src.pdg
+                if k > 0 and src.points is not None:  # each source at its own production points
+                    v[idx] = src.points.sample(idx.size, rng)
         return ParentDecays(pdg=pdg, vertex=v, p4=p4, time=v[:, 2] / C_M_PER_NS, weight=np.full(n, total),
                             at_rest=np.zeros(n, dtype=bool))
 

@@ -24,7 +24,13 @@ from ...errors import PhysicsError
 from .meson_spectra import MesonSource
 
 __all__ = ["ProductionPoints", "ShowerSolid", "cascade_meson_source", "cascade_species", "cascade_parents",
-           "cascade_shower_solids", "combine_sources", "CASCADE_PARENTS"]
+           "cascade_shower_solids", "combine_sources", "cascade_charm_source", "CASCADE_PARENTS", "CHARM",
+           "CHARM_MOMENTUM"]
+
+#: Charmed mesons served from the charm-enriched Pythia table of :mod:`.meson_tables`.
+CHARM = (411, -411, 421, -421, 431, -431)
+#: The beam momentum (GeV/c) of that table; the cascade serves charm within 2 % of it.
+CHARM_MOMENTUM = 120.0
 
 #: Species served as decays (in flight and at rest) rather than as production sources.
 CASCADE_PARENTS = (211, -211, 321, -321, 130)
@@ -294,3 +300,62 @@ def combine_sources(first: MesonSource, later: MesonSource, beamline) -> MesonSo
     prov = (f"measured first interactions in the target, {first.per_pot:.4g} per POT [{first.provenance}] + the "
             f"cascade's later generations, {later.per_pot:.4g} per POT [{later.provenance}]")
     return MesonSource(first.pdg, per_pot, later.p_edges, later.theta_edges, cdf, prov, pts)
+
+
+def cascade_charm_source(arrays, header, pdg: int, what: str, beamline) -> MesonSource:
+    """Charmed meson ``pdg`` from the beam's own first collisions in every solid of the cascade.
+
+    Minimum-bias collisions make almost no charm, so it comes from Pythia's hard ccbar table
+    at 120 GeV/c (:data:`fipgen.production.sources.meson_tables.CHARM_FILE`; mesons per ccbar
+    event, p-p and p-n mixed by the solid's Z/A), times ``A sigma_cc(pN) / sigma_inel(pA)``
+    per collision (A^1 scaling; sigma_cc(pN) of that table's header, sigma_inel(pA) from the
+    material's lambda_I), times the beam particle's first collisions per POT in each solid
+    (target and, for the beam that crosses it, absorber or dump), at their points. Later
+    collisions are left out: a secondary's ccbar cross section falls steeply below the beam
+    momentum (the 1-d estimate of scripts/make_meson_tables.py: +12 % at NuMI).
+    """
+    from ...geometry.materials import AVOGADRO
+    from .meson_tables import CHARM_FILE, read_table
+
+    pdg = int(pdg)
+    if abs(beamline.beam_momentum - CHARM_MOMENTUM) > 0.02 * CHARM_MOMENTUM:
+        raise PhysicsError(f"{what}: charm sources exist for {CHARM_MOMENTUM:g} GeV/c beams (the hard ccbar table), "
+                           f"not {beamline.beam_momentum:g} GeV/c")
+    tab, head = read_table(CHARM_FILE)
+    sigma_cc_cm2 = head["charm_cross_section"]["sigma_cc_ub_per_nucleon"] * 1e-30
+    runs = head["runs"]
+    n_pot = int(header["n_pot"])
+    elements = {e.name: e for e in beamline.elements()}
+    total = None
+    names, shares, profiles = [], [], []
+    for rk, info in sorted(header["regions"].items()):
+        if rk == "v":
+            continue
+        key = f"coll1_{int(beamline.beam_particle)}_{rk}"
+        firsts = float(arrays[key].sum()) if key in arrays else 0.0
+        if not firsts:
+            continue
+        mat = elements[info["name"]].material
+        za = float(mat.z_over_a)
+        shape = (za * tab[f"counts_pp_{pdg}"] / runs["pp"]["n_events"]
+                 + (1 - za) * tab[f"counts_pn_{pdg}"] / runs["pn"]["n_events"])  # mesons per ccbar event
+        sigma_inel_cm2 = mat.A / (AVOGADRO * mat.interaction_length)
+        per_coll = mat.A * sigma_cc_cm2 / sigma_inel_cm2
+        w = firsts / n_pot * per_coll * shape
+        total = w if total is None else total + w
+        names.append(info["name"])
+        shares.append(float(w.sum()))
+        profiles.append(_profiles(arrays, "coll1", int(beamline.beam_particle), rk))
+    if total is None or not total.sum() > 0:
+        raise PhysicsError(f"{what}: the cascade has no beam collisions to make charm in")
+    per_pot = float(total.sum())
+    cdf = np.minimum(np.cumsum(total.ravel()) / per_pot, 1.0)
+    cdf[-1] = 1.0
+    s = np.array(shares) / per_pot
+    prov = (f"fipgen charm source of pdg {pdg} for {what}: {head['process']} mesons per ccbar event (table {CHARM_FILE}) "
+            f"x A sigma_cc(pN) / sigma_inel(pA), sigma_cc = {head['charm_cross_section']['sigma_cc_ub_per_nucleon']:.3g} "
+            f"ub/nucleon, x the beam's first collisions per POT of the cascade ({n_pot} POT): {per_pot:.4g} per POT, "
+            "made in " + ", ".join(f"{nm} {sh:.1%}" for nm, sh in zip(names, s))
+            + "; later collisions left out")
+    return MesonSource(pdg, per_pot, tab["p_edges"], tab["theta_edges"], cdf, prov,
+                       ProductionPoints(tuple(names), s, tuple(profiles)))

@@ -199,12 +199,15 @@ def _cascade_source(beamline, pdg: int, model):
     where = f"beamline {beamline.name!r} ({beamline.path})"
     if model is not None:
         raise PhysicsError(f"{where}: the cascade sources have no model variants (model {model!r})")
-    if pdg not in CASCADE_SPECIES:
-        raise PhysicsError(f"{where}: the cascade sources serve pdg " + ", ".join(map(str, CASCADE_SPECIES))
+    from .cascade_sources import CHARM, cascade_charm_source
+
+    if pdg not in CASCADE_SPECIES + CHARM:
+        raise PhysicsError(f"{where}: the cascade sources serve pdg " + ", ".join(map(str, CASCADE_SPECIES + CHARM))
                            + f" as production sources, not {pdg} (charged pions and kaons and the K0L come as "
-                           "the cascade's decays in flight and at rest, for the HNL channels; charm is not "
-                           "served yet)")
+                           "the cascade's decays in flight and at rest, for the HNL channels)")
     arrays, header = cascade_tables(beamline)
+    if pdg in CHARM:
+        return cascade_charm_source(arrays, header, pdg, where, beamline)
     if pdg in measured_species(beamline):
         from .cascade_sources import combine_sources
 
@@ -286,6 +289,10 @@ def meson_species(beamline, model: str | None = None) -> dict[int, float]:
 
         made = cascade_species(*cascade_tables(beamline))
         out = {pdg: made[pdg] for pdg in CASCADE_SPECIES + CASCADE_PARENTS if made.get(pdg)}
+        from .cascade_sources import CHARM, CHARM_MOMENTUM
+
+        if abs(beamline.beam_momentum - CHARM_MOMENTUM) <= 0.02 * CHARM_MOMENTUM:
+            out.update({pdg: _cascade_source(beamline, pdg, None).per_pot for pdg in CHARM})
     elif plan.mesons == "bnb-sanford-wang":
         from .charged_mesons import BNB_CHARGED_PDGS, bnb_charged_source
 
