@@ -439,3 +439,22 @@ def test_tables_are_the_same_whatever_the_number_of_workers(tmp_path):
     assert h1["chunks"] == 3 and sorted(a1) == sorted(a2)
     assert all(np.array_equal(a1[k], a2[k]) for k in a1)
     assert h1["multiplicities"] == h2["multiplicities"] and h1["ledger_per_pot_GeV"] == h2["ledger_per_pot_GeV"]
+
+
+def test_bremsstrahlung_radiates_where_the_cascade_put_the_beams_first_collisions():
+    """NuMI on its cascade: the protons per POT colliding first in the target and in the absorber
+    are the cascade's, at its points; the absorber gets fewer than the geometric (1 - f_target)
+    x f_absorber because the helium of the decay pipe takes its share first."""
+    from fipgen.production.channels.brems_channel import _elements
+    from fipgen.production.sources.resolve import with_cascade_sources
+    from fipgen.production.sources.vertex import interacting_fraction
+
+    numi = load_beamline("numi")
+    geo = {e.name: e.per_pot for e in _elements(numi, ("target", "absorber"))}
+    els = {e.name: e for e in _elements(with_cascade_sources(numi), ("target", "absorber"))}
+    assert set(els) == {"target", "absorber"}
+    assert els["target"].per_pot == pytest.approx(interacting_fraction(numi), abs=0.02)
+    assert els["absorber"].per_pot < geo["absorber"] and els["absorber"].per_pot == pytest.approx(geo["absorber"],
+                                                                                                   rel=0.2)
+    v = els["absorber"].vertices(2000, np.random.default_rng(1))
+    assert np.all((v[:, 2] > 724.3) & (v[:, 2] < 726.8))  # in the aluminium core

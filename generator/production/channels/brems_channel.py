@@ -12,6 +12,9 @@ production vertex at the proton's first inelastic interaction
 the protons that crossed the target without interacting reach (fraction ``1 - f_target``;
 the arXiv:2410.08981 code radiates in the BNB steel absorber too). Each element is its own
 channel: ``zprime:bremsstrahlung`` and ``zprime:bremsstrahlung (absorber)``.
+On a beamline whose sources are its hadron cascade, the protons per POT whose first collision
+is in the target or the absorber, and where, are the cascade's own (its ``coll1`` tables: the
+beam that crosses the target also meets the decay pipe's gas and whatever lies between).
 
 Kinematic range: ``z_min <= z <= z_max``, ``pT <= pt_max`` (run card; defaults 0.1, 0.9, 1 GeV)
 and ``s' = 2 m_p (E_p - E_Z') >= (2 m_p + m_pi0)^2`` (the radiating proton still collides
@@ -151,9 +154,19 @@ class _Element:
     name: str
     beamline: object  # a beamline whose `target` is this element (for the vertex sampler)
     per_pot: float  # protons per POT interacting first in this element
+    points: object = None  # where (a cascade's first collisions); None: the exponential in the element
+
+    def vertices(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        if self.points is not None:
+            return self.points.sample(n, rng)
+        return sample_interaction_points(self.beamline, n, rng)
 
 
 def _elements(beamline, wanted: tuple[str, ...]) -> list[_Element]:
+    from ..sources.resolve import uses_cascade
+
+    if uses_cascade(beamline):
+        return _cascade_elements(beamline, wanted)
     f_t = interacting_fraction(beamline)
     out = []
     if "target" in wanted:
@@ -163,6 +176,29 @@ def _elements(beamline, wanted: tuple[str, ...]) -> list[_Element]:
         f_a = (1.0 - f_t) * interacting_fraction(pseudo)
         if f_a > 1e-6:
             out.append(_Element("absorber", pseudo, f_a))
+    return out
+
+
+def _cascade_elements(beamline, wanted: tuple[str, ...]) -> list[_Element]:
+    """The elements of a beamline whose sources are its hadron cascade: the beam's first
+    collisions per POT in the target and in the absorber (what crosses the target and the
+    solids between), at their points (the cascade's ``coll1`` tables)."""
+    from ..sources.cascade_sources import ProductionPoints, _cdf
+    from ..sources.resolve import cascade_tables
+
+    arrays, head = cascade_tables(beamline)
+    index = {info["name"]: rk for rk, info in head["regions"].items()}
+    out = []
+    for name in ("target", "absorber"):
+        el = getattr(beamline, name, None)
+        rk = index.get(name)
+        key = f"coll1_{int(beamline.beam_particle)}_{rk}"
+        if name not in wanted or el is None or rk is None or key not in arrays:
+            continue
+        per_pot = float(arrays[key].sum()) / head["n_pot"]
+        prof = tuple((arrays[f"{c}edges_{rk}"], _cdf(arrays[f"{c}{key}"])) for c in "xyz")
+        pts = ProductionPoints((name,), np.ones(1), (prof,))
+        out.append(_Element(name, beamline if name == "target" else replace(beamline, target=el), per_pot, pts))
     return out
 
 
@@ -366,7 +402,7 @@ class BremsChannel:
         of the aimed proposal (probability :attr:`alpha`) and free production."""
         s = self.settings
         P, Ep, mp, m = self._kin()
-        vertex = sample_interaction_points(self.element.beamline, n, rng)
+        vertex = self.element.vertices(n, rng)
         zf_edges, zf_cdf, zf_dens = self._marginal(aim)
         aimed = rng.random(n) < self.alpha
         ia, ib = np.flatnonzero(aimed), np.flatnonzero(~aimed)
@@ -471,7 +507,7 @@ class BremsChannel:
         ``alt_ratios``."""
         s = self.settings
         P, Ep, mp, m = self._kin()
-        vertex = sample_interaction_points(self.element.beamline, n, rng)
+        vertex = self.element.vertices(n, rng)
         z_edges, cdf, dens = self._marginal()
         u = rng.random((4, n))
         k = np.minimum(np.searchsorted(cdf, u[0], side="right"), cdf.size - 1)
