@@ -272,7 +272,9 @@ def test_a_user_beamline_at_20_gev_gives_pi0_and_eta_channels_from_its_cascade(t
     for rk in ("0", "1"):  # the showers' energy books: deposited + escaped + below cut = seed energy (batch mean)
         s_ = sh[rk]
         tot = s_["deposited_per_pot_GeV"] + s_["escaped_per_pot_GeV"] + s_["below_cut_per_pot_GeV"]
-        assert tot == pytest.approx(s_["seed_energy_per_pot_GeV"], rel=1e-6)
+        assert tot == pytest.approx(s_["seed_energy_per_pot_GeV"] + s_["photons_in_from_other_solids_per_pot_GeV"],
+                                    rel=1e-6)
+    assert sh["1"]["photons_in_from_other_solids_per_pot_GeV"] > 0  # the iron's forward photons shower in the wall
     cached = list((tmp_path / "cache" / "sources").glob("iron20-*.npz"))
     assert len(cached) == 1
     det = tmp_path / "det.toml"
@@ -458,3 +460,48 @@ def test_bremsstrahlung_radiates_where_the_cascade_put_the_beams_first_collision
                                                                                                    rel=0.2)
     v = els["absorber"].vertices(2000, np.random.default_rng(1))
     assert np.all((v[:, 2] > 724.3) & (v[:, 2] < 726.8))  # in the aluminium core
+
+
+def test_a_photon_leaving_its_solid_unconverted_showers_in_the_next_one(tmp_path):
+    """A 100 GeV photon 0.1 m before the iron's back face, along z: it reaches the wall (1.1 m)
+    with its weight times the probability of crossing 0.1 m of iron, exp(-7/9 L/X0) at high
+    energy (Tsai's complete screening, X0(Fe) = 13.84 g/cm^2, PDG), within 3 % in the exponent."""
+    from fipgen.cascade.showers import forward_photons
+
+    bl = load_beamline(_beamline(tmp_path))
+    w = world_of(bl)
+    seeds = {"species": np.array([0, 1]), "energy": np.array([100.0, 100.0]),
+             "position": np.array([[0.0, 0.0, 0.9], [0.0, 0.0, 0.9]]), "direction": np.array([[0, 0, 1.0]] * 2),
+             "weight": np.array([1.0, 1.0]), "own": np.ones(2, dtype=bool)}
+    out = forward_photons(w, 0, seeds)
+    assert list(out) == [1] and out[1]["species"].tolist() == [0]  # photons only; the electron stays
+    assert out[1]["position"][0] == pytest.approx([0.0, 0.0, 1.1])
+    x0 = 13.84 / 7.874 * 1e-2
+    assert -math.log(out[1]["weight"][0]) == pytest.approx(7.0 / 9.0 * 0.1 / x0, rel=0.03)
+    assert not out[1]["own"].any()
+
+
+def test_a_photon_crosses_every_solid_on_its_line_with_its_survival_probability(tmp_path):
+    """Through iron (0.1 m left), concrete (0.4 m), an aluminium core (0.2 m) and concrete again:
+    a seed in each solid further on, weighted by exp(-7/9 sum L/X0) of what lies before it."""
+    from fipgen.cascade.showers import forward_photons
+    from fipgen.geometry.materials import get_material
+
+    text = Path(_beamline(tmp_path)).read_text()
+    core = text[text.index('[[beamline.solids]]\nname = "core"'):]
+    wall = text[text.index('[[beamline.solids]]\nname = "wall"'):text.index(core)]
+    (tmp_path / "swapped.toml").write_text(text.replace(wall, "").replace(core, core + "\n" + wall))
+    w = world_of(load_beamline(str(tmp_path / "swapped.toml")))
+    assert w.names == ("target", "core", "wall")
+    seeds = {"species": np.array([0]), "energy": np.array([100.0]), "position": np.array([[0.0, 0.0, 0.9]]),
+             "direction": np.array([[0, 0, 1.0]]), "weight": np.array([1.0]), "own": np.ones(1, dtype=bool)}
+    out = forward_photons(w, 0, seeds)
+    x0 = {m: get_material(m).radiation_length_m for m in ("Fe", "concrete", "Al")}
+    k = 7.0 / 9.0
+    exp_wall = [k * 0.1 / x0["Fe"], k * (0.1 / x0["Fe"] + 0.4 / x0["concrete"] + 0.2 / x0["Al"])]
+    exp_core = k * (0.1 / x0["Fe"] + 0.4 / x0["concrete"])
+    assert sorted(out) == [1, 2]
+    assert out[2]["position"][:, 2] == pytest.approx([1.1, 1.7])
+    assert -np.log(out[2]["weight"]) == pytest.approx(exp_wall, rel=0.03)
+    assert out[1]["position"][0, 2] == pytest.approx(1.5) and -math.log(out[1]["weight"][0]) == pytest.approx(
+        exp_core, rel=0.03)

@@ -32,7 +32,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "KINDS", "PRODUCED", "DECAY_IN_FLIGHT", "DECAY_AT_REST", "CAPTURED", "EM_SEED", "COLLISION",
         "RECORD_DTYPE", "LEDGER_TERMS"
     ],
-    "fipgen.cascade.showers": ["SPECIES_INDEX", "N_SEEDS", "select_seeds", "shower_task", "shower_arrays"],
+    "fipgen.cascade.showers": [
+        "SPECIES_INDEX", "N_SEEDS", "select_seeds", "forward_photons", "shower_task", "shower_arrays"
+    ],
     "fipgen.cascade.stepping": ["interp", "StoppingLookup", "LEFT", "STOPPED", "DECAYED", "SLOW", "glide"],
     "fipgen.cascade.tables": ["TABLE_FORMAT", "N_BATCHES", "region_key", "make_tables", "read_header"],
     "fipgen.cascade.world": ["Region", "World", "world_of"],

@@ -181,27 +181,39 @@ def _showers(result, world, arrays, n_pot, seed, workers, scheduler, progress, n
     from ..parallel import map_tasks
     from ..shower.geometry import from_solid
     from .records import EM_SEED
-    from .showers import select_seeds, shower_arrays, shower_task
-    from .tables import region_key
+    from .showers import forward_photons, select_seeds, shower_arrays, shower_task
+    from .tables import _region_edges, region_key
 
     if n_seeds <= 0:
         return {}, {}, ["EM cascade not run (n_seeds = 0)"]
     rec = result.records
     tasks, keys, notes = [], [], []
     e_hi = max(130.0, 1.05 * beamline.beam_energy)
+    geoms: dict[int, np.ndarray] = {}
     for r in world.regions:
-        if not np.any((rec["kind"] == EM_SEED) & (rec["region"] == r.index)):
-            continue
         try:
-            geom = from_solid(r.solid)
+            geoms[r.index] = from_solid(r.solid)
         except PhysicsError as err:
             notes.append(f"{r.name}: {err}")
+    # batch b of every solid: its own seeds, and the photons leaving batch b of the other solids
+    batches: dict[tuple[int, int], list] = {}
+    for r in world.regions:
+        if r.index not in geoms or not np.any((rec["kind"] == EM_SEED) & (rec["region"] == r.index)):
             continue
         for b in range(_EM_BATCHES):
             rng = np.random.default_rng([int(seed), 0x5EED, r.index, b])
             seeds = select_seeds(rec, r.index, max(1, n_seeds // _EM_BATCHES), n_pot, rng)
-            tasks.append((r.material.name, geom, seeds, int(seed) * 1000 + r.index * 100 + b, e_hi))
-            keys.append((region_key(r.index), r.index))
+            batches.setdefault((r.index, b), []).append(seeds)
+            for j, extra in forward_photons(world, r.index, seeds).items():
+                if j in geoms:
+                    batches.setdefault((j, b), []).append(extra)
+    for (k, b), parts in sorted(batches.items()):
+        seeds = {key: np.concatenate([p[key] for p in parts]) for key in parts[0]}
+        rk = region_key(k)
+        edges = (arrays[f"xedges_{rk}"], arrays[f"yedges_{rk}"], arrays[f"zedges_{rk}"]) if f"xedges_{rk}" in arrays \
+            else _region_edges(world, k)
+        tasks.append((world.regions[k].material.name, geoms[k], seeds, int(seed) * 1000 + k * 100 + b, e_hi, edges))
+        keys.append((rk, k))
     if not tasks:
         return {}, {}, notes
     out = map_tasks(shower_task, tasks, workers, scheduler=scheduler, progress=progress, unit="batch",
@@ -209,8 +221,10 @@ def _showers(result, world, arrays, n_pot, seed, workers, scheduler, progress, n
     results: dict = {}
     for key, res in zip(keys, out):
         results.setdefault(key, []).append(res)
-    edges = {rk: (arrays[f"xedges_{rk}"], arrays[f"yedges_{rk}"], arrays[f"zedges_{rk}"]) for rk, _ in results}
-    em_arrays, summary = shower_arrays(results, edges, rec, n_pot)
+    em_arrays, summary = shower_arrays(results, _EM_BATCHES)
+    for rk, k in results:  # a solid that only received photons has no edges of its own yet
+        if f"xedges_{rk}" not in arrays:
+            em_arrays[f"xedges_{rk}"], em_arrays[f"yedges_{rk}"], em_arrays[f"zedges_{rk}"] = _region_edges(world, k)
     return em_arrays, summary, notes
 
 

@@ -6,16 +6,25 @@ generations), a sample of those seeds is showered in that solid's material and s
 fipgen's shower Monte Carlo (:func:`fipgen.shower.tracklength.run_showers`; compounds and
 mixtures by composition). Seeds are drawn with probability proportional to their energy (the
 shower's track length grows with it) and weighted back, ``w = sum(E) / (n E_i)`` per POT, in
-``n_batches`` independent batches (the spread of the batch sums gives the errors). What leaves
-a solid is lost (a shower crossing from a target into the next solid is not followed there).
+``n_batches`` independent batches (the spread of the batch sums gives the errors).
+
+Photons crossing into the next solid: a seed photon that leaves its solid before interacting
+(probability ``exp(-mu(E) L)``, ``mu`` its pair + Compton attenuation there and ``L`` its
+straight path to the solid's surface) goes on along its line to the next solid it meets, where
+it starts a shower too, with its weight times that probability, and so on through every solid
+on its line, each time times the probability of crossing the previous ones unconverted
+(:func:`forward_photons`): the forward photons of a thin target cross the decay pipe's gas and
+reach the absorber. What a shower sends out of its solid otherwise (its own secondaries, the
+seeds' electrons and positrons) is lost.
 
 The result per solid ``k`` (arrays added to the cascade table, :mod:`.tables`): ``dL_<s>_<k>``
 (float32 ``dL/dE dcos(theta)`` per POT, m/GeV, s = gamma, eminus, eplus; energy edges
 ``shower_energy_edges``: photon energy or e+- kinetic energy; angle edges
 ``shower_theta_edges``), ``err_<s>_<k>``, ``batch_<s>_<k>`` (n_batches x n_energy, as in
 :mod:`fipgen.shower.fold`), and ``<c>seedE_<k>`` (``c`` = x, y, z; counts weighted by the seed
-energy, GeV per POT, on the solid's coordinate edges): where the showers start, the profile
-the shower channels draw their production points from.
+energy, GeV per POT, on the solid's coordinate edges; the seeds showered there, the photons
+from other solids included): where the showers start, the profile the shower channels draw
+their production points from.
 """
 
 from __future__ import annotations
@@ -24,7 +33,7 @@ import numpy as np
 
 from .records import EM_SEED
 
-__all__ = ["SPECIES_INDEX", "N_SEEDS", "select_seeds", "shower_task", "shower_arrays"]
+__all__ = ["SPECIES_INDEX", "N_SEEDS", "select_seeds", "forward_photons", "shower_task", "shower_arrays"]
 
 #: Shower species index of a seed's PDG code (0 photon, 1 e-, 2 e+).
 SPECIES_INDEX = {22: 0, 11: 1, -11: 2}
@@ -49,12 +58,48 @@ def select_seeds(records: np.ndarray, region: int, n: int, n_pot: int, rng: np.r
     energy = np.where(sp == 0, r["e"], r["e"] - _M_E)
     ok = (pm > 0) & (energy > 0)
     return {"species": sp[ok], "energy": energy[ok], "position": np.column_stack([r["x"], r["y"], r["z"]])[ok],
-            "direction": p3[ok] / pm[ok, None], "weight": np.full(int(ok.sum()), total / (n * n_pot)) / r["e"][ok]}
+            "direction": p3[ok] / pm[ok, None], "weight": np.full(int(ok.sum()), total / (n * n_pot)) / r["e"][ok],
+            "own": np.ones(int(ok.sum()), dtype=bool)}
 
 
-def shower_task(material: str, geometry: np.ndarray, seeds: dict, seed: int, e_hi: float):
+def forward_photons(world, region: int, seeds: dict) -> dict[int, dict]:
+    """The seed photons of ``region`` that leave it before interacting, as seeds of every solid
+    further on their line, weighted by the probability of arriving unconverted (module
+    docstring): ``{region index: seeds}`` (``own`` False)."""
+    from ..shower.tables import COMPTON, PAIR, physics_tables
+
+    def mu(k, e):
+        tabs = physics_tables(world.regions[k].material.name)
+        return float(tabs.interp(PAIR, e) + tabs.interp(COMPTON, e))
+
+    out: dict[int, list] = {}
+    for i in np.flatnonzero(seeds["species"] == 0):
+        pos, d, e = seeds["position"][i], seeds["direction"][i], seeds["energy"][i]
+        path = world.path(pos - 1e-9 * d, d)
+        own = [seg for seg in path if seg[2] == region]
+        if not own:
+            continue
+        t_exit = own[0][1]
+        p_esc = np.exp(-mu(region, e) * max(t_exit, 0.0))
+        for t_in, t_out, j in (seg for seg in path if seg[0] >= t_exit - 1e-12):
+            if p_esc < 1e-6:
+                break
+            if j != region:
+                out.setdefault(j, []).append((e, pos + t_in * d, d, seeds["weight"][i] * p_esc))
+            p_esc *= np.exp(-mu(j, e) * (t_out - t_in))  # on to the next solid if it crosses this one
+    res = {}
+    for j, rows in out.items():
+        m = len(rows)
+        res[j] = {"species": np.zeros(m, dtype=np.int64), "energy": np.array([r[0] for r in rows]),
+                  "position": np.array([r[1] for r in rows]), "direction": np.array([r[2] for r in rows]),
+                  "weight": np.array([r[3] for r in rows]), "own": np.zeros(m, dtype=bool)}
+    return res
+
+
+def shower_task(material: str, geometry: np.ndarray, seeds: dict, seed: int, e_hi: float, xyz_edges=None):
     """Shower one batch of seeds (a picklable task): (track length (3, n_E, n_theta), ledger sums
-    (deposited, escaped, below cut) per POT, seed energy per POT, binning edges)."""
+    (deposited, escaped, below cut) per POT, (own, transferred) seed energy per POT, binning
+    edges, the seeds' energy-weighted x, y, z histograms on ``xyz_edges``)."""
     from ..shower.tracklength import Binning, run_showers
 
     rng = np.random.default_rng([int(seed), 0xE1EC])
@@ -62,17 +107,21 @@ def shower_task(material: str, geometry: np.ndarray, seeds: dict, seed: int, e_h
     res = run_showers(material, seeds["species"], seeds["energy"], seeds["position"], seeds["direction"],
                       seeds["weight"], rng, binning=binning, geometry=geometry)
     led = (res.ledger * seeds["weight"][:, None]).sum(axis=0)
-    e_seed = float((seeds["weight"] * np.where(seeds["species"] == 2, seeds["energy"] + 2 * _M_E,
-                                               seeds["energy"])).sum())
-    return res.track_length, led, e_seed, binning.energy_edges, binning.theta_edges
+    budget = seeds["weight"] * np.where(seeds["species"] == 2, seeds["energy"] + 2 * _M_E, seeds["energy"])
+    own = seeds["own"]
+    prof = tuple(np.histogram(np.clip(seeds["position"][:, c], e[0], e[-1]), bins=e, weights=budget)[0]
+                 for c, e in enumerate(xyz_edges)) if xyz_edges is not None else ()
+    return (res.track_length, led, (float(budget[own].sum()), float(budget[~own].sum())), binning.energy_edges,
+            binning.theta_edges, prof)
 
 
-def shower_arrays(results: dict, xyz_edges: dict, records: np.ndarray, n_pot: int) -> tuple[dict, dict]:
+def shower_arrays(results: dict, n_batches: int) -> tuple[dict, dict]:
     """Arrays and header summary from ``results[(region key, region index)] = [batch results]``."""
     arrays: dict[str, np.ndarray] = {}
     summary: dict[str, dict] = {}
-    for (rk, k), batches in results.items():
-        tl = np.stack([b[0] for b in batches])  # (n_b, 3, n_E, n_theta), each an estimate of the whole
+    for (rk, _k), batches in results.items():
+        # a batch missing here had nothing to shower in this solid (no photon came in): it counts as 0
+        tl = np.stack([b[0] for b in batches] + [np.zeros_like(batches[0][0])] * (n_batches - len(batches)))
         nb = tl.shape[0]
         e_edges, th_edges = batches[0][3], batches[0][4]
         arrays["shower_energy_edges"], arrays["shower_theta_edges"] = e_edges, th_edges
@@ -85,12 +134,11 @@ def shower_arrays(results: dict, xyz_edges: dict, records: np.ndarray, n_pot: in
             arrays[f"dL_{sk}_{rk}"] = (mean[i] / norm).astype(np.float32)
             arrays[f"err_{sk}_{rk}"] = (err[i] / norm).astype(np.float32)
             arrays[f"batch_{sk}_{rk}"] = (tl[:, i].sum(axis=2) / dE[None, :]).astype(np.float32)
-        s = records[(records["kind"] == EM_SEED) & (records["region"] == k)]
-        for c, edges in zip("xyz", xyz_edges[rk]):
-            h = np.histogram(np.clip(s[c], edges[0], edges[-1]), bins=edges, weights=s["e"])[0] / n_pot
-            arrays[f"{c}seedE_{rk}"] = h
-        led = np.mean([b[1] for b in batches], axis=0)
-        summary[rk] = {"seed_energy_per_pot_GeV": float(np.mean([b[2] for b in batches])),
+        for c in range(3):  # where the showers start: the showered seeds' energy-weighted profiles
+            arrays[f"{'xyz'[c]}seedE_{rk}"] = np.sum([b[5][c] for b in batches], axis=0) / nb
+        led = np.sum([b[1] for b in batches], axis=0) / nb
+        summary[rk] = {"seed_energy_per_pot_GeV": float(np.sum([b[2][0] for b in batches]) / nb),
+                       "photons_in_from_other_solids_per_pot_GeV": float(np.sum([b[2][1] for b in batches]) / nb),
                        "deposited_per_pot_GeV": float(led[0]), "escaped_per_pot_GeV": float(led[1]),
                        "below_cut_per_pot_GeV": float(led[2]), "batches": int(nb),
                        "track_length_per_pot_m": {sk: float(mean[i].sum()) for i, sk in enumerate(_SPECIES_KEYS)}}

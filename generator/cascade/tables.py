@@ -46,7 +46,7 @@ from .records import CAPTURED, COLLISION, DECAY_AT_REST, DECAY_IN_FLIGHT, EM_SEE
 __all__ = ["TABLE_FORMAT", "N_BATCHES", "region_key", "make_tables", "read_header"]
 
 #: Version of the table layout (bump when the content changes meaning).
-TABLE_FORMAT = 3
+TABLE_FORMAT = 5
 #: Batches the POT are split into for the MC errors.
 N_BATCHES = 10
 _N_P, _N_THETA, _N_XY, _N_Z, _N_E = 120, 100, 60, 60, 80
