@@ -281,21 +281,6 @@ CASCADE_EKIN_MIN = 0.3
 N_POT_CASCADE = {"full": 3000, "quick": 30}
 
 
-def _pythia_init_file() -> str:
-    """The MPI initialisation grid shipped with pythia8mc (``share/Pythia8/setups``)."""
-    import os
-
-    import pythia8mc
-
-    cands = [Path(pythia8mc.__file__).resolve().parents[3] / "share" / "Pythia8" / "setups" / "InitDefaultMPI.cmnd"]
-    if os.environ.get("PYTHIA8DATA"):
-        cands.append(Path(os.environ["PYTHIA8DATA"]).parent / "setups" / "InitDefaultMPI.cmnd")
-    for c in cands:
-        if c.exists():
-            return str(c)
-    raise RuntimeError(f"InitDefaultMPI.cmnd of pythia8mc not found (looked in {', '.join(map(str, cands))})")
-
-
 def cascade_estimate(beamline_name: str, n_pot: int, seed: int, species=LIGHT) -> dict:
     """Tertiary production in the beamline's target: a simple Monte Carlo hadron cascade.
 
@@ -315,6 +300,7 @@ def cascade_estimate(beamline_name: str, n_pot: int, seed: int, species=LIGHT) -
     """
     import pythia8mc
 
+    from fipgen.cascade.pythia import init_file
     from fipgen.geometry.loader import load_beamline
 
     t0 = time.time()
@@ -324,7 +310,7 @@ def cascade_estimate(beamline_name: str, n_pot: int, seed: int, species=LIGHT) -
     n_nuc = mat.nuclei_density  # per m^3
     dedx = DEDX_MIN[mat.name] * mat.density * 0.1  # GeV per m
     casc = pythia8mc.PythiaCascade()
-    if not casc.init(CASCADE_EKIN_MIN, 1.0, _pythia_init_file(), True, 10.0):
+    if not casc.init(CASCADE_EKIN_MIN, 1.0, init_file(), True, 10.0):
         raise RuntimeError("PythiaCascade initialisation failed")
     casc.rndm().init(seed % 900_000_000)
     pdata = casc.particleData()

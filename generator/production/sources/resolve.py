@@ -141,14 +141,11 @@ def _with_interacting_fraction(src, beamline):
 def cascade_tables(beamline):
     """(arrays, header) of ``beamline``'s cascade tables: from the cache, else built now (with a
     progress bar on a terminal) and cached (:mod:`fipgen.cascade.build`)."""
-    from ...cascade.build import beamline_pot, beamline_seeds, build_tables, cached_path, content_key
+    from ...cascade.build import beamline_pot, build_tables, cached_path
 
-    plan = _plan(beamline)
-    if plan.cascade_table is not None:
-        packaged = _packaged_cascade(plan.cascade_table)
-        key = content_key(beamline, beamline_pot(beamline), n_seeds=beamline_seeds(beamline))
-        if packaged is not None and packaged[1].get("content_key") == key:
-            return packaged
+    packaged = _matching_packaged(beamline)
+    if packaged is not None:
+        return packaged
     path = cached_path(beamline)
     if not path.exists():
         import sys
@@ -162,15 +159,22 @@ def cascade_tables(beamline):
 def cascade_ready(beamline) -> bool:
     """True when ``beamline``'s cascade tables exist (packaged and matching, or cached): using
     them costs no build."""
-    from ...cascade.build import beamline_pot, beamline_seeds, cached_path, content_key
+    from ...cascade.build import cached_path
 
-    plan = _plan(beamline)
-    if plan.cascade_table is not None:
-        packaged = _packaged_cascade(plan.cascade_table)
-        key = content_key(beamline, beamline_pot(beamline), n_seeds=beamline_seeds(beamline))
-        if packaged is not None and packaged[1].get("content_key") == key:
-            return True
-    return cached_path(beamline).exists()
+    return _matching_packaged(beamline) is not None or cached_path(beamline).exists()
+
+
+def _matching_packaged(beamline):
+    """(arrays, header) of the packaged cascade table the beamline names, when its header's
+    content key is this beamline's (same beam, solids, materials, Pythia, statistics); else None."""
+    from ...cascade.build import beamline_pot, beamline_seeds, content_key
+
+    name = _plan(beamline).cascade_table
+    packaged = _packaged_cascade(name) if name is not None else None
+    if packaged is None:
+        return None
+    key = content_key(beamline, beamline_pot(beamline), n_seeds=beamline_seeds(beamline))
+    return packaged if packaged[1].get("content_key") == key else None
 
 
 @lru_cache(maxsize=8)
