@@ -246,8 +246,8 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "fipgen.production.sources.cascade_sources": [
         "ProductionPoints", "ShowerSolid", "cascade_meson_source", "cascade_species", "cascade_parents",
-        "cascade_shower_solids", "combine_sources", "cascade_charm_source", "CASCADE_PARENTS", "CHARM",
-        "CHARM_MOMENTUM"
+        "cascade_shower_solids", "combine_sources", "cascade_charm_source", "first_collisions",
+        "CASCADE_PARENTS", "CHARM", "CHARM_MOMENTUM"
     ],
     "fipgen.production.sources.charged_mesons": [
         "FeynmanScalingParams", "FS_K_PLUS", "K_PLUS_RECOIL_MASS", "BNB_CHARGED_PDGS", "feynman_x",

@@ -52,7 +52,7 @@ def select_seeds(records: np.ndarray, region: int, n: int, n_pot: int, rng: np.r
     total = float(e.sum())
     idx = rng.choice(s.size, size=int(n), p=e / total)
     r = s[idx]
-    sp = np.array([SPECIES_INDEX[int(p)] for p in r["pdg"]], dtype=np.int64)
+    sp = np.where(r["pdg"] == 22, SPECIES_INDEX[22], np.where(r["pdg"] == 11, SPECIES_INDEX[11], SPECIES_INDEX[-11]))
     p3 = np.column_stack([r["px"], r["py"], r["pz"]])
     pm = np.linalg.norm(p3, axis=1)
     energy = np.where(sp == 0, r["e"], r["e"] - _M_E)

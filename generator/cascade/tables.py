@@ -165,6 +165,10 @@ def make_tables(result, world, beam_momentum: float, header_extra: dict) -> tupl
     m_beam = math.sqrt(max(led["beam"] ** 2 - beam_momentum**2, 0.0))
     header = {
         "table_format": TABLE_FORMAT,
+        "units": "p GeV/c, theta rad (to the beam axis), x y z m (beam frame), t ns (since the beam particle entered), "
+                 "energies GeV; dL_* m / GeV / unit cos(theta)",
+        "normalisation": "counts (int32) over n_pot beam particles: per POT = count / n_pot; dL_*, *seedE_* and "
+                         "ledger_per_pot_GeV already per POT; layout: generator/cascade/tables.py, showers.py",
         **header_extra,
         "n_pot": n,
         "n_batches": N_BATCHES,

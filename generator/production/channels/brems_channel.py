@@ -183,21 +183,17 @@ def _cascade_elements(beamline, wanted: tuple[str, ...]) -> list[_Element]:
     """The elements of a beamline whose sources are its hadron cascade: the beam's first
     collisions per POT in the target and in the absorber (what crosses the target and the
     solids between), at their points (the cascade's ``coll1`` tables)."""
-    from ..sources.cascade_sources import ProductionPoints, _cdf
+    from ..sources.cascade_sources import first_collisions
     from ..sources.resolve import cascade_tables
 
-    arrays, head = cascade_tables(beamline)
-    index = {info["name"]: rk for rk, info in head["regions"].items()}
+    firsts = {name: (per_pot, pts) for name, per_pot, pts in
+              first_collisions(*cascade_tables(beamline), beamline.beam_particle).values()}
     out = []
     for name in ("target", "absorber"):
         el = getattr(beamline, name, None)
-        rk = index.get(name)
-        key = f"coll1_{int(beamline.beam_particle)}_{rk}"
-        if name not in wanted or el is None or rk is None or key not in arrays:
+        if name not in wanted or el is None or name not in firsts:
             continue
-        per_pot = float(arrays[key].sum()) / head["n_pot"]
-        prof = tuple((arrays[f"{c}edges_{rk}"], _cdf(arrays[f"{c}{key}"])) for c in "xyz")
-        pts = ProductionPoints((name,), np.ones(1), (prof,))
+        per_pot, pts = firsts[name]
         out.append(_Element(name, beamline if name == "target" else replace(beamline, target=el), per_pot, pts))
     return out
 

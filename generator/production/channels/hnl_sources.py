@@ -72,46 +72,36 @@ def parents_callable(beamline, pdg: int, external=None):
     """``parents(n, rng, beamline) -> ParentDecays`` of species ``pdg`` (flight and rest), with
     ``per_pot`` (decays per POT; only the channel mix depends on its accuracy) and
     ``provenance``."""
-    from ..transport.meson_transport import fate_summary, sample_parent_decays
-
     if external is not None and external.format == "dk2nu":
         return external.decays(pdg)[0]
     if external is None and uses_cascade(beamline) and abs(pdg) not in _PROMPT:
         if pdg in measured_species(beamline):
             # measured first interactions in the target, transported, + the cascade's later generations
-            return _mixed_parents([_transported(first_interaction_view(beamline), pdg),
+            view = first_interaction_view(beamline)
+            return _mixed_parents([_transported(_source(view, pdg), view),
                                    cascade_parent_decays(beamline, pdg, later_only=True)])
         return cascade_parent_decays(beamline, pdg)  # the cascade's own decays in flight and at rest
     src = _source(beamline, pdg, external)
     if abs(pdg) in _PROMPT:
         return _prompt_parents(src, beamline)
+    return _transported(src, beamline, _decays_per_pot(str(beamline.path), pdg) if external is None else None)
+
+
+def _transported(src, beamline, per_pot: float | None = None):
+    """Parents from the meson source ``src`` carried through the beamline's solids by the meson
+    transport (decays in flight and at rest); ``per_pot`` their decays per POT when known, else
+    from :func:`~fipgen.production.transport.meson_transport.fate_summary` on ``beamline``."""
+    from ..transport.meson_transport import fate_summary, sample_parent_decays
 
     def parents(n, rng, bl):
         return sample_parent_decays(src, bl, n, rng, fate="all")
 
-    if external is None:
-        parents.per_pot = _decays_per_pot(str(beamline.path), pdg)
-    else:
+    if per_pot is None:
         f = fate_summary(src, beamline, n=100_000)
-        parents.per_pot = f["dif"] + f["dar"]
+        per_pot = f["dif"] + f["dar"]
+    parents.per_pot = per_pot
     parents.provenance = (f"{src.provenance}; transported (decays in flight and at rest, "
                           f"fipgen.production.transport.meson_transport): {parents.per_pot:.4g} decays per POT")
-    return parents
-
-
-def _transported(beamline, pdg: int):
-    """Parents of ``pdg`` from ``beamline``'s own sources carried through its solids by the meson
-    transport (for a beamline object that need not be a file, e.g. a first-interaction view)."""
-    from ..transport.meson_transport import fate_summary, sample_parent_decays
-
-    src = _source(beamline, pdg)
-
-    def parents(n, rng, bl):
-        return sample_parent_decays(src, beamline, n, rng, fate="all")
-
-    f = fate_summary(src, beamline, n=100_000)
-    parents.per_pot = f["dif"] + f["dar"]
-    parents.provenance = f"{src.provenance}; transported: {parents.per_pot:.4g} decays per POT"
     return parents
 
 

@@ -24,7 +24,7 @@ from ...errors import PhysicsError
 from .meson_spectra import MesonSource
 
 __all__ = ["ProductionPoints", "ShowerSolid", "cascade_meson_source", "cascade_species", "cascade_parents",
-           "cascade_shower_solids", "combine_sources", "cascade_charm_source", "CASCADE_PARENTS", "CHARM",
+           "cascade_shower_solids", "combine_sources", "cascade_charm_source", "first_collisions", "CASCADE_PARENTS", "CHARM",
            "CHARM_MOMENTUM"]
 
 #: Charmed mesons served from the charm-enriched Pythia table of :mod:`.meson_tables`.
@@ -64,20 +64,17 @@ def _cdf(counts: np.ndarray) -> np.ndarray:
     return np.minimum(c / c[-1], 1.0)
 
 
-def _get(arrays, key: str, drop_first: bool) -> np.ndarray:
-    """``arrays[key]``, minus its generation-1 part (``<tag>1_...``) when ``drop_first``: what
-    the later generations made (counts, so the difference is exact)."""
-    a = arrays[key].astype(np.float64)
-    if not drop_first:
-        return a
-    tag, _, rest = key.partition("_")
-    base = tag.lstrip("xyzt")
-    first = key.replace(f"{base}_", f"{base}1_", 1) if base in ("prod", "dif", "dar") else None
-    return a - arrays[first] if first is not None and first in arrays else a
+def _get(arrays, tag: str, pdg: int, rk: str, drop_first: bool = False, prefix: str = "") -> np.ndarray:
+    """``arrays["<prefix><tag>_<pdg>_<rk>"]``, minus its generation-1 part
+    (``<prefix><tag>1_<pdg>_<rk>``, when the table has one) if ``drop_first``: what the later
+    generations made (counts, so the difference is exact)."""
+    a = arrays[f"{prefix}{tag}_{pdg}_{rk}"].astype(np.float64)
+    first = f"{prefix}{tag}1_{pdg}_{rk}"
+    return a - arrays[first] if drop_first and first in arrays else a
 
 
 def _profiles(arrays, tag: str, pdg: int, rk: str, drop_first: bool = False) -> tuple:
-    return tuple((arrays[f"{c}edges_{rk}"], _cdf(_get(arrays, f"{c}{tag}_{pdg}_{rk}", drop_first))) for c in "xyz")
+    return tuple((arrays[f"{c}edges_{rk}"], _cdf(_get(arrays, tag, pdg, rk, drop_first, prefix=c))) for c in "xyz")
 
 
 def _draw(edges: np.ndarray, cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
@@ -110,7 +107,7 @@ def cascade_meson_source(arrays, header, pdg: int, what: str, first_only: bool =
     for key in sorted(keys):
         rk = key.rsplit("_", 1)[1]
         drop = rk in drop_first_in and not first_only
-        h = _get(arrays, key, drop)
+        h = _get(arrays, tag, pdg, rk, drop)
         if not h.sum() > 0 or rk == "v":
             continue  # decays in vacuum between solids: too few to place (listed in the header)
         total = h if total is None else total + h
@@ -151,16 +148,17 @@ def cascade_parents(arrays, header, pdg: int, what: str, drop_first_in: tuple[st
             continue
         rk = rest.rsplit("_", 1)[1]
         drop = rk in drop_first_in
-        count = int(round(_get(arrays, f"x{tag}_{pdg}_{rk}", drop).sum()))
+        count = int(round(_get(arrays, tag, pdg, rk, drop, prefix="x").sum()))
         if count <= 0:
             continue
-        h = _get(arrays, key, drop)
+        h = _get(arrays, tag, pdg, rk, drop)
         ptheta = None
         if tag == "dif":
             ptheta = np.minimum(np.cumsum(h.ravel()) / h.sum(), 1.0)
             ptheta[-1] = 1.0
         parts.append((tag == "dar", count, ptheta, _profiles(arrays, tag, pdg, rk, drop),
-                      (arrays["t_edges"], _cdf(_get(arrays, f"t{tag}_{pdg}_{rk}", drop))), header["regions"][rk]["name"]))
+                      (arrays["t_edges"], _cdf(_get(arrays, tag, pdg, rk, drop, prefix="t"))),
+                      header["regions"][rk]["name"]))
     if not parts:
         raise PhysicsError(f"the cascade of {what} has no decays of pdg {pdg} ({n_pot} POT)")
     counts = np.array([c for _, c, *_ in parts], dtype=np.float64)
@@ -302,14 +300,28 @@ def combine_sources(first: MesonSource, later: MesonSource, beamline) -> MesonSo
     return MesonSource(first.pdg, per_pot, later.p_edges, later.theta_edges, cdf, prov, pts)
 
 
+def first_collisions(arrays, header, beam_pdg: int) -> dict[str, tuple[str, float, ProductionPoints]]:
+    """The beam's own first collisions in each solid of a cascade table: ``{solid key: (name,
+    collisions per POT, where)}`` (the charm sources and proton bremsstrahlung)."""
+    out = {}
+    for rk, info in sorted(header["regions"].items()):
+        key = f"coll1_{int(beam_pdg)}_{rk}"
+        if rk == "v" or key not in arrays or not arrays[key].sum():
+            continue
+        pts = ProductionPoints((info["name"],), np.ones(1), (_profiles(arrays, "coll1", int(beam_pdg), rk),))
+        out[rk] = (info["name"], float(arrays[key].sum()) / int(header["n_pot"]), pts)
+    return out
+
+
 def cascade_charm_source(arrays, header, pdg: int, what: str, beamline) -> MesonSource:
     """Charmed meson ``pdg`` from the beam's own first collisions in every solid of the cascade.
 
     Minimum-bias collisions make almost no charm, so it comes from Pythia's hard ccbar table
     at 120 GeV/c (:data:`fipgen.production.sources.meson_tables.CHARM_FILE`; mesons per ccbar
     event, p-p and p-n mixed by the solid's Z/A), times ``A sigma_cc(pN) / sigma_inel(pA)``
-    per collision (A^1 scaling; sigma_cc(pN) of that table's header, sigma_inel(pA) from the
-    material's lambda_I), times the beam particle's first collisions per POT in each solid
+    per collision (A^alpha scaling with alpha = 1: E769 measured alpha = 1.00 +- 0.05 for D
+    mesons, Alves et al., PRL 70 (1993) 722; sigma_cc(pN) of that table's header, sigma_inel(pA)
+    from the material's lambda_I), times the beam particle's first collisions per POT in each solid
     (target and, for the beam that crosses it, absorber or dump), at their points. Later
     collisions are left out: a secondary's ccbar cross section falls steeply below the beam
     momentum (the 1-d estimate of scripts/make_meson_tables.py: +12 % at NuMI).
@@ -328,24 +340,18 @@ def cascade_charm_source(arrays, header, pdg: int, what: str, beamline) -> Meson
     elements = {e.name: e for e in beamline.elements()}
     total = None
     names, shares, profiles = [], [], []
-    for rk, info in sorted(header["regions"].items()):
-        if rk == "v":
-            continue
-        key = f"coll1_{int(beamline.beam_particle)}_{rk}"
-        firsts = float(arrays[key].sum()) if key in arrays else 0.0
-        if not firsts:
-            continue
-        mat = elements[info["name"]].material
+    for name, per_pot_k, pts in first_collisions(arrays, header, beamline.beam_particle).values():
+        mat = elements[name].material
         za = float(mat.z_over_a)
         shape = (za * tab[f"counts_pp_{pdg}"] / runs["pp"]["n_events"]
                  + (1 - za) * tab[f"counts_pn_{pdg}"] / runs["pn"]["n_events"])  # mesons per ccbar event
         sigma_inel_cm2 = mat.A / (AVOGADRO * mat.interaction_length)
         per_coll = mat.A * sigma_cc_cm2 / sigma_inel_cm2
-        w = firsts / n_pot * per_coll * shape
+        w = per_pot_k * per_coll * shape
         total = w if total is None else total + w
-        names.append(info["name"])
+        names.append(name)
         shares.append(float(w.sum()))
-        profiles.append(_profiles(arrays, "coll1", int(beamline.beam_particle), rk))
+        profiles.append(pts.profiles[0])
     if total is None or not total.sum() > 0:
         raise PhysicsError(f"{what}: the cascade has no beam collisions to make charm in")
     per_pot = float(total.sum())
