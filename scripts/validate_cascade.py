@@ -18,7 +18,8 @@ Prints four tables:
    pion made directly in a collision below Pythia's soft-QCD threshold (sqrt(s_NN) < 10 GeV,
    ``LowEnergyQCD``) has its charge redrawn as +, 0, - with probability 1/3 each, i.e. the
    cascade with isospin-symmetric pion charges (a subclass of the engine in this script;
-   engine.py is unchanged).
+   engine.py is unchanged), and the cascade without its isospin redraw of the NN
+   excitations (``CascadeSettings(nn_isospin=False)``, Pythia's charges).
 3. **Single collisions against data**: Pythia's ``sigmahA`` against the PDG interaction
    lengths of ``geometries/materials.toml``; pi- p at 205 GeV/c (photons, charged
    multiplicity, inelastic cross section; Fermilab 30-inch bubble chamber, Phys. Rev. D 15
@@ -142,9 +143,9 @@ class TallyCascade(HadronCascade):
                 else:
                     self.em_other[mid] += q.e()
 
-    def _emit(self, ev, start, pos, t, region, gen, stack):
-        self._tally(ev, start)
-        super()._emit(ev, start, pos, t, region, gen, stack)
+    def _emit(self, ev, start, pos, t, region, gen, stack, skip=()):
+        self._tally(ev, start, skip)
+        super()._emit(ev, start, pos, t, region, gen, stack, skip)
 
 
 _NOT_DIRECT = frozenset({221, 331, 223, 333})  # pions from these decays keep their charges
@@ -157,9 +158,9 @@ class IsospinWhatIf(TallyCascade):
     10 GeV, decays and pions from eta/eta'/omega/phi decays are untouched. Not a model: a
     measurement of how much of f_em the pion charges of Pythia's LowEnergyQCD carry."""
 
-    def _emit(self, ev, start, pos, t, region, gen, stack):
-        if self._coll_ecm is None or self._coll_ecm >= 10.0:
-            return super()._emit(ev, start, pos, t, region, gen, stack)
+    def _emit(self, ev, start, pos, t, region, gen, stack, skip=()):
+        if self._coll_ecm is None or self._coll_ecm >= 10.0 or skip:
+            return super()._emit(ev, start, pos, t, region, gen, stack, skip)
         drop, new = set(), []
         for j in range(start, ev.size()):
             q = ev[j]
@@ -284,6 +285,7 @@ def section_drivers(scale: float) -> None:
             ("e_kin_min = 1.0 GeV", CascadeSettings(e_kin_min=1.0), TallyCascade, 8.89, n),
             ("enhanceSDtarget = 0", CascadeSettings(enhance_sd_target=0.0), TallyCascade, 8.89, n),
             ("enhanceSDtarget = 1", CascadeSettings(enhance_sd_target=1.0), TallyCascade, 8.89, n),
+            ("Pythia's NN excitation charges (nn_isospin off)", CascadeSettings(nn_isospin=False), TallyCascade, 8.89, n),
             ("isospin-symmetric pion charges below sqrt(s) = 10 GeV", CascadeSettings(), IsospinWhatIf, 8.89, n),
             ("isospin-symmetric pion charges, 120 GeV/c", CascadeSettings(), IsospinWhatIf, 120.0, max(int(200 * scale), 20))]
     print(f"   {'variant':55s} {'POT':>5} {'f_em (pi0+eta)':>16} {'pi0/POT':>8} {'pi0/avg(pi+-)':>14} {'Groom p':>8}")
@@ -364,23 +366,30 @@ def section_collisions(scale: float) -> None:
     for t_kin, data, which in ((0.735, (3.46, 0.25, "pp -> pp pi0 ('Neutral-pion production from proton-proton collisions at 735 MeV', LBL 184-inch synchrocyclotron)"), ("p", "p", "pi0")),
                                (0.500, (2.77, 0.28, "pp -> pn pi+ (TRIUMF SASP, 420 and 500 MeV, HEPData)"), ("n", "p", "pi+"))):
         p = math.sqrt(t_kin * (t_kin + 2 * M_P))
-        fs = defaultdict(int)
-
-        def fstate(ev):
-            names = sorted(ev[j].name() for j in range(ev.size())
-                           if ev[j].isFinal() and ev[j].id() not in (22, 11, -11))
-            pi0 = sum(1 for j in range(ev.size()) if ev[j].id() == 111)
-            key = tuple(sorted(names + ["pi0"] * pi0))
-            fs[key] += 1
-
-        sig, ok = _collisions(casc, 2212, p, 1, 1, n, fstate)
-        want = ("p+", "p+", "pi0") if which[2] == "pi0" else ("n0", "p+", "pi+")
-        frac = fs.get(want, 0) / ok
-        pp0 = fs.get(("p+", "p+", "pi0"), 0) / ok
-        npp = fs.get(("n0", "p+", "pi+"), 0) / ok
-        print(f"   pp at T = {t_kin * 1e3:.0f} MeV: sigma_inel {sig:.2f} mb; sigma(pp pi0) {sig * pp0:.2f} mb, "
-              f"sigma(pn pi+) {sig * npp:.2f} mb; data {data[2]}: {data[0]} +- {data[1]} mb "
-              f"(Pythia {sig * frac:.2f} mb, ratio {sig * frac / data[0]:.2f})")
+        for iso in (False, True):  # Pythia's excitation charges, then the engine's isospin redraw
+            engine = HadronCascade(world_of(block_beamline(8.89)), 2212, 8.89, settings=CascadeSettings(nn_isospin=iso),
+                                   seed=20241)
+            fs = defaultdict(int)
+            ok = 0
+            for _ in range(n):
+                made = engine.collide(2212, (0.0, 0.0, p), 1, 1)
+                if made is None:
+                    continue
+                ok += 1
+                out, produced = made
+                names = [engine.pdata.name(q[0]) for q in out if q[0] not in (22, 11, -11)]
+                names += ["pi0"] * sum(1 for q in produced if q[0] == 111)
+                fs[tuple(sorted(names))] += 1
+            sig = engine.casc.sigmahA(1) if engine.casc.sigmaSetuphN(2212, vec4(0.0, 0.0, p, math.hypot(p, M_P)), M_P) \
+                else float("nan")
+            want = ("p+", "p+", "pi0") if which[2] == "pi0" else ("n0", "p+", "pi+")
+            frac = fs.get(want, 0) / ok
+            pp0 = fs.get(("p+", "p+", "pi0"), 0) / ok
+            npp = fs.get(("n0", "p+", "pi+"), 0) / ok
+            label = "with the isospin redraw" if iso else "Pythia's charges"
+            print(f"   pp at T = {t_kin * 1e3:.0f} MeV ({label}): sigma_inel {sig:.2f} mb; sigma(pp pi0) {sig * pp0:.2f} mb, "
+                  f"sigma(pn pi+) {sig * npp:.2f} mb; data {data[2]}: {data[0]} +- {data[1]} mb "
+                  f"(cascade {sig * frac:.2f} mb, ratio {sig * frac / data[0]:.2f})")
 
     from scipy import integrate
 

@@ -25,6 +25,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "cache_key", "cached_path", "build_tables", "load_tables"
     ],
     "fipgen.cascade.engine": ["RECORDED_SPECIES", "CascadeResult", "HadronCascade"],
+    "fipgen.cascade.isospin": [
+        "Multiplets", "clebsch_gordan", "multiplets", "nn_charge_states", "recharge", "remass_pair"
+    ],
     "fipgen.cascade.pythia": [
         "PYTHIA_REQUIREMENT", "CascadeSettings", "pythia_version", "init_file", "make_cascade", "quiet_stdout"
     ],

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .isospin import multiplets, recharge, remass_pair
 from .pythia import CascadeSettings, c_tau_m, make_cascade, vec4_class
 from .records import (
     CAPTURED,
@@ -67,6 +68,7 @@ _CAPTURED = frozenset({-211, -321, 13, 3112, 3312, 3334, -2212})
 _EM = frozenset({22, 11, -11})
 _NEUTRINOS = frozenset({12, -12, 14, -14, 16, -16})
 _INCOMING = frozenset({-11, -12, -181, -182})  # beam and struck-nucleon entries of a record
+_EXCITATION = 157  # |status| of the two states of a low-energy excitation (N N -> X Y)
 _MAX_RETRY = 10
 _RANGE_STEP = 0.2  # fraction of the residual range per step
 
@@ -163,6 +165,7 @@ class HadronCascade:
         self.z_start = lo - 1e-3  # just upstream of the first solid
         self._species: dict[int, tuple[bool, bool, float]] = {}
         self._vec4 = vec4_class()
+        self._multiplets = multiplets(_names(self.pdata)) if settings.nn_isospin else None
 
     # ----------------------------------------------------------------- helpers
 
@@ -210,17 +213,19 @@ class HadronCascade:
     def _record(self, kind, pdg, region, gen, pos, t, p3, e) -> None:
         self._rec.append((self._pot, kind, pdg, region, gen, pos[0], pos[1], pos[2], t, p3[0], p3[1], p3[2], e))
 
-    def _emit(self, ev, start: int, pos, t: float, region: int, gen: int, stack: list) -> None:
+    def _emit(self, ev, start: int, pos, t: float, region: int, gen: int, stack: list, skip=()) -> None:
         """Book the entries ``start..`` of a Pythia record made at ``pos``: record, push, ledger.
 
         Each entry's status and id are read first; momenta only for what is recorded or
-        followed (``isFinal`` is ``status > 0``).
+        followed (``isFinal`` is ``status > 0``). Entries in ``skip`` are left out.
         """
         led = self._ledger
         record = self._record
         push = stack.append
         e_in = e_out = 0.0
         for j in range(start, ev.size()):
+            if skip and j in skip:
+                continue
             q = ev[j]
             st = q.status()
             if st in _INCOMING:
@@ -392,11 +397,103 @@ class HadronCascade:
                 break
             ev = self.casc.nextColl(z, a)
             if ev.size() > 0:
-                self._record(COLLISION, pid, k, 1 if first else 2, pos, t, p3, e)
-                self._emit(ev, 0, pos, t, k, 1 if first else 2, stack)
+                g = 1 if first else 2
+                self._record(COLLISION, pid, k, g, pos, t, p3, e)
+                self._book_collision(ev, pos, t, k, g, stack)
                 return True
         self._failed += 1
         return False
+
+    def _book_collision(self, ev, pos, t: float, region: int, gen: int, stack: list) -> None:
+        """Book a collision record (:meth:`_emit`), its excitations' charges redrawn by isospin."""
+        swaps = self._isospin_swaps(ev) if self._multiplets is not None else None
+        if swaps:
+            self._emit_recharged(ev, swaps, pos, t, region, gen, stack)
+        else:
+            self._emit(ev, 0, pos, t, region, gen, stack)
+
+    def collide(self, pdg: int, p3: tuple, z: int, a: int) -> tuple[list, list] | None:
+        """One collision of a ``pdg`` hadron of momentum ``p3`` (GeV) on the nucleus ``(z, a)``
+        as the cascade makes it (for validation): ``(outgoing, produced)``, lists of
+        ``(pdg, px, py, pz, e)`` of the particles leaving the collision and of the recorded
+        species made in it (pi0, eta... decayed at once included); None if Pythia fails."""
+        self._rec, self._ledger, self._ion, self._failed, self._pot = [], {k: 0.0 for k in LEDGER_TERMS}, {}, 0, 0
+        m = self.pdata.m0(pdg)
+        e = math.hypot(math.sqrt(p3[0] ** 2 + p3[1] ** 2 + p3[2] ** 2), m)
+        if not self.casc.sigmaSetuphN(pdg, self._vec4(p3[0], p3[1], p3[2], e), m):
+            return None
+        ev = self.casc.nextColl(z, a)
+        if ev.size() == 0:
+            return None
+        stack: list = []
+        self._book_collision(ev, (0.0, 0.0, 0.0), 0.0, 0, 1, stack)
+        out = [(pid, p[0], p[1], p[2], math.hypot(math.sqrt(p[0] ** 2 + p[1] ** 2 + p[2] ** 2), mass))
+               for pid, mass, p, *_ in stack]
+        out += [(r[2], r[9], r[10], r[11], r[12]) for r in self._rec if r[1] == EM_SEED]
+        produced = [(r[2], r[9], r[10], r[11], r[12]) for r in self._rec if r[1] == PRODUCED]
+        return out, produced
+
+    def _isospin_swaps(self, ev) -> list:
+        """``[((entry, new id), (entry, new id))]``: the ``p p`` and ``n n`` excitation pairs of a
+        collision record whose charges isospin redraws (:mod:`.isospin`) to other ones."""
+        pairs: dict = {}
+        for j in range(ev.size()):
+            st = ev[j].status()
+            if st == _EXCITATION or st == -_EXCITATION:
+                pairs.setdefault((ev[j].mother1(), ev[j].mother2()), []).append(j)
+        swaps = []
+        for (m1, m2), js in pairs.items():
+            if len(js) != 2 or any(not _decayed_only(ev, j) for j in js):
+                continue  # (a state that went on to collide again keeps its charge)
+            out = (ev[js[0]].id(), ev[js[1]].id())
+            new = recharge((ev[m1].id(), ev[m2].id()), out, self._multiplets, self.rng.random())
+            if new != out:
+                states = tuple(self._recharged_state(ev[j], n) for j, n in zip(js, new))
+                if all(st is not None for st in states):
+                    qa = remass_pair(states[0][3], states[1][3], states[0][2], states[1][2])
+                    if qa is not None:  # (else: below the new pair's threshold; Pythia's charges kept)
+                        swaps.append(tuple((j, *st[:3], q4, st[4]) for j, st, q4 in zip(js, states, qa)))
+        return swaps
+
+    def _recharged_state(self, q, new: int):
+        """``(new id, old id, mass, four-momentum, final)`` of record entry ``q`` under the id
+        ``new``: a nucleon takes its new mass, a resonance keeps its own, which must lie in the
+        new state's mass range; None if it does not."""
+        final = q.status() > 0
+        m = self.pdata.m0(new) if final else q.m()
+        if not final and m < self.pdata.mMin(new):
+            return None
+        return new, q.id(), m, (q.px(), q.py(), q.pz(), q.e()), final
+
+    def _emit_recharged(self, ev, swaps: list, pos, t: float, region: int, gen: int, stack: list) -> None:
+        """Book a collision record whose excitation pairs ``swaps`` change charges: the record
+        without the pairs and their decay products, then each pair under its new ids with the
+        pair's four-momentum (:func:`.isospin.remass_pair`: a nucleon's mass follows its charge,
+        a resonance keeps its own), a nucleon pushed on, a resonance decayed anew by
+        ``nextDecay`` (the record is read in full first: ``nextDecay`` reuses it)."""
+        skip = set()
+        for pair in swaps:
+            for j, *_ in pair:
+                skip.add(j)
+                skip.update(ev[j].daughterListRecursive())
+        self._emit(ev, 0, pos, t, region, gen, stack, skip)
+        led = self._ledger
+        for pair in swaps:
+            for _, new, old, m, p4, final in pair:
+                if final:  # a nucleon, outgoing
+                    led["imbalance"] += p4[3]
+                    stack.append((new, m, (p4[0], p4[1], p4[2]), pos, t, gen))
+                    continue
+                v4 = self._vec4(p4[0], p4[1], p4[2], p4[3])
+                for _ in range(_MAX_RETRY):  # (its mass is in the state's range: a decay exists)
+                    dec = self.casc.nextDecay(new, v4, m)
+                    if dec.size():
+                        break
+                else:
+                    raise RuntimeError(f"Pythia could not decay a {new} of mass {m} GeV")
+                # the resonance is outgoing with the energy Pythia decays; its decay books the rest
+                led["imbalance"] += sum(dec[j].e() for j in range(dec.size()) if dec[j].status() == -12)
+                self._emit(dec, 0, pos, t, region, gen, stack)
 
     def _decay(self, pid, m, p3, pos, t, k, gen, stack) -> None:
         # |p3| by numpy: its BLAS dot product may fuse multiply-adds, a sqrt of squares could differ by a bit
@@ -425,3 +522,19 @@ class HadronCascade:
             self._ledger["captured"] += m
             return
         self._ledger["stopped_rest_mass"] += m
+
+
+def _decayed_only(ev, j: int) -> bool:
+    """Entry ``j`` is final or was only decayed (its products carry decay status codes 91-99)."""
+    q = ev[j]
+    return q.status() > 0 or 91 <= ev[q.daughter1()].statusAbs() <= 99
+
+
+def _names(pdata) -> dict[int, str]:
+    """``{id: name}`` of every particle in Pythia's table."""
+    out, i = {}, pdata.nextId(0) or pdata.nextId(1)
+    out[1] = pdata.name(1)
+    while i:
+        out[i] = pdata.name(i)
+        i = pdata.nextId(i)
+    return out

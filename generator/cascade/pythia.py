@@ -45,15 +45,19 @@ class CascadeSettings:
         Pythia's ``enhanceSDtarget`` (target-side single diffraction in later subcollisions).
     small_tau0 : float
         mm/c: particles with a shorter ``c tau0`` decay at their production point.
+    nn_isospin : bool
+        Draw the charges of the ``p p`` and ``n n`` excitations of Pythia's low-energy model
+        by isospin (:mod:`.isospin`); False keeps Pythia's (``p p -> p Delta+`` only).
     """
 
     e_kin_min: float = 0.2
     enhance_sd_target: float = 0.5
     small_tau0: float = 10.0
+    nn_isospin: bool = True
 
     def as_dict(self) -> dict:
         return {"e_kin_min_GeV": self.e_kin_min, "enhance_sd_target": self.enhance_sd_target,
-                "small_tau0_mm": self.small_tau0}
+                "small_tau0_mm": self.small_tau0, "nn_isospin": self.nn_isospin}
 
 
 def _import():
