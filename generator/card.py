@@ -178,11 +178,13 @@ SCHEMA: dict[str, dict[str, Key]] = {
                               doc="format of experiment.parents; default from the extension (.root: dk2nu)"),
         "parents_z_offset": Key(NUMBER, default=0.0, check=_finite,
                                 doc="metres added to a dk2nu file's z to reach the beamline frame"),
-        "meson_sources": Key((str,), default="beamline", check=_one_of(("beamline", "cascade", "cascade+fits")),
+        "meson_sources": Key((str,), default="beamline",
+                             check=_one_of(("beamline", "cascade", "cascade+fits", "first-interactions")),
                              doc="'beamline': the sources the beamline file names; 'cascade': the beam's own hadron "
                                  "cascade in the beamline's solids (fipgen.cascade); 'cascade+fits': that cascade "
                                  "with the target's first-interaction mesons of measured species from the fits the "
-                                 "file names (BNB Sanford-Wang, 120 GeV BMPT)"),
+                                 "file names (BNB Sanford-Wang, 120 GeV BMPT); 'first-interactions': the file's "
+                                 "first-interaction tables alone (the sources before the cascade)"),
     },
     "signal": {
         "produce": Key((list, str), required=True, check=_str_list, doc='production channels "particle:channel"'),

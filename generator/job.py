@@ -174,10 +174,13 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     bl_name = card.beamline or detector.beamline
     try:
         beamline = load_beamline(bl_name)
-        if card.meson_sources in ("cascade", "cascade+fits"):
-            from .production.sources.resolve import with_cascade_sources
+        if card.meson_sources != "beamline":
+            from .production.sources.resolve import sources_variant
 
-            beamline = with_cascade_sources(beamline, measured=card.meson_sources == "cascade+fits")
+            try:
+                beamline = sources_variant(beamline, card.meson_sources)
+            except PhysicsError as err:
+                raise _card_error(card, "experiment.meson_sources", card.meson_sources, str(err)) from None
         if card.beamline and not detector.overlaps_beamline:  # the detector file checked its own beamline
             check_detector_on_beamline(detector, beamline)
     except GeometryError as err:

@@ -134,9 +134,13 @@ def _mesons_counted(job: Job) -> str:
 
     if not uses_cascade(job.beamline):
         return "first interactions"
-    from .production.sources.resolve import cascade_ready
+    from .production.sources.resolve import cascade_ready, measured_species
 
-    return "all generations (hadron cascade)" if cascade_ready(job.beamline) else "hadron cascade not built: none needed"
+    if not cascade_ready(job.beamline):
+        return "hadron cascade not built: none needed"
+    fits = measured_species(job.beamline)
+    return "all generations (hadron cascade" + (
+        f"; the target's first interactions of pdg {', '.join(map(str, fits))} from measured fits)" if fits else ")")
 
 
 def yields_json(y: dict) -> dict:

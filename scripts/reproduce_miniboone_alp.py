@@ -20,10 +20,11 @@ excluded region where the expected signal exceeds the threshold (default 2.3 eve
 background-free 90 % CL; `--events-limit` changes it; the paper's own statistical treatment,
 with MiniBooNE's dump-mode backgrounds and efficiencies, was not reconstructed here).
 
-Particle sources (--sources): the dump's packaged ones (default: the BNB Sanford-Wang pi0/eta
-shape normalised to 2.42 pi0/POT and the shower table seeded by their photons in the steel) or
-its hadron cascade (`cascade`: every generation of the cascade in the steel, and the showers
-its EM seeds make, fluxes/cascade_bnb_dump.npz; run cards' experiment.meson_sources).
+Particle sources (--sources): the dump's first-interaction variant (default, like the paper's:
+the BNB Sanford-Wang pi0/eta shape normalised to 2.42 pi0/POT and the shower table seeded by
+their photons in the steel) or its hadron cascade (`cascade`, the dump file's own default:
+every generation of the cascade in the steel, and the showers its EM seeds make,
+fluxes/cascade_bnb_dump.npz; run cards' experiment.meson_sources).
 
 Two sets of cross-section conventions (--conventions, both by default): fipgen's, and those of
 the paper's public code (alplib), PAPER_CONVENTIONS below: for the photon coupling its Primakoff
@@ -124,11 +125,11 @@ BASELINE_M = 491.03
 HBARC = 1.973269804e-16
 
 
-#: The run cards' experiment.meson_sources (--sources): "beamline" (the dump's packaged sources:
-#: the BNB Sanford-Wang pi0/eta shape at 2.42 pi0/POT and its shower table) or "cascade" (the
-#: beam's hadron cascade in the steel and the showers it seeds, fluxes/cascade_bnb_dump.npz).
-#: Set once by main().
-SOURCES = {"meson_sources": "beamline"}
+#: The run cards' experiment.meson_sources (--sources): "first-interactions" (the dump's
+#: first-interaction variant: the BNB Sanford-Wang pi0/eta shape at 2.42 pi0/POT and its shower
+#: table) or "cascade" (the beam's hadron cascade in the steel and the showers it seeds,
+#: fluxes/cascade_bnb_dump.npz: the dump file's default). Set once by main().
+SOURCES = {"meson_sources": "first-interactions"}
 
 
 def _cards(case: dict, events: int, seed: int, conventions: dict | None = None):
@@ -352,8 +353,9 @@ def main(argv=None) -> int:
                     help="contours (the excluded regions), factors (each paper convention alone: events over the "
                          "default's at the default contour's edges, and the shifted edges), edge (what sets the photon "
                          "contour's upper edge); comma-separated (default contours)")
-    ap.add_argument("--sources", default="beamline", choices=("beamline", "cascade"),
-                    help="particle sources: the dump's packaged ones (default) or its hadron cascade")
+    ap.add_argument("--sources", default="first-interactions", choices=("first-interactions", "cascade"),
+                    help="particle sources: the dump's first-interaction ones at 2.42 pi0/POT (default, as the "
+                         "paper's) or its hadron cascade (the dump file's default)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="local processes (default: all cores)")
     ap.add_argument("--seed", type=int, default=2307, help="random seed (default 2307)")
     ap.add_argument("--quick", action="store_true", help="small grid and samples (smoke test)")

@@ -359,6 +359,13 @@ GEN = {
     "gen-beamline-cascade-pot": C("generate", "c.toml", match="particle_sources.cascade_pot", files={
         "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"),
         "b.toml": beamline(extra="[beamline.particle_sources]\ncascade_pot = -5\n")}),
+    "gen-beamline-no-first-interaction-tables": C("generate", "c.toml", match="experiment.meson_sources", files={
+        "c.toml": card(detector='detector = "d.toml"\nmeson_sources = "first-interactions"'),
+        "d.toml": detector(bl="b.toml"), "b.toml": beamline()}),
+    "gen-beamline-bad-first-interaction-tables": C("generate", "c.toml",
+                                                   match="particle_sources.first_interaction_tables", files={
+        "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"),
+        "b.toml": beamline(extra='[beamline.particle_sources]\nfirst_interaction_tables = "geant4"\n')}),
     "gen-beamline-malformed": C("generate", "c.toml", match="beam_momentum", files={
         "c.toml": card(detector='detector = "d.toml"'), "d.toml": detector(bl="b.toml"),
         "b.toml": beamline(beam_momentum="beam_momentum = -70.0")}),

@@ -107,9 +107,13 @@ def test_the_bnb_fits_are_refused_at_another_energy(tmp_path):
 def test_a_shorter_beryllium_target_makes_proportionally_fewer_first_interactions(tmp_path):
     from fipgen.production.sources.vertex import interacting_fraction
 
-    short = load_beamline(_copy(tmp_path, "bnb", "bnb_short", lambda s: s.replace(
-        "length = 0.7112\nposition = [0.0, 0.0, 0.3556]", "length = 0.3556\nposition = [0.0, 0.0, 0.1778]")))
-    full = load_beamline("bnb")
+    from fipgen.production.sources.resolve import sources_variant
+
+    # the first-interaction sources (the packaged file's variant "first-interactions")
+    short = sources_variant(load_beamline(_copy(tmp_path, "bnb", "bnb_short", lambda s: s.replace(
+        "length = 0.7112\nposition = [0.0, 0.0, 0.3556]", "length = 0.3556\nposition = [0.0, 0.0, 0.1778]"))),
+        "first-interactions")
+    full = sources_variant(load_beamline("bnb"), "first-interactions")
     ratio = interacting_fraction(short) / interacting_fraction(full)
     assert 0.6 < ratio < 0.75  # 1 - exp(-35.56/42.1) = 0.570 against 0.815
     for pdg in (211, -211, 321, 130):
@@ -119,7 +123,7 @@ def test_a_shorter_beryllium_target_makes_proportionally_fewer_first_interaction
 
 
 def test_unknown_source_set_and_entry_name_the_key(tmp_path):
-    bad = _copy(tmp_path, "numi", "n1", lambda s: s.replace('mesons = "tables-120gev"', 'mesons = "geant4"'))
+    bad = _copy(tmp_path, "numi", "n1", lambda s: s.replace('mesons = "cascade"', 'mesons = "geant4"'))
     with pytest.raises(PhysicsError, match="particle_sources.mesons"):
         meson_source(load_beamline(bad), 111)
     bad = _copy(tmp_path, "numi", "n2", lambda s: s.replace('table_entry = "numi"', 'table_entry = "sps"'))

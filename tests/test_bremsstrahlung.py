@@ -206,7 +206,9 @@ def test_alternative_weights_reweight_to_the_other_treatment(tmp_path):
 
 
 def test_bnb_elements_target_and_absorber():
-    bl = load_beamline("bnb")
+    from fipgen.production.sources.resolve import sources_variant
+
+    bl = sources_variant(load_beamline("bnb"), "first-interactions")  # (the cascade's: test_hadron_cascade.py)
     model = ZPrime(mass=0.3, coupling=1e-6, kind="dark-photon")
     t, a = brems_channels(model, bl, BremsSettings())
     f_t = interacting_fraction(bl)

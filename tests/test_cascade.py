@@ -21,10 +21,15 @@ from fipgen.production.sources.vertex import sample_interaction_points
 
 
 
+#: First-interaction sources: the plain Monte Carlo below makes its mesons at the beam's
+#: interaction points in the target (the boxes stand inside decay pipes, where the cascade's
+#: mesons would be made around them; the cascade's per-solid sampling is checked against a
+#: plain Monte Carlo in tests/test_pipeline.py).
 CARD = """
 [experiment]
 detector = "{det}"
 pot = 1e20
+meson_sources = "first-interactions"
 [model]
 {boson}
 hnl = {{ mass = {mn}, mixing_mu = {u2}{extra} }}

@@ -450,11 +450,11 @@ def test_bremsstrahlung_radiates_where_the_cascade_put_the_beams_first_collision
     are the cascade's, at its points; the absorber gets fewer than the geometric (1 - f_target)
     x f_absorber because the helium of the decay pipe takes its share first."""
     from fipgen.production.channels.brems_channel import _elements
-    from fipgen.production.sources.resolve import with_cascade_sources
+    from fipgen.production.sources.resolve import sources_variant, with_cascade_sources
     from fipgen.production.sources.vertex import interacting_fraction
 
     numi = load_beamline("numi")
-    geo = {e.name: e.per_pot for e in _elements(numi, ("target", "absorber"))}
+    geo = {e.name: e.per_pot for e in _elements(sources_variant(numi, "first-interactions"), ("target", "absorber"))}
     els = {e.name: e for e in _elements(with_cascade_sources(numi), ("target", "absorber"))}
     assert set(els) == {"target", "absorber"}
     assert els["target"].per_pot == pytest.approx(interacting_fraction(numi), abs=0.02)
@@ -507,3 +507,35 @@ def test_a_photon_crosses_every_solid_on_its_line_with_its_survival_probability(
     assert -np.log(out[2]["weight"]) == pytest.approx(exp_wall, rel=0.03)
     assert out[1]["position"][0, 2] == pytest.approx(1.5) and -math.log(out[1]["weight"][0]) == pytest.approx(
         exp_core, rel=0.03)
+
+
+def test_packaged_bnb_sources_keep_each_solids_spectrum_and_points():
+    """The BNB's default pi0 source: the fit's first interactions (0.9 per POT, the
+    first-interaction variant's value) plus one part per solid of the cascade's later
+    generations, the parts' rates adding up; a meson drawn from the absorber's part is made in
+    the absorber with the absorber's spectrum, which differs from the target's."""
+    from fipgen.production.sources.resolve import meson_source, sources_variant
+    from fipgen.production.sources.vertex import source_sample
+
+    bl = load_beamline("bnb")
+    src = meson_source(bl, 111)
+    assert meson_source(sources_variant(bl, "first-interactions"), 111).per_pot == pytest.approx(0.9)
+    parts = src.components
+    assert parts[0].points is None and parts[0].per_pot == pytest.approx(0.9)
+    assert sum(p.per_pot for p in parts) == pytest.approx(src.per_pot, rel=1e-12)
+    names = [p.provenance.rsplit("[part: ", 1)[-1] for p in parts[1:]]
+    absorber = parts[1 + next(i for i, n in enumerate(names) if n.startswith("absorber"))]
+    rng = np.random.default_rng(3)
+    pts, p4 = source_sample(bl, absorber, 4000, rng)
+    assert np.all((pts[:, 2] > 50.27) & (pts[:, 2] < 50.28 + 2.65))
+    # the absorber's spectrum (a contained steel cascade: softer) is not the target's
+    from scipy import stats
+
+    target = parts[1 + names.index("target (later generations)]")]
+    p_abs = np.linalg.norm(absorber.sample(20000, rng)[:, :3], axis=1)
+    p_tgt = np.linalg.norm(target.sample(20000, rng)[:, :3], axis=1)
+    assert np.mean(p_abs) < 0.9 * np.mean(p_tgt) and stats.ks_2samp(p_abs, p_tgt).pvalue < 1e-6
+    # the joint draw picks parts in proportion to their rates
+    pts, _ = source_sample(bl, src, 40000, rng)
+    in_abs = np.mean(pts[:, 2] > 50.0)
+    assert in_abs == pytest.approx(absorber.per_pot / src.per_pot, abs=4 * math.sqrt(0.25 / 40000))

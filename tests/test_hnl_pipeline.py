@@ -21,10 +21,13 @@ from fipgen.production.transport.meson_transport import sample_parent_decays
 
 
 
+#: First-interaction sources: the plain Monte Carlo below transports mesons made at the beam's
+#: interaction points in the target (the cascade's own decays: tests/test_hadron_cascade.py).
 CARD = """
 [experiment]
 detector = "{det}"
 pot = 1e20
+meson_sources = "first-interactions"
 [model]
 hnl = {{ mass = {mass}, mixing_mu = {u2}{extra} }}
 [signal]

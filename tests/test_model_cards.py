@@ -116,7 +116,8 @@ def test_alp_card_needs_gluon_coupling():
 def test_mixing_channel_weights_agree_with_plain_monte_carlo(tmp_path, box_18m):
     """E[weight_geometric] is the fraction of ALPs (meson directions) hitting the box: plain MC of the source."""
     det = box_18m
-    job = build_job(card("alp = { mass = 0.2, c_gg = 1.0, f_a = 1e4 }", '["alp:eta"]', "alp:decay", detector=str(det)))
+    job = build_job(card("alp = { mass = 0.2, c_gg = 1.0, f_a = 1e4 }", '["alp:eta"]', "alp:decay", detector=str(det))
+                    .replace(meson_sources="first-interactions"))  # (the plain MC below: target interaction points)
     ch = job.channels[0]
     solid = job.detector.active_beam
     rng = np.random.default_rng(7)

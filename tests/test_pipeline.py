@@ -21,6 +21,7 @@ CARD = """
 [experiment]
 detector = "{detector}"
 pot = 1e20
+meson_sources = "{sources}"
 [model]
 zprime = {{ kind = "dark-photon", mass = {mass}, coupling = {eps} }}
 [signal]
@@ -35,9 +36,9 @@ chunk_size = {chunk}
 
 
 def make_card(detector="sbnd", mass=0.05, eps=1e-7, produce='["zprime:pi0", "zprime:eta"]',
-              final='"visible"', events=40000, seed=3, chunk=16384):
+              final='"visible"', events=40000, seed=3, chunk=16384, sources="beamline"):
     return parse_card(CARD.format(detector=detector, mass=mass, eps=eps, produce=produce, final=final,
-                                  events=events, seed=seed, chunk=chunk), source="test-card")
+                                  events=events, seed=seed, chunk=chunk, sources=sources), source="test-card")
 
 
 def generate(card, chunk=None):
@@ -70,10 +71,13 @@ def test_same_events_for_any_chunk_size():
                                                  ("sbnd", 0.45, '["pi+ pi- pi0", "pi0 gamma"]')])
 def test_decay_invariants(detector, mass, final):
     produce = '["zprime:eta"]' if mass > 0.135 else '["zprime:pi0", "zprime:eta"]'
-    job, b, sw = generate(make_card(detector=detector, mass=mass, final=final, produce=produce, events=20000))
+    job, b, sw = generate(make_card(detector=detector, mass=mass, final=final, produce=produce, events=20000,
+                                    sources="first-interactions"))
     n = len(b)
     # every trial is aimed at the detector; only mesons placed beyond the source table's
-    # theta <= pi/2 carry zero weight and are dropped (measured: 0.05-1.2 % of trials)
+    # theta <= pi/2 carry zero weight and are dropped (measured: 0.05-1.2 % of trials; the
+    # cascade's tables, filled by a Monte Carlo, have empty bins too: the first-interaction
+    # fits are used here)
     assert n > 0.97 * 20000
     w = b.scalars["weight"]
     assert np.all(np.isfinite(w)) and np.all(w > 0)
@@ -125,21 +129,30 @@ def test_decay_invariants(detector, mass, final):
 
 
 
-def _plain_mc(job, n, rng):
-    """Unforced MC: isotropic pi0 -> gamma A', exponential decay, count decays in the box."""
+def _plain_mc(job, n, rng, centre):
+    """Unforced MC: isotropic pi0 -> gamma A', exponential decay, count decays in the box.
+    Mesons of first-interaction sources are made here at the beam's interaction points in the
+    target (own model below); those of a cascade source (made in every solid) at its points,
+    each with the spectrum of its solid (the source's own joint draw: its input, not what is
+    tested)."""
     ch = job.channels[0]
     src = ch.source
     beamline = job.beamline
-    # proton interaction point: gaussian spot, exponential attenuation along the target
-    tgt = beamline.target
-    lo, hi = tgt.solid.extent()
-    lam = tgt.material.interaction_length_m
-    L = hi[2] - lo[2]
-    u = rng.random(n)
-    z = lo[2] - lam * np.log1p(-u * (-np.expm1(-L / lam)))
-    sx, sy = beamline.beam_spot
-    vtx = np.stack([rng.normal(0, sx, n), rng.normal(0, sy, n), z], axis=1)
-    parent = src.sample(n, rng)
+    if src.points is not None:
+        from fipgen.production.sources.vertex import source_sample
+
+        vtx, parent = source_sample(beamline, src, n, rng)
+    else:
+        # proton interaction point: gaussian spot, exponential attenuation along the target
+        tgt = beamline.target
+        lo, hi = tgt.solid.extent()
+        lam = tgt.material.interaction_length_m
+        L = hi[2] - lo[2]
+        u = rng.random(n)
+        z = lo[2] - lam * np.log1p(-u * (-np.expm1(-L / lam)))
+        sx, sy = beamline.beam_spot
+        vtx = np.stack([rng.normal(0, sx, n), rng.normal(0, sy, n), z], axis=1)
+        parent = src.sample(n, rng)
     M = pdg_mass(src.pdg)
     m = job.model.mass
     pstar = (M**2 - m**2) / (2 * M)  # photon is massless
@@ -159,7 +172,6 @@ def _plain_mc(job, n, rng):
     ell = pmag / m * job.model.ctau()
     dist = -ell * np.log(rng.random(n))
     dv = vtx + dist[:, None] * p_lab / pmag[:, None]
-    centre = np.array([0.5, 0.0, 20.0])
     inside = np.all(np.abs(dv - centre) <= 2.0, axis=1)
     e_llp = np.sqrt(pmag**2 + m**2)
     return inside, e_llp
@@ -174,9 +186,28 @@ def _plain_mc(job, n, rng):
     ],
 )
 def test_forced_weights_agree_with_plain_monte_carlo(tmp_path, mass, eps, produce, box_18m):
-    path = box_18m
+    """First-interaction sources (the box at 18 m stands inside the decay pipe, whose cascade
+    mesons would be made around it)."""
     # couplings chosen so that ell = beta gamma c tau is ~20-40 m at this 20 m box
-    card = make_card(detector=str(path), mass=mass, eps=eps, produce=f'["zprime:{produce}"]', events=200_000)
+    card = make_card(detector=str(box_18m), mass=mass, eps=eps, produce=f'["zprime:{produce}"]', events=200_000,
+                     sources="first-interactions")
+    _forced_vs_plain(card, np.array([0.5, 0.0, 20.0]))
+
+
+def test_forced_weights_agree_with_plain_monte_carlo_from_the_cascade(tmp_path):
+    """The BNB's default sources (its cascade in target, pipe and absorber, the target's first
+    interactions from the fits): each meson aimed from the solid that made it, with that
+    solid's spectrum; a 4 m box just beyond the absorber."""
+    from _boxes import box_detector
+
+    path = tmp_path / "box80.toml"
+    path.write_text(box_detector("bnb", (0.5, 0.0, 58.0), 4.0, title="4 m cube 60 m downstream of the BNB target"))
+    card = make_card(detector=str(path), mass=0.05, eps=1.5e-6, produce='["zprime:pi0"]', events=200_000)
+    job = _forced_vs_plain(card, np.array([0.5, 0.0, 60.0]))
+    assert len(job.channels[0].source.components) >= 3  # target fits, target later generations, absorber...
+
+
+def _forced_vs_plain(card, centre):
     job, batch, sw = generate(card)
     w = batch.scalars["weight"]
     forced, forced_err = sw, np.sqrt((w**2).sum())
@@ -186,7 +217,7 @@ def test_forced_weights_agree_with_plain_monte_carlo(tmp_path, mass, eps, produc
     hits = 0
     e_hits = []
     for _ in range(8):
-        inside, e = _plain_mc(job, n_plain // 8, rng)
+        inside, e = _plain_mc(job, n_plain // 8, rng, centre)
         hits += int(inside.sum())
         e_hits.append(e[inside])
     e_hits = np.concatenate(e_hits)
@@ -196,7 +227,7 @@ def test_forced_weights_agree_with_plain_monte_carlo(tmp_path, mass, eps, produc
     plain_err = scale * np.sqrt(hits) / n_plain
     assert hits > 2000  # the check has statistical power (~2 %)
     pull = (forced - plain) / np.hypot(forced_err, plain_err)
-    print(f"m={mass} {produce}: forced {forced:.5g} +- {forced_err:.3g}, plain {plain:.5g} +- {plain_err:.3g} "
+    print(f"{job.model.mass} {job.channels[0].name}: forced {forced:.5g} +- {forced_err:.3g}, plain {plain:.5g} +- {plain_err:.3g} "
           f"({hits} hits), pull {pull:.2f}")
     assert abs(pull) < 4, (forced, forced_err, plain, plain_err)
     assert forced_err / forced < 0.03
@@ -210,3 +241,4 @@ def test_forced_weights_agree_with_plain_monte_carlo(tmp_path, mass, eps, produc
     from scipy import stats
 
     assert stats.chi2.sf(chi2, len(pc)) > 1e-4, chi2
+    return job

@@ -30,10 +30,22 @@ def test_json_keys_values_and_no_file(run_cli, tmp_path, capsys):
     assert code == 0, err
     y = json.loads(out)
     assert {"mesons_per_pot", "channels", "total_expected_events"} <= set(y)
-    # BNB first-interaction multiplicities (fipgen.production.sources.charged_mesons, meson_spectra)
-    assert y["mesons_per_pot"]["111"] == pytest.approx(0.9)
-    assert y["mesons_per_pot"]["321"] == pytest.approx(0.04897, rel=5e-4)
-    assert y["mesons_per_pot"]["211"] == pytest.approx(0.6092, rel=5e-4)
+    # the BNB's sources: its cascade, the target's first interactions from the fits; the pi0 is
+    # the source the channels use (0.9 per POT from the fits + the later generations)
+    from fipgen.geometry import load_beamline
+    from fipgen.production.sources.resolve import meson_source
+
+    assert y["mesons_per_pot"]["111"] == pytest.approx(meson_source(load_beamline("bnb"), 111).per_pot, rel=1e-9)
+    assert y["mesons_per_pot"]["111"] > 0.9 and y["mesons_counted"].startswith("all generations")
+    # the first-interaction variant: fipgen.production.sources.charged_mesons, meson_spectra
+    (tmp_path / "f.toml").write_text(CARD.replace('detector = "sbnd"', 'detector = "sbnd"\nmeson_sources = "first-interactions"'))
+    code, out, err = run_cli(["yields", "f.toml", "--json"])
+    assert code == 0, err
+    first = json.loads(out)
+    assert first["mesons_counted"] == "first interactions"
+    assert first["mesons_per_pot"]["111"] == pytest.approx(0.9)
+    assert first["mesons_per_pot"]["321"] == pytest.approx(0.04897, rel=5e-4)
+    assert first["mesons_per_pot"]["211"] == pytest.approx(0.6092, rel=5e-4)
     names = set(y["channels"])
     assert names == {"hnl:K+ -> mu+ N", "hnl:K+ -> pi0 mu+ N"}
     for c in y["channels"].values():

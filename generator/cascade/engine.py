@@ -479,7 +479,7 @@ class HadronCascade:
         self._emit(ev, 0, pos, t, region, gen, stack, skip)
         led = self._ledger
         for pair in swaps:
-            for _, new, old, m, p4, final in pair:
+            for _, new, _old, m, p4, final in pair:
                 if final:  # a nucleon, outgoing
                     led["imbalance"] += p4[3]
                     stack.append((new, m, (p4[0], p4[1], p4[2]), pos, t, gen))

@@ -122,11 +122,13 @@ def recharge(incoming: tuple[int, int], outgoing: tuple[int, int], table: Multip
     if a not in table.members or b not in table.members:
         return outgoing
     states = nn_charge_states(table.twice_isospin[a], table.twice_isospin[b], 1 if incoming[0] == _P else -1)
-    for (q1, q2), w in states:
+    chosen = states[-1][0]
+    for charges, w in states:
         u -= w
         if u < 0.0:
+            chosen = charges
             break
-    return table.members[a][q1], table.members[b][q2]
+    return table.members[a][chosen[0]], table.members[b][chosen[1]]
 
 
 def remass_pair(pa: tuple, pb: tuple, ma: float, mb: float) -> tuple[tuple, tuple] | None:

@@ -395,7 +395,8 @@ _BEAMLINE_KEYS = {
     "decay_pipe": "volume table",
     "absorber": "volume table",
     "timing": "table: n_buckets, bucket_spacing, bucket_sigma, spill_length (ns)",
-    "particle_sources": "table: mesons, table_entry, showers (fipgen.production.sources.resolve)",
+    "particle_sources": "table: mesons, first_interactions, first_interaction_tables, table_entry, showers, "
+                        "cascade_pot, cascade_showers, cascade_table (fipgen.production.sources.resolve)",
     "solids": "[[beamline.solids]] volume tables (name, material, shape, size/radius/length, position, rotation)",
 }
 _SOURCES_KEYS = {
@@ -403,7 +404,11 @@ _SOURCES_KEYS = {
     "cascade_pot": "beam particles the cascade simulates (with mesons = 'cascade'), positive integer",
     "cascade_showers": "EM seeds showered per solid by the cascade, positive integer",
     "cascade_table": "prebuilt cascade table in fluxes/ (with mesons = 'cascade'; used while it matches the file)",
-    "table_entry": "entry of the 120 GeV tables' header for this target (with mesons = 'tables-120gev')",
+    "first_interactions": "measured fits replacing the cascade's generation-1 target mesons (with mesons = 'cascade'): "
+                          "'bnb-sanford-wang' or 'tables-120gev'",
+    "first_interaction_tables": "the first-interaction source set of the variant 'first-interactions' (with mesons = "
+                                "'cascade'): 'bnb-sanford-wang', 'bnb-dump-sanford-wang' or 'tables-120gev'",
+    "table_entry": "entry of the 120 GeV tables' header for this target (with a 'tables-120gev' set)",
     "showers": "shower track-length table in fluxes/ (e.g. 'shower_numi.npz')",
 }
 _BEAMLINE_REQUIRED = ("kind", "name", "title", "beam_particle", "beam_momentum", "sources", "target")

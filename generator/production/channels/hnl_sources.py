@@ -139,7 +139,7 @@ def _prompt_parents(sources, beamline):
 
     from ...constants import C_M_PER_NS
     from ..parents import ParentDecays
-    from ..sources.vertex import source_points
+    from ..sources.vertex import source_points, source_sample
 
     sources = list(sources) if isinstance(sources, (list, tuple)) else [sources]
     rates = np.array([s.per_pot for s in sources])
@@ -155,8 +155,11 @@ def _prompt_parents(sources, beamline):
         for k, src in enumerate(sources):
             idx = np.flatnonzero(which == k)
             if idx.size:
-                p4[idx] = src.sample(idx.size, rng)
                 pdg[idx] = src.pdg
+                if src.components:  # point and momentum from the same part (solid) of the source
+                    v[idx], p4[idx] = source_sample(bl, src, idx.size, rng)
+                    continue
+                p4[idx] = src.sample(idx.size, rng)
                 if k > 0 and src.points is not None:  # each source at its own production points
                     v[idx] = src.points.sample(idx.size, rng)
         return ParentDecays(pdg=pdg, vertex=v, p4=p4, time=v[:, 2] / C_M_PER_NS, weight=np.full(n, total),

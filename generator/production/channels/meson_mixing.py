@@ -33,7 +33,7 @@ import numpy as np
 from ... import constants as C
 from ...errors import PhysicsError
 from .sample import ProductionSample
-from ..sources.vertex import source_points
+from ..sources.vertex import source_parts, source_sample
 
 __all__ = ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"]
 
@@ -89,20 +89,21 @@ class MesonMixingChannel:
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         """``n`` ALPs aimed at ``aim`` with exact weights (module docstring)."""
-        vertex = source_points(beamline, self.source, n, rng)
+        parts, vertex = source_parts(beamline, self.source, n, rng)
         d = aim.sample_points(n, rng) - vertex
         d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
         q = aim.proposal_density(vertex, d)
-        src = self.source
         u = rng.random((2, n))
-        n_p = src.p_edges.size - 1
-        ip = np.minimum(np.searchsorted(src.p_cdf, u[0], side="right"), n_p - 1)
-        p = src.p_edges[ip] + u[1] * (src.p_edges[ip + 1] - src.p_edges[ip])
+        p, f = np.empty(n), np.empty(n)
         x = -d[:, 2]
-        edges = src.neg_cos_theta_edges
-        inside = x < edges[-1]
-        it = np.clip(np.searchsorted(edges, x, side="right") - 1, 0, edges.size - 2)
-        f = np.where(inside, src.conditional_density[ip, it], 0.0)
+        for src, idx in parts:  # each meson from the spectrum of the part (solid) that made it
+            n_p = src.p_edges.size - 1
+            ip = np.minimum(np.searchsorted(src.p_cdf, u[0, idx], side="right"), n_p - 1)
+            p[idx] = src.p_edges[ip] + u[1, idx] * (src.p_edges[ip + 1] - src.p_edges[ip])
+            edges = src.neg_cos_theta_edges
+            inside = x[idx] < edges[-1]
+            it = np.clip(np.searchsorted(edges, x[idx], side="right") - 1, 0, edges.size - 2)
+            f[idx] = np.where(inside, src.conditional_density[ip, it], 0.0)
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
         M = C.mass(self.parent_pdg)
         parent = np.empty((n, 4))
@@ -115,8 +116,7 @@ class MesonMixingChannel:
     def sample_free(self, n: int, rng: np.random.Generator, beamline):
         """``n`` ALPs as produced, not aimed (the dict of
         :meth:`MesonTwoBodyChannel.sample_free`); the ALP carries the meson's momentum."""
-        vertex = source_points(beamline, self.source, n, rng)
-        meson = self.source.sample(n, rng)
+        vertex, meson = source_sample(beamline, self.source, n, rng)
         alp = meson.copy()
         alp[:, 3] = np.sqrt(np.einsum("ij,ij->i", meson[:, :3], meson[:, :3]) + self.llp_mass**2)
         return {"vertex": vertex, "parent_p4": meson, "llp_p4": alp, "time": vertex[:, 2] / C.C_M_PER_NS,

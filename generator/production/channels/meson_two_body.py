@@ -43,7 +43,7 @@ from ...kinematics.directions import about_axis
 from ...constants import C_M_PER_NS, mass as pdg_mass
 from ...kinematics.twobody import two_body_isotropic
 from .sample import ProductionSample
-from ..sources.vertex import source_points
+from ..sources.vertex import source_parts, source_sample
 
 __all__ = ["MesonTwoBodyChannel", "meson_decay_toward"]
 
@@ -82,16 +82,18 @@ class MesonTwoBodyChannel:
         meson), ``llp_p4``, ``direction`` and ``weight_geometric`` (the exact forcing weight) of a
         :class:`~fipgen.production.channels.sample.ProductionSample`.
         """
-        vertex = source_points(beamline, self.source, n, rng)
+        parts, vertex = source_parts(beamline, self.source, n, rng)
         targets = aim.sample_points(n, rng)
         d = targets - vertex
         d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
         q = aim.proposal_density(vertex, d)
-        src = self.source
         M = pdg_mass(self.parent_pdg)
         u = rng.random((4, n))
-        parent, llp, f = meson_decay_toward(src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges,
-                                            M, self.llp_mass, self.other_mass, d, u)
+        parent, llp, f = np.empty((n, 4)), np.empty((n, 4)), np.empty(n)
+        for src, idx in parts:  # each meson from the spectrum of the part (solid) that made it
+            parent[idx], llp[idx], f[idx] = meson_decay_toward(
+                src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges, M, self.llp_mass,
+                self.other_mass, np.ascontiguousarray(d[idx]), np.ascontiguousarray(u[:, idx]))
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
         return ProductionSample(vertex, parent, llp, d, w)
 
@@ -103,8 +105,7 @@ class MesonTwoBodyChannel:
         ``vertex`` (n, 3) m, ``parent_p4`` (the meson), ``llp_p4``, ``time`` (n,) ns (the
         proton's flight from the target face to the vertex) and ``weight`` (all 1).
         """
-        vertex = source_points(beamline, self.source, n, rng)
-        meson = self.source.sample(n, rng)
+        vertex, meson = source_sample(beamline, self.source, n, rng)
         u = rng.random((2, n))
         llp, _ = two_body_isotropic(meson, self.llp_mass, self.other_mass, u[0], u[1],
                                     parent_mass=pdg_mass(self.parent_pdg))

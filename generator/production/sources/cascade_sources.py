@@ -103,7 +103,7 @@ def cascade_meson_source(arrays, header, pdg: int, what: str, first_only: bool =
     tag = "prod1" if first_only else "prod"
     keys = [k for k in arrays if k.startswith(f"{tag}_{pdg}_")]
     total = None
-    names, shares, profiles = [], [], []
+    hists, names, shares, profiles = [], [], [], []
     for key in sorted(keys):
         rk = key.rsplit("_", 1)[1]
         drop = rk in drop_first_in and not first_only
@@ -111,6 +111,7 @@ def cascade_meson_source(arrays, header, pdg: int, what: str, first_only: bool =
         if not h.sum() > 0 or rk == "v":
             continue  # decays in vacuum between solids: too few to place (listed in the header)
         total = h if total is None else total + h
+        hists.append(h.astype(np.float64))
         names.append(header["regions"][rk]["name"] + (" (later generations)" if drop else ""))
         shares.append(h.sum())
         profiles.append(_profiles(arrays, tag, pdg, rk, drop))
@@ -118,17 +119,33 @@ def cascade_meson_source(arrays, header, pdg: int, what: str, first_only: bool =
         raise PhysicsError(f"the cascade of {what} made no pdg {pdg}")
     n_pot = int(header["n_pot"])
     per_pot = float(total.sum()) / n_pot
-    cdf = np.minimum(np.cumsum(total.ravel()) / total.sum(), 1.0)
-    cdf[-1] = 1.0
     s = np.array(shares) / float(np.sum(shares))
-    pts = ProductionPoints(tuple(names), s, tuple(profiles))
     err = math.sqrt(total.sum()) / n_pot
     prov = (f"fipgen cascade source of pdg {pdg} for {what}: {header['made_by']}, Pythia {header['pythia']['version']} "
             f"({header['pythia']['interface']}), {n_pot} POT, seed {header['seed']}; {per_pot:.5g} +- {err:.2g} per POT"
             + (" (first collision only)" if first_only else " (generation 1 of the target left out)" if drop_first_in
                else " (all generations)")
             + "; made in " + ", ".join(f"{nm} {sh:.1%}" for nm, sh in zip(names, s)))
-    return MesonSource(pdg, per_pot, arrays["p_edges"], arrays["theta_edges"], cdf, prov, pts)
+    return _by_solid(pdg, [h / n_pot for h in hists], names, profiles, arrays["p_edges"], arrays["theta_edges"], prov)
+
+
+def _cdf_of(h: np.ndarray) -> np.ndarray:
+    cdf = np.minimum(np.cumsum(h.ravel()) / h.sum(), 1.0)
+    cdf[-1] = 1.0
+    return cdf
+
+
+def _by_solid(pdg: int, per_pot: list, names: list, profiles: list, p_edges, theta_edges, prov: str) -> MesonSource:
+    """The source summing per-solid (p, theta) histograms ``per_pot`` (mesons per POT), with one
+    component per solid (its own spectrum and points, :attr:`MesonSource.components`)."""
+    total = np.sum(per_pot, axis=0)
+    tot = float(total.sum())
+    share = np.array([float(h.sum()) for h in per_pot]) / tot
+    pts = ProductionPoints(tuple(names), share, tuple(profiles))
+    parts = tuple(MesonSource(pdg, float(h.sum()), p_edges, theta_edges, _cdf_of(h), f"{prov} [part: {nm}]",
+                              ProductionPoints((nm,), np.ones(1), (pr,)))
+                  for h, nm, pr in zip(per_pot, names, profiles)) if len(per_pot) > 1 else ()
+    return MesonSource(pdg, tot, p_edges, theta_edges, _cdf_of(total), prov, pts, parts)
 
 
 def cascade_parents(arrays, header, pdg: int, what: str, drop_first_in: tuple[str, ...] = ()):
@@ -297,7 +314,8 @@ def combine_sources(first: MesonSource, later: MesonSource, beamline) -> MesonSo
     pts = _MixedPoints(beamline, shares, (first.points, later.points))
     prov = (f"measured first interactions in the target, {first.per_pot:.4g} per POT [{first.provenance}] + the "
             f"cascade's later generations, {later.per_pot:.4g} per POT [{later.provenance}]")
-    return MesonSource(first.pdg, per_pot, later.p_edges, later.theta_edges, cdf, prov, pts)
+    parts = (first, *(later.components or (later,)))  # each with its own spectrum and points
+    return MesonSource(first.pdg, per_pot, later.p_edges, later.theta_edges, cdf, prov, pts, parts)
 
 
 def first_collisions(arrays, header, beam_pdg: int) -> dict[str, tuple[str, float, ProductionPoints]]:
@@ -339,7 +357,7 @@ def cascade_charm_source(arrays, header, pdg: int, what: str, beamline) -> Meson
     n_pot = int(header["n_pot"])
     elements = {e.name: e for e in beamline.elements()}
     total = None
-    names, shares, profiles = [], [], []
+    hists, names, shares, profiles = [], [], [], []
     for name, per_pot_k, pts in first_collisions(arrays, header, beamline.beam_particle).values():
         mat = elements[name].material
         za = float(mat.z_over_a)
@@ -349,6 +367,7 @@ def cascade_charm_source(arrays, header, pdg: int, what: str, beamline) -> Meson
         per_coll = mat.A * sigma_cc_cm2 / sigma_inel_cm2
         w = per_pot_k * per_coll * shape
         total = w if total is None else total + w
+        hists.append(np.asarray(w, dtype=np.float64))
         names.append(name)
         shares.append(float(w.sum()))
         profiles.append(pts.profiles[0])
@@ -363,5 +382,4 @@ def cascade_charm_source(arrays, header, pdg: int, what: str, beamline) -> Meson
             f"ub/nucleon, x the beam's first collisions per POT of the cascade ({n_pot} POT): {per_pot:.4g} per POT, "
             "made in " + ", ".join(f"{nm} {sh:.1%}" for nm, sh in zip(names, s))
             + "; later collisions left out")
-    return MesonSource(pdg, per_pot, tab["p_edges"], tab["theta_edges"], cdf, prov,
-                       ProductionPoints(tuple(names), s, tuple(profiles)))
+    return _by_solid(pdg, hists, names, profiles, tab["p_edges"], tab["theta_edges"], prov)

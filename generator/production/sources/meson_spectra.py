@@ -273,6 +273,11 @@ class MesonSource:
         points (m), e.g. :class:`fipgen.production.sources.cascade_sources.ProductionPoints`;
         None for sources made at the beam's first interaction points
         (:func:`fipgen.production.sources.vertex.source_points`).
+    components : tuple of MesonSource
+        Empty, or the parts this source sums (a cascade source: one per solid, each with its
+        own spectrum and points; their ``per_pot`` add up to this one's): a meson's momentum
+        and point are then drawn from one part (:meth:`split`), so that where it is made and
+        how it moves stay together.
     """
 
     pdg: int
@@ -282,6 +287,7 @@ class MesonSource:
     cdf: np.ndarray
     provenance: str
     points: object = None
+    components: tuple = ()
 
     def __post_init__(self) -> None:
         pe = np.array(self.p_edges, dtype=np.float64)
@@ -307,6 +313,16 @@ class MesonSource:
     def mass(self) -> float:
         """PDG mass of the meson (GeV)."""
         return C.mass(self.pdg)
+
+    def split(self, n: int, rng: np.random.Generator) -> list:
+        """``[(part, index)]``: which of ``n`` mesons each part makes, each chosen with
+        probability ``part.per_pot / per_pot`` (``[(self, slice(None))]``, no random number
+        used, for a source of one part)."""
+        if not self.components:
+            return [(self, slice(None))]
+        share = np.array([c.per_pot for c in self.components])
+        which = rng.choice(share.size, size=int(n), p=share / share.sum())
+        return [(c, np.flatnonzero(which == k)) for k, c in enumerate(self.components)]
 
     @property
     def shape(self) -> tuple[int, int]:

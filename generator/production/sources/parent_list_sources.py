@@ -65,7 +65,10 @@ def write_parent_list(path, job, n: int, seed: int, overwrite: bool = False) -> 
         raise CardError(f"{job.card.source}: output format 'mevprtl': no meson parent feeds the channels "
                         f"{[c.name for c in job.channels]} (bremsstrahlung has none); allowed: cards with meson channels")
     p4, pdg, w = np.concatenate(p4s), np.concatenate(pdgs), np.concatenate(ws)
-    header = (f"fipgen parent list: {job.beamline.name} meson sources as produced (first interactions), "
+    from .resolve import uses_cascade
+
+    made = "its hadron cascade, every generation and solid" if uses_cascade(job.beamline) else "first interactions"
+    header = (f"fipgen parent list: {job.beamline.name} meson sources as produced ({made}), "
               f"{n} lines per species, weights normalised to POT = {FILE_POT:g}\n"
               + "\n".join(f"pdg {c}: {float(s.per_pot):.6g} per POT ({getattr(s, 'provenance', '')})"
                           for c, s in sorted(species.items())))

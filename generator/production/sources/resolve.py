@@ -23,6 +23,15 @@ Meson source sets:
   first use (or by ``fipgen sources BEAMLINE.toml``) and cached; ``cascade_pot`` sets the
   number of beam particles simulated (default :func:`fipgen.cascade.build.default_pot`).
 
+With ``mesons = "cascade"`` two optional keys name first-interaction sets:
+``first_interactions`` (``"bnb-sanford-wang"`` or ``"tables-120gev"``: their fits to
+measurements replace the cascade's generation-1 mesons of those species in the target, the
+later generations kept) and ``first_interaction_tables`` (any table set: the sources of the
+run cards' variant ``experiment.meson_sources = "first-interactions"``, by default the
+``first_interactions`` set). The packaged beamlines use their cascade, with the fits where
+they exist (BNB, NuMI, LBNF), alone where they do not (the MiniBooNE and DarkQuest iron
+dumps).
+
 A beamline that names no meson source set gets ``"cascade"``: its own hadron cascade, built
 the first time a run needs it. Which beamline a file describes is read from the file, never
 from its name.
@@ -37,6 +46,7 @@ from ...errors import PhysicsError
 
 __all__ = ["MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
            "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids", "cascade_ready", "MEASURED", "first_interaction_view",
+           "VARIANTS", "sources_variant",
            "measured_species"]
 
 #: Meson source sets a beamline file may name (module docstring).
@@ -55,6 +65,10 @@ MEASURED = {"bnb-sanford-wang": (211, -211, 321, 130, 111), "tables-120gev": (21
 _BNB_MOMENTUM, _BNB_MATERIAL = 8.89, "Be"
 
 
+#: The values of a run card's ``experiment.meson_sources`` (:func:`sources_variant`).
+VARIANTS = ("beamline", "cascade", "cascade+fits", "first-interactions")
+
+
 @dataclass(frozen=True)
 class _Plan:
     mesons: str | None
@@ -63,13 +77,24 @@ class _Plan:
     cascade_pot: int | None = None
     cascade_table: str | None = None
     first: str | None = None
+    tables: str | None = None  # the first-interaction-only variant's set
 
 
 def _plan(beamline) -> _Plan:
     ps = dict(beamline.particle_sources)
     pot = ps.get("cascade_pot")
     return _Plan(ps.get("mesons", "cascade"), ps.get("table_entry"), ps.get("showers"), int(pot) if pot else None,
-                 ps.get("cascade_table"), ps.get("first_interactions"))
+                 ps.get("cascade_table"), ps.get("first_interactions"), ps.get("first_interaction_tables"))
+
+
+def _first_interaction_set(plan: _Plan) -> str | None:
+    """The set of the ``"first-interactions"`` variant: the file's ``first_interaction_tables``,
+    else its ``first_interactions``, else its ``mesons`` when that is a table set."""
+    if plan.tables is not None:
+        return plan.tables
+    if plan.first is not None:
+        return plan.first
+    return plan.mesons if plan.mesons != "cascade" else None
 
 
 def check_sources(beamline) -> None:
@@ -79,11 +104,20 @@ def check_sources(beamline) -> None:
     where = f"beamline {beamline.name!r} ({beamline.path}): particle_sources"
     if plan.mesons not in MESON_SETS:
         raise PhysicsError(f"{where}.mesons = {plan.mesons!r}: allowed: " + ", ".join(repr(m) for m in MESON_SETS))
+    if plan.tables is not None:
+        sets = tuple(m for m in MESON_SETS if m != "cascade")
+        if plan.mesons != "cascade" or plan.tables not in sets:
+            raise PhysicsError(f"{where}.first_interaction_tables = {plan.tables!r}: allowed with mesons = 'cascade': "
+                               + ", ".join(repr(m) for m in sets))
+        check_sources(_view(beamline, plan.tables))
     if plan.first is not None:
         if plan.mesons != "cascade" or plan.first not in MEASURED:
             raise PhysicsError(f"{where}.first_interactions = {plan.first!r}: allowed with mesons = 'cascade': "
                                + ", ".join(repr(m) for m in MEASURED))
         check_sources(first_interaction_view(beamline))
+    if plan.mesons == "cascade":
+        if plan.entry is not None and "tables-120gev" not in (plan.first, plan.tables):
+            raise PhysicsError(f"{where}.table_entry: only with a 'tables-120gev' set")
         return
     if plan.mesons == "tables-120gev":
         from .meson_tables import table_entries
@@ -110,8 +144,34 @@ def first_interaction_view(beamline):
     plan = _plan(beamline)
     if plan.first is None:
         return None
+    return _view(beamline, plan.first)
+
+
+def _view(beamline, mesons: str):
+    """``beamline`` with the meson set ``mesons`` alone (its table entry and shower table kept)."""
     keep = tuple((k, v) for k, v in beamline.particle_sources if k in ("table_entry", "showers"))
-    return replace(beamline, particle_sources=(("mesons", plan.first), *keep))
+    return replace(beamline, particle_sources=(("mesons", mesons), *keep))
+
+
+def sources_variant(beamline, variant: str):
+    """``beamline`` with the sources of a run card's ``experiment.meson_sources``:
+    ``"beamline"`` what its file says; ``"cascade"`` its own hadron cascade alone;
+    ``"cascade+fits"`` that cascade with the target's generation-1 mesons from the measured
+    fits of its set (:func:`with_cascade_sources`); ``"first-interactions"`` its
+    first-interaction tables alone (the sources before the cascade: :func:`_first_interaction_set`).
+    PhysicsError (one line) when the beamline has no such tables."""
+    if variant == "beamline":
+        return beamline
+    if variant in ("cascade", "cascade+fits"):
+        return with_cascade_sources(beamline, measured=variant == "cascade+fits")
+    if variant == "first-interactions":
+        chosen = _first_interaction_set(_plan(beamline))
+        if chosen is None:
+            raise PhysicsError(f"beamline {beamline.name!r} ({beamline.path}) names no first-interaction tables "
+                               "(particle_sources.first_interaction_tables): allowed here: "
+                               + ", ".join(repr(v) for v in VARIANTS if v != "first-interactions"))
+        return _view(beamline, chosen)
+    raise PhysicsError(f"meson sources {variant!r}: allowed: " + ", ".join(map(repr, VARIANTS)))
 
 
 def measured_species(beamline) -> tuple[int, ...]:
@@ -226,9 +286,10 @@ def with_cascade_sources(beamline, measured: bool = False):
     target replaced by the measured fits of the set it named (``"cascade+fits"``: the BNB
     Sanford-Wang set, the 120 GeV BMPT tables; other sets have none); its shower table and
     cascade keys are kept."""
-    old = dict(beamline.particle_sources)
-    ps = tuple((k, v) for k, v in beamline.particle_sources if k not in ("mesons", "first_interactions"))
-    first = old.get("first_interactions") or old.get("mesons")
+    plan = _plan(beamline)
+    drop = ("mesons", "first_interactions", "first_interaction_tables")
+    ps = tuple((k, v) for k, v in beamline.particle_sources if k not in drop)
+    first = plan.first or _first_interaction_set(plan)
     extra = (("first_interactions", first),) if measured and first in MEASURED else ()
     if not extra:
         ps = tuple((k, v) for k, v in ps if k != "table_entry")
@@ -291,8 +352,17 @@ def meson_species(beamline, model: str | None = None) -> dict[int, float]:
 
         from .cascade_sources import CASCADE_PARENTS
 
-        made = cascade_species(*cascade_tables(beamline))
-        out = {pdg: made[pdg] for pdg in CASCADE_SPECIES + CASCADE_PARENTS if made.get(pdg)}
+        arrays, header = cascade_tables(beamline)
+        made = cascade_species(arrays, header)
+        # the neutral mesons as the channels' sources have them (made in the solids; the target's
+        # first interactions from the fits where the beamline names them)
+        out = {pdg: _cascade_source(beamline, pdg, None).per_pot for pdg in CASCADE_SPECIES if made.get(pdg)}
+        out.update({pdg: made[pdg] for pdg in CASCADE_PARENTS if made.get(pdg)})
+        fits = first_interaction_view(beamline)
+        for pdg in set(measured_species(beamline)) & set(CASCADE_PARENTS):  # the target's generation 1 from the fits
+            first_in_target = float(arrays[f"prod1_{pdg}_0"].sum()) / int(header["n_pot"]) \
+                if f"prod1_{pdg}_0" in arrays else 0.0
+            out[pdg] = out.get(pdg, 0.0) - first_in_target + meson_species(fits, model)[pdg]
         from .cascade_sources import CHARM, CHARM_MOMENTUM
 
         if abs(beamline.beam_momentum - CHARM_MOMENTUM) <= 0.02 * CHARM_MOMENTUM:

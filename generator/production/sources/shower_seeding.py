@@ -77,14 +77,17 @@ def _boost_two_photon(p4: np.ndarray, rng: np.random.Generator) -> tuple[np.ndar
 
 
 def meson_photons(beamline: str, pdg: int, n: int, rng: np.random.Generator):
-    """Photons of n sampled mesons ``pdg`` (111 or 221) of ``beamline``.
+    """Photons of n sampled mesons ``pdg`` (111 or 221) of ``beamline``'s first-interaction
+    sources (the variant its ``showers`` table belongs to; a beamline on its hadron cascade
+    has per-solid shower tables of its own, :mod:`fipgen.cascade.showers`).
 
     Returns ``(energies, positions, directions, weights, info)``: 2n photons at the
     protons' interaction points, each weighted ``per_pot x BR(gamma gamma) / n`` (photons
     per POT it stands for), and a dict with the source's per-POT rate, BR and provenance.
     """
+    from .resolve import sources_variant
 
-    src = meson_source(load_beamline(beamline), pdg)
+    src = meson_source(sources_variant(load_beamline(beamline), "first-interactions"), pdg)
     br = sm_branching_ratio(pdg, "gamma_gamma")
     p4 = src.sample(n, rng)
     vtx = sample_interaction_points(load_beamline(beamline), n, rng)

@@ -22,7 +22,8 @@ import numpy as np
 
 from ...kinematics import sample_decay_distance
 
-__all__ = ["sample_interaction_points", "source_points", "interacting_fraction", "ray_toward_detector"]
+__all__ = ["sample_interaction_points", "source_points", "source_parts", "source_sample",
+           "interacting_fraction", "ray_toward_detector"]
 
 
 _SPOT_SIGMAS = 6.0
@@ -129,6 +130,33 @@ def source_points(beamline, source, n: int, rng: np.random.Generator) -> np.ndar
     if pts is not None:
         return pts.sample(n, rng)
     return sample_interaction_points(beamline, n, rng)
+
+
+def source_parts(beamline, source, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
+    """``(parts, points)``: which part of ``source`` makes each of ``n`` mesons
+    (:meth:`MesonSource.split`: a cascade source's solid; ``[(source, slice(None))]`` for a
+    source of one part) and their production points (n, 3), each from its own part."""
+    if not getattr(source, "components", ()):
+        return [(source, slice(None))], source_points(beamline, source, n, rng)
+    parts = source.split(n, rng)
+    pts = np.empty((n, 3))
+    for part, idx in parts:
+        if idx.size:
+            pts[idx] = source_points(beamline, part, idx.size, rng)
+    return parts, pts
+
+
+def source_sample(beamline, source, n: int, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """``(points (n, 3), four-momenta (n, 4))`` of ``n`` mesons of ``source``, point and
+    momentum of each from the same part (:func:`source_parts`)."""
+    parts, pts = source_parts(beamline, source, n, rng)
+    if len(parts) == 1 and isinstance(parts[0][1], slice):
+        return pts, source.sample(n, rng)
+    p4 = np.empty((n, 4))
+    for part, idx in parts:
+        if idx.size:
+            p4[idx] = part.sample(idx.size, rng)
+    return pts, p4
 
 
 def interacting_fraction(beamline, n: int = 20000, seed: int = 12345) -> float:
