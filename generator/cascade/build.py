@@ -36,9 +36,11 @@ _SEED = 20261206
 
 
 def default_pot(beam_momentum: float) -> int:
-    """POT simulated by default: ``3e5 / (p / GeV)`` rounded to hundreds, within 2000-40000
-    (33700 at 8.89 GeV/c, 2500 at 120 GeV/c): about a minute of the hadron cascade on 2 cores."""
-    return int(min(40_000, max(2_000, round(3.0e5 / float(beam_momentum), -2))))
+    """POT simulated by default: ``4e6 / (p / GeV)`` rounded to hundreds, within 20000-60000
+    (60000 at 8.89 GeV/c, 33300 at 120 GeV/c, 20000 at 400 GeV/c): the statistics at which the
+    packaged beamlines' tables carry <= 3 % error on the signal of their cards' meson channels
+    (``scripts/cascade_precision.py``), in a few minutes of the hadron cascade on 2 cores."""
+    return int(min(60_000, max(20_000, round(4.0e6 / float(beam_momentum), -2))))
 
 
 def _chunk_pot(beam_momentum: float) -> int:

@@ -17,10 +17,12 @@ A table holds, for the ``n_pot`` beam particles simulated by :mod:`.engine`:
   depth and transverse profiles a channel samples; ``t<tag>_<pdg>_<k>`` for ``dif`` and
   ``dar``: counts of the time since the beam particle entered (edges ``t_edges``, ns; for a
   decay at rest the time it stopped: the rest lifetime is drawn where the decays are used);
-* ``prod1_...``, ``dif1_...``, ``dar1_...`` (with their profiles): the same for what the beam
-  particle's first collision made (generation 1), a subset of the tag without the ``1``: the
-  later generations are the difference (where measured first-interaction spectra replace the
-  cascade's own);
+* ``prod1_...`` (with its profiles): the same for what the beam particle's first collision
+  made (generation 1), a subset of ``prod``; ``dif1_...``, ``dar1_...``: the decays, wherever
+  they happen, of what the beam particle's first collision *in the target* (solid 0) made. The
+  later generations are the difference, where measured first-interaction spectra of the target
+  replace the cascade's own (a kaon of the target's first collision that stops in the absorber
+  is in ``dar1`` of the absorber: the fit's transported kaons stand for it);
 * ``coll_<pdg>_<k>``: int32 counts of hadron-nucleus collisions by projectile and momentum
   (``p_edges``); ``coll1_<pdg>_<k>`` with ``<c>coll1_<pdg>_<k>`` the beam particle's own first
   collision and where it happened (the charm sources);
@@ -46,7 +48,7 @@ from .records import CAPTURED, COLLISION, DECAY_AT_REST, DECAY_IN_FLIGHT, EM_SEE
 __all__ = ["TABLE_FORMAT", "N_BATCHES", "region_key", "make_tables", "read_header"]
 
 #: Version of the table layout (bump when the content changes meaning).
-TABLE_FORMAT = 5
+TABLE_FORMAT = 6
 #: Batches the POT are split into for the MC errors.
 N_BATCHES = 10
 _N_P, _N_THETA, _N_XY, _N_Z, _N_E = 120, 100, 60, 60, 80
@@ -123,6 +125,11 @@ def make_tables(result, world, beam_momentum: float, header_extra: dict) -> tupl
     arrays: dict[str, np.ndarray] = {"p_edges": p_edges, "theta_edges": th_edges, "seed_e_edges": seed_e,
                                      "t_edges": t_edges}
     batch = np.minimum(rec["pot"] * N_BATCHES // max(n, 1), N_BATCHES - 1)
+    # POT whose beam particle collided first in the target (solid 0): their generation-1 decays
+    # are what measured first-interaction spectra of the target replace
+    first_in_target = np.zeros(max(n, 1), dtype=bool)
+    beam_first = (rec["kind"] == COLLISION) & (rec["generation"] == 1) & (rec["region"] == 0)
+    first_in_target[rec["pot"][beam_first]] = True
     mult: dict[str, dict] = {}
     regions = sorted(set(int(k) for k in np.unique(rec["region"])))
     for k in regions:
@@ -142,7 +149,8 @@ def make_tables(result, world, beam_momentum: float, header_extra: dict) -> tupl
                 mine = sub["pdg"] == pdg
                 r = sub[mine]
                 _book(arrays, tag, int(pdg), rk, r, (xe, ye, ze), p_edges, th_edges, seed_e, t_edges)
-                first = r[r["generation"] == 1]
+                gen1 = r["generation"] == 1
+                first = r[gen1 & first_in_target[r["pot"]]] if tag in ("dif", "dar") else r[gen1]
                 if tag in ("prod", "dif", "dar", "coll") and first.size:  # the beam's first collision alone, too
                     _book(arrays, tag + "1", int(pdg), rk, first, (xe, ye, ze), p_edges, th_edges, seed_e, t_edges)
                 count = int(r.size)

@@ -93,17 +93,18 @@ class MesonMixingChannel:
         d = aim.sample_points(n, rng) - vertex
         d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
         q = aim.proposal_density(vertex, d)
-        u = rng.random((2, n))
         p, f = np.empty(n), np.empty(n)
         x = -d[:, 2]
-        for src, idx in parts:  # each meson from the spectrum of the part (solid) that made it
+        u = rng.random((2, n)) if len(parts) == 1 else None
+        for src, sl in parts:  # each meson from the spectrum of the part (solid) that made it
+            uu = u if u is not None else rng.random((2, sl.stop - sl.start))
             n_p = src.p_edges.size - 1
-            ip = np.minimum(np.searchsorted(src.p_cdf, u[0, idx], side="right"), n_p - 1)
-            p[idx] = src.p_edges[ip] + u[1, idx] * (src.p_edges[ip + 1] - src.p_edges[ip])
+            ip = np.minimum(np.searchsorted(src.p_cdf, uu[0], side="right"), n_p - 1)
+            p[sl] = src.p_edges[ip] + uu[1] * (src.p_edges[ip + 1] - src.p_edges[ip])
             edges = src.neg_cos_theta_edges
-            inside = x[idx] < edges[-1]
-            it = np.clip(np.searchsorted(edges, x[idx], side="right") - 1, 0, edges.size - 2)
-            f[idx] = np.where(inside, src.conditional_density[ip, it], 0.0)
+            inside = x[sl] < edges[-1]
+            it = np.clip(np.searchsorted(edges, x[sl], side="right") - 1, 0, edges.size - 2)
+            f[sl] = np.where(inside, src.conditional_density[ip, it], 0.0)
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
         M = C.mass(self.parent_pdg)
         parent = np.empty((n, 4))

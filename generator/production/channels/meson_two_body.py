@@ -88,12 +88,18 @@ class MesonTwoBodyChannel:
         d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
         q = aim.proposal_density(vertex, d)
         M = pdg_mass(self.parent_pdg)
-        u = rng.random((4, n))
-        parent, llp, f = np.empty((n, 4)), np.empty((n, 4)), np.empty(n)
-        for src, idx in parts:  # each meson from the spectrum of the part (solid) that made it
-            parent[idx], llp[idx], f[idx] = meson_decay_toward(
-                src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges, M, self.llp_mass,
-                self.other_mass, np.ascontiguousarray(d[idx]), np.ascontiguousarray(u[:, idx]))
+        if len(parts) == 1:
+            src = self.source
+            parent, llp, f = meson_decay_toward(src.p_cdf, src.p_edges, src.conditional_density,
+                                                src.neg_cos_theta_edges, M, self.llp_mass, self.other_mass, d,
+                                                rng.random((4, n)))
+        else:  # each meson from the spectrum of the part (solid) that made it
+            parent, llp, f = np.empty((n, 4)), np.empty((n, 4)), np.empty(n)
+            for src, sl in parts:
+                if sl.stop > sl.start:
+                    parent[sl], llp[sl], f[sl] = meson_decay_toward(
+                        src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges, M,
+                        self.llp_mass, self.other_mass, d[sl], rng.random((4, sl.stop - sl.start)))
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
         return ProductionSample(vertex, parent, llp, d, w)
 

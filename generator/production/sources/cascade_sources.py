@@ -17,9 +17,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 
+import numba
 import numpy as np
 
+from ..._jit import JIT_OPTIONS
 from ...errors import PhysicsError
 from .meson_spectra import MesonSource
 
@@ -44,12 +47,22 @@ class ProductionPoints:
     shares: np.ndarray  # (k,) summing to 1
     profiles: tuple  # per solid: ((edges, cdf) for x, y, z)
 
+    @cached_property
+    def _guides(self) -> tuple:
+        """Guide tables of the first solid's x, y, z CDFs (:func:`_guide`)."""
+        return tuple(_guide(cdf) for _, cdf in self.profiles[0])
+
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` points (n, 3), beam frame (m)."""
         n = int(n)
-        which = rng.choice(len(self.shares), size=n, p=self.shares) if len(self.shares) > 1 else np.zeros(n, int)
-        u = rng.random((3, n))
         out = np.empty((n, 3))
+        if len(self.shares) == 1:  # one solid (a source's part): no choice to draw
+            u = rng.random((3, n))
+            for c, ((edges, cdf), guide) in enumerate(zip(self.profiles[0], self._guides)):
+                _draw_kernel(edges, cdf, guide, u[c], out[:, c])
+            return out
+        which = rng.choice(len(self.shares), size=n, p=self.shares)
+        u = rng.random((3, n))
         for k, prof in enumerate(self.profiles):
             sel = np.flatnonzero(which == k)
             if not sel.size:
@@ -78,11 +91,37 @@ def _profiles(arrays, tag: str, pdg: int, rk: str, drop_first: bool = False) -> 
 
 
 def _draw(edges: np.ndarray, cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
-    """Inverse of a binned CDF, uniform within the bin."""
+    """Inverse of a binned CDF, uniform within the bin (the numpy reference of
+    :func:`_draw_kernel`)."""
     i = np.minimum(np.searchsorted(cdf, u, side="right"), cdf.size - 1)
     lo = np.where(i > 0, cdf[i - 1], 0.0)
     f = np.where(cdf[i] > lo, (u - lo) / np.where(cdf[i] > lo, cdf[i] - lo, 1.0), 0.5)
     return edges[i] + f * (edges[i + 1] - edges[i])
+
+
+def _guide(cdf: np.ndarray) -> np.ndarray:
+    """``g[j]`` = the first index with ``cdf > j / G`` (``G = 4 len(cdf)``): where the search
+    for a uniform in ``[j/G, (j+1)/G)`` starts (Chen and Asau's guide table)."""
+    g = 4 * cdf.size
+    return np.searchsorted(cdf, np.arange(g) / g, side="right").astype(np.int64)
+
+
+@numba.njit(**JIT_OPTIONS)
+def _draw_kernel(edges, cdf, guide, u, out):  # pragma: no cover - compiled
+    """:func:`_draw` into ``out``, the same operations per element (the same numbers); the bin
+    found from the guide table by a short forward search (the index ``searchsorted`` gives)."""
+    m = cdf.size
+    g = guide.size
+    for k in range(u.size):
+        j = int(u[k] * g)
+        i = guide[j if j < g else g - 1]
+        while i < m and cdf[i] <= u[k]:
+            i += 1
+        if i > m - 1:
+            i = m - 1
+        lo = cdf[i - 1] if i > 0 else 0.0
+        f = (u[k] - lo) / (cdf[i] - lo) if cdf[i] > lo else 0.5
+        out[k] = edges[i] + f * (edges[i + 1] - edges[i])
 
 
 def cascade_species(arrays, header) -> dict[int, float]:
@@ -152,7 +191,8 @@ def cascade_parents(arrays, header, pdg: int, what: str, drop_first_in: tuple[st
     """``parents(n, rng, beamline) -> ParentDecays`` of species ``pdg`` (one of
     :data:`CASCADE_PARENTS`) from the cascade's decays in flight and at rest (module
     docstring), with ``per_pot`` (decays per POT) and ``provenance``; ``drop_first_in``: solids,
-    by key, whose generation-1 mesons' decays are left out."""
+    by key, in which the decays of what the beam's first collision in the target made are left
+    out (all of them: the measured fits' transported mesons stand for those decays)."""
     from ... import constants as C
     from ..parents import ParentDecays
 

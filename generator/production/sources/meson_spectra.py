@@ -315,14 +315,16 @@ class MesonSource:
         return C.mass(self.pdg)
 
     def split(self, n: int, rng: np.random.Generator) -> list:
-        """``[(part, index)]``: which of ``n`` mesons each part makes, each chosen with
-        probability ``part.per_pot / per_pot`` (``[(self, slice(None))]``, no random number
-        used, for a source of one part)."""
+        """``[(part, slice)]``: how many of ``n`` mesons each part makes (a multinomial draw
+        with probabilities ``part.per_pot / per_pot``), as consecutive slices of the ``n``
+        (``[(self, slice(0, n))]``, no random number used, for a source of one part)."""
+        n = int(n)
         if not self.components:
-            return [(self, slice(None))]
+            return [(self, slice(0, n))]
         share = np.array([c.per_pot for c in self.components])
-        which = rng.choice(share.size, size=int(n), p=share / share.sum())
-        return [(c, np.flatnonzero(which == k)) for k, c in enumerate(self.components)]
+        counts = rng.multinomial(n, share / share.sum())
+        ends = np.cumsum(counts)
+        return [(c, slice(int(e - k), int(e))) for c, k, e in zip(self.components, counts, ends)]
 
     @property
     def shape(self) -> tuple[int, int]:

@@ -314,7 +314,9 @@ def cascade_parent_decays(beamline, pdg: int, later_only: bool = False):
         raise PhysicsError(f"{where}: the cascade serves decays of pdg " + ", ".join(map(str, CASCADE_PARENTS))
                            + f", not {pdg}")
     arrays, header = cascade_tables(beamline)
-    return cascade_parents(arrays, header, int(pdg), where, drop_first_in=("0",) if later_only else ())
+    # the decays of what the beam's first collision in the target made, in every solid
+    drop = tuple(header["regions"]) if later_only else ()
+    return cascade_parents(arrays, header, int(pdg), where, drop_first_in=drop)
 
 
 def meson_source(beamline, pdg: int, model: str | None = None):

@@ -133,16 +133,17 @@ def source_points(beamline, source, n: int, rng: np.random.Generator) -> np.ndar
 
 
 def source_parts(beamline, source, n: int, rng: np.random.Generator) -> tuple[list, np.ndarray]:
-    """``(parts, points)``: which part of ``source`` makes each of ``n`` mesons
-    (:meth:`MesonSource.split`: a cascade source's solid; ``[(source, slice(None))]`` for a
-    source of one part) and their production points (n, 3), each from its own part."""
+    """``(parts, points)``: which part of ``source`` makes which of ``n`` mesons
+    (:meth:`MesonSource.split`: a cascade source's solids, as consecutive slices;
+    ``[(source, slice(0, n))]`` for a source of one part) and their production points (n, 3),
+    each from its own part."""
     if not getattr(source, "components", ()):
-        return [(source, slice(None))], source_points(beamline, source, n, rng)
+        return [(source, slice(0, int(n)))], source_points(beamline, source, n, rng)
     parts = source.split(n, rng)
     pts = np.empty((n, 3))
-    for part, idx in parts:
-        if idx.size:
-            pts[idx] = source_points(beamline, part, idx.size, rng)
+    for part, sl in parts:
+        if sl.stop > sl.start:
+            pts[sl] = source_points(beamline, part, sl.stop - sl.start, rng)
     return parts, pts
 
 
@@ -150,12 +151,12 @@ def source_sample(beamline, source, n: int, rng: np.random.Generator) -> tuple[n
     """``(points (n, 3), four-momenta (n, 4))`` of ``n`` mesons of ``source``, point and
     momentum of each from the same part (:func:`source_parts`)."""
     parts, pts = source_parts(beamline, source, n, rng)
-    if len(parts) == 1 and isinstance(parts[0][1], slice):
+    if len(parts) == 1:
         return pts, source.sample(n, rng)
     p4 = np.empty((n, 4))
-    for part, idx in parts:
-        if idx.size:
-            p4[idx] = part.sample(idx.size, rng)
+    for part, sl in parts:
+        if sl.stop > sl.start:
+            p4[sl] = part.sample(sl.stop - sl.start, rng)
     return pts, p4
 
 
