@@ -21,6 +21,10 @@ through the solids of the :class:`~fipgen.cascade.world.World` (vacuum between t
   K-, mu- and negative hyperons are captured by a nucleus; protons and other stable
   particles stay. Non-interacting neutral hadrons below ``e_kin_min`` (neutrons) end there.
 * **leaving**: a particle whose path meets no further solid leaves the world.
+* **isospin of the low-energy excitations**: Pythia's ``N N -> X Y`` excitations of ``p p``
+  and ``n n`` keep each nucleon's charge; their charge states are redrawn with the
+  Clebsch-Gordan weights of an ``I = 1`` pair (:mod:`.isospin`, ``CascadeSettings.nn_isospin``),
+  the pair's four-momentum kept and a resonance decayed anew.
 
 Photons, electrons and positrons are not followed: they are recorded as seeds of the
 electromagnetic cascade, with their point, time and momentum. Not modelled: multiple and
@@ -531,9 +535,8 @@ def _decayed_only(ev, j: int) -> bool:
 
 
 def _names(pdata) -> dict[int, str]:
-    """``{id: name}`` of every particle in Pythia's table."""
-    out, i = {}, pdata.nextId(0) or pdata.nextId(1)
-    out[1] = pdata.name(1)
+    """``{id: name}`` of every particle in Pythia's table (``nextId`` walks it from id 1)."""
+    out, i = {}, 1
     while i:
         out[i] = pdata.name(i)
         i = pdata.nextId(i)
