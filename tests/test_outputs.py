@@ -276,3 +276,24 @@ def test_mass_or_none_for_writers():
 
     assert mass_or_none(11) == mass(11) and abs(mass_or_none(11) - 0.000511) < 1e-6
     assert mass_or_none(PDG_HNL) is None and mass_or_none(PDG_ALP) is None
+
+
+def test_mevprtl_parent_list_of_an_hnl_card_on_the_cascade(tmp_path):
+    """The BNB's default sources serve the HNL channels the cascade's decays; the parent list
+    (mesons as produced, for MeVPrtl to transport) still has the K+ and K-: per POT, the
+    Feynman-scaling K+ of the target's first interactions plus the cascade's later ones."""
+    from fipgen.geometry import load_beamline
+    from fipgen.io.parent_list import read_mevprtl_text
+    from fipgen.production.sources.resolve import production_source
+
+    card = load_packaged_card("sbnd_hnl_kaon.toml").text.replace("events = 200_000", "events = 2000")
+    (tmp_path / "c.toml").write_text(card)
+    assert _in(tmp_path, ["generate", "c.toml", "--format", "mevprtl", "--output", "k", "--quiet"]) == 0
+    parents = read_mevprtl_text(tmp_path / "k")  # (one format: the --output name as given)
+    bl = load_beamline("bnb")
+    for pdg in (321, -321, 130):
+        sel = parents["pdg"] == pdg
+        assert sel.sum() > 0, pdg
+        assert parents["weight"][sel].sum() / parents["pot"] == pytest.approx(production_source(bl, pdg).per_pot,
+                                                                              rel=1e-6)
+    assert production_source(bl, 321).per_pot > 0.04897  # the fit's first interactions and more

@@ -275,7 +275,8 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.production.sources.resolve": [
         "MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
         "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids",
-        "cascade_ready", "MEASURED", "first_interaction_view", "VARIANTS", "sources_variant", "measured_species"
+        "cascade_ready", "MEASURED", "first_interaction_view", "VARIANTS", "sources_variant",
+        "production_source", "measured_species"
     ],
     "fipgen.production.sources.shower_seeding": ["meson_photons", "make_shower_table"],
     "fipgen.production.sources.vertex": [

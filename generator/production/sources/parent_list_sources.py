@@ -17,7 +17,7 @@ import numpy as np
 from ...errors import CardError, PhysicsError
 from ...io.parent_list import write_mevprtl_text
 from ...rng import PARENT_STREAM, block_rng
-from .resolve import _source
+from .resolve import production_source
 
 __all__ = ["parent_species", "write_parent_list", "FILE_POT"]
 
@@ -44,7 +44,7 @@ def parent_species(job) -> dict[int, object]:
             continue
         for code in ((parent, -parent) if parent not in (130, 111, 221) else (parent,)):
             try:
-                s = _source(job.beamline, code)
+                s = production_source(job.beamline, code)
             except PhysicsError:  # a species without a source at this beamline
                 continue
             out[code] = s

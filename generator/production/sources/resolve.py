@@ -46,7 +46,7 @@ from ...errors import PhysicsError
 
 __all__ = ["MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
            "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids", "cascade_ready", "MEASURED", "first_interaction_view",
-           "VARIANTS", "sources_variant",
+           "VARIANTS", "sources_variant", "production_source",
            "measured_species"]
 
 #: Meson source sets a beamline file may name (module docstring).
@@ -402,6 +402,26 @@ def shower_table_name(beamline) -> str:
                            "([beamline.particle_sources] showers = \"shower_<name>.npz\", made by "
                            "scripts/make_shower_tables.py)")
     return plan.showers
+
+
+def production_source(beamline, pdg: int):
+    """The mesons ``pdg`` as produced (before any transport or decay), per POT: the beamline's
+    :func:`meson_source`, and for a cascade beamline also the charged pions and kaons and the
+    K0L, which its channels take as the cascade's decays (:func:`cascade_parent_decays`): every
+    generation where it was made, the target's first interactions from the measured fits where
+    the file names them (parent lists, ``fipgen generate --format mevprtl``)."""
+    from .cascade_sources import CASCADE_PARENTS, cascade_meson_source, combine_sources
+
+    pdg = int(pdg)
+    if not uses_cascade(beamline) or pdg not in CASCADE_PARENTS:
+        return meson_source(beamline, pdg)
+    check_sources(beamline)
+    where = f"beamline {beamline.name!r} ({beamline.path})"
+    arrays, header = cascade_tables(beamline)
+    if pdg not in measured_species(beamline):
+        return cascade_meson_source(arrays, header, pdg, where)
+    later = cascade_meson_source(arrays, header, pdg, where, drop_first_in=("0",))
+    return combine_sources(meson_source(first_interaction_view(beamline), pdg), later, beamline)
 
 
 def _source(beamline, pdg: int, external=None):
