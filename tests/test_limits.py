@@ -81,7 +81,7 @@ def test_unweighted_beyond_what_the_sample_supports_is_refused(tmp_path):
 
 
 def test_a_supported_unweighted_sample_is_written(tmp_path):
-    # first-interaction sources: the cascade's weights spread more (539 supported at 20000 trials)
+    # first-interaction sources: the cascade's weights spread more (1452 supported at 20000 trials)
     card = default_card().replace(meson_sources="first-interactions")
     w = np.concatenate([b.scalars["weight"] for b, _ in iter_chunks(build_job(card))])
     n = max_unweighted(w)
