@@ -143,9 +143,9 @@ class TallyCascade(HadronCascade):
                 else:
                     self.em_other[mid] += q.e()
 
-    def _emit(self, ev, start, pos, t, region, gen, stack, skip=()):
+    def _emit(self, ev, start, pos, t, region, gen, stack, skip=(), read=None):
         self._tally(ev, start, skip)
-        super()._emit(ev, start, pos, t, region, gen, stack, skip)
+        super()._emit(ev, start, pos, t, region, gen, stack, skip, read)
 
 
 _NOT_DIRECT = frozenset({221, 331, 223, 333})  # pions from these decays keep their charges
@@ -158,9 +158,9 @@ class IsospinWhatIf(TallyCascade):
     10 GeV, decays and pions from eta/eta'/omega/phi decays are untouched. Not a model: a
     measurement of how much of f_em the pion charges of Pythia's LowEnergyQCD carry."""
 
-    def _emit(self, ev, start, pos, t, region, gen, stack, skip=()):
+    def _emit(self, ev, start, pos, t, region, gen, stack, skip=(), read=None):
         if self._coll_ecm is None or self._coll_ecm >= 10.0 or skip:
-            return super()._emit(ev, start, pos, t, region, gen, stack, skip)
+            return super()._emit(ev, start, pos, t, region, gen, stack, skip, read)
         drop, new = set(), []
         for j in range(start, ev.size()):
             q = ev[j]

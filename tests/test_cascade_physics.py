@@ -214,14 +214,14 @@ def test_em_fraction_of_a_proton_shower_in_iron(tmp_path, p_beam, n):
     class Tally(HadronCascade):
         em = 0.0
 
-        def _emit(self, ev, start, pos, t, region, gen, stack, skip=()):
+        def _emit(self, ev, start, pos, t, region, gen, stack, skip=(), read=None):
             for j in range(start, ev.size()):
                 q = ev[j]
                 if j in skip:
                     continue
                 if q.isFinal() and q.id() in _EM and q.mother1() > 0 and abs(ev[q.mother1()].id()) in (111, 221):
                     self.em += q.e()
-            super()._emit(ev, start, pos, t, region, gen, stack, skip)
+            super()._emit(ev, start, pos, t, region, gen, stack, skip, read)
 
     path = tmp_path / "block.toml"
     path.write_text(_BLOCK.replace("beam_momentum = 120.0", f"beam_momentum = {p_beam}"))

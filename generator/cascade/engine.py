@@ -217,21 +217,27 @@ class HadronCascade:
     def _record(self, kind, pdg, region, gen, pos, t, p3, e) -> None:
         self._rec.append((self._pot, kind, pdg, region, gen, pos[0], pos[1], pos[2], t, p3[0], p3[1], p3[2], e))
 
-    def _emit(self, ev, start: int, pos, t: float, region: int, gen: int, stack: list, skip=()) -> None:
+    def _emit(self, ev, start: int, pos, t: float, region: int, gen: int, stack: list, skip=(),
+              read=None) -> None:
         """Book the entries ``start..`` of a Pythia record made at ``pos``: record, push, ledger.
 
         Each entry's status and id are read first; momenta only for what is recorded or
-        followed (``isFinal`` is ``status > 0``). Entries in ``skip`` are left out.
+        followed (``isFinal`` is ``status > 0``). Entries in ``skip`` are left out. ``read``:
+        ``(entries, statuses)`` of the whole record when the caller has read them already.
         """
         led = self._ledger
         record = self._record
         push = stack.append
         e_in = e_out = 0.0
+        entries, statuses = read if read is not None else (None, None)
         for j in range(start, ev.size()):
             if skip and j in skip:
                 continue
-            q = ev[j]
-            st = q.status()
+            if entries is None:
+                q = ev[j]
+                st = q.status()
+            else:
+                q, st = entries[j], statuses[j]
             if st in _INCOMING:
                 if st == -181 or st == -182:
                     e_q = q.e()
@@ -409,12 +415,18 @@ class HadronCascade:
         return False
 
     def _book_collision(self, ev, pos, t: float, region: int, gen: int, stack: list) -> None:
-        """Book a collision record (:meth:`_emit`), its excitations' charges redrawn by isospin."""
-        swaps = self._isospin_swaps(ev) if self._multiplets is not None else None
-        if swaps:
-            self._emit_recharged(ev, swaps, pos, t, region, gen, stack)
-        else:
+        """Book a collision record (:meth:`_emit`), its excitations' charges redrawn by isospin
+        (the record's entries and statuses read once, for both)."""
+        if self._multiplets is None:
             self._emit(ev, 0, pos, t, region, gen, stack)
+            return
+        entries = [ev[j] for j in range(ev.size())]
+        read = (entries, [q.status() for q in entries])
+        swaps = self._isospin_swaps(ev, read)
+        if swaps:
+            self._emit_recharged(ev, swaps, pos, t, region, gen, stack, read)
+        else:
+            self._emit(ev, 0, pos, t, region, gen, stack, read=read)
 
     def collide(self, pdg: int, p3: tuple, z: int, a: int) -> tuple[list, list] | None:
         """One collision of a ``pdg`` hadron of momentum ``p3`` (GeV) on the nucleus ``(z, a)``
@@ -437,14 +449,16 @@ class HadronCascade:
         produced = [(r[2], r[9], r[10], r[11], r[12]) for r in self._rec if r[1] == PRODUCED]
         return out, produced
 
-    def _isospin_swaps(self, ev) -> list:
+    def _isospin_swaps(self, ev, read) -> list:
         """``[((entry, new id), (entry, new id))]``: the ``p p`` and ``n n`` excitation pairs of a
-        collision record whose charges isospin redraws (:mod:`.isospin`) to other ones."""
+        collision record whose charges isospin redraws (:mod:`.isospin`) to other ones; ``read``:
+        the record's ``(entries, statuses)``."""
+        entries, statuses = read
         pairs: dict = {}
-        for j in range(ev.size()):
-            st = ev[j].status()
+        for j, st in enumerate(statuses):
             if st == _EXCITATION or st == -_EXCITATION:
-                pairs.setdefault((ev[j].mother1(), ev[j].mother2()), []).append(j)
+                q = entries[j]
+                pairs.setdefault((q.mother1(), q.mother2()), []).append(j)
         swaps = []
         for (m1, m2), js in pairs.items():
             if len(js) != 2 or any(not _decayed_only(ev, j) for j in js):
@@ -469,7 +483,8 @@ class HadronCascade:
             return None
         return new, q.id(), m, (q.px(), q.py(), q.pz(), q.e()), final
 
-    def _emit_recharged(self, ev, swaps: list, pos, t: float, region: int, gen: int, stack: list) -> None:
+    def _emit_recharged(self, ev, swaps: list, pos, t: float, region: int, gen: int, stack: list,
+                        read=None) -> None:
         """Book a collision record whose excitation pairs ``swaps`` change charges: the record
         without the pairs and their decay products, then each pair under its new ids with the
         pair's four-momentum (:func:`.isospin.remass_pair`: a nucleon's mass follows its charge,
@@ -480,7 +495,7 @@ class HadronCascade:
             for j, *_ in pair:
                 skip.add(j)
                 skip.update(ev[j].daughterListRecursive())
-        self._emit(ev, 0, pos, t, region, gen, stack, skip)
+        self._emit(ev, 0, pos, t, region, gen, stack, skip, read)
         led = self._ledger
         for pair in swaps:
             for _, new, _old, m, p4, final in pair:

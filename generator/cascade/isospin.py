@@ -24,6 +24,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 __all__ = ["Multiplets", "clebsch_gordan", "multiplets", "nn_charge_states", "recharge", "remass_pair"]
 
@@ -77,7 +78,9 @@ def multiplets(names: dict[int, str]) -> Multiplets:
 
 
 def clebsch_gordan(j1: float, m1: float, j2: float, m2: float, j: float, m: float) -> float:
-    """``<j1 m1; j2 m2 | j m>`` (Condon-Shortley phases; Racah's closed form)."""
+    """``<j1 m1; j2 m2 | j m>`` (Condon-Shortley phases; the closed form of G. Racah, Phys. Rev.
+    62 (1942) 438; values checked against the PDG review's table "Clebsch-Gordan
+    coefficients, spherical harmonics, and d functions")."""
     if abs(m1 + m2 - m) > 1e-9 or not abs(j1 - j2) - 1e-9 <= j <= j1 + j2 + 1e-9:
         return 0.0
     if abs(m1) > j1 + 1e-9 or abs(m2) > j2 + 1e-9 or abs(m) > j + 1e-9:
@@ -97,9 +100,11 @@ def clebsch_gordan(j1: float, m1: float, j2: float, m2: float, j: float, m: floa
     return pre * s
 
 
-def nn_charge_states(twice1: int, twice2: int, i3: int) -> list[tuple[tuple[int, int], float]]:
+@lru_cache(maxsize=None)
+def nn_charge_states(twice1: int, twice2: int, i3: int) -> tuple[tuple[tuple[int, int], float], ...]:
     """The charge states ``(Q1, Q2)`` of a pair of isospins ``(twice1/2, twice2/2)`` made from
-    an ``I = 1``, ``I3 = i3`` nucleon pair, with their probabilities (summing to 1)."""
+    an ``I = 1``, ``I3 = i3`` nucleon pair, with their probabilities (summing to 1; cached:
+    the cascade asks at every excitation)."""
     j1, j2 = twice1 / 2, twice2 / 2
     out = []
     for k in range(twice1 + 1):
@@ -109,7 +114,7 @@ def nn_charge_states(twice1: int, twice2: int, i3: int) -> list[tuple[tuple[int,
         if w > 1e-12:
             out.append(((int(round(m1 + 0.5)), int(round(m2 + 0.5))), w))
     tot = sum(w for _, w in out)
-    return [(q, w / tot) for q, w in out]
+    return tuple((q, w / tot) for q, w in out)
 
 
 def recharge(incoming: tuple[int, int], outgoing: tuple[int, int], table: Multiplets, u: float) -> tuple[int, int]:
@@ -134,7 +139,9 @@ def recharge(incoming: tuple[int, int], outgoing: tuple[int, int], table: Multip
 def remass_pair(pa: tuple, pb: tuple, ma: float, mb: float) -> tuple[tuple, tuple] | None:
     """Four-momenta ``(px, py, pz, e)`` of two particles with the total four-momentum of ``pa``
     and ``pb`` and the masses ``ma``, ``mb``, the directions in their rest frame kept (a
-    nucleon that changes charge changes mass by 1.3 MeV: energy and momentum stay conserved).
+    nucleon that changes charge changes mass by 1.3 MeV: energy and momentum stay conserved);
+    their rest-frame momentum is ``lambda^(1/2)(s, ma^2, mb^2) / (2 sqrt(s))`` (PDG review
+    "Kinematics", two-body decays).
     None if the pair is below the new threshold ``ma + mb``."""
     ex, ey, ez, ee = (pa[i] + pb[i] for i in range(4))
     s = ee * ee - ex * ex - ey * ey - ez * ez

@@ -101,7 +101,8 @@ def _draw(edges: np.ndarray, cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
 
 def _guide(cdf: np.ndarray) -> np.ndarray:
     """``g[j]`` = the first index with ``cdf > j / G`` (``G = 4 len(cdf)``): where the search
-    for a uniform in ``[j/G, (j+1)/G)`` starts (Chen and Asau's guide table)."""
+    for a uniform in ``[j/G, (j+1)/G)`` starts (the guide table of H.-C. Chen and Y. Asau,
+    AIIE Transactions 6 (1974) 163)."""
     g = 4 * cdf.size
     return np.searchsorted(cdf, np.arange(g) / g, side="right").astype(np.int64)
 

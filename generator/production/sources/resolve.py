@@ -258,26 +258,31 @@ def _load_cascade(path: str):
 
 
 def _cascade_source(beamline, pdg: int, model):
-    from .cascade_sources import cascade_meson_source
+    from .cascade_sources import CHARM, cascade_charm_source
 
     where = f"beamline {beamline.name!r} ({beamline.path})"
     if model is not None:
         raise PhysicsError(f"{where}: the cascade sources have no model variants (model {model!r})")
-    from .cascade_sources import CHARM, cascade_charm_source
 
     if pdg not in CASCADE_SPECIES + CHARM:
         raise PhysicsError(f"{where}: the cascade sources serve pdg " + ", ".join(map(str, CASCADE_SPECIES + CHARM))
                            + f" as production sources, not {pdg} (charged pions and kaons and the K0L come as "
                            "the cascade's decays in flight and at rest, for the HNL channels)")
-    arrays, header = cascade_tables(beamline)
     if pdg in CHARM:
-        return cascade_charm_source(arrays, header, pdg, where, beamline)
-    if pdg in measured_species(beamline):
-        from .cascade_sources import combine_sources
+        return cascade_charm_source(*cascade_tables(beamline), pdg, where, beamline)
+    return _made(beamline, pdg, where)
 
-        later = cascade_meson_source(arrays, header, pdg, where, drop_first_in=("0",))
-        return combine_sources(meson_source(first_interaction_view(beamline), pdg), later, beamline)
-    return cascade_meson_source(arrays, header, pdg, where)
+
+def _made(beamline, pdg: int, where: str):
+    """The mesons ``pdg`` made in ``beamline``'s cascade, every generation and solid; for a
+    species the file's measured fits cover, the target's generation 1 from the fits."""
+    from .cascade_sources import cascade_meson_source, combine_sources
+
+    arrays, header = cascade_tables(beamline)
+    if pdg not in measured_species(beamline):
+        return cascade_meson_source(arrays, header, pdg, where)
+    later = cascade_meson_source(arrays, header, pdg, where, drop_first_in=("0",))
+    return combine_sources(meson_source(first_interaction_view(beamline), pdg), later, beamline)
 
 
 def with_cascade_sources(beamline, measured: bool = False):
@@ -360,11 +365,12 @@ def meson_species(beamline, model: str | None = None) -> dict[int, float]:
         # first interactions from the fits where the beamline names them)
         out = {pdg: _cascade_source(beamline, pdg, None).per_pot for pdg in CASCADE_SPECIES if made.get(pdg)}
         out.update({pdg: made[pdg] for pdg in CASCADE_PARENTS if made.get(pdg)})
-        fits = first_interaction_view(beamline)
-        for pdg in set(measured_species(beamline)) & set(CASCADE_PARENTS):  # the target's generation 1 from the fits
+        measured = set(measured_species(beamline)) & set(CASCADE_PARENTS)
+        fitted = meson_species(first_interaction_view(beamline), model) if measured else {}
+        for pdg in measured:  # the target's generation 1 from the fits
             first_in_target = float(arrays[f"prod1_{pdg}_0"].sum()) / int(header["n_pot"]) \
                 if f"prod1_{pdg}_0" in arrays else 0.0
-            out[pdg] = out.get(pdg, 0.0) - first_in_target + meson_species(fits, model)[pdg]
+            out[pdg] = out.get(pdg, 0.0) - first_in_target + fitted[pdg]
         from .cascade_sources import CHARM, CHARM_MOMENTUM
 
         if abs(beamline.beam_momentum - CHARM_MOMENTUM) <= 0.02 * CHARM_MOMENTUM:
@@ -410,18 +416,13 @@ def production_source(beamline, pdg: int):
     K0L, which its channels take as the cascade's decays (:func:`cascade_parent_decays`): every
     generation where it was made, the target's first interactions from the measured fits where
     the file names them (parent lists, ``fipgen generate --format mevprtl``)."""
-    from .cascade_sources import CASCADE_PARENTS, cascade_meson_source, combine_sources
+    from .cascade_sources import CASCADE_PARENTS
 
     pdg = int(pdg)
     if not uses_cascade(beamline) or pdg not in CASCADE_PARENTS:
         return meson_source(beamline, pdg)
     check_sources(beamline)
-    where = f"beamline {beamline.name!r} ({beamline.path})"
-    arrays, header = cascade_tables(beamline)
-    if pdg not in measured_species(beamline):
-        return cascade_meson_source(arrays, header, pdg, where)
-    later = cascade_meson_source(arrays, header, pdg, where, drop_first_in=("0",))
-    return combine_sources(meson_source(first_interaction_view(beamline), pdg), later, beamline)
+    return _made(beamline, pdg, f"beamline {beamline.name!r} ({beamline.path})")
 
 
 def _source(beamline, pdg: int, external=None):

@@ -87,10 +87,11 @@ def meson_photons(beamline: str, pdg: int, n: int, rng: np.random.Generator):
     """
     from .resolve import sources_variant
 
-    src = meson_source(sources_variant(load_beamline(beamline), "first-interactions"), pdg)
+    bl = load_beamline(beamline)
+    src = meson_source(sources_variant(bl, "first-interactions"), pdg)
     br = sm_branching_ratio(pdg, "gamma_gamma")
     p4 = src.sample(n, rng)
-    vtx = sample_interaction_points(load_beamline(beamline), n, rng)
+    vtx = sample_interaction_points(bl, n, rng)
     e, d = _boost_two_photon(p4, rng)
     pos = np.repeat(vtx, 2, axis=0)
     w = np.full(2 * n, src.per_pot * br / n)
