@@ -30,12 +30,21 @@ Prints four tables:
 4. **Multiplicities per POT** of the packaged beamlines by species and solid (beam's first
    collision and all generations, MC errors), next to the published or fipgen numbers
    (sources in the table).
+5. **The nuclear model** (only where ``chromo``, the hadronic-model interface on PyPI, is
+   installed: ``pip install chromo``): single p-Fe collisions at 8.89 GeV/c from Pythia's
+   ``PythiaCascade`` (a chain of hadron-nucleon collisions of the leading particle) and from
+   UrQMD 3.4 (a transport model: every hadron rescatters in the nucleus, resonances form and
+   are absorbed), their energy budgets side by side; then f_em of the iron block when the
+   cascade's hadron-nucleus collisions above ``sqrt(s_NN) = 2.2 GeV`` are UrQMD's (Pythia's
+   below, and for the species UrQMD does not take). What the intranuclear cascade that
+   Pythia's model lacks does to f_em, measured with another generator; not a fipgen model.
 
 Usage::
 
     python scripts/validate_cascade.py            # about 8 minutes on one core
     python scripts/validate_cascade.py --quick    # about 1 minute, 10x fewer POT
     python scripts/validate_cascade.py --only fem,collisions
+    python scripts/validate_cascade.py --only nuclear      # needs chromo; ~5 minutes
 
 Every run is seeded: the same command prints the same numbers.
 """
@@ -53,7 +62,7 @@ from collections import defaultdict
 import numpy as np
 
 from fipgen.cascade.engine import _EM, _INCOMING, _NEUTRINOS, RECORDED_SPECIES, HadronCascade
-from fipgen.cascade.pythia import CascadeSettings, make_cascade, vec4
+from fipgen.cascade.pythia import CascadeSettings, make_cascade, quiet_stdout, vec4
 from fipgen.cascade.records import COLLISION, DECAY_AT_REST, EM_SEED, PRODUCED
 from fipgen.cascade.world import world_of
 from fipgen.geometry import load_beamline
@@ -285,6 +294,7 @@ def section_drivers(scale: float) -> None:
             ("e_kin_min = 1.0 GeV", CascadeSettings(e_kin_min=1.0), TallyCascade, 8.89, n),
             ("enhanceSDtarget = 0", CascadeSettings(enhance_sd_target=0.0), TallyCascade, 8.89, n),
             ("enhanceSDtarget = 1", CascadeSettings(enhance_sd_target=1.0), TallyCascade, 8.89, n),
+            ("Pythia's p n excitation charges (pn_isospin off)", CascadeSettings(pn_isospin=False), TallyCascade, 8.89, n),
             ("Pythia's NN excitation charges (nn_isospin off)", CascadeSettings(nn_isospin=False), TallyCascade, 8.89, n),
             ("isospin-symmetric pion charges below sqrt(s) = 10 GeV", CascadeSettings(), IsospinWhatIf, 8.89, n),
             ("isospin-symmetric pion charges, 120 GeV/c", CascadeSettings(), IsospinWhatIf, 120.0, max(int(200 * scale), 20))]
@@ -486,11 +496,152 @@ def section_beamlines(scale: float) -> None:
             print(f"     K+ decays at rest per POT: {dar.size / n:.3f} +- {math.sqrt(dar.size) / n:.3f} ({by})")
 
 
+# ------------------------------------------------------------------ 5. the nuclear model
+
+_URQMD_SPECIES = frozenset({2212, 2112, 211, -211, 321, -321, -2212})  # projectiles UrQMD 3.4 takes here
+_URQMD_DECAYED = frozenset({111, 221, 331, 223, 113, 333, 3212})  # decayed by Pythia where UrQMD leaves them
+
+
+def _rotate_from_z(d):
+    """The rotation matrix taking +z to the unit vector ``d``."""
+    c = d[2]
+    if c < -1.0 + 1e-12:
+        return np.diag([1.0, -1.0, -1.0])
+    vx = np.array([[0.0, 0.0, d[0]], [0.0, 0.0, d[1]], [-d[0], -d[1], 0.0]])
+    return np.eye(3) + vx + vx @ vx / (1.0 + c)
+
+
+class UrQMDCollisions(TallyCascade):
+    """The engine with UrQMD 3.4 (via chromo) making the hadron-nucleus collisions of the
+    species it takes above ``sqrt(s_NN) = 2.2 GeV`` (UrQMD's own lower limit is 2 GeV);
+    Pythia's below. UrQMD's nucleons left at rest (spectators) are dropped; what it leaves
+    undecayed among pi0, eta, omega, Sigma0... is decayed by Pythia; the knocked-out nucleons
+    take their free masses (the energy of a collision is booked as struck nucleons, as the
+    engine does)."""
+
+    def __init__(self, *a, urqmd_seed: int = 11, **k):
+        super().__init__(*a, **k)
+        import chromo
+        from chromo.constants import GeV
+        from chromo.kinematics import FixedTarget
+
+        self._fixed, self._gev = FixedTarget, GeV
+        with quiet_stdout():
+            self._urqmd = chromo.models.UrQMD34(FixedTarget(8.89 * GeV, "p", (56, 26)), seed=urqmd_seed)
+        self.n_urqmd = self.n_pythia = 0
+
+    def _collide(self, pid, m, p3, e, parts, med, pos, t, k, gen, stack):
+        if pid not in _URQMD_SPECIES or m * m + M_P * M_P + 2.0 * e * M_P < 2.2 ** 2:
+            self.n_pythia += 1
+            return super()._collide(pid, m, p3, e, parts, med, pos, t, k, gen, stack)
+        u = self.rng.random() * sum(parts)
+        i = 0
+        while i < len(parts) - 1 and u > parts[i]:
+            u -= parts[i]
+            i += 1
+        z, a, _ = med.elements[i]
+        pm = math.sqrt(p3[0] ** 2 + p3[1] ** 2 + p3[2] ** 2)
+        import warnings
+
+        with warnings.catch_warnings(), quiet_stdout():
+            warnings.simplefilter("ignore")
+            self._urqmd.kinematics = self._fixed(pm * self._gev, pid, (a, z))
+            fs = next(iter(self._urqmd(1))).final_state()
+        self.n_urqmd += 1
+        g = 1 if gen == 0 else 2
+        self._record(COLLISION, pid, k, g, pos, t, p3, e)
+        rot = _rotate_from_z(np.array(p3) / pm)
+        led = self._ledger
+        e_out = 0.0
+        for q, px, py, pz in zip(fs.pid, fs.px, fs.py, fs.pz):
+            q = int(q)
+            mom = rot @ np.array([px, py, pz])
+            if q in (2212, 2112) and float(np.linalg.norm(mom)) < 1e-4:
+                continue  # a spectator
+            mq = self.pdata.m0(q)
+            eq = math.sqrt(float(mom @ mom) + mq * mq)
+            e_out += eq
+            if q in _URQMD_DECAYED:
+                self._record(PRODUCED, q, k, g, pos, t, tuple(mom), eq)
+                dec = self.casc.nextDecay(q, vec4(*mom, eq), mq)
+                self._emit(dec, 0, pos, t, k, g, stack)
+            elif q in _EM:
+                self._record(EM_SEED, q, k, g, pos, t, tuple(mom), eq)
+                led["em_seeds"] += eq
+            else:
+                if q in RECORDED_SPECIES:
+                    self._record(PRODUCED, q, k, g, pos, t, tuple(mom), eq)
+                stack.append((q, mq, (float(mom[0]), float(mom[1]), float(mom[2])), pos, t, g))
+        led["struck_nucleons"] += e_out - e
+        return True
+
+
+def _budget(particles) -> dict:
+    """Energy (GeV) and number per collision of pi0, pi+-, eta, nucleons (kinetic) and the rest."""
+    out = defaultdict(float)
+    for q, _p3, e, m in particles:
+        a = abs(q)
+        key = {111: "pi0", 211: "pi+-", 221: "eta", 2212: "N", 2112: "N"}.get(a, "other")
+        out[key + " E"] += e - (m if key == "N" else 0.0)
+        out[key + " n"] += 1
+    return out
+
+
+def section_nuclear(scale: float) -> None:
+    print("\n== 5. The nuclear model: Pythia's hadron-nucleus collisions against UrQMD 3.4 (chromo)")
+    try:
+        import chromo  # noqa: F401
+    except ImportError:
+        print("   skipped: chromo is not installed (pip install chromo)")
+        return
+    import warnings
+
+    from chromo.constants import GeV
+    from chromo.kinematics import FixedTarget
+
+    n = int(2000 * scale) + 100
+    p = 8.89
+    with warnings.catch_warnings(), quiet_stdout():
+        warnings.simplefilter("ignore")
+        gen = chromo.models.UrQMD34(FixedTarget(p * GeV, "p", (56, 26)), seed=5)
+        events = [ev.final_state() for ev in gen(n)]
+    ur = defaultdict(float)
+    for fs in events:
+        parts = [(int(q), (px, py, pz), en, mm) for q, px, py, pz, en, mm in zip(fs.pid, fs.px, fs.py, fs.pz, fs.en, fs.m)
+                 if not (int(q) in (2212, 2112) and math.hypot(px, py, pz) < 1e-4)]
+        for key, v in _budget(parts).items():
+            ur[key] += v / n
+    c = HadronCascade(world_of(block_beamline(p)), 2212, p, seed=5)
+    py, ok = defaultdict(float), 0
+    for _ in range(n):
+        made = c.collide(2212, (0.0, 0.0, p), 26, 56)
+        if made is None:
+            continue
+        ok += 1
+        out, produced = made
+        parts = [(q, (px, py_, pz), e, math.sqrt(max(e * e - px * px - py_ * py_ - pz * pz, 0.0)))
+                 for q, px, py_, pz, e in out if q not in _EM]
+        parts += [(q, (px, py_, pz), e, 0.0) for q, px, py_, pz, e in produced if q in (111, 221)]
+        for key, v in _budget(parts).items():
+            py[key] += v
+    print(f"   p-Fe at {p} GeV/c, {n} collisions each: energy (GeV) and number per collision (nucleons: kinetic energy;"
+          " UrQMD's spectators left out)")
+    print(f"   {'':8s} {'pi0':>14s} {'pi+-':>14s} {'eta':>14s} {'nucleons':>14s} {'other':>14s}")
+    for name, b, nn in (("Pythia", py, ok), ("UrQMD", ur, 1)):
+        print(f"   {name:8s} " + " ".join(f"{b[k + ' E'] / nn:6.2f} / {b[k + ' n'] / nn:5.2f}"
+                                          for k in ("pi0", "pi+-", "eta", "N", "other")))
+    m = max(int(200 * scale), 20)
+    r = fem_run(p, m, cls=UrQMDCollisions, seed=7)
+    base = fem_run(p, m, seed=7)
+    print(f"   iron block, {m} POT: f_em {_pm(base['f'], base['df'])} (Pythia's collisions) -> {_pm(r['f'], r['df'])} "
+          f"(UrQMD's above sqrt(s_NN) = 2.2 GeV); Groom p {groom_fem(r['T'], 'proton'):.3f}, pion {groom_fem(r['T'], 'pion'):.3f}")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--quick", action="store_true", help="10x fewer POT (about 1 minute)")
-    ap.add_argument("--only", default="fem,drivers,collisions,beamlines",
-                    help="comma-separated sections: fem, drivers, collisions, beamlines")
+    ap.add_argument("--only", default="fem,drivers,collisions,beamlines,nuclear",
+                    help="comma-separated sections: fem, drivers, collisions, beamlines, nuclear")
     a = ap.parse_args(argv)
     scale = 0.1 if a.quick else 1.0
     only = set(a.only.split(","))
@@ -503,6 +654,8 @@ def main(argv=None) -> int:
         section_collisions(scale)
     if "beamlines" in only:
         section_beamlines(scale)
+    if "nuclear" in only:
+        section_nuclear(scale)
     print(f"\n({time.time() - t0:.0f} s)")
     return 0
 

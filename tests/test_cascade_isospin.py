@@ -1,6 +1,7 @@
 """Isospin of the NN excitations (fipgen.cascade.isospin): Clebsch-Gordan coefficients against
-closed forms, the charge-state probabilities of I = 1 nucleon pairs, the multiplets read from
-Pythia's names, and the exact four-momentum of a remassed pair."""
+closed forms, the charge-state probabilities of I = 1 and I = 0 nucleon pairs, the multiplets
+read from Pythia's names, and the exact four-momenta of a remassed pair and of a pair put in
+the collision's frame."""
 
 from __future__ import annotations
 
@@ -9,7 +10,17 @@ import math
 import numpy as np
 import pytest
 
-from fipgen.cascade.isospin import Multiplets, clebsch_gordan, multiplets, nn_charge_states, recharge, remass_pair
+from fipgen.cascade.isospin import (
+    Multiplets,
+    allows_isospin,
+    clebsch_gordan,
+    isospin_one_share,
+    multiplets,
+    nn_charge_states,
+    recharge,
+    remass_pair,
+    to_lab,
+)
 
 
 @pytest.mark.parametrize("args, value", [
@@ -49,6 +60,22 @@ def test_charge_states_of_pp_and_nn():
     assert dict(nn_charge_states(3, 1, -1)) == pytest.approx({(-1, 1): 0.75, (0, 0): 0.25})
 
 
+def test_charge_states_of_pn():
+    """p n (I3 = 0). I = 1: N Delta as p Delta0 / n Delta+, 1/2 each; Delta Delta as
+    |<3/2 m; 3/2 -m | 1 0>|^2 = 9/20 (Delta++ Delta-), 1/20 (Delta+ Delta0) (PDG table:
+    <3/2 3/2; 3/2 -3/2 | 1 0> = 3/sqrt(20)). I = 0: equal pairs only, each charge state
+    1/(2j + 1); N Delta cannot be I = 0."""
+    assert dict(nn_charge_states(1, 3, 0, 1)) == pytest.approx({(1, 0): 0.5, (0, 1): 0.5})
+    assert dict(nn_charge_states(3, 3, 0, 1)) == pytest.approx({(2, -1): 0.45, (1, 0): 0.05, (0, 1): 0.05, (-1, 2): 0.45})
+    assert dict(nn_charge_states(3, 3, 0, 0)) == pytest.approx({(2, -1): 0.25, (1, 0): 0.25, (0, 1): 0.25, (-1, 2): 0.25})
+    assert dict(nn_charge_states(1, 1, 0, 0)) == pytest.approx({(1, 0): 0.5, (0, 1): 0.5})
+    assert nn_charge_states(1, 3, 0, 0) == ()
+    # sigma(pn) = (sigma_1 + sigma_0) / 2 with sigma_1 = sigma(pp)
+    assert isospin_one_share(20.0, 20.0) == pytest.approx(0.5)
+    assert isospin_one_share(19.21, 12.87) == pytest.approx(19.21 / 25.74)
+    assert isospin_one_share(30.0, 10.0) == 1.0  # (sigma_0 would be negative)
+
+
 def test_multiplets_from_pythia_names_and_recharge():
     names = {2212: "p+", 2112: "n0", 2224: "Delta++", 2214: "Delta+", 2114: "Delta0", 1114: "Delta-",
              202212: "p(1440)+", 202112: "n(1440)0", 222212: "Delta(1910)+", 211: "pi+"}
@@ -60,7 +87,14 @@ def test_multiplets_from_pythia_names_and_recharge():
     assert recharge((2212, 2212), (2212, 2214), t, 0.1) == (2112, 2224)
     assert recharge((2212, 2212), (2212, 2214), t, 0.9) == (2212, 2214)
     assert recharge((2112, 2112), (2114, 2112), t, 0.1) == (1114, 2212)
-    assert recharge((2212, 2112), (2212, 2114), t, 0.1) == (2212, 2114)  # p n: left as made
+    assert recharge((2212, 2112), (2212, 2114), t, 0.1) == (2112, 2214)  # p n, I = 1: n Delta+ 1/2
+    assert recharge((2212, 2112), (2212, 2114), t, 0.9) == (2212, 2114)  # ... p Delta0 1/2
+    assert recharge((2112, 2212), (2214, 2114), t, 0.1, isospin=0) == (1114, 2224)  # I = 0: 1/4 each
+    assert allows_isospin((2214, 2114), t, 0) and allows_isospin((2212, 202112), t, 0)
+    assert not allows_isospin((2212, 2114), t, 0) and allows_isospin((2212, 2114), t, 1)
+    with pytest.raises(ValueError):
+        recharge((2212, 2112), (2212, 2114), t, 0.1, isospin=0)
+    assert recharge((2212, 2212), (2214, 2214), t, 0.1, isospin=0) in {(2224, 2114), (2214, 2214), (2114, 2224)}
     assert recharge((2212, 2212), (2212, 202212), t, 0.1) == (2212, 202212)  # N N*: one way
     assert recharge((2212, 2212), (2212, 222212), t, 0.1) == (2212, 222212)  # unknown multiplet
     u = np.random.default_rng(1).random(20000)
@@ -89,3 +123,31 @@ def test_remass_pair_below_the_new_threshold_is_refused():
     pa = (0.0, 0.0, 0.01, math.hypot(0.01, ma))
     pb = (0.0, 0.0, -0.01, math.hypot(0.01, mb))
     assert remass_pair(pa, pb, 0.939565, 1.0805) is None
+
+
+def test_to_lab_is_a_rotation_and_a_boost():
+    """A pair made in its rest frame along z, put where the pair's total four-momentum is
+    ``total``: the four-momenta add up to ``total``, the masses are kept, the +z member goes
+    along the total momentum (the projectile's side), and angles about the axis are kept."""
+    rng = np.random.default_rng(5)
+    for _ in range(200):
+        ma, mb, w = rng.uniform(0.9, 1.6), rng.uniform(0.9, 1.6), 0.0
+        w = ma + mb + rng.uniform(0.01, 3.0)
+        q = math.sqrt((w * w - (ma + mb) ** 2) * (w * w - (ma - mb) ** 2)) / (2 * w)
+        u = rng.normal(size=3)
+        u /= np.linalg.norm(u)
+        cm = [(*(q * u), math.hypot(q, ma)), (*(-q * u), math.hypot(q, mb))]
+        p3 = rng.normal(size=3) * rng.uniform(0.0, 20.0)
+        total = (*p3, math.sqrt(w * w + p3 @ p3))
+        lab = to_lab(cm, total)
+        assert np.sum(lab, axis=0) == pytest.approx(total, abs=1e-9)
+        for v, m in zip(lab, (ma, mb)):
+            assert math.sqrt(v[3] ** 2 - v[0] ** 2 - v[1] ** 2 - v[2] ** 2) == pytest.approx(m, rel=1e-9)
+    # along z: nothing turns; along -z: the +z member goes to -z
+    cm = [(0.1, 0.0, 1.0, math.sqrt(1.01 + 1.44)), (-0.1, 0.0, -1.0, math.sqrt(1.01 + 2.25))]
+    e = cm[0][3] + cm[1][3]
+    assert to_lab(cm, (0.0, 0.0, 0.0, e)) == pytest.approx(cm, abs=1e-12)
+    back = to_lab(cm, (0.0, 0.0, -3.0, math.sqrt(9.0 + e * e)))
+    assert back[0][2] < back[1][2] < 0 and back[0][0] == pytest.approx(0.1)
+    side = to_lab(cm, (0.0, 3.0, 0.0, math.sqrt(9.0 + e * e)))
+    assert side[0][1] > side[1][1] > 0 and side[0][2] == pytest.approx(0.0, abs=1e-12)

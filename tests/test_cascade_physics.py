@@ -14,6 +14,9 @@ Numbers and sources are those of ``scripts/validate_cascade.py`` (which prints t
 * pp -> pp pi0 at T = 735 MeV (3.46 +- 0.25 mb, LBL 184-inch synchrocyclotron), which the
   isospin of the excitations (``fipgen.cascade.isospin``) brings from Pythia's 4x to the
   measured one;
+* isospin symmetry of nucleon-nucleon collisions: summed over p p, p n, n p, n n (an
+  isoscalar mixture) pi0 = (pi+ + pi-)/2, which Pythia's low-energy excitations break (1.3)
+  and the cascade's isospin of the p n pairs restores (to within the eta's 3 pi0 decays);
 * known failure (strict xfail): the EM fraction of a contained proton shower in iron lies
   above Groom's parameterisation (NIM A 572 (2007) 633).
 """
@@ -158,6 +161,47 @@ def test_pp_to_pp_pi0_at_735_mev(engines):
     assert abs(frac - 1 / 6) < 4 * math.sqrt((1 / 6) * (5 / 6) / k)
     sig0, n0, ppi0_0, _ = _single_pion_final_states(engines[False], t, 1000)
     assert sig0 * ppi0_0 / n0 > 2.5 * 3.46
+
+
+def _isoscalar_pi0_ratio(cascade, p: float, n: int) -> tuple[float, float]:
+    """pi0 / ((pi+ + pi-)/2) of an isoscalar nucleon-nucleon mixture at momentum p (GeV/c),
+    and its statistical error: p p and n p collisions as the engine makes them, n n and p n by
+    their charge mirrors (pi+ <-> pi-)."""
+    counts = []
+    for beam in (2212, 2112):
+        per = np.zeros((n, 3))
+        for i in range(n):
+            made = cascade.collide(beam, (0.0, 0.0, p), 1, 1)
+            if made is not None:
+                out, produced = made
+                per[i] = (sum(q[0] == 111 for q in produced), sum(q[0] == 211 for q in out),
+                          sum(q[0] == -211 for q in out))
+        counts.append(per)
+    both = counts[0] + counts[1]  # per event pair: pi0 of pp + np, charged of both
+    num, den = 2.0 * both[:, 0], both[:, 1] + both[:, 2]
+    r = num.sum() / den.sum()
+    err = r * math.sqrt(np.var(num - r * den, ddof=1) * n) / num.sum()  # ratio estimator's error
+    return float(r), float(err)
+
+
+@pytest.mark.parametrize("p", [4.0, 8.89])
+def test_nucleon_nucleon_pions_are_isospin_symmetric(engines, p):
+    """Isospin: for an isoscalar initial state (p p, p n, n p, n n equally) the pions come out
+    isospin-symmetric, <pi0> = <pi+> = <pi->. Pythia's own low-energy excitations
+    (``nn_isospin = False``) keep each nucleon's charge (p p -> p Delta+, p n -> Delta+ Delta0,
+    never n Delta++ or Delta++ Delta-) and make p n pairs N Delta at the p p rate:
+    pi0 / ((pi+ + pi-)/2) = 1.7 at 8.89 GeV/c, asserted above 1.2 (so that a Pythia that
+    fixes it shows up here). With the cascade's isospin (p p and n n as I = 1, p n as I = 1
+    or 0, :mod:`fipgen.cascade.isospin`): 1.08 at 4 GeV/c and 1.04 at 8.89 (+- 0.02), asserted
+    within 10 % of 1, the room taken by the decays isospin does not constrain (eta -> 3 pi0
+    and pi+ pi- pi0, 0.06 eta per collision: ~3 %) and statistics."""
+    n = 5000
+    r, err = _isoscalar_pi0_ratio(engines[True], p, n)
+    assert abs(r - 1.0) < 0.10, (r, err)
+    assert err < 0.02
+    if p > 8:
+        r0, err0 = _isoscalar_pi0_ratio(engines[False], p, 2000)
+        assert r0 > 1.2, (r0, err0)
 
 
 def test_isospin_redraw_conserves_energy_momentum_and_charge(engines):

@@ -26,10 +26,12 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "fipgen.cascade.engine": ["RECORDED_SPECIES", "CascadeResult", "HadronCascade"],
     "fipgen.cascade.isospin": [
-        "Multiplets", "clebsch_gordan", "multiplets", "nn_charge_states", "recharge", "remass_pair"
+        "Multiplets", "allows_isospin", "clebsch_gordan", "isospin_one_share", "multiplets", "nn_charge_states",
+        "recharge", "remass_pair", "to_lab"
     ],
     "fipgen.cascade.pythia": [
-        "PYTHIA_REQUIREMENT", "CascadeSettings", "pythia_version", "init_file", "make_cascade", "quiet_stdout"
+        "PYTHIA_REQUIREMENT", "CascadeSettings", "ExcitationSampler", "pythia_version", "init_file", "make_cascade",
+        "quiet_stdout"
     ],
     "fipgen.cascade.records": [
         "KINDS", "PRODUCED", "DECAY_IN_FLIGHT", "DECAY_AT_REST", "CAPTURED", "EM_SEED", "COLLISION",

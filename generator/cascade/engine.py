@@ -21,10 +21,12 @@ through the solids of the :class:`~fipgen.cascade.world.World` (vacuum between t
   K-, mu- and negative hyperons are captured by a nucleus; protons and other stable
   particles stay. Non-interacting neutral hadrons below ``e_kin_min`` (neutrons) end there.
 * **leaving**: a particle whose path meets no further solid leaves the world.
-* **isospin of the low-energy excitations**: Pythia's ``N N -> X Y`` excitations of ``p p``
-  and ``n n`` keep each nucleon's charge; their charge states are redrawn with the
-  Clebsch-Gordan weights of an ``I = 1`` pair (:mod:`.isospin`, ``CascadeSettings.nn_isospin``),
-  the pair's four-momentum kept and a resonance decayed anew.
+* **isospin of the low-energy excitations**: Pythia's ``N N -> X Y`` excitations keep each
+  nucleon's charge; their charge states are redrawn with the Clebsch-Gordan weights of the
+  pair's total isospin (``p p``, ``n n``: ``I = 1``; ``p n``: ``I = 1`` or ``0`` in the ratio of
+  Pythia's ``p p`` and ``p n`` excitation cross sections, an ``I = 0`` pair drawn anew where
+  Pythia's cannot carry it; :mod:`.isospin`, ``CascadeSettings.nn_isospin`` and
+  ``pn_isospin``), the pair's four-momentum kept and a resonance decayed anew.
 
 Photons, electrons and positrons are not followed: they are recorded as seeds of the
 electromagnetic cascade, with their point, time and momentum. Not modelled: multiple and
@@ -43,8 +45,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .isospin import multiplets, recharge, remass_pair
-from .pythia import CascadeSettings, c_tau_m, make_cascade, vec4_class
+from .isospin import allows_isospin, isospin_one_share, multiplets, recharge, remass_pair, to_lab
+from .pythia import CascadeSettings, ExcitationSampler, c_tau_m, make_cascade, vec4_class
 from .records import (
     CAPTURED,
     COLLISION,
@@ -170,6 +172,7 @@ class HadronCascade:
         self._species: dict[int, tuple[bool, bool, float]] = {}
         self._vec4 = vec4_class()
         self._multiplets = multiplets(_names(self.pdata)) if settings.nn_isospin else None
+        self._excitations = ExcitationSampler(seed) if settings.nn_isospin and settings.pn_isospin else None
 
     # ----------------------------------------------------------------- helpers
 
@@ -450,9 +453,9 @@ class HadronCascade:
         return out, produced
 
     def _isospin_swaps(self, ev, read) -> list:
-        """``[((entry, new id), (entry, new id))]``: the ``p p`` and ``n n`` excitation pairs of a
-        collision record whose charges isospin redraws (:mod:`.isospin`) to other ones; ``read``:
-        the record's ``(entries, statuses)``."""
+        """``[((entry, new id, old id, mass, four-momentum, final), (...))]``: the excitation pairs
+        of a collision record whose charges isospin redraws (:mod:`.isospin`) to other ones,
+        or that an ``I = 0`` pair replaces; ``read``: the record's ``(entries, statuses)``."""
         entries, statuses = read
         pairs: dict = {}
         for j, st in enumerate(statuses):
@@ -463,25 +466,64 @@ class HadronCascade:
         for (m1, m2), js in pairs.items():
             if len(js) != 2 or any(not _decayed_only(ev, j) for j in js):
                 continue  # (a state that went on to collide again keeps its charge)
-            out = (ev[js[0]].id(), ev[js[1]].id())
-            new = recharge((ev[m1].id(), ev[m2].id()), out, self._multiplets, self.rng.random())
-            if new != out:
-                states = tuple(self._recharged_state(ev[j], n) for j, n in zip(js, new))
-                if all(st is not None for st in states):
-                    qa = remass_pair(states[0][3], states[1][3], states[0][2], states[1][2])
-                    if qa is not None:  # (else: below the new pair's threshold; Pythia's charges kept)
-                        swaps.append(tuple((j, *st[:3], q4, st[4]) for j, st, q4 in zip(js, states, qa)))
+            made = [(q.id(), q.m(), (q.px(), q.py(), q.pz(), q.e()), q.status() > 0) for q in (ev[j] for j in js)]
+            new = self._isospin_pair((ev[m1].id(), ev[m2].id()), ev[m2].id(), made)
+            if new is not None:
+                swaps.append(tuple((j, *st) for j, st in zip(js, new)))
         return swaps
 
-    def _recharged_state(self, q, new: int):
-        """``(new id, old id, mass, four-momentum, final)`` of record entry ``q`` under the id
-        ``new``: a nucleon takes its new mass, a resonance keeps its own, which must lie in the
-        new state's mass range; None if it does not."""
-        final = q.status() > 0
-        m = self.pdata.m0(new) if final else q.m()
-        if not final and m < self.pdata.mMin(new):
+    def _isospin_pair(self, incoming: tuple, projectile: int, made: list):
+        """The pair ``made`` (``[(id, mass, four-momentum, final)] x 2``) of the nucleons
+        ``incoming`` with isospin's charges: ``[(new id, old id, mass, four-momentum, final)] x 2``,
+        or None when Pythia's pair stands (same charges, or no allowed state)."""
+        table = self._multiplets
+        u = self.rng.random()  # (one draw per pair whatever happens: with pn_isospin off, runs repeat older ones)
+        ids = (made[0][0], made[1][0])
+        if ids[0] not in table.members or ids[1] not in table.members:
             return None
-        return new, q.id(), m, (q.px(), q.py(), q.pz(), q.e()), final
+        isospin, replaced = 1, False
+        if incoming in ((2212, 2112), (2112, 2212)):
+            if self._excitations is None:
+                return None
+            tot = tuple(made[0][2][i] + made[1][2][i] for i in range(4))
+            ecm = math.sqrt(max(tot[3] ** 2 - tot[0] ** 2 - tot[1] ** 2 - tot[2] ** 2, 0.0))
+            exc = self._excitations
+            if self.rng.random() >= isospin_one_share(exc.sigma(2212, 2212, ecm), exc.sigma(2212, 2112, ecm)):
+                isospin = 0
+                if not allows_isospin(ids, table, 0):
+                    fresh = self._i0_pair(projectile, ecm, tot)
+                    if fresh is None:  # (no I = 0 pair within reach at this energy: Pythia's kept)
+                        return None
+                    made, replaced = fresh, True
+                    ids = (made[0][0], made[1][0])
+        new = recharge(incoming, ids, table, u, isospin)
+        if new == ids and not replaced:
+            return None
+        states = []
+        for (old, m, p4, final), n in zip(made, new):
+            m_new = self.pdata.m0(n) if final else m
+            if not final and m_new < self.pdata.mMin(n):
+                return None
+            states.append((n, old, m_new, p4, final))
+        qa = remass_pair(states[0][3], states[1][3], states[0][2], states[1][2])
+        if qa is None:  # (below the new pair's threshold: Pythia's charges kept)
+            return None
+        return [(*st[:3], q4, st[4]) for st, q4 in zip(states, qa)]
+
+    def _i0_pair(self, projectile: int, ecm: float, total: tuple, tries: int = 50):
+        """A ``p n`` excitation pair that can be ``I = 0`` (``N N*``, ``Delta Delta``...), drawn
+        from Pythia at ``ecm`` and put in the frame of ``total`` (:func:`.isospin.to_lab`),
+        as ``[(id, mass, four-momentum, final)] x 2``; None if ``tries`` draws give none."""
+        table = self._multiplets
+        for _ in range(tries):
+            pair = self._excitations.draw(projectile, ecm)
+            if pair is None:
+                continue
+            ids = (pair[0][0], pair[1][0])
+            if all(i in table.members for i in ids) and allows_isospin(ids, table, 0):
+                lab = to_lab([q[2:] for q in pair], total)
+                return [(q[0], q[1], p4, q[0] in (2212, 2112)) for q, p4 in zip(pair, lab)]
+        return None
 
     def _emit_recharged(self, ev, swaps: list, pos, t: float, region: int, gen: int, stack: list,
                         read=None) -> None:

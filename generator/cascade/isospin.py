@@ -12,11 +12,20 @@ made in the charge states ``(m1, m2)``, ``m1 + m2 = I3``, with probability
 * ``Delta Delta``: ``Delta++ Delta0`` and ``Delta0 Delta++`` 3/10 each, ``Delta+ Delta+`` 2/5.
 
 Near threshold (``p p -> N Delta -> N N pi``) this takes ``sigma(pp -> pp pi0)`` from 4x the
-measured one to it (``tests/test_cascade_physics.py``). ``p n`` is a mixture of ``I = 0`` and
-``I = 1`` whose ratio the model does not give; its pairs are left as Pythia makes them (for
-``N Delta``, where only ``I = 1`` contributes, Pythia's choice of the excited side already
-gives ``p Delta0`` and ``n Delta+`` equally). Charge ``Q = I3 + 1/2`` for every nucleon and
-Delta state.
+measured one to it (``tests/test_cascade_physics.py``).
+
+``p n`` (``I3 = 0``) is a mixture of ``I = 1`` and ``I = 0``: ``sigma(pn) = (sigma_1 + sigma_0) / 2``
+with ``sigma_1 = sigma(pp)``. Pythia's excitation cross sections and pair compositions give
+``sigma_1`` and ``sigma(pn)`` (:func:`isospin_one_share`); a ``p n`` excitation is ``I = 1`` with
+probability ``sigma(pp) / (2 sigma(pn))``, charges then drawn as above. Otherwise it is ``I = 0``,
+which only pairs of equal isospin can carry (``N N*``, ``N* N*``, ``Delta Delta``; charge states
+equally likely, ``|<j m; j -m | 0 0>|^2 = 1 / (2j + 1)``): an ``N Delta`` pair, forbidden there,
+is replaced by another ``p n`` excitation drawn from Pythia at the same energy until it is an
+allowed one (:func:`to_lab` puts it in the collision's frame). Pythia's own ``p n`` excitations
+have the ``p p`` composition, with ``N Delta`` twice the ``I = 1`` rate and ``Delta Delta`` only
+as ``Delta+ Delta0``, and make ``pi0`` where isospin makes charged pions: summed over ``p p``,
+``p n``, ``n p``, ``n n`` (an isoscalar mixture) ``pi0 : (pi+ + pi-)/2`` is 1.3 at 8.9 GeV/c
+instead of 1. Charge ``Q = I3 + 1/2`` for every nucleon and Delta state.
 """
 
 from __future__ import annotations
@@ -26,7 +35,8 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["Multiplets", "clebsch_gordan", "multiplets", "nn_charge_states", "recharge", "remass_pair"]
+__all__ = ["Multiplets", "allows_isospin", "clebsch_gordan", "isospin_one_share", "multiplets", "nn_charge_states",
+           "recharge", "remass_pair", "to_lab"]
 
 _DELTA = re.compile(r"^Delta(\(\d+\))?(\+\+|\+|0|-)$")
 _NUCLEON = re.compile(r"^([pn])(\(\d+\))?(\+|0)$")
@@ -101,32 +111,57 @@ def clebsch_gordan(j1: float, m1: float, j2: float, m2: float, j: float, m: floa
 
 
 @lru_cache(maxsize=None)
-def nn_charge_states(twice1: int, twice2: int, i3: int) -> tuple[tuple[tuple[int, int], float], ...]:
+def nn_charge_states(twice1: int, twice2: int, i3: int, isospin: int = 1) -> tuple[tuple[tuple[int, int], float], ...]:
     """The charge states ``(Q1, Q2)`` of a pair of isospins ``(twice1/2, twice2/2)`` made from
-    an ``I = 1``, ``I3 = i3`` nucleon pair, with their probabilities (summing to 1; cached:
-    the cascade asks at every excitation)."""
+    a nucleon pair of total isospin ``isospin`` (1 or 0) and ``I3 = i3``, with their
+    probabilities (summing to 1; empty if the pair cannot carry that isospin; cached: the
+    cascade asks at every excitation)."""
     j1, j2 = twice1 / 2, twice2 / 2
     out = []
     for k in range(twice1 + 1):
         m1 = -j1 + k
         m2 = i3 - m1
-        w = clebsch_gordan(j1, m1, j2, m2, 1.0, float(i3)) ** 2
+        w = clebsch_gordan(j1, m1, j2, m2, float(isospin), float(i3)) ** 2
         if w > 1e-12:
             out.append(((int(round(m1 + 0.5)), int(round(m2 + 0.5))), w))
     tot = sum(w for _, w in out)
     return tuple((q, w / tot) for q, w in out)
 
 
-def recharge(incoming: tuple[int, int], outgoing: tuple[int, int], table: Multiplets, u: float) -> tuple[int, int]:
+def allows_isospin(outgoing: tuple[int, int], table: Multiplets, isospin: int) -> bool:
+    """Whether the pair ``outgoing`` (both in complete multiplets) can carry total isospin
+    ``isospin``: ``|j1 - j2| <= I <= j1 + j2``."""
+    a, b = (table.twice_isospin[x] for x in outgoing)
+    return abs(a - b) <= 2 * isospin <= a + b
+
+
+def isospin_one_share(sigma_pp: float, sigma_pn: float) -> float:
+    """The probability that a ``p n`` excitation is ``I = 1``: ``sigma(pp) / (2 sigma(pn))``
+    (``sigma(pn) = (sigma_1 + sigma_0) / 2``, ``sigma_1 = sigma(pp)``), at most 1."""
+    if sigma_pn <= 0.0:
+        return 1.0
+    return min(1.0, 0.5 * sigma_pp / sigma_pn)
+
+
+def recharge(incoming: tuple[int, int], outgoing: tuple[int, int], table: Multiplets, u: float,
+             isospin: int = 1) -> tuple[int, int]:
     """The ids of an excitation pair ``outgoing`` of the nucleons ``incoming``, with charges
-    drawn by isospin (``u`` uniform in [0, 1)); unchanged unless ``incoming`` is ``p p`` or
-    ``n n`` and both outgoing states belong to complete multiplets."""
-    if incoming not in ((_P, _P), (_N, _N)):
+    drawn by isospin (``u`` uniform in [0, 1)) for a nucleon pair of total isospin ``isospin``
+    (``p p`` and ``n n`` are ``I = 1``; ``p n`` either, drawn by the caller). Unchanged unless
+    ``incoming`` is two nucleons and both outgoing states belong to complete multiplets; a
+    pair that cannot carry ``isospin`` is a ``ValueError``."""
+    if incoming not in ((_P, _P), (_N, _N), (_P, _N), (_N, _P)):
         return outgoing
     a, b = outgoing
     if a not in table.members or b not in table.members:
         return outgoing
-    states = nn_charge_states(table.twice_isospin[a], table.twice_isospin[b], 1 if incoming[0] == _P else -1)
+    i3 = (1 if incoming[0] == _P else -1) + (1 if incoming[1] == _P else -1)
+    if i3 != 0:
+        i3 //= 2
+        isospin = 1
+    states = nn_charge_states(table.twice_isospin[a], table.twice_isospin[b], i3, isospin)
+    if not states:
+        raise ValueError(f"the pair {outgoing} cannot carry isospin {isospin}")
     chosen = states[-1][0]
     for charges, w in states:
         u -= w
@@ -165,3 +200,28 @@ def remass_pair(pa: tuple, pb: tuple, ma: float, mb: float) -> tuple[tuple, tupl
     na = (q * ux, q * uy, q * uz, math.sqrt(q * q + ma * ma))
     nb = (-q * ux, -q * uy, -q * uz, math.sqrt(q * q + mb * mb))
     return boost(na, -1.0), boost(nb, -1.0)
+
+
+def to_lab(pair_cm: list[tuple], total: tuple) -> list[tuple]:
+    """Four-momenta ``(px, py, pz, e)`` of a pair made in its rest frame with the collision axis
+    along +z (``pair_cm``, as Pythia makes it: the projectile's side at +z) in the frame where
+    the pair's total four-momentum is ``total`` and the target nucleon was at rest, i.e. where
+    the collision axis is the direction of ``total``'s momentum: a rotation taking +z to that
+    direction (about the axis ``z x n``), then the boost by ``beta = p / E`` along it."""
+    px, py, pz, e = total
+    p = math.sqrt(px * px + py * py + pz * pz)
+    nx, ny, nz = (px / p, py / p, pz / p) if p > 0 else (0.0, 0.0, 1.0)
+    beta, gamma = p / e, e / math.sqrt(max(e * e - p * p, 1e-300))
+    out = []
+    for qx, qy, qz, qe in pair_cm:
+        if nz > -1.0 + 1e-12:  # Rodrigues: R v = v cos + (k x v) sin + k (k.v)(1 - cos), k = z x n / |z x n|
+            c = 1.0 / (1.0 + nz)
+            rx = qx * (nz + ny * ny * c) - qy * nx * ny * c + qz * nx
+            ry = -qx * nx * ny * c + qy * (nz + nx * nx * c) + qz * ny
+            rz = -qx * nx - qy * ny + qz * nz
+        else:  # n = -z: a half turn about x
+            rx, ry, rz = qx, -qy, -qz
+        par = rx * nx + ry * ny + rz * nz
+        dpar = (gamma - 1.0) * par + gamma * beta * qe
+        out.append((rx + dpar * nx, ry + dpar * ny, rz + dpar * nz, gamma * (qe + beta * par)))
+    return out

@@ -25,7 +25,8 @@ from pathlib import Path
 
 from ..errors import PhysicsError
 
-__all__ = ["PYTHIA_REQUIREMENT", "CascadeSettings", "pythia_version", "init_file", "make_cascade", "quiet_stdout"]
+__all__ = ["PYTHIA_REQUIREMENT", "CascadeSettings", "ExcitationSampler", "pythia_version", "init_file", "make_cascade",
+           "quiet_stdout"]
 
 #: The Pythia build the tables are made with (the cache key records the version read at run time).
 PYTHIA_REQUIREMENT = "pythia8mc==8.317.2"
@@ -48,16 +49,21 @@ class CascadeSettings:
     nn_isospin : bool
         Draw the charges of the ``p p`` and ``n n`` excitations of Pythia's low-energy model
         by isospin (:mod:`.isospin`); False keeps Pythia's (``p p -> p Delta+`` only).
+    pn_isospin : bool
+        The same for ``p n`` excitations, a mixture of ``I = 1`` and ``I = 0`` (:mod:`.isospin`;
+        needs ``nn_isospin``); False keeps Pythia's.
     """
 
     e_kin_min: float = 0.2
     enhance_sd_target: float = 0.5
     small_tau0: float = 10.0
     nn_isospin: bool = True
+    pn_isospin: bool = True
 
     def as_dict(self) -> dict:
         return {"e_kin_min_GeV": self.e_kin_min, "enhance_sd_target": self.enhance_sd_target,
-                "small_tau0_mm": self.small_tau0, "nn_isospin": self.nn_isospin}
+                "small_tau0_mm": self.small_tau0, "nn_isospin": self.nn_isospin,
+                "pn_isospin": self.pn_isospin and self.nn_isospin}
 
 
 def _import():
@@ -147,6 +153,55 @@ def make_cascade(settings: CascadeSettings, seed: int):
         raise PhysicsError("PythiaCascade initialisation failed")
     casc.rndm().init(seed)
     return casc
+
+
+class ExcitationSampler:
+    """Pythia's ``N N -> X Y`` excitations (``LowEnergyQCD:excitation``, code 157) of ``p n``
+    and ``n p`` on their own, undecayed, at any CM energy: two Pythia instances (projectile
+    ``p`` or ``n``, the other nucleon at rest), seeded from ``seed``.
+
+    Used by the cascade to draw an ``I = 0`` pair in place of one only ``I = 1`` can make
+    (:mod:`.isospin`), and for the ``p p`` and ``p n`` excitation cross sections."""
+
+    def __init__(self, seed: int):
+        pythia8mc = _import()
+        self._gen = {}
+        for k, (a, b) in enumerate(((2212, 2112), (2112, 2212))):
+            with quiet_stdout():
+                py = pythia8mc.Pythia("", False)
+            for line in (f"Beams:idA = {a}", f"Beams:idB = {b}", "Beams:eCM = 10.", "Beams:allowVariableEnergy = on",
+                         "LowEnergyQCD:excitation = on", "HadronLevel:Decay = off", "Print:quiet = on",
+                         "Random:setSeed = on", f"Random:seed = {(int(seed) * 2 + k) % 900_000_000 or 1}"):
+                if not py.readString(line):
+                    raise PhysicsError(f"Pythia refused the setting '{line}'")
+            with quiet_stdout():
+                ok = py.init()
+            if not ok:
+                raise PhysicsError("Pythia's excitation sampler failed to initialise")
+            self._gen[a] = py
+        self._m = {i: self._gen[2212].particleData.m0(i) for i in (2212, 2112)}
+        self._sigma: dict = {}
+
+    def sigma(self, id_a: int, id_b: int, ecm: float) -> float:
+        """Pythia's excitation cross section (mb) of nucleons ``id_a``, ``id_b`` at ``ecm`` (GeV;
+        cached on a 1 MeV grid)."""
+        key = (id_a, id_b, round(ecm, 3))
+        s = self._sigma.get(key)
+        if s is None:
+            s = self._gen[2212].getSigmaPartial(id_a, id_b, key[2], self._m[id_a], self._m[id_b], 7)
+            self._sigma[key] = s
+        return s
+
+    def draw(self, projectile: int, ecm: float) -> list[tuple] | None:
+        """The two states ``(id, mass, px, py, pz, e)`` of one excitation of ``projectile`` on the
+        other nucleon in their CM frame (the projectile's side along +z); None if Pythia fails."""
+        py = self._gen[projectile]
+        if not py.setKinematics(float(ecm)) or not py.next():
+            return None
+        ev = py.event
+        out = [(q.id(), q.m(), q.px(), q.py(), q.pz(), q.e()) for q in (ev[j] for j in range(ev.size()))
+               if q.statusAbs() == 157]
+        return out if len(out) == 2 else None
 
 
 def vec4(px: float, py: float, pz: float, e: float):
