@@ -855,6 +855,12 @@ def section_nuclear(scale: float) -> None:
     for p_abs in (0.0, 0.3, 0.6):
         w = fem_run(p, m, settings=CascadeSettings(small_tau0=1e-11), seed=7, cls=IntranuclearWhatIf, p_abs=p_abs)
         print(f"     {f'intranuclear cascade, pion absorption {p_abs:.1f}':48s} f_em {_pm(w['f'], w['df'])}")
+    m120 = max(int(40 * scale), 10)
+    plain = fem_run(120.0, m120, settings=CascadeSettings(small_tau0=1e-11), seed=7)
+    w = fem_run(120.0, m120, settings=CascadeSettings(small_tau0=1e-11), seed=7, cls=IntranuclearWhatIf, p_abs=0.3)
+    print(f"     at 120 GeV/c, {m120} POT: Pythia alone f_em {_pm(plain['f'], plain['df'])}, intranuclear cascade "
+          f"(absorption 0.3) {_pm(w['f'], w['df'])}; Groom p {groom_fem(w['T'], 'proton'):.3f} "
+          f"[{groom_fem(w['T'], 'proton', M_BAND[1]):.2f},{groom_fem(w['T'], 'proton', M_BAND[0]):.2f}]")
 
 
 def main(argv=None) -> int:
