@@ -65,7 +65,7 @@ import numpy as np
 
 from fipgen.cascade.engine import _EM, _INCOMING, _NEUTRINOS, RECORDED_SPECIES, HadronCascade
 from fipgen.cascade.pythia import CascadeSettings, make_cascade, quiet_stdout, vec4
-from fipgen.cascade.records import COLLISION, DECAY_AT_REST, EM_SEED, PRODUCED
+from fipgen.cascade.records import COLLISION, DECAY_AT_REST, EM_SEED, LEDGER_TERMS, PRODUCED
 from fipgen.cascade.world import world_of
 from fipgen.geometry import load_beamline
 
@@ -667,7 +667,9 @@ class IntranuclearWhatIf(TallyCascade):
         z, a = self._nucleus
         stack.extend(self._cross_nucleus(made, z, a) if a >= 4 else made)
 
-    def _cross_nucleus(self, items, z, a):
+    def _cross_nucleus(self, items, z, a, start=None):
+        """The hadrons ``items`` (engine stack entries) made at a collision point in nucleus
+        ``(z, a)``, or entering it at ``start`` (fm; then no formation length), as they leave it."""
         rng, led = self.rng, self._ledger
         pf = _fermi_momentum(a)
         v0 = math.hypot(pf, _M_N) - _M_N + 0.008
@@ -675,16 +677,18 @@ class IntranuclearWhatIf(TallyCascade):
         rho = 3.0 * a / (4.0 * math.pi * r_nuc ** 3)  # fm^-3
         sig_max = 260.0  # mb, above every hadron-nucleon total cross section met here
         lam = 1.0 / (rho * sig_max * 0.1)  # fm
-        while True:
-            b = r_nuc * math.sqrt(rng.random())
-            half = math.sqrt(r_nuc * r_nuc - b * b)
-            depth = rng.exponential(1.6)
-            if depth < 2.0 * half:
-                break
-        phi = 2.0 * math.pi * rng.random()
-        start = (b * math.cos(phi), b * math.sin(phi), depth - half)
+        fresh = start is None
+        if fresh:
+            while True:
+                b = r_nuc * math.sqrt(rng.random())
+                half = math.sqrt(r_nuc * r_nuc - b * b)
+                depth = rng.exponential(1.6)
+                if depth < 2.0 * half:
+                    break
+            phi = 2.0 * math.pi * rng.random()
+            start = (b * math.cos(phi), b * math.sin(phi), depth - half)
         n_p, n_n = z, a - z
-        live = [(it, start, True) for it in items]
+        live = [(it, start, fresh) for it in items]
         out = []
         while live:
             it, r, fresh = live.pop()
@@ -702,6 +706,12 @@ class IntranuclearWhatIf(TallyCascade):
             s = self.tau0 * pm / m if fresh else 0.0
             x = [r[i] + s * d[i] for i in range(3)]
             gone = False
+            if x[0] ** 2 + x[1] ** 2 + x[2] ** 2 >= r_nuc * r_nuc:  # entering from outside: to the surface
+                bd = x[0] * d[0] + x[1] * d[1] + x[2] * d[2]
+                disc = bd * bd - (x[0] ** 2 + x[1] ** 2 + x[2] ** 2 - r_nuc * r_nuc)
+                if disc > 0.0 and -bd - math.sqrt(disc) > 0.0:
+                    s_in = -bd - math.sqrt(disc) + 1e-9
+                    x = [x[i] + s_in * d[i] for i in range(3)]
             while x[0] ** 2 + x[1] ** 2 + x[2] ** 2 < r_nuc * r_nuc:
                 step = rng.exponential(lam)
                 x = [x[i] + step * d[i] for i in range(3)]
@@ -788,6 +798,33 @@ class IntranuclearWhatIf(TallyCascade):
         return [(ids[0], _M_N, la), (ids[1], _M_N, lb, en, second_p)]
 
 
+#: pi+ absorption cross sections (mb) measured by D. Ashery et al., Phys. Rev. C 23 (1981) 2173
+#: (kinetic energy MeV: (sigma, error)), as tabulated in GENIE's intranuke data
+#: (data/evgen/intranuke/tot_xsec/2025/pipA_abs/, ashery-pip-c-abs.dat and fe_abs_combined.txt).
+ASHERY_ABS = {"C": {85: (109, 20), 125: (166, 26), 165: (194, 36), 205: (157, 37), 245: (95, 32), 315: (64, 27)},
+              "Fe": {85: (421, 70), 125: (527, 74), 165: (577, 87), 205: (607, 86), 245: (411, 70), 315: (320, 62)}}
+
+
+def whatif_absorption(engine: IntranuclearWhatIf, z: int, a: int, t_pi: float, n: int) -> tuple[float, float]:
+    """The what-if's pi+ absorption cross section (mb) on nucleus ``(z, a)`` at kinetic energy
+    ``t_pi`` (GeV): pi+ sent along z at impact parameters uniform over the nucleus' disk, the
+    fraction leaving no pion, times the disk's area (and its binomial error)."""
+    r_nuc = 1.16 * a ** (1.0 / 3.0)
+    m = 0.13957
+    p = math.sqrt(t_pi * (t_pi + 2.0 * m))
+    engine._ledger, engine._rec, engine._pot = {k: 0.0 for k in LEDGER_TERMS}, [], 0
+    absorbed = 0
+    for _ in range(n):
+        b = r_nuc * math.sqrt(engine.rng.random())
+        phi = 2.0 * math.pi * engine.rng.random()
+        start = (b * math.cos(phi), b * math.sin(phi), -r_nuc - 1.0)
+        out = engine._cross_nucleus([(211, m, (0.0, 0.0, p), (0.0, 0.0, 0.0), 0.0, 1)], z, a, start=start)
+        absorbed += not any(abs(q[0]) in (211, 111) for q in out)
+    f = absorbed / n
+    area = math.pi * r_nuc ** 2 * 10.0  # fm^2 -> mb
+    return area * f, area * math.sqrt(f * (1.0 - f) / n)
+
+
 def _budget(particles) -> dict:
     """Energy (GeV) and number per collision of pi0, pi+-, eta, nucleons (kinetic) and the rest."""
     out = defaultdict(float)
@@ -850,6 +887,16 @@ def section_nuclear(scale: float) -> None:
           f"(UrQMD's above sqrt(s_NN) = 2.2 GeV); Groom p {groom_fem(r['T'], 'proton'):.3f}, pion {groom_fem(r['T'], 'pion'):.3f}")
     print("   what-if, an intranuclear cascade after each of Pythia's collisions (IntranuclearWhatIf; pi0 and eta cross"
           " the nucleus undecayed, small_tau0 = 1e-11 mm):")
+    probe = IntranuclearWhatIf(world_of(block_beamline(p)), 2212, p, settings=CascadeSettings(small_tau0=1e-11), seed=3)
+    k = int(1500 * scale) + 100
+    for sym, (zz, aa) in (("C", (6, 12)), ("Fe", (26, 56))):
+        for p_abs in (0.0, 0.3, 0.6):
+            probe.p_abs = p_abs
+            row = []
+            for t_mev, (sig, err) in ASHERY_ABS[sym].items():
+                mine, dm = whatif_absorption(probe, zz, aa, t_mev / 1e3, k)
+                row.append(f"{t_mev}: {mine:4.0f}+-{dm:2.0f} ({sig}+-{err})")
+            print(f"     pi+ {sym} absorption (mb), absorption probability {p_abs:.1f}, what-if (Ashery): " + ", ".join(row))
     plain = fem_run(p, m, settings=CascadeSettings(small_tau0=1e-11), seed=7)
     print(f"     {'Pythia alone (small_tau0 = 1e-11 mm)':48s} f_em {_pm(plain['f'], plain['df'])}")
     for p_abs in (0.0, 0.3, 0.6):
