@@ -64,7 +64,7 @@ from collections import defaultdict
 import numpy as np
 
 from fipgen.cascade.engine import _EM, _INCOMING, _NEUTRINOS, RECORDED_SPECIES, HadronCascade
-from fipgen.cascade.pythia import CascadeSettings, make_cascade, quiet_stdout, vec4
+from fipgen.cascade.pythia import CascadeSettings, make_cascade, nucleus_rule, quiet_stdout, vec4
 from fipgen.cascade.records import COLLISION, DECAY_AT_REST, EM_SEED, LEDGER_TERMS, PRODUCED
 from fipgen.cascade.world import world_of
 from fipgen.geometry import load_beamline
@@ -360,6 +360,18 @@ def section_collisions(scale: float) -> None:
             vals.append(casc.sigmahA(a_int))
         print(f"     p-{mat:2s}: PDG {pdg_sig:6.1f} mb; Pythia at 8.89 / 30 / 120 GeV/c: "
               + " / ".join(f"{v:6.1f}" for v in vals) + f" mb  (120 GeV: {vals[-1] / pdg_sig - 1:+.1%})")
+    for mat, a_int in (("Cu", 64), ("W", 184)):  # untabulated in Pythia: its sigmahA, then the cascade's rule
+        mt = get_material(mat)
+        pdg_sig = mt.A / (N_A * mt.interaction_length) * 1e27
+        rule = nucleus_rule(a_int)
+        raw, fixed = [], []
+        for p in (8.89, 30.0, 120.0):
+            casc.sigmaSetuphN(2212, vec4(0, 0, p, math.hypot(p, M_P)), M_P)
+            raw.append(casc.sigmahA(a_int))
+            fixed.append(rule.sigma(casc.sigmahA))
+        print(f"     p-{mat:2s}: PDG {pdg_sig:6.1f} mb; Pythia (integer interpolation) "
+              + " / ".join(f"{v:6.1f}" for v in raw) + "; the cascade's NucleusRule "
+              + " / ".join(f"{v:6.1f}" for v in fixed) + f" mb  (120 GeV: {fixed[-1] / pdg_sig - 1:+.1%})")
 
     n = int(3000 * scale) + 200
     ng, nch = [], []

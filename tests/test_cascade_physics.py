@@ -72,6 +72,33 @@ def test_inelastic_cross_section_matches_the_pdg_interaction_length(casc, materi
     assert casc.sigmahA(a) == pytest.approx(pdg, rel=tol)
 
 
+@pytest.mark.parametrize("material, tol", [("W", 0.04), ("Cu", 0.04), ("concrete", 0.04)])
+def test_untabulated_nuclei_get_pythias_interpolation_in_real_arithmetic(material, tol):
+    """Pythia tabulates its hadron-nucleus collision count for 16 mass numbers and interpolates
+    the others with integer ratios (``PythiaCascade.h``): tungsten's sigmahA(184) is 2.5x the
+    PDG cross section. The cascade's macroscopic cross section (the engine's ``_sigma``, summed
+    over the material's elements; :class:`fipgen.cascade.pythia.NucleusRule`) against
+    ``1 / lambda_I`` of ``materials.toml`` at 120 GeV/c: W -0.9 %, Cu -1.4 %, concrete -1.0 %
+    (as Fe and C, which Pythia tabulates: -1.8 %, -1.9 %), asserted within 4 %. For Cu and
+    concrete Pythia's own values are off by only +2-3 % (their elements lie just above a
+    tabulated A); for W it is asserted above 2x, so that a Pythia that fixes the interpolation
+    shows up here."""
+    from fipgen.cascade.engine import HadronCascade, _Medium
+    from fipgen.cascade.world import world_of
+    from fipgen.geometry import load_beamline
+    from fipgen.geometry.materials import get_material
+
+    engine = HadronCascade(world_of(load_beamline("bnb")), 2212, 8.89, seed=5)
+    mt = get_material(material)
+    p = 120.0
+    sig, _ = engine._sigma(2212, 0.0, 0.0, p, math.hypot(p, M_P), M_P, _Medium(mt))  # 1/m
+    pdg = 1.0 / (mt.interaction_length / mt.density / 100.0)  # lambda_I in g/cm^2 -> 1/m
+    assert sig == pytest.approx(pdg, rel=tol), (sig, pdg)
+    if material == "W":
+        raw, _ = engine._sigma(2212, 0.0, 0.0, p, math.hypot(p, M_P), M_P, _Medium(mt, interpolate=False))
+        assert raw > 2.0 * pdg
+
+
 def test_pi_minus_p_at_205_gevc_against_the_bubble_chamber(casc):
     """Inelastic cross section within 5 % of 24.19 - 3.18 = 21.01 +- 0.46 mb; photons per
     inelastic collision (pi0, eta, Sigma0... decays) within two standard deviations of

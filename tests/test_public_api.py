@@ -30,8 +30,8 @@ PUBLIC_API: dict[str, list[str]] = {
         "recharge", "remass_pair", "to_lab"
     ],
     "fipgen.cascade.pythia": [
-        "PYTHIA_REQUIREMENT", "CascadeSettings", "ExcitationSampler", "pythia_version", "init_file", "make_cascade",
-        "quiet_stdout"
+        "PYTHIA_REQUIREMENT", "TABULATED_A", "CascadeSettings", "ExcitationSampler", "NucleusRule", "nucleus_rule",
+        "pythia_version", "init_file", "make_cascade", "quiet_stdout"
     ],
     "fipgen.cascade.records": [
         "KINDS", "PRODUCED", "DECAY_IN_FLIGHT", "DECAY_AT_REST", "CAPTURED", "EM_SEED", "COLLISION",

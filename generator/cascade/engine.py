@@ -7,9 +7,11 @@ through the solids of the :class:`~fipgen.cascade.world.World` (vacuum between t
 * **interaction**: after an exponential number of interaction lengths, with the inelastic
   hadron-nucleus cross section of Pythia (:mod:`.pythia`) summed over the elements of the
   solid's material by their number densities; the struck element is picked in proportion
-  to ``n_i sigma_i``. Hadrons below ``e_kin_min`` do not interact. A collision Pythia fails
-  to make (a few % just above threshold) is retried, up to 10 times, then the hadron goes
-  on without interacting.
+  to ``n_i sigma_i``. For mass numbers Pythia does not tabulate (Na, Si, K in concrete, Cu,
+  W, Pb...) its interpolation is redone in real arithmetic (:class:`~.pythia.NucleusRule`).
+  Hadrons below ``e_kin_min`` do not interact. A collision Pythia fails to make (a few %
+  just above threshold) is retried, up to 10 times, then the hadron goes on without
+  interacting.
 * **ionisation**: charged particles lose energy continuously along their path (CSDA, the
   Bethe-Bloch mean loss with the density effect of the material:
   :func:`fipgen.geometry.stopping.stopping_table`); the cross section and the
@@ -46,7 +48,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .isospin import allows_isospin, isospin_one_share, multiplets, recharge, remass_pair, to_lab
-from .pythia import CascadeSettings, ExcitationSampler, c_tau_m, make_cascade, vec4_class
+from .pythia import CascadeSettings, ExcitationSampler, c_tau_m, make_cascade, nucleus_rule, vec4_class
 from .records import (
     CAPTURED,
     COLLISION,
@@ -122,11 +124,14 @@ class CascadeResult:
 
 
 class _Medium:
-    """Per-region material data: element (Z, A, number density) and stopping look-ups."""
+    """Per-region material data: element (Z, A, number density), Pythia's rule for each mass
+    number it does not tabulate (:func:`fipgen.cascade.pythia.nucleus_rule`; None everywhere
+    when ``interpolate`` is off) and stopping look-ups."""
 
-    def __init__(self, material):
+    def __init__(self, material, interpolate: bool = True):
         dens = material.element_nuclei_densities()
         self.elements = [(int(z), max(1, min(208, int(round(a)))), dens[sym]) for sym, z, a in material.elements]
+        self.rules = [nucleus_rule(a) if interpolate else None for _, a, _ in self.elements]
         self.material = material
         self.rho_100 = 100.0 * material.density  # (g/cm^2) per m
         self._tables: dict = {}
@@ -165,7 +170,7 @@ class HadronCascade:
         self.casc = make_cascade(settings, seed)
         self.pdata = self.casc.particleData()
         self.rng = np.random.default_rng([int(seed), 0xCA5CADE])
-        self.media = [_Medium(r.material) for r in world.regions]
+        self.media = [_Medium(r.material, settings.nucleus_interpolation) for r in world.regions]
         self._names = [r.name for r in world.regions]
         lo = min(float(r.solid.extent()[0][2]) for r in world.regions)
         self.z_start = lo - 1e-3  # just upstream of the first solid
@@ -190,7 +195,8 @@ class HadronCascade:
         if e - m < self.settings.e_kin_min or not self.casc.sigmaSetuphN(pdg, self._vec4(px, py, pz, e), m):
             return 0.0, []
         sigma_ha = self.casc.sigmahA
-        parts = [n * sigma_ha(a) * 1e-31 for _, a, n in medium.elements]  # mb -> m^2
+        parts = [n * (sigma_ha(a) if rule is None else rule.sigma(sigma_ha)) * 1e-31  # mb -> m^2
+                 for (_, a, n), rule in zip(medium.elements, medium.rules)]
         return float(sum(parts)), parts
 
     # ----------------------------------------------------------------- the run
@@ -403,6 +409,8 @@ class HadronCascade:
             u -= parts[i]
             i += 1
         z, a, _ = med.elements[i]
+        if med.rules[i] is not None:
+            z, a = med.rules[i].collision(z)
         first = gen == 0
         p4 = self._vec4(p3[0], p3[1], p3[2], e)
         for _ in range(_MAX_RETRY):
