@@ -538,9 +538,14 @@ def _urqmd(seed: int):
         from chromo.constants import GeV
         from chromo.kinematics import FixedTarget
 
-        with warnings.catch_warnings(), quiet_stdout():
-            warnings.simplefilter("ignore")
-            _URQMD.append(chromo.models.UrQMD34(FixedTarget(8.89 * GeV, "p", (56, 26)), seed=seed))
+        here = os.getcwd()
+        os.chdir(_TMP.name)  # UrQMD writes its tables.dat where it starts: the script's temporary directory
+        try:
+            with warnings.catch_warnings(), quiet_stdout():
+                warnings.simplefilter("ignore")
+                _URQMD.append(chromo.models.UrQMD34(FixedTarget(8.89 * GeV, "p", (56, 26)), seed=seed))
+        finally:
+            os.chdir(here)
     return _URQMD[0]
 
 
