@@ -329,6 +329,15 @@ def section_drivers(scale: float) -> None:
                   f"pi- {cnt[-211] / ok:.3f}; pi0/avg(pi+-) {cnt[111] / max(avg, 1):.2f}; E(pi0)/T {cnt['e0'] / ok / t_kin:.3f}")
 
 
+def _collisions_made(engine, pdg: int, p: float, z: int, a: int, n: int):
+    """``(outgoing, produced)`` of each of ``n`` tries of ``engine.collide`` of a ``pdg`` of
+    momentum ``p`` along z on the nucleus ``(z, a)`` that Pythia makes (failed tries skipped)."""
+    for _ in range(n):
+        made = engine.collide(pdg, (0.0, 0.0, p), z, a)
+        if made is not None:
+            yield made
+
+
 def _collisions(casc, pid, p, z, a, n, fn):
     m = casc.particleData().m0(pid)
     e = math.hypot(p, m)
@@ -395,12 +404,8 @@ def section_collisions(scale: float) -> None:
                                    seed=20241)
             fs = defaultdict(int)
             ok = 0
-            for _ in range(n):
-                made = engine.collide(2212, (0.0, 0.0, p), 1, 1)
-                if made is None:
-                    continue
+            for out, produced in _collisions_made(engine, 2212, p, 1, 1, n):
                 ok += 1
-                out, produced = made
                 names = [engine.pdata.name(q[0]) for q in out if q[0] not in (22, 11, -11)]
                 names += ["pi0"] * sum(1 for q in produced if q[0] == 111)
                 fs[tuple(sorted(names))] += 1
@@ -880,12 +885,8 @@ def section_nuclear(scale: float) -> None:
             ur[key] += v / n
     c = HadronCascade(world_of(block_beamline(p)), 2212, p, seed=5)
     py, ok = defaultdict(float), 0
-    for _ in range(n):
-        made = c.collide(2212, (0.0, 0.0, p), 26, 56)
-        if made is None:
-            continue
+    for out, produced in _collisions_made(c, 2212, p, 26, 56, n):
         ok += 1
-        out, produced = made
         parts = [(q, (px, py_, pz), e, math.sqrt(max(e * e - px * px - py_ * py_ - pz * pz, 0.0)))
                  for q, px, py_, pz, e in out if q not in _EM]
         parts += [(q, (px, py_, pz), e, 0.0) for q, px, py_, pz, e in produced if q in (111, 221)]

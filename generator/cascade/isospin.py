@@ -207,7 +207,9 @@ def to_lab(pair_cm: list[tuple], total: tuple) -> list[tuple]:
     along +z (``pair_cm``, as Pythia makes it: the projectile's side at +z) in the frame where
     the pair's total four-momentum is ``total`` and the target nucleon was at rest, i.e. where
     the collision axis is the direction of ``total``'s momentum: a rotation taking +z to that
-    direction (about the axis ``z x n``), then the boost by ``beta = p / E`` along it."""
+    direction (about the axis ``z x n``, Rodrigues' formula), then the boost by ``beta = p / E``
+    along it (``p_par' = gamma (p_par + beta E)``, ``E' = gamma (E + beta p_par)``: PDG review
+    "Kinematics", Lorentz transformations)."""
     px, py, pz, e = total
     p = math.sqrt(px * px + py * py + pz * pz)
     nx, ny, nz = (px / p, py / p, pz / p) if p > 0 else (0.0, 0.0, 1.0)
