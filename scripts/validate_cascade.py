@@ -30,23 +30,20 @@ Prints four tables:
 4. **Multiplicities per POT** of the packaged beamlines by species and solid (beam's first
    collision and all generations, MC errors), next to the published or fipgen numbers
    (sources in the table).
-5. **The nuclear model** (only where ``chromo``, the hadronic-model interface on PyPI, is
-   installed: ``pip install chromo``): single p-Fe collisions at 8.89 GeV/c from Pythia's
-   ``PythiaCascade`` (a chain of hadron-nucleon collisions of the leading particle) and from
-   UrQMD 3.4 (a transport model: every hadron rescatters in the nucleus, resonances form and
-   are absorbed), their energy budgets side by side; then f_em of the iron block when the
-   cascade's hadron-nucleus collisions above ``sqrt(s_NN) = 2.2 GeV`` are UrQMD's (Pythia's
-   below, and for the species UrQMD does not take); and f_em when an intranuclear cascade
-   follows each of Pythia's collisions (a what-if, :class:`IntranuclearWhatIf`, with pion
-   absorption probabilities 0, 0.3, 0.6). What the intranuclear cascade that Pythia's model
-   lacks does to f_em, measured two ways; neither is a fipgen model.
+5. **The nuclear model**: the intranuclear cascade's pi+ absorption cross sections on carbon
+   and iron against Ashery et al. (the fit of its absorption width, with half and twice the
+   fitted value); f_em of the iron block with and without it at 8.89 and 120 GeV/c; and,
+   only where ``chromo`` (the hadronic-model interface on PyPI) is installed, single p-Fe
+   collisions at 8.89 GeV/c from Pythia, Pythia with the intranuclear cascade and UrQMD 3.4
+   (a transport model), their energy budgets side by side, and f_em when the cascade's
+   hadron-nucleus collisions above ``sqrt(s_NN) = 2.2 GeV`` are UrQMD's.
 
 Usage::
 
     python scripts/validate_cascade.py            # about 8 minutes on one core
     python scripts/validate_cascade.py --quick    # about 1 minute, 10x fewer POT
     python scripts/validate_cascade.py --only fem,collisions
-    python scripts/validate_cascade.py --only nuclear      # needs chromo; ~5 minutes
+    python scripts/validate_cascade.py --only nuclear      # ~5 minutes (UrQMD part: needs chromo)
 
 Every run is seeded: the same command prints the same numbers.
 """
@@ -65,7 +62,7 @@ import numpy as np
 
 from fipgen.cascade.engine import _EM, _INCOMING, _NEUTRINOS, RECORDED_SPECIES, HadronCascade
 from fipgen.cascade.pythia import CascadeSettings, make_cascade, nucleus_rule, quiet_stdout, vec4
-from fipgen.cascade.records import COLLISION, DECAY_AT_REST, EM_SEED, LEDGER_TERMS, PRODUCED
+from fipgen.cascade.records import COLLISION, DECAY_AT_REST, EM_SEED, PRODUCED
 from fipgen.cascade.world import world_of
 from fipgen.geometry import load_beamline
 
@@ -618,235 +615,6 @@ class UrQMDCollisions(TallyCascade):
         return True
 
 
-#: Fermi momenta (GeV/c) from quasi-elastic electron scattering (E. J. Moniz et al., Phys. Rev.
-#: Lett. 26 (1971) 445: C 221, Mg 235, Ni 260, Pb 265 MeV/c), by A (linear in between).
-_FERMI = ((12, 0.221), (24, 0.235), (58, 0.260), (208, 0.265))
-_M_N = 0.93827
-
-
-def _fermi_momentum(a: int) -> float:
-    return float(np.interp(a, [x for x, _ in _FERMI], [y for _, y in _FERMI]))
-
-
-def _boost4(p4, b):
-    bx, by, bz = b
-    b2 = bx * bx + by * by + bz * bz
-    if b2 <= 0.0:
-        return p4
-    g = 1.0 / math.sqrt(1.0 - b2)
-    bp = bx * p4[0] + by * p4[1] + bz * p4[2]
-    c = (g - 1.0) / b2 * bp + g * p4[3]
-    return (p4[0] + c * bx, p4[1] + c * by, p4[2] + c * bz, g * (p4[3] + bp))
-
-
-class IntranuclearWhatIf(TallyCascade):
-    """What-if: the products of each hadron-nucleus collision cross the struck nucleus (A >= 4)
-    and rescatter there, as in a classic intranuclear cascade (Bertini; Metropolis et al.).
-    Not a fipgen model (its parameters are not fitted to nuclear data): a measurement of how
-    much the missing intranuclear cascade moves f_em. The nucleus is a Fermi gas in a uniform
-    sphere (``R = 1.16 A^(1/3)`` fm; Fermi momentum of Moniz et al.); the collision point has
-    ``b^2`` uniform and an exponential depth (1.6 fm); a product may interact after ``c tau0 p/m``
-    (``tau0 = 1 fm/c``); interaction points by the null-collision method with Pythia's
-    hadron-nucleon total cross section at the pair's energy (the nucleon's momentum uniform in
-    the Fermi sphere), the collision itself Pythia's (``LowEnergyQCD:all``); a collision leaving
-    a nucleon below the Fermi momentum is undone (Pauli); a pion's interaction is, with
-    probability ``p_abs``, an absorption on two nucleons (``pi N N -> N N``, isotropic); a
-    nucleon leaving pays ``V0 = T_F + 8 MeV`` (below it, it stays). The engine must run with
-    ``small_tau0 = 1e-11`` mm, so that pi0 and eta leave Pythia's record undecayed."""
-
-    def __init__(self, *a, p_abs: float = 0.3, tau0_fm: float = 1.0, **k):
-        super().__init__(*a, **k)
-        self.p_abs, self.tau0 = p_abs, tau0_fm
-        self._hn: dict = {}
-        self._nucleus = (26, 56)
-        self.n_inc = self.n_blocked = self.n_absorbed = 0
-
-    def _generator(self, a: int, b: int):
-        g = self._hn.get((a, b))
-        if g is None:
-            import pythia8mc
-
-            with quiet_stdout():
-                g = pythia8mc.Pythia("", False)
-            for line in (f"Beams:idA = {a}", f"Beams:idB = {b}", "Beams:eCM = 10.", "Beams:allowVariableEnergy = on",
-                         "LowEnergyQCD:all = on", "ParticleDecays:limitTau0 = on", "ParticleDecays:tau0Max = 1e-11",
-                         "Print:quiet = on", "Random:setSeed = on", f"Random:seed = {977 + len(self._hn)}"):
-                g.readString(line)
-            with quiet_stdout():
-                ok = g.init()
-            g = g if ok else False
-            self._hn[(a, b)] = g
-        return g
-
-    def _collide(self, pid, m, p3, e, parts, med, pos, t, k, gen, stack):
-        z, a, _ = max(med.elements, key=lambda x: x[1])  # (compounds: the heaviest element)
-        self._nucleus = (z, a)
-        return super()._collide(pid, m, p3, e, parts, med, pos, t, k, gen, stack)
-
-    def _book_collision(self, ev, pos, t, region, gen, stack):
-        made: list = []
-        super()._book_collision(ev, pos, t, region, gen, made)
-        z, a = self._nucleus
-        stack.extend(self._cross_nucleus(made, z, a) if a >= 4 else made)
-
-    def _cross_nucleus(self, items, z, a, start=None):
-        """The hadrons ``items`` (engine stack entries) made at a collision point in nucleus
-        ``(z, a)``, or entering it at ``start`` (fm; then no formation length), as they leave it."""
-        rng, led = self.rng, self._ledger
-        pf = _fermi_momentum(a)
-        v0 = math.hypot(pf, _M_N) - _M_N + 0.008
-        r_nuc = 1.16 * a ** (1.0 / 3.0)
-        rho = 3.0 * a / (4.0 * math.pi * r_nuc ** 3)  # fm^-3
-        sig_max = 260.0  # mb, above every hadron-nucleon total cross section met here
-        lam = 1.0 / (rho * sig_max * 0.1)  # fm
-        fresh = start is None
-        if fresh:
-            while True:
-                b = r_nuc * math.sqrt(rng.random())
-                half = math.sqrt(r_nuc * r_nuc - b * b)
-                depth = rng.exponential(1.6)
-                if depth < 2.0 * half:
-                    break
-            phi = 2.0 * math.pi * rng.random()
-            start = (b * math.cos(phi), b * math.sin(phi), depth - half)
-        n_p, n_n = z, a - z
-        live = [(it, start, fresh) for it in items]
-        out = []
-        while live:
-            it, r, fresh = live.pop()
-            pid, m, p3, pos, t, gen = it
-            pm = math.sqrt(p3[0] ** 2 + p3[1] ** 2 + p3[2] ** 2)
-            if pid in _EM:
-                e = math.hypot(pm, m)
-                self._record(EM_SEED, pid, -1, gen, pos, t, p3, e)
-                led["em_seeds"] += e
-                continue
-            if pm <= 0.0 or not self.pdata.isHadron(pid):
-                out.append(it)
-                continue
-            d = (p3[0] / pm, p3[1] / pm, p3[2] / pm)
-            s = self.tau0 * pm / m if fresh else 0.0
-            x = [r[i] + s * d[i] for i in range(3)]
-            gone = False
-            if x[0] ** 2 + x[1] ** 2 + x[2] ** 2 >= r_nuc * r_nuc:  # entering from outside: to the surface
-                bd = x[0] * d[0] + x[1] * d[1] + x[2] * d[2]
-                disc = bd * bd - (x[0] ** 2 + x[1] ** 2 + x[2] ** 2 - r_nuc * r_nuc)
-                if disc > 0.0 and -bd - math.sqrt(disc) > 0.0:
-                    s_in = -bd - math.sqrt(disc) + 1e-9
-                    x = [x[i] + s_in * d[i] for i in range(3)]
-            while x[0] ** 2 + x[1] ** 2 + x[2] ** 2 < r_nuc * r_nuc:
-                step = rng.exponential(lam)
-                x = [x[i] + step * d[i] for i in range(3)]
-                if x[0] ** 2 + x[1] ** 2 + x[2] ** 2 >= r_nuc * r_nuc:
-                    break
-                is_p = rng.random() < n_p / max(n_p + n_n, 1)
-                nid = 2212 if is_p else 2112
-                g = self._generator(pid, nid)
-                if not g:
-                    break
-                u = rng.normal(size=3)
-                pn = pf * rng.random() ** (1.0 / 3.0) * u / np.linalg.norm(u)
-                en = math.sqrt(float(pn @ pn) + _M_N * _M_N)
-                eh = math.hypot(pm, m)
-                tot = (p3[0] + pn[0], p3[1] + pn[1], p3[2] + pn[2], eh + en)
-                ecm = math.sqrt(max(tot[3] ** 2 - tot[0] ** 2 - tot[1] ** 2 - tot[2] ** 2, 0.0))
-                if rng.random() * sig_max > g.getSigmaTotal(pid, nid, ecm, m, _M_N):
-                    continue
-                beta = (tot[0] / tot[3], tot[1] / tot[3], tot[2] / tot[3])
-                prods = self._absorb(pid, is_p, n_p, n_n, tot, pf) if abs(pid) in (111, 211) and \
-                    rng.random() < self.p_abs else None
-                absorbed = prods is not None
-                if not absorbed:
-                    if not g.setKinematics(ecm) or not g.next():
-                        continue
-                    pc = _boost4((p3[0], p3[1], p3[2], eh), (-beta[0], -beta[1], -beta[2]))
-                    dc = np.array(pc[:3]) / math.sqrt(pc[0] ** 2 + pc[1] ** 2 + pc[2] ** 2)
-                    rot = _rotate_from_z(dc)
-                    prods = []
-                    for j in range(g.event.size()):
-                        q = g.event[j]
-                        if q.isFinal():
-                            v = rot @ np.array([q.px(), q.py(), q.pz()])
-                            prods.append((q.id(), q.m(), _boost4((v[0], v[1], v[2], q.e()), beta)))
-                if any(q[0] in (2212, 2112) and math.sqrt(q[2][0] ** 2 + q[2][1] ** 2 + q[2][2] ** 2) < pf for q in prods):
-                    self.n_blocked += 1
-                    continue
-                self.n_inc += 1
-                self.n_absorbed += absorbed
-                led["struck_nucleons"] += en + (prods[-1][3] if absorbed else 0.0)
-                n_struck_p = is_p + (absorbed and prods[-1][4])
-                n_p -= n_struck_p
-                n_n -= 1 + absorbed - n_struck_p
-                for q in prods:
-                    live.append(((q[0], q[1], tuple(q[2][:3]), pos, t, gen), tuple(x), False))
-                gone = True
-                break
-            if gone:
-                continue
-            if pid in (2212, 2112):  # leaving: the potential well
-                t_kin = math.hypot(pm, m) - m
-                if t_kin <= v0:
-                    led["captured"] += t_kin + m
-                    continue
-                led["captured"] += v0
-                p_new = math.sqrt((t_kin - v0) * (t_kin - v0 + 2.0 * m))
-                p3 = (p3[0] / pm * p_new, p3[1] / pm * p_new, p3[2] / pm * p_new)
-            out.append((pid, m, p3, pos, t, gen))
-        return out
-
-    def _absorb(self, pid, is_p, n_p, n_n, tot, pf):
-        """pi N N -> N N: a second nucleon from the Fermi sea; the two nucleons share the total
-        four-momentum isotropically in their rest frame. (Products; the last entry carries the
-        second nucleon's energy and whether it was a proton, for the books.)"""
-        rng = self.rng
-        u = rng.normal(size=3)
-        pn = pf * rng.random() ** (1.0 / 3.0) * u / np.linalg.norm(u)
-        en = math.sqrt(float(pn @ pn) + _M_N * _M_N)
-        second_p = rng.random() < n_p / max(n_p + n_n, 1)
-        p4 = (tot[0] + pn[0], tot[1] + pn[1], tot[2] + pn[2], tot[3] + en)
-        w = math.sqrt(max(p4[3] ** 2 - p4[0] ** 2 - p4[1] ** 2 - p4[2] ** 2, 0.0))
-        if w <= 2.0 * _M_N:
-            return None
-        q = math.sqrt(w * w / 4.0 - _M_N * _M_N)
-        v = rng.normal(size=3)
-        v = q * v / np.linalg.norm(v)
-        beta = (p4[0] / p4[3], p4[1] / p4[3], p4[2] / p4[3])
-        charge = int(round(self.pdata.charge(pid))) + is_p + second_p
-        if not 0 <= charge <= 2:
-            return None
-        ids = [2212] * charge + [2112] * (2 - charge)
-        la = _boost4((v[0], v[1], v[2], w / 2.0), beta)
-        lb = _boost4((-v[0], -v[1], -v[2], w / 2.0), beta)
-        return [(ids[0], _M_N, la), (ids[1], _M_N, lb, en, second_p)]
-
-
-#: pi+ absorption cross sections (mb) measured by D. Ashery et al., Phys. Rev. C 23 (1981) 2173
-#: (kinetic energy MeV: (sigma, error)), as tabulated in GENIE's intranuke data
-#: (data/evgen/intranuke/tot_xsec/2025/pipA_abs/, ashery-pip-c-abs.dat and fe_abs_combined.txt).
-ASHERY_ABS = {"C": {85: (109, 20), 125: (166, 26), 165: (194, 36), 205: (157, 37), 245: (95, 32), 315: (64, 27)},
-              "Fe": {85: (421, 70), 125: (527, 74), 165: (577, 87), 205: (607, 86), 245: (411, 70), 315: (320, 62)}}
-
-
-def whatif_absorption(engine: IntranuclearWhatIf, z: int, a: int, t_pi: float, n: int) -> tuple[float, float]:
-    """The what-if's pi+ absorption cross section (mb) on nucleus ``(z, a)`` at kinetic energy
-    ``t_pi`` (GeV): pi+ sent along z at impact parameters uniform over the nucleus' disk, the
-    fraction leaving no pion, times the disk's area (and its binomial error)."""
-    r_nuc = 1.16 * a ** (1.0 / 3.0)
-    m = 0.13957
-    p = math.sqrt(t_pi * (t_pi + 2.0 * m))
-    engine._ledger, engine._rec, engine._pot = {k: 0.0 for k in LEDGER_TERMS}, [], 0
-    absorbed = 0
-    for _ in range(n):
-        b = r_nuc * math.sqrt(engine.rng.random())
-        phi = 2.0 * math.pi * engine.rng.random()
-        start = (b * math.cos(phi), b * math.sin(phi), -r_nuc - 1.0)
-        out = engine._cross_nucleus([(211, m, (0.0, 0.0, p), (0.0, 0.0, 0.0), 0.0, 1)], z, a, start=start)
-        absorbed += not any(abs(q[0]) in (211, 111) for q in out)
-    f = absorbed / n
-    area = math.pi * r_nuc ** 2 * 10.0  # fm^2 -> mb
-    return area * f, area * math.sqrt(f * (1.0 - f) / n)
-
-
 def _budget(particles) -> dict:
     """Energy (GeV) and number per collision of pi0, pi+-, eta, nucleons (kinetic) and the rest."""
     out = defaultdict(float)
@@ -859,11 +627,38 @@ def _budget(particles) -> dict:
 
 
 def section_nuclear(scale: float) -> None:
-    print("\n== 5. The nuclear model: Pythia's hadron-nucleus collisions against UrQMD 3.4 (chromo)")
+    print("\n== 5. The nuclear model: the intranuclear cascade (fipgen.cascade.nucleus), and UrQMD 3.4 (chromo)")
+    from fipgen.cascade.nucleus import ASHERY_ABSORPTION, IntranuclearCascade, absorption_cross_section
+    from fipgen.cascade.pythia import NuclearModel
+
+    pdata = make_cascade(CascadeSettings(), 5).particleData()
+    k = int(3000 * scale) + 200
+    fitted = NuclearModel().absorption_width
+    print(f"   pi+ absorption (mb), {k} pions per point, against Ashery et al. (PRC 23 (1981) 2173); chi2 over the"
+          f" 12 points (model's MC error included); fitted absorption width {fitted} GeV")
+    for width in (fitted / 2, fitted, fitted * 2):
+        inc = IntranuclearCascade(NuclearModel(absorption_width=width), pdata, 3)
+        chi2, rows = 0.0, []
+        for (z, a), data in ASHERY_ABSORPTION.items():
+            for t_mev, (sig, err) in data.items():
+                mine, dm = absorption_cross_section(inc, z, a, 211, t_mev / 1e3, k)
+                chi2 += (mine - sig) ** 2 / (err ** 2 + dm ** 2)
+                rows.append(f"{'C' if z == 6 else 'Fe'} {t_mev}: {mine:3.0f} ({sig})")
+        print(f"     width {width:.3f} GeV: chi2 {chi2:5.1f} / 12   " + ", ".join(rows))
+    m = max(int(1000 * scale), 50)
+    m120 = max(int(100 * scale), 10)
+    for p, n in ((8.89, m), (120.0, m120)):
+        on = fem_run(p, n, seed=7)
+        off = fem_run(p, n, settings=CascadeSettings(intranuclear=False), seed=7)
+        print(f"   iron block at {p} GeV/c, {n} POT: f_em {_pm(off['f'], off['df'])} (Pythia's collisions alone) -> "
+              f"{_pm(on['f'], on['df'])} (with the intranuclear cascade); pi0 per POT {off['pi0_per_pot']:.2f} -> "
+              f"{on['pi0_per_pot']:.2f}; ms per POT {off['ms']:.1f} -> {on['ms']:.1f}; Groom p "
+              f"{groom_fem(on['T'], 'proton'):.3f} [{groom_fem(on['T'], 'proton', M_BAND[1]):.2f},"
+              f"{groom_fem(on['T'], 'proton', M_BAND[0]):.2f}], pion {groom_fem(on['T'], 'pion'):.3f}")
     try:
         import chromo  # noqa: F401
     except ImportError:
-        print("   skipped: chromo is not installed (pip install chromo)")
+        print("   UrQMD: skipped (chromo is not installed: pip install chromo)")
         return
     import warnings
 
@@ -883,49 +678,31 @@ def section_nuclear(scale: float) -> None:
                  if not (int(q) in (2212, 2112) and en < 0.9383)]  # bound nucleons (spectators) left out
         for key, v in _budget(parts).items():
             ur[key] += v / n
-    c = HadronCascade(world_of(block_beamline(p)), 2212, p, seed=5)
-    py, ok = defaultdict(float), 0
-    for out, produced in _collisions_made(c, 2212, p, 26, 56, n):
-        ok += 1
-        parts = [(q, (px, py_, pz), e, math.sqrt(max(e * e - px * px - py_ * py_ - pz * pz, 0.0)))
-                 for q, px, py_, pz, e in out if q not in _EM]
-        parts += [(q, (px, py_, pz), e, 0.0) for q, px, py_, pz, e in produced if q in (111, 221)]
-        for key, v in _budget(parts).items():
-            py[key] += v
+    budgets = []
+    for name, st in (("Pythia", CascadeSettings(intranuclear=False)), ("Pythia+INC", CascadeSettings())):
+        c = HadronCascade(world_of(block_beamline(p)), 2212, p, settings=st, seed=5)
+        b, ok = defaultdict(float), 0
+        for out, produced in _collisions_made(c, 2212, p, 26, 56, n):
+            ok += 1
+            parts = [(q, (px, py_, pz), e, math.sqrt(max(e * e - px * px - py_ * py_ - pz * pz, 0.0)))
+                     for q, px, py_, pz, e in out if q not in _EM]
+            parts += [(q, (px, py_, pz), e, 0.0) for q, px, py_, pz, e in produced if q in (111, 221)]
+            for key, v in _budget(parts).items():
+                b[key] += v
+        budgets.append((name, b, ok))
+    budgets.append(("UrQMD", ur, 1))
     print(f"   p-Fe at {p} GeV/c, {n} collisions each: energy (GeV) and number per collision (nucleons: kinetic energy;"
           " UrQMD's spectators left out)")
-    print(f"   {'':8s} {'pi0':>14s} {'pi+-':>14s} {'eta':>14s} {'nucleons':>14s} {'other':>14s}")
-    for name, b, nn in (("Pythia", py, ok), ("UrQMD", ur, 1)):
-        print(f"   {name:8s} " + " ".join(f"{b[k + ' E'] / nn:6.2f} / {b[k + ' n'] / nn:5.2f}"
-                                          for k in ("pi0", "pi+-", "eta", "N", "other")))
+    print(f"   {'':10s} {'pi0':>14s} {'pi+-':>14s} {'eta':>14s} {'nucleons':>14s} {'other':>14s}")
+    for name, b, nn in budgets:
+        print(f"   {name:10s} " + " ".join(f"{b[k + ' E'] / nn:6.2f} / {b[k + ' n'] / nn:5.2f}"
+                                            for k in ("pi0", "pi+-", "eta", "N", "other")))
     m = max(int(200 * scale), 20)
-    r = fem_run(p, m, cls=UrQMDCollisions, seed=7)
-    base = fem_run(p, m, seed=7)
+    off = CascadeSettings(intranuclear=False)
+    r = fem_run(p, m, cls=UrQMDCollisions, settings=off, seed=7)
+    base = fem_run(p, m, settings=off, seed=7)
     print(f"   iron block, {m} POT: f_em {_pm(base['f'], base['df'])} (Pythia's collisions) -> {_pm(r['f'], r['df'])} "
           f"(UrQMD's above sqrt(s_NN) = 2.2 GeV); Groom p {groom_fem(r['T'], 'proton'):.3f}, pion {groom_fem(r['T'], 'pion'):.3f}")
-    print("   what-if, an intranuclear cascade after each of Pythia's collisions (IntranuclearWhatIf; pi0 and eta cross"
-          " the nucleus undecayed, small_tau0 = 1e-11 mm):")
-    probe = IntranuclearWhatIf(world_of(block_beamline(p)), 2212, p, settings=CascadeSettings(small_tau0=1e-11), seed=3)
-    k = int(1500 * scale) + 100
-    for sym, (zz, aa) in (("C", (6, 12)), ("Fe", (26, 56))):
-        for p_abs in (0.0, 0.3, 0.6):
-            probe.p_abs = p_abs
-            row = []
-            for t_mev, (sig, err) in ASHERY_ABS[sym].items():
-                mine, dm = whatif_absorption(probe, zz, aa, t_mev / 1e3, k)
-                row.append(f"{t_mev}: {mine:4.0f}+-{dm:2.0f} ({sig}+-{err})")
-            print(f"     pi+ {sym} absorption (mb), absorption probability {p_abs:.1f}, what-if (Ashery): " + ", ".join(row))
-    plain = fem_run(p, m, settings=CascadeSettings(small_tau0=1e-11), seed=7)
-    print(f"     {'Pythia alone (small_tau0 = 1e-11 mm)':48s} f_em {_pm(plain['f'], plain['df'])}")
-    for p_abs in (0.0, 0.3, 0.6):
-        w = fem_run(p, m, settings=CascadeSettings(small_tau0=1e-11), seed=7, cls=IntranuclearWhatIf, p_abs=p_abs)
-        print(f"     {f'intranuclear cascade, pion absorption {p_abs:.1f}':48s} f_em {_pm(w['f'], w['df'])}")
-    m120 = max(int(40 * scale), 10)
-    plain = fem_run(120.0, m120, settings=CascadeSettings(small_tau0=1e-11), seed=7)
-    w = fem_run(120.0, m120, settings=CascadeSettings(small_tau0=1e-11), seed=7, cls=IntranuclearWhatIf, p_abs=0.3)
-    print(f"     at 120 GeV/c, {m120} POT: Pythia alone f_em {_pm(plain['f'], plain['df'])}, intranuclear cascade "
-          f"(absorption 0.3) {_pm(w['f'], w['df'])}; Groom p {groom_fem(w['T'], 'proton'):.3f} "
-          f"[{groom_fem(w['T'], 'proton', M_BAND[1]):.2f},{groom_fem(w['T'], 'proton', M_BAND[0]):.2f}]")
 
 
 def main(argv=None) -> int:

@@ -18,6 +18,7 @@ import pytest
 from scipy import stats
 
 from fipgen.cascade.engine import HadronCascade
+from fipgen.cascade.pythia import CascadeSettings
 from fipgen.cascade.records import DECAY_AT_REST, DECAY_IN_FLIGHT, EM_SEED, PRODUCED
 from fipgen.cascade.stepping import LEFT, STOPPED, StoppingLookup, glide, interp
 from fipgen.cascade.world import world_of
@@ -149,25 +150,31 @@ def test_glide_ranges_out_and_crosses():
 #: mass numbers is redone (``CascadeSettings.nucleus_interpolation``: the beamline's concrete
 #: wall; with it off the run gives the previous (1493, 3, "cd773a1c8797f352"), with
 #: ``pn_isospin`` off too (1321, 6, "2c64302e47eeeb28"), with ``nn_isospin`` off too the first
-#: commit's (1472, 7, "c4439506eba5dcaa")).
-PINNED_CASCADE = (1358, 3, "cfd523a5fe93e514")
+#: commit's (1472, 7, "c4439506eba5dcaa")). With the intranuclear cascade
+#: (``CascadeSettings.intranuclear``) off: ``PINNED_BEFORE_INC``, the engine before it.
+PINNED_CASCADE = (1107, 10, "514172157184fbdf")
+PINNED_BEFORE_INC = (1358, 3, "cfd523a5fe93e514")
 
 
-def _pinned_run(tmp_path):
-    res = HadronCascade(world_of(load_beamline(_beamline(tmp_path))), 2212, 20.0, seed=3).run(15)
+def _pinned_run(tmp_path, settings=None):
+    res = HadronCascade(world_of(load_beamline(_beamline(tmp_path))), 2212, 20.0, settings=settings, seed=3).run(15)
     h = hashlib.sha256()
     for f in ("pot", "kind", "pdg", "region", "generation", "x", "y", "z", "t", "px", "py", "pz", "e"):
         a = res.records[f]
         h.update(f.encode())
         h.update(np.ascontiguousarray(a.astype(np.float32) if a.dtype.kind == "f" else a).tobytes())
     for k in sorted(res.ledger):
+        if k == "nuclear" and not settings.intranuclear:
+            continue  # (the term the intranuclear cascade added: 0 without it)
         h.update(k.encode())
         h.update(np.float32(res.ledger[k]).tobytes())
     return res.records.size, res.failed_collisions, h.hexdigest()[:16]
 
 
 def test_cascade_output_is_pinned(tmp_path):
-    assert _pinned_run(tmp_path) == PINNED_CASCADE
+    assert _pinned_run(tmp_path, CascadeSettings()) == PINNED_CASCADE
+    # without the intranuclear cascade, the engine before it, to the bit
+    assert _pinned_run(tmp_path, CascadeSettings(intranuclear=False)) == PINNED_BEFORE_INC
 
 
 def test_cascade_conserves_energy_and_is_reproducible(tmp_path):

@@ -29,9 +29,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "Multiplets", "allows_isospin", "clebsch_gordan", "isospin_one_share", "multiplets", "nn_charge_states",
         "recharge", "remass_pair", "to_lab"
     ],
+    "fipgen.cascade.nucleus": ["ASHERY_ABSORPTION", "IntranuclearCascade", "Nucleus", "absorption_cross_section"],
     "fipgen.cascade.pythia": [
-        "PYTHIA_REQUIREMENT", "TABULATED_A", "CascadeSettings", "ExcitationSampler", "NucleusRule", "nucleus_rule",
-        "pythia_version", "init_file", "make_cascade", "quiet_stdout"
+        "PYTHIA_REQUIREMENT", "TABULATED_A", "CascadeSettings", "ExcitationSampler", "NuclearModel", "NucleusRule",
+        "hadron_nucleon_generator", "nucleus_rule", "pythia_version", "init_file", "make_cascade", "quiet_stdout"
     ],
     "fipgen.cascade.records": [
         "KINDS", "PRODUCED", "DECAY_IN_FLIGHT", "DECAY_AT_REST", "CAPTURED", "EM_SEED", "COLLISION",

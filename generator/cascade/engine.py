@@ -12,6 +12,11 @@ through the solids of the :class:`~fipgen.cascade.world.World` (vacuum between t
   Hadrons below ``e_kin_min`` do not interact. A collision Pythia fails to make (a few %
   just above threshold) is retried, up to 10 times, then the hadron goes on without
   interacting.
+* **the struck nucleus**: the products of each hadron-nucleus collision cross the nucleus
+  first (:mod:`.nucleus`: formation time, rescattering on the Fermi sea, Pauli blocking, pion
+  absorption, the well depth; ``CascadeSettings.intranuclear``); Pythia then decays nothing
+  but the resonances, and what leaves with ``c tau0 < small_tau0`` (pi0, eta, omega, D...)
+  is decayed at the collision point by the engine (:meth:`HadronCascade._book`).
 * **ionisation**: charged particles lose energy continuously along their path (CSDA, the
   Bethe-Bloch mean loss with the density effect of the material:
   :func:`fipgen.geometry.stopping.stopping_table`); the cross section and the
@@ -34,7 +39,8 @@ Photons, electrons and positrons are not followed: they are recorded as seeds of
 electromagnetic cascade, with their point, time and momentum. Not modelled: multiple and
 elastic scattering (straight tracks), magnetic fields (horns), photo-nuclear and
 electro-nuclear production by the EM showers, nuclear de-excitation and evaporation
-nucleons, the displacement of c tau0 < 10 mm decays (D mesons, at 120 GeV ~ 6 mm).
+nucleons (the energy left in nuclei is booked, ``nuclear``), the displacement of c tau0 < 10 mm
+decays (D mesons, at 120 GeV ~ 6 mm).
 
 Everything is reproducible from ``seed``: Pythia's and numpy's generators are both seeded
 from it.
@@ -48,6 +54,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .isospin import allows_isospin, isospin_one_share, multiplets, recharge, remass_pair, to_lab
+from .nucleus import IntranuclearCascade
 from .pythia import CascadeSettings, ExcitationSampler, c_tau_m, make_cascade, nucleus_rule, vec4_class
 from .records import (
     CAPTURED,
@@ -178,6 +185,9 @@ class HadronCascade:
         self._vec4 = vec4_class()
         self._multiplets = multiplets(_names(self.pdata)) if settings.nn_isospin else None
         self._excitations = ExcitationSampler(seed) if settings.nn_isospin and settings.pn_isospin else None
+        self.inc = IntranuclearCascade(settings.nuclear, self.pdata, seed) if settings.intranuclear else None
+        self._short_ctau = settings.small_tau0 * 1e-3  # m: what the cascade decays where it is made
+        self._gathering = False
 
     # ----------------------------------------------------------------- helpers
 
@@ -239,6 +249,7 @@ class HadronCascade:
         push = stack.append
         e_in = e_out = 0.0
         entries, statuses = read if read is not None else (None, None)
+        later = []  # (booked after the record is read: a decay at once reuses Pythia's record)
         for j in range(start, ev.size()):
             if skip and j in skip:
                 continue
@@ -266,15 +277,40 @@ class HadronCascade:
                 e_out += e
                 continue
             p3 = (q.px(), q.py(), q.pz())
-            if pid in RECORDED_SPECIES:
-                record(PRODUCED, pid, region, gen, pos, t, p3, e)
             e_out += e
-            if pid in _EM:
-                record(EM_SEED, pid, region, gen, pos, t, p3, e)
-                led["em_seeds"] += e
-            else:
+            if self._gathering:  # (a collision's products, before they cross the nucleus)
                 push((pid, q.m(), p3, pos, t, gen))
+            elif self.inc is not None:
+                later.append((pid, q.m(), p3, e))
+            else:
+                if pid in RECORDED_SPECIES:
+                    record(PRODUCED, pid, region, gen, pos, t, p3, e)
+                if pid in _EM:
+                    record(EM_SEED, pid, region, gen, pos, t, p3, e)
+                    led["em_seeds"] += e
+                else:
+                    push((pid, q.m(), p3, pos, t, gen))
         led["imbalance"] += e_out - e_in
+        for pid, m, p3, e in later:
+            self._book(pid, m, p3, e, pos, t, region, gen, stack)
+
+    def _book(self, pid, m, p3, e, pos, t, region, gen, stack) -> None:
+        """Record a final particle (PRODUCED, EM_SEED) and push it on, or decay it at once where
+        its ``c tau0 < small_tau0`` (with the intranuclear cascade, Pythia leaves pi0, eta,
+        omega, D... undecayed: :attr:`~.pythia.CascadeSettings.pythia_tau0`), its products
+        booked alike."""
+        if pid in RECORDED_SPECIES:
+            self._record(PRODUCED, pid, region, gen, pos, t, p3, e)
+        if pid in _EM:
+            self._record(EM_SEED, pid, region, gen, pos, t, p3, e)
+            self._ledger["em_seeds"] += e
+            return
+        if self._species_of(pid)[2] < self._short_ctau:
+            ev = self.casc.nextDecay(pid, self._vec4(p3[0], p3[1], p3[2], e), m)
+            if ev.size():
+                self._emit(ev, 0, pos, t, region, gen, stack)
+                return
+        stack.append((pid, m, p3, pos, t, gen))
 
     def _track(self, item, stack: list) -> None:
         """Follow one particle ``(pdg, mass, p3, pos, t, generation)`` to its end (module docstring)."""
@@ -409,6 +445,7 @@ class HadronCascade:
             u -= parts[i]
             i += 1
         z, a, _ = med.elements[i]
+        struck = (z, a)
         if med.rules[i] is not None:
             z, a = med.rules[i].collision(z)
         first = gen == 0
@@ -420,14 +457,30 @@ class HadronCascade:
             if ev.size() > 0:
                 g = 1 if first else 2
                 self._record(COLLISION, pid, k, g, pos, t, p3, e)
-                self._book_collision(ev, pos, t, k, g, stack)
+                self._book_collision(ev, pos, t, k, g, stack, (*struck, p3))
                 return True
         self._failed += 1
         return False
 
-    def _book_collision(self, ev, pos, t: float, region: int, gen: int, stack: list) -> None:
+    def _book_collision(self, ev, pos, t: float, region: int, gen: int, stack: list, struck=None) -> None:
         """Book a collision record (:meth:`_emit`), its excitations' charges redrawn by isospin
-        (the record's entries and statuses read once, for both)."""
+        (the record's entries and statuses read once, for both); with the intranuclear cascade,
+        its products cross the struck nucleus ``struck = (Z, A, projectile's p3)`` first."""
+        if self.inc is not None and struck is not None:
+            made: list = []
+            self._gathering = True
+            try:
+                self._book_collision(ev, pos, t, region, gen, made)
+            finally:
+                self._gathering = False
+            z, a, p3 = struck
+            pm = math.sqrt(p3[0] ** 2 + p3[1] ** 2 + p3[2] ** 2)
+            sigma_hn = self.casc.sigmahA(1)  # (after the collision's sigmaSetuphN)
+            for pid, m, q3, _pos, _t, _gen in self.inc.cross(made, z, a, sigma_hn, (p3[0] / pm, p3[1] / pm, p3[2] / pm),
+                                                            self._ledger):
+                self._book(pid, m, q3, math.hypot(math.sqrt(q3[0] ** 2 + q3[1] ** 2 + q3[2] ** 2), m), pos, t,
+                           region, gen, stack)
+            return
         if self._multiplets is None:
             self._emit(ev, 0, pos, t, region, gen, stack)
             return
@@ -453,7 +506,7 @@ class HadronCascade:
         if ev.size() == 0:
             return None
         stack: list = []
-        self._book_collision(ev, (0.0, 0.0, 0.0), 0.0, 0, 1, stack)
+        self._book_collision(ev, (0.0, 0.0, 0.0), 0.0, 0, 1, stack, (z, a, p3))
         out = [(pid, p[0], p[1], p[2], math.hypot(math.sqrt(p[0] ** 2 + p[1] ** 2 + p[2] ** 2), mass))
                for pid, mass, p, *_ in stack]
         out += [(r[2], r[9], r[10], r[11], r[12]) for r in self._rec if r[1] == EM_SEED]

@@ -25,8 +25,8 @@ from pathlib import Path
 
 from ..errors import PhysicsError
 
-__all__ = ["PYTHIA_REQUIREMENT", "TABULATED_A", "CascadeSettings", "ExcitationSampler", "NucleusRule", "nucleus_rule",
-           "pythia_version", "init_file", "make_cascade", "quiet_stdout"]
+__all__ = ["PYTHIA_REQUIREMENT", "TABULATED_A", "CascadeSettings", "ExcitationSampler", "NuclearModel", "NucleusRule",
+           "hadron_nucleon_generator", "nucleus_rule", "pythia_version", "init_file", "make_cascade", "quiet_stdout"]
 
 #: The Pythia build the tables are made with (the cache key records the version read at run time).
 PYTHIA_REQUIREMENT = "pythia8mc==8.317.2"
@@ -35,6 +35,31 @@ PYTHIA_REQUIREMENT = "pythia8mc==8.317.2"
 #: collisions in a hadron-nucleus one (``nCollAvg``; Pythia 8.317 and 8.318,
 #: ``Pythia8Plugins/PythiaCascade.h``).
 TABULATED_A = (1, 2, 4, 9, 12, 14, 16, 27, 40, 56, 63, 84, 107, 129, 197, 208)
+
+
+@dataclass(frozen=True)
+class NuclearModel:
+    """The parameters of the intranuclear cascade (:mod:`.nucleus`; recorded in the table headers
+    and cache keys).
+
+    Attributes
+    ----------
+    formation_time : float
+        fm/c, in the rest frame of a product of the hadron-nucleus collision.
+    absorption_width : float
+        GeV, the pion absorption width at the central density (fitted to Ashery's data:
+        :mod:`.nucleus`, ``scripts/validate_cascade.py --only nuclear``).
+    separation_energy : float
+        GeV, the nucleon separation energy added to the Fermi energy for the well depth.
+    """
+
+    formation_time: float = 1.0
+    absorption_width: float = 0.18
+    separation_energy: float = 0.008
+
+    def as_dict(self) -> dict:
+        return {"formation_time_fm": self.formation_time, "absorption_width_GeV": self.absorption_width,
+                "separation_energy_GeV": self.separation_energy}
 
 
 @dataclass(frozen=True)
@@ -61,6 +86,12 @@ class CascadeSettings:
         Interpolate Pythia's collision counts for mass numbers it does not tabulate as Pythia
         means to (:class:`NucleusRule`); False takes ``sigmahA(A)`` and ``nextColl(Z, A)`` as
         they are (for tungsten 2.5x the measured cross section).
+    intranuclear : bool
+        Follow the products of each hadron-nucleus collision through the struck nucleus
+        (:mod:`.nucleus`: rescattering, pion absorption, Pauli blocking, binding); False leaves
+        them as Pythia makes them (on free nucleons at rest).
+    nuclear : NuclearModel
+        The intranuclear cascade's parameters.
     """
 
     e_kin_min: float = 0.2
@@ -69,11 +100,23 @@ class CascadeSettings:
     nn_isospin: bool = True
     pn_isospin: bool = True
     nucleus_interpolation: bool = True
+    intranuclear: bool = True
+    nuclear: NuclearModel = NuclearModel()
+
+    @property
+    def pythia_tau0(self) -> float:
+        """mm/c: what ``PythiaCascade`` decays at once. With the intranuclear cascade only the
+        resonances (``c tau0 < 10 fm``: rho, K*, Delta...); pi0, eta, omega... cross the nucleus
+        first and the cascade decays them (``small_tau0``) as they leave it."""
+        return min(self.small_tau0, 1e-11) if self.intranuclear else self.small_tau0
 
     def as_dict(self) -> dict:
-        return {"e_kin_min_GeV": self.e_kin_min, "enhance_sd_target": self.enhance_sd_target,
-                "small_tau0_mm": self.small_tau0, "nn_isospin": self.nn_isospin,
-                "pn_isospin": self.pn_isospin and self.nn_isospin, "nucleus_interpolation": self.nucleus_interpolation}
+        out = {"e_kin_min_GeV": self.e_kin_min, "enhance_sd_target": self.enhance_sd_target,
+               "small_tau0_mm": self.small_tau0, "nn_isospin": self.nn_isospin,
+               "pn_isospin": self.pn_isospin and self.nn_isospin, "nucleus_interpolation": self.nucleus_interpolation}
+        if self.intranuclear:  # (absent when off: tables made before the key existed keep their content keys)
+            out["intranuclear"] = self.nuclear.as_dict()
+        return out
 
 
 @dataclass(frozen=True)
@@ -209,8 +252,8 @@ def make_cascade(settings: CascadeSettings, seed: int):
     each with its own generator; only the first is reachable (``rndm()``). The second reads
     its settings from the MPI initialisation file, so it is seeded by a small file that
     includes the packaged one and sets ``Random:seed``. ``slowDecays`` is on (pi+-, K+-, K0L,
-    mu may be decayed by ``nextDecay``); decays with ``c tau0 < small_tau0`` are done at once
-    (``rapidDecays``).
+    mu may be decayed by ``nextDecay``); decays with ``c tau0 < settings.pythia_tau0`` are done
+    at once (``rapidDecays``).
     """
     import tempfile
 
@@ -221,7 +264,7 @@ def make_cascade(settings: CascadeSettings, seed: int):
         cmnd.write_text(f"include = {init_file()}\nRandom:setSeed = on\nRandom:seed = {seed}\n")
         with quiet_stdout():  # the constructor prints Pythia's banner
             casc = pythia8mc.PythiaCascade()
-            ok = casc.init(settings.e_kin_min, settings.enhance_sd_target, str(cmnd), True, settings.small_tau0,
+            ok = casc.init(settings.e_kin_min, settings.enhance_sd_target, str(cmnd), True, settings.pythia_tau0,
                            True, False)
     if not ok:
         raise PhysicsError("PythiaCascade initialisation failed")
@@ -276,6 +319,22 @@ class ExcitationSampler:
         out = [(q.id(), q.m(), q.px(), q.py(), q.pz(), q.e()) for q in (ev[j] for j in range(ev.size()))
                if q.statusAbs() == 157]
         return out if len(out) == 2 else None
+
+
+def hadron_nucleon_generator(pid: int, nid: int, ecm_max: float):
+    """An initialised Pythia of ``pid`` on nucleon ``nid`` (the intranuclear cascade's), all
+    low-energy processes (``LowEnergyQCD:all``) at any CM energy up to ``ecm_max`` (GeV), only
+    the resonances (``c tau0 < 10 fm``) decayed; False if Pythia refuses the pair."""
+    pythia8mc = _import()
+    with quiet_stdout():
+        g = pythia8mc.Pythia("", False)
+    for line in (f"Beams:idA = {pid}", f"Beams:idB = {nid}", f"Beams:eCM = {ecm_max}",
+                 "Beams:allowVariableEnergy = on", "LowEnergyQCD:all = on", "ParticleDecays:limitTau0 = on",
+                 "ParticleDecays:tau0Max = 1e-11", "Print:quiet = on", "Next:numberCount = 0"):
+        g.readString(line)
+    with quiet_stdout():
+        ok = g.init()
+    return g if ok else False
 
 
 def vec4(px: float, py: float, pz: float, e: float):

@@ -51,5 +51,7 @@ LEDGER_TERMS = {
                  "goes to low-energy nuclear processes not simulated)",
     "stopped_rest_mass": "rest energy of protons and other stable charged particles that stopped",
     "captured": "rest energy of pi-, K-, mu- and negative hyperons captured by nuclei",
+    "nuclear": "energy left in struck nuclei by the intranuclear cascade (nucleons below the well: total "
+               "energy; the well depth paid by nucleons leaving)",
     "imbalance": "energy Pythia did not conserve in collisions and decays (out - in)",
 }
