@@ -631,7 +631,8 @@ def section_nuclear(scale: float) -> None:
     from fipgen.cascade.nucleus import ASHERY_ABSORPTION, IntranuclearCascade, absorption_cross_section
     from fipgen.cascade.pythia import NuclearModel
 
-    pdata = make_cascade(CascadeSettings(), 5).particleData()
+    casc = make_cascade(CascadeSettings(), 5)
+    pdata = casc.particleData()  # (valid while casc lives)
     k = int(3000 * scale) + 200
     fitted = NuclearModel().absorption_width
     print(f"   pi+ absorption (mb), {k} pions per point, against Ashery et al. (PRC 23 (1981) 2173); chi2 over the"
