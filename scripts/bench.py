@@ -10,9 +10,11 @@ Figures:
 1c. the proton-bremsstrahlung chain (``examples/darkquest_dark_photon_brems.toml``: A' aimed
    at the DarkQuest decay region with the defensive mixture, alternative weights).
 1d. the hadron cascade (``fipgen.cascade``) of 8.89 GeV/c protons in the ``bnb_dump`` iron,
-   ``--cascade-pot`` POT per run (Pythia's initialisation not timed), against Pythia alone:
-   the same Pythia calls (recorded during a run) replayed on an equally seeded instance.
-   The ratio is what the cascade's own bookkeeping adds to Pythia (1 = none). Skipped
+   ``--cascade-pot`` POT per run (Pythia's initialisation not timed), without its
+   intranuclear cascade against Pythia alone: the same Pythia calls (recorded during a run)
+   replayed on an equally seeded instance. The ratio is what the cascade's own bookkeeping
+   adds to Pythia (1 = none). Then the default cascade (with the intranuclear cascade, its
+   hadron-nucleon generators set up in the warm-up) against the one without it. Skipped
    with ``--no-cascade`` or without pythia8mc.
 2. generate-to-ROOT over uproot alone: time of ``fipgen``'s ``run`` writing a ROOT file
    divided by the time uproot alone needs to write the same arrays (same branches, same
@@ -87,12 +89,15 @@ def _cascade_bench(n_pot: int, repeats: int, seed: int = 7) -> dict:
     bl = load_beamline("bnb_dump")
     world = world_of(bl)
 
-    def cascade(s):
-        return HadronCascade(world, bl.beam_particle, bl.beam_momentum, bl.beam_spot, seed=s)
+    off = CascadeSettings(intranuclear=False)
 
-    t_casc, t_pythia = [], []
+    def cascade(s, settings=off):
+        return HadronCascade(world, bl.beam_particle, bl.beam_momentum, bl.beam_spot, settings=settings, seed=s)
+
+    t_casc, t_pythia, t_inc = [], [], []
     with quiet_stdout():  # Pythia's banner and warnings
         cascade(seed + 1).run(5)  # warm-up: numba kernels, stopping tables
+        cascade(seed + 1, CascadeSettings()).run(50)  # warm-up: the hadron-nucleon generators
         calls: list = []
         rec = cascade(seed)
         rec.casc = _RecordingCascade(rec.casc, calls)
@@ -104,15 +109,20 @@ def _cascade_bench(n_pot: int, repeats: int, seed: int = 7) -> dict:
             t0 = time.perf_counter()
             h.run(n_pot)
             t_casc.append(time.perf_counter() - t0)
-            casc = make_cascade(CascadeSettings(), seed)
+            casc = make_cascade(off, seed)
             t0 = time.perf_counter()
             for c in replay:
                 getattr(casc, c[0])(*c[1:])
             t_pythia.append(time.perf_counter() - t0)
-    tc, tp = statistics.median(t_casc), statistics.median(t_pythia)
+            h = cascade(seed, CascadeSettings())
+            t0 = time.perf_counter()
+            h.run(n_pot)
+            t_inc.append(time.perf_counter() - t0)
+    tc, tp, ti = statistics.median(t_casc), statistics.median(t_pythia), statistics.median(t_inc)
     return {"beamline": "bnb_dump", "pot": n_pot, "seed": seed, "ms_per_pot": 1e3 * tc / n_pot,
             "pythia_alone_ms_per_pot": 1e3 * tp / n_pot, "ratio_cascade_over_pythia": tc / tp,
-            "pythia_calls_per_pot": len(calls) / n_pot}
+            "pythia_calls_per_pot": len(calls) / n_pot, "intranuclear_ms_per_pot": 1e3 * ti / n_pot,
+            "ratio_intranuclear_over_without": ti / tc}
 
 
 def main(argv=None) -> int:
@@ -279,7 +289,8 @@ def main(argv=None) -> int:
         if cascade:
             print(f"hadron cascade       : {cascade['ms_per_pot']:.2f} ms/POT (bnb_dump, {cascade['pot']} POT); "
                   f"Pythia alone {cascade['pythia_alone_ms_per_pot']:.2f} ms/POT; "
-                  f"ratio cascade/Pythia {cascade['ratio_cascade_over_pythia']:.2f}")
+                  f"ratio cascade/Pythia {cascade['ratio_cascade_over_pythia']:.2f}; with the intranuclear cascade "
+                  f"{cascade['intranuclear_ms_per_pot']:.2f} ms/POT, ratio {cascade['ratio_intranuclear_over_without']:.2f}")
         print(f"generate to ROOT     : {t_gen:.3f} s  ({size_mb:.1f} MB, {card.compression})")
         print(f"uproot alone, same arrays: {t_up:.3f} s")
         print(f"ratio generate/uproot: {res['ratio_generate_over_uproot']:.2f}  (target <= 1.5)")
