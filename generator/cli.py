@@ -127,6 +127,15 @@ def build_parser() -> argparse.ArgumentParser:
     rw.add_argument("--json", action="store_true", help="print a JSON summary")
     rw.add_argument("--debug", action="store_true", help="show tracebacks")
 
+    mg = sub.add_parser("merge", help="combine ROOT files of one run card into one, weights for one POT")
+    mg.add_argument("output", help="merged ROOT file to write")
+    mg.add_argument("inputs", nargs="+", help="ROOT files written by fipgen generate (or merge)")
+    mg.add_argument("--pot", type=_positive_float,
+                    help="POT the merged weights are for (default: the inputs' card POT; unweighted files: their sum)")
+    mg.add_argument("--overwrite", action="store_true", help="replace an existing output")
+    mg.add_argument("--json", action="store_true", help="print a JSON summary")
+    mg.add_argument("--debug", action="store_true", help="show tracebacks")
+
     d = sub.add_parser("detectors", help="list the packaged detectors and beamlines, or draw one setup")
     d.add_argument("name", nargs="?", help="detector name or path to a detector .toml")
     d.add_argument("--plot", metavar="FILE", help="draw the beamline and detector (top and side views) to FILE (.png/.pdf)")
@@ -412,6 +421,21 @@ def cmd_reweight(args) -> int:
     return 0
 
 
+def cmd_merge(args) -> int:
+    from .io.atomic import check_target
+    from .io.merge import merge_files
+
+    check_target(args.output, args.overwrite)
+    res = merge_files(args.output, args.inputs, pot=args.pot, overwrite=args.overwrite)
+    if args.json:
+        print(json.dumps(res))
+    else:
+        print(f"merged {res['inputs']} files ({res['run_entries']} run entries, {res['n_events']} events) into "
+              f"{res['output']}: weights x {res['scale']:.6g}, expected signal {res['sum_weights']:.6g} events "
+              f"for {res['pot']:.4g} POT")
+    return 0
+
+
 def cmd_detectors(args) -> int:
     from .geometry import list_geometries, load_beamline, load_detector
 
@@ -618,10 +642,10 @@ def _main(argv: list[str] | None) -> int:
     if args.command is None:
         parser.print_help()
         sys.stderr.write("fipgen: error: a command is required: generate, yields, scan, acceptance, reweight, "
-                         "detectors, sources, widths or examples\n")
+                         "merge, detectors, sources, widths or examples\n")
         return 2
     handler = {"generate": cmd_generate, "yields": cmd_yields, "scan": cmd_scan, "acceptance": cmd_acceptance,
-               "reweight": cmd_reweight, "detectors": cmd_detectors, "examples": cmd_examples,
+               "reweight": cmd_reweight, "merge": cmd_merge, "detectors": cmd_detectors, "examples": cmd_examples,
                "widths": cmd_widths, "sources": cmd_sources}[args.command]
     try:
         return handler(args)

@@ -185,7 +185,7 @@ class Case:
     match: str
     files: dict[str, str] = field(default_factory=dict)
     code: int = 2
-    root_inputs: tuple[str, ...] = ()  # "good.root", "truncated.root", "foreign.root" copies
+    root_inputs: tuple[str, ...] = ()  # "good.root", "heavier.root", "truncated.root", "foreign.root" copies
 
 
 def C(*argv: str, match: str, files: dict | None = None, code: int = 2, root: tuple = ()) -> Case:
@@ -520,7 +520,7 @@ REWEIGHT = {
                       files={"x.root": "plain text\n"}),
     "rw-empty-file": C("reweight", "x.root", "--coupling", "1e-7", match="x.root", files={"x.root": ""}),
     "rw-truncated": C("reweight", "truncated.root", "--coupling", "1e-7", match="truncated.root", root=("truncated.root",)),
-    "rw-foreign-root": C("reweight", "foreign.root", "--coupling", "1e-7", match="run_card", root=("foreign.root",)),
+    "rw-foreign-root": C("reweight", "foreign.root", "--coupling", "1e-7", match="no object 'run'", root=("foreign.root",)),
     "rw-no-coupling": C("reweight", "good.root", match="--coupling", root=("good.root",)),
     "rw-coupling-zero": C("reweight", "good.root", "--coupling", "0", match="--coupling", root=("good.root",)),
     "rw-coupling-negative": C("reweight", "good.root", "--coupling", "-1e-7", match="--coupling", root=("good.root",)),
@@ -590,6 +590,21 @@ DETECTORS = {
     "det-unknown-flag": C("detectors", "sbnd", "--zoom", match="--zoom"),
 }
 
+MERGE = {
+    "mg-no-inputs": C("merge", "m.root", match="inputs"),
+    "mg-missing-input": C("merge", "m.root", "good.root", "gone.root", match="gone.root", root=("good.root",)),
+    "mg-foreign-input": C("merge", "m.root", "good.root", "foreign.root", match="foreign.root",
+                          root=("good.root", "foreign.root")),
+    "mg-truncated-input": C("merge", "m.root", "truncated.root", match="truncated.root", root=("truncated.root",)),
+    "mg-other-physics": C("merge", "m.root", "good.root", "heavier.root", match="differ in 'model'",
+                          root=("good.root", "heavier.root")),
+    "mg-output-is-input": C("merge", "good.root", "good.root", "--overwrite", match="also an input",
+                            root=("good.root",)),
+    "mg-output-exists": C("merge", "m.root", "good.root", match="exists", root=("good.root",), files={"m.root": "old"}),
+    "mg-pot-zero": C("merge", "m.root", "good.root", "--pot", "0", match="--pot", root=("good.root",)),
+    "mg-pot-text": C("merge", "m.root", "good.root", "--pot", "lots", match="--pot", root=("good.root",)),
+}
+
 OTHER = {
     "ex-unknown": C("examples", "nosuch", match="nosuch"),
     "ex-two-names": C("examples", "sbnd_dark_photon", "dune_alp_hnl", match="dune_alp_hnl"),
@@ -598,20 +613,21 @@ OTHER = {
     "top-unknown-option": C("--turbo", match="--turbo"),
 }
 
-CATALOGUE = {**GEN, **YIELDS, **SCAN, **ACCEPTANCE, **REWEIGHT, **WIDTHS, **DETECTORS, **OTHER}
+CATALOGUE = {**GEN, **YIELDS, **SCAN, **ACCEPTANCE, **REWEIGHT, **MERGE, **WIDTHS, **DETECTORS, **OTHER}
 
 
 def test_the_catalogue_covers_every_subcommand_with_150_cases():
     assert len(CATALOGUE) >= 150
     commands = {c.argv[0] for c in CATALOGUE.values() if c.argv}
-    assert commands >= {"generate", "yields", "scan", "acceptance", "reweight", "widths", "detectors", "examples"}
+    assert commands >= {"generate", "yields", "scan", "acceptance", "reweight", "merge", "widths", "detectors",
+                        "examples"}
 
 
 # --------------------------------------------------------------------------- running a case
 
 @pytest.fixture(scope="module")
 def root_inputs(tmp_path_factory):
-    """A small fipgen ROOT file, a truncated copy and a ROOT file of another kind."""
+    """A small fipgen ROOT file, one of another mass, a truncated copy and a ROOT file of another kind."""
     import numpy as np
     import uproot
 
@@ -621,6 +637,8 @@ def root_inputs(tmp_path_factory):
     os.chdir(d)
     try:
         assert main(["generate", "c.toml", "--events", "2000", "--output", "good.root", "--quiet"]) == 0
+        (d / "h.toml").write_text(CARD.replace("mass = 0.05", "mass = 0.06"))
+        assert main(["generate", "h.toml", "--events", "2000", "--output", "heavier.root", "--quiet"]) == 0
     finally:
         os.chdir(old)
     data = (d / "good.root").read_bytes()

@@ -98,7 +98,7 @@ def test_a_supported_unweighted_sample_is_written(tmp_path):
         assert f["events"].num_entries == n
         assert np.all(f["events"]["weight"].array(library="np") == 1.0)
         assert f["run"]["pot"].array(library="np")[0] == pytest.approx(u["pot_equivalent"])
-        assert json.loads(str(f["run_metadata"]))["unweighted"]["max_supported"] == n
+        assert json.loads(str(f["run"]["run_metadata"].array(library="np")[0]))["unweighted"]["max_supported"] == n
     with pytest.raises(CardError, match=f"supports at most N = {n} "):
         run(build_job(card), str(tmp_path / "v.root"), unweighted=n + 1)
     assert sorted(os.listdir(tmp_path)) == ["u.root"]

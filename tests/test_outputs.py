@@ -188,7 +188,7 @@ def test_unweighted_reproduces_the_weighted_sample(tmp_path):
     with uproot.open(unw) as f:
         b = f["events"].arrays(["weight", "llp_e", "decay_det_z"], library="np")
         run_u = f["run"].arrays(library="np")
-        meta = json.loads(str(f["run_metadata"]))
+        meta = json.loads(str(run_u["run_metadata"][0]))
     assert np.all(b["weight"] == 1.0) and meta["unweighted"]["kept"] == 8000
     # equivalent POT: 8000 events expected there
     assert run_u["pot"][0] == pytest.approx(u["pot_equivalent"])

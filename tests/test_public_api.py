@@ -127,9 +127,10 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "fipgen.io.hepevt": ["HepEvtWriter", "read_hepevt", "sidecar_path"],
     "fipgen.io.hepmc": ["HepMCWriter"],
+    "fipgen.io.merge": ["physics_of", "merge_files"],
     "fipgen.io.parent_list": ["ParentList", "read_mevprtl_text", "write_mevprtl_text"],
     "fipgen.io.read": ["read_events"],
-    "fipgen.io.root": ["compression_from_spec", "batch_to_branches", "RootWriter"],
+    "fipgen.io.root": ["compression_from_spec", "batch_to_branches", "read_run", "RootWriter"],
     "fipgen.io.rootfile": ["reading_root"],
     "fipgen.job": ["decay_codes", "Job", "build_model", "build_job"],
     "fipgen.kinematics": [

@@ -10,6 +10,7 @@ import uproot
 
 from fipgen.errors import OutputError
 from fipgen.events import COLLECTIONS, SCALARS
+from fipgen.io.root import read_run
 from fipgen.pipeline import build_job, run
 
 from test_pipeline import make_card
@@ -26,7 +27,7 @@ def written(tmp_path_factory):
 def test_reads_back_with_flat_names(written):
     job, summary, out = written
     with uproot.open(out) as f:
-        assert {"events", "run", "run_card", "run_metadata"} <= {k.split(";")[0] for k in f.keys()}
+        assert {k.split(";")[0] for k in f.keys()} == {"events", "run"}  # (card and metadata: run branches)
         tree = f["events"]
         names = set(tree.keys())
         assert not any("." in n or "/" in n for n in names)
@@ -51,8 +52,10 @@ def test_run_record(written):
         assert r["n_events"][0] == summary.n_events
         np.testing.assert_allclose(r["sum_weights"][0], summary.sum_weights, rtol=1e-12)
         assert r["seed"][0] == 3
-        assert "dark-photon" in str(f["run_card"])
-        meta = json.loads(str(f["run_metadata"]))
+        assert r["run_card"].size == 1 and "dark-photon" in str(r["run_card"][0])
+        meta = json.loads(str(r["run_metadata"][0]))
+        _, cards, metas = read_run(f)
+        assert cards == [str(r["run_card"][0])] and metas == [meta]
         assert meta["units"]["length"] == "m" and meta["units"]["time"] == "ns"
         assert meta["detector"]["name"] == "sbnd" and meta["beamline"]["name"] == "bnb"
         assert set(meta["channels"]) == {"zprime:pi0", "zprime:eta"}

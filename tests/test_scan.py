@@ -91,7 +91,7 @@ def test_reweight_file_matches_a_fresh_file(tmp_path):
     with uproot.open(tmp_path / "rw.root") as f:
         w = f["events"]["weight"].array(library="np")
         assert f["run"]["sum_weights"].array(library="np")[0] == pytest.approx(w.sum())
-        assert json.loads(str(f["run_metadata"]))["reweighted"]["to_coupling"] == 3e-6
+        assert json.loads(str(f["run"]["run_metadata"].array(library="np")[0]))["reweighted"]["to_coupling"] == 3e-6
     assert w.sum() == pytest.approx(fresh, rel=1e-9)
 
 

@@ -5,11 +5,15 @@ Layout (all names flat, no dots, so ROOT's RDataFrame and TTree::Draw read them)
 - TTree ``events``: one branch per scalar column of :data:`fipgen.events.SCALARS`,
   and for each jagged collection a counter branch (``n_daughters``, ``n_segments``) with
   its field branches (``daughter_pdg[n_daughters]``, ``segment_entry[n_segments]`` ...).
-- TTree ``run`` (one entry): ``pot``, ``n_trials``, ``n_events``, ``sum_weights``,
-  ``sum_weights2``, ``seed``.
-- TObjString ``run_card``: the run card's text as given.
-- TObjString ``run_metadata``: JSON with the package version, units, frames, the channel
-  code tables, detector and beamline names and sources, and the sampling settings.
+- TTree ``run``, one entry per generated file (one for ``fipgen generate``; a file of
+  ``fipgen merge`` keeps one per input, and so do ``hadd`` and ``TChain``): ``pot``,
+  ``n_trials``, ``n_events``, ``sum_weights``, ``sum_weights2``, ``seed`` (and the sums of
+  the alternative weights), and two strings: ``run_card`` (the run card's text as given) and
+  ``run_metadata`` (JSON with the package version, units, frames, the channel code tables,
+  detector and beamline names and sources, and the sampling settings). The events' weights
+  are the expected events for the sum of ``pot`` over the entries. (Files of fipgen 0.1
+  before this layout hold the two strings as top-level TObjStrings: :func:`read_run` reads
+  both.)
 
 Compression: ZSTD level 1 by default. Measured here (2 cores; ``fipgen generate`` of
 the default card, 5e5 trials, generation included, medians of 3): ZSTD(1) 0.95 s and
@@ -31,7 +35,7 @@ import uproot
 from ..events import COLLECTIONS, SCALARS, EventBatch
 from .atomic import atomic_path
 
-__all__ = ["compression_from_spec", "batch_to_branches", "RootWriter"]
+__all__ = ["compression_from_spec", "batch_to_branches", "read_run", "RootWriter"]
 
 
 def compression_from_spec(spec: str):
@@ -119,13 +123,21 @@ class RootWriter:
         with self._ctx.errors():
             self._tree.extend(batch_to_branches(batch))
 
-    def finish(self, run: dict[str, float | int], card_text: str, metadata: dict[str, Any]) -> None:
-        """Write the run record and metadata; the file is renamed on leaving the block."""
+    def finish(self, run: dict[str, Any], card_text: str | list[str], metadata: dict[str, Any] | list[dict]) -> None:
+        """Write the run record (a scalar per column, or one array entry per input file with
+        a card text and metadata each); the file is renamed on leaving the block."""
+        cols = {k: np.atleast_1d(np.asarray(v)) for k, v in run.items()}
+        cards = [card_text] if isinstance(card_text, str) else list(card_text)
+        metas = [metadata] if isinstance(metadata, dict) else list(metadata)
+        n = len(cards)
+        if len(metas) != n or any(len(v) != n for v in cols.values()):
+            raise ValueError("run record: one value per entry in every column, card and metadata")
         with self._ctx.errors():
-            run_tree = self._file.mktree("run", {k: np.asarray(v).dtype for k, v in run.items()}, title="fipgen run")
-            run_tree.extend({k: np.asarray([v]) for k, v in run.items()})
-            self._file["run_card"] = card_text
-            self._file["run_metadata"] = json.dumps(metadata, indent=1, sort_keys=True)
+            types: dict[str, Any] = {k: v.dtype for k, v in cols.items()}
+            types.update({"run_card": "string", "run_metadata": "string"})
+            run_tree = self._file.mktree("run", types, title="fipgen run: one entry per generated file")
+            run_tree.extend({**cols, "run_card": np.array(cards, dtype=object).astype(str),
+                             "run_metadata": np.array([json.dumps(m, indent=1, sort_keys=True) for m in metas])})
             # close (flush) here, inside the caller's block: a full disk fails before any rename
             self._close_file()
         self._finished = True
@@ -148,3 +160,15 @@ class RootWriter:
         # file: those were converted where they happened) is passed on as it is
         self._ctx.close(err, convert=err is not exc)
         return False
+
+
+def read_run(f) -> tuple[dict[str, np.ndarray], list[str], list[dict]]:
+    """The run record of an open fipgen ROOT file ``f`` (uproot): its columns (one entry per
+    generated file), run cards and metadata; files of either layout (module docstring)."""
+    run = f["run"].arrays(library="np")
+    if "run_card" in run:
+        cards = [str(c) for c in run.pop("run_card")]
+        metas = [json.loads(str(m)) for m in run.pop("run_metadata")]
+    else:
+        cards, metas = [str(f["run_card"])], [json.loads(str(f["run_metadata"]))]
+    return run, cards, metas

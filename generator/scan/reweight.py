@@ -246,8 +246,6 @@ def reweight_file(path, coupling: float, output=None, overwrite: bool = False, c
     ``weight_decay``, ``llp_ctau`` and the alternative weights replaced and the run record
     updated (atomic).
     """
-    import json
-
     from ..card import parse_card
     from ..errors import FipgenError
     from ..job import decay_codes
@@ -255,16 +253,19 @@ def reweight_file(path, coupling: float, output=None, overwrite: bool = False, c
 
     from ..io.rootfile import reading_root
 
+    from ..io.root import read_run
+
     with reading_root(path, "a ROOT file written by fipgen generate") as f:
-        card_text = str(f["run_card"])
-        meta = json.loads(str(f["run_metadata"]))
+        run, cards, metas = read_run(f)
         ev = f["events"].arrays(library="np")
-        run = f["run"].arrays(library="np")
+    card_text = cards[0]
     card = parse_card(card_text, source=f"{path}:run_card")
     axes = ScanAxes(card, coupling_key=coupling_key)
     job = build_job(card, decay_hints=False)
-    if abs(job.pot - float(run["pot"][0])) > 1e-9 * job.pot:
-        raise FipgenError(f"{path}: its run card gives POT {job.pot} but the file was made with {run['pot'][0]}")
+    pot = float(run["pot"].sum())
+    if abs(job.pot - pot) > 1e-9 * job.pot:
+        raise FipgenError(f"{path}: its run card gives POT {job.pot} but its weights are for {pot} (the sum over its "
+                          f"{run['pot'].size} run entries: files joined by hadd? combine them with fipgen merge)")
     # per-event channel and decay indices of the reference job
     codes = {channel_code(c.name): i for i, c in enumerate(job.channels)}
     dcode = decay_codes(job.model)
@@ -307,15 +308,17 @@ def reweight_file(path, coupling: float, output=None, overwrite: bool = False, c
         out_ev["llp_ctau"] = np.full(n, float(ctau[0]))
         for a in job.alt_weight_names:
             out_ev[f"weight_{a}"] = ev[f"weight_{a}"] * fac
-        meta = dict(meta)
-        meta["reweighted"] = {"from_coupling": table.c0, "to_coupling": float(coupling), "key": axes.coupling_key,
-                              "ctau_m": float(ctau[0])}
+        note = {"from_coupling": table.c0, "to_coupling": float(coupling), "key": axes.coupling_key,
+                "ctau_m": float(ctau[0])}
+        metas = [{**m, "reweighted": note} for m in metas]
+        # (a merged file's entries: their sums rescaled in proportion, the events not knowing their entry)
         run_out = {k2: v for k2, v in run.items()}
-        run_out["sum_weights"] = np.array([new_w.sum()])
-        run_out["sum_weights2"] = np.array([(new_w**2).sum()])
+        old = max(float(run["sum_weights"].sum()), 1e-300)
+        run_out["sum_weights"] = run["sum_weights"] * (new_w.sum() / old)
+        run_out["sum_weights2"] = run["sum_weights2"] * ((new_w**2).sum() / max(float(run["sum_weights2"].sum()), 1e-300))
         for a in job.alt_weight_names:
-            run_out[f"sum_weights_{a}"] = np.array([out_ev[f"weight_{a}"].sum()])
-        _write_copy(output, overwrite, out_ev, run_out, card_text, meta, job)
+            run_out[f"sum_weights_{a}"] = run["sum_weights"] * (out_ev[f"weight_{a}"].sum() / old)
+        _write_copy(output, overwrite, out_ev, run_out, cards, metas, job)
         res["output"] = str(output)
     return res
 
@@ -336,4 +339,4 @@ def _write_copy(output, overwrite, ev, run, card_text, meta, job) -> None:
     with RootWriter(output, overwrite=overwrite, compression=job.card.compression,
                     extra_scalars=tuple(f"weight_{a}" for a in job.alt_weight_names)) as w:
         w.write(batch)
-        w.finish({k: v[0] for k, v in run.items()}, card_text, meta)
+        w.finish(run, card_text, meta)
