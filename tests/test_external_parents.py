@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from scipy import stats
@@ -180,3 +182,68 @@ def test_card_with_dk2nu_parents_feeds_the_hnl_channels(tmp_path):
                 '["zprime:pi0"]', "zprime:decay")
     with pytest.raises(CardError, match="experiment.parents|signal.produce"):
         build_job(bad)
+
+
+class _TxtFileGen:
+    """sbncode's ``TxtFileGen`` reader as its source does it (``TxtFileGen_tool.cc``): count the
+    lines, skip ``NSkipLines``, start at a uniformly random data line, read on line by line
+    (wrapping), parse ``px py pz E pdg wgt npot`` with ``>>`` and add ``npot`` to the POT; no
+    comment handling."""
+
+    def __init__(self, path, n_skip: int, rng):
+        with open(path, encoding="utf-8") as fh:
+            self.lines = fh.read().split("\n")
+        if self.lines and self.lines[-1] == "":  # (getline does not see a line after the last newline)
+            self.lines.pop()
+        self.n_skip = n_skip
+        self.n_data = len(self.lines) - n_skip
+        self.entry = int(rng.integers(0, self.n_data))
+        self.pot = 0.0
+
+    def next(self):
+        line = self.lines[self.n_skip + self.entry]
+        self.entry = (self.entry + 1) % self.n_data
+        tok = line.split()
+        vals = []
+        for t in tok[:7]:  # operator>> stops at the first token that is not a number
+            try:
+                vals.append(float(t))
+            except ValueError:
+                break
+        vals += [0.0] * (7 - len(vals))
+        self.pot += vals[6]
+        return vals
+
+
+def test_written_parent_list_reads_in_sbncode_txtfilegen(tmp_path, monkeypatch):
+    """fipgen generate --format mevprtl, read as TxtFileGen reads it with NSkipLines = 1 (the
+    documented header length): every line read is a parent (E >= |p| > 0, a PDG code), a
+    contiguous block from a random start has the file's species mix (pi0 : eta within 5
+    standard errors), and the POT it adds up is the lines' share of the file's POT."""
+    from fipgen.cli import main
+    from fipgen.io.parent_list import HEADER_LINES
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["generate", "sbnd_dark_photon", "--events", "20000", "--format", "mevprtl", "--output", "p.txt",
+                 "--quiet"]) == 0
+    path = tmp_path / "p.txt"
+    lines = path.read_text().splitlines()
+    assert HEADER_LINES == 1 and lines[0].startswith("#") and not any(x.startswith("#") for x in lines[1:])
+    lst = read_mevprtl_text(path)
+    frac_eta = float(np.mean(lst["pdg"] == 221))
+    assert 0.2 < frac_eta < 0.8  # (both species written)
+    for seed in range(3):
+        r = _TxtFileGen(path, HEADER_LINES, np.random.default_rng(seed))
+        n = 1000
+        got = np.array([r.next() for _ in range(n)])
+        p = np.sqrt((got[:, :3] ** 2).sum(axis=1))
+        assert np.all(got[:, 3] >= p * (1 - 1e-9)) and np.all(p > 0)
+        assert set(got[:, 4].astype(int)) <= {111, 221}
+        f = float(np.mean(got[:, 4] == 221))
+        assert abs(f - frac_eta) < 5 * math.sqrt(frac_eta * (1 - frac_eta) / n), (f, frac_eta)
+        assert r.pot == pytest.approx(lst["pot"] * n / len(lst["pdg"]), rel=1e-6)
+    # with NSkipLines = 0 (the header read as a parent) the first line would be zeros: the one header line
+    # is what must be skipped
+    r0 = _TxtFileGen(path, 0, np.random.default_rng(0))
+    r0.entry = 0
+    assert r0.next()[3] == 0.0

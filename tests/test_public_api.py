@@ -128,7 +128,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.io.hepevt": ["HepEvtWriter", "read_hepevt", "sidecar_path"],
     "fipgen.io.hepmc": ["HepMCWriter"],
     "fipgen.io.merge": ["physics_of", "merge_files"],
-    "fipgen.io.parent_list": ["ParentList", "read_mevprtl_text", "write_mevprtl_text"],
+    "fipgen.io.parent_list": ["HEADER_LINES", "ParentList", "read_mevprtl_text", "write_mevprtl_text"],
     "fipgen.io.read": ["read_events"],
     "fipgen.io.root": ["compression_from_spec", "batch_to_branches", "read_run", "RootWriter"],
     "fipgen.io.rootfile": ["reading_root"],

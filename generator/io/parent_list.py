@@ -9,6 +9,13 @@ own chain, and reading one (``experiment.parents``) replaces the beamline's meso
 (:mod:`fipgen.production.sources.external`). Lines starting with ``#`` are comments. ``npot`` spreads a
 written file's POT over its lines; the reader adds the column up (``npot_mode="sum"``) or takes
 one line's value (``"per-file"``). Momenta in GeV, beam frame.
+
+sbncode's reader (``TxtFileGen_tool.cc``) has no comment handling: it skips a fixed number of
+lines (``NSkipLines``), starts at a random data line and reads on sequentially (wrapping at
+the end), adding each line's ``npot`` to the POT. So a written file has **exactly one header
+line** (``NSkipLines: 1``), whatever its provenance (the header is one line of text), and the
+writer of fipgen's sources interleaves the species (the lines in a seeded random order), so
+that any contiguous block of lines is a fair sample of the mix.
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ import numpy as np
 
 from ..errors import PhysicsError
 
-__all__ = ["ParentList", "read_mevprtl_text", "write_mevprtl_text"]
+__all__ = ["HEADER_LINES", "ParentList", "read_mevprtl_text", "write_mevprtl_text"]
 
 
 class ParentList(dict):
@@ -89,8 +96,13 @@ def read_mevprtl_text(path, npot_mode: str = "sum") -> ParentList:
     return ParentList(p4=p4, pdg=pdg, weight=w, pot=pot, path=str(p))
 
 
+#: Header lines of a written file (sbncode's ``NSkipLines``).
+HEADER_LINES = 1
+
+
 def write_mevprtl_text(path, p4, pdg, weight, pot: float, header: str = "", overwrite: bool = False) -> None:
-    """Write parents as MeVPrtl text lines; the file's POT is spread over the lines (npot = POT/n)."""
+    """Write parents as MeVPrtl text lines after one header line (``header`` folded into it);
+    the file's POT is spread over the lines (npot = POT/n)."""
     from .atomic import atomic_path
 
     p4 = np.asarray(p4, dtype=np.float64)
@@ -99,9 +111,10 @@ def write_mevprtl_text(path, p4, pdg, weight, pot: float, header: str = "", over
     weight = np.broadcast_to(np.asarray(weight, dtype=np.float64), (n,))
     with atomic_path(path, overwrite=overwrite) as tmp:
         with open(tmp, "w", encoding="utf-8") as fh:
-            fh.write("# px py pz E pdg weight npot  (GeV; beam frame; npot = POT of the sample / lines)\n")
-            for line in header.splitlines():
-                fh.write(f"# {line}\n")
+            note = " | ".join(x.strip() for x in header.splitlines() if x.strip())
+            fh.write("# px py pz E pdg weight npot (GeV; beam frame; npot = POT of the sample / lines); "
+                     f"{HEADER_LINES} header line (sbncode TxtFileGen NSkipLines: {HEADER_LINES})"
+                     + (f"; {note}" if note else "") + "\n")
             share = pot / n
             for i in range(n):
                 fh.write(f"{p4[i, 0]:.9g} {p4[i, 1]:.9g} {p4[i, 2]:.9g} {p4[i, 3]:.9g} {int(pdg[i])} "

@@ -6,8 +6,10 @@ channels; pi+-, K+-, K0L, D, Ds for HNL channels; the parents of X -> N N chains
 are drawn *as produced* from the beamline's source (before any transport: MeVPrtl transports
 charged mesons itself), each line with weight ``per_pot x POT_file / n`` so that the file's
 weights summed over a species and divided by its POT give the source's mesons per POT
-(:data:`FILE_POT`); :func:`fipgen.io.parent_list.write_mevprtl_text` writes them. Bremsstrahlung
-channels have no meson parent and add nothing.
+(:data:`FILE_POT`); :func:`fipgen.io.parent_list.write_mevprtl_text` writes them, after one
+header line, in a seeded random order (species interleaved, for sbncode's TxtFileGen, which
+reads a contiguous block from a random line). Bremsstrahlung channels have no meson parent
+and add nothing.
 """
 
 from __future__ import annotations
@@ -65,6 +67,10 @@ def write_parent_list(path, job, n: int, seed: int, overwrite: bool = False) -> 
         raise CardError(f"{job.card.source}: output format 'mevprtl': no meson parent feeds the channels "
                         f"{[c.name for c in job.channels]} (bremsstrahlung has none); allowed: cards with meson channels")
     p4, pdg, w = np.concatenate(p4s), np.concatenate(pdgs), np.concatenate(ws)
+    # species interleaved (a seeded random order): a reader that takes a contiguous block of lines from
+    # a random start (sbncode's TxtFileGen) gets the mix of the whole file
+    order = block_rng(seed, len(p4s), (PARENT_STREAM,)).permutation(len(pdg))
+    p4, pdg, w = p4[order], pdg[order], w[order]
     from .resolve import uses_cascade
 
     made = "its hadron cascade, every generation and solid" if uses_cascade(job.beamline) else "first interactions"
