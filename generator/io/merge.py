@@ -44,6 +44,9 @@ def physics_of(meta: dict) -> dict:
     out["beamline"] = (bl.get("name"), bl.get("beam_momentum_GeV"))
     if isinstance(out["external_parents"], dict):  # (its path may differ: the same file elsewhere)
         out["external_parents"] = {k: v for k, v in out["external_parents"].items() if k != "path"}
+    if isinstance(out["channels"], dict):  # (their sources' provenance may name cache paths: the rates decide)
+        out["channels"] = {k: {f: v for f, v in c.items() if f != "source"} if isinstance(c, dict) else c
+                           for k, c in out["channels"].items()}
     out["unweighted"] = "unweighted" in meta
     return out
 
