@@ -24,7 +24,10 @@ Two formats (docs/outputs.md#what-readers-expect):
   returns them as :class:`~fipgen.production.parents.ParentDecays` (vertex in the
   beamline's frame after the file's z offset, weight per POT), which the charged-meson
   production channels take directly. This is the way to study focused beams: the
-  parameterised sources (Sanford-Wang, BMPT, Pythia tables) carry no horn focusing.
+  parameterised sources (Sanford-Wang, BMPT, Pythia tables) carry no horn focusing. A dk2nu
+  file's neutral mesons (SBND writes its pi0 and eta inputs so: a prompt decay's record is
+  the meson as produced) are binned into meson sources like MeVPrtl text (their vertices are
+  not kept).
 """
 
 from __future__ import annotations
@@ -50,7 +53,7 @@ def _fail(path, msg) -> PhysicsError:
 
 
 def source_from_parents(parents: ParentList, pdg: int, n_p: int = 100, n_theta: int = 100,
-                        theta_max: float = math.pi / 2) -> MesonSource:
+                        theta_max: float = math.pi / 2, kind: str = "MeVPrtl text") -> MesonSource:
     """Bin the parents of code ``pdg`` into a :class:`MesonSource` (per POT, provenance = file).
 
     Momentum bins uniform up to the largest momentum; angle edges quadratic up to
@@ -75,7 +78,7 @@ def source_from_parents(parents: ParentList, pdg: int, n_p: int = 100, n_theta: 
     cdf[-1] = 1.0
     per_pot = total / parents["pot"]
     outside = float(w.sum()) - total
-    prov = (f"external parent list {parents['path']} (MeVPrtl text): {int(sel.sum())} {C.name(int(pdg))} lines, "
+    prov = (f"external parent list {parents['path']} ({kind}): {int(sel.sum())} {C.name(int(pdg))} entries, "
             f"POT {parents['pot']:.6g}; {per_pot:.6g} per POT within theta <= {theta_max:.4g} rad "
             f"({outside / parents['pot']:.3g} per POT outside); {n_p} x {n_theta} bins")
     return MesonSource(int(pdg), per_pot, p_edges, t_edges, cdf, prov)
@@ -138,10 +141,11 @@ class ExternalParents:
     """A run card's ``experiment.parents``: the meson sources and parent decays it provides.
 
     * MeVPrtl text: :meth:`meson_source` bins a species into a ``MesonSource`` (neutral
-      mesons decay promptly; charged ones are then transported like the beamline's own).
+      mesons decay promptly; charged ones are then transported like the beamline's own); so
+      it does for a dk2nu file's neutral mesons (SBND's pi0 and eta inputs).
     * dk2nu: :meth:`decays` resamples the file's parents of a species at their decay points
       (uniformly over its entries, weight ``nimpwt x n_species / POT``: unbiased for the
-      decays per POT); there are no neutral mesons in a dk2nu file.
+      decays per POT) for the charged-meson (HNL) channels.
     """
 
     def __init__(self, path, fmt: str, z_offset: float = 0.0) -> None:
@@ -155,11 +159,18 @@ class ExternalParents:
         self._sources: dict[int, MesonSource] = {}
 
     def meson_source(self, pdg: int) -> MesonSource:
-        if self.format != "mevprtl":
-            raise PhysicsError(f"{self.path}: a dk2nu file holds parents at their decay (pi, K, mu): it serves the HNL "
-                               "channels, not meson sources")
+        """The species ``pdg`` of the file binned as a meson source. A dk2nu file's neutral
+        mesons (as SBND writes its pi0 and eta inputs: the ``decay`` record of a prompt decay is
+        the meson as produced) are binned alike, weight ``nimpwt`` over the file's POT; their
+        vertices are not kept (as for MeVPrtl text, the source places production at the
+        beamline's own points)."""
         if pdg not in self._sources:
-            self._sources[pdg] = source_from_parents(self._list, pdg)
+            if self.format == "mevprtl":
+                self._sources[pdg] = source_from_parents(self._list, pdg)
+            else:
+                a = self._all  # (weights nimpwt x n_all / POT: over n_all entries, per POT)
+                lst = ParentList(p4=a.p4, pdg=a.pdg, weight=a.weight, pot=float(max(len(a), 1)), path=self.path)
+                self._sources[pdg] = source_from_parents(lst, pdg, kind="dk2nu")
         return self._sources[pdg]
 
     def per_pot_by_species(self) -> dict[int, float]:
