@@ -97,6 +97,13 @@ def _nonneg_int(v: Any) -> str | None:
     return None if v >= 0 else "an integer >= 0"
 
 
+def _parent_paths(v: Any) -> str | None:
+    if isinstance(v, str):
+        return None if v.strip() else "a file path, a glob pattern or a list of them"
+    ok = len(v) > 0 and all(isinstance(x, str) and x.strip() for x in v)
+    return None if ok else "a file path, a glob pattern or a non-empty list of them"
+
+
 def _positive_int(v: Any) -> str | None:
     return None if v > 0 else "an integer > 0"
 
@@ -172,8 +179,10 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "beamline": Key((str,), doc="beamline name or path; default: the detector file's beamline"),
         "pot": Key(NUMBER, check=_pot, doc="protons on target, 0 < pot <= 1e30 (MAX_POT); default: the detector "
                                              "file's exposure_pot (same bound)"),
-        "parents": Key((str,), doc="external parent list replacing the beamline's meson sources: MeVPrtl text "
-                                   "(px py pz E pdg weight npot) or a dk2nu ROOT file"),
+        "parents": Key((str, list), check=_parent_paths,
+                       doc="external parent list replacing the beamline's meson sources: MeVPrtl text "
+                           "(px py pz E pdg weight npot) or a dk2nu ROOT file; a glob pattern or a list of files "
+                           "is one sample of their summed POT"),
         "parents_format": Key((str,), check=_one_of(("mevprtl", "dk2nu")),
                               doc="format of experiment.parents; default from the extension (.root: dk2nu)"),
         "parents_z_offset": Key(NUMBER, default=0.0, check=_finite,
@@ -379,8 +388,9 @@ def _parents_spec(exp: dict, src: str) -> tuple | None:
         if exp["parents_format"] is not None:
             raise CardError(f"{src}: key experiment.parents_format = {exp['parents_format']!r}: allowed: only with experiment.parents")
         return None
-    fmt = exp["parents_format"] or ("dk2nu" if path.endswith(".root") else "mevprtl")
-    return (path, fmt, float(exp["parents_z_offset"]))
+    first = path if isinstance(path, str) else path[0]
+    fmt = exp["parents_format"] or ("dk2nu" if first.endswith(".root") else "mevprtl")
+    return (path if isinstance(path, str) else tuple(path), fmt, float(exp["parents_z_offset"]))
 
 
 def parse_card(text: str, source: str = "<string>") -> RunCard:

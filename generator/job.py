@@ -108,11 +108,20 @@ def build_model(card: RunCard, particle: str | None = None):
         raise _card_error(card, f"model.{llp}.mass", spec.mass, str(err)) from None
 
 
-def _resolve_path(card: RunCard, path: str) -> str:
-    """A path from the card: as written if it exists, else relative to the card's folder."""
+def _resolve_path(card: RunCard, path):
+    """A path from the card: as written if it exists (a glob pattern: if it matches), else
+    relative to the card's folder; a list, each of its entries."""
+    import glob
     from pathlib import Path
 
+    if not isinstance(path, str):
+        return [_resolve_path(card, p) for p in path]
     p = Path(path)
+    if any(c in path for c in "*?["):
+        if glob.glob(path) or p.is_absolute():
+            return path
+        alt = str(Path(card.source).parent / p)
+        return alt if glob.glob(alt) else path
     if p.exists() or p.is_absolute():
         return str(p)
     alt = Path(card.source).parent / p

@@ -331,6 +331,9 @@ GEN = {
     "gen-unknown-flag": C("generate", "c.toml", "--fast", match="--fast", files={"c.toml": CARD}),
     # external parents
     "gen-parents-missing": C("generate", "c.toml", match="experiment.parents", files={"c.toml": with_parents("gone.txt")}),
+    "gen-parents-glob-none": C("generate", "c.toml", match="matches no file", files={"c.toml": with_parents("gone*.txt")}),
+    "gen-parents-empty-list": C("generate", "c.toml", match="experiment.parents", files={
+        "c.toml": CARD.replace("[model]", "parents = []\n\n[model]")}),
     "gen-parents-nan": C("generate", "c.toml", match="experiment.parents", files={
         "c.toml": with_parents("p.txt"), "p.txt": "nan 0.0 5.0 5.003 111 1.0 1000\n"}),
     "gen-parents-columns": C("generate", "c.toml", match="7 columns", files={

@@ -271,3 +271,31 @@ def test_card_with_dk2nu_neutral_mesons_matches_the_builtin_source(tmp_path):
     a, ea = _sum_weights(ext)
     b, eb = _sum_weights(ref)
     assert abs(a - b) < 4 * np.hypot(ea, eb) + 0.05 * b, (a, ea, b, eb)
+
+
+def test_parent_files_as_a_list_or_a_glob_are_one_sample_of_their_pot(tmp_path):
+    """Two dk2nu files of different POT are one sample of the sum: per POT = sum(nimpwt) / sum(pots),
+    whether given as a list or a glob; a MeVPrtl list split in two files gives the whole file's
+    per POT; a pattern matching nothing is refused with one line naming it."""
+    from fipgen.errors import CardError
+    from fipgen.pipeline import build_job
+
+    _write_dk2nu(tmp_path / "a.dk2nu.root", [(0.0, 0.0, 1000.0, 0.0, 0.0, 2.0, 321, 2.0)] * 30, [1e3])
+    _write_dk2nu(tmp_path / "b.dk2nu.root", [(0.0, 0.0, 1000.0, 0.0, 0.0, 2.0, 321, 1.0)] * 10, [4e3])
+    model, prod = 'hnl = { mass = 0.2, mixing_mu = 1e-6 }', '["hnl:K+"]'
+    rates = []
+    for spec in (f'["{tmp_path / "a.dk2nu.root"}", "{tmp_path / "b.dk2nu.root"}"]', f'"{tmp_path}/*.dk2nu.root"'):
+        job = build_job(_card(f"parents = {spec}", model, prod, "hnl:decay", events=2000))
+        rates.append(job.channels[0].rate_per_pot / job.channels[0].branching)
+    assert rates[0] == pytest.approx((30 * 2.0 + 10 * 1.0) / 5e3, rel=1e-9) and rates[1] == pytest.approx(rates[0])
+    src = bnb_meson_source(111)
+    n, pot = 20_000, 1e5
+    p4 = src.sample(n, np.random.default_rng(3))
+    w = np.full(n, src.per_pot * pot / n)
+    write_mevprtl_text(tmp_path / "p1.txt", p4[: n // 4], 111, w[: n // 4], pot / 4)
+    write_mevprtl_text(tmp_path / "p2.txt", p4[n // 4:], 111, w[n // 4:], 3 * pot / 4)
+    zp = 'zprime = { kind = "dark-photon", mass = 0.05, coupling = 1e-6 }'
+    job = build_job(_card(f'parents = "{tmp_path}/p?.txt"', zp, '["zprime:pi0"]', "zprime:decay", events=2000))
+    assert job.channels[0].source.per_pot == pytest.approx(src.per_pot, rel=1e-9)
+    with pytest.raises(CardError, match="matches no file"):
+        build_job(_card(f'parents = "{tmp_path}/none*.txt"', zp, '["zprime:pi0"]', "zprime:decay"))

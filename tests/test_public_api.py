@@ -261,7 +261,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "kplus_feynman_scaling", "kplus_p_max", "bnb_density", "bnb_interacting_fraction",
         "bnb_production_cross_section", "bnb_charged_source"
     ],
-    "fipgen.production.sources.external": ["source_from_parents", "read_dk2nu", "ExternalParents"],
+    "fipgen.production.sources.external": ["source_from_parents", "read_dk2nu", "parent_files", "ExternalParents"],
     "fipgen.production.sources.meson_decay": [
         "br_to_gamma_darkphoton", "br_to_gamma_zprime", "br_omega_to_pi0_zprime", "omega_pi0_form_factor_sq",
         "OMEGA_LAMBDA_INV2", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS"

@@ -42,7 +42,7 @@ from .meson_spectra import MesonSource
 from ...io.parent_list import ParentList, read_mevprtl_text
 from ..parents import ParentDecays
 
-__all__ = ["source_from_parents", "read_dk2nu", "ExternalParents"]
+__all__ = ["source_from_parents", "read_dk2nu", "parent_files", "ExternalParents"]
 
 #: dk2nu lengths are in cm (its ``ptype`` parent codes are PDG codes).
 _CM = 0.01
@@ -94,12 +94,13 @@ def _branch(tree, name: str):
 
 
 def read_dk2nu(path, z_offset: float = 0.0, pdgs=None) -> ParentDecays:
-    """Parents at their decay from a dk2nu file (module docstring), as ``ParentDecays``.
+    """Parents at their decay from a dk2nu file, or several (module docstring), as ``ParentDecays``.
 
     Parameters
     ----------
-    path : str or Path
-        ROOT file with ``dk2nuTree`` (and ``dkmetaTree`` with ``pots``).
+    path : str or Path, or a list of them
+        ROOT file(s) with ``dk2nuTree`` (and ``dkmetaTree`` with ``pots``); several files are
+        one sample of the sum of their POT.
     z_offset : float
         Metres added to the file's z to reach the beamline frame (e.g. -0.034925 for G4BNB
         files on fipgen's BNB frame, see geometries/bnb.toml).
@@ -114,16 +115,21 @@ def read_dk2nu(path, z_offset: float = 0.0, pdgs=None) -> ParentDecays:
     """
     from ...io.rootfile import reading_root
 
-    with reading_root(path, "a dk2nu file (dk2nuTree and dkmetaTree)") as f:
-        if "dk2nuTree" not in f:
-            raise PhysicsError(f"{path}: no dk2nuTree (not a dk2nu file)")
-        t = f["dk2nuTree"]
-        cols = {k: _branch(t, f"decay.{k}") for k in ("vx", "vy", "vz", "pdpx", "pdpy", "pdpz", "ptype", "nimpwt")}
-        if "dkmetaTree" not in f:
-            raise PhysicsError(f"{path}: no dkmetaTree (the POT of the file is unknown)")
-        pots = float(np.sum(_branch(f["dkmetaTree"], "pots")))
-    if not pots > 0:
-        raise PhysicsError(f"{path}: dkmetaTree pots = {pots}: must be > 0")
+    names = ("vx", "vy", "vz", "pdpx", "pdpy", "pdpz", "ptype", "nimpwt")
+    parts, pots = [], 0.0
+    for one in ([path] if isinstance(path, (str, bytes)) or not hasattr(path, "__iter__") else list(path)):
+        with reading_root(one, "a dk2nu file (dk2nuTree and dkmetaTree)") as f:
+            if "dk2nuTree" not in f:
+                raise PhysicsError(f"{one}: no dk2nuTree (not a dk2nu file)")
+            t = f["dk2nuTree"]
+            parts.append({k: _branch(t, f"decay.{k}") for k in names})
+            if "dkmetaTree" not in f:
+                raise PhysicsError(f"{one}: no dkmetaTree (the POT of the file is unknown)")
+            p = float(np.sum(_branch(f["dkmetaTree"], "pots")))
+        if not p > 0:
+            raise PhysicsError(f"{one}: dkmetaTree pots = {p}: must be > 0")
+        pots += p
+    cols = {k: np.concatenate([c[k] for c in parts]) for k in names}
     pdg = cols["ptype"].astype(np.int32)
     keep = np.ones(pdg.size, dtype=bool) if pdgs is None else np.isin(pdg, list(pdgs))
     n = int(keep.sum())
@@ -135,6 +141,27 @@ def read_dk2nu(path, z_offset: float = 0.0, pdgs=None) -> ParentDecays:
     w = cols["nimpwt"][keep].astype(np.float64) * n / pots if n else np.zeros(0)
     at_rest = np.einsum("ij,ij->i", mom, mom) == 0.0 if n else np.zeros(0, dtype=bool)
     return ParentDecays(pdg=pdg[keep], vertex=vertex, p4=p4, time=np.zeros(n), weight=w, at_rest=at_rest)
+
+
+def parent_files(spec) -> list[str]:
+    """The files of ``experiment.parents``: a path, a glob pattern (``*``, ``?``, ``[``) or a
+    list of either, in that order (each pattern's matches sorted); a pattern matching
+    nothing, or a missing file, is an error naming it."""
+    import glob
+
+    out: list[str] = []
+    for item in ([spec] if isinstance(spec, str) else list(spec)):
+        item = str(item)
+        if any(c in item for c in "*?["):
+            found = sorted(glob.glob(item))
+            if not found:
+                raise PhysicsError(f"parent files {item!r}: the pattern matches no file")
+            out.extend(found)
+        else:
+            out.append(item)
+    if not out:
+        raise PhysicsError("parent files: an empty list")
+    return out
 
 
 class ExternalParents:
@@ -149,11 +176,19 @@ class ExternalParents:
     """
 
     def __init__(self, path, fmt: str, z_offset: float = 0.0) -> None:
-        self.path, self.format, self.z_offset = str(path), fmt, float(z_offset)
+        """``path``: a file, a glob pattern or a list of either (:func:`parent_files`): the files
+        are one sample of the sum of their POT."""
+        files = parent_files(path)
+        self.path = files[0] if len(files) == 1 else f"{files[0]} (+{len(files) - 1} files)"
+        self.files, self.format, self.z_offset = files, fmt, float(z_offset)
         if fmt == "mevprtl":
-            self._list = read_mevprtl_text(path)
+            lists = [read_mevprtl_text(f) for f in files]
+            self._list = lists[0] if len(lists) == 1 else ParentList(
+                p4=np.concatenate([x["p4"] for x in lists]), pdg=np.concatenate([x["pdg"] for x in lists]),
+                weight=np.concatenate([x["weight"] for x in lists]), pot=float(sum(x["pot"] for x in lists)),
+                path=self.path)
         elif fmt == "dk2nu":
-            self._all = read_dk2nu(path, z_offset=z_offset)
+            self._all = read_dk2nu(files, z_offset=z_offset)
         else:
             raise PhysicsError(f"parents format must be 'mevprtl' or 'dk2nu', got {fmt!r}")
         self._sources: dict[int, MesonSource] = {}
