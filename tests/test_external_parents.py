@@ -133,22 +133,30 @@ def _sum_weights(job):
 
 def test_card_with_mevprtl_parents_matches_the_builtin_source(tmp_path):
     """pi0 list written from the BNB source (0.9 per POT) -> the same expected A' signal."""
-    from fipgen.pipeline import build_job
 
     src = bnb_meson_source(111)
     n, pot = 200_000, 1e5
     f = tmp_path / "pi0.txt"
     write_mevprtl_text(f, src.sample(n, np.random.default_rng(5)), 111, np.full(n, src.per_pot * pot / n), pot)
-    model = 'zprime = { kind = "dark-photon", mass = 0.05, coupling = 1e-6 }'
-    ext = build_job(_card(f'parents = "{f}"', model, '["zprime:pi0"]', "zprime:decay"))
-    # the built-in first-interaction source the list was written from (a list has no production points)
-    ref = build_job(_card('meson_sources = "first-interactions"', model, '["zprime:pi0"]', "zprime:decay"))
+    ext = _pi0_signal_as_the_builtin_source(f)
     assert ext.channels[0].source.per_pot == pytest.approx(0.9, rel=1e-6)
     assert "MeVPrtl" in ext.channels[0].source.provenance
+
+
+def _pi0_signal_as_the_builtin_source(parents):
+    """The A' job of a card reading pi0 from ``parents``, after asserting its expected signal
+    is the built-in first-interaction source's (which the file was written from; a file's
+    parents have no production points), within the binning's 5 % and statistics."""
+    from fipgen.pipeline import build_job
+
+    model = 'zprime = { kind = "dark-photon", mass = 0.05, coupling = 1e-6 }'
+    ext = build_job(_card(f'parents = "{parents}"', model, '["zprime:pi0"]', "zprime:decay"))
+    ref = build_job(_card('meson_sources = "first-interactions"', model, '["zprime:pi0"]', "zprime:decay"))
     a, ea = _sum_weights(ext)
     b, eb = _sum_weights(ref)
     # binning the list changes the angular model within bins: agreement within 5 % + stats
     assert abs(a - b) < 4 * np.hypot(ea, eb) + 0.05 * b, (a, ea, b, eb)
+    return ext
 
 
 def test_card_with_dk2nu_parents_feeds_the_hnl_channels(tmp_path):
@@ -254,7 +262,6 @@ def test_card_with_dk2nu_neutral_mesons_matches_the_builtin_source(tmp_path):
     prompt decay is the meson as produced), from the BNB first-interaction source (0.9 per POT,
     nimpwt 1, pots = n / 0.9): per POT 0.9 exactly, and the same expected A' signal within the
     binning's 5 % and statistics."""
-    from fipgen.pipeline import build_job
 
     src = bnb_meson_source(111)
     n = 100_000
@@ -263,14 +270,9 @@ def test_card_with_dk2nu_neutral_mesons_matches_the_builtin_source(tmp_path):
     rows += [(0.0, 0.0, 30.0, 0.1, 0.0, 2.0, 211, 5.0)]  # (another species: not counted for pi0)
     path = tmp_path / "neutral.dk2nu.root"
     _write_dk2nu(path, rows, [n / src.per_pot])
-    model = 'zprime = { kind = "dark-photon", mass = 0.05, coupling = 1e-6 }'
-    ext = build_job(_card(f'parents = "{path}"', model, '["zprime:pi0"]', "zprime:decay"))
-    ref = build_job(_card('meson_sources = "first-interactions"', model, '["zprime:pi0"]', "zprime:decay"))
+    ext = _pi0_signal_as_the_builtin_source(path)
     assert ext.channels[0].source.per_pot == pytest.approx(0.9, rel=1e-9)
     assert "dk2nu" in ext.channels[0].source.provenance
-    a, ea = _sum_weights(ext)
-    b, eb = _sum_weights(ref)
-    assert abs(a - b) < 4 * np.hypot(ea, eb) + 0.05 * b, (a, ea, b, eb)
 
 
 def test_parent_files_as_a_list_or_a_glob_are_one_sample_of_their_pot(tmp_path):

@@ -29,7 +29,8 @@ INTRANUKE models follow the same scheme):
   ``G_abs / (G_abs + G_piN(q))``, an absorption on a quasi-deuteron pair (the struck nucleon and
   one of the other isospin, from the Fermi sea; the two nucleons share the four-momentum
   isotropically in their CM frame): the Delta formed either decays (``G_piN``, the free P-wave
-  width ``G_0 (q/q_R)^3``, ``G_0 = 0.117`` GeV at ``q_R = 0.227`` GeV/c) or is absorbed by a
+  width ``G_0 (q/q_R)^3``, ``G_0 = 0.117`` GeV, the PDG Breit-Wigner width of the Delta(1232), at
+  its pi N CM momentum ``q_R = 0.227`` GeV/c) or is absorbed by a
   second nucleon, at a rate proportional to the local density, ``G_abs = absorption_width x
   rho/rho0`` (E. Oset and L. L. Salcedo, Nucl. Phys. A 468 (1987) 631, whose spreading width
   this is). ``absorption_width`` is the model's one fitted parameter: to the pi+ absorption
@@ -98,6 +99,16 @@ class Nucleus:
     def p_fermi(self, shape: float) -> float:
         """GeV/c, the local Fermi momentum where ``rho/rho0 = shape``."""
         return _HBARC * (1.5 * math.pi ** 2 * self.rho0 * shape) ** (1.0 / 3.0)
+
+
+def _isotropic(rand, r: float) -> tuple[float, float, float]:
+    """A vector of length ``r`` in a uniformly random direction (``cos theta``, then ``phi``
+    from ``rand``). With ``r = p_F u^(1/3)`` (``u`` uniform): a momentum uniform in the Fermi
+    sphere."""
+    cth = 2.0 * rand.random() - 1.0
+    sth = math.sqrt(max(1.0 - cth * cth, 0.0))
+    phi = 2.0 * math.pi * rand.random()
+    return r * sth * math.cos(phi), r * sth * math.sin(phi), r * cth
 
 
 def _boost(px, py, pz, e, bx, by, bz):
@@ -325,10 +336,7 @@ class IntranuclearCascade:
             nid = _NUCLEONS[k]
             pf_here = nuc.p_fermi(shape)
             pn = pf_here * rand.random() ** (1.0 / 3.0)
-            cth = 2.0 * rand.random() - 1.0
-            sth = math.sqrt(max(1.0 - cth * cth, 0.0))
-            phi = 2.0 * math.pi * rand.random()
-            nx, ny, nz = pn * sth * math.cos(phi), pn * sth * math.sin(phi), pn * cth
+            nx, ny, nz = _isotropic(rand, pn)
             en = math.sqrt(pn * pn + _M_N * _M_N)
             tot = (p3[0] + nx, p3[1] + ny, p3[2] + nz, e + en)
             ecm = math.sqrt(max(tot[3] ** 2 - tot[0] ** 2 - tot[1] ** 2 - tot[2] ** 2, 0.0))
@@ -398,10 +406,7 @@ class IntranuclearCascade:
         cannot be nucleons."""
         rand = self.rand
         pn = pf * rand.random() ** (1.0 / 3.0)
-        cth = 2.0 * rand.random() - 1.0
-        sth = math.sqrt(max(1.0 - cth * cth, 0.0))
-        phi = 2.0 * math.pi * rand.random()
-        nx, ny, nz = pn * sth * math.cos(phi), pn * sth * math.sin(phi), pn * cth
+        nx, ny, nz = _isotropic(rand, pn)
         en = math.sqrt(pn * pn + _M_N * _M_N)
         p4 = (tot[0] + nx, tot[1] + ny, tot[2] + nz, tot[3] + en)
         w2 = p4[3] ** 2 - p4[0] ** 2 - p4[1] ** 2 - p4[2] ** 2
@@ -412,10 +417,7 @@ class IntranuclearCascade:
             return None
         w = math.sqrt(w2)
         q = math.sqrt((w2 - (ma + mb) ** 2) * (w2 - (ma - mb) ** 2)) / (2.0 * w)
-        cth = 2.0 * rand.random() - 1.0
-        sth = math.sqrt(max(1.0 - cth * cth, 0.0))
-        phi = 2.0 * math.pi * rand.random()
-        vx, vy, vz = q * sth * math.cos(phi), q * sth * math.sin(phi), q * cth
+        vx, vy, vz = _isotropic(rand, q)
         bx, by, bz = p4[0] / p4[3], p4[1] / p4[3], p4[2] / p4[3]
         la = _boost(vx, vy, vz, math.hypot(q, ma), bx, by, bz)
         lb = _boost(-vx, -vy, -vz, math.hypot(q, mb), bx, by, bz)
