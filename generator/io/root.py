@@ -15,6 +15,11 @@ Layout (all names flat, no dots, so ROOT's RDataFrame and TTree::Draw read them)
   before this layout hold the two strings as top-level TObjStrings: :func:`read_run` reads
   both.)
 
+Branch titles: every TBranch's title is its description with its unit (``prod_z``: "production
+vertex z, m, beam frame"; :func:`event_branch_titles`, :data:`RUN_TITLES`), so ROOT's
+``TTree::Print`` and TBrowser, and uproot's ``tree[name].title``, say what a column is; the
+leaves (name, ``name[counter]``, type) are uproot's, unchanged (:func:`set_branch_titles`).
+
 Compression: ZSTD level 1 by default. Measured here (2 cores; ``fipgen generate`` of
 the default card, 5e5 trials, generation included, medians of 3): ZSTD(1) 0.95 s and
 160 MB, LZ4(1) 0.91 s and 175 MB, ZLIB(1) 5.5 s and 153 MB, uncompressed 0.85 s and
@@ -24,7 +29,10 @@ default, is 6x slower. ROOT reads all of them. ``run.compression`` in the card c
 
 from __future__ import annotations
 
+import inspect
 import json
+import re
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +40,7 @@ import awkward as ak
 import numpy as np
 import uproot
 
-from ..events import COLLECTIONS, SCALARS, EventBatch
+from ..events import ALT_WEIGHT_PREFIX, COLLECTIONS, SCALARS, EventBatch
 from .atomic import atomic_path
 
 __all__ = ["compression_from_spec", "batch_to_branches", "read_run", "RootWriter"]
@@ -61,6 +69,114 @@ def _branch_types(extra_scalars: tuple[str, ...] = ()) -> dict[str, Any]:
         rec = ak.zip({f: np.zeros(0, dtype=d) for f, (d, _) in fields.items()})
         types[c] = ak.unflatten(rec, np.zeros(0, dtype=np.int64)).type.content
     return types
+
+
+#: Titles of the counter branches of the jagged collections, by collection.
+COUNTER_TITLES: dict[str, str] = {
+    "daughter": "number of daughters of the LLP (entries of the daughter_* branches)",
+    "segment": "number of segments of the LLP's line through the active volume (entries of the segment_* branches)",
+    "sibling": "number of simulated siblings: other products of the decays that made the LLP and its parent "
+               "(entries of the sibling_* branches)",
+}
+
+#: Titles of the ``run`` tree's branches (``sum_weights_<name>``: :func:`run_branch_title`).
+RUN_TITLES: dict[str, str] = {
+    "pot": "protons on target the events' weights are for (the weights: expected events at the sum of pot "
+           "over the entries)",
+    "n_trials": "number of LLPs generated (trials) in this run",
+    "n_events": "number of events this run wrote to the events tree",
+    "sum_weights": "sum of the events' weights: expected signal events at pot",
+    "sum_weights2": "sum of the squared weights (MC error squared of sum_weights)",
+    "seed": "random seed of the run",
+    "pot_generated": "protons on target the run was generated for (pot: after fipgen merge or unweighting)",
+    "w_ref": "reference weight of the unweighting: an event was kept with probability min(1, weight / w_ref)",
+    "run_card": "the run card's text (TOML) as given",
+    "run_metadata": "JSON: fipgen version, units, frames, channel and decay code tables, detector, beamline, "
+                    "sampling",
+}
+
+
+def _alt_weight_title(name: str) -> str:
+    return f"event weight under the variation {name}, expected events at the run's POT"
+
+
+def event_branch_titles(extra_scalars: tuple[str, ...] = ()) -> dict[str, str]:
+    """The ``events`` tree's TBranch titles, branch name -> description with unit: the
+    descriptions of :data:`~fipgen.events.SCALARS` and :data:`~fipgen.events.COLLECTIONS`
+    (field branches ``<collection>_<field>``), :data:`COUNTER_TITLES` for the counters and a
+    generic title for the alternative weights ``weight_<name>``."""
+    titles = {k: doc for k, (_, doc) in SCALARS.items()}
+    for e in extra_scalars:
+        titles.setdefault(e, _alt_weight_title(e.removeprefix(ALT_WEIGHT_PREFIX)))
+    for c, (counter, fields) in COLLECTIONS.items():
+        titles[counter] = COUNTER_TITLES.get(c, f"number of {c} entries of the event")
+        titles.update({f"{c}_{f}": doc for f, (_, doc) in fields.items()})
+    return titles
+
+
+def run_branch_title(name: str) -> str | None:
+    """The title of the ``run`` tree's branch ``name`` (None: a column without one, which keeps
+    uproot's leaf list)."""
+    if name in RUN_TITLES:
+        return RUN_TITLES[name]
+    if name.startswith("sum_weights_"):
+        alt = name.removeprefix("sum_weights_")
+        return f"sum of {ALT_WEIGHT_PREFIX}{alt}: expected signal events at pot under the variation {alt}"
+    return None
+
+
+def set_branch_titles(tree, titles: dict[str, str]) -> bool:
+    """Give the branches of ``tree``, a TTree just made by uproot's ``mktree`` (nothing written
+    to it yet), the titles ``titles`` (branch name -> title; other branches keep uproot's).
+
+    uproot's ``mktree`` takes no per-branch title: a TBranch's title is the leaf list that
+    ``Tree._branch_np`` stores in ``Tree._branch_data[i]["fTitle"]``
+    (``uproot/writing/_cascadetree.py``), serialised by ``Tree._build_out`` when the tree's
+    metadata is written: whole, once, at ``mktree`` (``Tree.write_anew``), then patched in place
+    (counts, basket positions) by each ``extend`` (``Tree.write_updates``), and written whole
+    again only when the basket arrays grow (``Tree._relocate``); closing the file does not
+    rewrite it. Hence editing ``fTitle`` after ``mktree`` alone shows nowhere. Here the titles
+    are set there and the metadata written anew at once with ``Tree._relocate(file, sink)``,
+    uproot's own complete rewrite (it frees the old copy and moves the tree in the file's
+    table); later rewrites serialise the same data, so they keep the titles. Each TLeaf (name,
+    title ``name[counter]``, type, counter reference) is built from ``fName``, the counter and
+    the dtype, never from ``fTitle``: ROOT and uproot read the data as before.
+
+    These are uproot internals (uproot 5.7.7): the layout is checked first (each branch's
+    ``fTitle`` still uproot's leaf list ``name[counter]/T``, ``_relocate(file, sink)`` present,
+    no entries yet); when it differs nothing is changed (a valid file with uproot's titles) and a
+    RuntimeWarning says so. Returns whether the titles were set; ``tests/test_root_output.py``
+    fails when they are not.
+    """
+    casc = getattr(tree, "_cascading", None)  # the uproot.writing._cascadetree.Tree
+    data = getattr(casc, "_branch_data", None)
+    relocate = getattr(casc, "_relocate", None)
+    file = getattr(tree, "file", None)  # the WritableFile (what WritableTree.extend passes on)
+    problem = None
+    if not isinstance(data, list) or relocate is None or getattr(file, "sink", None) is None:
+        problem = "no Tree._branch_data, Tree._relocate or WritableTree.file.sink"
+    elif list(inspect.signature(relocate).parameters) != ["file", "sink"]:
+        problem = "Tree._relocate does not take (file, sink)"
+    elif tree.num_entries != 0:
+        problem = "the tree already has entries"
+    else:
+        branches = [d for d in data if isinstance(d, dict) and d.get("kind") != "record"]
+        for d in branches:
+            name, title = d.get("fName"), d.get("fTitle")
+            if not (isinstance(name, str) and isinstance(title, str)
+                    and re.fullmatch(re.escape(name) + r"(\[[^\]]+\])*/[A-Za-z]", title)):
+                problem = f"branch data {name!r} without uproot's leaf-list title (fTitle {title!r})"
+                break
+    if problem is not None:
+        warnings.warn(f"fipgen: uproot {uproot.__version__} writes TTrees differently from what fipgen expects "
+                      f"({problem}); the branches of {getattr(tree, 'object_path', '?')!r} keep uproot's titles (leaf lists)",
+                      RuntimeWarning, stacklevel=2)
+        return False
+    for d in branches:
+        if titles.get(d["fName"]):
+            d["fTitle"] = str(titles[d["fName"]])
+    relocate(file, file.sink)
+    return True
 
 
 def batch_to_branches(batch: EventBatch) -> dict[str, Any]:
@@ -116,6 +232,7 @@ class RootWriter:
             counter_name=_counter_name,
             field_name=lambda outer, inner: f"{outer}_{inner}",
         )
+        set_branch_titles(self._tree, event_branch_titles(self.extra_scalars))
 
     def write(self, batch: EventBatch) -> None:
         if len(batch) == 0:
@@ -136,6 +253,7 @@ class RootWriter:
             types: dict[str, Any] = {k: v.dtype for k, v in cols.items()}
             types.update({"run_card": "string", "run_metadata": "string"})
             run_tree = self._file.mktree("run", types, title="fipgen run: one entry per generated file")
+            set_branch_titles(run_tree, {k: t for k in types if (t := run_branch_title(k))})
             run_tree.extend({**cols, "run_card": np.array(cards, dtype=object).astype(str),
                              "run_metadata": np.array([json.dumps(m, indent=1, sort_keys=True) for m in metas])})
             # close (flush) here, inside the caller's block: a full disk fails before any rename
