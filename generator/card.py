@@ -132,7 +132,7 @@ def _str_list(v: Any) -> str | None:
     return None if all(isinstance(x, str) and x for x in v) and len(v) > 0 else "a non-empty list of strings"
 
 
-OUTPUT_FORMATS = ("root", "hepmc3", "hepmc2", "hepevt", "mevprtl")
+OUTPUT_FORMATS = ("root", "hepmc3", "hepmc2", "hepevt", "mevprtl", "mevprtl-nm")
 
 
 def _formats(v: Any) -> str | None:
@@ -181,12 +181,14 @@ SCHEMA: dict[str, dict[str, Key]] = {
                                              "file's exposure_pot (same bound)"),
         "parents": Key((str, list), check=_parent_paths,
                        doc="external parent list replacing the beamline's meson sources: MeVPrtl text "
-                           "(px py pz E pdg weight npot) or a dk2nu ROOT file; a glob pattern or a list of files "
+                           "(px py pz E pdg weight npot), a dk2nu ROOT file or sbncode TxtFileGenNM text (px py pz "
+                           "x y z start_t wgt: pi0 with their production points); a glob pattern or a list of files "
                            "is one sample of their summed POT"),
-        "parents_format": Key((str,), check=_one_of(("mevprtl", "dk2nu")),
-                              doc="format of experiment.parents; default from the extension (.root: dk2nu)"),
+        "parents_format": Key((str,), check=_one_of(("mevprtl", "dk2nu", "mevprtl-nm")),
+                              doc="format of experiment.parents; default from the extension (.root: dk2nu, "
+                                  ".mevprtl-nm.txt: mevprtl-nm)"),
         "parents_z_offset": Key(NUMBER, default=0.0, check=_finite,
-                                doc="metres added to a dk2nu file's z to reach the beamline frame"),
+                                doc="metres added to a dk2nu or mevprtl-nm file's z to reach the beamline frame"),
         "meson_sources": Key((str,), default="beamline",
                              check=_one_of(("beamline", "cascade", "cascade+fits", "first-interactions")),
                              doc="'beamline': the sources the beamline file names; 'cascade': the beam's own hadron "
@@ -233,7 +235,7 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "chunk_size": Key((int,), default=65_536, check=_positive_int, doc="trials held in memory at once (rounded up to a multiple of 16384)"),
         "output": Key((str,), default="fipgen_events.root", doc="output file (the stem with several formats)"),
         "formats": Key((list, str), default=["root"], check=_formats,
-                       doc="output formats: root, hepmc3, hepmc2, hepevt, mevprtl"),
+                       doc="output formats: root, hepmc3, hepmc2, hepevt, mevprtl, mevprtl-nm"),
         "compression": Key((str,), default="zstd:1", check=_compression, doc="ROOT compression ALGO[:LEVEL], ALGO in zstd, lz4, zlib, none"),
     },
 }
@@ -382,14 +384,15 @@ def _split_channel(where: str, value: str, allowed: dict[str, tuple[str, ...]], 
 
 def _parents_spec(exp: dict, src: str) -> tuple | None:
     """``(path, format, z_offset)`` of ``experiment.parents`` (format from the extension when
-    not given), or None."""
+    not given: ``.root`` dk2nu, ``.mevprtl-nm.txt`` mevprtl-nm, else mevprtl), or None."""
     path = exp["parents"]
     if path is None:
         if exp["parents_format"] is not None:
             raise CardError(f"{src}: key experiment.parents_format = {exp['parents_format']!r}: allowed: only with experiment.parents")
         return None
     first = path if isinstance(path, str) else path[0]
-    fmt = exp["parents_format"] or ("dk2nu" if first.endswith(".root") else "mevprtl")
+    fmt = exp["parents_format"] or ("dk2nu" if first.endswith(".root") else
+                                    "mevprtl-nm" if first.endswith(".mevprtl-nm.txt") else "mevprtl")
     return (path if isinstance(path, str) else tuple(path), fmt, float(exp["parents_z_offset"]))
 
 

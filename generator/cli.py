@@ -62,8 +62,9 @@ def build_parser() -> argparse.ArgumentParser:
     g.add_argument("--seed", type=_nonneg_int, help="run seed (overrides run.seed)")
     g.add_argument("--output", help="output file, or the stem with several formats (overrides run.output)")
     g.add_argument("--format", metavar="FMT[,FMT...]",
-                   help="output formats: root, hepmc3, hepmc2, hepevt, mevprtl (overrides run.formats); with several, "
-                        "--output STEM writes STEM.root, STEM.hepmc3, STEM.hepevt, STEM.mevprtl.txt")
+                   help="output formats: root, hepmc3, hepmc2, hepevt, mevprtl, mevprtl-nm (overrides run.formats); "
+                        "with several, --output STEM writes STEM.root, STEM.hepmc3, STEM.hepevt, STEM.mevprtl.txt, "
+                        "STEM.mevprtl-nm.txt")
     g.add_argument("--unweighted", type=_positive_int, metavar="N",
                    help="write N unit-weight events (accept-reject against the weights; equivalent POT reported)")
     g.add_argument("--no-output", action="store_true", help="generate without writing a file (timing, yields)")

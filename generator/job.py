@@ -210,7 +210,7 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
 
         path, fmt, z_off = card.parents
         try:
-            external = ExternalParents(_resolve_path(card, path), fmt, z_off)
+            external = ExternalParents(_resolve_path(card, path), fmt, z_off, beamline=beamline)
         except (PhysicsError, InputFileError) as err:
             raise _card_error(card, "experiment.parents", path, str(err)) from None
 

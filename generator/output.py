@@ -162,7 +162,8 @@ def _chunks_in_background(job: Job):
 
 
 #: Output formats of ``fipgen generate --format`` and their file extensions.
-FORMATS = {"root": ".root", "hepmc3": ".hepmc3", "hepmc2": ".hepmc2", "hepevt": ".hepevt", "mevprtl": ".mevprtl.txt"}
+FORMATS = {"root": ".root", "hepmc3": ".hepmc3", "hepmc2": ".hepmc2", "hepevt": ".hepevt", "mevprtl": ".mevprtl.txt",
+           "mevprtl-nm": ".mevprtl-nm.txt"}
 
 
 def output_paths(output: str, formats) -> dict[str, str]:
@@ -245,6 +246,10 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
             raise CardError(f"{job.card.source}: output format 'mevprtl': no meson parent feeds the channels "
                             f"{[c.name for c in job.channels]} (bremsstrahlung has none); allowed: cards with meson "
                             "channels")
+    if "mevprtl-nm" in paths:
+        from .production.sources.parent_list_sources import nm_parent_source
+
+        nm_parent_source(job)  # pi0 only: refused before anything is generated or written
     bar = None
     if progress:
         from .progress import progress_bar
@@ -335,6 +340,11 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
 
                 write_parent_list(paths["mevprtl"], job, n=max(job.n_trials, 1000), seed=job.card.seed,
                                   overwrite=overwrite)
+            if "mevprtl-nm" in paths:
+                from .production.sources.parent_list_sources import write_nm_parent_list
+
+                write_nm_parent_list(paths["mevprtl-nm"], job, n=max(job.n_trials, 1000), seed=job.card.seed,
+                                     overwrite=overwrite)
     finally:
         if bar:
             bar.close()

@@ -38,6 +38,9 @@ ACCEPTANCE_STREAM = 203
 UNWEIGHT_STREAM = 301
 #: Meson parent list (``--format mevprtl``): block ``k`` draws from ``(PARENT_STREAM, k)``.
 PARENT_STREAM = 401
+#: sbncode TxtFileGenNM pi0 list (``--format mevprtl-nm``): the pi0 from ``(PARENT_NM_STREAM, 0)``,
+#: the order of the lines from ``(PARENT_NM_STREAM, 1)``.
+PARENT_NM_STREAM = 402
 
 #: Every family above by name (read-only): ``{name: first element of the spawn key}``.
 STREAM_FAMILIES = MappingProxyType({
@@ -46,6 +49,7 @@ STREAM_FAMILIES = MappingProxyType({
     "acceptance": ACCEPTANCE_STREAM,
     "unweight": UNWEIGHT_STREAM,
     "parent_list": PARENT_STREAM,
+    "parent_list_nm": PARENT_NM_STREAM,
 })
 
 

@@ -172,6 +172,8 @@ position = [2.0, 0.0, 1.0]
 """
 
 MEVPRTL_OK = "0.1 0.0 5.0 5.003 111 1.0 1000\n0.0 0.1 4.0 4.004 111 1.0 1000\n"
+# sbncode TxtFileGenNM text: px py pz x y z start_t wgt (pi0; cm; wgt per 1e6 POT)
+NM_OK = "0.1 0.0 5.0 0.0 0.0 30.0 1.0 9e5\n0.0 0.1 4.0 0.1 0.0 30.5 1.0 9e5\n"
 
 
 def with_parents(name: str, fmt: str | None = None, base: str = CARD) -> str:
@@ -349,6 +351,24 @@ GEN = {
         "c.toml": with_parents("p.txt"), "p.txt": MEVPRTL_OK.replace(" 111 ", " 221 ")}),
     "gen-parents-format": C("generate", "c.toml", match="parents_format", files={
         "c.toml": with_parents("p.txt", "lhe"), "p.txt": MEVPRTL_OK}),
+    "gen-parents-nm-columns": C("generate", "c.toml", match="p.txt: line 3: expected 8 columns", files={
+        "c.toml": with_parents("p.txt", "mevprtl-nm"), "p.txt": NM_OK + MEVPRTL_OK}),
+    "gen-parents-nm-nan": C("generate", "c.toml", match="p.txt: line 2: not a finite number", files={
+        "c.toml": with_parents("p.txt", "mevprtl-nm"), "p.txt": NM_OK.replace(" 30.5 ", " nan ")}),
+    "gen-parents-nm-inf": C("generate", "c.toml", match="p.mevprtl-nm.txt: line 1: not a finite number", files={
+        "c.toml": with_parents("p.mevprtl-nm.txt"), "p.mevprtl-nm.txt": NM_OK.replace("0.1 0.0 5.0", "0.1 0.0 inf", 1)}),
+    "gen-parents-nm-negative-weight": C("generate", "c.toml", match="p.txt: line 2: weight -9e5 < 0", files={
+        "c.toml": with_parents("p.txt", "mevprtl-nm"), "p.txt": NM_OK.replace("30.5 1.0 9e5", "30.5 1.0 -9e5")}),
+    "gen-parents-nm-pz-zero": C("generate", "c.toml", match="p.txt: line 1: pz = 0", files={
+        "c.toml": with_parents("p.txt", "mevprtl-nm"), "p.txt": NM_OK.replace("0.1 0.0 5.0", "0.1 0.0 0.0", 1)}),
+    "gen-parents-nm-empty": C("generate", "c.toml", match="no parents", files={
+        "c.toml": with_parents("p.txt", "mevprtl-nm"), "p.txt": "\n"}),
+    "gen-parents-nm-eta-channel": C("generate", "c.toml", match="no parents with pdg 221; present: [111]", files={
+        "c.toml": with_parents("p.txt", "mevprtl-nm"), "p.txt": NM_OK}),
+    "gen-mevprtl-nm-eta": C("generate", "c.toml", "--format", "mevprtl-nm", "--output", "p", files={"c.toml": CARD},
+                            match="output format 'mevprtl-nm' holds pi0 only"),
+    "gen-mevprtl-nm-brems": C("generate", "c.toml", "--format", "root,mevprtl-nm", "--output", "p",
+                              files={"c.toml": BREMS_CARD}, match="no pi0 feeds the channels"),
     "gen-dk2nu-not-root": C("generate", "c.toml", match="not a readable ROOT file", files={
         "c.toml": with_parents("d.root", base=HNL_CARD.replace('detector = "sbnd"\n', 'detector = "sbnd"\npot = 6.6e20\n')),
         "d.root": "this is text, not ROOT\n"}),
@@ -407,6 +427,8 @@ YIELDS = {
         zprime='zprime = { kind = "dark-photon", mass = 0.8, coupling = 1e-7 }')}),
     "yields-parents-nan": C("yields", "c.toml", match="experiment.parents", files={
         "c.toml": with_parents("p.txt"), "p.txt": "nan 0.0 5.0 5.003 111 1.0 1000\n"}),
+    "yields-parents-nm-columns": C("yields", "c.toml", match="p.txt: line 1: expected 8 columns", files={
+        "c.toml": with_parents("p.txt", "mevprtl-nm"), "p.txt": MEVPRTL_OK}),
     "yields-final-state": C("yields", "c.toml", match="signal.final_states", files={"c.toml": card(
         extra="").replace('detect = "zprime:decay"', 'detect = "zprime:decay"\nfinal_states = ["e+ e+"]')}),
     "yields-events-zero": C("yields", "c.toml", "--events", "0", match="--events", files={"c.toml": CARD}),

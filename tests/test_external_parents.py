@@ -143,15 +143,18 @@ def test_card_with_mevprtl_parents_matches_the_builtin_source(tmp_path):
     assert "MeVPrtl" in ext.channels[0].source.provenance
 
 
-def _pi0_signal_as_the_builtin_source(parents):
-    """The A' job of a card reading pi0 from ``parents``, after asserting its expected signal
-    is the built-in first-interaction source's (which the file was written from; a file's
-    parents have no production points), within the binning's 5 % and statistics."""
+def _pi0_signal_as_the_builtin_source(parents, fmt=None, sources="first-interactions"):
+    """The A' job of a card reading pi0 from ``parents`` (``experiment.parents_format = fmt``, or
+    from the extension), after asserting its expected signal is the built-in source's
+    (``experiment.meson_sources = sources``, which the file was written from: the first
+    interactions for MeVPrtl text and dk2nu, whose parents have no production points), within
+    the binning's 5 % and statistics."""
     from fipgen.pipeline import build_job
 
     model = 'zprime = { kind = "dark-photon", mass = 0.05, coupling = 1e-6 }'
-    ext = build_job(_card(f'parents = "{parents}"', model, '["zprime:pi0"]', "zprime:decay"))
-    ref = build_job(_card('meson_sources = "first-interactions"', model, '["zprime:pi0"]', "zprime:decay"))
+    extra = f'parents = "{parents}"' + (f'\nparents_format = "{fmt}"' if fmt else "")
+    ext = build_job(_card(extra, model, '["zprime:pi0"]', "zprime:decay"))
+    ref = build_job(_card(f'meson_sources = "{sources}"', model, '["zprime:pi0"]', "zprime:decay"))
     a, ea = _sum_weights(ext)
     b, eb = _sum_weights(ref)
     # binning the list changes the angular model within bins: agreement within 5 % + stats

@@ -129,6 +129,10 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.io.hepmc": ["HepMCWriter"],
     "fipgen.io.merge": ["physics_of", "merge_files"],
     "fipgen.io.parent_list": ["HEADER_LINES", "ParentList", "read_mevprtl_text", "write_mevprtl_text"],
+    "fipgen.io.parent_list_nm": [
+        "PI0_MASS", "POT_PER_LINE", "NM_HEADER_LINES", "NM_COLUMNS", "NeutralMesonList", "read_mevprtl_nm_text",
+        "write_mevprtl_nm_text"
+    ],
     "fipgen.io.read": ["read_events"],
     "fipgen.io.root": ["compression_from_spec", "batch_to_branches", "read_run", "RootWriter"],
     "fipgen.io.rootfile": ["reading_root"],
@@ -261,7 +265,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "kplus_feynman_scaling", "kplus_p_max", "bnb_density", "bnb_interacting_fraction",
         "bnb_production_cross_section", "bnb_charged_source"
     ],
-    "fipgen.production.sources.external": ["source_from_parents", "read_dk2nu", "parent_files", "ExternalParents"],
+    "fipgen.production.sources.external": [
+        "source_from_parents", "read_dk2nu", "parent_files", "ExternalParents", "PARENT_FORMATS", "FilePoints",
+        "source_with_points"
+    ],
     "fipgen.production.sources.meson_decay": [
         "br_to_gamma_darkphoton", "br_to_gamma_zprime", "br_omega_to_pi0_zprime", "omega_pi0_form_factor_sq",
         "OMEGA_LAMBDA_INV2", "anomaly_factor", "sm_branching_ratio", "SUPPORTED_MESONS"
@@ -275,7 +282,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "MODELS", "DUMP_PI0_PER_POT", "DUMP_ETA_PER_PI0", "available_beamlines", "table_entries", "available_sources",
         "load_meson_source", "bnb_dump_meson_source", "read_table", "tertiary_estimate"
     ],
-    "fipgen.production.sources.parent_list_sources": ["parent_species", "write_parent_list", "FILE_POT"],
+    "fipgen.production.sources.parent_list_sources": [
+        "parent_species", "write_parent_list", "FILE_POT", "nm_parent_source", "write_nm_parent_list"
+    ],
     "fipgen.production.sources.resolve": [
         "MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
         "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids",

@@ -65,7 +65,8 @@ def read_mevprtl_text(path, npot_mode: str = "sum") -> ParentList:
                 continue
             parts = s.split()
             if len(parts) != 7:
-                raise _fail(path, f"line {i}: expected 7 columns 'px py pz E pdg weight npot', got {len(parts)}")
+                hint = " (8 columns: sbncode's TxtFileGenNM format, 'mevprtl-nm')" if len(parts) == 8 else ""
+                raise _fail(path, f"line {i}: expected 7 columns 'px py pz E pdg weight npot', got {len(parts)}{hint}")
             try:
                 vals = [float(x) for x in parts]
             except ValueError:

@@ -1,6 +1,6 @@
 """External parent lists: meson fluxes from the collaborations' own beam simulations.
 
-Two formats (docs/outputs.md#what-readers-expect):
+Three formats (docs/outputs.md#what-readers-expect):
 
 * **MeVPrtl text** (SBN's MeVPrtl meson input): one parent per line,
   ``px py pz E pdg weight npot`` (GeV, PDG code, weight, protons on target the line stands
@@ -28,11 +28,23 @@ Two formats (docs/outputs.md#what-readers-expect):
   file's neutral mesons (SBND writes its pi0 and eta inputs so: a prompt decay's record is
   the meson as produced) are binned into meson sources like MeVPrtl text (their vertices are
   not kept).
+* **TxtFileGenNM text** (``"mevprtl-nm"``, SBND's pi0 input to MeVPrtl, sbncode
+  ``sbncode/EventGenerator/MeVPrtl/Tools/TxtFileGenNM_tool.cc``): ``px py pz x y z start_t wgt``
+  per line, every line a pi0 standing for 1e6 POT, ``x y z`` its production point in cm
+  (:mod:`fipgen.io.parent_list_nm`). :func:`source_with_points` bins the momenta like MeVPrtl
+  text (all angles) and **keeps the production points**: every meson a channel draws is made
+  at the point of one of the file's lines (drawn by weight, :class:`FilePoints`), moved to the
+  beamline frame by ``experiment.parents_z_offset`` (m, as for dk2nu). Given the beamline,
+  the lines are split by the solid that holds their point (target, decay pipe, absorber, the
+  further solids, elsewhere), one component per solid with its own spectrum, as the cascade
+  sources are: a meson's point and momentum come from the same solid's lines (within a
+  solid they are drawn independently).
 """
 
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -40,9 +52,14 @@ from ... import constants as C
 from ...errors import PhysicsError
 from .meson_spectra import MesonSource
 from ...io.parent_list import ParentList, read_mevprtl_text
+from ...io.parent_list_nm import NeutralMesonList, read_mevprtl_nm_text
 from ..parents import ParentDecays
 
-__all__ = ["source_from_parents", "read_dk2nu", "parent_files", "ExternalParents"]
+__all__ = ["source_from_parents", "read_dk2nu", "parent_files", "ExternalParents", "PARENT_FORMATS", "FilePoints",
+           "source_with_points"]
+
+#: Formats of ``experiment.parents_format``.
+PARENT_FORMATS = ("mevprtl", "dk2nu", "mevprtl-nm")
 
 #: dk2nu lengths are in cm (its ``ptype`` parent codes are PDG codes).
 _CM = 0.01
@@ -77,11 +94,75 @@ def source_from_parents(parents: ParentList, pdg: int, n_p: int = 100, n_theta: 
     cdf = np.minimum(np.cumsum(h.ravel()) / total, 1.0)
     cdf[-1] = 1.0
     per_pot = total / parents["pot"]
-    outside = float(w.sum()) - total
+    outside = max(float(w.sum()) - total, 0.0)  # (rounding: never a negative share)
     prov = (f"external parent list {parents['path']} ({kind}): {int(sel.sum())} {C.name(int(pdg))} entries, "
             f"POT {parents['pot']:.6g}; {per_pot:.6g} per POT within theta <= {theta_max:.4g} rad "
             f"({outside / parents['pot']:.3g} per POT outside); {n_p} x {n_theta} bins")
     return MesonSource(int(pdg), per_pot, p_edges, t_edges, cdf, prov)
+
+
+@dataclass(frozen=True, eq=False)
+class FilePoints:
+    """Production points of a parent list's lines (beamline frame, m), drawn by line weight:
+    ``sample(n, rng)`` returns ``n`` of the lines' own points (one uniform each)."""
+
+    xyz: np.ndarray  # (k, 3) m
+    cdf: np.ndarray  # (k,) cumulative line weights, ending at 1
+
+    @classmethod
+    def of_lines(cls, xyz, weight) -> FilePoints:
+        """The points ``xyz`` (k, 3) with line weights ``weight`` (k,), not all zero."""
+        c = np.cumsum(np.asarray(weight, dtype=np.float64))
+        c = c / c[-1]
+        c[-1] = 1.0
+        return cls(np.asarray(xyz, dtype=np.float64), c)
+
+    def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
+        """``n`` points (n, 3), beam frame (m)."""
+        k = np.searchsorted(self.cdf, rng.random(int(n)), side="right")
+        return self.xyz[np.minimum(k, self.cdf.size - 1)]
+
+
+#: The group of lines whose point lies in none of the beamline's solids.
+_ELSEWHERE = "elsewhere"
+
+
+def _solid_groups(points: np.ndarray, beamline) -> list[tuple[str, np.ndarray]]:
+    """``[(solid name, line indices)]``: the lines by the beamline solid that holds their point
+    (the first listed owns an overlap, as in :meth:`Beamline.elements`), then those in none;
+    empty groups left out. One group of every line without a beamline."""
+    if beamline is None:
+        return [("all lines", np.arange(points.shape[0]))]
+    elements = beamline.elements()
+    owner = np.full(points.shape[0], len(elements))
+    for k in range(len(elements) - 1, -1, -1):  # the first listed last: it owns the overlap
+        owner[elements[k].solid.contains(points)] = k
+    names = [e.name for e in elements] + [_ELSEWHERE]
+    return [(names[k], np.flatnonzero(owner == k)) for k in range(len(names)) if np.any(owner == k)]
+
+
+def source_with_points(lst: NeutralMesonList, beamline=None, n_p: int = 100, n_theta: int = 100) -> MesonSource:
+    """The pi0 of TxtFileGenNM lines as a :class:`MesonSource` that keeps their production points
+    (module docstring): momenta binned over every angle (``theta <= pi``), per POT
+    ``sum(wgt) / (1e6 x lines)``, points :class:`FilePoints`; with ``beamline``, one component
+    per solid holding lines (groups of zero weight left out)."""
+    kind = "sbncode TxtFileGenNM text"
+
+    def part(idx: np.ndarray, label: str) -> MesonSource:
+        sub = ParentList(p4=lst.p4[idx], pdg=np.full(idx.size, 111), weight=lst.weight[idx], pot=lst.pot,
+                         path=lst.path)
+        src = source_from_parents(sub, 111, n_p, n_theta, theta_max=math.pi, kind=f"{kind}, {label}")
+        return replace(src, points=FilePoints.of_lines(lst.position[idx], lst.weight[idx]))
+
+    groups = [(name, idx) for name, idx in _solid_groups(lst.position, beamline) if lst.weight[idx].sum() > 0]
+    if not groups:
+        raise PhysicsError(f"{lst.path}: the pi0 lines have zero weight")
+    every = np.arange(len(lst))
+    where = ", ".join(f"{name} {idx.size} lines" for name, idx in groups)
+    top = part(every, f"production points of the lines kept ({where})")
+    if len(groups) == 1:
+        return top
+    return replace(top, components=tuple(part(idx, f"lines in {name}") for name, idx in groups))
 
 
 def _branch(tree, name: str):
@@ -173,14 +254,19 @@ class ExternalParents:
     * dk2nu: :meth:`decays` resamples the file's parents of a species at their decay points
       (uniformly over its entries, weight ``nimpwt x n_species / POT``: unbiased for the
       decays per POT) for the charged-meson (HNL) channels.
+    * TxtFileGenNM text (``"mevprtl-nm"``): pi0 only, :meth:`meson_source` keeps the lines'
+      production points (:func:`source_with_points`), shifted by ``z_offset``.
     """
 
-    def __init__(self, path, fmt: str, z_offset: float = 0.0) -> None:
+    def __init__(self, path, fmt: str, z_offset: float = 0.0, beamline=None) -> None:
         """``path``: a file, a glob pattern or a list of either (:func:`parent_files`): the files
-        are one sample of the sum of their POT."""
+        are one sample of the sum of their POT. ``beamline``: where the production points of a
+        ``"mevprtl-nm"`` list are sorted by solid (:func:`source_with_points`)."""
+        if fmt not in PARENT_FORMATS:
+            raise PhysicsError(f"parents format must be one of {', '.join(repr(f) for f in PARENT_FORMATS)}, got {fmt!r}")
         files = parent_files(path)
         self.path = files[0] if len(files) == 1 else f"{files[0]} (+{len(files) - 1} files)"
-        self.files, self.format, self.z_offset = files, fmt, float(z_offset)
+        self.files, self.format, self.z_offset, self.beamline = files, fmt, float(z_offset), beamline
         if fmt == "mevprtl":
             lists = [read_mevprtl_text(f) for f in files]
             self._list = lists[0] if len(lists) == 1 else ParentList(
@@ -190,7 +276,12 @@ class ExternalParents:
         elif fmt == "dk2nu":
             self._all = read_dk2nu(files, z_offset=z_offset)
         else:
-            raise PhysicsError(f"parents format must be 'mevprtl' or 'dk2nu', got {fmt!r}")
+            lists = [read_mevprtl_nm_text(f) for f in files]
+            pos = np.concatenate([x.position for x in lists])
+            pos[:, 2] += self.z_offset
+            self._nm = NeutralMesonList(p4=np.concatenate([x.p4 for x in lists]), position=pos,
+                                        start_t=np.concatenate([x.start_t for x in lists]),
+                                        weight=np.concatenate([x.weight for x in lists]), path=self.path)
         self._sources: dict[int, MesonSource] = {}
 
     def meson_source(self, pdg: int) -> MesonSource:
@@ -198,9 +289,15 @@ class ExternalParents:
         mesons (as SBND writes its pi0 and eta inputs: the ``decay`` record of a prompt decay is
         the meson as produced) are binned alike, weight ``nimpwt`` over the file's POT; their
         vertices are not kept (as for MeVPrtl text, the source places production at the
-        beamline's own points)."""
+        beamline's own points). TxtFileGenNM text keeps its lines' production points
+        (:func:`source_with_points`)."""
         if pdg not in self._sources:
-            if self.format == "mevprtl":
+            if self.format == "mevprtl-nm":
+                if int(pdg) != 111:
+                    raise PhysicsError(f"{self.path}: no parents with pdg {pdg}; present: [111] (sbncode's "
+                                       "TxtFileGenNM text holds pi0 only)")
+                self._sources[pdg] = source_with_points(self._nm, self.beamline)
+            elif self.format == "mevprtl":
                 self._sources[pdg] = source_from_parents(self._list, pdg)
             else:
                 a = self._all  # (weights nimpwt x n_all / POT: over n_all entries, per POT)
@@ -210,7 +307,10 @@ class ExternalParents:
 
     def per_pot_by_species(self) -> dict[int, float]:
         """Parents per POT of every species in the file (MeVPrtl: as produced, all angles;
-        dk2nu: decays per POT, the file's ``nimpwt`` summed over its POT)."""
+        dk2nu: decays per POT, the file's ``nimpwt`` summed over its POT; TxtFileGenNM: pi0,
+        ``sum(wgt) / (1e6 x lines)``)."""
+        if self.format == "mevprtl-nm":
+            return {111: self._nm.per_pot}
         if self.format == "mevprtl":
             a = self._list
             codes, inv = np.unique(a["pdg"], return_inverse=True)
@@ -224,6 +324,8 @@ class ExternalParents:
 
     def decays(self, pdg: int):
         """``(parents(n, rng, beamline) -> ParentDecays, decays per POT)`` of species ``pdg`` (dk2nu)."""
+        if self.format != "dk2nu":
+            raise PhysicsError(f"{self.path}: parents at their decay come from dk2nu files, not {self.format!r} text")
         a = self._all
         sel = np.flatnonzero(a.pdg == int(pdg))
         if sel.size == 0:
