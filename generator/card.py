@@ -237,6 +237,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "formats": Key((list, str), default=["root"], check=_formats,
                        doc="output formats: root, hepmc3, hepmc2, hepevt, mevprtl, mevprtl-nm"),
         "compression": Key((str,), default="zstd:1", check=_compression, doc="ROOT compression ALGO[:LEVEL], ALGO in zstd, lz4, zlib, none"),
+        "hepmc_frame": Key((str,), default="beam", check=_one_of(("beam", "detector")),
+                           doc="frame of HepMC3/HepMC2 positions and momenta: beam or detector"),
     },
 }
 
@@ -303,6 +305,7 @@ class RunCard:
     output: str
     compression: str
     formats: tuple = ("root",)
+    hepmc_frame: str = "beam"
     meson_sources: str = "beamline"
     text: str = ""
     source: str = "<string>"
@@ -510,6 +513,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
         output=run["output"],
         formats=tuple([run["formats"]] if isinstance(run["formats"], str) else run["formats"]),
         compression=run["compression"],
+        hepmc_frame=run["hepmc_frame"],
         text=text,
         source=source,
     )

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch", "VECTOR_FIELDS", "events_view"]
+__all__ = ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch", "VECTOR_FIELDS", "events_view",
+           "RECORD_SINCE", "with_record_defaults"]
 
 #: Scalar columns: name -> (dtype, description with unit). Order is the output order.
 SCALARS: dict[str, tuple[str, str]] = {
@@ -55,6 +56,22 @@ SCALARS: dict[str, tuple[str, str]] = {
     "decay_det_z": ("f8", "decay vertex z, m, detector frame"),
     "decay_t": ("f8", "decay time, ns"),
     "decay_channel": ("i4", "LLP decay channel code (run metadata maps code -> name)"),
+    "grandparent_pdg": ("i4", "PDG code of the particle whose decay made the parent (the meson of X -> N N, "
+                              "the Ds of a tau), 0: none"),
+    "grandparent_px": ("f8", "grandparent momentum x, GeV, beam frame"),
+    "grandparent_py": ("f8", "grandparent momentum y, GeV, beam frame"),
+    "grandparent_pz": ("f8", "grandparent momentum z, GeV, beam frame"),
+    "grandparent_e": ("f8", "grandparent energy, GeV"),
+    "origin_x": ("f8", "where the first particle of the chain (grandparent, else parent) was made, x, m, beam frame"),
+    "origin_y": ("f8", "origin y, m, beam frame"),
+    "origin_z": ("f8", "origin z, m, beam frame"),
+    "origin_t": ("f8", "origin time, ns (the beam proton's light-speed time to origin_z, bucket time included)"),
+    "origin_known": ("i4", "1: origin_* is a production point; 0: the source keeps none (cascade-table decays, "
+                           "shower particles): origin_* is the parent's decay point"),
+    "origin_solid": ("i4", "the beamline solid at origin_*: index into target, decay_pipe, absorber (those the "
+                           "beamline has), then its [[beamline.solids]] in file order; -1: none"),
+    "origin_nucleus": ("i4", "PDG code of the nucleus struck at origin_* (the solid's material, element drawn by "
+                             "atoms x A^0.71; the target's for a point in no solid)"),
 }
 
 #: Extra scalar columns a batch may carry: alternative weights ``weight_<name>`` (float64), the
@@ -77,6 +94,18 @@ COLLECTIONS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
             "det_pz": ("f8", "momentum z, GeV, detector frame"),
         },
     ),
+    "sibling": (
+        "n_siblings",
+        {
+            "pdg": ("i4", "PDG code of a simulated sibling: another product of the decay that made the LLP "
+                          "(generation 0) or its parent (generation 1)"),
+            "px": ("f8", "momentum x, GeV, beam frame"),
+            "py": ("f8", "momentum y, GeV, beam frame"),
+            "pz": ("f8", "momentum z, GeV, beam frame"),
+            "e": ("f8", "energy, GeV"),
+            "generation": ("i4", "0: made with the LLP (at prod_*); 1: made with the LLP's parent (at origin_*)"),
+        },
+    ),
     "segment": (
         "n_segments",
         {
@@ -85,6 +114,34 @@ COLLECTIONS: dict[str, tuple[str, dict[str, tuple[str, str]]]] = {
         },
     ),
 }
+
+
+#: Columns of the event record's chain (CHANGELOG, Unreleased); files written before lack them.
+RECORD_SINCE = ("grandparent_pdg", "grandparent_px", "grandparent_py", "grandparent_pz", "grandparent_e",
+                "origin_x", "origin_y", "origin_z", "origin_t", "origin_known", "origin_solid", "origin_nucleus",
+                "n_siblings")
+
+
+def with_record_defaults(columns: dict) -> dict:
+    """``columns`` (file branches by name: scalars, counters, ``<collection>_<field>`` jagged)
+    with the record columns of older files filled in: no grandparent, no sibling, the origin
+    unknown (at the production vertex, ``origin_known`` 0, nucleus 0)."""
+    out = dict(columns)
+    n = len(out["weight"])
+    for k in ("grandparent_pdg", "origin_known", "origin_nucleus"):
+        out.setdefault(k, np.zeros(n, dtype=np.int32))
+    out.setdefault("origin_solid", np.full(n, -1, dtype=np.int32))
+    for k in ("grandparent_px", "grandparent_py", "grandparent_pz", "grandparent_e"):
+        out.setdefault(k, np.zeros(n))
+    for c in "xyzt":
+        out.setdefault(f"origin_{c}", np.asarray(out[f"prod_{c}"], dtype=np.float64))
+    if "n_siblings" not in out:
+        out["n_siblings"] = np.zeros(n, dtype=np.int64)
+        for f, (d, _) in COLLECTIONS["sibling"][1].items():
+            out[f"sibling_{f}"] = np.empty(n, dtype=object)
+            for i in range(n):
+                out[f"sibling_{f}"][i] = np.zeros(0, dtype=d)
+    return out
 
 
 @dataclass
@@ -199,7 +256,7 @@ VECTOR_FIELDS: dict[str, tuple[str, dict[str, str]]] = {
 }
 
 #: Collection -> field name of its list in the view.
-_LISTS = {"daughter": "daughters", "segment": "segments"}
+_LISTS = {"daughter": "daughters", "sibling": "siblings", "segment": "segments"}
 #: Daughter fields that make the Momentum4D (the others ride along as plain fields).
 _DAUGHTER_P4 = {"px": "px", "py": "py", "pz": "pz", "E": "e"}
 
@@ -234,7 +291,7 @@ def events_view(columns: Mapping[str, Any]):
         used.add(counter)
         cols = {f: columns[f"{coll}_{f}"] for f in fields}
         used.update(f"{coll}_{f}" for f in fields)
-        if coll == "daughter":
+        if coll in ("daughter", "sibling"):
             rec = {k: cols[f] for k, f in _DAUGHTER_P4.items()}
             rec.update({f: a for f, a in cols.items() if f not in _DAUGHTER_P4.values()})
             out[_LISTS[coll]] = ak.zip(rec, with_name="Momentum4D")
@@ -242,6 +299,6 @@ def events_view(columns: Mapping[str, Any]):
             out[_LISTS[coll]] = ak.zip(cols)
     plain = {k: columns[k] for k in columns if k not in used}
     # the four vectors first, then the scalars in their output order, then the lists
-    fields = list(VECTOR_FIELDS) + [_LISTS["daughter"]] + list(plain) + [_LISTS["segment"]]
+    fields = list(VECTOR_FIELDS) + [_LISTS["daughter"]] + list(plain) + [_LISTS["sibling"], _LISTS["segment"]]
     out.update(plain)
     return ak.zip({k: out[k] for k in fields}, depth_limit=1)

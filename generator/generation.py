@@ -126,6 +126,11 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     chan_code = np.empty(n, dtype=np.int32)
     alt = {a: np.ones(n) for a in job.alt_weight_names}  # alternative-weight ratios (1: not varied)
     x_flight = np.zeros(n)  # X -> N N chains: the X flight over its decay length (scans)
+    # the event record's chain (writers): grandparent, origin, siblings (the channels' own)
+    gp_pdg = np.zeros(n, dtype=np.int32)
+    gp = np.zeros((n, 4))
+    origin = np.full((n, 3), np.nan)
+    sib_parts = []  # (idx, p4 (m, k, 4), pdg (m, k), generation (k,))
     for k, ch in enumerate(job.channels):
         idx = np.flatnonzero(which == k) if len(job.channels) > 1 else slice(None)
         size = n if isinstance(idx, slice) else idx.size
@@ -151,6 +156,13 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
             alt[a][idx] = r
         if s.x_flight is not None:
             x_flight[idx] = s.x_flight
+        if s.meson_p4 is not None:
+            gp[idx] = s.meson_p4
+            gp_pdg[idx] = s.meson_pdg if s.meson_pdg is not None else 0
+        # origin: the channel's (NaN rows: not kept), None: made where it decayed (the vertex)
+        origin[idx] = s.origin if s.origin is not None else s.vertex
+        if s.sibling_p4 is not None:
+            sib_parts.append((np.arange(n)[idx], s.sibling_p4, s.sibling_pdg, s.sibling_generation))
 
     # zero-weight trials (a meson drawn outside its source table's range) have no LLP
     # momentum: give them a stand-in along their aimed direction so the kernels below
@@ -256,8 +268,50 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         },
         "segment": {"entry": tr.seg_in[seg_mask], "exit": tr.seg_out[seg_mask]},
     }
+    _record(job, block, keep, vertex, t_bunch, origin, gp, gp_pdg, sib_parts, scalars, counts, flat)
     batch = EventBatch(scalars, counts, flat)
     return batch, sums
+
+
+def _record(job: Job, block: int, keep, vertex, t_bunch, origin, gp, gp_pdg, sib_parts, scalars, counts,
+            flat) -> None:
+    """The kept events' record columns (grandparent, origin, siblings; :data:`fipgen.events.SCALARS`),
+    added to ``scalars``, ``counts`` and ``flat``. The struck nucleus is drawn from the
+    block's own record stream (:data:`fipgen.rng.RECORD_STREAM`): the physics draws and their
+    results do not depend on it."""
+    from .geometry.nuclei import nucleus_at, solid_at
+    from .rng import RECORD_STREAM
+
+    kept = np.flatnonzero(keep)
+    nk = kept.size
+    org = origin[kept]
+    known = np.all(np.isfinite(org), axis=1)
+    org = np.where(known[:, None], org, vertex[kept])
+    rec = block_rng(job.card.seed, block, (RECORD_STREAM, *job.stream))
+    # unknown origins take the solid of the decay point (where stopped mesons and shower particles were made)
+    owner = solid_at(job.beamline, org)
+    nuc = nucleus_at(job.beamline, org, rec.random(nk), owner) if nk else np.zeros(0, np.int32)
+    scalars.update({
+        "grandparent_pdg": gp_pdg[kept], "grandparent_px": gp[kept, 0], "grandparent_py": gp[kept, 1],
+        "grandparent_pz": gp[kept, 2], "grandparent_e": gp[kept, 3],
+        "origin_x": np.ascontiguousarray(org[:, 0]), "origin_y": np.ascontiguousarray(org[:, 1]),
+        "origin_z": np.ascontiguousarray(org[:, 2]), "origin_t": org[:, 2] / C_M_PER_NS + t_bunch[kept],
+        "origin_known": known.astype(np.int32), "origin_solid": owner.astype(np.int32), "origin_nucleus": nuc,
+    })
+    n = keep.size
+    kmax = max((p.shape[1] for _, p, _, _ in sib_parts), default=0)
+    sp = np.zeros((n, kmax, 4))
+    sc = np.zeros((n, kmax), dtype=np.int32)
+    sg = np.zeros((n, kmax), dtype=np.int32)
+    for idx, p4, pdg, gen in sib_parts:
+        k = p4.shape[1]
+        sp[idx, :k], sc[idx, :k], sg[idx, :k] = p4, pdg, np.asarray(gen, dtype=np.int32)[None, :]
+    present = (sc != 0) & keep[:, None]
+    counts["sibling"] = present.sum(axis=1)[keep].astype(np.int64)
+    got = sp[present]
+    flat["sibling"] = {"pdg": sc[present], "px": np.ascontiguousarray(got[:, 0]), "py": np.ascontiguousarray(got[:, 1]),
+                       "pz": np.ascontiguousarray(got[:, 2]), "e": np.ascontiguousarray(got[:, 3]),
+                       "generation": sg[present]}
 
 
 def n_blocks(n_trials: int) -> int:

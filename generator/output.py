@@ -313,8 +313,11 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
                 n_events += len(batch)
                 _check_finite(job, {"sum_weights": sw, "sum_weights2": sw2,
                                     **{f"sum_weights_{a}": v for a, v in alt.items()}})
-                for wr in writers.values():
-                    wr.write(batch)
+                for fmt, wr in writers.items():
+                    if fmt in ("hepmc3", "hepmc2"):
+                        wr.write(batch, sums=sums)  # the chunk's sums: the running cross section (E.C.4)
+                    else:
+                        wr.write(batch)
             # nothing is committed (the writers' temporary files renamed) unless every sum is finite
             _check_finite(job, {"sum_weights": sw, "sum_weights2": sw2, **{f"sum_weights_{a}": v for a, v in alt.items()}})
             meta = metadata(job)

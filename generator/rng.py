@@ -36,6 +36,9 @@ SCAN_STREAM = 202
 ACCEPTANCE_STREAM = 203
 #: Accept-reject of unweighted samples (``--unweighted``): ``(UNWEIGHT_STREAM, 0)``.
 UNWEIGHT_STREAM = 301
+#: Event-record details that no weight depends on (the struck nucleus of a compound):
+#: block ``k`` of a family ``stream`` draws from ``(RECORD_STREAM, *stream, k)``.
+RECORD_STREAM = 302
 #: Meson parent list (``--format mevprtl``): block ``k`` draws from ``(PARENT_STREAM, k)``.
 PARENT_STREAM = 401
 #: sbncode TxtFileGenNM pi0 list (``--format mevprtl-nm``): the pi0 from ``(PARENT_NM_STREAM, 0)``,
@@ -50,6 +53,7 @@ STREAM_FAMILIES = MappingProxyType({
     "unweight": UNWEIGHT_STREAM,
     "parent_list": PARENT_STREAM,
     "parent_list_nm": PARENT_NM_STREAM,
+    "record": RECORD_STREAM,
 })
 
 

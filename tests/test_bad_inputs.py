@@ -302,6 +302,8 @@ GEN = {
     "gen-formats-unknown": C("generate", "c.toml", match="root", files={"c.toml": card(seed='seed = 1\nformats = ["lhe"]')}),
     "gen-compression-unknown": C("generate", "c.toml", match="compression", files={
         "c.toml": card(seed='seed = 1\ncompression = "gzip:9"')}),
+    "gen-hepmc-frame-unknown": C("generate", "c.toml", match="hepmc_frame", files={
+        "c.toml": card(seed='seed = 1\nhepmc_frame = "lab"')}),
     "gen-chunk-size-zero": C("generate", "c.toml", match="chunk_size", files={"c.toml": card(seed="seed = 1\nchunk_size = 0")}),
     "gen-mevprtl-brems": C("generate", "c.toml", "--format", "mevprtl", "--output", "p", match="mevprtl",
                            files={"c.toml": BREMS_CARD}),

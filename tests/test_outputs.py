@@ -73,13 +73,13 @@ def test_hepmc3_round_trip(brems_files):
             ri = e.run_info
             assert ri.weight_names == names
             assert _val(ri.attributes["NuHepMC.Exposure.POT"], float) == pytest.approx(pot)
-            assert "zprime:bremsstrahlung" in _val(ri.attributes["fipgen.run_card"], str)
+            assert "zprime:bremsstrahlung" in _val(ri.attributes["NuHepMC.Provenance.RunCard"], str)
             assert list(e.weights) == pytest.approx([ev["weight"][i], ev["weight_bb"][i], ev["weight_qr_lambda1"][i],
                                                      ev["weight_qr_lambda2"][i]], rel=1e-12)
             st = {p.status: p for p in e.particles if p.status in (2, 4, 20)}
             assert st[4].pid == 2212 and st[4].momentum.pz == pytest.approx(120.0)
-            assert st[20].pid == 1000260560  # FMAG iron
-            llp = st[2]
+            assert st[20].pid == ev["origin_nucleus"][i] == 1000260560  # FMAG iron
+            llp = st[2]  # bremsstrahlung: the beam proton is the parent, the LLP the only decayed particle
             assert llp.pid == 32 and llp.momentum.e == pytest.approx(ev["llp_e"][i], rel=1e-12)
             pv, dv = llp.production_vertex, llp.end_vertex
             assert pv.status == 1 and dv.status == 21
@@ -88,11 +88,14 @@ def test_hepmc3_round_trip(brems_files):
             assert pv.position.t == pytest.approx(ev["prod_t"][i] * C_MM_NS, abs=1e-6)
             assert [dv.position.z, dv.position.t] == pytest.approx([ev["decay_z"][i] * 1e3, ev["decay_t"][i] * C_MM_NS],
                                                                    abs=1e-6)
-            dau = [p for p in e.particles if p.status == 1]
-            assert len(dau) == ev["n_daughters"][i]
+            # the radiation: beam + nucleus -> LLP + the proton after the emission (status 1)
+            assert sorted(p.status for p in pv.particles_in) == [4, 20]
+            assert sorted(p.pid for p in pv.particles_out) == [32, 2212]
+            dau = list(dv.particles_out)
+            assert all(p.status == 1 for p in dau) and len(dau) == ev["n_daughters"][i]
             assert sorted(p.pid for p in dau) == sorted(ev["daughter_pdg"][i].tolist())
             assert sum(p.momentum.e for p in dau) == pytest.approx(ev["llp_e"][i], rel=1e-9)
-            assert _val(e.attributes["ProcessID"], int) == ev["channel"][i]
+            assert _val(e.attributes["signal_process_id"], int) == ev["channel"][i]
     assert n == len(ev["weight"]) == s.n_events
 
 
@@ -141,6 +144,9 @@ def test_hepevt_detector_frame_and_weights(brems_files):
         parts = evs[i]
         llp = [p for p in parts if p[0] == 2]
         fin = [p for p in parts if p[0] == 1]
+        # beam, nucleus, the LLP, the proton after radiating (status 11: made in the beamline), daughters
+        assert [p[0] for p in parts[:2]] == [4, 20] and [p[1] for p in parts[2:4]] == [32, 2212]
+        assert parts[3][0] == 11
         assert len(llp) == 1 and llp[0][1] == 32 and len(fin) == ev["n_daughters"][i]
         for p in fin:  # produced at the decay vertex: detector frame, cm, ns
             assert p[7:10] == pytest.approx([ev["decay_det_x"][i] * 100, ev["decay_det_y"][i] * 100,

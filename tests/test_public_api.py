@@ -89,11 +89,13 @@ PUBLIC_API: dict[str, list[str]] = {
         "FipgenError", "CardError", "GeometryError", "PhysicsError", "OutputError", "ClosedError", "RunFailure",
         "InputFileError", "NoSourcesError", "NumericError"
     ],
-    "fipgen.events": ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch", "VECTOR_FIELDS", "events_view"],
+    "fipgen.events": ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch", "VECTOR_FIELDS", "events_view",
+                      "RECORD_SINCE", "with_record_defaults"],
     "fipgen.generation": [
         "generate_block", "n_blocks", "iter_blocks", "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of",
         "iter_chunks"
     ],
+    "fipgen.geometry.nuclei": ["collision_shares", "nucleus_at", "solid_at"],
     "fipgen.geometry": [
         "PROTON_MASS", "Beamline", "Box", "CompiledSolid", "Cylinder", "Detector", "Element", "InvalidGeometry",
         "Material", "Placement", "Segments", "Shape", "Solid", "Sphere", "Timing", "Volume", "get_material",
@@ -125,8 +127,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "AtomicFile", "atomic_path", "check_target", "close_all", "output_error", "probe_write_error", "PLOT_FORMATS",
         "plot_format", "save_figure"
     ],
-    "fipgen.io.hepevt": ["HepEvtWriter", "read_hepevt", "sidecar_path"],
-    "fipgen.io.hepmc": ["HepMCWriter"],
+    "fipgen.io.graph": ["BEAM", "TARGET", "GRANDPARENT", "PARENT", "SIBLING1", "LLP", "SIBLING0", "DAUGHTER",
+                        "ROLE_NAMES", "Graphs", "batch_graphs"],
+    "fipgen.io.hepevt": ["HepEvtWriter", "SIBLING_STATUS", "read_hepevt", "sidecar_path"],
+    "fipgen.io.hepmc": ["HepMCWriter", "CONVENTIONS", "PARTICLE_STATUS", "VERTEX_STATUS", "sigma_reference_pb"],
     "fipgen.io.merge": ["physics_of", "merge_files"],
     "fipgen.io.parent_list": ["HEADER_LINES", "ParentList", "read_mevprtl_text", "write_mevprtl_text"],
     "fipgen.io.parent_list_nm": [
@@ -248,7 +252,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.production.channels.hnl_sources": ["HNL_PARENTS", "hnl_channels", "parents_callable"],
     "fipgen.production.channels.meson_mixing": ["MAX_MIXING", "alp_meson_mixing", "MesonMixingChannel"],
     "fipgen.production.channels.meson_two_body": ["MesonTwoBodyChannel", "meson_decay_toward"],
-    "fipgen.production.channels.sample": ["ProductionChannel", "ProductionSample"],
+    "fipgen.production.channels.sample": ["ProductionChannel", "ProductionSample", "recoil", "siblings"],
     "fipgen.production.parents": ["ParentDecays"],
     "fipgen.production.sources": [],
     "fipgen.production.sources.bmpt": [

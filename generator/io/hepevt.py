@@ -1,4 +1,5 @@
-"""HEPEVT text in the LArSoft ``TextFileGen`` / edep-sim dialect, with a weights sidecar.
+"""HEPEVT text in the LArSoft ``TextFileGen`` dialect (edep-sim's ``marley`` flavour), with a
+weights sidecar.
 
 Format (docs/outputs.md#what-readers-expect): per event a line ``event_number n_particles``, then
 one line per particle with 15 numbers
@@ -6,10 +7,20 @@ one line per particle with 15 numbers
     status pdg mother1 mother2 daughter1 daughter2 px py pz E mass x y z t
 
 in GeV, cm and ns, **detector coordinates** (the detector file's frame: LArSoft and edep-sim
-want vertices there). Indices are 1-based within the event, 0 for none. The record holds the
-LLP (status 2: not tracked by TextFileGen, which tracks status 1 only; its momentum in the
-detector frame, its position the production point in the detector frame) and its decay
-products (status 1, produced at the decay vertex inside the active volume, at the decay time).
+want vertices there); x y z t is each particle's production point. Indices are 1-based within
+the event, 0 for none. The record is the event graph of :mod:`fipgen.io.graph`: the beam
+particle (status 4) and the struck nucleus (20), the LLP's grandparent and parent (2), the
+other products of the decays that made them (status :data:`SIBLING_STATUS`, 11: made in the
+beamline, not to be tracked), the LLP (2) and its decay products (1, made at the decay vertex
+inside the active volume at the decay time): only the decay products have status 1, the
+only status LArSoft's LArG4 and edep-sim track.
+
+Readers: LArSoft's ``TextFileGen`` reads it as is. edep-sim (4.0.0 or later) reads it with
+``/generator/kinematics/hepevt/flavor marley`` (its default flavour ``pythia`` expects 8
+columns and stops at the first particle line); its vertex is the last status-1 line's x y z t
+(all the decay products share it), and its default time generator replaces t by 1 ns unless
+``/generator/time/set free`` (edep-sim ``src/kinem/EDepSimHEPEVTKinematicsGenerator.cc``;
+docs/outputs.md#edep-sim gives the macro).
 
 Weights cannot travel in this format: they go to the sidecar ``<file>.weights.csv`` (a
 header with the POT, the number of events and the sum of weights, then one row per event:
@@ -22,11 +33,13 @@ from pathlib import Path
 
 import numpy as np
 
-from ..constants import mass_or_none
-
-__all__ = ["HepEvtWriter", "read_hepevt", "sidecar_path"]
+__all__ = ["HepEvtWriter", "SIBLING_STATUS", "read_hepevt", "sidecar_path"]
 
 CM_PER_M = 100.0
+#: HEPEVT status of the siblings (products of the decays that made the LLP and its parent,
+#: made in the beamline): in the model builders' range (11-200), so that the readers that
+#: track status 1 only (LArSoft's LArG4, edep-sim) do not inject them at the detector.
+SIBLING_STATUS = 11
 
 
 def sidecar_path(path) -> Path:
@@ -44,7 +57,6 @@ class HepEvtWriter:
         self._n = 0
         self._sw = 0.0
         self._finished = False
-        self._mass = {}
 
     def __enter__(self) -> HepEvtWriter:
         from .atomic import atomic_path, check_target
@@ -67,43 +79,40 @@ class HepEvtWriter:
             raise
         return self
 
-    def _m(self, code: int, p4) -> float:
-        if code not in self._mass:
-            self._mass[code] = mass_or_none(abs(code))  # None (a BSM daughter): from its four-momentum
-        m = self._mass[code]
-        if m is None:
-            m = float(np.sqrt(max(p4[3] ** 2 - p4[0] ** 2 - p4[1] ** 2 - p4[2] ** 2, 0.0)))
-        return m
-
     def write(self, batch, weights: dict[str, np.ndarray] | None = None) -> None:
+        from .graph import SIBLING0, SIBLING1, batch_graphs
+
         sc = batch.scalars
         n = len(batch)
         if n == 0:
             return
-        det = self.job.detector
         w = weights or {}
         cv = w.get("weight", sc["weight"])
         alts = [w.get(f"weight_{a}", sc[f"weight_{a}"]) for a in self._alts]
-        prod = det.to_detector_frame(np.column_stack([sc["prod_x"], sc["prod_y"], sc["prod_z"]])) * CM_PER_M
-        llp_d = det.vectors_to_detector_frame(np.column_stack([sc["llp_px"], sc["llp_py"], sc["llp_pz"]]))
-        dec = np.column_stack([sc["decay_det_x"], sc["decay_det_y"], sc["decay_det_z"]]) * CM_PER_M
-        off = batch.offsets("daughter")
-        dau = batch.flat["daughter"]
+        g = batch_graphs(batch, self.job.beamline, self.job.detector, "detector")
+        status = g.status.copy()
+        status[(g.role == SIBLING0) | (g.role == SIBLING1)] = SIBLING_STATUS
+        pos = g.vertex[:, :3] * CM_PER_M
         lines = []
         rows = []
         for i in range(n):
-            s, e = off[i], off[i + 1]
-            k = e - s
-            lines.append(f"{self._n} {k + 1}")
-            lines.append(f"2 {int(sc['llp_pdg'][i])} 0 0 2 {k + 1} {llp_d[i, 0]:.9g} {llp_d[i, 1]:.9g} {llp_d[i, 2]:.9g} "
-                         f"{sc['llp_e'][i]:.9g} {sc['llp_mass'][i]:.9g} {prod[i, 0]:.9g} {prod[i, 1]:.9g} "
-                         f"{prod[i, 2]:.9g} {sc['prod_t'][i]:.9g}")
-            t = sc["decay_t"][i]
-            for j in range(s, e):
-                code = int(dau["pdg"][j])
-                p4 = (dau["det_px"][j], dau["det_py"][j], dau["det_pz"][j], dau["e"][j])
-                lines.append(f"1 {code} 1 1 0 0 {p4[0]:.9g} {p4[1]:.9g} {p4[2]:.9g} {p4[3]:.9g} {self._m(code, p4):.9g} "
-                             f"{dec[i, 0]:.9g} {dec[i, 1]:.9g} {dec[i, 2]:.9g} {t:.9g}")
+            sl = g.event(i)
+            k = sl.stop - sl.start
+            mo = g.mothers[sl]
+            # first and last daughter (1-based): the particles whose mothers start at this one
+            dfirst = np.zeros(k, dtype=np.int64)
+            dlast = np.zeros(k, dtype=np.int64)
+            for j in range(k - 1, -1, -1):
+                for m in range(mo[j, 0], mo[j, 1] + 1) if mo[j, 0] >= 0 else ():
+                    dfirst[m] = j + 1
+                    dlast[m] = max(dlast[m], j + 1)
+            lines.append(f"{self._n} {k}")
+            for j, r in enumerate(range(sl.start, sl.stop)):
+                p4 = g.p4[r]
+                m1, m2 = (mo[j] + 1) if mo[j, 0] >= 0 else (0, 0)
+                lines.append(f"{status[r]} {g.pdg[r]} {m1} {m2} {dfirst[j]} {dlast[j]} {p4[0]:.9g} {p4[1]:.9g} "
+                             f"{p4[2]:.9g} {p4[3]:.9g} {g.mass[r]:.9g} {pos[r, 0]:.9g} {pos[r, 1]:.9g} {pos[r, 2]:.9g} "
+                             f"{g.vertex[r, 3]:.9g}")
             rows.append(",".join([str(self._n), f"{cv[i]:.12g}"] + [f"{a[i]:.12g}" for a in alts]) + "\n")
             self._sw += float(cv[i])
             self._n += 1

@@ -1,39 +1,67 @@
-"""HepMC3 (NuHepMC 1.0 conventions) and HepMC2 ``IO_GenEvent`` output via pyhepmc.
+"""HepMC3 (NuHepMC 1.0) and HepMC2 ``IO_GenEvent`` output via pyhepmc.
 
-Event record (each fipgen event):
+Each fipgen event is the graph of :mod:`fipgen.io.graph`: beam particle + the nucleus struck
+at the origin -> (grandparent ->) parent -> LLP + siblings -> the LLP's decay products.
 
-====  =========================  ======  =====================================================
-idx   particle                   status  vertex
-====  =========================  ======  =====================================================
-1     beam proton                4       in: the LLP production vertex (primary, status 1)
-2     target nucleus             20      in: the LLP production vertex
-3     the LLP (Z', ALP, HNL)     2       out of the primary vertex, in: its decay vertex
-4...  the LLP's decay products   1       out of the decay vertex (status 21, fipgen-defined)
-====  =========================  ======  =====================================================
+Status codes (declared in the run info, NuHepMC G.R.9/G.R.10 and G.S.2):
 
-Units: GeV and mm, declared in every event (``U GEV MM``); positions are the beam-frame
-(lab) positions of the production and decay points, times ``c t`` in mm (HepMC3's
-convention) from the beam-bucket time of the proton (fipgen.pipeline). The beam proton
-carries the beamline momentum along +z; the target nucleus is at rest with the PDG nuclear
-code of the target material's main element (``10LZZZAAAI``, mass ``A x 0.9315`` GeV). The rest
-of the hadronic final state is not simulated: the LLP's parent (meson, tau, boson or the
-beam proton) is kept as event attributes ``fipgen.parent_pdg`` and ``fipgen.parent_p4``
-(sbncode #621: the parent for flux systematics). Event weights: ``CV`` (fipgen's ``weight``,
-expected events at the run's POT) and the alternative weights by name.
+=======  ==================================================================================
+status   particles
+=======  ==================================================================================
+4        the beam particle
+20       the nucleus struck where the first recorded ancestor was made (``origin_nucleus``)
+2        the LLP (decayed inside the detector), its parent and grandparent
+1        the LLP's decay products (made at the status-21 vertex: what a detector simulation
+         tracks) and the other products of the decays that made the LLP and its parent
+         (made in the beamline: a photon of pi0 -> gamma Z', the muon of K -> mu N, the
+         other HNL of Z' -> N N, the proton after radiating)
+=======  ==================================================================================
 
-Run info (NuHepMC 1.0): ``NuHepMC.Version.{Major,Minor,Patch}`` 1.0.0, the generator tool
-(fipgen, version, description), ``NuHepMC.Exposure.POT``, ``NuHepMC.Conventions``,
-``NuHepMC.ProcessIDs`` with ``NuHepMC.ProcessInfo[<id>].Name`` (the production-channel
-codes of the ``channel`` branch), ``NuHepMC.ParticleStatusIDs`` / ``VertexStatusIDs`` with
-their names, ``fipgen.run_card`` and ``fipgen.run_metadata`` (JSON). Event attributes:
-``ProcessID`` (the production channel code), ``LabPos`` (production vertex x, y, z, t in mm,
-beam frame), ``fipgen.decay_channel``.
+=======  ==================================================================================
+vertex   meaning
+=======  ==================================================================================
+1        primary: the LLP's production (its parent's decay, the beam's radiation)
+21       the LLP's decay (or scattering) in the detector
+22       the origin: beam + nucleus -> first recorded ancestor, in the solid where it was
+         made; for a meson of the hadronic cascade a summary (the cascade's other particles
+         and which hadron made the meson are not recorded: four-momentum is not conserved)
+23       the grandparent's (prompt) decay that made the parent
+=======  ==================================================================================
 
-HepMC2 (``version=2``): the same events through pyhepmc's ``WriterAsciiHepMC2`` (e1039 reads
-``IO_GenEvent``); HepMC2 has no run-info attributes, so the POT and card go into each
-event's attributes as well (the HepMC2 writer stores what its format can). The HepMC3 library
-prints an "IO_GenEvent format is outdated" warning on stdout when that writer opens; fipgen
-silences it (it would break ``--json`` output and fill logs under ``--quiet``).
+Units: GeV and mm, ``c t`` in mm (HepMC3's convention); positions and momenta in the beam
+frame (z along the beam, origin at the upstream face of the target) or, with the card's
+``run.hepmc_frame = "detector"``, the detector file's frame.
+
+NuHepMC 1.0 (docs/outputs.md#nuhepmc has the requirement table). Run info: version 1.0.0,
+the tool, the ``CV`` weight and the alternative weights, process IDs (the ``channel`` codes)
+with names and descriptions and each process's parent source (``fipgen.ProcessSource[<id>]``),
+status IDs, ``NuHepMC.AdditionalParticleNumbers`` (the model's BSM codes, under both the
+spec's ``AdditionalParticleNumber[<pdg>].Name`` and the reference reader's
+``AdditionalParticleInfo[<pdg>].Name/Description``), the cross-section units (pb per atom),
+``NuHepMC.Exposure.POT``, the mono-energetic beam (G.C.4, under the spec's ``Beam[<pdg>].Type``
+and the reader's ``Beam.Type``), and the run card, metadata and seed as
+``NuHepMC.Provenance.*``. Conventions signalled: G.C.1, G.C.4, G.C.5, E.C.4, E.C.5 and the
+suggestions G.S.1, G.S.2, E.S.1. Event attributes: ``signal_process_id``, ``lab_pos``
+(the primary vertex, mm, and its time in seconds), the running cross-section estimate
+(``GenCrossSection``, one value per weight), ``fipgen.decay_channel``, ``fipgen.parent_pdg``,
+``fipgen.parent_p4``, ``fipgen.origin_known`` and ``fipgen.origin_solid``.
+
+The flux-averaged total cross section (G.R.5) of a beam dump: fipgen's events are detected
+LLP decays, not beam-target interactions, so the cross section reported is
+``sigma_eff = (expected events per POT) x sigma_ref``, ``sigma_ref = 1 / (n_atoms lambda_I)``
+the beam's inelastic cross section per atom of the target material (``fipgen.xsec_reference_pb``
+in the run info): a reader's ``sigma_eff x sum_sel(w) / sum(w)`` divided by ``sigma_ref``
+and multiplied by the POT is the expected number of selected events. Running estimate
+(E.C.4): after each chunk, from the chunks generated so far (the last event carries the
+run's value).
+
+HepMC2 (``version=2``, e1039 reads ``IO_GenEvent``): the same graph and weights through
+pyhepmc's ``WriterAsciiHepMC2``: the process ID and signal vertex in the ``E`` line, the
+cross section in the ``C`` line. The format has no run-level record: the POT, the card and
+the status and process tables are not in the file (the weights are expected events at the
+card's POT; the ROOT or HepMC3 output keeps them). The HepMC3 library prints an "IO_GenEvent
+format is outdated" warning on stdout when that writer opens; fipgen silences it (it would
+break ``--json`` output and fill logs under ``--quiet``).
 """
 
 from __future__ import annotations
@@ -46,30 +74,58 @@ from pathlib import Path
 
 import numpy as np
 
-from ..constants import nuclear_pdg
 from ..errors import FipgenError
 
-__all__ = ["HepMCWriter"]
+__all__ = ["HepMCWriter", "CONVENTIONS", "PARTICLE_STATUS", "VERTEX_STATUS", "sigma_reference_pb"]
 
 MM_PER_M = 1000.0
 MM_PER_NS = 299.792458  # c in mm/ns: HepMC stores c t in length units
+PB_PER_M2 = 1.0e40
 
-#: Particle and vertex status codes written (NuHepMC 1.0 style).
-PARTICLE_STATUS = {1: ("UndecayedPhysical", "final-state particles: the LLP's decay products"),
-                   2: ("DecayedPhysical", "the LLP"),
-                   4: ("BeamParticle", "the primary proton"),
-                   20: ("TargetParticle", "the target nucleus at rest")}
-VERTEX_STATUS = {1: ("PrimaryVertex", "LLP production point (beam-frame position, mm)"),
-                 21: ("LLPDecay", "LLP decay point inside the detector (fipgen-defined)")}
+#: NuHepMC conventions and suggestions followed (NuHepMC.Conventions, G.R.4).
+CONVENTIONS = ("G.C.1", "G.C.4", "G.C.5", "E.C.4", "E.C.5", "G.S.1", "G.S.2", "E.S.1")
+
+#: Particle and vertex status codes written: code -> (name, description).
+PARTICLE_STATUS = {
+    1: ("UndecayedPhysical", "final state: the LLP's decay products (outgoing at the status-21 vertex, what a "
+                             "detector simulation tracks) and the other products of the decays that made the LLP "
+                             "and its parent (outgoing at status-1 and -23 vertices, made in the beamline)"),
+    2: ("DecayedPhysical", "the LLP, its parent and grandparent"),
+    4: ("IncomingBeam", "the beam particle"),
+    20: ("Target", "the nucleus struck where the first recorded ancestor was made"),
+}
+VERTEX_STATUS = {
+    1: ("PrimaryVertex", "the LLP's production: its parent's decay, or the beam's radiation"),
+    21: ("LLPDecay", "the LLP's decay (or scattering) inside the detector"),
+    22: ("Origin", "beam + nucleus -> the first recorded ancestor in the solid where it was made; for a meson of "
+                   "the hadronic cascade a summary of the cascade (not four-momentum conserving)"),
+    23: ("AncestorDecay", "the grandparent's prompt decay making the LLP's parent"),
+}
 
 
-def _target(beamline) -> tuple[int, float]:
+def sigma_reference_pb(beamline) -> float:
+    """The beam's inelastic cross section per atom of the target material, pb:
+    ``1 / (n_atoms lambda_I)`` (the material's nuclear interaction length)."""
     mat = beamline.target.material
-    # the main element of the material (by mass fraction)
-    sym, Z, A = max(zip([e[0] for e in mat.elements], [e[1] for e in mat.elements], [e[2] for e in mat.elements]),
-                    key=lambda e: dict(mat.composition)[e[0]])
-    a = int(round(A))
-    return nuclear_pdg(Z, a), a * 0.9314941  # atomic mass unit in GeV
+    return PB_PER_M2 / (mat.nuclei_density * mat.interaction_length_m)
+
+
+def _bsm_particles(job) -> dict[int, tuple[str, str]]:
+    """The BSM particle codes of the run (NuHepMC G.R.11): code -> (unique name, description)."""
+    out = {}
+    models = [job.model]
+    for ch in job.channels:
+        for attr in ("x_model", "hnl"):
+            m = getattr(ch, attr, None)
+            if m is not None and hasattr(m, "pdg"):
+                models.append(m)
+    for m in models:
+        code = int(m.pdg)
+        kind = getattr(m, "kind", None)
+        what = f"{m.particle}" + (f" ({kind})" if kind else "")
+        out.setdefault(code, (f"fipgen_{m.particle}",
+                              f"fipgen {what}, mass {float(m.mass):.6g} GeV (antiparticle: the negative code)"))
+    return out
 
 
 @contextmanager
@@ -93,7 +149,7 @@ class HepMCWriter:
     """Stream EventBatches into a HepMC3 (or HepMC2) ASCII file, atomically (context manager)."""
 
     def __init__(self, path, job, overwrite: bool = False, version: int = 3, metadata: dict | None = None,
-                 pot: float | None = None) -> None:
+                 pot: float | None = None, frame: str | None = None) -> None:
         if version not in (2, 3):
             raise FipgenError(f"HepMC version {version!r}: allowed 2 or 3")
         self.path = Path(path)
@@ -102,14 +158,21 @@ class HepMCWriter:
         self.version = version
         self.metadata = metadata or {}
         self.pot = float(job.pot if pot is None else pot)
+        self.frame = frame or getattr(job.card, "hepmc_frame", "beam")
+        if self.frame not in ("beam", "detector"):
+            raise FipgenError(f"HepMC frame {self.frame!r}: allowed 'beam' or 'detector'")
         self._n = 0
         self._finished = False
         self._w = None
+        # running sums for the cross-section estimate (E.C.4): the generated chunks' sums
+        self._sums = {"sum_weights": 0.0, "sum_weights2": 0.0, "n_trials": 0}
+        self._sigma_ref = sigma_reference_pb(job.beamline)
 
     def _run_info(self):
         import pyhepmc
 
         from .. import __version__
+        from ..registry import channel_code
 
         job = self.job
         ri = pyhepmc.GenRunInfo()
@@ -120,26 +183,49 @@ class HepMCWriter:
         a["NuHepMC.Version.Major"] = 1
         a["NuHepMC.Version.Minor"] = 0
         a["NuHepMC.Version.Patch"] = 0
+        a["NuHepMC.Conventions"] = list(CONVENTIONS)
         a["NuHepMC.Exposure.POT"] = self.pot
-        a["NuHepMC.Conventions"] = "G.C.1 G.C.2 E.C.1 E.C.4"
-        from ..registry import channel_code
-
-        codes = sorted({channel_code(c.name): c.name for c in job.channels}.items())
-        a["NuHepMC.ProcessIDs"] = [int(k) for k, _ in codes]
-        for k, name in codes:
-            a[f"NuHepMC.ProcessInfo[{k}].Name"] = name
-            a[f"NuHepMC.ProcessInfo[{k}].Description"] = f"fipgen production channel {name}"
-        a["NuHepMC.ParticleStatusIDs"] = sorted(PARTICLE_STATUS)
-        for k, (n, d) in PARTICLE_STATUS.items():
-            a[f"NuHepMC.ParticleStatusInfo[{k}].Name"] = n
-            a[f"NuHepMC.ParticleStatusInfo[{k}].Description"] = d
-        a["NuHepMC.VertexStatusIDs"] = sorted(VERTEX_STATUS)
-        for k, (n, d) in VERTEX_STATUS.items():
-            a[f"NuHepMC.VertexStatusInfo[{k}].Name"] = n
-            a[f"NuHepMC.VertexStatusInfo[{k}].Description"] = d
-        a["fipgen.run_card"] = job.card.text
-        a["fipgen.run_metadata"] = json.dumps(self.metadata, sort_keys=True)
-        a["fipgen.frame"] = "beam frame: z along the primary protons, y up, origin at the target's upstream face"
+        a["NuHepMC.Units.CrossSection.Unit"] = "pb"
+        a["NuHepMC.Units.CrossSection.TargetScale"] = "PerAtom"
+        a["fipgen.xsec_reference_pb"] = self._sigma_ref
+        a["fipgen.xsec_definition"] = (
+            "GenCrossSection = (expected events per POT) x fipgen.xsec_reference_pb, the beam's inelastic cross "
+            "section per atom of the target material: sigma x sum_sel(w) / sum(w) / fipgen.xsec_reference_pb x POT "
+            "is the expected number of selected events; running estimate over the chunks generated so far (E.C.4)")
+        chans = {channel_code(c.name): c for c in job.channels}
+        codes = sorted(chans)
+        a["NuHepMC.ProcessIDs"] = [int(k) for k in codes]
+        for k in codes:
+            ch = chans[k]
+            a[f"NuHepMC.ProcessInfo[{k}].Name"] = ch.name
+            a[f"NuHepMC.ProcessInfo[{k}].Description"] = f"fipgen production channel {ch.name}"
+            src = getattr(ch, "source", None)
+            prov = str(getattr(src, "provenance", "") or "")
+            if prov:
+                a[f"fipgen.ProcessSource[{k}]"] = prov
+        for key, table in (("ParticleStatus", PARTICLE_STATUS), ("VertexStatus", VERTEX_STATUS)):
+            a[f"NuHepMC.{key}IDs"] = sorted(table)
+            for k, (n, d) in table.items():
+                a[f"NuHepMC.{key}Info[{k}].Name"] = n
+                a[f"NuHepMC.{key}Info[{k}].Description"] = d
+        bsm = _bsm_particles(job)
+        a["NuHepMC.AdditionalParticleNumbers"] = sorted(bsm)
+        for k, (n, d) in bsm.items():
+            a[f"NuHepMC.AdditionalParticleNumber[{k}].Name"] = n  # the spec's spelling (G.R.11)
+            a[f"NuHepMC.AdditionalParticleInfo[{k}].Name"] = n  # the reference reader's (NuHepMC/cpputils)
+            a[f"NuHepMC.AdditionalParticleInfo[{k}].Description"] = d  # G.C.5
+        bl = job.beamline
+        beam = int(bl.beam_particle)
+        a["NuHepMC.Beam.Type"] = "MonoEnergetic"  # the reference reader's name
+        a[f"NuHepMC.Beam[{beam}].Type"] = "MonoEnergetic"  # the spec's (G.C.4)
+        a["NuHepMC.Beam.EnergyUnit"] = "GEV"
+        a[f"NuHepMC.Beam[{beam}].MonoEnergetic.Energy"] = float(bl.beam_energy)
+        a["NuHepMC.Provenance.RunCard"] = job.card.text
+        a["NuHepMC.Provenance.Metadata"] = json.dumps(self.metadata, sort_keys=True)
+        a["NuHepMC.Provenance.Seed"] = int(job.card.seed)
+        a["fipgen.frame"] = (
+            "beam frame: z along the beam, y up, origin at the target's upstream face" if self.frame == "beam" else
+            f"detector frame of {job.detector.name}: the detector file's coordinates")
         return ri
 
     def __enter__(self) -> HepMCWriter:
@@ -160,84 +246,98 @@ class HepMCWriter:
         except BaseException as err:
             self._ctx.close(err)  # discards, raises (an OSError on the output as OutputError)
             raise
-        self._beam_p = float(self.job.beamline.beam_momentum)
-        self._beam_e = float(np.hypot(self._beam_p, self.job.beamline.beam_mass))
-        self._tpdg, self._tmass = _target(self.job.beamline)
         return self
 
-    def write(self, batch, weights: dict[str, np.ndarray] | None = None) -> None:
+    def _cross_section(self) -> tuple[list[float], float, int]:
+        """(estimates per weight, error of CV, trials so far): sigma_eff from the sums so far."""
+        s = self._sums
+        job = self.job
+        trials = int(s["n_trials"])
+        if trials <= 0:
+            return [0.0] * (1 + len(job.alt_weight_names)), 0.0, 0
+        f = self._sigma_ref * float(job.n_trials) / (trials * float(job.pot))
+        vals = [s["sum_weights"] * f] + [s.get(f"sum_weights_{a}", 0.0) * f for a in job.alt_weight_names]
+        return vals, float(np.sqrt(s["sum_weights2"])) * f, trials
+
+    def write(self, batch, weights: dict[str, np.ndarray] | None = None, sums: dict | None = None) -> None:
         """Write the events of ``batch`` (``weights``: optional replacement of the weight
-        columns, e.g. unit weights of an unweighted sample)."""
+        columns, e.g. unit weights of an unweighted sample; ``sums``: the generated chunk's
+        sums, ``sum_weights``, ``sum_weights2``, ``sum_weights_<alt>`` and ``n_trials``, for the
+        running cross section; without them the written events' own weights count and the
+        trials are the job's)."""
         import pyhepmc
 
-        from ..constants import mass_or_none
+        from .graph import BEAM, GRANDPARENT, LLP, PARENT, TARGET, batch_graphs
 
         sc = batch.scalars
         n = len(batch)
+        if sums is not None:
+            for k, v in sums.items():
+                if k == "n_trials" or k.startswith("sum_weights"):
+                    self._sums[k] = self._sums.get(k, 0) + v
+        elif n:
+            self._sums["sum_weights"] += float(sc["weight"].sum())
+            self._sums["sum_weights2"] += float((sc["weight"] ** 2).sum())
+            for a in self.job.alt_weight_names:
+                self._sums[f"sum_weights_{a}"] = self._sums.get(f"sum_weights_{a}", 0.0) + float(sc[f"weight_{a}"].sum())
+            self._sums["n_trials"] = self.job.n_trials
         if n == 0:
             return
+        job = self.job
         w = weights or {}
         cv = np.asarray(w.get("weight", sc["weight"]), dtype=np.float64)
-        alts = [np.asarray(w.get(f"weight_{a}", sc[f"weight_{a}"]), dtype=np.float64) for a in self.job.alt_weight_names]
-        # all particles of the batch, event after event: beam, target, LLP, daughters
-        cnt = batch.counts["daughter"]
-        size = 3 + cnt
-        start = np.concatenate([[0], np.cumsum(size)])
-        tot = int(start[-1])
-        px, py, pz, en, m = (np.zeros(tot) for _ in range(5))
-        pid = np.zeros(tot, dtype=np.int32)
-        st = np.zeros(tot, dtype=np.int32)
-        par = np.full((tot, 2), -1, dtype=np.int32)
-        vx, vy, vz, vt = (np.zeros(tot) for _ in range(4))
-        b0, b1, b2 = start[:-1], start[:-1] + 1, start[:-1] + 2
-        pz[b0], en[b0], m[b0], pid[b0], st[b0] = self._beam_p, self._beam_e, self.job.beamline.beam_mass, 2212, 4
-        en[b1], m[b1], pid[b1], st[b1] = self._tmass, self._tmass, self._tpdg, 20
-        px[b2], py[b2], pz[b2], en[b2] = sc["llp_px"], sc["llp_py"], sc["llp_pz"], sc["llp_e"]
-        m[b2], pid[b2], st[b2] = sc["llp_mass"], sc["llp_pdg"], 2
-        par[b2] = (0, 1)
-        vx[b2], vy[b2], vz[b2] = sc["prod_x"] * MM_PER_M, sc["prod_y"] * MM_PER_M, sc["prod_z"] * MM_PER_M
-        vt[b2] = sc["prod_t"] * MM_PER_NS
-        # daughters: positions in the flat arrays
-        ev_of = np.repeat(np.arange(n), cnt)
-        within = np.arange(int(cnt.sum())) - np.repeat(np.concatenate([[0], np.cumsum(cnt)[:-1]]), cnt)
-        di = start[:-1][ev_of] + 3 + within
-        dau = batch.flat["daughter"]
-        px[di], py[di], pz[di], en[di] = dau["px"], dau["py"], dau["pz"], dau["e"]
-        pid[di], st[di] = dau["pdg"], 1
-        par[di] = (2, 2)
-        vx[di], vy[di], vz[di] = (sc[k][ev_of] * MM_PER_M for k in ("decay_x", "decay_y", "decay_z"))
-        vt[di] = sc["decay_t"][ev_of] * MM_PER_NS
-        codes = np.unique(dau["pdg"])
-        table = {}
-        for c in codes:
-            m_pdg = mass_or_none(abs(int(c)))  # None: a BSM daughter (an HNL of a pair), from the four-momentum
-            table[int(c)] = np.nan if m_pdg is None else m_pdg
-        md = np.array([table[int(c)] for c in dau["pdg"]]) if dau["pdg"].size else np.zeros(0)
-        bad = ~np.isfinite(md)
-        md[bad] = np.sqrt(np.maximum(dau["e"][bad] ** 2 - dau["px"][bad] ** 2 - dau["py"][bad] ** 2
-                                     - dau["pz"][bad] ** 2, 0.0))
-        m[di] = md
-        ch, dch, ppdg = sc["channel"], sc["decay_channel"], sc["parent_pdg"]
+        alts = [np.asarray(w.get(f"weight_{a}", sc[f"weight_{a}"]), dtype=np.float64) for a in job.alt_weight_names]
+        g = batch_graphs(batch, job.beamline, job.detector, self.frame)
+        pos = g.vertex[:, :3] * MM_PER_M
+        ct = g.vertex[:, 3] * MM_PER_NS
+        xs, xs_err, trials = self._cross_section()
+        names = [el.name for el in job.beamline.elements()]
+        owner = sc["origin_solid"]
+        ch, dch, ppdg, known = sc["channel"], sc["decay_channel"], sc["parent_pdg"], sc["origin_known"]
         pp4 = np.column_stack([sc["parent_px"], sc["parent_py"], sc["parent_pz"], sc["parent_e"]])
         for i in range(n):
-            a, b = start[i], start[i + 1]
+            sl = g.event(i)
+            p4 = g.p4[sl]
             ev = pyhepmc.GenEvent(pyhepmc.Units.GEV, pyhepmc.Units.MM)
             ev.run_info = self._ri
-            ev.from_hepevt(self._n, px[a:b], py[a:b], pz[a:b], en[a:b], m[a:b], pid[a:b], st[a:b], parents=par[a:b],
-                           vx=vx[a:b], vy=vy[a:b], vz=vz[a:b], vt=vt[a:b], fortran=False)
-            vs = ev.vertices
-            vs[0].status = 1
-            if len(vs) > 1:
-                vs[1].status = 21
+            ev.from_hepevt(self._n, p4[:, 0], p4[:, 1], p4[:, 2], p4[:, 3], g.mass[sl], g.pdg[sl], g.status[sl],
+                           parents=g.mothers[sl], vx=pos[sl, 0], vy=pos[sl, 1], vz=pos[sl, 2], vt=ct[sl],
+                           fortran=False)
+            role = g.role[sl]
+            primary = None
+            for v in ev.vertices:
+                first = role[v.particles_in[0].id - 1]
+                out = {role[p.id - 1] for p in v.particles_out}
+                if first in (BEAM, TARGET):
+                    v.status = 1 if LLP in out else 22
+                elif first == GRANDPARENT:
+                    v.status = 23
+                elif first == PARENT:
+                    v.status = 1
+                else:
+                    v.status = 21
+                if v.status == 1:
+                    primary = v
             ev.weights = [float(cv[i])] + [float(x[i]) for x in alts]
+            cs = pyhepmc.GenCrossSection()
+            ev.cross_section = cs
+            cs.set_cross_section(xs[0], xs_err, self._n + 1, trials)
+            for k in range(1, len(xs)):
+                cs.set_xsec(k, xs[k])
+                cs.set_xsec_err(k, xs_err * (xs[k] / xs[0] if xs[0] > 0 else 0.0))
             at = ev.attributes
-            at["ProcessID"] = int(ch[i])
-            at["LabPos"] = [vx[a + 2], vy[a + 2], vz[a + 2], vt[a + 2]]
+            at["signal_process_id"] = int(ch[i])
+            pv = primary.position
+            # E.R.5 / E.C.5: mm, and the time in seconds (written with full precision: HepMC3's
+            # vector attribute keeps six decimals, which would round nanoseconds to zero)
+            at["lab_pos"] = f"{pv.x!r} {pv.y!r} {pv.z!r} {pv.t / MM_PER_NS * 1e-9!r}"
+            if self.version == 2:
+                at["signal_process_vertex"] = int(primary.id)
             at["fipgen.decay_channel"] = int(dch[i])
             at["fipgen.parent_pdg"] = int(ppdg[i])
             at["fipgen.parent_p4"] = pp4[i].tolist()
-            if self.version == 2:
-                at["NuHepMC.Exposure.POT"] = self.pot
+            at["fipgen.origin_known"] = int(known[i])
+            at["fipgen.origin_solid"] = names[owner[i]] if owner[i] >= 0 else "none"
             self._w.write(ev)
             self._n += 1
         self._check()

@@ -80,7 +80,7 @@ def merge_files(output: str | Path, inputs: list[str | Path], pot: float | None 
     ``sum_weights``, ``n_events``, ``inputs``."""
     import uproot
 
-    from ..events import COLLECTIONS, SCALARS, EventBatch
+    from ..events import COLLECTIONS, SCALARS, EventBatch, with_record_defaults
     from .root import RootWriter
 
     if not inputs:
@@ -147,6 +147,7 @@ def merge_files(output: str | Path, inputs: list[str | Path], pot: float | None 
                         continue
                     for c in weight_cols:
                         arr[c] = arr[c] * scale
+                    arr = with_record_defaults(arr)
                     scal = {k: arr[k] for k in SCALARS}
                     scal.update({k: arr[k] for k in extra})
                     counts = {c: arr[cnt].astype(np.int64) for c, (cnt, _) in COLLECTIONS.items()}

@@ -12,12 +12,16 @@ One record per event, with fields:
   ``pdg`` and ``det_px, det_py, det_pz`` (momentum in the detector frame, GeV);
 - ``decay``, ``decay_det``: the decay vertex as ``Vector3D`` (``x, y, z``; m) in the beam
   frame and in the detector's own frame;
+- ``siblings``: a list of ``Momentum4D`` per event (GeV, beam frame) with ``pdg`` and
+  ``generation``: the other products of the decays that made the LLP (0) and its parent (1);
 - ``segments``: a list of records ``entry, exit`` (m) per event, the LLP's chord through the
   active volume;
 - every other scalar column (``weight`` and its factors, alternative weights ``weight_<name>``,
   ``channel``, ``llp_mass``, ``prod_x`` ..., ``decay_t``): a plain field under its branch name.
 
-The counter branches (``n_daughters``, ``n_segments``) are not kept: ``ak.num`` gives them.
+The counter branches (``n_daughters``, ``n_siblings``, ``n_segments``) are not kept: ``ak.num``
+gives them. Files written before the event record's columns (``origin_*``, ``grandparent_*``,
+siblings) read with those filled in (:func:`fipgen.events.with_record_defaults`).
 This is a view for analysis; the generator's kernels work on float64 numpy columns.
 """
 
@@ -26,7 +30,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import InputFileError
-from ..events import COLLECTIONS, SCALARS, events_view
+from ..events import COLLECTIONS, RECORD_SINCE, SCALARS, events_view, with_record_defaults
 
 __all__ = ["read_events"]
 
@@ -66,9 +70,31 @@ def read_events(path: str | Path, entry_start: int | None = None, entry_stop: in
     with reading_root(path, _WHAT) as f:
         tree = f["events"]
         have = set(tree.keys())
-        missing = [b for b in _required_branches() if b not in have]
+        older = set(RECORD_SINCE) | {f"sibling_{f}" for f in COLLECTIONS["sibling"][1]}
+        missing = [b for b in _required_branches() if b not in have and b not in older]
         if missing:
             raise InputFileError(f"{str(path)!r}: the tree 'events' has no branch {missing[0]!r} (not {_WHAT}?)")
         arrays = tree.arrays(entry_start=entry_start, entry_stop=entry_stop, library="ak")
         columns = {k: arrays[k] for k in arrays.fields}
+    if "n_siblings" not in columns:
+        columns = _older(columns)
     return events_view(columns)
+
+
+def _older(columns: dict) -> dict:
+    """A file written before the event record's columns: those filled in (no grandparent, no
+    sibling, the origin at the production vertex and unknown)."""
+    import awkward as ak
+    import numpy as np
+
+    n = len(columns["weight"])
+    out = dict(columns)
+    for k, v in with_record_defaults({"weight": np.zeros(n), **{f"prod_{c}": ak.to_numpy(columns[f"prod_{c}"])
+                                                                  for c in "xyzt"}}).items():
+        if k in ("weight",) or k.startswith("prod_"):
+            continue
+        if k.startswith("sibling_"):
+            dtype = COLLECTIONS["sibling"][1][k.removeprefix("sibling_")][0]
+            v = ak.unflatten(np.zeros(0, dtype=dtype), np.zeros(n, dtype=np.int64))
+        out[k] = v
+    return out

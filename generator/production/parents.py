@@ -39,6 +39,9 @@ class ParentDecays:
         per POT of this kind); 0 for a parent that does not decay (absorbed, captured).
     at_rest : numpy.ndarray (n,) bool
         Decay at rest (after stopping) rather than in flight.
+    origin : numpy.ndarray (n, 3) or None
+        Production point of each parent (beam frame, m) before its transport; None where the
+        source keeps only decay points (the event record then says so).
     """
 
     pdg: np.ndarray
@@ -47,12 +50,15 @@ class ParentDecays:
     time: np.ndarray
     weight: np.ndarray
     at_rest: np.ndarray
+    origin: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         n = self.pdg.shape[0]
-        shapes = {"vertex": (n, 3), "p4": (n, 4), "time": (n,), "weight": (n,), "at_rest": (n,)}
+        shapes = {"vertex": (n, 3), "p4": (n, 4), "time": (n,), "weight": (n,), "at_rest": (n,), "origin": (n, 3)}
         for name, shape in shapes.items():
             a = getattr(self, name)
+            if a is None and name == "origin":
+                continue
             if a.shape != shape:
                 raise ValueError(f"ParentDecays.{name} has shape {a.shape}, expected {shape}")
 

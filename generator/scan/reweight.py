@@ -325,10 +325,11 @@ def reweight_file(path, coupling: float, output=None, overwrite: bool = False, c
 
 def _write_copy(output, overwrite, ev, run, card_text, meta, job) -> None:
     """Write reweighted events (same layout as generate's ROOT files), atomically."""
-    from ..events import COLLECTIONS, SCALARS, EventBatch
+    from ..events import COLLECTIONS, SCALARS, EventBatch, with_record_defaults
     from ..io.root import RootWriter
 
     n = ev["weight"].size
+    ev = with_record_defaults(ev)
     scal = {k: ev[k] for k in SCALARS}
     scal.update({k: ev[k] for k in ev if k.startswith("weight_") and k not in SCALARS})
     counts = {c: ev[COLLECTIONS[c][0]].astype(np.int64) for c in COLLECTIONS}

@@ -444,7 +444,8 @@ class ShowerALPChannel:
             t_p = self._density("eplus")[ib, jt]
             tot = t_m + t_p
             pdg = np.where(rng.random(n) * np.where(tot > 0, tot, 1.0) < t_m, 11, -11).astype(np.int32)
-        return ProductionSample(vertex, parent, llp, d, w, parent_pdg=pdg)
+        # the shower particle's own creation point is not tracked by the track-length tables
+        return ProductionSample(vertex, parent, llp, d, w, parent_pdg=pdg, origin=np.full((n, 3), np.nan))
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
         raise PhysicsError(f"{self.name}: ALPs from showers feed only the ALP's own detection, not X -> N N")
@@ -491,7 +492,8 @@ class ShowerALPMixture:
                for s in got]
         return ProductionSample(np.concatenate([s.vertex for s in got]), np.concatenate([s.parent_p4 for s in got]),
                                 np.concatenate([s.llp_p4 for s in got]), np.concatenate([s.direction for s in got]),
-                                np.concatenate([s.weight_geometric for s in got]), parent_pdg=np.concatenate(pdg))
+                                np.concatenate([s.weight_geometric for s in got]), parent_pdg=np.concatenate(pdg),
+                                origin=np.concatenate([s.origin for s in got]))
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
         raise PhysicsError(f"{self.name}: ALPs from showers feed only the ALP's own detection, not X -> N N")

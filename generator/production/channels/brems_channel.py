@@ -66,7 +66,7 @@ from ...errors import PhysicsError
 from ...kinematics import window_decay_probability
 from ...models.zprime import family_coefficients
 from . import bremsstrahlung as B
-from .sample import ProductionSample
+from .sample import ProductionSample, recoil, siblings
 from ..sources.vertex import interacting_fraction, ray_toward_detector, sample_interaction_points
 
 __all__ = ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"]
@@ -465,7 +465,14 @@ class BremsChannel:
         beam = np.zeros((n, 4))
         beam[:, 2] = P
         beam[:, 3] = Ep
-        return ProductionSample(vertex, beam, llp, d, w, alt_ratios=self._alt_ratios(z, pt2, f2))
+        sp, sc = siblings(self.decay_sibling(beam, llp))
+        return ProductionSample(vertex, beam, llp, d, w, alt_ratios=self._alt_ratios(z, pt2, f2),
+                                sibling_p4=sp, sibling_pdg=sc, sibling_generation=(0,))
+
+    def decay_sibling(self, beam_p4: np.ndarray, llp_p4: np.ndarray) -> tuple[np.ndarray, int]:
+        """The radiating proton after the emission, ``(p4, 2212)``: the beam momentum minus the
+        LLP's, on shell (the nucleus that takes the rest of the four-momentum is not recorded)."""
+        return recoil(beam_p4, llp_p4, self._kin()[2]), 2212
 
     def _marginal(self, aim=None):
         """z proposal of the free branch: the production's z marginal; with ``aim`` and

@@ -44,7 +44,7 @@ from ... import constants as C
 from ...errors import PhysicsError
 from .. import aiming as DT
 from ..parents import ParentDecays
-from .sample import ProductionSample
+from .sample import ProductionSample, recoil, siblings
 
 __all__ = ["boson_decays", "HNLFromBosonChannel"]
 
@@ -71,10 +71,10 @@ def boson_decays(x_channel, x_model, n: int, rng: np.random.Generator, beamline)
     beta = p / x[:, 3]
     time = s["time"] + np.where(beta > 0, flight / np.where(beta > 0, beta, 1.0), 0.0) / C.C_M_PER_NS
     pd = ParentDecays(pdg=np.full(n, int(x_model.pdg), dtype=np.int32), vertex=vtx, p4=x, time=time,
-                      weight=R * s["weight"], at_rest=np.zeros(n, dtype=bool))
+                      weight=R * s["weight"], at_rest=np.zeros(n, dtype=bool), origin=vertex)
     # flight in units of the X decay length: coupling scans reweight the X flight exactly
     t = np.where(ell > 0, flight / np.where(ell > 0, ell, 1.0), 0.0)
-    return pd, s.get("alt_ratios", {}), t
+    return pd, s.get("alt_ratios", {}), t, s["parent_p4"]
 
 
 @dataclass(frozen=True)
@@ -137,10 +137,22 @@ class HNLFromBosonChannel:
         return tuple(getattr(self.x_channel, "alt_weight_names", ()))
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
-        pd, alt, t = boson_decays(self.x_channel, self.x_model, n, rng, beamline)
+        pd, alt, t, meson = boson_decays(self.x_channel, self.x_model, n, rng, beamline)
         R = float(self.x_channel.rate_per_pot)
         mx, mn = float(self.x_model.mass), float(self.hnl.mass)
         ps = DT.two_body_pstar(mx, mn, mn)
         a = DT.aim_decays(pd.p4, mx, pd.vertex, mn, ps, aim, rng, alpha=self.alpha)
+        # the record: the meson (or radiating proton) that made X, X, the other HNL of the pair
+        # (X - N exactly; its antiparticle for a Dirac HNL) and X's sibling (the photon of
+        # P -> gamma X, the radiating proton after the emission; none for mixing)
+        partner = int(self.hnl.pdg) if getattr(self.hnl, "majorana", True) else -int(self.hnl.pdg)
+        pairs, gens = [(recoil(pd.p4, a.p4), partner)], [0]
+        other = self.x_channel.decay_sibling(meson, pd.p4)
+        if other is not None:
+            pairs.append(other)
+            gens.append(1)
+        sp, sc = siblings(*pairs)
+        mpdg = np.full(n, int(self.x_channel.parent_pdg), dtype=np.int32)
         return ProductionSample(pd.vertex, pd.p4, a.p4, a.direction, a.weight * (pd.weight / R), time=pd.time,
-                                parent_pdg=pd.pdg, alt_ratios=alt or {}, x_flight=t)
+                                parent_pdg=pd.pdg, alt_ratios=alt or {}, x_flight=t, meson_p4=meson, meson_pdg=mpdg,
+                                origin=pd.origin, sibling_p4=sp, sibling_pdg=sc, sibling_generation=tuple(gens))

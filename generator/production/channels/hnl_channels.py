@@ -60,7 +60,7 @@ from ...models import hnl_widths as HW
 from .. import aiming as DT
 from . import hnl_kinematics as HK
 from ..parents import ParentDecays
-from .sample import ProductionSample
+from .sample import ProductionSample, recoil, siblings
 
 __all__ = [
     "ParentSource",
@@ -144,6 +144,7 @@ class _DecayTowardChannel:
     def _pack(self, pd: ParentDecays, vertex, parent_p4, aimed: DT.AimedDecays, time, pdg, **extra) -> ProductionSample:
         R = self.source.per_pot
         w = pd.weight / R * aimed.weight
+        extra.setdefault("origin", pd.origin if pd.origin is not None else np.full((len(pd), 3), np.nan))
         return ProductionSample(vertex, parent_p4, aimed.p4, aimed.direction, w, time=time,
                                 parent_pdg=np.asarray(pdg, dtype=np.int32), **extra)
 
@@ -195,8 +196,11 @@ class HNLMesonTwoBodyChannel(_DecayTowardChannel):
         axis = HK.helicity_axis(pd.p4, M, a.p4, mn, ps) if open_ else np.zeros((n, 3))
         zero = ~(np.einsum("ij,ij->i", axis, axis) > 0.5)
         axis[zero] = a.direction[zero]
+        # the charged lepton: l+ from h+ (pdg -l), exactly the meson's momentum minus the HNL's
+        sp, sc = siblings((recoil(pd.p4, a.p4), np.where(pd.pdg > 0, -1, 1) * _LEPTON_PDG[self.lepton]))
         return self._pack(pd, pd.vertex, pd.p4, a, pd.time, pd.pdg,
-                          polarization=np.where(pd.pdg > 0, P, -P) * (a.weight > 0), spin_axis=axis)
+                          polarization=np.where(pd.pdg > 0, P, -P) * (a.weight > 0), spin_axis=axis,
+                          sibling_p4=sp, sibling_pdg=sc, sibling_generation=(0,))
 
 
 _KAON_PION = {321: 111, 130: 211}
@@ -327,4 +331,14 @@ class HNLTauChannel(_DecayTowardChannel):
         mn = float(self.hnl.mass)
         ad = DT.aim_decays(tau.p4, C.mass(15), tau.vertex, mn, ps, aim, rng, alpha=self.alpha,
                            spin_axis=tau.spin_axis, asymmetry=a)
-        return self._pack(pd, tau.vertex, tau.p4, ad, tau.time, tau.pdg, meson_p4=pd.p4)
+        # recorded: the tau's partner in Ds -> tau nu (its momentum exactly Ds - tau), and the N's
+        # partner in a two-body tau decay (tau- -> N pi-); the three-body tau decays draw only
+        # the N's energy, so their other products are not simulated
+        pairs, gens = [(recoil(pd.p4, tau.p4), np.where(pd.pdg > 0, 16, -16))], [1]
+        if self.tau_channel in _TAU_TWO_BODY:
+            pairs.append((recoil(tau.p4, ad.p4), np.where(tau.pdg > 0, -1, 1) * _TAU_TWO_BODY[self.tau_channel][0]))
+            gens.append(0)
+        sp, sc = siblings(*pairs)
+        origin = pd.origin if pd.origin is not None else np.full((n, 3), np.nan)
+        return self._pack(pd, tau.vertex, tau.p4, ad, tau.time, tau.pdg, meson_p4=pd.p4, meson_pdg=pd.pdg,
+                          origin=origin, sibling_p4=sp, sibling_pdg=sc, sibling_generation=tuple(gens))

@@ -122,7 +122,9 @@ def _mixed_parents(parts):
                             vertex=np.concatenate([d.vertex for d, _ in got]),
                             p4=np.concatenate([d.p4 for d, _ in got]), time=np.concatenate([d.time for d, _ in got]),
                             weight=np.concatenate([d.weight * f for d, f in got]),
-                            at_rest=np.concatenate([d.at_rest for d, _ in got]))
+                            at_rest=np.concatenate([d.at_rest for d, _ in got]),
+                            origin=np.concatenate([np.full((len(d), 3), np.nan) if d.origin is None else d.origin
+                                                   for d, _ in got]))
 
     parents.per_pot = total
     parents.provenance = " + ".join(f"[{p.provenance}]" for p in parts)
@@ -163,7 +165,7 @@ def _prompt_parents(sources, beamline):
                 if k > 0 and src.points is not None:  # each source at its own production points
                     v[idx] = src.points.sample(idx.size, rng)
         return ParentDecays(pdg=pdg, vertex=v, p4=p4, time=v[:, 2] / C_M_PER_NS, weight=np.full(n, total),
-                            at_rest=np.zeros(n, dtype=bool))
+                            at_rest=np.zeros(n, dtype=bool), origin=v)
 
     parents.per_pot = total
     parents.provenance = "; ".join(s.provenance for s in sources) + "; decaying at the production point (flight neglected)"

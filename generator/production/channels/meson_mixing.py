@@ -87,6 +87,10 @@ class MesonMixingChannel:
     def rate_per_pot(self) -> float:
         return float(self.source.per_pot) * self.branching
 
+    def decay_sibling(self, parent_p4, llp_p4) -> None:
+        """None: the ALP takes the meson's place (mixing), it has no sibling."""
+        return None
+
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         """``n`` ALPs aimed at ``aim`` with exact weights (module docstring)."""
         parts, vertex = source_parts(beamline, self.source, n, rng)

@@ -42,7 +42,7 @@ from ...kinematics.directions import about_axis
 
 from ...constants import C_M_PER_NS, mass as pdg_mass
 from ...kinematics.twobody import two_body_isotropic
-from .sample import ProductionSample
+from .sample import ProductionSample, recoil, siblings
 from ..sources.vertex import source_parts, source_sample
 
 __all__ = ["MesonTwoBodyChannel", "meson_decay_toward"]
@@ -71,6 +71,11 @@ class MesonTwoBodyChannel:
     @property
     def parent_pdg(self) -> int:
         return int(self.source.pdg)
+
+    def decay_sibling(self, parent_p4: np.ndarray, llp_p4: np.ndarray) -> tuple[np.ndarray, int]:
+        """The LLP's sibling in the decay, ``(p4, pdg)``: the photon of P -> gamma X, the pi0 of
+        omega -> pi0 X (exactly the meson's momentum minus the LLP's)."""
+        return recoil(parent_p4, llp_p4), (22 if self.other_mass == 0.0 else 111)
 
     @property
     def rate_per_pot(self) -> float:
@@ -101,7 +106,8 @@ class MesonTwoBodyChannel:
                         src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges, M,
                         self.llp_mass, self.other_mass, d[sl], rng.random((4, sl.stop - sl.start)))
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
-        return ProductionSample(vertex, parent, llp, d, w)
+        sp, sc = siblings(self.decay_sibling(parent, llp))
+        return ProductionSample(vertex, parent, llp, d, w, sibling_p4=sp, sibling_pdg=sc, sibling_generation=(0,))
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline):
         """``n`` LLPs as produced, not aimed (each stands for ``rate_per_pot / n`` per POT); a dict,

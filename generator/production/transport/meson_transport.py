@@ -534,4 +534,5 @@ def sample_parent_decays(
         time=tout,
         weight=source.per_pot * wf,
         at_rest=rest,
+        origin=vtx,
     )
