@@ -18,7 +18,7 @@ import numpy as np
 
 from .constants import C_M_PER_NS
 from .decays import sample_decays
-from .events import EventBatch
+from .events import COLLECTIONS, EventBatch
 from .job import Job, decay_codes
 from .production.channels.sample import ProductionSample
 from .registry import channel_code  # codes of the `channel` branch
@@ -127,9 +127,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     alt = {a: np.ones(n) for a in job.alt_weight_names}  # alternative-weight ratios (1: not varied)
     x_flight = np.zeros(n)  # X -> N N chains: the X flight over its decay length (scans)
     # the event record's chain (writers): grandparent, origin, siblings (the channels' own)
-    gp_pdg = np.zeros(n, dtype=np.int32)
-    gp = np.zeros((n, 4))
-    origin = np.full((n, 3), np.nan)
+    gp_pdg = gp = origin = None  # allocated when a channel has them
     sib_parts = []  # (idx, p4 (m, k, 4), pdg (m, k), generation (k,))
     for k, ch in enumerate(job.channels):
         idx = np.flatnonzero(which == k) if len(job.channels) > 1 else slice(None)
@@ -157,10 +155,17 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         if s.x_flight is not None:
             x_flight[idx] = s.x_flight
         if s.meson_p4 is not None:
+            if gp is None:
+                gp, gp_pdg = np.zeros((n, 4)), np.zeros(n, dtype=np.int32)
             gp[idx] = s.meson_p4
             gp_pdg[idx] = s.meson_pdg if s.meson_pdg is not None else 0
-        # origin: the channel's (NaN rows: not kept), None: made where it decayed (the vertex)
-        origin[idx] = s.origin if s.origin is not None else s.vertex
+        # origin: the channel's (NaN rows: not kept); None: made where it decayed (the vertex)
+        if s.origin is not None:
+            if origin is None:
+                origin = vertex.copy() if k > 0 else np.empty((n, 3))
+            origin[idx] = s.origin
+        elif origin is not None:
+            origin[idx] = s.vertex
         if s.sibling_p4 is not None:
             sib_parts.append((np.arange(n)[idx], s.sibling_p4, s.sibling_pdg, s.sibling_generation))
 
@@ -276,41 +281,67 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
 def _record(job: Job, block: int, keep, vertex, t_bunch, origin, gp, gp_pdg, sib_parts, scalars, counts,
             flat) -> None:
     """The kept events' record columns (grandparent, origin, siblings; :data:`fipgen.events.SCALARS`),
-    added to ``scalars``, ``counts`` and ``flat``. The struck nucleus is drawn from the
-    block's own record stream (:data:`fipgen.rng.RECORD_STREAM`): the physics draws and their
-    results do not depend on it."""
+    added to ``scalars``, ``counts`` and ``flat``. ``origin``, ``gp`` None: every parent made
+    where it decayed, no grandparent. The struck nucleus is drawn from the block's own record
+    stream (:data:`fipgen.rng.RECORD_STREAM`): the physics draws and their results do not
+    depend on it."""
     from .geometry.nuclei import nucleus_at, solid_at
     from .rng import RECORD_STREAM
 
     kept = np.flatnonzero(keep)
     nk = kept.size
-    org = origin[kept]
-    known = np.all(np.isfinite(org), axis=1)
-    org = np.where(known[:, None], org, vertex[kept])
-    rec = block_rng(job.card.seed, block, (RECORD_STREAM, *job.stream))
-    # unknown origins take the solid of the decay point (where stopped mesons and shower particles were made)
-    owner = solid_at(job.beamline, org)
-    nuc = nucleus_at(job.beamline, org, rec.random(nk), owner) if nk else np.zeros(0, np.int32)
+    if not job.record:  # nothing will be written: the cheapest valid columns
+        zi, zf = np.zeros(nk, dtype=np.int32), np.zeros(nk)
+        scalars.update({"grandparent_pdg": zi, "grandparent_px": zf, "grandparent_py": zf, "grandparent_pz": zf,
+                        "grandparent_e": zf, "origin_x": scalars["prod_x"], "origin_y": scalars["prod_y"],
+                        "origin_z": scalars["prod_z"], "origin_t": scalars["prod_t"], "origin_known": zi,
+                        "origin_solid": np.full(nk, -1, dtype=np.int32), "origin_nucleus": zi})
+        counts["sibling"] = np.zeros(nk, dtype=np.int64)
+        flat["sibling"] = {f: np.zeros(0, dtype=d) for f, (d, _) in COLLECTIONS["sibling"][1].items()}
+        return
+    if origin is None:
+        ox, oy, oz = scalars["prod_x"], scalars["prod_y"], scalars["prod_z"]
+        known = np.ones(nk, dtype=np.int32)
+    else:
+        org = origin[kept]
+        unknown = np.isnan(org[:, 0])
+        if unknown.any():  # the decay point (and its solid: where stopped mesons and shower particles were made)
+            org[unknown] = vertex[kept[unknown]]
+        ox, oy, oz = (np.ascontiguousarray(c) for c in org.T)
+        known = (~unknown).astype(np.int32)
+    pts = np.column_stack([ox, oy, oz])
+    owner = solid_at(job.beamline, pts)
+    u = block_rng(job.card.seed, block, (RECORD_STREAM, *job.stream)).random(nk)
+    if gp is None:
+        zero = np.zeros(nk)
+        gcols = (np.zeros(nk, dtype=np.int32), zero, zero, zero, zero)
+    else:
+        g = gp[kept]
+        gcols = (gp_pdg[kept], *(np.ascontiguousarray(c) for c in g.T))
     scalars.update({
-        "grandparent_pdg": gp_pdg[kept], "grandparent_px": gp[kept, 0], "grandparent_py": gp[kept, 1],
-        "grandparent_pz": gp[kept, 2], "grandparent_e": gp[kept, 3],
-        "origin_x": np.ascontiguousarray(org[:, 0]), "origin_y": np.ascontiguousarray(org[:, 1]),
-        "origin_z": np.ascontiguousarray(org[:, 2]), "origin_t": org[:, 2] / C_M_PER_NS + t_bunch[kept],
-        "origin_known": known.astype(np.int32), "origin_solid": owner.astype(np.int32), "origin_nucleus": nuc,
+        **dict(zip(("grandparent_pdg", "grandparent_px", "grandparent_py", "grandparent_pz", "grandparent_e"), gcols)),
+        "origin_x": ox, "origin_y": oy, "origin_z": oz, "origin_t": oz / C_M_PER_NS + t_bunch[kept],
+        "origin_known": known, "origin_solid": owner.astype(np.int32),
+        "origin_nucleus": nucleus_at(job.beamline, pts, u, owner),
     })
-    n = keep.size
+    # siblings of the kept events, in event order (pdg 0 pads a channel's absent ones)
     kmax = max((p.shape[1] for _, p, _, _ in sib_parts), default=0)
-    sp = np.zeros((n, kmax, 4))
-    sc = np.zeros((n, kmax), dtype=np.int32)
-    sg = np.zeros((n, kmax), dtype=np.int32)
-    for idx, p4, pdg, gen in sib_parts:
-        k = p4.shape[1]
-        sp[idx, :k], sc[idx, :k], sg[idx, :k] = p4, pdg, np.asarray(gen, dtype=np.int32)[None, :]
-    present = (sc != 0) & keep[:, None]
-    counts["sibling"] = present.sum(axis=1)[keep].astype(np.int64)
+    sp = np.zeros((nk, kmax, 4))
+    sc = np.zeros((nk, kmax), dtype=np.int32)
+    sg = np.zeros((nk, kmax), dtype=np.int32)
+    if sib_parts:
+        row = np.full(keep.size, -1, dtype=np.int64)
+        row[kept] = np.arange(nk)
+        for idx, p4, pdg, gen in sib_parts:
+            r = row[idx]
+            take = r >= 0
+            k = p4.shape[1]
+            sp[r[take], :k], sc[r[take], :k] = p4[take], pdg[take]
+            sg[r[take], :k] = np.asarray(gen, dtype=np.int32)[None, :]
+    present = sc != 0
+    counts["sibling"] = present.sum(axis=1).astype(np.int64)
     got = sp[present]
-    flat["sibling"] = {"pdg": sc[present], "px": np.ascontiguousarray(got[:, 0]), "py": np.ascontiguousarray(got[:, 1]),
-                       "pz": np.ascontiguousarray(got[:, 2]), "e": np.ascontiguousarray(got[:, 3]),
+    flat["sibling"] = {"pdg": sc[present], "px": got[:, 0], "py": got[:, 1], "pz": got[:, 2], "e": got[:, 3],
                        "generation": sg[present]}
 
 

@@ -62,6 +62,10 @@ class Job:
     keep_all: bool = False
     #: sample the LLP's decay products (False only in scans without cuts)
     sample_daughters: bool = True
+    #: fill the event record's chain columns (origin, its solid and nucleus, siblings:
+    #: fipgen.generation._record); False for jobs that write no events (scans, yields), whose
+    #: batches then carry the production vertex as origin, origin_known 0 and no sibling
+    record: bool = True
     #: ALP detection by scattering (fipgen.production.channels.alp_scatter.ScatterSpec), else None
     scatter: object = None
     _ctau: float | None = None

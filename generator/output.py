@@ -233,6 +233,10 @@ def run(job: Job, output: str | None, overwrite: bool = False, progress: bool = 
 
     t0 = time.perf_counter()
     paths = output_paths(output, formats) if output is not None else {}
+    if not paths:  # no event written: no event record to fill (fipgen.generation._record)
+        from dataclasses import replace
+
+        job = replace(job, record=False)
     for pth in paths.values():
         check_target(pth, overwrite)
     if "hepevt" in paths:

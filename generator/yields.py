@@ -82,7 +82,8 @@ def compute_yields(job: Job, progress: bool = False) -> dict:
     cw2 = np.zeros(nch)
     try:
         for k, ch in enumerate(job.channels):
-            sub = replace(job, channels=[ch], n_trials=n_each, _rates=job.rates[k : k + 1], stream=(YIELDS_STREAM, k))
+            sub = replace(job, channels=[ch], n_trials=n_each, _rates=job.rates[k : k + 1], stream=(YIELDS_STREAM, k),
+                          record=False)
             for batch, sums in iter_chunks(sub):
                 sw[k] += sums["sum_weights"]
                 sw2[k] += sums["sum_weights2"]

@@ -11,6 +11,8 @@ target's material.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
 from ..constants import nuclear_pdg
@@ -21,6 +23,7 @@ __all__ = ["collision_shares", "nucleus_at", "solid_at"]
 A_EXPONENT = 0.71
 
 
+@lru_cache(maxsize=64)
 def collision_shares(material) -> tuple[np.ndarray, np.ndarray]:
     """``(pdg codes, probabilities)`` of the nuclei of ``material`` struck by a hadron:
     atoms (mass fraction / A) x A^0.71, normalised."""
@@ -30,7 +33,9 @@ def collision_shares(material) -> tuple[np.ndarray, np.ndarray]:
         codes.append(nuclear_pdg(int(z), max(1, int(round(a)))))
         w.append(frac[sym] / a * a**A_EXPONENT)
     w = np.asarray(w, dtype=np.float64)
-    return np.asarray(codes, dtype=np.int32), w / w.sum()
+    codes, p = np.asarray(codes, dtype=np.int32), w / w.sum()
+    codes.flags.writeable = p.flags.writeable = False  # cached: shared by every call
+    return codes, p
 
 
 def solid_at(beamline, points: np.ndarray) -> np.ndarray:
@@ -40,14 +45,24 @@ def solid_at(beamline, points: np.ndarray) -> np.ndarray:
     points = np.asarray(points, dtype=np.float64)
     n = points.shape[0]
     owner = np.full(n, -1, dtype=np.int64)
-    known = np.all(np.isfinite(points), axis=1)
+    rest = np.flatnonzero(np.isfinite(points).all(axis=1))  # not yet owned
     for k, el in enumerate(beamline.elements()):
-        free = np.flatnonzero(known & (owner < 0))
-        if free.size == 0:
+        if rest.size == 0:
             break
-        inside = np.asarray(el.solid.contains(points[free]), dtype=bool)
-        owner[free[inside]] = k
+        lo, hi = _extent(el.solid)
+        z = points[rest, 2]
+        near = rest[(z >= lo[2]) & (z <= hi[2])]  # the exact test on the points within its z extent
+        if near.size == 0:
+            continue
+        inside = np.asarray(el.solid.contains(points[near]), dtype=bool)
+        owner[near[inside]] = k
+        rest = rest[owner[rest] < 0]
     return owner
+
+
+@lru_cache(maxsize=64)
+def _extent(solid) -> tuple[np.ndarray, np.ndarray]:
+    return solid.extent()
 
 
 def nucleus_at(beamline, points: np.ndarray, u: np.ndarray, owner: np.ndarray | None = None) -> np.ndarray:
@@ -57,12 +72,15 @@ def nucleus_at(beamline, points: np.ndarray, u: np.ndarray, owner: np.ndarray | 
     :func:`solid_at`)."""
     n = np.asarray(points).shape[0]
     elements = beamline.elements()
-    owner = (solid_at(beamline, points) if owner is None else np.asarray(owner, dtype=np.int64)).copy()
-    owner[owner < 0] = 0  # the target
+    owner = solid_at(beamline, points) if owner is None else np.asarray(owner)
+    owner = np.where(owner < 0, 0, owner)  # the target
     out = np.empty(n, dtype=np.int32)
-    for k in np.unique(owner):
-        sel = np.flatnonzero(owner == k)
+    for k in np.flatnonzero(np.bincount(owner, minlength=len(elements))):
         codes, p = collision_shares(elements[int(k)].material)
+        if codes.size == 1:  # one element: no draw
+            out[owner == k] = codes[0]
+            continue
+        sel = np.flatnonzero(owner == k)
         cdf = np.cumsum(p)
         cdf[-1] = 1.0
         out[sel] = codes[np.minimum(np.searchsorted(cdf, u[sel], side="right"), codes.size - 1)]

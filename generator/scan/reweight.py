@@ -195,7 +195,7 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
     cuts = cuts or Cuts()
     job = build_job(card, decay_hints=False)
     job = replace(job, keep_all=True, stream=tuple(stream), n_trials=int(n_trials or job.n_trials),
-                  sample_daughters=cuts.active)
+                  sample_daughters=cuts.active, record=False)
     parts = []
     batches = []
     for b, n in iter_blocks(job.n_trials):
