@@ -232,6 +232,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "sample_inverse_compton_egamma", "sample_associated_cos"
     ],
     "fipgen.production.channels.brems_channel": ["BremsSettings", "BremsChannel", "brems_channels", "ALT_VARIANTS"],
+    "fipgen.production.channels.brems_proposal": [
+        "CHUNK", "floor_mix", "aimed_table_numpy", "aimed_draw_numpy", "aimed_draw", "bin_index", "bin_index_numpy"
+    ],
     "fipgen.production.channels.bremsstrahlung": [
         "TREATMENTS", "DEFAULT_TREATMENT", "DEFAULT_LAMBDA_P", "DEFAULT_Z_RANGE", "DEFAULT_PT_MAX", "sigma_pp",
         "nucleon_form_factor", "family_form_factors", "splitting_bb", "splitting_qr", "offshell_form_factor",

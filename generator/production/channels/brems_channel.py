@@ -66,6 +66,7 @@ from ...errors import PhysicsError
 from ...kinematics import window_decay_probability
 from ...models.zprime import family_coefficients
 from . import bremsstrahlung as B
+from . import brems_proposal as BP
 from .sample import ProductionSample, recoil, siblings
 from ..sources.vertex import interacting_fraction, ray_toward_detector, sample_interaction_points
 
@@ -122,19 +123,30 @@ class BremsSettings:
 
 
 @numba.njit(**JIT_OPTIONS)
-def _density2(z, pt2, m, mp, P, Ep, code, lam):  # pragma: no cover - compiled
-    """``d2N/dz dpT2 / [(g^2/4 pi) |F(m)|^2]`` per interaction (GeV^-2); 0 outside kinematics."""
+def _sigma_ratio(z, pt2, m, mp, P, Ep):  # pragma: no cover - compiled
+    """``sigma_pp(s') / sigma_pp(s)`` of the radiating proton; -1 below the inelastic threshold."""
     ez = math.sqrt(z * z * P * P + pt2 + m * m)
     s = 2.0 * mp * Ep
     sp = 2.0 * mp * (Ep - ez)
     if sp < _SP_MIN:  # the radiating proton must still collide inelastically (pp -> pp pi0 threshold)
-        return 0.0
-    ratio = B._sigma_pp_nb(sp) / B._sigma_pp_nb(s)
+        return -1.0
+    return B._sigma_pp_nb(sp) / B._sigma_pp_nb(s)
+
+
+@numba.njit(**JIT_OPTIONS)
+def _splitting(z, pt2, m, mp, code, lam):  # pragma: no cover - compiled
     if code == 0:
-        w = B.splitting_bb(z, pt2, m, mp)
-    else:
-        w = B.splitting_qr(z, pt2, m, mp, lam)
-    return ratio * w
+        return B.splitting_bb(z, pt2, m, mp)
+    return B.splitting_qr(z, pt2, m, mp, lam)
+
+
+@numba.njit(**JIT_OPTIONS)
+def _density2(z, pt2, m, mp, P, Ep, code, lam):  # pragma: no cover - compiled
+    """``d2N/dz dpT2 / [(g^2/4 pi) |F(m)|^2]`` per interaction (GeV^-2); 0 outside kinematics."""
+    ratio = _sigma_ratio(z, pt2, m, mp, P, Ep)
+    if ratio < 0.0:
+        return 0.0
+    return ratio * _splitting(z, pt2, m, mp, code, lam)
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -142,6 +154,22 @@ def _density2_array(z, pt2, m, mp, P, Ep, code, lam):  # pragma: no cover - comp
     out = np.empty(z.size)
     for i in range(z.size):
         out[i] = _density2(z[i], pt2[i], m, mp, P, Ep, code, lam)
+    return out
+
+
+@numba.njit(**JIT_OPTIONS)
+def _densities2_array(z, pt2, m, mp, P, Ep, codes, lams, keep):  # pragma: no cover - compiled
+    """``_density2`` of every treatment ``(codes[k], lams[k])`` at each point where ``keep``
+    (0 elsewhere), (k, n): the cross-section ratio, common to all, computed once per point."""
+    out = np.zeros((codes.size, z.size))
+    for i in range(z.size):
+        if not keep[i]:
+            continue
+        ratio = _sigma_ratio(z[i], pt2[i], m, mp, P, Ep)
+        if ratio < 0.0:
+            continue
+        for k in range(codes.size):
+            out[k, i] = ratio * _splitting(z[i], pt2[i], m, mp, codes[k], lams[k])
     return out
 
 
@@ -230,9 +258,11 @@ class BremsChannel:
     @property
     def coupling_ff2(self) -> float:
         """``(g^2/4 pi) |F(m)|^2`` of the model."""
-        c = family_coefficients(self.model.charge_of("u"), self.model.charge_of("d"), self.model.charge_of("s"))
-        ff = B.nucleon_form_factor(self.model.mass, c["rho0"], c["omega"])
-        return self.model.g**2 / (4.0 * math.pi) * ff * ff
+        if "ff2" not in self._cache:
+            c = family_coefficients(self.model.charge_of("u"), self.model.charge_of("d"), self.model.charge_of("s"))
+            ff = B.nucleon_form_factor(self.model.mass, c["rho0"], c["omega"])
+            self._cache["ff2"] = self.model.g**2 / (4.0 * math.pi) * ff * ff
+        return self._cache["ff2"]
 
     def _kin(self):
         P = float(self.beam_momentum)
@@ -319,14 +349,26 @@ class BremsChannel:
         return _density2_array(np.ascontiguousarray(z, dtype=np.float64), np.ascontiguousarray(pt2, dtype=np.float64),
                                m, mp, P, Ep, code, lam)
 
-    def _alt_ratios(self, z, pt2, cen):
-        out = {}
+    def _densities(self, z, pt2, keep):
+        """The central density (:meth:`_density`) and those of the alternative treatments
+        (:attr:`alt_weight_names`) at ``(z, pt2)`` where ``keep`` (0 elsewhere: points the
+        weight sets to 0, where the alternative ratios are 1 whatever the densities), in one
+        pass: ``(central, {name: density})``."""
+        P, Ep, mp, m = self._kin()
+        s = self.settings
+        names = self.alt_weight_names
+        codes = np.array([_TREAT_CODE[s.treatment]] + [_TREAT_CODE[ALT_VARIANTS[k][0]] for k in names], dtype=np.int64)
+        lams = np.array([s.lambda_p] + [ALT_VARIANTS[k][1] for k in names], dtype=np.float64)
+        d = _densities2_array(np.ascontiguousarray(z, dtype=np.float64), np.ascontiguousarray(pt2, dtype=np.float64),
+                              m, mp, P, Ep, codes, lams, np.ascontiguousarray(keep, dtype=np.bool_))
+        return d[0], dict(zip(names, d[1:]))
+
+    @staticmethod
+    def _alt_ratios(alt, cen):
+        """Each alternative density over the central one ``cen`` (1 where ``cen`` is 0)."""
         ok = cen > 0
-        for k in self.alt_weight_names:
-            tr, lam = ALT_VARIANTS[k]
-            d = self._density(z, pt2, _TREAT_CODE[tr], lam)
-            out[k] = np.where(ok, d / np.where(ok, cen, 1.0), 1.0)
-        return out
+        den = np.where(ok, cen, 1.0)
+        return {k: np.where(ok, d / den, 1.0) for k, d in alt.items()}
 
     def _angle_table(self, aim):
         """Per-angle production rows for the aimed branch (module docstring): ``(t_edges,
@@ -362,36 +404,39 @@ class BremsChannel:
             self._cache[key] = (t_edges, z_edges, rows)
         return self._cache[key]
 
-    def _aimed_proposal(self, aim, vertex, d, cth):
-        """Bin probabilities of the aimed branch's z proposal at each event's direction:
-        ``(z_edges, table, row)``, the event's proposal being ``table[row[i]]``: the row of its
-        angle times, with ``decay_ctau``, the exact decay probability along its own ray at each
-        bin's momentum (then one table row per event); mixed with 5 % uniform."""
+    def _aimed_proposal(self, aim, vertex, d, cth, ia, u, z):
+        """The aimed branch's z proposal at each event's direction (module docstring;
+        :mod:`fipgen.production.channels.brems_proposal`): the row of its angle times, with
+        ``decay_ctau``, the exact decay probability along its own ray at each bin's momentum,
+        mixed with 5 % uniform. Draws ``z[ia]`` (uniforms ``u``, (2, len(ia))) and returns
+        ``(z_edges, value, kz)``: the bin ``kz`` of every event's ``z`` and the proposal's
+        probability of that bin."""
         t_edges, z_edges, rows = self._angle_table(aim)
         P, Ep, mp, m = self._kin()
-        n_z = z_edges.size - 1
-        j = np.clip(np.searchsorted(t_edges, np.arccos(cth), side="right") - 1, 0, rows.shape[0] - 1)
+        j = BP.bin_index(t_edges, np.arccos(cth))
         if not (self.decay_ctau is not None and self.decay_ctau > 0):
-            # no decay factor: one proposal per angle row (returned with each event's row index)
-            tot = rows.sum(axis=1)
-            table = np.where((tot > 0)[:, None], 0.95 * rows / np.where(tot > 0, tot, 1.0)[:, None] + 0.05 / n_z,
-                             1.0 / n_z)
-            return z_edges, table, j
-        prop = rows[j]
+            # no decay factor: one proposal per angle row, inverse cdf row by row
+            table = BP.floor_mix(rows)
+            if ia.size:
+                cdf = np.cumsum(table, axis=1)
+                ra = j[ia]
+                k = np.empty(ia.size, dtype=np.int64)
+                for r in np.unique(ra):
+                    sel = np.flatnonzero(ra == r)
+                    k[sel] = np.searchsorted(cdf[r], u[0][sel] * cdf[r, -1], side="right")
+                dz = np.diff(z_edges)
+                k = np.minimum(k, dz.size - 1)
+                z[ia] = z_edges[k] + u[1] * dz[k]
+            kz = BP.bin_index(z_edges, z)
+            return z_edges, table[j, kz], kz
         seg = aim.chords(vertex, d)
         hit = seg.n > 0
         l1 = np.where(hit, seg.t_in[:, 0], 0.0)
         l2 = np.where(hit, seg.t_out[np.arange(seg.n.size), np.maximum(seg.n - 1, 0)], 0.0)
         zc = 0.5 * (z_edges[1:] + z_edges[:-1])
         c = np.where(cth > 0, cth, 1.0)
-        ell = (zc[None, :] * P / c[:, None]) / m * self.decay_ctau
-        wgt = prop * window_decay_probability(l1[:, None], l2[:, None], ell)
-        tot = wgt.sum(axis=1)
-        good = hit & (tot > 0)
-        prop = np.where(good[:, None], wgt / np.where(good, tot, 1.0)[:, None], prop)
-        tot = prop.sum(axis=1)
-        prop = np.where((tot > 0)[:, None], 0.95 * prop / np.where(tot > 0, tot, 1.0)[:, None] + 0.05 / n_z, 1.0 / n_z)
-        return z_edges, prop, np.arange(prop.shape[0])
+        value, kz = BP.aimed_draw(rows, j, hit, l1, l2, c, zc, P, m, self.decay_ctau, z_edges, ia, u, z)
+        return z_edges, value, kz
 
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         """``n`` Z' aimed at ``aim`` with exact weights (module docstring): a defensive mixture
@@ -418,40 +463,29 @@ class BremsChannel:
             pt2b = h0 * np.expm1(u[2] * np.log1p(self._pt2_cap(zb) / h0))
             ptb = np.sqrt(pt2b)
             phi = 2.0 * math.pi * u[3]
-            vb = np.column_stack([ptb * np.cos(phi), ptb * np.sin(phi), zb * P])
+            vb = np.empty((ib.size, 3))
+            vb[:, 0] = ptb * np.cos(phi)
+            vb[:, 1] = ptb * np.sin(phi)
+            vb[:, 2] = zb * P
             d[ib] = vb / np.sqrt(np.einsum("ij,ij->i", vb, vb))[:, None]
             z[ib], pt2[ib] = zb, pt2b
         cth = np.clip(d[:, 2], -1.0, 1.0)
         fwd = cth > 0
-        z_edges, table, row = self._aimed_proposal(aim, vertex, d, cth)
+        u = rng.random((2, ia.size)) if ia.size else np.empty((2, 0))
+        z_edges, g_z, kz = self._aimed_proposal(aim, vertex, d, cth, ia, u, z)
         dz = np.diff(z_edges)
         if ia.size:
-            u = rng.random((2, ia.size))
-            ra = row[ia]
-            if table.shape[0] == n:  # one proposal per event (decay factor): vectorised inverse cdf
-                cdf = np.cumsum(table[ia], axis=1)
-                k = (cdf < (u[0] * cdf[:, -1])[:, None]).sum(axis=1)
-            else:  # one proposal per angle row: inverse cdf per row
-                cdf = np.cumsum(table, axis=1)
-                k = np.empty(ia.size, dtype=np.int64)
-                for r in np.unique(ra):
-                    sel = np.flatnonzero(ra == r)
-                    k[sel] = np.searchsorted(cdf[r], u[0][sel] * cdf[r, -1], side="right")
-            k = np.minimum(k, dz.size - 1)
-            z[ia] = z_edges[k] + u[1] * dz[k]
             ca = cth[ia]
             pa = np.where(ca > 0, z[ia] * P / np.where(ca > 0, ca, 1.0), 0.0)
             pt2[ia] = pa * pa * np.maximum(0.0, 1.0 - ca * ca)
         p = np.where(fwd, z * P / np.where(fwd, cth, 1.0), 0.0)
         jac = p * p / (math.pi * P)  # d3N/dp dOmega = (d2N/dz dpT2) p^2 / (pi P)
-        code, lam = _TREAT_CODE[s.treatment], s.lambda_p
-        f2 = np.where(fwd & (pt2 <= s.pt_max**2), self._density(z, pt2, code, lam), 0.0)
+        f2, alt = self._densities(z, pt2, fwd & (pt2 <= s.pt_max**2))
         I0 = self.branching / self.coupling_ff2
         # proposal densities in (p, Omega) at every point, both branches
         q = aim.proposal_density(vertex, d)
-        kz = np.clip(np.searchsorted(z_edges, z, side="right") - 1, 0, dz.size - 1)
-        g_a = q * table[row, kz] / dz[kz] * np.where(fwd, cth, 0.0) / P
-        kf = np.clip(np.searchsorted(zf_edges, z, side="right") - 1, 0, zf_edges.size - 2)
+        g_a = q * g_z / dz[kz] * np.where(fwd, cth, 0.0) / P
+        kf = BP.bin_index(zf_edges, z)
         h0 = _h0(z, m, mp)
         Tb = np.log1p(self._pt2_cap(z) / h0)
         inb = (z >= zf_edges[0]) & (z <= zf_edges[-1]) & (pt2 <= self._pt2_cap(z)) & (Tb > 0)
@@ -466,7 +500,7 @@ class BremsChannel:
         beam[:, 2] = P
         beam[:, 3] = Ep
         sp, sc = siblings(self.decay_sibling(beam, llp))
-        return ProductionSample(vertex, beam, llp, d, w, alt_ratios=self._alt_ratios(z, pt2, f2),
+        return ProductionSample(vertex, beam, llp, d, w, alt_ratios=self._alt_ratios(alt, f2),
                                 sibling_p4=sp, sibling_pdg=sc, sibling_generation=(0,))
 
     def decay_sibling(self, beam_p4: np.ndarray, llp_p4: np.ndarray) -> tuple[np.ndarray, int]:
@@ -508,7 +542,6 @@ class BremsChannel:
         dict (not a ProductionSample: the plain Monte Carlo of ``X -> N N`` chains and tests) of
         ``vertex``, ``parent_p4`` (the beam proton), ``llp_p4``, ``time``, ``weight``,
         ``alt_ratios``."""
-        s = self.settings
         P, Ep, mp, m = self._kin()
         vertex = self.element.vertices(n, rng)
         z_edges, cdf, dens = self._marginal()
@@ -519,17 +552,21 @@ class BremsChannel:
         T = np.log1p(self._pt2_cap(z) / h0)
         pt2 = h0 * np.expm1(u[2] * T)
         g = dens[k] / (np.where(T > 0, T, 1.0) * (pt2 + h0))
-        f2 = np.where(T > 0, self._density(z, pt2, _TREAT_CODE[s.treatment], s.lambda_p), 0.0)
+        f2, alt = self._densities(z, pt2, T > 0)
         I0 = self.branching / self.coupling_ff2
         w = f2 / (I0 * g)
         pt = np.sqrt(pt2)
         phi = 2.0 * math.pi * u[3]
-        llp = np.column_stack([pt * np.cos(phi), pt * np.sin(phi), z * P, np.sqrt(z * z * P * P + pt2 + m * m)])
+        llp = np.empty((n, 4))
+        llp[:, 0] = pt * np.cos(phi)
+        llp[:, 1] = pt * np.sin(phi)
+        llp[:, 2] = z * P
+        llp[:, 3] = np.sqrt(z * z * P * P + pt2 + m * m)
         beam = np.zeros((n, 4))
         beam[:, 2] = P
         beam[:, 3] = Ep
         return {"vertex": vertex, "parent_p4": beam, "llp_p4": llp, "time": vertex[:, 2] / C.C_M_PER_NS,
-                "weight": w, "alt_ratios": self._alt_ratios(z, pt2, f2)}
+                "weight": w, "alt_ratios": self._alt_ratios(alt, f2)}
 
 
 def brems_channels(model, beamline, settings: BremsSettings, decay_ctau: float | None = None) -> list[BremsChannel]:
