@@ -625,8 +625,10 @@ class _Null:
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return the exit status (0, 2 bad input or unwritable output, 130 on
     Ctrl-C, 128 + N on SIGTERM or SIGHUP, 1 internal error)."""
+    from ._jit import without_numba_extensions
     from ._signals import Terminated, terminate_on_signals
 
+    without_numba_extensions()  # this process runs fipgen's kernels only (fipgen._jit: start-up time)
     try:
         with terminate_on_signals():
             return _main(argv)

@@ -1,32 +1,52 @@
 #!/usr/bin/env python
-"""fipgen benchmark: medians over repeats, ratios against a baseline measured in the same run.
+"""fipgen benchmark: every figure measured for this tree and for a baseline in the same run.
+
+The baseline is another revision of fipgen (``--baseline REF``, a git ref), checked out in a
+git worktree in a temporary folder (removed on exit, Ctrl-C and SIGTERM included). Every
+figure runs in a subprocess of its own, with ``fipgen`` imported from one tree (a shim
+folder ``fipgen/`` of symlinks into the tree's ``generator/`` and its data folders, first
+on ``PYTHONPATH``), alternating baseline, current, baseline, current... over the repeats;
+each figure is shown as the median for the current tree, the median for the baseline and
+their ratio (current / baseline). A first round with small sizes warms both trees (numba's
+caches, bytecode, tables) and is not counted. The subprocesses write bytecode under a
+temporary ``PYTHONPYCACHEPREFIX`` (as an installed package has it) whatever
+``PYTHONDONTWRITEBYTECODE`` says.
 
 Figures:
-1. chain without I/O: trials and written events per second of production + transport +
-   decay (the default example: pi0/eta -> gamma A' at SBND), one process (one core).
-1b. the same for the K -> mu N chain (``examples/sbnd_hnl_kaon.toml``: kaons transported
-   to their decays in flight and at rest, HNL aimed at SBND, polarised decays), with
-   ``--trials-hnl`` trials.
-1c. the proton-bremsstrahlung chain (``examples/darkquest_dark_photon_brems.toml``: A' aimed
-   at the DarkQuest decay region with the defensive mixture, alternative weights).
-1d. the hadron cascade (``fipgen.cascade``) of 8.89 GeV/c protons in the ``bnb_dump`` iron,
-   ``--cascade-pot`` POT per run (Pythia's initialisation not timed), without its
-   intranuclear cascade against Pythia alone: the same Pythia calls (recorded during a run)
-   replayed on an equally seeded instance. The ratio is what the cascade's own bookkeeping
-   adds to Pythia (1 = none). Then the default cascade (with the intranuclear cascade, its
-   hadron-nucleon generators set up in the warm-up) against the one without it. Skipped
-   with ``--no-cascade`` or without pythia8mc.
-2. generate-to-ROOT over uproot alone: time of ``fipgen``'s ``run`` writing a ROOT file
-   divided by the time uproot alone needs to write the same arrays (same branches, same
-   compression, arrays prepared beforehand).
-3. scans (``fipgen scan`` on all cores, ``--scan-repeats`` repeats, skipped with
-   ``--no-scans``): HNLs from kaons at SBND, 50 masses x 100 couplings (target < 60 s), and
-   the dark-photon meson + bremsstrahlung reach at DUNE ND, 50 x 100 (target < 30 s); the
-   baseline is FORESEE's measured cost on this kind of machine (docs/design.md#performance: 20 s per mass for
-   HNLs, 2 s per mass for dark photons), scaled to 50 masses.
+- start-up: wall time of ``fipgen --help``, and of a warm
+  ``fipgen generate --events 1000 --output X.root --overwrite --quiet`` (the default card);
+  with the CPU time (user + system) of each command, less sensitive to other load.
+- chain without I/O: trials (and events) per second of production + transport + decay for
+  the default card (``--card``, ``--trials``), one process (one core); the K -> mu N chain
+  (``sbnd_hnl_kaon``, ``--trials-hnl``: kaons to their decays in flight and at rest, HNL
+  aimed at SBND, polarised decays); the proton-bremsstrahlung chain
+  (``darkquest_dark_photon_brems``, ``--trials-brems``).
+- generate to ROOT: seconds of ``fipgen``'s ``run`` writing the default card's ``--trials``
+  to a ROOT file, and its ratio to uproot alone writing the same arrays (same branches and
+  compression, arrays prepared beforehand) measured in the same process.
+- hadron cascade (``--no-cascade`` skips it; needs pythia8mc): ms per POT of 8.89 GeV/c
+  protons in the ``bnb_dump`` iron (``--cascade-pot``) without the intranuclear cascade, its
+  ratio to the same Pythia calls replayed alone (what the cascade's bookkeeping adds to
+  Pythia: 1 = none), and ms per POT with the intranuclear cascade.
+- scans (``--no-scans`` skips them; ``--scan-repeats`` of the repeats run them): wall (and CPU)
+  time of ``fipgen scan`` on all cores with a fixed number of trials per mass (``--events``, the
+  card's ``run.events`` unless ``--scan-events``): HNLs from kaons at SBND, 50 masses x 100
+  couplings, and the dark-photon meson + bremsstrahlung reach at DUNE ND, 50 x 100. Run
+  through the command line, so that both trees take the same flags.
 
-Usage: python scripts/bench.py [--trials N] [--repeats R] [--card CARD] [--no-scans] [--no-cascade] [--json]
-Targets (docs/design.md#performance): >= 1e6 events/s per core without I/O; ratio <= 1.5; scans as above.
+Baseline (``--baseline``, default ``auto``): the newest tag reachable from HEAD if there is
+one, else HEAD when ``generator/`` has uncommitted changes (the figures then compare the
+working tree with its last commit), else ``HEAD~1``. ``--baseline-tree DIR`` uses an
+existing checkout instead (no worktree; e.g. one kept to keep its numba cache warm).
+
+FORESEE: the published per-mass cost of FORESEE's scans is quoted in
+docs/design.md#performance; it is NOT measured here and no ratio against it is shown.
+Targets (docs/design.md#performance): >= 1e6 events/s per core on the default chain; generate
+to ROOT <= 1.5 x uproot alone; scans < 60 s (HNL) and < 30 s (dark photon); ``fipgen --help``
+< 0.3 s and warm ``generate --events 1000`` < 1 s.
+
+Usage: python scripts/bench.py [--baseline REF | --baseline-tree DIR] [--repeats R] [--figures A,B]
+       [--trials N] [--trials-hnl N] [--trials-brems N] [--card CARD] [--no-scans] [--no-cascade] [--json]
 """
 
 from __future__ import annotations
@@ -34,21 +54,84 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
+import signal
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass, field
+from pathlib import Path
 
-import numpy as np
+REPO = Path(__file__).resolve().parents[1]
+#: The command's console script, for a given tree: ``fipgen`` is ``fipgen.cli:main``.
+CLI = "import sys; from fipgen.cli import main; sys.exit(main())"
+#: Data folders installed as sub-packages of fipgen (pyproject.toml's package-dir).
+DATA_PACKAGES = ("geometries", "fluxes", "examples")
 
 
-def _median_time(fn, repeats: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return statistics.median(times), times
+# --------------------------------------------------------------------------------------------
+# figures measured inside a worker process (``--worker NAME``), with the tree's fipgen
+# --------------------------------------------------------------------------------------------
+
+def _card(name: str | None, trials: int):
+    from fipgen.card import default_card_name, load_card, load_packaged_card
+
+    if name is None:
+        card = load_packaged_card(default_card_name())
+    elif Path(name).is_file():
+        card = load_card(name)
+    else:
+        card = load_packaged_card(name if name.endswith(".toml") else name + ".toml")
+    return card.replace(events=trials)
+
+
+def _chain(p: dict) -> dict:
+    """Trials and events per second of the chain without I/O (after an untimed warm-up)."""
+    from fipgen.pipeline import build_job, iter_chunks
+
+    card = _card(p["card"], p["trials"])
+    job = build_job(card)
+    for _ in iter_chunks(build_job(card.replace(events=min(20_000, p["trials"])))):
+        pass
+    t0 = time.perf_counter()
+    n = sum(len(batch) for batch, _ in iter_chunks(job))
+    dt = time.perf_counter() - t0
+    return {"seconds": dt, "trials_per_s": p["trials"] / dt, "events_per_s": n / dt, "events": n}
+
+
+def _generate_to_root(p: dict) -> dict:
+    """Seconds of ``run`` writing a ROOT file, and of uproot alone writing the same arrays."""
+    import json as _json
+
+    import uproot
+
+    from fipgen.io.root import _branch_types, _counter_name, batch_to_branches, compression_from_spec
+    from fipgen.pipeline import build_job, iter_chunks, metadata, run
+
+    card = _card(p["card"], p["trials"])
+    job = build_job(card)
+    out, raw = os.path.join(p["tmp"], "bench.root"), os.path.join(p["tmp"], "uproot.root")
+    run(build_job(card.replace(events=min(20_000, p["trials"]))), out, overwrite=True)  # warm-up
+    t0 = time.perf_counter()
+    run(job, out, overwrite=True)
+    t_gen = time.perf_counter() - t0
+    size = os.path.getsize(out) / 1e6
+    chunks = [batch_to_branches(b) for b, _ in iter_chunks(job)]
+    comp = compression_from_spec(card.compression)
+    meta = _json.dumps(metadata(job))
+    t0 = time.perf_counter()
+    with uproot.recreate(raw, compression=comp) as f:
+        t = f.mktree("events", _branch_types(), counter_name=_counter_name, field_name=lambda o, i: f"{o}_{i}")
+        for c in chunks:
+            t.extend(c)
+        f["run_metadata"] = meta
+    t_up = time.perf_counter() - t0
+    for x in (out, raw):
+        os.remove(x)
+    return {"seconds": t_gen, "uproot_seconds": t_up, "ratio_generate_over_uproot": t_gen / t_up, "file_MB": size,
+            "compression": card.compression}
 
 
 class _RecordingCascade:
@@ -77,24 +160,26 @@ class _RecordingCascade:
         return self._casc.nextDecay(pdg, p4, m)
 
 
-def _cascade_bench(n_pot: int, repeats: int, seed: int = 7) -> dict:
-    """1d: ms per POT of the cascade on ``bnb_dump``, and of the same Pythia calls alone (medians)."""
-    import pythia8mc
-
+def _cascade(p: dict, seed: int = 7) -> dict:
+    """ms per POT of the cascade on ``bnb_dump`` with and without its intranuclear cascade, and
+    of the same Pythia calls replayed alone."""
+    try:
+        import pythia8mc
+    except ImportError:
+        return {"skipped": "pythia8mc is not installed"}
     from fipgen.cascade.engine import HadronCascade
     from fipgen.cascade.pythia import CascadeSettings, make_cascade, quiet_stdout
     from fipgen.cascade.world import world_of
     from fipgen.geometry import load_beamline
 
+    n_pot = p["pot"]
     bl = load_beamline("bnb_dump")
     world = world_of(bl)
-
     off = CascadeSettings(intranuclear=False)
 
     def cascade(s, settings=off):
         return HadronCascade(world, bl.beam_particle, bl.beam_momentum, bl.beam_spot, settings=settings, seed=s)
 
-    t_casc, t_pythia, t_inc = [], [], []
     with quiet_stdout():  # Pythia's banner and warnings
         cascade(seed + 1).run(5)  # warm-up: numba kernels, stopping tables
         cascade(seed + 1, CascadeSettings()).run(50)  # warm-up: the hadron-nucleon generators
@@ -104,200 +189,373 @@ def _cascade_bench(n_pot: int, repeats: int, seed: int = 7) -> dict:
         rec.run(n_pot)
         vec4 = pythia8mc.Vec4
         replay = [(c[0], c[1], vec4(*c[2]), c[3]) if len(c) == 4 else c for c in calls]
-        for _ in range(repeats):
-            h = cascade(seed)
-            t0 = time.perf_counter()
-            h.run(n_pot)
-            t_casc.append(time.perf_counter() - t0)
-            casc = make_cascade(off, seed)
-            t0 = time.perf_counter()
-            for c in replay:
-                getattr(casc, c[0])(*c[1:])
-            t_pythia.append(time.perf_counter() - t0)
-            h = cascade(seed, CascadeSettings())
-            t0 = time.perf_counter()
-            h.run(n_pot)
-            t_inc.append(time.perf_counter() - t0)
-    tc, tp, ti = statistics.median(t_casc), statistics.median(t_pythia), statistics.median(t_inc)
-    return {"beamline": "bnb_dump", "pot": n_pot, "seed": seed, "ms_per_pot": 1e3 * tc / n_pot,
-            "pythia_alone_ms_per_pot": 1e3 * tp / n_pot, "ratio_cascade_over_pythia": tc / tp,
-            "pythia_calls_per_pot": len(calls) / n_pot, "intranuclear_ms_per_pot": 1e3 * ti / n_pot,
-            "ratio_intranuclear_over_without": ti / tc}
+        h = cascade(seed)
+        t0 = time.perf_counter()
+        h.run(n_pot)
+        tc = time.perf_counter() - t0
+        casc = make_cascade(off, seed)
+        t0 = time.perf_counter()
+        for c in replay:
+            getattr(casc, c[0])(*c[1:])
+        tp = time.perf_counter() - t0
+        h = cascade(seed, CascadeSettings())
+        t0 = time.perf_counter()
+        h.run(n_pot)
+        ti = time.perf_counter() - t0
+    return {"ms_per_pot": 1e3 * tc / n_pot, "pythia_alone_ms_per_pot": 1e3 * tp / n_pot,
+            "ratio_cascade_over_pythia": tc / tp, "pythia_calls_per_pot": len(calls) / n_pot,
+            "intranuclear_ms_per_pot": 1e3 * ti / n_pot, "ratio_intranuclear_over_without": ti / tc}
+
+
+WORKERS = {"chain": _chain, "generate_to_root": _generate_to_root, "cascade": _cascade}
+
+
+# --------------------------------------------------------------------------------------------
+# the figures, and how each one runs
+# --------------------------------------------------------------------------------------------
+
+@dataclass
+class Figure:
+    name: str
+    label: str
+    #: "cli": wall time of the command ``args``; "worker": values a worker returns
+    kind: str
+    #: shown values: (key, unit, "lower"/"higher" is better)
+    shown: tuple
+    params: dict = field(default_factory=dict)
+    #: smaller sizes for the warm-up round (default: ``params``)
+    warm: dict | None = None
+    #: only in the first N timed rounds (None: every round)
+    rounds: int | None = None
+
+
+#: what a command's figure shows: its wall time, and its CPU time (user + system, its worker
+#: processes included: less sensitive than the wall time to other load on the machine)
+WALL_CPU = (("seconds", "s", "lower"), ("cpu_seconds", "s CPU", "lower"))
+
+
+def _scan_events(card: str) -> int:
+    """``run.events`` of a packaged example card of the current tree."""
+    try:
+        import tomllib
+    except ImportError:  # Python < 3.11
+        import tomli as tomllib
+    return int(tomllib.loads((REPO / "examples" / f"{card}.toml").read_text(encoding="utf-8"))["run"]["events"])
+
+
+def figures(args, tmp: Path) -> list[Figure]:
+    out_root = str(tmp / "startup.root")
+    figs = [
+        Figure("startup_help", "start-up: fipgen --help", "cli", WALL_CPU, {"args": ["--help"]}),
+        Figure("startup_generate", "start-up: generate --events 1000 (warm)", "cli", WALL_CPU,
+               {"args": ["generate", "--events", "1000", "--output", out_root, "--overwrite", "--quiet"]}),
+        Figure("chain", f"chain without I/O ({args.card or 'default card'})", "worker",
+               (("trials_per_s", "trials/s", "higher"), ("events_per_s", "events/s", "higher")),
+               {"worker": "chain", "card": args.card, "trials": args.trials},
+               {"worker": "chain", "card": args.card, "trials": min(args.trials, 20_000)}),
+        Figure("kmun_chain", "K -> mu N chain (sbnd_hnl_kaon)", "worker", (("trials_per_s", "trials/s", "higher"),),
+               {"worker": "chain", "card": "sbnd_hnl_kaon", "trials": args.trials_hnl},
+               {"worker": "chain", "card": "sbnd_hnl_kaon", "trials": min(args.trials_hnl, 20_000)}),
+        Figure("brems_chain", "bremsstrahlung chain (darkquest_dark_photon_brems)", "worker",
+               (("trials_per_s", "trials/s", "higher"),),
+               {"worker": "chain", "card": "darkquest_dark_photon_brems", "trials": args.trials_brems},
+               {"worker": "chain", "card": "darkquest_dark_photon_brems", "trials": min(args.trials_brems, 20_000)}),
+        Figure("generate_to_root", f"generate to ROOT ({args.card or 'default card'})", "worker",
+               (("seconds", "s", "lower"), ("ratio_generate_over_uproot", "x uproot alone", "lower")),
+               {"worker": "generate_to_root", "card": args.card, "trials": args.trials, "tmp": str(tmp)},
+               {"worker": "generate_to_root", "card": args.card, "trials": min(args.trials, 20_000), "tmp": str(tmp)}),
+    ]
+    if not args.no_cascade:
+        figs.append(Figure("cascade", "hadron cascade (bnb_dump)", "worker",
+                           (("ms_per_pot", "ms/POT", "lower"), ("ratio_cascade_over_pythia", "x Pythia alone", "lower"),
+                            ("intranuclear_ms_per_pot", "ms/POT, intranuclear", "lower")),
+                           {"worker": "cascade", "pot": args.cascade_pot}, {"worker": "cascade", "pot": 10}))
+    if not args.no_scans:
+        workers = str(os.cpu_count() or 1)
+        for name, card, masses, cpl in (("scan_hnl_kaon_sbnd", "sbnd_hnl_kaon", "0.02:0.38:50", "1e-10:1e-3:100"),
+                                        ("scan_dark_photon_dune", "dune_dark_photon_reach", "0.01:1.0:50", "1e-9:1e-4:100")):
+            events = args.scan_events or _scan_events(card)
+            base = ["scan", card, "--couplings", cpl, "--workers", workers, "--quiet"]
+            figs.append(Figure(name, f"scan {card}, 50 x 100, {events} trials/mass", "cli", WALL_CPU,
+                               {"args": [*base, "--masses", masses, "--events", str(events)]},
+                               {"args": [*base, "--masses", masses.rsplit(":", 1)[0] + ":2", "--events", "2000"]},
+                               rounds=args.scan_repeats))
+    if args.figures:
+        wanted = {f.strip().replace("-", "_") for f in args.figures.split(",")}
+        unknown = wanted - {f.name for f in figs}
+        if unknown:
+            raise SystemExit(f"bench.py: unknown figures {sorted(unknown)}; allowed: {', '.join(f.name for f in figs)}")
+        figs = [f for f in figs if f.name in wanted]
+    return figs
+
+
+# --------------------------------------------------------------------------------------------
+# trees: the baseline worktree, a shim per tree, subprocesses
+# --------------------------------------------------------------------------------------------
+
+def _git(*args: str, cwd: Path = REPO) -> str:
+    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True).stdout.strip()
+
+
+def resolve_baseline(ref: str) -> str:
+    """The git ref ``auto`` stands for (module docstring), or ``ref`` itself."""
+    if ref != "auto":
+        return ref
+    try:
+        return _git("describe", "--tags", "--abbrev=0", "HEAD")
+    except subprocess.CalledProcessError:
+        pass
+    return "HEAD" if _git("status", "--porcelain", "--", "generator") else "HEAD~1"
+
+
+class Worktree:
+    """A detached git worktree of ``ref`` in ``where``, removed on leaving (also on an exception)."""
+
+    def __init__(self, ref: str, where: Path):
+        self.ref, self.path = ref, where
+        self.commit = _git("rev-parse", "--verify", f"{ref}^{{commit}}")
+
+    def __enter__(self) -> Worktree:
+        _git("worktree", "add", "--detach", "--quiet", str(self.path), self.commit)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        try:
+            _git("worktree", "remove", "--force", str(self.path))
+        except (subprocess.CalledProcessError, OSError):
+            pass
+        shutil.rmtree(self.path, ignore_errors=True)
+        try:
+            _git("worktree", "prune")
+        except (subprocess.CalledProcessError, OSError):
+            pass
+
+
+def make_shim(tree: Path, where: Path) -> Path:
+    """A folder holding ``fipgen/``: symlinks to the entries of ``tree/generator`` and to the
+    tree's data folders (the installed package's layout). Put first on ``PYTHONPATH``."""
+    pkg = where / "fipgen"
+    pkg.mkdir(parents=True)
+    for entry in sorted((tree / "generator").iterdir()):
+        if entry.name != "__pycache__":
+            (pkg / entry.name).symlink_to(entry)
+    for name in DATA_PACKAGES:
+        if (tree / name).is_dir():
+            (pkg / name).symlink_to(tree / name)
+    return where
+
+
+@dataclass
+class Tree:
+    name: str
+    root: Path
+    env: dict
+    commit: str
+    note: str = ""
+
+
+def make_tree(name: str, root: Path, tmp: Path) -> Tree:
+    shim = make_shim(root, tmp / f"shim-{name}")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPATH"] = os.pathsep.join([str(shim), *filter(None, [os.environ.get("PYTHONPATH")])])
+    env["PYTHONPYCACHEPREFIX"] = str(tmp / "pycache")
+    try:
+        commit = _git("rev-parse", "--short", "HEAD", cwd=root)
+        dirty = bool(_git("status", "--porcelain", "--", "generator", cwd=root))
+    except (subprocess.CalledProcessError, OSError):
+        commit, dirty = "?", False
+    return Tree(name, root, env, commit, "uncommitted changes in generator/" if dirty else "")
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of the children waited for so far (0 without ``resource``)."""
+    try:
+        import resource
+    except ImportError:  # not on this platform
+        return 0.0
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def _run(cmd: list[str], env: dict, cwd: Path, timeout: float) -> tuple[float, float, int, str]:
+    """(wall seconds, CPU seconds, exit status, stderr tail) of ``cmd`` (the CPU time of its own
+    children included once they are waited for); on any exception (Ctrl-C, SIGTERM, timeout) the
+    child is terminated, then killed."""
+    cpu0 = _children_cpu()
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        _, err = proc.communicate(timeout=timeout)
+    except BaseException:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        raise
+    return time.perf_counter() - t0, _children_cpu() - cpu0, proc.returncode, (err or "").strip()[-2000:]
+
+
+def measure(fig: Figure, tree: Tree, params: dict, tmp: Path, timeout: float) -> dict:
+    """One run of ``fig`` with ``tree``'s fipgen: its values, or ``{"error": ...}``."""
+    cwd = tmp / "cwd"
+    cwd.mkdir(exist_ok=True)
+    if fig.kind == "cli":
+        dt, cpu, code, err = _run([sys.executable, "-c", CLI, *params["args"]], tree.env, cwd, timeout)
+        if code != 0:
+            return {"error": f"exit {code}: {err.splitlines()[-1] if err else ''}"}
+        return {"seconds": dt, "cpu_seconds": cpu} if cpu > 0 else {"seconds": dt}
+    result = tmp / "result.json"
+    result.unlink(missing_ok=True)
+    _, _, code, err = _run([sys.executable, str(Path(__file__).resolve()), "--worker", params["worker"],
+                         "--params", json.dumps(params), "--result", str(result)], tree.env, cwd, timeout)
+    if code != 0 or not result.exists():
+        return {"error": f"exit {code}: {err.splitlines()[-1] if err else ''}"}
+    return json.loads(result.read_text())
+
+
+# --------------------------------------------------------------------------------------------
+# the run
+# --------------------------------------------------------------------------------------------
+
+def _median(values: list) -> float | None:
+    nums = [v for v in values if isinstance(v, (int, float))]
+    return statistics.median(nums) if nums else None
+
+
+def bench(args, tmp: Path, trees: list[Tree]) -> dict:
+    figs = figures(args, tmp)
+    runs: dict = {f.name: {t.name: [] for t in trees} for f in figs}
+    for rnd in range(args.warmup + args.repeats):
+        warm = rnd < args.warmup
+        timed = rnd - args.warmup
+        for fig in figs:
+            if not warm and fig.rounds is not None and timed >= fig.rounds:
+                continue
+            for tree in trees:  # baseline first, then current, every round
+                values = measure(fig, tree, (fig.warm or fig.params) if warm else fig.params, tmp, args.timeout)
+                if not args.quiet:  # progress on stderr
+                    what = "warm-up" if warm else f"repeat {timed + 1}/{args.repeats}"
+                    shown = values.get("error") or values.get("skipped") or ", ".join(
+                        f"{values[k]:.4g} {u}" for k, u, _ in fig.shown if k in values)
+                    print(f"  [{what}] {fig.name:<22} {tree.name:<8} {shown}", file=sys.stderr, flush=True)
+                if not warm:
+                    runs[fig.name][tree.name].append(values)
+    out = {}
+    for fig in figs:
+        rec = {"label": fig.label, "values": {}}
+        for key, unit, better in fig.shown:
+            cur = _median([v.get(key) for v in runs[fig.name]["current"]])
+            base = _median([v.get(key) for v in runs[fig.name]["baseline"]])
+            rec["values"][key] = {"unit": unit, "better": better, "current": cur, "baseline": base,
+                                  "ratio_current_over_baseline": cur / base if cur is not None and base else None,
+                                  "current_runs": [v.get(key) for v in runs[fig.name]["current"]],
+                                  "baseline_runs": [v.get(key) for v in runs[fig.name]["baseline"]]}
+        notes = {v.get("error") or v.get("skipped") for t in trees for v in runs[fig.name][t.name]} - {None}
+        if notes:
+            rec["notes"] = sorted(notes)
+        out[fig.name] = rec
+    return out
+
+
+def report(res: dict) -> str:
+    b, c = res["baseline"], res["current"]
+    lines = [f"current : {c['tree']} ({c['commit']}{', ' + c['note'] if c['note'] else ''})",
+             f"baseline: {b['ref']} = {b['commit']} ({b['tree']})",
+             f"medians of {res['repeats']} interleaved repeats (baseline, current, ...) after {res['warmup']} warm-up "
+             "round(s); ratio = current / baseline",
+             ""]
+    width = max([len(f["label"]) for f in res["figures"].values()] + [40])
+    lines.append(f"{'figure':<{width}} {'current':>11} {'baseline':>11} {'ratio':>7}  unit (better)")
+    for fig in res["figures"].values():
+        first = True
+        for key, v in fig["values"].items():
+            name = fig["label"] if first else "  " + key.replace("_", " ")
+            first = False
+
+            def num(x):
+                return "n/a" if x is None else f"{x:.4g}"
+
+            ratio = "n/a" if v["ratio_current_over_baseline"] is None else f"{v['ratio_current_over_baseline']:.3f}"
+            lines.append(f"{name:<{width}} {num(v['current']):>11} {num(v['baseline']):>11} {ratio:>7}  "
+                         f"{v['unit']} ({v['better']})")
+        for n in fig.get("notes", ()):
+            lines.append(f"  note: {n}")
+    lines += ["", "targets (docs/design.md#performance): >= 1e6 events/s per core on the default chain; generate to ROOT "
+              "<= 1.5 x uproot alone; scans < 60 s (HNL), < 30 s (dark photon); --help < 0.3 s; generate --events "
+              "1000 < 1 s",
+              "FORESEE: its published per-mass scan cost is quoted in docs/design.md#performance; not measured here "
+              "(no ratio shown)"]
+    return "\n".join(lines)
+
+
+def _terminate_as_exit(signum, _frame):
+    raise SystemExit(128 + signum)
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--trials", type=int, default=2_000_000)
+    ap.add_argument("--baseline", default="auto", metavar="REF",
+                    help="git ref of the baseline (default auto: newest tag, else HEAD with uncommitted changes in "
+                         "generator/, else HEAD~1)")
+    ap.add_argument("--baseline-tree", metavar="DIR", help="an existing checkout as the baseline (no worktree)")
+    ap.add_argument("--figures", metavar="A,B", help="only these figures (names as in --json)")
     ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--card", default=None, help="run card (default: the packaged default example)")
+    ap.add_argument("--warmup", type=int, default=1, help="warm-up rounds, not counted (default 1)")
+    ap.add_argument("--trials", type=int, default=2_000_000)
+    ap.add_argument("--card", default=None, help="run card of the chain and ROOT figures (default: the default example)")
     ap.add_argument("--trials-hnl", type=int, default=500_000)
     ap.add_argument("--trials-brems", type=int, default=500_000)
-    ap.add_argument("--no-scans", action="store_true", help="skip the scan benchmarks (~70 s)")
+    ap.add_argument("--no-scans", action="store_true", help="skip the scans (minutes per tree)")
+    ap.add_argument("--scan-repeats", type=int, default=1, help="timed rounds that run the scans (default 1)")
+    ap.add_argument("--scan-events", type=int, help="trials per mass of the scans (default: the card's run.events)")
     ap.add_argument("--cascade-pot", type=int, default=200)
-    ap.add_argument("--no-cascade", action="store_true", help="skip the hadron-cascade benchmark (~20 s)")
-    ap.add_argument("--scan-repeats", type=int, default=1)
-    ap.add_argument("--json", action="store_true")
+    ap.add_argument("--no-cascade", action="store_true", help="skip the hadron-cascade figure")
+    ap.add_argument("--timeout", type=float, default=3600.0, help="seconds one run may take")
+    ap.add_argument("--json", action="store_true", help="print the results as JSON")
+    ap.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    ap.add_argument("--worker", help=argparse.SUPPRESS)
+    ap.add_argument("--params", help=argparse.SUPPRESS)
+    ap.add_argument("--result", help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
 
-    import uproot
+    if args.worker:
+        values = WORKERS[args.worker](json.loads(args.params))
+        Path(args.result).write_text(json.dumps(values))
+        return 0
 
-    from fipgen.card import default_card_name, load_card, load_packaged_card
-    from fipgen.io.root import _branch_types, _counter_name, batch_to_branches, compression_from_spec
-    from fipgen.pipeline import build_job, iter_chunks, metadata, run
-
-    card = load_card(args.card) if args.card else load_packaged_card(default_card_name())
-    card = card.replace(events=args.trials)
-    job = build_job(card)
-
-    # warm-up: numba compilation / cache load, table building
-    warm = build_job(card.replace(events=20000))
-    for _ in iter_chunks(warm):
-        pass
-
-    # 1. chain without I/O
-    n_events = []
-
-    def chain():
-        n = 0
-        for batch, _ in iter_chunks(job):
-            n += len(batch)
-        n_events.append(n)
-
-    t_chain, chain_times = _median_time(chain, args.repeats)
-
-    # 1b. the K -> mu N chain (charged-meson transport + aimed HNLs + polarised decays)
-    hcard = load_packaged_card("sbnd_hnl_kaon.toml").replace(events=args.trials_hnl)
-    hjob = build_job(hcard)
-    for _ in iter_chunks(build_job(hcard.replace(events=20000))):
-        pass
-    h_events = []
-
-    def hnl_chain():
-        n = 0
-        for batch, _ in iter_chunks(hjob):
-            n += len(batch)
-        h_events.append(n)
-
-    t_hnl, _ = _median_time(hnl_chain, args.repeats)
-
-    # 1c. proton bremsstrahlung at DarkQuest
-    bcard = load_packaged_card("darkquest_dark_photon_brems.toml").replace(events=args.trials_brems)
-    bjob = build_job(bcard)
-    for _ in iter_chunks(build_job(bcard.replace(events=20000))):
-        pass
-    b_events = []
-
-    def brems_chain():
-        n = 0
-        for batch, _ in iter_chunks(bjob):
-            n += len(batch)
-        b_events.append(n)
-
-    t_brems, _ = _median_time(brems_chain, args.repeats)
-
-    # 1d. the hadron cascade against Pythia alone
-    cascade = None
-    if not args.no_cascade:
-        try:
-            import pythia8mc  # noqa: F401
-        except ImportError:
-            pass
+    if args.card and Path(args.card).is_file():
+        args.card = str(Path(args.card).resolve())  # the workers run elsewhere
+    previous = signal.signal(signal.SIGTERM, _terminate_as_exit)  # SIGTERM unwinds like Ctrl-C: cleanup runs
+    tmp = Path(tempfile.mkdtemp(prefix="fipgen-bench-"))
+    wt = None
+    try:
+        if args.baseline_tree:
+            base_root, ref = Path(args.baseline_tree).resolve(), "(--baseline-tree)"
         else:
-            cascade = _cascade_bench(args.cascade_pot, args.repeats)
-
-    # 2. generate to ROOT vs uproot alone
-    tmpdir = tempfile.mkdtemp(prefix="fipgen-bench-")
-    out = os.path.join(tmpdir, "bench.root")
-
-    def generate_to_root():
-        run(job, out, overwrite=True)
-
-    t_gen, gen_times = _median_time(generate_to_root, args.repeats)
-
-    chunks = [batch_to_branches(b) for b, _ in iter_chunks(job)]
-    comp = compression_from_spec(card.compression)
-    meta = json.dumps(metadata(job))
-    raw = os.path.join(tmpdir, "uproot.root")
-
-    def uproot_alone():
-        with uproot.recreate(raw, compression=comp) as f:
-            t = f.mktree("events", _branch_types(), counter_name=_counter_name,
-                         field_name=lambda o, i: f"{o}_{i}")
-            for c in chunks:
-                t.extend(c)
-            f["run_metadata"] = meta
-
-    t_up, up_times = _median_time(uproot_alone, args.repeats)
-    size_mb = os.path.getsize(out) / 1e6
-    for p in (out, raw):
-        os.remove(p)
-    os.rmdir(tmpdir)
-
-    # 3. scans
-    scans = {}
-    if not args.no_scans:
-        from fipgen.scan.run import run_scan
-
-        workers = os.cpu_count() or 1
-        for name, ex, masses, cpl, target, foresee in (
-            ("hnl_kaon_sbnd", "sbnd_hnl_kaon.toml", np.linspace(0.02, 0.38, 50), np.geomspace(1e-10, 1e-3, 100), 60.0, 20.0),
-            ("dark_photon_dune", "dune_dark_photon_reach.toml", np.linspace(0.01, 1.0, 50), np.geomspace(1e-9, 1e-4, 100),
-             30.0, 2.0),
-        ):
-            sc = load_packaged_card(ex)
-            t_scan, _ = _median_time(lambda: run_scan(sc, masses, cpl, workers=workers), args.scan_repeats)
-            scans[name] = {"seconds_median": t_scan, "masses": 50, "couplings": 100, "trials_per_mass": sc.events,
-                           "workers": workers, "target_seconds": target, "foresee_seconds_50_masses": 50 * foresee,
-                           "speedup_over_foresee": 50 * foresee / t_scan}
-
-    res = {
-        "card": card.source,
-        "trials": args.trials,
-        "events_written": n_events[-1],
-        "repeats": args.repeats,
-        "chain_seconds_median": t_chain,
-        "chain_trials_per_s": args.trials / t_chain,
-        "chain_events_per_s": n_events[-1] / t_chain,
-        "kmun_trials": args.trials_hnl,
-        "kmun_events_written": h_events[-1],
-        "kmun_chain_seconds_median": t_hnl,
-        "kmun_chain_trials_per_s": args.trials_hnl / t_hnl,
-        "kmun_chain_events_per_s": h_events[-1] / t_hnl,
-        "brems_trials": args.trials_brems,
-        "brems_events_written": b_events[-1],
-        "brems_chain_seconds_median": t_brems,
-        "brems_chain_trials_per_s": args.trials_brems / t_brems,
-        "cascade": cascade,
-        "scans": scans,
-        "generate_to_root_seconds_median": t_gen,
-        "uproot_alone_seconds_median": t_up,
-        "ratio_generate_over_uproot": t_gen / t_up,
-        "root_file_MB": size_mb,
-        "compression": card.compression,
-        "numba_threads": int(os.environ.get("NUMBA_NUM_THREADS", "0")) or None,
-    }
-    if args.json:
-        print(json.dumps(res, indent=1))
-    else:
-        print(f"card: {card.source}, {args.trials} trials, {n_events[-1]} events written, medians of {args.repeats}")
-        print(f"chain without I/O    : {t_chain:.3f} s  -> {res['chain_events_per_s']:.3g} events/s "
-              f"({res['chain_trials_per_s']:.3g} trials/s), one process")
-        print(f"K -> mu N chain      : {t_hnl:.3f} s for {args.trials_hnl} trials -> {res['kmun_chain_events_per_s']:.3g} "
-              f"events/s ({res['kmun_chain_trials_per_s']:.3g} trials/s), one process")
-        print(f"bremsstrahlung chain : {t_brems:.3f} s for {args.trials_brems} trials -> "
-              f"{res['brems_chain_trials_per_s']:.3g} trials/s ({b_events[-1]} events), one process")
-        if cascade:
-            print(f"hadron cascade       : {cascade['ms_per_pot']:.2f} ms/POT (bnb_dump, {cascade['pot']} POT); "
-                  f"Pythia alone {cascade['pythia_alone_ms_per_pot']:.2f} ms/POT; "
-                  f"ratio cascade/Pythia {cascade['ratio_cascade_over_pythia']:.2f}; with the intranuclear cascade "
-                  f"{cascade['intranuclear_ms_per_pot']:.2f} ms/POT, ratio {cascade['ratio_intranuclear_over_without']:.2f}")
-        print(f"generate to ROOT     : {t_gen:.3f} s  ({size_mb:.1f} MB, {card.compression})")
-        print(f"uproot alone, same arrays: {t_up:.3f} s")
-        print(f"ratio generate/uproot: {res['ratio_generate_over_uproot']:.2f}  (target <= 1.5)")
-        for name, sres in scans.items():
-            print(f"scan {name:<16}: {sres['seconds_median']:.1f} s for 50 x 100 on {sres['workers']} cores "
-                  f"(target < {sres['target_seconds']:.0f} s; FORESEE ~{sres['foresee_seconds_50_masses']:.0f} s: "
-                  f"x{sres['speedup_over_foresee']:.0f})")
+            ref = resolve_baseline(args.baseline)
+            wt = Worktree(ref, tmp / "baseline")
+            wt.__enter__()
+            base_root = wt.path
+        trees = [make_tree("baseline", base_root, tmp), make_tree("current", REPO, tmp)]
+        if wt is not None:
+            trees[0].commit = wt.commit[:12]
+        figs = bench(args, tmp, trees)
+    except KeyboardInterrupt:
+        print("bench.py: interrupted; baseline worktree and temporary files removed", file=sys.stderr)
+        return 130
+    finally:
+        if wt is not None:
+            wt.__exit__(None, None, None)
+        shutil.rmtree(tmp, ignore_errors=True)
+        signal.signal(signal.SIGTERM, previous)
+    res = {"baseline": {"ref": ref, "commit": trees[0].commit, "tree": str(base_root)},
+           "current": {"tree": str(REPO), "commit": trees[1].commit, "note": trees[1].note},
+           "repeats": args.repeats, "warmup": args.warmup, "python": sys.version.split()[0],
+           "cpu_count": os.cpu_count(), "figures": figs,
+           "foresee": "published per-mass costs quoted in docs/design.md#performance; not measured here"}
+    print(json.dumps(res, indent=1) if args.json else report(res))
     return 0
 
 

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import numpy as np
@@ -230,11 +231,10 @@ def _showers(result, world, arrays, n_pot, seed, workers, scheduler, progress, n
     return em_arrays, summary, notes
 
 
-def load_tables(path) -> tuple[dict[str, np.ndarray], dict]:
-    """(arrays, header) of a table file."""
-    with np.load(path, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
-    header = json.loads(str(arrays.pop("header")))
-    for a in arrays.values():
-        a.setflags(write=False)
-    return arrays, header
+def load_tables(path) -> tuple[Mapping[str, np.ndarray], dict]:
+    """(arrays, header) of a table file (a path or a binary file object): the arrays a read-only
+    mapping of name to array, each read on first use (:class:`fipgen.resources.NpzArrays`)."""
+    from ..resources import NpzArrays
+
+    arrays = NpzArrays(path.read() if hasattr(path, "read") else Path(path).read_bytes())
+    return arrays, arrays.header()

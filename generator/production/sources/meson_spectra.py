@@ -153,17 +153,19 @@ def sanford_wang(p, theta, params, p_beam):
     p = np.asarray(p, dtype=np.float64)
     th = np.asarray(theta, dtype=np.float64)
     pmax = p_beam - c9
-    ok = (p >= 0.0) & (p < pmax) & (th >= 0.0) & (th <= 0.5 * math.pi)
-    ps = np.where(ok, p, 0.5 * pmax)
-    ts = np.where(ok, th, 0.0)
+    ok_p = (p >= 0.0) & (p < pmax)
+    ok_t = (th >= 0.0) & (th <= 0.5 * math.pi)
+    # the factors of p alone and of theta alone on their own arrays (a (p, theta) grid passed as
+    # broadcasting axes: powers on n_p + n_theta values, not n_p x n_theta); same operations in
+    # the same order where the form is defined, so the same bits
+    ps = np.where(ok_p, p, 0.5 * pmax)
+    ts = np.where(ok_t, th, 0.0)
     cos_t = np.maximum(np.cos(ts), 0.0)
-    val = (
-        c1
-        * ps**c2
-        * (1.0 - ps / pmax)
-        * np.exp(-c3 * ps**c4 / p_beam**c5 - c6 * ts * (ps - c7 * p_beam * cos_t**c8))
-    )
-    out = np.where(ok, val, 0.0)
+    f_p = c1 * ps**c2 * (1.0 - ps / pmax)
+    e_p = -c3 * ps**c4 / p_beam**c5
+    a_t = c7 * p_beam * cos_t**c8
+    val = f_p * np.exp(e_p - c6 * ts * (ps - a_t))
+    out = np.where(ok_p & ok_t, val, 0.0)
     return out if out.ndim else float(out)
 
 
