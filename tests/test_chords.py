@@ -10,8 +10,9 @@ import pytest
 from scipy import stats
 
 from fipgen.geometry import chords as K
+from fipgen.geometry import list_geometries, load_beamline, load_detector
 from fipgen.geometry.frames import Placement
-from fipgen.geometry.shapes import Box, Cylinder, Solid, Sphere, Volume
+from fipgen.geometry.shapes import Box, Cylinder, Solid, Sphere, Volume, aabb
 
 # ----------------------------------------------------------------------- helpers
 
@@ -486,3 +487,211 @@ def test_proposal_density_matches_sampled_directions() -> None:
     merged = np.sum(seg.t_out**3 - seg.t_in**3, axis=1)
     merged = merged / (omega * merged.mean())  # normalised over the cone
     assert chi2_pvalue(merged) < 1e-6
+
+
+# ------------------------------------------------------- bounding-box culling
+#
+# solid_segments and solid_cube_sum skip the exact chord of a primitive whose (grown)
+# bounding box a ray misses. They must give exactly the floats of the unculled kernels
+# (primitive_intervals, which computes every chord, then merge_intervals / cube_sum).
+
+
+def _surface_rays(rng: np.random.Generator, solid: Solid, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Rays grazing the primitives and their bounding boxes: points on faces, edges and
+    corners (nudged by 0, +-1e-15, +-1e-9 relative), tangent to spheres and cylinder
+    sides, in the plane of cap faces; directions in the face plane or random; origins on
+    the surface or up to 600 m back along the ray."""
+    origins, dirs = [], []
+    per = max(1, n // (2 * len(solid.volumes)))
+    nudge = np.array([0.0, 0.0, 1e-15, -1e-15, 1e-9, -1e-9])
+    for v in solid.volumes:
+        s = v.shape
+        for frame_box in (False, True):  # the primitive itself, its box in the solid frame
+            if frame_box or isinstance(s, Box):
+                if frame_box:
+                    lo, hi = aabb(v)
+                    c, h, r = 0.5 * (lo + hi), 0.5 * (hi - lo), np.eye(3)
+                else:
+                    c, h, r = v.placement.offset, s.half, v.placement.matrix
+                u = rng.uniform(-1.0, 1.0, (per, 3))
+                fixed = rng.random((per, 3)) < rng.choice([0.34, 0.67, 1.0], (per, 1))
+                fixed[np.arange(per), rng.integers(0, 3, per)] = True  # at least one face
+                u = np.where(fixed, np.sign(u) * (1.0 + rng.choice(nudge, (per, 3))), u)
+                p_loc = u * h
+                d_loc = np.where(fixed & (rng.random((per, 1)) < 0.6), 0.0, rng.standard_normal((per, 3)))
+                d_loc[np.all(d_loc == 0.0, axis=1), 0] = 1.0
+            elif isinstance(s, Sphere):
+                c, r = v.placement.offset, np.eye(3)
+                nrm = isotropic(rng, per)
+                p_loc = nrm * s.radius * (1.0 + rng.choice(nudge, (per, 1)))
+                d_loc = np.cross(nrm, rng.standard_normal((per, 3)))
+            else:  # cylinder: tangent to the side, or in a cap's plane
+                c, r = v.placement.offset, v.placement.matrix
+                ph = rng.uniform(0, 2 * np.pi, per)
+                side = rng.random(per) < 0.5
+                rho = np.where(side, s.radius * (1.0 + rng.choice(nudge, per)), s.radius * np.sqrt(rng.random(per)))
+                z = np.where(side, rng.uniform(-0.5, 0.5, per) * s.length,
+                             np.sign(rng.random(per) - 0.5) * 0.5 * s.length * (1.0 + rng.choice(nudge, per)))
+                p_loc = np.stack([rho * np.cos(ph), rho * np.sin(ph), z], axis=1)
+                tang = np.stack([-np.sin(ph), np.cos(ph), np.zeros(per)], axis=1)
+                d_side = tang * rng.standard_normal((per, 1)) + np.array([0.0, 0.0, 1.0]) * rng.standard_normal((per, 1))
+                d_cap = np.column_stack([rng.standard_normal((per, 2)), np.zeros(per)])
+                d_loc = np.where(side[:, None], d_side, d_cap)
+            d = unit(d_loc @ r.T)
+            p = p_loc @ r.T + c
+            back = rng.choice([0.0, 0.0, 1.0, 600.0], (per, 1)) * rng.random((per, 1))
+            origins.append(p - back * d)
+            dirs.append(d)
+    return np.concatenate(origins), np.concatenate(dirs)
+
+
+def _culling_rays(rng: np.random.Generator, solid: Solid, n: int) -> list[tuple[np.ndarray, np.ndarray]]:
+    """Ray sets for the culling tests, (origins, dirs) each."""
+    centre, radius = solid.bounding_sphere()
+    o = centre + rng.uniform(-3 * radius, 3 * radius, (n, 3))  # some inside, most outside
+    aimed = unit(solid.sample_points(n, rng) - o)
+    iso = isotropic(rng, n)
+    inside = solid.sample_points(n, rng)
+    axis = np.zeros((n, 3))
+    axis[np.arange(n), rng.integers(0, 3, n)] = rng.choice([-1.0, 1.0], n)
+    axis = np.where(rng.random((n, 3)) < 0.5, axis, -axis * 0.0 + axis)  # exact zeros, some -0.0
+    far = centre + 1e4 * iso
+    return [
+        (o, iso),  # mostly missing
+        (o, aimed),  # hitting, many primitives per ray for unions
+        (inside, iso),  # starting inside
+        (o, axis),  # axis-parallel: 1 / 0 slabs
+        (solid.sample_points(n, rng) - 2 * radius * axis, axis),
+        (far, unit(solid.sample_points(n, rng) - far)),  # 10 km away
+        (o[:1], aimed),  # one shared origin
+        _surface_rays(rng, solid, n),  # grazing faces, edges, corners and boxes
+    ]
+
+
+def _check_culled_equals_unculled(solid: Solid, rays: list[tuple[np.ndarray, np.ndarray]]) -> None:
+    c = solid.compiled()
+    k = len(c.codes)
+    for origins, dirs in rays:
+        t_in, t_out = K.primitive_intervals(origins, dirs, *c)  # every chord, no culling
+        n_ref, in_ref, out_ref = K.merge_intervals(t_in, t_out, k)
+        n_seg, seg_in, seg_out = K.solid_segments(origins, dirs, *c, k)
+        np.testing.assert_array_equal(n_seg, n_ref)
+        np.testing.assert_array_equal(seg_in, in_ref)  # bit for bit
+        np.testing.assert_array_equal(seg_out, out_ref)
+        np.testing.assert_array_equal(K.solid_cube_sum(origins, dirs, *c), K.cube_sum(t_in, t_out))
+        cand = K._candidates(origins, dirs, *c)
+        np.testing.assert_array_equal(cand, K._candidates_numpy(origins, dirs, *c))
+        assert not np.any((t_out > t_in) & ~cand), "a chord in a primitive the box test skips"
+
+
+def _one_box(rotated: bool) -> Solid:
+    if not rotated:
+        return Solid.single(Box((1.0, 2.0, 3.0)))
+    return Solid.single(Box((1.0, 2.0, 3.0)), Placement.from_spec([0.5, -0.3, 40.0], {"axis": [1.0, 2.0, 3.0], "angle": 0.4}))
+
+
+@pytest.mark.parametrize(
+    "name", ["dune_beam", "dune_detector", "box", "rotated_box", "mixed_union", "touching_row", "stack"]
+)
+def test_culled_kernels_equal_unculled(name: str) -> None:
+    """Bit-identical segments and cube sums with and without the bounding-box tests, on
+    rays that miss, hit, start inside, run along axes, come from 10 km, share an origin,
+    or graze faces, edges, corners, tangents and the culling boxes themselves."""
+    rng = np.random.default_rng(101)
+    det = load_detector("dune_nd_lar")
+    if name.startswith("dune"):
+        solid = det.active_beam if name == "dune_beam" else det.active
+    elif name in ("box", "rotated_box"):
+        solid = _one_box(name == "rotated_box")
+    elif name == "mixed_union":
+        solid = Solid(tuple(Volume(f"v{i}", random_shape(rng, KINDS[i % 3]), random_placement(rng, 3.0)) for i in range(9)))
+    elif name == "touching_row":
+        solid = Solid(tuple(Volume(f"m{i}", Box((1.0, 3.0, 1.0)), Placement((i - 3.0, 0.0, 0.0))) for i in range(7)))
+    else:  # modules one behind the other: aimed rays cross them all (the tests pause)
+        solid = Solid(tuple(Volume(f"m{i}", Box((2.0, 2.0, 0.5)), Placement((0.0, 0.0, 50.0 + i))) for i in range(6)))
+    rays = _culling_rays(rng, solid, 6000)
+    # runs of blocks where the box tests keep most pairs (rays from a beam spot at z = 0
+    # aimed at the solid), alternating with runs where they skip most (rays[0])
+    o, d = (np.concatenate([x, x]) for x in rays[0])
+    run = (np.arange(len(d)) // 2500) % 2 == 0
+    o[run] = np.column_stack([rng.normal(0.0, 0.3, (run.sum(), 2)), np.zeros(run.sum())])
+    d[run] = unit(solid.sample_points(run.sum(), rng) - o[run])
+    rays.append((o, d))
+    _check_culled_equals_unculled(solid, rays)
+
+
+def test_culled_kernels_on_every_packaged_solid() -> None:
+    rng = np.random.default_rng(102)
+    solids = []
+    for name, kind, _ in list_geometries():
+        g = load_detector(name) if kind == "detector" else load_beamline(name)
+        if kind == "detector":
+            solids.append(g.active_beam)
+        else:
+            solids += [e.solid for e in (g.target, g.decay_pipe, g.absorber, *g.solids) if e is not None]
+    assert len(solids) >= 20
+    for solid in solids:
+        _check_culled_equals_unculled(solid, _culling_rays(rng, solid, 800))
+
+
+def test_dune_realistic_rays_cull_to_the_hit_modules() -> None:
+    """Rays from the LBNF decay region to the ND-LAr modules (as the generator aims them):
+    the box tests leave ~5 of the 35 modules per ray, the ones the ray crosses."""
+    rng = np.random.default_rng(103)
+    solid = load_detector("dune_nd_lar").active_beam
+    n = 20000
+    vtx = np.column_stack([rng.uniform(-1.0, 1.0, (n, 2)), rng.uniform(0.0, 220.0, n)])
+    d = unit(solid.sample_points(n, rng) - vtx)
+    c = solid.compiled()
+    t_in, t_out = K.primitive_intervals(vtx, d, *c)
+    hits = t_out > t_in
+    cand = K._candidates(vtx, d, *c)
+    assert not np.any(hits & ~cand)
+    assert cand.sum(axis=1).mean() < 1.01 * hits.sum(axis=1).mean() < 6.0
+    _check_culled_equals_unculled(solid, [(vtx, d)])
+
+
+def test_primitive_boxes_are_the_exact_boxes() -> None:
+    rng = np.random.default_rng(104)
+    vols = tuple(Volume(f"v{i}", random_shape(rng, KINDS[i % 3]), random_placement(rng, 3.0)) for i in range(12))
+    c = Solid(vols).compiled()
+    lo, hi, scale, usable = K._primitive_boxes(*c)
+    assert usable
+    for j, v in enumerate(vols):
+        elo, ehi = aabb(v)
+        np.testing.assert_allclose(lo[j], elo, rtol=0, atol=1e-13)
+        np.testing.assert_allclose(hi[j], ehi, rtol=0, atol=1e-13)
+    assert scale == np.max(np.abs([lo, hi]))
+    for got, ref in zip(K._primitive_boxes(*c), K._primitive_boxes_numpy(*c)):
+        np.testing.assert_array_equal(got, ref)
+
+
+def test_culling_falls_back_to_every_chord() -> None:
+    """No culling where the boxes cannot be trusted: a rotation that is not orthonormal
+    (the kernels invert by the transpose), non-finite origins or directions; primitives
+    of an unknown code are never computed (their chord is empty)."""
+    rng = np.random.default_rng(105)
+    solid = Solid(tuple(Volume(f"b{i}", Box((1.0, 1.0, 1.0)), Placement((3.0 * i, 0.0, 0.0))) for i in range(4)))
+    codes, rot, trans, params = solid.compiled()
+    o = rng.uniform(-20, 20, (500, 3))
+    d = isotropic(rng, 500)
+    skew = rot.copy()
+    skew[1] = np.array([[1.0, 0.3, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    assert not K._primitive_boxes(codes, skew, trans, params)[3]
+    assert K._candidates(o, d, codes, skew, trans, params).all()
+    _check_culled_equals_unculled(Solid(solid.volumes), [(o, d)])
+    for args in ((codes, skew, trans, params),):
+        t_in, t_out = K.primitive_intervals(o, d, *args)
+        np.testing.assert_array_equal(K.solid_segments(o, d, *args, 4)[1], K.merge_intervals(t_in, t_out, 4)[1])
+        np.testing.assert_array_equal(K.solid_cube_sum(o, d, *args), K.cube_sum(t_in, t_out))
+    o2, d2 = o.copy(), d.copy()
+    o2[:5, 0] = np.nan
+    d2[5:10, 1] = np.inf
+    cand = K._candidates(o2, d2, codes, rot, trans, params)
+    assert cand[:10].all() and not cand[10:].all()
+    np.testing.assert_array_equal(cand, K._candidates_numpy(o2, d2, codes, rot, trans, params))
+    unknown = codes.copy()
+    unknown[2] = 7
+    assert not K._candidates(o, d, unknown, rot, trans, params)[:, 2].any()
+    t_in, t_out = K.primitive_intervals(o, d, unknown, rot, trans, params)
+    np.testing.assert_array_equal(K.solid_cube_sum(o, d, unknown, rot, trans, params), K.cube_sum(t_in, t_out))
