@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
-from .constants import MAX_TRIALS
+from .constants import DEFAULT_SCAN_PRECISION as DEFAULT_PRECISION, MAX_TRIALS
 from .errors import CardError, FipgenError
 
 __all__ = ["build_parser", "main"]
@@ -87,7 +87,13 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--masses", required=True, metavar="MIN:MAX:N", help="masses in GeV, linearly spaced")
     sc.add_argument("--couplings", required=True, metavar="MIN:MAX:N",
                     help="couplings, logarithmically spaced (the card's model coupling; |U|^2 for HNLs)")
-    sc.add_argument("--events", type=_trials, help="trials per mass, 1 to 1e12 (default: run.events)")
+    sc.add_argument("--events", type=_trials,
+                    help="trials per mass, 1 to 1e12: fixed, or with --precision the most a mass may use "
+                         "(default: run.events, adaptive)")
+    sc.add_argument("--precision", type=_arg_type(float, lambda v: 0 < v < 1, "a number in (0, 1)"),
+                    help="relative MC error wanted near the contour (median over the points with 0.5-2x the "
+                         f"threshold events); each mass generates blocks until it is reached (default "
+                         f"{DEFAULT_PRECISION:g} without --events)")
     sc.add_argument("--workers", type=_positive_int, help="local processes (default: all cores)")
     sc.add_argument("--scheduler", metavar="ADDRESS", help="dask.distributed scheduler address (tcp://host:port)")
     sc.add_argument("--output", metavar="TABLE", help="grid table: .csv (and its contour as <stem>_contour.csv) or .root")
@@ -100,6 +106,11 @@ def build_parser() -> argparse.ArgumentParser:
     sc.add_argument("--cl", type=_arg_type(float, lambda v: 0 < v < 1, "a number in (0, 1)"), default=0.9,
                     help="confidence level (default 0.9)")
     sc.add_argument("--no-band", action="store_true", help="no theory band from the alternative weights in the plot")
+    sc.add_argument("--overlay", action="append", metavar="FILE:LABEL",
+                    help="draw an existing limit on the plot: FILE has mass,coupling rows in the scan's units "
+                         "(GeV; the scanned coupling), # comments, a blank line between pieces; repeatable")
+    sc.add_argument("--mass-axis", choices=("auto", "log", "linear"),
+                    help="mass axis of the plot (default auto: linear for a narrow scan, max/min < 3, else log)")
     sc.add_argument("--overwrite", action="store_true", help="replace existing outputs")
     sc.add_argument("--quiet", action="store_true", help="no progress bar")
     sc.add_argument("--json", action="store_true", help="print a JSON summary")
@@ -308,7 +319,8 @@ def _workers(args) -> int:
 def cmd_scan(args) -> int:
     from .io.atomic import check_target
     from .scan.limits import event_threshold
-    from .scan.run import parse_grid, plot_scan, run_scan, write_contour_csv, write_scan_csv, write_scan_root
+    from .scan.plot import limit_text, plot_scan, read_overlay
+    from .scan.run import parse_grid, run_scan, write_contour_csv, write_scan_csv, write_scan_root
 
     card = _resolve_card(args.card)
     masses = parse_grid(args.masses, "--masses", log=False)
@@ -324,16 +336,25 @@ def cmd_scan(args) -> int:
         outputs.append(args.output)
         if args.output.endswith(".csv"):
             outputs.append(args.output[:-4] + "_contour.csv")
+    for flag, given in (("--overlay", args.overlay), ("--mass-axis", args.mass_axis)):
+        if given and not args.plot:
+            raise CardError(f"{flag} needs --plot FILE")
+    overlays = []
     if args.plot:
         _check_plot("--plot", args.plot, args.overwrite)
         outputs.append(args.plot)
+        overlays = [read_overlay(spec) for spec in args.overlay or ()]  # bad files fail before any work
     for o in outputs:
         check_target(o, args.overwrite)  # fail before any work
+    # adaptive unless a fixed trial count is asked for (--events without --precision)
+    precision = args.precision if args.precision is not None else (None if args.events else DEFAULT_PRECISION)
     res = run_scan(card, masses, couplings, args.mass_key, args.coupling_key, args.events, _cuts(card),
-                   workers=_workers(args), scheduler=args.scheduler, progress=not (args.quiet or args.json))
+                   workers=_workers(args), scheduler=args.scheduler, progress=not (args.quiet or args.json),
+                   precision=precision, threshold=thr)
     lines = res.contours(thr)["central"]
     meta = {"card": card.text, "mass_key": res.mass_key, "coupling_key": res.coupling_key, "limit": args.limit,
-            "background": args.background, "cl": args.cl, "trials_per_mass": args.events or card.events}
+            "background": args.background, "cl": args.cl, "precision": precision,
+            "trials_per_mass": [int(t) for t in res.trials], "max_trials_per_mass": args.events or card.events}
     with _all_or_nothing() as wrote:
         if args.output and args.output.endswith(".csv"):
             write_scan_csv(args.output, res, args.overwrite)
@@ -344,9 +365,11 @@ def cmd_scan(args) -> int:
             write_scan_root(args.output, res, thr, meta, args.overwrite)
             wrote(args.output)
         if args.plot:
-            plot_scan(args.plot, res, thr, title=f"{card.detector}: {card.llp}", band=not args.no_band,
-                      overwrite=args.overwrite)
+            plot_scan(args.plot, res, thr, band=not args.no_band, overwrite=args.overwrite, card=card,
+                      limit=limit_text(thr, args.limit, args.background, args.cl), overlays=overlays,
+                      mass_axis=args.mass_axis or "auto")
     summary = {"masses": len(res.masses), "couplings": len(res.couplings), "threshold_events": thr,
+               "precision": precision, "trials": int(res.trials.sum()),
                "max_events": float(res.events.max()), "contour_points": int(sum(len(x) for x in lines)),
                "seconds": res.seconds, "notes": res.notes, "outputs": outputs}
     if args.json:

@@ -3,21 +3,55 @@
 One helper for the scans (one task per mass) and the cascade builder (one task per chunk of
 beam particles): results come back in task order whatever the number of workers; Ctrl-C,
 SIGTERM or an error stop the pool's processes (or cancel the scheduler's tasks) at once.
+
+Local pools persist: the pool of ``k`` processes made by one call serves the next calls of
+the same Python process (a second scan pays no start-up), and is stopped at exit or after an
+error. With ``share=True`` (the scans) the calling process works too: it runs tasks from the
+front of the list while the pool's ``workers - 1`` processes start (a fresh interpreter
+imports fipgen and loads numba's cache, ~2 s) and take tasks as they come free, so that short
+tasks are not held up by the start-up. Which process runs a task does not change its result.
 """
 
 from __future__ import annotations
 
-__all__ = ["map_tasks"]
+import atexit
+
+__all__ = ["map_tasks", "shutdown_pools"]
 
 #: Local pools start fresh interpreters (``spawn``): no inherited locks, numba or Pythia state.
 _START_METHOD = "spawn"
 
+#: The persistent local pools, by number of processes.
+_POOLS: dict = {}
+
+
+def shutdown_pools() -> None:
+    """Stop the persistent local pools (at exit; after an error the failed pool is stopped)."""
+    while _POOLS:
+        _, ex = _POOLS.popitem()
+        ex.shutdown(wait=True, cancel_futures=True)
+
+
+atexit.register(shutdown_pools)
+
+
+def _pool(k: int):
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    ex = _POOLS.get(k)
+    if ex is None or getattr(ex, "_broken", False) or getattr(ex, "_shutdown_thread", False):
+        ex = ProcessPoolExecutor(max_workers=k, mp_context=mp.get_context(_START_METHOD), initializer=_worker_init)
+        _POOLS[k] = ex
+    return ex
+
 
 def map_tasks(func, args, workers: int, scheduler=None, progress: bool = False, unit: str = "mass",
-              desc: str = "fipgen scan") -> list:
-    """``[func(*a) for a in args]`` in order: serially, in a local process pool (``spawn``), or
-    on a dask scheduler (address or Client); ``progress`` shows a bar over the tasks (``unit``,
-    ``desc``)."""
+              desc: str = "fipgen scan", share: bool = False) -> list:
+    """``[func(*a) for a in args]`` in order: serially, in a local process pool (``spawn``,
+    persistent), or on a dask scheduler (address or Client); ``progress`` shows a bar over the
+    tasks (``unit``, ``desc``); ``share``: the calling process runs tasks too (module
+    docstring)."""
     n = len(args)
     bar = None
     if progress:
@@ -57,22 +91,62 @@ def map_tasks(func, args, workers: int, scheduler=None, progress: bool = False, 
         if workers <= 1 or n <= 1:
             return collect(func(*a) for a in args)
         import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
 
         before = set(mp.active_children())
-        ex = ProcessPoolExecutor(max_workers=workers, mp_context=mp.get_context(_START_METHOD),
-                                 initializer=_worker_init)
+        ex = _pool(workers - 1 if share else workers)
         try:
-            futs = [ex.submit(func, *a) for a in args]
-            out = collect(f.result() for f in futs)
-            ex.shutdown(wait=True)
+            if not share:
+                futs = [ex.submit(func, *a) for a in args]
+                return collect(f.result() for f in futs)
+            return _shared(ex, func, args, workers - 1, bar)
         except BaseException:
+            if _POOLS.get(workers - 1 if share else workers) is ex:
+                del _POOLS[workers - 1 if share else workers]
             _stop_pool(ex, before)
             raise
-        return out
     finally:
         if bar:
             bar.close()
+
+
+def _warm(module: str) -> None:
+    """Import ``module`` (a pool process's first task: the real ones come once it is done)."""
+    import importlib
+
+    importlib.import_module(module)
+
+
+def _shared(ex, func, args, k: int, bar) -> list:
+    """Run ``args`` in this process (from the front of the list) and on the pool ``ex`` of ``k``
+    processes (from the back, ``k`` tasks in flight, once a first task importing ``func``'s
+    module has come back: no task waits for a process to start); results in task order."""
+    from concurrent.futures import FIRST_COMPLETED, wait
+
+    n = len(args)
+    out = [None] * n
+    front, back = 0, n - 1  # next task for this process / for the pool
+    warm = ex.submit(_warm, func.__module__)
+    flying = {}
+    while front <= back or flying:
+        if warm is not None and warm.done():
+            warm.result()
+            warm = None
+        while warm is None and len(flying) < k and front <= back:
+            flying[ex.submit(func, *args[back])] = back
+            back -= 1
+        if front <= back:
+            out[front] = func(*args[front])
+            front += 1
+            if bar:
+                bar.update()
+            done = [f for f in flying if f.done()]
+        else:
+            done, _ = wait(list(flying), return_when=FIRST_COMPLETED)
+        for f in done:
+            out[flying.pop(f)] = f.result()
+            if bar:
+                bar.update()
+    return out
 
 
 def _worker_init() -> None:
@@ -80,7 +154,10 @@ def _worker_init() -> None:
     parent stops them (:func:`_stop_pool`), without a traceback from every worker."""
     import signal
 
+    from ._jit import without_numba_extensions
+
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    without_numba_extensions()  # a pool process runs fipgen's kernels only (fipgen._jit: start-up time)
 
 
 def _stop_pool(ex, before=(), timeout: float = 5.0) -> None:

@@ -128,11 +128,11 @@ def test_sigterm_during_scan_stops_the_workers(tmp_path):
     proc = _popen(["scan", "sbnd_dark_photon", "--masses", "0.02:0.1:6", "--couplings", "1e-8:1e-5:5", "--workers", "2",
                    "--events", "200000", "--output", "t.csv", "--quiet"], tmp_path)
 
-    def workers():
+    def workers():  # --workers 2: the scan's own process and one pool process (fipgen.parallel)
         w = [p for p, _ in _session(proc.pid) if p != proc.pid and "spawn_main" in _cmdline(p)]
-        return w if len(w) >= 2 else None
+        return w if len(w) >= 1 else None
 
-    _wait_for(workers, 120, "two worker processes", proc)
+    _wait_for(workers, 120, "the pool's worker process", proc)
     time.sleep(1.0)  # the workers busy with their first masses
     _stop_and_check(proc, signal.SIGTERM, tmp_path)
 

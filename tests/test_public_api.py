@@ -204,7 +204,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "vector_width", "hnl_pair_width", "vmd_table", "family_coefficients", "alpha_s"
     ],
     "fipgen.output": ["UNITS", "metadata", "Summary", "FORMATS", "output_paths", "run", "summary_text", "summary_json"],
-    "fipgen.parallel": ["map_tasks"],
+    "fipgen.parallel": ["map_tasks", "shutdown_pools"],
     "fipgen.pipeline": [
         "decay_codes", "UNITS", "Job", "build_model", "build_job", "generate_block", "n_blocks", "iter_blocks",
         "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of", "iter_chunks", "metadata", "Summary",
@@ -322,10 +322,14 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.scan.axes": ["ScanAxes", "default_coupling_key", "card_at", "COUPLING_KEYS"],
     "fipgen.scan.kernels": ["weighted_decay_sums", "decay_probabilities", "cut_passes"],
     "fipgen.scan.limits": ["LIMITS", "event_threshold"],
-    "fipgen.scan.reweight": ["Cuts", "ScanTable", "collect_table", "expected_events", "reweight_file"],
+    "fipgen.scan.plot": [
+        "SYMBOLS", "ZPRIME_SYMBOLS", "LINEAR_BELOW", "Overlay", "parse_overlay", "read_overlay", "mass_label",
+        "coupling_label", "limit_text", "legend_title", "scan_title", "number_label", "scan_figure", "plot_scan"
+    ],
+    "fipgen.scan.reweight": ["Cuts", "Precision", "ScanTable", "collect_table", "expected_events", "reweight_file"],
     "fipgen.scan.run": [
         "ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid", "contour_lines", "check_scan",
-        "write_scan_csv", "write_contour_csv", "write_scan_root", "plot_scan", "write_acceptance", "FipgenError"
+        "write_scan_csv", "write_contour_csv", "write_scan_root", "write_acceptance", "FipgenError"
     ],
     "fipgen.shower": [
         "SPECIES", "Binning", "ShowerMedium", "ShowerResult", "ShowerSettings", "ShowerTable", "load_shower_table",

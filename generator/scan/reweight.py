@@ -24,6 +24,7 @@ daughters were sampled at ``c0``; their kinematics do not depend on the coupling
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -35,7 +36,7 @@ from ..job import Job, build_job, build_model
 from . import kernels as K
 from .axes import ScanAxes, card_at
 
-__all__ = ["Cuts", "ScanTable", "collect_table", "expected_events", "reweight_file"]
+__all__ = ["Cuts", "Precision", "ScanTable", "collect_table", "expected_events", "reweight_file"]
 
 #: Invisible daughters (neutrinos, the HNL, the ALP, the Z') for the cuts.
 _INVISIBLE = {12, 14, 16, -12, -14, -16, 9900012, -9900012, 9000005, 32}
@@ -73,6 +74,13 @@ def _branching_table(model) -> dict[str, float]:
     return model.branching_ratios()
 
 
+def _branching_table_widths(model) -> dict[str, float]:
+    """The widths behind :func:`_branching_table` (HNLs: the exclusive channels' widths)."""
+    if hasattr(model, "sampling_widths"):
+        return model.sampling_widths()
+    return model.partial_widths()
+
+
 @dataclass
 class ScanTable:
     """Per-event scan columns of one sample (module docstring)."""
@@ -91,6 +99,8 @@ class ScanTable:
     c0: float
     x_flight: np.ndarray = None
     _models: dict = field(default_factory=dict, repr=False)
+    _widths: dict = field(default_factory=dict, repr=False)
+    _sums: dict = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
         return int(self.beta_gamma.size)
@@ -103,45 +113,83 @@ class ScanTable:
             self._models[key] = build_model(card, particle)
         return self._models[key]
 
+    def widths(self, particle: str, couplings: np.ndarray, names: tuple[str, ...], sampling: bool) -> np.ndarray:
+        """``(2 + len(names), n_c)``: the total width, the sum of the widths decays are drawn
+        from (``sampling``: the exclusive channels of :func:`_branching_table`, else every
+        partial width) and the width of each of ``names``, of ``particle``'s model at each
+        coupling.
+
+        Partial widths are quadratic forms of the couplings, so along one coupling ``c`` each
+        is ``A c^2 + B c + C``: fitted to the model at ``c0 (1, 2, 4)`` and used at every
+        coupling when it reproduces the model at the grid's smallest and largest couplings
+        to 1e-9 (relative to the total width); otherwise (a model that is not quadratic in
+        this coupling) the model is rebuilt at every coupling."""
+
+        def exact(c):
+            m = self._model(c, particle)
+            w = _branching_table_widths(m) if sampling else m.partial_widths()
+            return np.array([m.total_width(), float(sum(w.values()))] + [w.get(n, 0.0) for n in names])
+
+        key = (particle, names, sampling, couplings.tobytes())
+        if key in self._widths:
+            return self._widths[key]
+        c0 = float(self.c0)
+        x = np.array([1.0, 2.0, 4.0])
+        coef = np.linalg.solve(np.vander(x, 3), np.array([exact(c0 * xi) for xi in x]))  # (3, k): A, B, C
+        fit = (np.vander(couplings / c0, 3) @ coef).T
+        ok = True
+        for j in {int(np.argmin(couplings)), int(np.argmax(couplings))}:
+            want = exact(float(couplings[j]))
+            scale = max(abs(want[0]), 1e-300)
+            ok = ok and bool(np.all(np.abs(fit[:, j] - want) <= 1e-9 * scale))
+        if not ok:
+            fit = np.array([exact(float(c)) for c in couplings]).T
+        self._widths[key] = fit
+        return fit
+
     def factors(self, couplings) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """``(ctau (n_c,), f (n_channels, n_c), g (n_decays, n_c), xr (n_channels, n_c))`` at each
         coupling: the detected particle's c*tau, the channel and decay-channel factors, and the
-        ratio of an X -> N N boson's decay length to its reference one."""
+        ratio of an X -> N N boson's decay length to its reference one (from :meth:`widths`)."""
+        from ..constants import HBARC_GEV_M
+
         job, ax = self.job, self.axes
         couplings = np.atleast_1d(np.asarray(couplings, dtype=np.float64))
         llp = job.card.llp
         br0 = job.decay_probs * job.weight_branching
         nch = len(job.channels)
-        ctau = np.empty(couplings.size)
-        f = np.empty((nch, couplings.size))
-        g = np.empty((len(job.decay_names), couplings.size))
-        xr = np.ones((nch, couplings.size))
-        powers = [ax.production_power(ch) for ch in job.channels]
-        cascade = [getattr(ch, "x_model", None) for ch in job.channels]
-        scan_key = ax.coupling_key
-        for j, c in enumerate(couplings):
-            m = self._model(c, llp)
-            ctau[j] = m.ctau()
+        w = self.widths(llp, couplings, tuple(job.decay_names), True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ctau = np.where(w[0] > 0, HBARC_GEV_M / w[0], np.inf)
             if job.scatter is not None:
                 # the interaction rate of each process scales with its own coupling squared
-                sp = {"model.alp.g_gamma": 0, "model.alp.g_electron": 1}.get(scan_key)
-                g[:, j] = [(c / self.c0) ** 2 if sp == d else 1.0 for d in range(len(job.decay_names))]
+                sp = {"model.alp.g_gamma": 0, "model.alp.g_electron": 1}.get(ax.coupling_key)
+                g = np.array([(couplings / self.c0) ** 2 if sp == d else np.ones(couplings.size)
+                              for d in range(len(job.decay_names))])
             else:
-                brs = _branching_table(m)
-                g[:, j] = [brs.get(name, 0.0) / b0 for name, b0 in zip(job.decay_names, br0)]
-            for kk in range(len(job.channels)):
-                r = (c / self.c0) ** powers[kk]
-                x0 = cascade[kk]
-                if x0 is not None and ax.coupling_particle == x0.particle:
-                    xc = self._model(c, x0.particle)
-                    r *= xc.branching_ratios().get("N N", 0.0) / x0.branching_ratios()["N N"]
-                    xr[kk, j] = xc.ctau() / x0.ctau()
-                f[kk, j] = r
+                brs = np.where(w[1] > 0, w[2:] / w[1], 0.0)
+                g = np.array([brs[i] / b0 if b0 else np.zeros(couplings.size) for i, b0 in enumerate(br0)])
+        g = g.reshape(len(job.decay_names), couplings.size)
+        f = np.empty((nch, couplings.size))
+        xr = np.ones((nch, couplings.size))
+        for kk, ch in enumerate(job.channels):
+            f[kk] = (couplings / self.c0) ** ax.production_power(ch)
+            x0 = getattr(ch, "x_model", None)
+            if x0 is not None and ax.coupling_particle == x0.particle:
+                wx = self.widths(x0.particle, couplings, ("N N",), False)
+                br_nn = np.where(wx[1] > 0, wx[2] / wx[1], 0.0)
+                f[kk] *= br_nn / x0.branching_ratios()["N N"]
+                xr[kk] = x0.total_width() / wx[0]  # ctau(c) / ctau(c0)
         return ctau, f, g, xr
 
-    def expected(self, couplings, with_cuts: bool = True) -> dict[str, np.ndarray]:
-        """Expected events at each coupling: ``{"events": (n_c,), "mc_error": (n_c,),
-        "events_<alt>": ...}`` (cuts applied when ``with_cuts`` and the table has them)."""
+    def sums(self, couplings, with_cuts: bool = True) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """``(S, S2, ctau)``: the weighted sums of :func:`fipgen.scan.kernels.weighted_decay_sums`
+        at each coupling (row 0 central, then the alternative sets; cuts applied when
+        ``with_cuts``). Sums over events: a sample's are those of its parts added."""
+        couplings = np.atleast_1d(np.asarray(couplings, dtype=np.float64))
+        key = (couplings.tobytes(), bool(with_cuts))
+        if key in self._sums:
+            return self._sums[key]
         ctau, f, g, xr = self.factors(couplings)
         w = self.w0 * (self.passes[None, :] if with_cuts else 1.0)
         if with_cuts:
@@ -149,12 +197,21 @@ class ScanTable:
         S, S2 = K.weighted_decay_sums(np.ascontiguousarray(w), self.channel_index, self.decay_index, self.beta_gamma,
                                       self.n_seg, self.seg_in, self.seg_out, ctau, f, g, self._xt(), xr,
                                       self.job.scatter is not None)
+        self._sums[key] = (S, S2, ctau)
+        return S, S2, ctau
+
+    def expected(self, couplings, with_cuts: bool = True) -> dict[str, np.ndarray]:
+        """Expected events at each coupling: ``{"events": (n_c,), "mc_error": (n_c,),
+        "events_<alt>": ...}`` (cuts applied when ``with_cuts`` and the table has them)."""
+        S, S2, ctau = self.sums(couplings, with_cuts)
         out = {"events": S[0], "mc_error": np.sqrt(S2[0]), "ctau": ctau}
         for r, name in enumerate(self.set_names[1:], start=1):
             out[f"events_{name}"] = S[r]
         return out
 
     cut_efficiency: float = 1.0
+    #: trials the sample holds (its weights are for the card's POT with these trials)
+    n_trials: int = 0
 
     def _xt(self) -> np.ndarray:
         return self.x_flight if self.x_flight is not None else np.zeros(len(self))
@@ -180,16 +237,89 @@ class ScanTable:
         return {"ctau": ctau_grid, "acceptance": S[0], "mc_error": np.sqrt(S2[0]), "llp_per_pot": job.rate_per_pot}
 
 
+@dataclass(frozen=True)
+class Precision:
+    """Stop a scan's sample when the points near the contour are known to ``relative`` (MC).
+
+    The points near the contour are those of ``couplings`` with ``0.5 threshold <= N <=
+    2 threshold`` expected events; where none is (a coarse grid jumping over the contour) the
+    grid point on either side of each crossing of ``threshold`` closest to it in log N.
+
+    What a point's error does to the contour is its relative error over the local slope
+    ``s = |d ln N / d ln c|``: on the upper (short-lifetime) edge of a contour N falls by orders
+    of magnitude between grid points, so a large relative error there hardly moves the
+    contour, while such a point's expected events come from a steep exponential tail and keep
+    a large relative error at any sample size. Each point's relative error is therefore
+    divided by ``max(1, s / s_min)``, ``s_min`` the smallest slope among the points near the
+    contour (those of its gentle branch count as they are), and the sample is precise when
+    the median of these is at most ``relative`` (the median: a grid has a few points near
+    each branch, and one steep point should not hold the whole mass back). ``needed`` returns None then (or when no point
+    is near the contour: more trials would not draw it), else the trials that should reach it
+    (errors fall as 1/sqrt(trials); 10 % more for the estimate's own noise)."""
+
+    relative: float
+    threshold: float
+    couplings: tuple[float, ...]
+
+    def near(self, events: np.ndarray) -> np.ndarray:
+        """Indices of the couplings near the contour (class docstring)."""
+        thr = self.threshold
+        idx = np.flatnonzero((events >= 0.5 * thr) & (events <= 2.0 * thr))
+        if idx.size:
+            return idx
+        above = events >= thr
+        cross = np.flatnonzero(above[1:] != above[:-1])  # between j and j + 1
+        pick = set()
+        for j in cross:
+            lo, hi = int(j), int(j) + 1
+            ln = np.abs(np.log(np.maximum(events[[lo, hi]], 1e-300) / thr))
+            pick.add(lo if ln[0] <= ln[1] else hi)
+        return np.array(sorted(pick), dtype=np.int64)
+
+    def error(self, events: np.ndarray, mc_error: np.ndarray) -> float | None:
+        """The median slope-scaled relative MC error near the contour (class docstring);
+        None: no point near it."""
+        idx = self.near(events)
+        if idx.size == 0:
+            return None
+        rel = mc_error[idx] / events[idx]
+        if len(self.couplings) < 3:
+            return float(np.median(rel))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ln_n = np.log(np.maximum(events, 1e-300))
+            slope = np.abs(np.gradient(ln_n, np.log(np.asarray(self.couplings, dtype=np.float64))))[idx]
+        slope = np.where(np.isfinite(slope), slope, np.inf)
+        s_min = max(float(np.min(slope)), 1e-12)
+        return float(np.median(rel / np.maximum(1.0, slope / s_min)))
+
+    def needed(self, events: np.ndarray, mc_error: np.ndarray, trials: int) -> int | None:
+        rel = self.error(events, mc_error)
+        if rel is None or rel <= self.relative:
+            return None
+        return int(math.ceil(trials * 1.1 * (rel / self.relative) ** 2))
+
+
+#: Trials of an adaptive sample's first step (``collect_table``): a quarter of a block.
+FIRST_STEP = 4096
+
+
 def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None = None, stream: tuple = (),
-                  n_trials: int | None = None) -> ScanTable:
+                  n_trials: int | None = None, precision: Precision | None = None) -> ScanTable:
     """Generate the card's sample in scan mode and return its :class:`ScanTable`.
 
     ``stream`` selects the random-stream family (fipgen.rng.block_rng); scans give each
     mass its own so the results do not depend on how masses are spread over workers.
+    ``n_trials`` (default: the card's) is the sample: its blocks (:func:`fipgen.generation.iter_blocks`).
+    With ``precision`` it is the most the sample may grow to, in steps: block 0 with
+    :data:`FIRST_STEP` trials, then blocks 1, 2, ... of up to a full block each until the
+    trials ``precision.needed`` asked for at the last check are reached, the check repeated
+    there; the weights are scaled to the trials used (``ScanTable.n_trials``). Each step's
+    size depends only on the steps before, so a scan is the same for any number of workers
+    (its sample is not the fixed-trial one: another split into blocks).
     """
     from dataclasses import replace
 
-    from ..events import EventBatch
+    from ..rng import BLOCK_SIZE
 
     axes = axes or ScanAxes(card)
     cuts = cuts or Cuts()
@@ -198,11 +328,52 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
                   sample_daughters=cuts.active, record=False)
     parts = []
     batches = []
-    for b, n in iter_blocks(job.n_trials):
+
+    def step(b, n):
         batch, sums = generate_block(job, b, n)
         parts.append(sums["scan"])
         if cuts.active:
             batches.append(batch)
+
+    if precision is None:
+        for b, n in iter_blocks(job.n_trials):
+            step(b, n)
+        return _table(job, axes, card, cuts, parts, batches, job.n_trials)
+    # the sums at the precision's couplings are kept step by step (each event goes through
+    # the reweighting kernel once), scaled to the trials so far at each check
+    couplings = np.asarray(precision.couplings, dtype=np.float64)
+    cap = job.n_trials
+    cache = {}  # models and widths at the couplings, shared by the tables
+    S = S2 = ctau = None
+    done, b, target = 0, 0, min(FIRST_STEP, cap)
+    while True:
+        while done < target:
+            n = min(BLOCK_SIZE, target - done)
+            step(b, n)
+            part = _table(job, axes, card, cuts, parts[-1:], batches[-1:], job.n_trials, cache)
+            s1, s2, ctau = part.sums(couplings)
+            S, S2 = (s1, s2) if S is None else (S + s1, S2 + s2)
+            done += n
+            b += 1
+        if done >= cap:
+            break
+        scale = cap / done
+        need = precision.needed(S[0] * scale, np.sqrt(S2[0]) * scale, done)
+        if need is None:
+            break
+        target = min(max(need, done + 1), cap)
+    table = _table(job, axes, card, cuts, parts, batches, done, cache)
+    scale = cap / done
+    table._sums[(couplings.tobytes(), True)] = (S * scale, S2 * scale * scale, ctau)
+    return table
+
+
+def _table(job: Job, axes: ScanAxes, card: RunCard, cuts: Cuts, parts: list, batches: list, done: int,
+           cache: dict | None = None) -> ScanTable:
+    """The :class:`ScanTable` of the blocks generated so far (``done`` trials of the job's
+    ``n_trials``: weights scaled by ``n_trials / done``); ``cache``: the models and widths of
+    an earlier table of the same job (they do not depend on the sample)."""
+    from ..events import EventBatch
 
     def cat(key):
         return np.concatenate([p[key] for p in parts])
@@ -215,6 +386,8 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
                                for p in parts])
 
     w0 = cat("w_nodecay")
+    if done != job.n_trials:
+        w0 = w0 * (job.n_trials / done)
     if job.scatter is not None:  # scattering: the reference interaction rate per metre rides in w0
         w0 = w0 * cat("scatter_rate")
     names = ("central",) + tuple(job.alt_weight_names)
@@ -225,6 +398,9 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
                       np.ascontiguousarray(pad("seg_in")), np.ascontiguousarray(pad("seg_out")), passes,
                       axes.coupling_of(card), cat("x_flight"))
     table.cut_efficiency = float(cuts.efficiency)
+    table.n_trials = int(done)
+    if cache is not None:
+        table._models, table._widths = cache.setdefault("models", {}), cache.setdefault("widths", {})
     return table
 
 

@@ -23,7 +23,7 @@ from ..errors import CardError, ClosedError, FipgenError, RunFailure
 from ..rng import ACCEPTANCE_STREAM, SCAN_STREAM
 from ..parallel import map_tasks
 from .axes import ScanAxes, card_at
-from .reweight import Cuts, collect_table
+from .reweight import Cuts, Precision, collect_table
 
 __all__ = ["ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid", "contour_lines", "check_scan"]
 
@@ -57,9 +57,16 @@ class ScanSpec:
     coupling_key: str | None = None
     n_trials: int | None = None
     cuts: Cuts = field(default_factory=Cuts)
+    #: adaptive samples: the relative MC error wanted near the contour at ``threshold`` events
+    #: (fipgen.scan.reweight.Precision); None: ``n_trials`` trials per mass
+    precision: float | None = None
+    threshold: float = 2.3
+    #: the card's seed (a card changed with ``replace(seed=...)`` keeps its text)
+    seed: int | None = None
 
     def card(self) -> RunCard:
-        return parse_card(self.card_text, source=self.card_source)
+        card = parse_card(self.card_text, source=self.card_source)
+        return card if self.seed is None else card.replace(seed=int(self.seed))
 
 
 def check_scan(card: RunCard, masses, mass_key: str | None = None, coupling_key: str | None = None) -> ScanAxes:
@@ -103,16 +110,18 @@ def _mass_task(spec: ScanSpec, i: int) -> dict:
     axes = ScanAxes(card, spec.mass_key, spec.coupling_key)
     card_m = card_at(card, mass_key=axes.mass_key, mass=spec.masses[i])
     nc = len(spec.couplings)
+    target = None if spec.precision is None else Precision(spec.precision, spec.threshold, spec.couplings)
     try:
         table = collect_table(card_m, ScanAxes(card_m, axes.mass_key, axes.coupling_key), spec.cuts,
-                              stream=(SCAN_STREAM, i), n_trials=spec.n_trials)
+                              stream=(SCAN_STREAM, i), n_trials=spec.n_trials, precision=target)
     except FipgenError as err:
         return {"i": i, "events": np.zeros(nc), "mc_error": np.zeros(nc), "alt": {},
-                "note": _closed_or_fail(err, spec.masses[i]), "n_events": 0, "seconds": time.perf_counter() - t0}
+                "note": _closed_or_fail(err, spec.masses[i]), "n_events": 0, "trials": 0,
+                "seconds": time.perf_counter() - t0}
     r = table.expected(np.asarray(spec.couplings))
     alt = {k[len("events_"):]: v for k, v in r.items() if k.startswith("events_")}
     return {"i": i, "events": r["events"], "mc_error": r["mc_error"], "alt": alt, "note": "",
-            "n_events": len(table), "ctau": r["ctau"], "seconds": time.perf_counter() - t0}
+            "n_events": len(table), "trials": table.n_trials, "ctau": r["ctau"], "seconds": time.perf_counter() - t0}
 
 
 def _acc_task(spec: ScanSpec, i: int, ctau: tuple[float, ...]) -> dict:
@@ -144,6 +153,12 @@ class ScanResult:
     coupling_key: str
     seconds: float
     n_events: np.ndarray
+    #: trials generated per mass (adaptive scans stop at their precision); None: not known (0)
+    trials: np.ndarray = None
+
+    def __post_init__(self) -> None:
+        if self.trials is None:
+            self.trials = np.zeros(np.asarray(self.masses).size, dtype=np.int64)
 
     def contours(self, threshold: float) -> dict[str, list[np.ndarray]]:
         """Contour lines at ``threshold`` events: ``{"central": [...], "<alt>": [...]}``, each
@@ -167,13 +182,19 @@ def contour_lines(masses, couplings, events, threshold: float) -> list[np.ndarra
 
 
 def run_scan(card: RunCard, masses, couplings, mass_key=None, coupling_key=None, n_trials=None, cuts=None,
-             workers: int = 1, scheduler=None, progress: bool = False) -> ScanResult:
-    """Expected events on the (mass x coupling) grid (module docstring)."""
+             workers: int = 1, scheduler=None, progress: bool = False, precision: float | None = None,
+             threshold: float = 2.3) -> ScanResult:
+    """Expected events on the (mass x coupling) grid (module docstring). ``precision``: each
+    mass's sample grows block by block up to ``n_trials`` until the points near the contour
+    at ``threshold`` events have that relative MC error (:class:`~fipgen.scan.reweight.Precision`);
+    None: ``n_trials`` trials per mass."""
     t0 = time.perf_counter()
     axes = check_scan(card, masses, mass_key, coupling_key)  # bad input fails before any work
     spec = ScanSpec(card.text, card.source, tuple(float(m) for m in masses), tuple(float(c) for c in couplings),
-                    axes.mass_key, axes.coupling_key, n_trials, cuts or Cuts())
-    res = map_tasks(_mass_task, [(spec, i) for i in range(len(spec.masses))], workers, scheduler, progress)
+                    axes.mass_key, axes.coupling_key, n_trials, cuts or Cuts(),
+                    None if precision is None else float(precision), float(threshold), int(card.seed))
+    res = map_tasks(_mass_task, [(spec, i) for i in range(len(spec.masses))], workers, scheduler, progress,
+                    share=True)
     res.sort(key=lambda r: r["i"])
     ev = np.vstack([r["events"] for r in res])
     err = np.vstack([r["mc_error"] for r in res])
@@ -182,7 +203,8 @@ def run_scan(card: RunCard, masses, couplings, mass_key=None, coupling_key=None,
     notes = [f"mass {spec.masses[r['i']]:.6g}: {r['note']}" for r in res if r["note"]]
     _all_closed(notes, len(res))
     return ScanResult(np.asarray(spec.masses), np.asarray(spec.couplings), ev, err, alt, notes, axes.mass_key,
-                      axes.coupling_key, time.perf_counter() - t0, np.array([r["n_events"] for r in res]))
+                      axes.coupling_key, time.perf_counter() - t0, np.array([r["n_events"] for r in res]),
+                      np.array([r["trials"] for r in res], dtype=np.int64))
 
 
 def run_acceptance(card: RunCard, masses, ctau, mass_key=None, n_trials=None, cuts=None, workers: int = 1,
@@ -190,9 +212,10 @@ def run_acceptance(card: RunCard, masses, ctau, mass_key=None, n_trials=None, cu
     """Acceptance table: P(decay inside [and pass cuts] | produced) on (mass x c*tau)."""
     axes = check_scan(card, masses, mass_key)  # bad input fails before any work
     spec = ScanSpec(card.text, card.source, tuple(float(m) for m in masses), (), axes.mass_key, axes.coupling_key,
-                    n_trials, cuts or Cuts())
+                    n_trials, cuts or Cuts(), seed=int(card.seed))
     ct = tuple(float(c) for c in ctau)
-    res = map_tasks(_acc_task, [(spec, i, ct) for i in range(len(spec.masses))], workers, scheduler, progress)
+    res = map_tasks(_acc_task, [(spec, i, ct) for i in range(len(spec.masses))], workers, scheduler, progress,
+                    share=True)
     res.sort(key=lambda r: r["i"])
     _all_closed([r["note"] for r in res if r["note"]], len(res))
     return {"masses": np.asarray(spec.masses), "ctau": np.asarray(ct),
@@ -212,11 +235,12 @@ def write_scan_csv(path, res: ScanResult, overwrite: bool = False) -> None:
     names = sorted(res.alt)
     with atomic_path(path, overwrite) as tmp, open(tmp, "w", encoding="utf-8") as fh:
         fh.write(f"# fipgen scan: expected signal events; mass = {res.mass_key} (GeV), coupling = {res.coupling_key}\n")
-        fh.write(",".join(["mass", "coupling", "events", "mc_error"] + [f"events_{n}" for n in names]) + "\n")
+        fh.write(",".join(["mass", "coupling", "events", "mc_error"] + [f"events_{n}" for n in names] + ["trials"])
+                 + "\n")
         for i, m in enumerate(res.masses):
             for j, c in enumerate(res.couplings):
                 row = [f"{m:.8g}", f"{c:.8g}", f"{res.events[i, j]:.8g}", f"{res.mc_error[i, j]:.4g}"]
-                row += [f"{res.alt[n][i, j]:.8g}" for n in names]
+                row += [f"{res.alt[n][i, j]:.8g}" for n in names] + [str(int(res.trials[i]))]
                 fh.write(",".join(row) + "\n")
 
 
@@ -242,60 +266,12 @@ def write_scan_root(path, res: ScanResult, threshold: float, meta: dict, overwri
     mm, cc = np.meshgrid(res.masses, res.couplings, indexing="ij")
     cols = {"mass": mm.ravel(), "coupling": cc.ravel(), "events": res.events.ravel(), "mc_error": res.mc_error.ravel()}
     cols.update({f"events_{k}": v.ravel() for k, v in res.alt.items()})
+    cols["trials"] = np.repeat(np.asarray(res.trials, dtype=np.int64), len(res.couplings))
     with atomic_path(path, overwrite) as tmp:
         with uproot.recreate(tmp) as f:
             f.mktree("scan", {k: v.dtype for k, v in cols.items()}, title="fipgen scan")
             f["scan"].extend(cols)
             f["scan_metadata"] = json.dumps({**meta, "threshold_events": threshold}, indent=1, sort_keys=True)
-
-
-_AXIS_LABELS = {
-    "model.hnl.mass": "$m_N$", "model.zprime.mass": "$m_{Z'}$", "model.alp.mass": "$m_a$",
-    "model.hnl.mixing": "$|U|^2$", "model.zprime.coupling": "$\\epsilon$ or $g$", "model.alp.g_gamma": "$g_{a\\gamma\\gamma}$ [GeV$^{-1}$]",
-    "model.alp.g_electron": "$g_{aee}$", "model.alp.g_muon": "$g_{a\\mu\\mu}$", "model.alp.g_hnl": "$g_{aNN}$",
-}
-
-
-def plot_scan(path, res: ScanResult, threshold: float, title: str = "", band: bool = True, overwrite: bool = False) -> None:
-    """Contour plot (log axes, HEP style via mplhep) with the alternative-weight band."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-    import mplhep
-
-    from ..io.atomic import save_figure
-
-    with plt.style.context(mplhep.style.ROOT):
-        fig, ax = plt.subplots(figsize=(8, 6))
-        lines = contour_lines(res.masses, res.couplings, res.events, threshold)
-        if band and res.alt:
-            lo = np.minimum.reduce([res.events] + list(res.alt.values()))
-            hi = np.maximum.reduce([res.events] + list(res.alt.values()))
-            for ln in contour_lines(res.masses, res.couplings, lo, threshold):
-                ax.plot(ln[:, 0], ln[:, 1], color="tab:blue", ls=":", lw=1.2)
-            for ln in contour_lines(res.masses, res.couplings, hi, threshold):
-                ax.plot(ln[:, 0], ln[:, 1], color="tab:blue", ls=":", lw=1.2)
-            ax.plot([], [], color="tab:blue", ls=":", label="theory band (alternative weights)")
-        for k, ln in enumerate(lines):
-            ax.plot(ln[:, 0], ln[:, 1], color="tab:blue", lw=2, label=f"{threshold:.3g} events" if k == 0 else None)
-        ax.set_xscale("log")
-        ax.set_yscale("log")
-        ax.set_xlim(res.masses.min(), res.masses.max())
-        ax.set_ylim(res.couplings.min(), res.couplings.max())
-        from matplotlib.ticker import NullFormatter
-
-        ax.xaxis.set_minor_formatter(NullFormatter())
-        ax.set_xlabel(_AXIS_LABELS.get(res.mass_key, res.mass_key) + " [GeV]")
-        ax.set_ylabel(_AXIS_LABELS.get(res.coupling_key, res.coupling_key))
-        if title:
-            ax.set_title(title, fontsize=12)
-        ax.legend(fontsize=11, loc="best")
-        fig.tight_layout()
-        try:
-            save_figure(fig, path, overwrite)
-        finally:
-            plt.close(fig)
 
 
 def write_acceptance(path_csv, acc: dict, overwrite: bool = False, path_root=None) -> None:
@@ -328,4 +304,4 @@ def write_acceptance(path_csv, acc: dict, overwrite: bool = False, path_root=Non
             raise
 
 
-__all__ += ["write_scan_csv", "write_contour_csv", "write_scan_root", "plot_scan", "write_acceptance", "FipgenError"]
+__all__ += ["write_scan_csv", "write_contour_csv", "write_scan_root", "write_acceptance", "FipgenError"]

@@ -1,0 +1,41 @@
+"""Local process pools (fipgen.parallel): persistent across calls, shared with the calling
+process for the scans, stopped after an error and at exit; results in task order."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+
+import pytest
+
+from fipgen import parallel
+
+
+def _children() -> set[int]:
+    return {p.pid for p in mp.active_children()}
+
+
+def test_results_in_order_and_the_pool_persists():
+    parallel.shutdown_pools()
+    args = [(str(i),) for i in range(40)]
+    assert parallel.map_tasks(int, args, workers=2, share=True) == list(range(40))
+    got = parallel.map_tasks(os.getpid, [()] * 12, workers=3, share=True)
+    assert os.getpid() in got  # the calling process takes tasks from the front
+    ex = parallel._POOLS[2]  # --workers 3 with share: a pool of 2
+    procs = set(ex._processes)
+    assert 1 <= len(procs) <= 2  # (processes start as tasks come)
+    parallel.map_tasks(os.getpid, [()] * 12, workers=3, share=True)
+    assert parallel._POOLS[2] is ex and procs <= set(ex._processes)  # the same processes serve again
+    plain = parallel.map_tasks(os.getpid, [()] * 6, workers=2)
+    assert os.getpid() not in plain  # without share every task runs in the pool
+
+
+def test_an_error_stops_the_pool_and_leaves_no_process():
+    parallel.shutdown_pools()
+    parallel.map_tasks(os.getpid, [()] * 4, workers=2, share=True)
+    assert _children()
+    with pytest.raises(ValueError):
+        parallel.map_tasks(int, [("1",), ("x",), ("2",), ("y",)], workers=2, share=True)
+    assert 1 not in parallel._POOLS
+    parallel.shutdown_pools()
+    assert not _children()
