@@ -68,15 +68,19 @@ def test_the_checker_catches_each_broken_requirement(tmp_path):
         assert any(req in v for v in check_file(p)), req
 
 
+def _files_and_events(tmp_path_factory, card_name, formats):
+    """``(stem, summary, ROOT events)`` of 8000 trials of a packaged card in ``formats`` (root first)."""
+    stem, s = _gen(tmp_path_factory.mktemp(card_name.split("_")[1]), card_name, 8000, formats)
+    with uproot.open(stem + ".root") as f:
+        ev = f["events"].arrays(library="np")
+    return stem, s, ev
+
+
 @pytest.fixture(scope="module")
 def chain_files(tmp_path_factory):
     """Z' (B-L) from pi0/eta decays and proton bremsstrahlung in the target and absorber,
     decaying to two HNLs (the arXiv:2410.08981 signature) at SBND."""
-    d = tmp_path_factory.mktemp("chain")
-    stem, s = _gen(d, "sbnd_zprime_brems_hnl.toml", 8000, ("root", "hepmc3", "hepmc2"))
-    with uproot.open(stem + ".root") as f:
-        ev = f["events"].arrays(library="np")
-    return stem, s, ev
+    return _files_and_events(tmp_path_factory, "sbnd_zprime_brems_hnl.toml", ("root", "hepmc3", "hepmc2"))
 
 
 def _p4(p):
@@ -192,11 +196,7 @@ def test_hepmc2_keeps_the_graph_process_and_signal_vertex(chain_files):
 
 @pytest.fixture(scope="module")
 def kaon_files(tmp_path_factory):
-    d = tmp_path_factory.mktemp("kaon")
-    stem, s = _gen(d, "sbnd_hnl_kaon.toml", 8000, ("root", "hepmc3", "hepevt"))
-    with uproot.open(stem + ".root") as f:
-        ev = f["events"].arrays(library="np")
-    return stem, s, ev
+    return _files_and_events(tmp_path_factory, "sbnd_hnl_kaon.toml", ("root", "hepmc3", "hepevt"))
 
 
 def test_hnl_from_kaons_carries_the_kaon_and_its_lepton(kaon_files):

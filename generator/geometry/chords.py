@@ -716,6 +716,20 @@ def _kept(n_cand: np.ndarray, m: int) -> float:
 
 
 @_jit
+def _cull_workspace(codes, rot, trans, params):  # pragma: no cover - compiled
+    """What :func:`solid_segments` and :func:`solid_cube_sum` share: the chord blocks
+    ``c_in, c_out`` (k, BLOCK), the primitives' and the solid's boxes (``lo, hi, scale,
+    usable, slo, shi``: :func:`_primitive_boxes`, :func:`_solid_box`) and the buffers of
+    :func:`_cull_block` (``prep, flag, alive, cand, n_cand``)."""
+    k = codes.shape[0]
+    lo, hi, scale, usable = _primitive_boxes(codes, rot, trans, params)
+    slo, shi = _solid_box(lo, hi)
+    return (np.empty((k, BLOCK)), np.empty((k, BLOCK)), lo, hi, scale, usable, slo, shi, np.empty((10, BLOCK)),
+            np.empty(BLOCK), np.empty(BLOCK, dtype=np.int64), np.empty((k, BLOCK), dtype=np.int64),
+            np.empty(k, dtype=np.int64))
+
+
+@_jit
 def solid_segments(
     origins: np.ndarray,
     dirs: np.ndarray,
@@ -737,19 +751,12 @@ def solid_segments(
     n_seg = np.zeros(n, dtype=np.int64)
     seg_in = np.zeros((n, max_segments))
     seg_out = np.zeros((n, max_segments))
-    c_in = np.empty((k, BLOCK))
-    c_out = np.empty((k, BLOCK))
     row_in = np.empty(k)
     row_out = np.empty(k)
     buf_in = np.empty(k)
     buf_out = np.empty(k)
-    lo, hi, scale, usable = _primitive_boxes(codes, rot, trans, params)
-    slo, shi = _solid_box(lo, hi)
-    prep = np.empty((10, BLOCK))
-    flag = np.empty(BLOCK)
-    alive = np.empty(BLOCK, dtype=np.int64)
-    cand = np.empty((k, BLOCK), dtype=np.int64)
-    n_cand = np.empty(k, dtype=np.int64)
+    c_in, c_out, lo, hi, scale, usable, slo, shi, prep, flag, alive, cand, n_cand = _cull_workspace(codes, rot, trans,
+                                                                                                 params)
     hits = np.empty(BLOCK, dtype=np.int64)
     h_in = np.empty((BLOCK, k))
     h_out = np.empty((BLOCK, k))
@@ -799,15 +806,8 @@ def solid_cube_sum(
     n = dirs.shape[0]
     k = codes.shape[0]
     out = np.zeros(n)
-    c_in = np.empty((k, BLOCK))
-    c_out = np.empty((k, BLOCK))
-    lo, hi, scale, usable = _primitive_boxes(codes, rot, trans, params)
-    slo, shi = _solid_box(lo, hi)
-    prep = np.empty((10, BLOCK))
-    flag = np.empty(BLOCK)
-    alive = np.empty(BLOCK, dtype=np.int64)
-    cand = np.empty((k, BLOCK), dtype=np.int64)
-    n_cand = np.empty(k, dtype=np.int64)
+    c_in, c_out, lo, hi, scale, usable, slo, shi, prep, flag, alive, cand, n_cand = _cull_workspace(codes, rot, trans,
+                                                                                                 params)
     pause = 0 if k >= _CULL_MIN_PRIMITIVES else n
     for start in range(0, n, BLOCK):
         m = min(BLOCK, n - start)

@@ -55,8 +55,9 @@ class Graphs:
     """The graphs of a batch's events, flat: event ``i`` is rows ``start[i]:start[i + 1]``.
 
     ``mothers`` (k, 2) are the first and last mother (indices within the event, -1: none; the
-    mothers of a particle are contiguous); ``vertex`` (k, 4) each particle's production point
-    (x, y, z in m; t in ns), zero for the incoming two."""
+    mothers of a particle are contiguous), ``daughters`` (k, 2) the first and last daughter
+    (-1: none; the daughters of a particle are contiguous too); ``vertex`` (k, 4) each
+    particle's production point (x, y, z in m; t in ns), zero for the incoming two."""
 
     start: np.ndarray
     role: np.ndarray
@@ -66,6 +67,7 @@ class Graphs:
     mass: np.ndarray
     mothers: np.ndarray
     vertex: np.ndarray
+    daughters: np.ndarray
 
     def event(self, i: int) -> slice:
         return slice(int(self.start[i]), int(self.start[i + 1]))
@@ -182,4 +184,23 @@ def batch_graphs(batch, beamline, detector=None, frame: str = "beam") -> Graphs:
         p4[:, :3] = detector.vectors_to_detector_frame(p4[:, :3])
         incoming = (role == BEAM) | (role == TARGET)
         vtx[incoming] = 0.0
-    return Graphs(start, role, pdg, status, p4, mass, mothers, vtx)
+    return Graphs(start, role, pdg, status, p4, mass, mothers, vtx, _daughters(start, mothers))
+
+
+def _daughters(start: np.ndarray, mothers: np.ndarray) -> np.ndarray:
+    """First and last daughter (k, 2) of every row, indices within the event (-1: none), from
+    the rows' mother ranges."""
+    tot = mothers.shape[0]
+    ev = np.repeat(np.arange(start.size - 1), np.diff(start))
+    local = np.arange(tot) - start[ev]
+    first = np.full(tot, np.iinfo(np.int64).max)
+    last = np.full(tot, -1, dtype=np.int64)
+    has = np.flatnonzero(mothers[:, 0] >= 0)
+    span = int((mothers[has, 1] - mothers[has, 0]).max()) if has.size else 0
+    for d in range(span + 1):  # each mother of the range (beam and nucleus: two)
+        r = has[mothers[has, 0] + d <= mothers[has, 1]]
+        g = start[ev[r]] + mothers[r, 0] + d
+        np.minimum.at(first, g, local[r])
+        np.maximum.at(last, g, local[r])
+    first[last < 0] = -1
+    return np.column_stack([first, last])

@@ -93,24 +93,18 @@ class HepEvtWriter:
         status = g.status.copy()
         status[(g.role == SIBLING0) | (g.role == SIBLING1)] = SIBLING_STATUS
         pos = g.vertex[:, :3] * CM_PER_M
+        mo1, da1 = g.mothers + 1, g.daughters + 1  # HEPEVT's 1-based indices, 0 for none
         lines = []
         rows = []
         for i in range(n):
             sl = g.event(i)
             k = sl.stop - sl.start
-            mo = g.mothers[sl]
-            # first and last daughter (1-based): the particles whose mothers start at this one
-            dfirst = np.zeros(k, dtype=np.int64)
-            dlast = np.zeros(k, dtype=np.int64)
-            for j in range(k - 1, -1, -1):
-                for m in range(mo[j, 0], mo[j, 1] + 1) if mo[j, 0] >= 0 else ():
-                    dfirst[m] = j + 1
-                    dlast[m] = max(dlast[m], j + 1)
             lines.append(f"{self._n} {k}")
-            for j, r in enumerate(range(sl.start, sl.stop)):
+            for r in range(sl.start, sl.stop):
                 p4 = g.p4[r]
-                m1, m2 = (mo[j] + 1) if mo[j, 0] >= 0 else (0, 0)
-                lines.append(f"{status[r]} {g.pdg[r]} {m1} {m2} {dfirst[j]} {dlast[j]} {p4[0]:.9g} {p4[1]:.9g} "
+                m1, m2 = mo1[r]  # 1-based, 0: none
+                d1, d2 = da1[r]
+                lines.append(f"{status[r]} {g.pdg[r]} {m1} {m2} {d1} {d2} {p4[0]:.9g} {p4[1]:.9g} "
                              f"{p4[2]:.9g} {p4[3]:.9g} {g.mass[r]:.9g} {pos[r, 0]:.9g} {pos[r, 1]:.9g} {pos[r, 2]:.9g} "
                              f"{g.vertex[r, 3]:.9g}")
             rows.append(",".join([str(self._n), f"{cv[i]:.12g}"] + [f"{a[i]:.12g}" for a in alts]) + "\n")

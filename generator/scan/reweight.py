@@ -67,15 +67,8 @@ class Cuts:
                             visible, float(self.min_daughter_energy), float(self.min_opening_angle))
 
 
-def _branching_table(model) -> dict[str, float]:
-    """The branching ratios the pipeline samples decays from (HNLs: the exclusive channels)."""
-    if hasattr(model, "sampling_branching_ratios"):
-        return model.sampling_branching_ratios()
-    return model.branching_ratios()
-
-
 def _branching_table_widths(model) -> dict[str, float]:
-    """The widths behind :func:`_branching_table` (HNLs: the exclusive channels' widths)."""
+    """The widths the pipeline samples decays in proportion to (HNLs: the exclusive channels')."""
     if hasattr(model, "sampling_widths"):
         return model.sampling_widths()
     return model.partial_widths()
@@ -115,7 +108,7 @@ class ScanTable:
 
     def widths(self, particle: str, couplings: np.ndarray, names: tuple[str, ...], sampling: bool) -> np.ndarray:
         """``(2 + len(names), n_c)``: the total width, the sum of the widths decays are drawn
-        from (``sampling``: the exclusive channels of :func:`_branching_table`, else every
+        from (``sampling``: :func:`_branching_table_widths`, the exclusive channels for HNLs, else every
         partial width) and the width of each of ``names``, of ``particle``'s model at each
         coupling.
 
