@@ -97,6 +97,9 @@ def _scatter(job: Job, llp, tr, rng, ctau):
 def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, float]]:
     """Generate block ``block`` of ``n`` trials; return its events (non-zero weights) and sums.
 
+    A scan without cuts (``job.keep_all`` without ``job.sample_daughters``) returns no events
+    (None): its sums carry the scan's columns (``sums["scan"]``) and its trials.
+
     The block's stream is ``block_rng(seed, block)``: the result depends only on
     (card, seed, block), not on chunking or workers.
     """
@@ -178,8 +181,10 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         llp[bad, 3] = np.sqrt(1.0 + m * m)
         w_geo[bad] = 0.0
 
-    # 2. transport: chord, forced decay inside, decay time
-    tr = transport(vertex, llp, m, ctau, solid, rng)
+    # 2. transport: chord, forced decay inside, decay time (a scan without cuts keeps only the
+    #    chords: it reweights them to every lifetime, and writes no event)
+    scan_only = job.keep_all and not job.sample_daughters
+    tr = transport(vertex, llp, m, ctau, solid, rng, chords_only=scan_only)
 
     p_det = tr.p_decay  # probability to be detected (decay or scatter inside)
     rsum = None
@@ -187,6 +192,9 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         dau, dau_pdg, decay_code, dch, p_det, rsum = _scatter(job, llp, tr, rng, ctau)
     else:
         dau, dau_pdg, decay_code, dch = _decays(job, llp, rng, pol, spin_axis, parent_pdg, chan_code)
+    if scan_only:
+        return None, {"n_trials": n, "scan": _scan_columns(job, total_rate, w_geo, tr, which, dch, x_flight, rsum,
+                                                           alt)}
 
     # 4. beam timing: the proton's bucket in the spill and its time within it (the beamline's
     #    bunch structure; drawn last so the kinematics above do not depend on it)
@@ -211,15 +219,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     keep = weight > 0
     if job.keep_all:
         keep = (w_geo > 0) & (tr.n_seg > 0)
-        sums["scan"] = {
-            "w_nodecay": (job.pot * total_rate * job.weight_branching * w_geo / job.n_trials)[keep],
-            "channel_index": which[keep], "decay_index": dch[keep], "beta_gamma": tr.beta_gamma[keep],
-            "n_seg": tr.n_seg[keep], "seg_in": tr.seg_in[keep], "seg_out": tr.seg_out[keep],
-            "x_flight": x_flight[keep],
-            # scattering: the summed interaction rate per metre at the reference couplings
-            "scatter_rate": (rsum if rsum is not None else np.zeros(n))[keep],
-            "alt": {a: r[keep] for a, r in alt.items()},
-        }
+        sums["scan"] = _scan_columns(job, total_rate, w_geo, tr, which, dch, x_flight, rsum, alt)
     nk = int(keep.sum())
 
     def col(a):
@@ -276,6 +276,23 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     _record(job, block, keep, vertex, t_bunch, origin, gp, gp_pdg, sib_parts, scalars, counts, flat)
     batch = EventBatch(scalars, counts, flat)
     return batch, sums
+
+
+def _scan_columns(job: Job, total_rate, w_geo, tr, which, dch, x_flight, rsum, alt) -> dict:
+    """The scan's per-event columns (fipgen.scan.reweight.ScanTable) of the trials whose LLP
+    reaches the detector, whatever its decay probability."""
+    keep = np.flatnonzero((w_geo > 0) & (tr.n_seg > 0))
+    # only the segment columns an event uses (the chords are as wide as a detector's modules)
+    width = max(1, int(tr.n_seg.max()) if tr.n_seg.size else 1)
+    return {
+        "w_nodecay": job.pot * total_rate * job.weight_branching * w_geo[keep] / job.n_trials,
+        "channel_index": which[keep], "decay_index": dch[keep], "beta_gamma": tr.beta_gamma[keep],
+        "n_seg": tr.n_seg[keep], "seg_in": tr.seg_in[keep, :width], "seg_out": tr.seg_out[keep, :width],
+        "x_flight": x_flight[keep],
+        # scattering: the summed interaction rate per metre at the reference couplings
+        "scatter_rate": rsum[keep] if rsum is not None else np.zeros(keep.size),
+        "alt": {a: r[keep] for a, r in alt.items()},
+    }
 
 
 def _record(job: Job, block: int, keep, vertex, t_bunch, origin, gp, gp_pdg, sib_parts, scalars, counts,

@@ -31,13 +31,21 @@ class Transported:
     flight_time: np.ndarray
 
 
-def transport(vertex: np.ndarray, llp_p4: np.ndarray, mass: float, ctau: float, solid, rng: np.random.Generator) -> Transported:
-    """Force the decay of LLPs (vertex (n,3) m, p4 (n,4) GeV, |p| > 0) inside ``solid`` (beam frame)."""
+def transport(vertex: np.ndarray, llp_p4: np.ndarray, mass: float, ctau: float, solid, rng: np.random.Generator,
+              chords_only: bool = False) -> Transported:
+    """Force the decay of LLPs (vertex (n,3) m, p4 (n,4) GeV, |p| > 0) inside ``solid`` (beam frame).
+
+    ``chords_only`` (scans, which reweight the chords to every lifetime): the chords and
+    ``beta gamma`` only; the decay's uniform is still drawn, so the stream continues as in
+    a full transport, and the other fields are None."""
     p3 = llp_p4[:, :3]
     p = np.sqrt(np.einsum("ij,ij->i", p3, p3))
     dirs = p3 / p[:, None]
     seg = solid.chords(vertex, dirs)
     bg = p / mass
+    if chords_only:
+        rng.random(len(p))
+        return Transported(seg.n, seg.t_in, seg.t_out, bg, None, None, None, None)
     ell = bg * ctau
     p_decay = decay_probability(seg.n, seg.t_in, seg.t_out, ell)
     u = rng.random(len(p))

@@ -695,3 +695,22 @@ def test_culling_falls_back_to_every_chord() -> None:
     assert not K._candidates(o, d, unknown, rot, trans, params)[:, 2].any()
     t_in, t_out = K.primitive_intervals(o, d, unknown, rot, trans, params)
     np.testing.assert_array_equal(K.solid_cube_sum(o, d, unknown, rot, trans, params), K.cube_sum(t_in, t_out))
+
+
+def test_chords_widen_when_a_ray_has_more_than_eight_segments() -> None:
+    """Twelve boxes in a row (gaps between): the chords start 8 wide and widen for the ray
+    along the row; rays meeting few boxes keep narrow arrays. Same segments either way."""
+    vols = tuple(Volume(f"m{i}", Box((1.0, 1.0, 1.0)), Placement((2.0 * i, 0.0, 0.0))) for i in range(12))
+    solid = Solid(vols)
+    o = np.array([[-5.0, 0.0, 0.0], [0.0, -5.0, 0.0]])
+    d = np.array([[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]])
+    seg = solid.chords(o, d)
+    assert seg.t_in.shape == (2, 12)
+    np.testing.assert_array_equal(seg.n, [12, 1])
+    np.testing.assert_allclose(seg.t_in[0], 4.5 + 2.0 * np.arange(12))
+    np.testing.assert_allclose(seg.t_out[0], 5.5 + 2.0 * np.arange(12))
+    np.testing.assert_allclose([seg.t_in[1, 0], seg.t_out[1, 0]], [4.5, 5.5])
+    few = solid.chords(o[1:], d[1:])
+    assert few.t_in.shape == (1, 8)
+    with pytest.raises(ValueError, match="max_segments=10"):
+        solid.chords(o[:1], d[:1], max_segments=10)

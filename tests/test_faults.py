@@ -67,6 +67,14 @@ def _session(sid: int) -> list[tuple[int, str]]:
     return out
 
 
+def _ppid(pid: int) -> int:
+    try:
+        st = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return -1
+    return int(st[st.rindex(")") + 2:].split()[1])
+
+
 def _cmdline(pid: int) -> str:
     try:
         return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
@@ -125,11 +133,12 @@ def test_signal_during_generate_leaves_nothing(tmp_path, sig):
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs /proc")
 def test_sigterm_during_scan_stops_the_workers(tmp_path):
-    proc = _popen(["scan", "sbnd_dark_photon", "--masses", "0.02:0.1:6", "--couplings", "1e-8:1e-5:5", "--workers", "2",
-                   "--events", "200000", "--output", "t.csv", "--quiet"], tmp_path)
+    proc = _popen(["scan", "sbnd_dark_photon", "--masses", "0.02:0.1:12", "--couplings", "1e-8:1e-5:5", "--workers", "2",
+                   "--events", "2000000", "--output", "t.csv", "--quiet"], tmp_path)
 
-    def workers():  # --workers 2: the scan's own process and one pool process (fipgen.parallel)
-        w = [p for p, _ in _session(proc.pid) if p != proc.pid and "spawn_main" in _cmdline(p)]
+    def workers():  # --workers 2: the scan's own process and one pool process (fipgen.parallel),
+        # forked from it (its parent is the scan) or spawned (its command line says so)
+        w = [p for p, _ in _session(proc.pid) if p != proc.pid and (_ppid(p) == proc.pid or "spawn_main" in _cmdline(p))]
         return w if len(w) >= 1 else None
 
     _wait_for(workers, 120, "the pool's worker process", proc)

@@ -39,3 +39,35 @@ def test_an_error_stops_the_pool_and_leaves_no_process():
     assert 1 not in parallel._POOLS
     parallel.shutdown_pools()
     assert not _children()
+
+
+def _nap(i: int) -> tuple[int, int]:
+    import time
+
+    time.sleep(1.0 if i == 0 else 0.05)
+    return i, os.getpid()
+
+
+def test_a_pool_task_is_replaced_as_soon_as_it_returns():
+    """While the calling process runs a long task (the first), the pool process works through
+    the rest: each of its tasks is replaced from the executor's callback, not when the caller
+    comes back."""
+    parallel.shutdown_pools()
+    parallel.map_tasks(os.getpid, [()] * 2, workers=2, share=True)  # the pool is up
+    got = parallel.map_tasks(_nap, [(i,) for i in range(12)], workers=2, share=True)
+    assert [i for i, _ in got] == list(range(12))
+    by_caller = [i for i, pid in got if pid == os.getpid()]
+    assert by_caller == [0], by_caller  # 11 x 0.05 s fit in the caller's 1 s
+
+
+def test_pools_fork_only_a_single_threaded_process(monkeypatch):
+    import sys
+    import threading
+
+    if not sys.platform.startswith("linux"):
+        assert parallel._start_method() == "spawn"
+        return
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+    assert parallel._start_method() == "fork"
+    monkeypatch.setattr(threading, "active_count", lambda: 2)  # another thread could hold a lock
+    assert parallel._start_method() == "spawn"

@@ -185,6 +185,9 @@ class Sphere:
 Shape = Box | Cylinder | Sphere
 _SHAPES = (Box, Cylinder, Sphere)
 
+#: The chords' first width (:meth:`Solid.chords`): wider only when a ray needs it.
+_FIRST_WIDTH = 8
+
 
 # ------------------------------------------------------------------ volumes/solids
 
@@ -419,14 +422,15 @@ class Solid:
         dirs : array (n, 3)
             Unit directions in the solid frame.
         max_segments : int
-            Largest number of segments kept per ray. The output width is
-            ``min(max_segments, number of volumes)`` (a union of k convex volumes has
-            at most k segments per ray).
+            Largest number of segments kept per ray (a union of k convex volumes has at
+            most k segments per ray).
 
         Returns
         -------
         Segments
-            ``n`` (n,) int64 and ``t_in``, ``t_out`` (n, width) in metres; unused slots 0.
+            ``n`` (n,) int64 and ``t_in``, ``t_out`` (n, width) in metres; unused slots 0;
+            ``width`` is ``min(8, max_segments, number of volumes)``, or that bound without
+            the 8 when some ray has more than 8 segments.
 
         Raises
         ------
@@ -438,7 +442,12 @@ class Solid:
         width = min(int(max_segments), len(self.volumes))
         if width < 1:
             raise ValueError(f"max_segments must be >= 1, got {max_segments}")
-        n_seg, t_in, t_out = _k.solid_segments(o, d, c.codes, c.rot, c.trans, c.params, width)
+        # a ray crosses a few of many volumes (DUNE ND-LAr's 35 modules): narrow arrays first,
+        # the full width only if some ray needs it (the kernel counts past its width)
+        first = min(width, _FIRST_WIDTH)
+        n_seg, t_in, t_out = _k.solid_segments(o, d, c.codes, c.rot, c.trans, c.params, first)
+        if first < width and n_seg.size and int(n_seg.max()) > first:
+            n_seg, t_in, t_out = _k.solid_segments(o, d, c.codes, c.rot, c.trans, c.params, width)
         if n_seg.size and int(n_seg.max()) > width:
             raise ValueError(f"a ray crosses {int(n_seg.max())} separate segments, more than max_segments={max_segments}")
         return Segments(n_seg, t_in, t_out)

@@ -19,7 +19,7 @@ import numpy as np
 
 from .._jit import JIT_OPTIONS
 
-__all__ = ["weighted_decay_sums", "decay_probabilities", "cut_passes"]
+__all__ = ["weighted_decay_sums", "weighted_decay_sums_numpy", "decay_probabilities", "cut_passes"]
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -33,6 +33,44 @@ def _p_decay(n_seg, seg_in, seg_out, i, ell):  # pragma: no cover - compiled
     return p
 
 
+#: Terms of the series of a decay probability in ``1/ctau`` (:func:`weighted_decay_sums`), and
+#: the largest ``x = u b`` (``b`` the last exit, ``u = 1/ell``) where it stands for the
+#: exponentials: the truncation is below ``x^K e^x / K!`` of the sum (7e-25 at x = 1/2) and
+#: below ``(2x)^K e^(2x) / K! = 1.1e-18`` of the sum of squares.
+SERIES_TERMS = 20
+SERIES_REACH = 0.5
+
+
+@numba.njit(**JIT_OPTIONS)
+def _series(ns, seg_in, seg_out, i, bg, h):  # pragma: no cover - compiled
+    """``h[m]``, ``m < SERIES_TERMS``: ``P_i(v) = v sum_m h[m] v^m`` with ``v = 1/ctau``, from
+    ``exp(-x) = sum (-x)^k / k!``: ``h[k-1] = (-1)^(k+1) sum_s (beta_s^k - alpha_s^k) / k!``,
+    ``alpha, beta = a/bg, b/bg``; ``beta^k - alpha^k`` by the recursion
+    ``D_k = beta D_(k-1) + alpha^(k-1) (beta - alpha)`` (no cancellation: every term >= 0)."""
+    for m in range(SERIES_TERMS):
+        h[m] = 0.0
+    for s in range(ns):
+        a = seg_in[i, s]
+        b = seg_out[i, s]
+        if not b > a:
+            continue
+        al = a / bg
+        be = b / bg
+        d1 = (b - a) / bg
+        dk = d1
+        apow = 1.0  # alpha^(k-1)
+        sign = 1.0
+        fact = 1.0
+        for m in range(SERIES_TERMS):
+            k = m + 1
+            fact *= k
+            h[m] += sign * dk / fact
+            sign = -sign
+            apow *= al
+            dk = be * dk + apow * d1
+    return h
+
+
 @numba.njit(**JIT_OPTIONS)
 def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr, exposure):  # pragma: no cover - compiled
     """``(S, S2)``, each ``(n_sets, n_ctau)`` (module docstring).
@@ -41,7 +79,7 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     ----------
     w : (n_sets, n) weights without the decay probability (row 0 the central one).
     k, d : (n,) int channel and decay-channel indices of each event.
-    bg, n_seg, seg_in, seg_out : per-event lab beta gamma and chord segments.
+    bg, n_seg, seg_in, seg_out : per-event lab beta gamma and chord segments (ascending).
     ctau : (n_ctau,) proper decay lengths (m).
     f : (n_channels, n_ctau) channel factors; g : (n_decays, n_ctau) decay-channel factors.
     xt : (n,) flight of the boson X of an X -> N N chain over its decay length at the reference
@@ -51,27 +89,75 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     exposure : scattering signatures: the decay probability is replaced by the survival-weighted
         path ``ell P`` (= ``int_chord exp(-l/ell) dl``), the interaction rate being in ``w``/``g``.
 
-    Events are the outer loop (each event's segments are read once); a segment whose entry is
-    more than 700 decay lengths away contributes exactly 0 in double precision and is skipped,
-    and the lifetimes are taken from the longest down, so that an event whose first segment is
-    that far stops there (the sums are those of every lifetime, in each lifetime's order of
-    events: the same floating-point additions as without the early stop).
+    Three regimes per event and lifetime, ``u = 1/ell``, ``b`` the chord's last exit, ``a`` its
+    first entry. (1) ``u b <= SERIES_REACH`` (lifetimes long beside the flight): ``P_i`` is
+    its power series in ``v = 1/ctau`` (:func:`_series`, ``SERIES_TERMS`` terms), so the sums
+    over such events are polynomials in ``v`` whose coefficients are moment sums over events,
+    grouped by (channel, decay channel) and by the first lifetime each event leaves this
+    regime at; each lifetime then costs a few polynomial evaluations instead of an exponential
+    per event. (2) ``u a > 700``: the contribution is exactly 0 in double precision, skipped.
+    (3) Between: the exponentials (stable ``expm1`` form). Events of a channel whose X -> N N
+    flight is reweighted (``xr != 1``) take (3) throughout. The results equal the direct sums
+    to rounding (the series' truncation is below 1.1e-18; :func:`weighted_decay_sums_numpy`
+    is the reference).
     """
     n_sets, n = w.shape
     nc = ctau.size
+    nk = f.shape[0]
+    nd = g.shape[0]
     S = np.zeros((n_sets, nc))
     S2 = np.zeros((n_sets, nc))
-    # the lifetimes from the longest down: once an event's first segment is more than 700 decay
-    # lengths away it is for every shorter lifetime too, and the rest contributes exactly 0
+    K = SERIES_TERMS
+    # lifetimes from the longest down (v = 1/ctau ascending): an event is in regime (1) for a
+    # leading run of them, and once in (2) it stays there
     order = np.argsort(-ctau, kind="mergesort")
+    v = np.empty(nc)
+    for jj in range(nc):
+        v[jj] = 1.0 / ctau[order[jj]]
+    separable = np.ones(nk, dtype=np.bool_)
+    for kk in range(nk):
+        for j in range(nc):
+            if xr[kk, j] != 1.0:
+                separable[kk] = False
+    # moment sums of the events in regime (1) up to position L - 1 (first out of it at L)
+    M = np.zeros((nc + 1, nk * nd, n_sets, K))
+    M2 = np.zeros((nc + 1, nk * nd, n_sets, K))
+    used = np.zeros((nc + 1, nk * nd), dtype=np.bool_)
+    h = np.empty(K)
+    hh = np.empty(K)
     for i in range(n):
         ki = k[i]
         di = d[i]
         ns = n_seg[i]
-        first = seg_in[i, 0] if ns > 0 else 0.0
-        for jj in range(nc):
+        if ns == 0:
+            continue
+        start = 0
+        if separable[ki] and bg[i] > 0.0:
+            reach = SERIES_REACH * bg[i] / seg_out[i, ns - 1]  # v up to this: regime (1)
+            if reach > 0.0 and seg_out[i, ns - 1] / bg[i] < 1e14:  # (powers stay finite)
+                start = np.searchsorted(v, reach, side="right")
+        if start > 0:
+            _series(ns, seg_in, seg_out, i, bg[i], h)
+            if exposure:  # ell P = (bg / v) P: the series from v^0
+                for m in range(K):
+                    h[m] *= bg[i]
+            # the square's series (to the same order; exposure and decay alike)
+            for m in range(K):
+                acc = 0.0
+                for q in range(m + 1):
+                    acc += h[q] * h[m - q]
+                hh[m] = acc
+            gid = ki * nd + di
+            used[start, gid] = True
+            for r in range(n_sets):
+                wr = w[r, i]
+                for m in range(K):
+                    M[start, gid, r, m] += wr * h[m]
+                    M2[start, gid, r, m] += wr * wr * hh[m]
+        first = seg_in[i, 0]
+        for jj in range(start, nc):
             j = order[jj]
-            if ns > 0 and first > 700.0 * bg[i] * ctau[j]:
+            if first > 700.0 * bg[i] * ctau[j]:
                 break
             fac = f[ki, j] * g[di, j]
             rho = xr[ki, j]
@@ -108,7 +194,61 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
                 x = w[r, i] * fac * p
                 S[r, j] += x
                 S2[r, j] += x * x
+    # regime (1): at position jj the events first out at L > jj (suffix sums over L)
+    C = np.zeros((nk * nd, n_sets, K))
+    C2 = np.zeros((nk * nd, n_sets, K))
+    live = np.zeros(nk * nd, dtype=np.bool_)
+    for jj in range(nc - 1, -1, -1):
+        L = jj + 1
+        for gid in range(nk * nd):
+            if used[L, gid]:
+                live[gid] = True
+                for r in range(n_sets):
+                    for m in range(K):
+                        C[gid, r, m] += M[L, gid, r, m]
+                        C2[gid, r, m] += M2[L, gid, r, m]
+        j = order[jj]
+        vj = v[jj]
+        for gid in range(nk * nd):
+            if not live[gid]:
+                continue
+            fac = f[gid // nd, j] * g[gid % nd, j]
+            if fac == 0.0:
+                continue
+            lead = 1.0 if exposure else vj  # P = v (series); ell P = (series)
+            for r in range(n_sets):
+                y = 0.0
+                y2 = 0.0
+                for m in range(K - 1, -1, -1):  # Horner
+                    y = y * vj + C[gid, r, m]
+                    y2 = y2 * vj + C2[gid, r, m]
+                S[r, j] += fac * lead * y
+                S2[r, j] += fac * fac * lead * lead * y2
     return S, S2
+
+
+def weighted_decay_sums_numpy(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr, exposure):
+    """Plain-numpy reference of :func:`weighted_decay_sums`: the (events x lifetimes) matrix of
+    decay probabilities (or exposures) with the exponentials everywhere."""
+    w = np.atleast_2d(np.asarray(w, dtype=np.float64))
+    n = w.shape[1]
+    ell = np.asarray(bg, dtype=np.float64)[:, None] * np.asarray(ctau, dtype=np.float64)[None, :]
+    used = np.arange(seg_in.shape[1])[None, :] < np.asarray(n_seg)[:, None]
+    a = np.where(used, seg_in, 0.0)[:, :, None]
+    b = np.where(used, seg_out, 0.0)[:, :, None]
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+        L = ell[:, None, :]
+        p_seg = np.where(np.isinf(L), 0.0, np.exp(-a / L) * -np.expm1(-(b - a) / L))
+        p_seg = np.where(b > a, np.nan_to_num(p_seg), 0.0)
+        P = p_seg.sum(axis=1)
+        if exposure:
+            P = np.where(np.isinf(ell), np.where(b > a, b - a, 0.0).sum(axis=1), P * ell)
+        xt = np.asarray(xt, dtype=np.float64)[:, None]
+        rho = np.asarray(xr)[k]
+        dens = np.where(rho != 1.0, np.exp(-xt * (1.0 / rho - 1.0)) / rho, 1.0)
+    fac = np.asarray(f)[k] * np.asarray(g)[d] * dens  # (n, n_ctau)
+    x = w[:, :, None] * (fac * P)[None, :, :]
+    return x.sum(axis=1), (x * x).sum(axis=1)
 
 
 @numba.njit(**JIT_OPTIONS)

@@ -27,10 +27,6 @@ from .reweight import Cuts, Precision, collect_table
 
 __all__ = ["ScanSpec", "ScanResult", "run_scan", "run_acceptance", "parse_grid", "contour_lines", "check_scan"]
 
-#: How local worker processes start: "spawn" (a fresh interpreter; safe with threads, ~3 s to
-#: import fipgen and load numba's cache) or "fork" (inherits the warm parent; Linux only).
-
-
 def parse_grid(spec: str, what: str, log: bool) -> np.ndarray:
     """``MIN:MAX:N`` -> N values, linear (masses, ctau if not log) or logarithmic."""
     try:
