@@ -15,6 +15,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from . import chords as _k
+from .points import draws_three_uniforms, primitive_points
 from .frames import InvalidGeometry, Placement
 
 __all__ = ["aabb", "Box", "CompiledSolid", "Cylinder", "Segments", "Shape", "Solid", "Sphere", "Volume"]
@@ -401,11 +402,14 @@ class Solid:
         density doubled in the overlap of two volumes otherwise.
         """
         n = int(n)
-        out = np.empty((n, 3))
         if len(self.volumes) == 1:
             idx = np.zeros(n, dtype=np.int64)
         else:
             idx = rng.choice(len(self.volumes), size=n, p=self._weights())
+        c = self.compiled()
+        if draws_three_uniforms(c.codes):  # compiled, the same draws (fipgen.geometry.points)
+            return primitive_points(idx, rng.random((n, 3)), c.codes, c.rot, c.trans, c.params)
+        out = np.empty((n, 3))
         for i, v in enumerate(self.volumes):
             sel = np.flatnonzero(idx == i)
             if sel.size:

@@ -35,14 +35,20 @@ def _p_decay(n_seg, seg_in, seg_out, i, ell):  # pragma: no cover - compiled
 
 #: Terms of the series of a decay probability in ``1/ctau`` (:func:`weighted_decay_sums`), and
 #: the largest ``x = u b`` (``b`` the last exit, ``u = 1/ell``) where it stands for the
-#: exponentials: the truncation is below ``x^K e^x / K!`` of the sum (7e-25 at x = 1/2) and
-#: below ``(2x)^K e^(2x) / K! = 1.1e-18`` of the sum of squares.
+#: exponentials: the truncation is below ``x^K e^x / K!`` of the sum (7e-25 at x = 1/2).
 SERIES_TERMS = 20
 SERIES_REACH = 0.5
+#: Terms of the series of the squares (the sum of squares gives the MC error, wanted to a few
+#: digits): truncation below ``(2x)^K e^(2x) / K! = 6e-9`` at x = 1/2.
+SQUARE_TERMS = 12
+
+#: Terms of the direct sums below this fraction of the sum so far are left out (their total is
+#: below ``n x 1e-30`` of the sum: far below its rounding).
+LOG_NEGLIGIBLE = math.log(1e-30)
 
 
 @numba.njit(**JIT_OPTIONS)
-def _series(ns, seg_in, seg_out, i, bg, h):  # pragma: no cover - compiled
+def _series(ns, seg_in, seg_out, i, bg, h, inv_fact):  # pragma: no cover - compiled
     """``h[m]``, ``m < SERIES_TERMS``: ``P_i(v) = v sum_m h[m] v^m`` with ``v = 1/ctau``, from
     ``exp(-x) = sum (-x)^k / k!``: ``h[k-1] = (-1)^(k+1) sum_s (beta_s^k - alpha_s^k) / k!``,
     ``alpha, beta = a/bg, b/bg``; ``beta^k - alpha^k`` by the recursion
@@ -59,13 +65,8 @@ def _series(ns, seg_in, seg_out, i, bg, h):  # pragma: no cover - compiled
         d1 = (b - a) / bg
         dk = d1
         apow = 1.0  # alpha^(k-1)
-        sign = 1.0
-        fact = 1.0
-        for m in range(SERIES_TERMS):
-            k = m + 1
-            fact *= k
-            h[m] += sign * dk / fact
-            sign = -sign
+        for m in range(SERIES_TERMS):  # inv_fact[m] = (-1)^m / (m + 1)!
+            h[m] += dk * inv_fact[m]
             apow *= al
             dk = be * dk + apow * d1
     return h
@@ -98,8 +99,9 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     per event. (2) ``u a > 700``: the contribution is exactly 0 in double precision, skipped.
     (3) Between: the exponentials (stable ``expm1`` form). Events of a channel whose X -> N N
     flight is reweighted (``xr != 1``) take (3) throughout. The results equal the direct sums
-    to rounding (the series' truncation is below 1.1e-18; :func:`weighted_decay_sums_numpy`
-    is the reference).
+    to rounding (the series' truncation is below 1e-24, the terms left out below 1e-30 of
+    the sum each), the sums of squares to 1e-8 (:func:`weighted_decay_sums_numpy` is the
+    reference).
     """
     n_sets, n = w.shape
     nc = ctau.size
@@ -108,12 +110,22 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     S = np.zeros((n_sets, nc))
     S2 = np.zeros((n_sets, nc))
     K = SERIES_TERMS
+    K2 = SQUARE_TERMS
     # lifetimes from the longest down (v = 1/ctau ascending): an event is in regime (1) for a
     # leading run of them, and once in (2) it stays there
     order = np.argsort(-ctau, kind="mergesort")
     v = np.empty(nc)
+    fs = np.empty((nk, nc))
+    gs = np.empty((nd, nc))
+    xrs = np.empty((nk, nc))
     for jj in range(nc):
-        v[jj] = 1.0 / ctau[order[jj]]
+        j = order[jj]
+        v[jj] = 1.0 / ctau[j]
+        fs[:, jj] = f[:, j]
+        gs[:, jj] = g[:, j]
+        xrs[:, jj] = xr[:, j]
+    Ss = np.zeros((n_sets, nc))  # the sums in this order
+    S2s = np.zeros((n_sets, nc))
     separable = np.ones(nk, dtype=np.bool_)
     for kk in range(nk):
         for j in range(nc):
@@ -121,82 +133,105 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
                 separable[kk] = False
     # moment sums of the events in regime (1) up to position L - 1 (first out of it at L)
     M = np.zeros((nc + 1, nk * nd, n_sets, K))
-    M2 = np.zeros((nc + 1, nk * nd, n_sets, K))
+    M2 = np.zeros((nc + 1, nk * nd, n_sets, K2))
     used = np.zeros((nc + 1, nk * nd), dtype=np.bool_)
     h = np.empty(K)
-    hh = np.empty(K)
+    hh = np.empty(K2)
+    inv_fact = np.empty(K)
+    x = 1.0
+    for m in range(K):
+        x /= -(m + 1.0) if m > 0 else 1.0
+        inv_fact[m] = x
+    # regime (3) leaves out terms below NEGLIGIBLE of the sum so far (a lower bound of the
+    # sum: every term is >= 0), by the bound ``w fac exp(-a u)`` of a term, in logarithms
+    lfs = np.log(fs)  # -inf where 0 (error_model numpy: no exception)
+    lgs = np.log(gs)
+    floor = np.full(nc, -np.inf)  # log(smallest set's sum so far) + log(NEGLIGIBLE)
     for i in range(n):
+        if i % 64 == 0 and i > 0:
+            for jj in range(nc):
+                lo = Ss[0, jj]
+                for r in range(1, n_sets):
+                    lo = min(lo, Ss[r, jj])
+                floor[jj] = math.log(lo) + LOG_NEGLIGIBLE if lo > 0.0 else -np.inf
         ki = k[i]
         di = d[i]
         ns = n_seg[i]
         if ns == 0:
             continue
+        wmax = w[0, i]
+        for r in range(1, n_sets):
+            wmax = max(wmax, w[r, i])
+        lw = math.log(wmax) if wmax > 0.0 else -np.inf
+        cut = separable[ki] and not exposure
         start = 0
         if separable[ki] and bg[i] > 0.0:
             reach = SERIES_REACH * bg[i] / seg_out[i, ns - 1]  # v up to this: regime (1)
             if reach > 0.0 and seg_out[i, ns - 1] / bg[i] < 1e14:  # (powers stay finite)
                 start = np.searchsorted(v, reach, side="right")
         if start > 0:
-            _series(ns, seg_in, seg_out, i, bg[i], h)
+            _series(ns, seg_in, seg_out, i, bg[i], h, inv_fact)
             if exposure:  # ell P = (bg / v) P: the series from v^0
                 for m in range(K):
                     h[m] *= bg[i]
             # the square's series (to the same order; exposure and decay alike)
-            for m in range(K):
-                acc = 0.0
-                for q in range(m + 1):
-                    acc += h[q] * h[m - q]
-                hh[m] = acc
+            for m in range(K2):
+                hh[m] = 0.0
+            for q in range(K2):
+                hq = h[q]
+                for m in range(K2 - q):
+                    hh[m + q] += hq * h[m]
             gid = ki * nd + di
             used[start, gid] = True
             for r in range(n_sets):
                 wr = w[r, i]
+                w2 = wr * wr
                 for m in range(K):
                     M[start, gid, r, m] += wr * h[m]
-                    M2[start, gid, r, m] += wr * wr * hh[m]
-        first = seg_in[i, 0]
+                for m in range(K2):
+                    M2[start, gid, r, m] += w2 * hh[m]
+        # regimes (2) and (3), in the lifetimes' order (the factors copied in that order)
+        ib = 1.0 / bg[i]
+        first = seg_in[i, 0] * ib
         for jj in range(start, nc):
-            j = order[jj]
-            if first > 700.0 * bg[i] * ctau[j]:
+            vj = v[jj]
+            if first * vj > 700.0:
                 break
-            fac = f[ki, j] * g[di, j]
-            rho = xr[ki, j]
+            if cut and lw + lfs[ki, jj] + lgs[di, jj] - first * vj < floor[jj]:
+                continue
+            fac = fs[ki, jj] * gs[di, jj]
+            rho = xrs[ki, jj]
             if rho != 1.0:
                 fac *= math.exp(-xt[i] * (1.0 / rho - 1.0)) / rho
             if fac == 0.0:
                 continue
-            ell = bg[i] * ctau[j]
-            if math.isinf(ell):  # a stable particle: no decays; the whole chord for scattering
+            if vj == 0.0:  # a stable particle: no decays; the whole chord for scattering
                 if not exposure:
                     continue
                 p = 0.0
                 for s in range(ns):
                     p += max(seg_out[i, s] - seg_in[i, s], 0.0)
-                for r in range(n_sets):
-                    x = w[r, i] * fac * p
-                    S[r, j] += x
-                    S2[r, j] += x * x
-                continue
-            inv = 1.0 / ell
-            p = 0.0
-            for s in range(ns):
-                a = seg_in[i, s] * inv
-                if a > 700.0:
-                    break  # segments are ascending
-                b = seg_out[i, s] * inv
-                if b > a:
-                    p += math.exp(-a) * -math.expm1(a - b)
-            if p == 0.0:
-                continue
-            if exposure:
-                p *= bg[i] * ctau[j]
+            else:
+                u = vj * ib
+                p = 0.0
+                for s in range(ns):
+                    a = seg_in[i, s] * u
+                    if a > 700.0:
+                        break  # segments are ascending
+                    b = seg_out[i, s] * u
+                    if b > a:
+                        p += math.exp(-a) * -math.expm1(a - b)
+                if p == 0.0:
+                    continue
+                if exposure:
+                    p *= bg[i] / vj
             for r in range(n_sets):
                 x = w[r, i] * fac * p
-                S[r, j] += x
-                S2[r, j] += x * x
+                Ss[r, jj] += x
+                S2s[r, jj] += x * x
     # regime (1): at position jj the events first out at L > jj (suffix sums over L)
     C = np.zeros((nk * nd, n_sets, K))
-    C2 = np.zeros((nk * nd, n_sets, K))
+    C2 = np.zeros((nk * nd, n_sets, K2))
     live = np.zeros(nk * nd, dtype=np.bool_)
     for jj in range(nc - 1, -1, -1):
         L = jj + 1
@@ -206,13 +241,13 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
                 for r in range(n_sets):
                     for m in range(K):
                         C[gid, r, m] += M[L, gid, r, m]
-                        C2[gid, r, m] += M2[L, gid, r, m]
-        j = order[jj]
+                        if m < K2:
+                            C2[gid, r, m] += M2[L, gid, r, m]
         vj = v[jj]
         for gid in range(nk * nd):
             if not live[gid]:
                 continue
-            fac = f[gid // nd, j] * g[gid % nd, j]
+            fac = fs[gid // nd, jj] * gs[gid % nd, jj]
             if fac == 0.0:
                 continue
             lead = 1.0 if exposure else vj  # P = v (series); ell P = (series)
@@ -221,9 +256,13 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
                 y2 = 0.0
                 for m in range(K - 1, -1, -1):  # Horner
                     y = y * vj + C[gid, r, m]
+                for m in range(K2 - 1, -1, -1):
                     y2 = y2 * vj + C2[gid, r, m]
-                S[r, j] += fac * lead * y
-                S2[r, j] += fac * fac * lead * lead * y2
+                Ss[r, jj] += fac * lead * y
+                S2s[r, jj] += fac * fac * lead * lead * y2
+    for jj in range(nc):
+        S[:, order[jj]] = Ss[:, jj]
+        S2[:, order[jj]] = S2s[:, jj]
     return S, S2
 
 

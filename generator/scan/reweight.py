@@ -294,6 +294,9 @@ class Precision:
 
 #: Trials of an adaptive sample's first step (``collect_table``): a quarter of a block.
 FIRST_STEP = 4096
+#: An adaptive sample grows at most this many times per step: an estimate from a small sample
+#: with few points near the contour can ask for far more trials than needed (then checked again).
+GROWTH = 4
 
 
 def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None = None, stream: tuple = (),
@@ -305,8 +308,8 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
     ``n_trials`` (default: the card's) is the sample: its blocks (:func:`fipgen.generation.iter_blocks`).
     With ``precision`` it is the most the sample may grow to, in steps: block 0 with
     :data:`FIRST_STEP` trials, then blocks 1, 2, ... of up to a full block each until the
-    trials ``precision.needed`` asked for at the last check are reached, the check repeated
-    there; the weights are scaled to the trials used (``ScanTable.n_trials``). Each step's
+    trials ``precision.needed`` asked for at the last check (at most :data:`GROWTH` times the
+    trials so far) are reached, the check repeated there; the weights are scaled to the trials used (``ScanTable.n_trials``). Each step's
     size depends only on the steps before, so a scan is the same for any number of workers
     (its sample is not the fixed-trial one: another split into blocks).
     """
@@ -354,7 +357,7 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
         need = precision.needed(S[0] * scale, np.sqrt(S2[0]) * scale, done)
         if need is None:
             break
-        target = min(max(need, done + 1), cap)
+        target = min(max(need, done + 1), GROWTH * done, cap)
     table = _table(job, axes, card, cuts, parts, batches, done, cache)
     scale = cap / done
     table._sums[(couplings.tobytes(), True)] = (S * scale, S2 * scale * scale, ctau)

@@ -1,0 +1,62 @@
+"""Points drawn uniformly inside the primitives of a compiled solid (:class:`~fipgen.geometry.shapes.Solid`).
+
+:func:`primitive_points` is the compiled form of :meth:`Solid.sample_points` for solids of
+boxes and cylinders, whose points take three uniforms each: the draws are those the
+per-volume numpy path makes (volume by volume, in order, 3 uniforms per point), so the points
+are the same numbers (to the rounding of ``R x + t``). Spheres draw normal deviates and keep
+the numpy path.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+
+from .._jit import JIT_OPTIONS
+from .chords import BOX, CYLINDER
+
+__all__ = ["primitive_points", "draws_three_uniforms"]
+
+
+def draws_three_uniforms(codes: np.ndarray) -> bool:
+    """True when every primitive is a box or a cylinder (three uniforms per point)."""
+    return bool(np.all((codes == BOX) | (codes == CYLINDER)))
+
+
+@numba.njit(**JIT_OPTIONS)
+def primitive_points(idx, u, codes, rot, trans, params):  # pragma: no cover - compiled
+    """``(n, 3)`` points, point ``i`` uniform in primitive ``idx[i]`` (solid frame, m).
+
+    ``u`` (n, 3): the uniforms in the order the numpy path consumes them: the points of
+    primitive 0 in ascending ``i``, then those of primitive 1, ... A box maps ``u`` to
+    ``-h + 2h u`` (numpy's ``uniform(-h, h)``), a cylinder to ``(rho cos phi, rho sin phi, z)``
+    with ``rho = R sqrt(u0)``, ``phi = 2 pi u1``, ``z = L (u2 - 1/2)``; then ``R x + t``.
+    """
+    n = idx.size
+    k = codes.size
+    count = np.zeros(k + 1, dtype=np.int64)
+    for i in range(n):
+        count[idx[i] + 1] += 1
+    for j in range(k):
+        count[j + 1] += count[j]  # first row of each primitive
+    out = np.empty((n, 3))
+    two_pi = 2.0 * np.pi
+    for i in range(n):
+        j = idx[i]
+        r = count[j]
+        count[j] = r + 1
+        if codes[j] == BOX:
+            x = -params[j, 0] + (params[j, 0] - -params[j, 0]) * u[r, 0]
+            y = -params[j, 1] + (params[j, 1] - -params[j, 1]) * u[r, 1]
+            z = -params[j, 2] + (params[j, 2] - -params[j, 2]) * u[r, 2]
+        else:  # CYLINDER: (radius, length / 2)
+            rho = params[j, 0] * math.sqrt(u[r, 0])
+            phi = two_pi * u[r, 1]
+            x = rho * math.cos(phi)
+            y = rho * math.sin(phi)
+            z = (2.0 * params[j, 1]) * (u[r, 2] - 0.5)
+        for a in range(3):
+            out[i, a] = rot[j, a, 0] * x + rot[j, a, 1] * y + rot[j, a, 2] * z + trans[j, a]
+    return out
