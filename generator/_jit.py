@@ -9,7 +9,8 @@ thread.
 :func:`without_numba_extensions`: the ``fipgen`` command's process runs fipgen's kernels only,
 which take numpy arrays and numbers; numba's extension entry points (the numba support of
 ``vector`` and ``awkward``, which imports sympy: 0.4-0.5 s of the first kernel call) are not
-loaded there. A Python program that imports fipgen keeps numba's default (extensions loaded).
+loaded there, nor numba's BLAS and cffi support (scipy.linalg and cffi: 0.27 s more), which no
+kernel uses. A Python program that imports fipgen keeps numba's default (all of it loaded).
 """
 
 from __future__ import annotations
@@ -55,11 +56,49 @@ class _OnImport:
         return spec
 
 
+class _NotForNumba:
+    """Meta-path finder: the imports numba's optional support makes while its module is being
+    executed (``blocked``: importer -> imported) fail, so numba records that support as absent;
+    the same imports made by anyone else go through. It removes itself once every importer has
+    run."""
+
+    def __init__(self, blocked: dict[str, str]) -> None:
+        self.blocked = dict(blocked)
+
+    def find_spec(self, fullname, path, target=None):
+        for importer, name in list(self.blocked.items()):
+            mod = sys.modules.get(importer)
+            if mod is not None and getattr(mod, "__spec__", None) is not None and _executing(mod):
+                if fullname == name:
+                    raise ImportError(f"{name}: not used by fipgen's kernels (fipgen._jit)")
+            elif mod is not None:  # done: that importer is finished
+                del self.blocked[importer]
+        if not self.blocked and self in sys.meta_path:
+            sys.meta_path.remove(self)
+        return None
+
+
+def _executing(module) -> bool:
+    """True while ``module``'s code runs (importlib marks its spec ``_initializing``)."""
+    return bool(getattr(module.__spec__, "_initializing", False))
+
+
+#: numba's optional support fipgen's kernels do not use, and what loading it costs at the first
+#: kernel call (numba 0.6x, 2 cores): BLAS for np.dot and friends through scipy.linalg
+#: (0.17 s: scipy), and cffi functions (0.1 s: cffi parses its C declarations).
+#: tests/test_startup.py checks that no kernel calls BLAS.
+_UNUSED_NUMBA_SUPPORT = {"numba.np.arraymath": "scipy.linalg.cython_blas", "numba.core.typing.cffi_utils": "cffi"}
+
+
 def without_numba_extensions() -> None:
     """Do not load numba's extension entry points in this process (the ``fipgen`` command's:
-    module docstring). numba is not imported here: a command that runs no kernel pays nothing."""
+    module docstring), nor the optional support of :data:`_UNUSED_NUMBA_SUPPORT`. numba is not
+    imported here: a command that runs no kernel pays nothing."""
     mod = sys.modules.get(_ENTRYPOINTS)
     if mod is not None:
         _mark_initialised(mod)
     elif not any(isinstance(f, _OnImport) for f in sys.meta_path):
         sys.meta_path.insert(0, _OnImport(_ENTRYPOINTS, _mark_initialised))
+    pending = {k: v for k, v in _UNUSED_NUMBA_SUPPORT.items() if k not in sys.modules}
+    if pending and not any(isinstance(f, _NotForNumba) for f in sys.meta_path):
+        sys.meta_path.insert(0, _NotForNumba(pending))

@@ -2,6 +2,9 @@
 
 Masses, widths and lifetimes come from the ``particle`` package (PDG data), read once on
 first use and cached as plain floats (GeV); kernels receive floats, never Particle objects.
+The values of its non-nuclear codes are read from a snapshot of that package's table made
+with the installed version (``scripts/pdg_snapshot.py``), which spares loading the whole
+table at start-up; other codes, or another version of the package, use the package itself.
 
 Units inside fipgen: GeV, metres, nanoseconds.
 """
@@ -12,7 +15,7 @@ from functools import lru_cache
 
 __all__ = [
     "ALPHA_EM", "HBARC_GEV_M", "C_M_PER_NS", "G_FERMI", "PDG_ZPRIME", "PDG_ALP", "PDG_HNL", "mass", "mass_or_none",
-    "width", "charge", "name", "PHOTON",
+    "width", "charge", "name", "PHOTON", "pdg_values",
 ]
 
 #: Fine-structure constant at q^2 = 0 (CODATA 2018).
@@ -63,18 +66,52 @@ def _particle(pdgid: int):
     return Particle.from_pdgid(pdgid)
 
 
+#: The ``particle`` package's values for its non-nuclear codes, written by
+#: ``scripts/pdg_snapshot.py`` with that package's version (tests/test_pdg_snapshot.py).
+_SNAPSHOT = "data/pdg_snapshot.json"
+
+
+@lru_cache(maxsize=1)
+def _snapshot() -> dict:
+    """``{pdgid: (mass GeV, width GeV, charge, name)}`` from :data:`_SNAPSHOT` when it was made
+    with the installed ``particle`` (reading it: ~2 ms; loading particle's table: 0.15-0.2 s),
+    else ``{}`` (every value then comes from the package itself)."""
+    import json
+    from importlib.metadata import PackageNotFoundError, version
+    from importlib.resources import files
+
+    try:
+        data = json.loads(files("fipgen").joinpath(_SNAPSHOT).read_text(encoding="utf-8"))
+        if data.get("particle_version") != version("particle"):
+            return {}
+    except (OSError, ValueError, PackageNotFoundError):
+        return {}
+    return {int(k): tuple(v) for k, v in data["particles"].items()}
+
+
+def pdg_values(pdgid: int) -> tuple | None:
+    """``(mass GeV, width GeV, charge e, name)`` of ``pdgid`` from the snapshot of the
+    installed ``particle`` (entries None where the PDG gives none), or None when the snapshot
+    does not hold it (then :func:`_particle`)."""
+    return _snapshot().get(int(pdgid))
+
+
 @lru_cache(maxsize=None)
 def mass(pdgid: int) -> float:
     """PDG mass in GeV of the SM particle ``pdgid``."""
-    p = _particle(pdgid)
-    if p.mass is None:
+    v = pdg_values(pdgid)
+    m = v[0] if v is not None else _particle(pdgid).mass
+    if m is None:
         raise ValueError(f"no PDG mass for pdgid {pdgid}")
-    return float(p.mass) * 1e-3
+    return float(m) if v is not None else float(m) * 1e-3
 
 
 def mass_or_none(pdgid: int) -> float | None:
     """PDG mass in GeV of ``pdgid``, or None for a code the PDG table does not know or gives no
     mass (fipgen's BSM codes: writers take those masses from the four-momenta)."""
+    v = pdg_values(pdgid)
+    if v is not None:
+        return None if v[0] is None else float(v[0])
     from particle.particle.particle import InvalidParticle, ParticleNotFound
 
     try:
@@ -86,6 +123,9 @@ def mass_or_none(pdgid: int) -> float | None:
 @lru_cache(maxsize=None)
 def width(pdgid: int) -> float:
     """PDG total width in GeV of ``pdgid`` (0 for stable particles)."""
+    v = pdg_values(pdgid)
+    if v is not None:
+        return 0.0 if v[1] is None else float(v[1])
     p = _particle(pdgid)
     return 0.0 if p.width is None else float(p.width) * 1e-3
 
@@ -93,12 +133,16 @@ def width(pdgid: int) -> float:
 @lru_cache(maxsize=None)
 def charge(pdgid: int) -> float:
     """Electric charge of ``pdgid`` in units of e."""
+    v = pdg_values(pdgid)
+    if v is not None and v[2] is not None:
+        return float(v[2])
     return float(_particle(pdgid).charge)
 
 
 def name(pdgid: int) -> str:
     """Short PDG name of ``pdgid``."""
-    return str(_particle(pdgid).name)
+    v = pdg_values(pdgid)
+    return str(v[3]) if v is not None else str(_particle(pdgid).name)
 
 
 # PDG codes of the SM particles fipgen uses by name.

@@ -28,7 +28,7 @@ def test_wheel_contains_data_folders(tmp_path):
     for f in (ROOT / "examples").glob("*.toml"):
         assert f"fipgen/examples/{f.name}" in names
     assert "fipgen/geometries/README.md" in names
-    assert "fipgen/data/pdg_branching.toml" in names
+    assert "fipgen/data/pdg_branching.toml" in names and "fipgen/data/pdg_snapshot.json" in names
     assert "fipgen/__main__.py" in names and not any(n.startswith("generator/") for n in names)
     assert not any(n.startswith(("geometries/", "examples/", "fluxes/")) for n in names)
 

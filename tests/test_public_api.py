@@ -47,7 +47,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.cli": ["build_parser", "main"],
     "fipgen.constants": [
         "ALPHA_EM", "HBARC_GEV_M", "C_M_PER_NS", "G_FERMI", "PDG_ZPRIME", "PDG_ALP", "PDG_HNL", "mass", "mass_or_none",
-        "width", "charge", "name", "PHOTON"
+        "width", "charge", "name", "PHOTON", "pdg_values"
     ],
     "fipgen.decays": [
         "sample_decays", "DecayProducts", "DEFAULT_RESONANCES", "three_body_density", "dgamma_nc", "dgamma_cc",
@@ -96,6 +96,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "iter_chunks"
     ],
     "fipgen.geometry.nuclei": ["collision_shares", "nucleus_at", "solid_at"],
+    "fipgen.geometry.points": ["primitive_points", "draws_three_uniforms"],
     "fipgen.geometry": [
         "PROTON_MASS", "Beamline", "Box", "CompiledSolid", "Cylinder", "Detector", "Element", "InvalidGeometry",
         "Material", "Placement", "Segments", "Shape", "Solid", "Sphere", "Timing", "Volume", "get_material",

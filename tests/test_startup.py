@@ -63,6 +63,45 @@ def test_without_numba_extensions_before_and_after_numba_is_imported():
     assert _python(after).strip() == "True"
 
 
+def test_the_command_skips_numbas_blas_and_cffi_support_and_the_library_keeps_them(tmp_path):
+    """In the command's process numba records BLAS (scipy.linalg) and cffi as absent, so its
+    first kernel call imports neither; scipy.linalg still imports for whoever asks; a program
+    importing fipgen keeps numba's default."""
+    code = ("import sys, json\nfrom fipgen.cli import main\n"
+            "code = main(['generate', '--events', '1000', '--no-output', '--quiet'])\n"
+            "import numba.np.arraymath as a, numba.core.typing.cffi_utils as c\n"
+            "seen = sorted(m for m in ('scipy.linalg', 'cffi') if m in sys.modules)\n"
+            "import scipy.linalg\n"
+            "left = [type(f).__name__ for f in sys.meta_path if type(f).__name__ == '_NotForNumba']\n"
+            "print(json.dumps([code, a._HAVE_BLAS, c.SUPPORTED, seen, left]))")
+    assert json.loads(_python(code, cwd=tmp_path)) == [0, False, False, [], []]
+    lib = ("import json, numpy as np\nfrom fipgen.kinematics.boost import boost\n"
+           "boost(np.array([[0.0, 0.0, 1.0, 2.0]]), np.array([0.0, 0.0, 0.5]))\n"
+           "import numba.np.arraymath as a\nprint(json.dumps(a._HAVE_BLAS))")
+    assert json.loads(_python(lib)) is True
+
+
+def test_no_kernel_calls_blas():
+    """The command's process turns numba's BLAS support off (fipgen._jit): no compiled function
+    of fipgen may use np.dot, np.linalg, @ and the like (they would not compile there)."""
+    import ast
+    import re
+    from pathlib import Path
+
+    import fipgen
+
+    blas = re.compile(r"np\.(dot|vdot|inner|outer|matmul|linalg|einsum|cross|cov|corrcoef)\b|\S\s@\s")
+    found = []
+    for path in Path(fipgen.__file__).parent.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef):
+                decorators = " ".join(ast.unparse(d) for d in node.decorator_list)
+                if re.search(r"njit|_jit|numba", decorators) and blas.search(ast.unparse(node)):
+                    found.append(f"{path.name}:{node.name}")
+    assert found == []
+
+
 def _eager(raw: bytes):
     import io
 
