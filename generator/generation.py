@@ -132,6 +132,8 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     # the event record's chain (writers): grandparent, origin, siblings (the channels' own)
     gp_pdg = gp = origin = None  # allocated when a channel has them
     sib_parts = []  # (idx, p4 (m, k, 4), pdg (m, k), generation (k,))
+    seg_parts = []  # (idx, Segments) of the channels that computed their chords
+    sampled = 0
     for k, ch in enumerate(job.channels):
         idx = np.flatnonzero(which == k) if len(job.channels) > 1 else slice(None)
         size = n if isinstance(idx, slice) else idx.size
@@ -171,6 +173,9 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
             origin[idx] = s.vertex
         if s.sibling_p4 is not None:
             sib_parts.append((np.arange(n)[idx], s.sibling_p4, s.sibling_pdg, s.sibling_generation))
+        sampled += 1
+        if s.segments is not None:
+            seg_parts.append((idx, s.segments))
 
     # zero-weight trials (a meson drawn outside its source table's range) have no LLP
     # momentum: give them a stand-in along their aimed direction so the kernels below
@@ -184,7 +189,8 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     # 2. transport: chord, forced decay inside, decay time (a scan without cuts keeps only the
     #    chords: it reweights them to every lifetime, and writes no event)
     scan_only = job.keep_all and not job.sample_daughters
-    tr = transport(vertex, llp, m, ctau, solid, rng, chords_only=scan_only)
+    segments = _gather_segments(seg_parts, n) if seg_parts and len(seg_parts) == sampled else None
+    tr = transport(vertex, llp, m, ctau, solid, rng, chords_only=scan_only, segments=segments)
 
     p_det = tr.p_decay  # probability to be detected (decay or scatter inside)
     rsum = None
@@ -276,6 +282,24 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     _record(job, block, keep, vertex, t_bunch, origin, gp, gp_pdg, sib_parts, scalars, counts, flat)
     batch = EventBatch(scalars, counts, flat)
     return batch, sums
+
+
+def _gather_segments(parts, n: int):
+    """The chords of a block's ``n`` rays from its channels' (``parts``: (idx, Segments))."""
+    from .geometry.shapes import Segments
+
+    if len(parts) == 1 and isinstance(parts[0][0], slice):
+        return parts[0][1]
+    width = max(sg.t_in.shape[1] for _, sg in parts)
+    n_seg = np.zeros(n, dtype=np.int64)
+    t_in = np.zeros((n, width))
+    t_out = np.zeros((n, width))
+    for idx, sg in parts:
+        w = sg.t_in.shape[1]
+        n_seg[idx] = sg.n
+        t_in[idx, :w] = sg.t_in
+        t_out[idx, :w] = sg.t_out
+    return Segments(n_seg, t_in, t_out)
 
 
 def _scan_columns(job: Job, total_rate, w_geo, tr, which, dch, x_flight, rsum, alt) -> dict:

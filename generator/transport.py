@@ -32,16 +32,17 @@ class Transported:
 
 
 def transport(vertex: np.ndarray, llp_p4: np.ndarray, mass: float, ctau: float, solid, rng: np.random.Generator,
-              chords_only: bool = False) -> Transported:
+              chords_only: bool = False, segments=None) -> Transported:
     """Force the decay of LLPs (vertex (n,3) m, p4 (n,4) GeV, |p| > 0) inside ``solid`` (beam frame).
 
     ``chords_only`` (scans, which reweight the chords to every lifetime): the chords and
     ``beta gamma`` only; the decay's uniform is still drawn, so the stream continues as in
-    a full transport, and the other fields are None."""
+    a full transport, and the other fields are None. ``segments``: the chords of these rays
+    when the production computed them (fipgen.production.channels.sample.ProductionSample)."""
     p3 = llp_p4[:, :3]
     p = np.sqrt(np.einsum("ij,ij->i", p3, p3))
     dirs = p3 / p[:, None]
-    seg = solid.chords(vertex, dirs)
+    seg = solid.chords(vertex, dirs) if segments is None else segments
     bg = p / mass
     if chords_only:
         rng.random(len(p))

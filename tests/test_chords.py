@@ -579,6 +579,9 @@ def _check_culled_equals_unculled(solid: Solid, rays: list[tuple[np.ndarray, np.
         np.testing.assert_array_equal(seg_in, in_ref)  # bit for bit
         np.testing.assert_array_equal(seg_out, out_ref)
         np.testing.assert_array_equal(K.solid_cube_sum(origins, dirs, *c), K.cube_sum(t_in, t_out))
+        fused = K.solid_segments_and_cube_sum(origins, dirs, *c, k)  # one pass, the same floats
+        for got, want in zip(fused, (n_ref, in_ref, out_ref, K.cube_sum(t_in, t_out))):
+            np.testing.assert_array_equal(got, want)
         cand = K._candidates(origins, dirs, *c)
         np.testing.assert_array_equal(cand, K._candidates_numpy(origins, dirs, *c))
         assert not np.any((t_out > t_in) & ~cand), "a chord in a primitive the box test skips"

@@ -96,7 +96,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "iter_chunks"
     ],
     "fipgen.geometry.nuclei": ["collision_shares", "nucleus_at", "solid_at"],
-    "fipgen.geometry.points": ["primitive_points", "draws_three_uniforms"],
+    "fipgen.geometry.points": ["primitive_points", "draws_three_uniforms", "primitives_contain"],
     "fipgen.geometry": [
         "PROTON_MASS", "Beamline", "Box", "CompiledSolid", "Cylinder", "Detector", "Element", "InvalidGeometry",
         "Material", "Placement", "Segments", "Shape", "Solid", "Sphere", "Timing", "Volume", "get_material",
@@ -104,7 +104,8 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "fipgen.geometry.chords": [
         "BOX", "CYLINDER", "SPHERE", "MERGE_GAP", "primitive_intervals", "primitive_intervals_numpy", "merge_intervals",
-        "merge_intervals_numpy", "cube_sum", "cube_sum_numpy", "solid_segments", "solid_cube_sum"
+        "merge_intervals_numpy", "cube_sum", "cube_sum_numpy", "solid_segments", "solid_cube_sum",
+        "solid_segments_and_cube_sum"
     ],
     "fipgen.geometry.frames": ["InvalidGeometry", "Placement", "rotation_matrix"],
     "fipgen.geometry.loader": [

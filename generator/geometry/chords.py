@@ -67,6 +67,7 @@ __all__ = [
     "cube_sum_numpy",
     "solid_segments",
     "solid_cube_sum",
+    "solid_segments_and_cube_sum",
 ]
 
 #: Primitive codes used in ``codes`` arrays.
@@ -746,11 +747,35 @@ def solid_segments(
     where a ray meets the primitive's bounding box (:func:`_cull_block`); the chords
     skipped are empty, which the merge ignores.
     """
+    n_seg, seg_in, seg_out, _ = _segments(origins, dirs, codes, rot, trans, params, max_segments, False)
+    return n_seg, seg_in, seg_out
+
+
+@_jit
+def solid_segments_and_cube_sum(
+    origins: np.ndarray,
+    dirs: np.ndarray,
+    codes: np.ndarray,
+    rot: np.ndarray,
+    trans: np.ndarray,
+    params: np.ndarray,
+    max_segments: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """:func:`solid_segments` and :func:`solid_cube_sum` of the same rays from one pass over
+    the primitives' chords: ``(n_seg, seg_in, seg_out, cube)``, the same floats as the two
+    calls (the cube sum adds the primitives' ``b^3 - a^3`` in primitive order, as
+    :func:`solid_cube_sum` does)."""
+    return _segments(origins, dirs, codes, rot, trans, params, max_segments, True)
+
+
+@_jit_inline
+def _segments(origins, dirs, codes, rot, trans, params, max_segments, with_cube):  # pragma: no cover - compiled
     n = dirs.shape[0]
     k = codes.shape[0]
     n_seg = np.zeros(n, dtype=np.int64)
     seg_in = np.zeros((n, max_segments))
     seg_out = np.zeros((n, max_segments))
+    cube = np.zeros(n if with_cube else 0)
     row_in = np.empty(k)
     row_out = np.empty(k)
     buf_in = np.empty(k)
@@ -767,6 +792,8 @@ def solid_segments(
             pause -= 1
             _fill_block(origins, dirs, codes, rot, trans, params, start, m, c_in, c_out)
             _merge_block(c_in, c_out, start, m, row_in, row_out, buf_in, buf_out, n_seg, seg_in, seg_out)
+            if with_cube:
+                _cube_block(c_in, c_out, start, m, cube)
             continue
         _cull_block(origins, dirs, codes, lo, hi, slo, shi, scale, usable, start, m, True, prep, flag, alive, cand, n_cand)
         if _kept(n_cand, m) > _CULL_KEEP_MAX:
@@ -779,8 +806,10 @@ def solid_segments(
             for q in range(nc):
                 a = c_in[j, q]
                 b = c_out[j, q]
+                ii = q if nc == m else cand[j, q]
+                if with_cube:
+                    cube[start + ii] += b * b * b - a * a * a
                 if b > a:
-                    ii = q if nc == m else cand[j, q]
                     h = hits[ii]
                     h_in[ii, h] = a
                     h_out[ii, h] = b
@@ -789,7 +818,7 @@ def solid_segments(
             h = hits[ii]
             if h > 0:
                 n_seg[start + ii] = _merge_row(h_in[ii, :h], h_out[ii, :h], buf_in, buf_out, seg_in, seg_out, start + ii)
-    return n_seg, seg_in, seg_out
+    return n_seg, seg_in, seg_out, cube
 
 
 @_jit

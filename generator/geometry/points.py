@@ -1,4 +1,5 @@
-"""Points drawn uniformly inside the primitives of a compiled solid (:class:`~fipgen.geometry.shapes.Solid`).
+"""Points and the primitives of a compiled solid (:class:`~fipgen.geometry.shapes.Solid`):
+points drawn uniformly inside them, and which points they contain.
 
 :func:`primitive_points` is the compiled form of :meth:`Solid.sample_points` for solids of
 boxes and cylinders, whose points take three uniforms each: the draws are those the
@@ -15,9 +16,9 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
-from .chords import BOX, CYLINDER
+from .chords import BOX, CYLINDER, SPHERE
 
-__all__ = ["primitive_points", "draws_three_uniforms"]
+__all__ = ["primitive_points", "draws_three_uniforms", "primitives_contain"]
 
 
 def draws_three_uniforms(codes: np.ndarray) -> bool:
@@ -59,4 +60,34 @@ def primitive_points(idx, u, codes, rot, trans, params):  # pragma: no cover - c
             z = (2.0 * params[j, 1]) * (u[r, 2] - 0.5)
         for a in range(3):
             out[i, a] = rot[j, a, 0] * x + rot[j, a, 1] * y + rot[j, a, 2] * z + trans[j, a]
+    return out
+
+
+@numba.njit(**JIT_OPTIONS)
+def primitives_contain(points, codes, rot, trans, params):  # pragma: no cover - compiled
+    """``(n,)`` bool: point ``i`` (solid frame, m) is inside or on one of the primitives
+    (:meth:`Solid.contains` compiled: local point ``R^T (x - t)``; a box ``|x_a| <= h_a``, a
+    cylinder ``x^2 + y^2 <= R^2`` and ``|z| <= L/2``, a sphere ``|x|^2 <= R^2``)."""
+    n = points.shape[0]
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        for j in range(codes.size):
+            d0 = points[i, 0] - trans[j, 0]
+            d1 = points[i, 1] - trans[j, 1]
+            d2 = points[i, 2] - trans[j, 2]
+            x = d0 * rot[j, 0, 0] + d1 * rot[j, 1, 0] + d2 * rot[j, 2, 0]
+            y = d0 * rot[j, 0, 1] + d1 * rot[j, 1, 1] + d2 * rot[j, 2, 1]
+            z = d0 * rot[j, 0, 2] + d1 * rot[j, 1, 2] + d2 * rot[j, 2, 2]
+            c = codes[j]
+            if c == BOX:
+                inside = abs(x) <= params[j, 0] and abs(y) <= params[j, 1] and abs(z) <= params[j, 2]
+            elif c == CYLINDER:
+                inside = x * x + y * y <= params[j, 0] ** 2 and abs(z) <= params[j, 1]
+            elif c == SPHERE:
+                inside = x * x + y * y + z * z <= params[j, 0] ** 2
+            else:
+                inside = False
+            if inside:
+                out[i] = True
+                break
     return out

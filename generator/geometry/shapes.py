@@ -15,7 +15,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from . import chords as _k
-from .points import draws_three_uniforms, primitive_points
+from .points import draws_three_uniforms, primitive_points, primitives_contain
 from .frames import InvalidGeometry, Placement
 
 __all__ = ["aabb", "Box", "CompiledSolid", "Cylinder", "Segments", "Shape", "Solid", "Sphere", "Volume"]
@@ -389,6 +389,9 @@ class Solid:
     def contains(self, points: Any) -> np.ndarray:
         """True for points (..., 3) of the solid frame inside (or on) any volume."""
         p = _points(points)
+        if p.ndim == 2 and p.shape[0] > 64:  # compiled (fipgen.geometry.points)
+            c = self.compiled()
+            return primitives_contain(np.ascontiguousarray(p, dtype=np.float64), c.codes, c.rot, c.trans, c.params)
         out = np.zeros(p.shape[:-1], dtype=bool)
         for v in self.volumes:
             out |= v.contains(p)
@@ -455,6 +458,23 @@ class Solid:
         if n_seg.size and int(n_seg.max()) > width:
             raise ValueError(f"a ray crosses {int(n_seg.max())} separate segments, more than max_segments={max_segments}")
         return Segments(n_seg, t_in, t_out)
+
+    def chords_and_density(self, origins: Any, dirs: Any, max_segments: int = 64) -> tuple[Segments, np.ndarray]:
+        """:meth:`chords` and :meth:`proposal_density` of the same rays, from one pass over the
+        primitives' chords (the same numbers as the two calls): for channels that aim a
+        particle at a :meth:`sample_points` point and send it along that ray."""
+        o, d = _rays(origins, dirs)
+        c = self.compiled()
+        width = min(int(max_segments), len(self.volumes))
+        if width < 1:
+            raise ValueError(f"max_segments must be >= 1, got {max_segments}")
+        first = min(width, _FIRST_WIDTH)
+        n_seg, t_in, t_out, cube = _k.solid_segments_and_cube_sum(o, d, c.codes, c.rot, c.trans, c.params, first)
+        if first < width and n_seg.size and int(n_seg.max()) > first:
+            n_seg, t_in, t_out = _k.solid_segments(o, d, c.codes, c.rot, c.trans, c.params, width)
+        if n_seg.size and int(n_seg.max()) > width:
+            raise ValueError(f"a ray crosses {int(n_seg.max())} separate segments, more than max_segments={max_segments}")
+        return Segments(n_seg, t_in, t_out), cube / (3.0 * self.volume_sum())
 
     def proposal_density(self, origins: Any, dirs: Any) -> np.ndarray:
         """Density per steradian of the direction from ``origin`` to a :meth:`sample_points` point.

@@ -378,8 +378,15 @@ def _table(job: Job, axes: ScanAxes, card: RunCard, cuts: Cuts, parts: list, bat
     width = max(1, max((int(p["n_seg"].max()) if p["n_seg"].size else 0 for p in parts), default=1))
 
     def pad(key):
-        return np.concatenate([np.pad(p[key][:, :width], ((0, 0), (0, max(0, width - p[key].shape[1]))))
-                               for p in parts])
+        def one(a):
+            if a.shape[1] >= width:
+                return a[:, :width]
+            out = np.zeros((a.shape[0], width))
+            out[:, :a.shape[1]] = a
+            return out
+
+        cols = [one(p[key]) for p in parts]
+        return np.ascontiguousarray(cols[0]) if len(cols) == 1 else np.concatenate(cols)
 
     w0 = cat("w_nodecay")
     if done != job.n_trials:
@@ -391,7 +398,7 @@ def _table(job: Job, axes: ScanAxes, card: RunCard, cuts: Cuts, parts: list, bat
     passes = cuts.passes(EventBatch.concatenate(batches)) if cuts.active else np.ones(w0.size, dtype=bool)
     table = ScanTable(job, axes, np.ascontiguousarray(np.vstack(sets)), names, cat("channel_index").astype(np.int64),
                       cat("decay_index").astype(np.int64), cat("beta_gamma"), cat("n_seg").astype(np.int64),
-                      np.ascontiguousarray(pad("seg_in")), np.ascontiguousarray(pad("seg_out")), passes,
+                      pad("seg_in"), pad("seg_out"), passes,
                       axes.coupling_of(card), cat("x_flight"))
     table.cut_efficiency = float(cuts.efficiency)
     table.n_trials = int(done)

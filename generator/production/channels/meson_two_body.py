@@ -91,7 +91,7 @@ class MesonTwoBodyChannel:
         targets = aim.sample_points(n, rng)
         d = targets - vertex
         d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
-        q = aim.proposal_density(vertex, d)
+        seg, q = aim.chords_and_density(vertex, d)  # the LLP flies along d: its chords too
         M = pdg_mass(self.parent_pdg)
         if len(parts) == 1:
             src = self.source
@@ -107,7 +107,8 @@ class MesonTwoBodyChannel:
                         self.llp_mass, self.other_mass, d[sl], rng.random((4, sl.stop - sl.start)))
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
         sp, sc = siblings(self.decay_sibling(parent, llp))
-        return ProductionSample(vertex, parent, llp, d, w, sibling_p4=sp, sibling_pdg=sc, sibling_generation=(0,))
+        return ProductionSample(vertex, parent, llp, d, w, sibling_p4=sp, sibling_pdg=sc, sibling_generation=(0,),
+                                segments=seg)
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline):
         """``n`` LLPs as produced, not aimed (each stands for ``rate_per_pot / n`` per POT); a dict,

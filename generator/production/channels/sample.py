@@ -52,6 +52,9 @@ class ProductionSample:
         parent's momentum minus the LLP's); ``pdg`` 0 pads absent ones. None: none simulated.
     sibling_generation : (k,) for each sibling column, 0: made with the LLP (at ``vertex``);
         1: made with the parent (at the parent's production point, in a chain).
+    segments : the chords (:class:`fipgen.geometry.shapes.Segments`) of the rays ``(vertex,
+        direction)`` through the aimed solid, when the channel computed them with its proposal
+        density (the LLP flies along ``direction``); None: the pipeline computes them.
     """
 
     vertex: np.ndarray
@@ -71,6 +74,7 @@ class ProductionSample:
     sibling_p4: np.ndarray | None = None
     sibling_pdg: np.ndarray | None = None
     sibling_generation: tuple[int, ...] = ()
+    segments: object = None
 
     def __len__(self) -> int:
         return int(self.weight_geometric.shape[0])

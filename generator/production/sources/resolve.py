@@ -224,6 +224,7 @@ def cascade_ready(beamline) -> bool:
     return _matching_packaged(beamline) is not None or cached_path(beamline).exists()
 
 
+@lru_cache(maxsize=16)
 def _matching_packaged(beamline):
     """(arrays, header) of the packaged cascade table the beamline names, when its header's
     content key is this beamline's (same beam, solids, materials, Pythia, statistics); else None."""
@@ -257,7 +258,10 @@ def _load_cascade(path: str):
     return load_tables(path)
 
 
+@lru_cache(maxsize=64)
 def _cascade_source(beamline, pdg: int, model):
+    """The cascade's source of ``pdg`` for ``beamline`` (built once per process: a scan asks
+    for it at every mass; sources are frozen)."""
     from .cascade_sources import CHARM, cascade_charm_source
 
     where = f"beamline {beamline.name!r} ({beamline.path})"
