@@ -270,7 +270,6 @@ def weighted_decay_sums_numpy(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, x
     """Plain-numpy reference of :func:`weighted_decay_sums`: the (events x lifetimes) matrix of
     decay probabilities (or exposures) with the exponentials everywhere."""
     w = np.atleast_2d(np.asarray(w, dtype=np.float64))
-    n = w.shape[1]
     ell = np.asarray(bg, dtype=np.float64)[:, None] * np.asarray(ctau, dtype=np.float64)[None, :]
     used = np.arange(seg_in.shape[1])[None, :] < np.asarray(n_seg)[:, None]
     a = np.where(used, seg_in, 0.0)[:, :, None]
