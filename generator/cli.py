@@ -709,10 +709,33 @@ def _main(argv: list[str] | None) -> int:
         sys.stderr.write(f"fipgen: error: {where}{os.strerror(err.errno)}\n")
         return 2
     except Exception as err:  # noqa: BLE001 - last resort: one line, not a traceback
+        stop = _stop_request(err)
+        if stop is not None:  # a signal's exception wrapped by compiled code (fipgen._signals)
+            if isinstance(stop, Terminated):
+                sys.stderr.write(f"fipgen: {stop}; no output written\n")
+                return stop.exit_code
+            sys.stderr.write("fipgen: interrupted; no output written\n")
+            return 130
         if getattr(args, "debug", False):
             raise
         sys.stderr.write(f"fipgen: internal error: {type(err).__name__}: {err} (run with --debug for the traceback)\n")
         return 1
+
+
+def _stop_request(err: BaseException):
+    """The Terminated or KeyboardInterrupt an exception was raised from, if any: a signal's
+    handler that raises while compiled code (numba's dispatcher) is between two of its Python
+    calls makes that code fail with a SystemError chained to the handler's exception."""
+    from ._signals import Terminated
+
+    seen = set()
+    e = err.__cause__ or err.__context__
+    while e is not None and id(e) not in seen:
+        if isinstance(e, (Terminated, KeyboardInterrupt)):
+            return e
+        seen.add(id(e))
+        e = e.__cause__ or e.__context__
+    return None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -401,3 +401,25 @@ def test_full_tmpfs(tmp_path, capsys, monkeypatch):
     finally:
         monkeypatch.chdir(tmp_path)
         subprocess.run(["umount", str(d)], capture_output=True, check=False)
+
+
+def test_a_signal_wrapped_by_compiled_code_is_still_a_signal(tmp_path, monkeypatch, capsys):
+    """A SIGTERM handler raising while numba's dispatcher is between two of its Python calls
+    surfaces as a SystemError chained to the handler's exception: the command still answers as
+    for the signal (one line, 128 + N), not as an internal error."""
+    import fipgen.cli as cli
+    from fipgen._signals import Terminated
+
+    def wrapped(_args):
+        try:
+            raise Terminated(signal.SIGTERM)
+        except Terminated as sig:
+            raise SystemError("CPUDispatcher(<function k>) returned a result with an exception set") from sig
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(cli, "cmd_generate", wrapped)
+    assert main(["generate", "--events", "10", "--quiet"]) == 128 + signal.SIGTERM
+    assert _one_line(capsys.readouterr().err) == "fipgen: terminated by SIGTERM; no output written"
+    monkeypatch.setattr(cli, "cmd_generate", lambda _a: (_ for _ in ()).throw(SystemError("a real one")))
+    assert main(["generate", "--events", "10", "--quiet"]) == 1
+    assert "internal error: SystemError: a real one" in capsys.readouterr().err
