@@ -452,7 +452,7 @@ def parse_card(text: str, source: str = "<string>") -> RunCard:
 
     produce_raw = sig["produce"] if isinstance(sig["produce"], list) else [sig["produce"]]
     produce = tuple(
-        _split_channel(f"signal.produce[{i}]", p, registry.production_channels(), source)
+        _split_channel(f"signal.produce[{i}]", registry.canonical_name(p), registry.production_channels(), source)
         for i, p in enumerate(produce_raw)
     )
     if len(set(produce)) != len(produce):

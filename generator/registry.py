@@ -21,10 +21,12 @@ Codes
 -----
 =====================================  ==========================================================
 Z'                                     1 ``pi0``, 2 ``eta``, 3 ``omega`` (omega -> pi0 Z'), 4
-                                       ``bremsstrahlung`` (target), 5 (absorber)
+                                       ``bremsstrahlung`` (target), 5 (absorber), 8 ``resonant``
+                                       (e+ e- -> Z' in the dump's showers)
 ALP                                    11 ``pi0``, 12 ``eta`` (mixing), 13 ``primakoff``, 14
                                        ``compton``, 15 ``resonant``, 16 ``associated``, 17
-                                       ``bremsstrahlung`` (from the dump's shower)
+                                       ``e-bremsstrahlung`` (from the dump's shower; the card
+                                       name ``alp:bremsstrahlung`` is an alias)
 HNL ``hnl:<parent> -> ...``            ``100 + 10 * parent + mode``: parent pi+ 1, pi- 2, K+ 3,
                                        K- 4, K0L 5, D+ 6, D- 7, Ds+ 8, Ds- 9; mode 1, 2, 3 for the
                                        two-body decays to e, mu, tau, 4, 5 for ``pi e N``,
@@ -52,6 +54,7 @@ from .errors import FipgenError
 from .models.params import coupling_keys
 
 __all__ = [
+    "ALIASES",
     "COUPLING_KEYS",
     "NN_SUFFIX",
     "PARTICLES",
@@ -60,6 +63,7 @@ __all__ = [
     "ChannelError",
     "ChannelSpec",
     "all_codes",
+    "canonical_name",
     "channel_code",
     "channel_names",
     "production_channels",
@@ -213,7 +217,7 @@ def _hnl_codes(parent: str) -> dict[str, int]:
     return out
 
 
-_Z = {"model.zprime.coupling": 2}  # BR(P -> gamma Z'), bremsstrahlung: g^2 (eps^2)
+_Z = {"model.zprime.coupling": 2}  # BR(P -> gamma Z'), bremsstrahlung, showers: g^2 (eps^2)
 _AGG = {"model.alp.g_gamma": 2}  # Primakoff gamma A -> a A: g_agg^2
 _AEE = {"model.alp.g_electron": 2}  # the shower's electron processes: g_aee^2
 _MIX: dict[str, int] = {}  # ALP-meson mixing: set by c_gg / f_a, which scans do not vary
@@ -227,19 +231,24 @@ _ENTRIES = (
     boson_entry("zprime:omega", 3, _B + "meson_decay", _Z, _meson_limit(223, 111), " and isovector charges"),
     boson_entry("zprime:bremsstrahlung", 4, _B + "proton_bremsstrahlung", _Z, _beam_limit,
            extra={"zprime:bremsstrahlung (absorber)": 5}),
+    boson_entry("zprime:resonant", 8, _B + "zprime_shower", _Z, _beam_limit),
     boson_entry("alp:pi0", 11, _B + "meson_mixing", _MIX, _meson_limit(111)),
     boson_entry("alp:eta", 12, _B + "meson_mixing", _MIX, _meson_limit(221)),
     boson_entry("alp:primakoff", 13, _B + "shower", _AGG, _beam_limit),
     boson_entry("alp:compton", 14, _B + "shower", _AEE, _beam_limit),
     boson_entry("alp:resonant", 15, _B + "shower", _AEE, _beam_limit),
     boson_entry("alp:associated", 16, _B + "shower", _AEE, _beam_limit),
-    boson_entry("alp:bremsstrahlung", 17, _B + "shower", _AEE, _beam_limit),
+    boson_entry("alp:e-bremsstrahlung", 17, _B + "shower", _AEE, _beam_limit),
     # HNL: open below the parent's mass less its lightest other daughters (e, or pi e for K0L)
     *(ChannelSpec(f"hnl:{p}", _hnl_codes(p), _B + "hnl_decays", _HNL_MIX, _meson_limit(*pdgs))
       for p, pdgs in (("pi+", (211, 11)), ("pi-", (211, 11)), ("K+", (321, 11)), ("K-", (321, 11)),
                       ("K0L", (130, 211, 11)), ("D+", (411, 11)), ("D-", (411, 11)), ("Ds+", (431, 11)),
                       ("Ds-", (431, 11)), ("tau", (15, 11)))),
 )
+
+#: Former card names still accepted (issue 17's one scheme for the shower channels of ALPs and
+#: Z's, ``<particle>:e-bremsstrahlung | associated | resonant | compton``): old -> current.
+ALIASES = MappingProxyType({"alp:bremsstrahlung": "alp:e-bremsstrahlung"})
 
 _BY_NAME = {e.name: e for e in _ENTRIES}
 _BY_SUB = {sub: e for e in _ENTRIES for sub in e.codes}
@@ -277,10 +286,16 @@ def specs() -> tuple[ChannelSpec, ...]:
     return _ENTRIES
 
 
+def canonical_name(name: str) -> str:
+    """``name`` with a former card name (:data:`ALIASES`) replaced by its current one."""
+    return ALIASES.get(name, name) if isinstance(name, str) else name
+
+
 def spec(name: str) -> ChannelSpec:
-    """The entry of run-card channel ``name`` (ChannelError naming the allowed ones if unknown)."""
+    """The entry of run-card channel ``name`` (a former name of :data:`ALIASES` too; ChannelError
+    naming the allowed ones if unknown)."""
     try:
-        return _BY_NAME[name]
+        return _BY_NAME[canonical_name(name)]
     except (KeyError, TypeError):
         raise ChannelError(f"production channel {name!r}: allowed: {', '.join(_BY_NAME)}") from None
 

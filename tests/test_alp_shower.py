@@ -108,7 +108,7 @@ def _plain(ch, job, n, rng):
     # the process's kinematics; bremsstrahlung's are weighted (rk/r(E), mean 1 at fixed E: its
     # kernel is checked on its own in test_brems_kernel_*)
     ea, ct, rk = ch._kinematics_weighted(E, rng)
-    kw = rk / np.where(ch._rate(E) > 0, ch._rate(E), 1.0) if ch.process == "bremsstrahlung" else np.ones(n)
+    kw = rk / np.where(ch._rate(E) > 0, ch._rate(E), 1.0) if ch.process == "e-bremsstrahlung" else np.ones(n)
     good = ok & np.isfinite(ea)
     d = about_axis_array(v[good], ct[good], rng.uniform(0, 2 * np.pi, good.sum()))
     pa = np.sqrt(ea[good] ** 2 - m * m)

@@ -334,7 +334,7 @@ def test_helium_gas():
 
 def test_materials_table():
     names = material_names()
-    for want in ("Be", "C", "Fe", "Cu", "W", "Al", "LAr", "CH2", "air", "concrete", "H2O"):
+    for want in ("Be", "C", "Fe", "Cu", "W", "Pb", "Al", "LAr", "CH2", "air", "concrete", "H2O"):
         assert want in names
     for m in materials().values():
         assert m.electron_density == pytest.approx(m.density * 1e6 * AVOGADRO * m.z_over_a)
@@ -347,6 +347,9 @@ def test_materials_table():
     # PDG: LAr X0 = 14.00 cm, lambda_I = 85.77 cm; iron X0 = 1.757 cm, lambda_I = 16.77 cm
     assert lar.radiation_length_m == pytest.approx(0.1400, abs=2e-4)
     assert lar.interaction_length_m == pytest.approx(0.8577, abs=5e-4)  # 119.7 g/cm^2 is rounded
+    pb = get_material("Pb")  # PDG: lead X0 = 0.5612 cm, lambda_I = 17.59 cm (199.6 g/cm^2), I = 823 eV
+    assert pb.radiation_length_m == pytest.approx(0.005612, abs=2e-6)
+    assert pb.interaction_length_m == pytest.approx(0.1759, abs=2e-4)
     fe = get_material("Fe")
     assert fe.radiation_length_m == pytest.approx(0.01757, abs=2e-5)
     assert fe.interaction_length_m == pytest.approx(0.1677, abs=2e-4)

@@ -205,6 +205,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "ZPrime", "DarkPhoton", "LEGACY_NAMES", "KINDS", "FERMIONS", "M_JOIN", "M_MAX", "lepton_pair_width",
         "vector_width", "hnl_pair_width", "vmd_table", "family_coefficients", "alpha_s"
     ],
+    "fipgen.models.zprime_xsec": [
+        "M_E", "GEV2_TO_M2", "electron_coupling", "resonant_energy", "resonant_sigma_coefficient",
+        "resonant_sigma_bw", "resonant_yield_per_track_length"
+    ],
     "fipgen.output": ["UNITS", "metadata", "Summary", "FORMATS", "output_paths", "run", "summary_text", "summary_json"],
     "fipgen.parallel": ["map_tasks", "shutdown_pools"],
     "fipgen.pipeline": [
@@ -227,7 +231,8 @@ PUBLIC_API: dict[str, list[str]] = {
         "ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter", "PROCESS_NAMES"
     ],
     "fipgen.production.channels.alp_shower": [
-        "SHOWER_CHANNELS", "ShowerALPChannel", "ShowerALPMixture", "shower_channel", "ASSOCIATED_K_MIN"
+        "SHOWER_CHANNELS", "ZPRIME_SHOWER_CHANNELS", "ShowerALPChannel", "ShowerZPrimeChannel", "ShowerALPMixture",
+        "shower_channel", "ASSOCIATED_K_MIN"
     ],
     "fipgen.production.channels.alp_xsec_sampling": [
         "sample_primakoff_theta", "sample_primakoff_theta_array", "sample_inverse_primakoff_theta", "sample_compton_ea",
@@ -314,8 +319,8 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.production.transport.ranges": ["StoppingTable", "stopping_table", "interaction_length"],
     "fipgen.progress": ["progress_bar"],
     "fipgen.registry": [
-        "COUPLING_KEYS", "NN_SUFFIX", "PARTICLES", "TAU_DECAYS", "BuildContext", "ChannelError", "ChannelSpec",
-        "all_codes", "channel_code", "channel_names", "production_channels", "production_power", "spec", "spec_of",
+        "ALIASES", "COUPLING_KEYS", "NN_SUFFIX", "PARTICLES", "TAU_DECAYS", "BuildContext", "ChannelError", "ChannelSpec",
+        "all_codes", "canonical_name", "channel_code", "channel_names", "production_channels", "production_power", "spec", "spec_of",
         "specs", "register", "boson_entry"
     ],
     "fipgen.resources": ["data_dir", "data_file", "list_data", "read_flux_table"],

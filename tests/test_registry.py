@@ -22,8 +22,9 @@ from fipgen.scan.axes import COUPLING_KEYS, ScanAxes
 #: fipgen.production.channels.hnl_sources.channel_code, evaluated on every sub-channel name).
 PINNED_CODES = {
     "zprime:pi0": 1, "zprime:eta": 2, "zprime:omega": 3, "zprime:bremsstrahlung": 4,
-    "zprime:bremsstrahlung (absorber)": 5, "alp:pi0": 11, "alp:eta": 12, "alp:primakoff": 13, "alp:compton": 14,
-    "alp:resonant": 15, "alp:associated": 16, "alp:bremsstrahlung": 17,
+    "zprime:bremsstrahlung (absorber)": 5, "zprime:resonant": 8, "zprime:resonant -> N N": 308,  # issue 17
+    "alp:pi0": 11, "alp:eta": 12, "alp:primakoff": 13, "alp:compton": 14,
+    "alp:resonant": 15, "alp:associated": 16, "alp:e-bremsstrahlung": 17,  # renamed (alias alp:bremsstrahlung)
     "hnl:pi+ -> e+ N": 111, "hnl:pi+ -> mu+ N": 112, "hnl:pi+ -> tau+ N": 113,
     "hnl:pi- -> e- N": 121, "hnl:pi- -> mu- N": 122, "hnl:pi- -> tau- N": 123,
     "hnl:K+ -> e+ N": 131, "hnl:K+ -> mu+ N": 132, "hnl:K+ -> tau+ N": 133, "hnl:K+ -> pi0 e+ N": 134,
@@ -38,10 +39,10 @@ PINNED_CODES = {
     "zprime:pi0 -> N N": 301, "zprime:eta -> N N": 302, "zprime:omega -> N N": 303,
     "zprime:bremsstrahlung -> N N": 304, "zprime:bremsstrahlung (absorber) -> N N": 305,
     "alp:pi0 -> N N": 311, "alp:eta -> N N": 312, "alp:primakoff -> N N": 313, "alp:compton -> N N": 314,
-    "alp:resonant -> N N": 315, "alp:associated -> N N": 316, "alp:bremsstrahlung -> N N": 317,
+    "alp:resonant -> N N": 315, "alp:associated -> N N": 316, "alp:e-bremsstrahlung -> N N": 317,
 }
 
-_SHOWER = ("primakoff", "compton", "resonant", "associated", "bremsstrahlung")
+_SHOWER = ("primakoff", "compton", "resonant", "associated", "e-bremsstrahlung")
 
 
 def former_power(name: str, key: str) -> int:
@@ -57,7 +58,7 @@ def former_power(name: str, key: str) -> int:
     what = name.split(":", 1)[1]
     if what == "primakoff":
         return 2 if key == "model.alp.g_gamma" else 0
-    if what in ("compton", "resonant", "associated", "bremsstrahlung"):
+    if what in ("compton", "resonant", "associated", "e-bremsstrahlung"):
         return 2 if key == "model.alp.g_electron" else 0
     return 0
 
@@ -65,7 +66,7 @@ def former_power(name: str, key: str) -> int:
 def test_every_card_channel_has_an_entry_and_every_entry_is_a_card_channel():
     card_names = {f"{p}:{w}" for p, ws in PRODUCTION_CHANNELS.items() for w in ws}
     assert card_names == {s.name for s in registry.specs()}
-    assert len(card_names) == 21
+    assert len(card_names) == 22  # zprime:resonant (issue 17)
     for p in ("zprime", "alp", "hnl"):
         assert registry.channel_names(p) == tuple(f"{p}:{w}" for w in PRODUCTION_CHANNELS[p])
         for name in registry.channel_names(p):
@@ -297,3 +298,21 @@ events = 20000
     (b_new, _), (b_ref, _) = next(iter_chunks(new)), next(iter_chunks(ref))
     assert set(b_new.scalars["channel"]) == {91}
     assert b_new.scalars["weight"].sum() == b_ref.scalars["weight"].sum()  # the same physics, the same stream
+
+
+def test_former_card_names_are_aliases_of_the_current_ones():
+    """``alp:bremsstrahlung`` (before the one scheme ``<particle>:e-bremsstrahlung | associated |
+    resonant | compton``) is still a card name: the same entry, the same code, the same events."""
+    from fipgen.card import load_packaged_card
+    from fipgen.pipeline import build_job, iter_chunks
+
+    assert registry.ALIASES["alp:bremsstrahlung"] == "alp:e-bremsstrahlung"
+    assert registry.spec("alp:bremsstrahlung") is registry.spec("alp:e-bremsstrahlung")
+    card = load_packaged_card("miniboone_dump_alp_electron.toml").replace(events=3000)
+    old = parse_card(card.text.replace('"alp:e-bremsstrahlung"', '"alp:bremsstrahlung"'), "old")
+    assert ("alp", "e-bremsstrahlung") in old.produce
+    a = [b.scalars["weight"] for b, _ in iter_chunks(build_job(card))]
+    b = [b.scalars["weight"] for b, _ in iter_chunks(build_job(old.replace(events=3000)))]
+    assert all(np.array_equal(x, y) for x, y in zip(a, b)) and len(a) == len(b)
+    with pytest.raises(CardError, match="each channel at most once"):
+        parse_card(card.text.replace('"alp:compton"', '"alp:bremsstrahlung"'), "both")

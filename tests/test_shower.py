@@ -40,7 +40,7 @@ from fipgen.shower.geometry import box
 from fipgen.shower.sampling import draw
 from fipgen.shower.tables import BREM, COMPTON, DEDX_E, PAIR, RANGE_E, physics_tables
 
-MATERIALS = ("Be", "C", "Fe", "Cu", "W")
+MATERIALS = ("Be", "C", "Fe", "Cu", "W", "Pb")
 SCRIPT = Path(__file__).resolve().parents[1] / "scripts" / "make_shower_tables.py"
 
 

@@ -16,8 +16,10 @@ channel         process                           ALP kinematics given the paren
 ``resonant``    e+ e- -> a (g_aee)                the positron's direction, E_a = E_R + m_e
 ``associated``  e+ e- -> a gamma (g_aee)          CM angle from dsigma/dcos*, boosted; photon
                                                   energy above ``ASSOCIATED_K_MIN``
-``bremsstrah-   e Z -> e Z a (g_aee; electrons    (x = E_a/E, angle) from d2sigma/dx dl, sampled
-lung``          and positrons, Tsai FFs)          with exact weights (fipgen.production.channels.alp_brems)
+``e-bremsst-    e Z -> e Z a (g_aee; electrons    (x = E_a/E, angle) from d2sigma/dx dl, sampled
+rahlung``       and positrons, Tsai FFs; the old  with exact weights (fipgen.production.channels.alp_brems)
+                name ``bremsstrahlung`` is an
+                alias)
 ==============  ================================  ================================================
 
 ALPs per POT: ``R = sum_bins T_s(E, cos) dE dcos x r(E)``, ``r(E) = sum n sigma(E)`` per metre
@@ -74,17 +76,18 @@ from ...kinematics import window_decay_probability
 from .sample import ProductionSample
 from ..sources.vertex import ray_toward_detector, sample_interaction_points
 
-__all__ = ["SHOWER_CHANNELS", "ShowerALPChannel", "ShowerALPMixture", "shower_channel", "ASSOCIATED_K_MIN"]
+__all__ = ["SHOWER_CHANNELS", "ZPRIME_SHOWER_CHANNELS", "ShowerALPChannel", "ShowerZPrimeChannel", "ShowerALPMixture",
+           "shower_channel", "ASSOCIATED_K_MIN"]
 
 #: Run-card channel names (``alp:<name>``) -> (parent species of the table, coupling).
 SHOWER_CHANNELS = {"primakoff": ("gamma", "g_gamma"), "compton": ("gamma", "g_electron"),
                    "resonant": ("eplus", "g_electron"), "associated": ("eplus", "g_electron"),
-                   "bremsstrahlung": ("electrons", "g_electron")}
+                   "e-bremsstrahlung": ("electrons", "g_electron")}
 #: PDG code of the parent; "electrons" (e- and e+ together) reports 11, the events carry their own
 _PARENT_PDG = {"gamma": 22, "eminus": 11, "eplus": -11, "electrons": 11}
 #: Lowest lab photon energy (GeV) counted in e+ e- -> a gamma (module docstring).
 ASSOCIATED_K_MIN = 1e-3
-_CODE = {"primakoff": 0, "compton": 1, "resonant": 2, "associated": 3, "bremsstrahlung": 4}
+_CODE = {"primakoff": 0, "compton": 1, "resonant": 2, "associated": 3, "e-bremsstrahlung": 4}
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -219,6 +222,10 @@ class ShowerALPChannel:
     def _coupling(self) -> float:
         return float(self.model.g_gamma_eff) if self.process == "primakoff" else float(self.model.g_electron)
 
+    def _resonant_yield(self, m: float, g: float, material) -> float:
+        """Particles per (positron track length per unit energy at E_R), GeV m^-1 (alp_xsec)."""
+        return X.resonant_yield_per_track_length(m, g, material.electron_density, self._convention("resonant_xsec"))
+
     def _prepare(self):
         """Per energy bin: ALP rate per POT (bins x angles), and the energy proposal."""
         if "prep" in self._cache:
@@ -236,7 +243,7 @@ class ShowerALPChannel:
         if self.process == "resonant":
             ER = X.resonant_energy(m)
             i = np.searchsorted(e_edges, ER, side="right") - 1
-            coef = X.resonant_yield_per_track_length(m, g, mat.electron_density, self._convention("resonant_xsec"))
+            coef = self._resonant_yield(m, g, mat)
             if g == 0.0 or not (0 <= i < T.shape[0]):
                 rate_bins = np.zeros((T.shape[0], T.shape[1]))
             else:
@@ -293,7 +300,7 @@ class ShowerALPChannel:
         if self.process in ("primakoff", "compton"):
             return _rates(_CODE[self.process], E, m, g, z, a, n, mat.electron_density, X.GEV2_TO_M2,
                           self._primakoff_variant())
-        if self.process == "bremsstrahlung":
+        if self.process == "e-bremsstrahlung":
             return sum(nj * k.sigma(E, g) for nj, k in zip(n, self._brems_kernels())) * X.GEV2_TO_M2
         # associated: with the photon-energy cut, interpolated (log-log) on 600 energies from the
         # threshold to the table's end (the cross section is smooth there)
@@ -342,7 +349,7 @@ class ShowerALPChannel:
         E = np.ascontiguousarray(E, dtype=np.float64)
         if self.process == "resonant":
             return E + X.M_E, np.ones(E.size)
-        if self.process == "bremsstrahlung":
+        if self.process == "e-bremsstrahlung":
             raise PhysicsError("bremsstrahlung kinematics are weighted: use _kinematics_weighted")
         z, a, nn = X.material_targets(self._material)
         collinear = self.process == "primakoff" and self._convention("primakoff_angle") == "collinear"
@@ -367,7 +374,7 @@ class ShowerALPChannel:
         itself for the exactly sampled processes; for bremsstrahlung, the element drawn in
         proportion to ``n_j sigma_j(E)`` and ``n_j w_j / P_j`` with the kernel's weight w_j."""
         E = np.ascontiguousarray(E, dtype=np.float64)
-        if self.process != "bremsstrahlung":
+        if self.process != "e-bremsstrahlung":
             ea, ct = self._kinematics(E, rng)
             return ea, ct, self._rate(E)
         z, a, nn = X.material_targets(self._material)
@@ -448,7 +455,31 @@ class ShowerALPChannel:
         return ProductionSample(vertex, parent, llp, d, w, parent_pdg=pdg, origin=np.full((n, 3), np.nan))
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
-        raise PhysicsError(f"{self.name}: ALPs from showers feed only the ALP's own detection, not X -> N N")
+        raise PhysicsError(f"{self.name}: particles from showers feed only their own detection, not X -> N N")
+
+
+@dataclass(frozen=True)
+class ShowerZPrimeChannel(ShowerALPChannel):
+    """A shower process making Z's (:data:`ZPRIME_SHOWER_CHANNELS`): the machinery of
+    :class:`ShowerALPChannel` (track-length tables, aimed directions, exact weights) with the
+    Z' cross sections of :mod:`fipgen.models.zprime_xsec` and its vector coupling to the
+    electron. ``resonant``: ``e+ e- -> Z'`` on the atomic electrons, the Z' along the positron
+    with its energy plus the electron's mass."""
+
+    def _coupling(self) -> float:
+        from ...models.zprime_xsec import electron_coupling
+
+        return electron_coupling(self.model)
+
+    def _resonant_yield(self, m: float, g: float, material) -> float:
+        from ...models import zprime_xsec as Z
+
+        return Z.resonant_yield_per_track_length(m, g, material.electron_density)
+
+
+#: The Z' shower channels implemented (``zprime:<name>``); the bremsstrahlung of the shower's
+#: electrons (``e-bremsstrahlung``), ``associated`` and ``compton`` are not yet.
+ZPRIME_SHOWER_CHANNELS = ("resonant",)
 
 
 @dataclass
@@ -496,19 +527,23 @@ class ShowerALPMixture:
                                 origin=np.concatenate([s.origin for s in got]))
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline) -> dict[str, np.ndarray]:
-        raise PhysicsError(f"{self.name}: ALPs from showers feed only the ALP's own detection, not X -> N N")
+        raise PhysicsError(f"{self.name}: particles from showers feed only their own detection, not X -> N N")
 
 
-def shower_channel(process: str, model, beamline, decay_ctau: float | None = None):
-    """The ``alp:<process>`` channel of ``beamline``: on its one shower table, or (a beamline
-    whose sources are its hadron cascade) over the showers of every solid."""
-    if process not in SHOWER_CHANNELS:
-        raise PhysicsError(f"unknown shower channel {process!r}; allowed {', '.join(SHOWER_CHANNELS)}")
+def shower_channel(process: str, model, beamline, decay_ctau: float | None = None, particle: str = "alp"):
+    """The ``<particle>:<process>`` channel of ``beamline`` (``particle`` "alp" or "zprime"): on
+    its one shower table, or (a beamline whose sources are its hadron cascade) over the showers
+    of every solid."""
+    allowed = SHOWER_CHANNELS if particle == "alp" else ZPRIME_SHOWER_CHANNELS
+    if process not in allowed:
+        raise PhysicsError(f"unknown {particle} shower channel {process!r}; allowed {', '.join(allowed)}")
+    cls = ShowerALPChannel if particle == "alp" else ShowerZPrimeChannel
+    name = f"{particle}:{process}"
     from ..sources.resolve import shower_solids, shower_table_name
 
     solids = shower_solids(beamline)
     if solids is not None:
-        parts = [ShowerALPChannel(f"alp:{process}", process, model, beamline, decay_ctau, part=s) for s in solids]
-        return parts[0] if len(parts) == 1 else ShowerALPMixture(f"alp:{process}", process, parts)
+        parts = [cls(name, process, model, beamline, decay_ctau, part=s) for s in solids]
+        return parts[0] if len(parts) == 1 else ShowerALPMixture(name, process, parts)
     shower_table_name(beamline)  # PhysicsError when the beamline names no shower table
-    return ShowerALPChannel(f"alp:{process}", process, model, beamline, decay_ctau)
+    return cls(name, process, model, beamline, decay_ctau)

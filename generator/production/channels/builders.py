@@ -108,6 +108,23 @@ def shower(ctx):
     return ([ch], [], {}) if rate > 0.0 else ([], [ctx.name], {})
 
 
+def zprime_shower(ctx):
+    """``zprime:resonant``: Z's from the positrons of the dump's showers,
+    :class:`~fipgen.production.channels.alp_shower.ShowerZPrimeChannel`."""
+    from .alp_shower import shower_channel
+
+    if ctx.card.detect[0] != "zprime":
+        raise _key_error(ctx, "signal.produce", ctx.name, "Z's from showers feed only the Z' detection "
+                         "(signal.detect = 'zprime:decay'), not Z' -> N N")
+    try:
+        ch = shower_channel(ctx.name.partition(":")[2], ctx.model, ctx.beamline, decay_ctau=ctx.decay_ctau,
+                            particle="zprime")
+        rate = ch.rate_per_pot
+    except PhysicsError as err:
+        raise _key_error(ctx, "signal.produce", ctx.name, str(err)) from None
+    return ([ch], [], {}) if rate > 0.0 else ([], [ctx.name], {})
+
+
 def hnl_decays(ctx):
     """``hnl:<parent>``: every open decay of the parent into an HNL with a non-zero mixing
     (:func:`fipgen.production.channels.hnl_sources.hnl_channels`)."""
