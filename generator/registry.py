@@ -21,8 +21,9 @@ Codes
 -----
 =====================================  ==========================================================
 Z'                                     1 ``pi0``, 2 ``eta``, 3 ``omega`` (omega -> pi0 Z'), 4
-                                       ``bremsstrahlung`` (target), 5 (absorber), 8 ``resonant``
-                                       (e+ e- -> Z' in the dump's showers)
+                                       ``bremsstrahlung`` (target), 5 (absorber); from the dump's
+                                       showers 7 ``associated`` (e+ e- -> gamma Z'), 8
+                                       ``resonant`` (e+ e- -> Z'), 9 ``compton`` (gamma e -> e Z')
 ALP                                    11 ``pi0``, 12 ``eta`` (mixing), 13 ``primakoff``, 14
                                        ``compton``, 15 ``resonant``, 16 ``associated``, 17
                                        ``e-bremsstrahlung`` (from the dump's shower; the card
@@ -231,7 +232,9 @@ _ENTRIES = (
     boson_entry("zprime:omega", 3, _B + "meson_decay", _Z, _meson_limit(223, 111), " and isovector charges"),
     boson_entry("zprime:bremsstrahlung", 4, _B + "proton_bremsstrahlung", _Z, _beam_limit,
            extra={"zprime:bremsstrahlung (absorber)": 5}),
+    boson_entry("zprime:associated", 7, _B + "zprime_shower", _Z, _beam_limit),
     boson_entry("zprime:resonant", 8, _B + "zprime_shower", _Z, _beam_limit),
+    boson_entry("zprime:compton", 9, _B + "zprime_shower", _Z, _beam_limit),
     boson_entry("alp:pi0", 11, _B + "meson_mixing", _MIX, _meson_limit(111)),
     boson_entry("alp:eta", 12, _B + "meson_mixing", _MIX, _meson_limit(221)),
     boson_entry("alp:primakoff", 13, _B + "shower", _AGG, _beam_limit),

@@ -87,7 +87,11 @@ def _plain(ch, job, n, rng):
         env = prep["rate_bins"]  # the delta function in energy: no accept-reject
         rmax = None
     else:
-        rmax = np.array([1.05 * ch._rate(np.linspace(l, h, 257)).max() for l, h in zip(e_edges[:-1], e_edges[1:])])
+        if type(ch).__name__ == "ShowerZPrimeChannel":  # a rate with a sharp rise above its threshold
+            rmax = np.array([1.3 * ch._rate(np.concatenate([np.linspace(l, h, 257), l + (h - l) * np.geomspace(1e-9, 1, 1025)])).max()
+                             for l, h in zip(e_edges[:-1], e_edges[1:])])
+        else:
+            rmax = np.array([1.05 * ch._rate(np.linspace(l, h, 257)).max() for l, h in zip(e_edges[:-1], e_edges[1:])])
         env = T * np.diff(e_edges)[:, None] * dcos[None, :] * rmax[:, None]
     s_env = env.sum()
     k = rng.choice(env.size, size=n, p=env.ravel() / s_env)
@@ -108,7 +112,9 @@ def _plain(ch, job, n, rng):
     # the process's kinematics; bremsstrahlung's are weighted (rk/r(E), mean 1 at fixed E: its
     # kernel is checked on its own in test_brems_kernel_*)
     ea, ct, rk = ch._kinematics_weighted(E, rng)
-    kw = rk / np.where(ch._rate(E) > 0, ch._rate(E), 1.0) if ch.process == "e-bremsstrahlung" else np.ones(n)
+    weighted = ch.process == "e-bremsstrahlung" or (type(ch).__name__ == "ShowerZPrimeChannel"
+                                                     and ch.process != "resonant")
+    kw = rk / np.where(ch._rate(E) > 0, ch._rate(E), 1.0) if weighted else np.ones(n)
     good = ok & np.isfinite(ea)
     d = about_axis_array(v[good], ct[good], rng.uniform(0, 2 * np.pi, good.sum()))
     pa = np.sqrt(ea[good] ** 2 - m * m)

@@ -22,7 +22,9 @@ from fipgen.scan.axes import COUPLING_KEYS, ScanAxes
 #: fipgen.production.channels.hnl_sources.channel_code, evaluated on every sub-channel name).
 PINNED_CODES = {
     "zprime:pi0": 1, "zprime:eta": 2, "zprime:omega": 3, "zprime:bremsstrahlung": 4,
-    "zprime:bremsstrahlung (absorber)": 5, "zprime:resonant": 8, "zprime:resonant -> N N": 308,  # issue 17
+    "zprime:bremsstrahlung (absorber)": 5,
+    "zprime:associated": 7, "zprime:resonant": 8, "zprime:compton": 9,  # issue 17
+    "zprime:associated -> N N": 307, "zprime:resonant -> N N": 308, "zprime:compton -> N N": 309,
     "alp:pi0": 11, "alp:eta": 12, "alp:primakoff": 13, "alp:compton": 14,
     "alp:resonant": 15, "alp:associated": 16, "alp:e-bremsstrahlung": 17,  # renamed (alias alp:bremsstrahlung)
     "hnl:pi+ -> e+ N": 111, "hnl:pi+ -> mu+ N": 112, "hnl:pi+ -> tau+ N": 113,
@@ -66,7 +68,7 @@ def former_power(name: str, key: str) -> int:
 def test_every_card_channel_has_an_entry_and_every_entry_is_a_card_channel():
     card_names = {f"{p}:{w}" for p, ws in PRODUCTION_CHANNELS.items() for w in ws}
     assert card_names == {s.name for s in registry.specs()}
-    assert len(card_names) == 22  # zprime:resonant (issue 17)
+    assert len(card_names) == 24  # zprime:associated, resonant, compton (issue 17)
     for p in ("zprime", "alp", "hnl"):
         assert registry.channel_names(p) == tuple(f"{p}:{w}" for w in PRODUCTION_CHANNELS[p])
         for name in registry.channel_names(p):

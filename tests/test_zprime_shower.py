@@ -169,6 +169,189 @@ def test_a_zprime_without_a_tree_level_electron_coupling_is_refused(tmp_path):
 
 
 def test_unimplemented_zprime_shower_channels_are_not_offered():
+    """The Z' bremsstrahlung of the shower's electrons is not implemented: refused, not faked."""
     with pytest.raises(CardError, match="allowed: .*zprime:resonant"):
         parse_card(CARD.format(det="sbnd", m=0.03, g=1e-6, kind="dark-photon", n=10).replace(
-            "zprime:resonant", "zprime:compton"), "t")
+            "zprime:resonant", "zprime:e-bremsstrahlung"), "t")
+
+
+# -- e+ e- -> gamma Z' and gamma e -> e Z': spin sums against explicit Dirac traces --------------
+
+_I2, _Z2 = np.eye(2), np.zeros((2, 2))
+_SIG = (np.array([[0, 1], [1, 0]], complex), np.array([[0, -1j], [1j, 0]]), np.array([[1, 0], [0, -1]], complex))
+_G = [np.block([[_I2, _Z2], [_Z2, -_I2]]).astype(complex)] + [np.block([[_Z2, s], [-s, _Z2]]) for s in _SIG]
+_ETA = np.diag([1.0, -1.0, -1.0, -1.0])
+
+
+def _slash(p):
+    return sum(_ETA[m, m] * p[m] * _G[m] for m in range(4))
+
+
+def _dot(a, b):
+    return a[0] * b[0] - a[1:] @ b[1:]
+
+
+def _traced(left, right, vertices):
+    """sum over mu, nu (metric signs: the -g polarisation sums) of Tr[left Gam right Gam_bar],
+    Gam = vertices(mu, nu) (4x4), Gam_bar = gamma0 Gam^dagger gamma0."""
+    tot = 0.0
+    for mu in range(4):
+        for nu in range(4):
+            gam = vertices(mu, nu)
+            bar = _G[0] @ gam.conj().T @ _G[0]
+            tot += _ETA[mu, mu] * _ETA[nu, nu] * np.trace(left @ gam @ right @ bar).real
+    return tot
+
+
+def _prop(q, m):
+    return (_slash(q) + m * np.eye(4)) / (_dot(q, q) - m * m)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_annihilation_spin_sum_equals_the_dirac_traces(seed):
+    rng = np.random.default_rng(seed)
+    m, e2 = M_E, 4 * math.pi * ALPHA_EM
+    for _ in range(5):
+        M = 10 ** rng.uniform(-3, 0)
+        rs = (M + 2 * m) * 10 ** rng.uniform(0.01, 1.5)
+        c = rng.uniform(-0.999, 0.999)
+        s = rs * rs
+        p = math.sqrt(s / 4 - m * m)
+        k = (s - M * M) / (2 * rs)
+        p1, p2 = np.array([rs / 2, 0, 0, p]), np.array([rs / 2, 0, 0, -p])
+        k1 = np.array([k, k * math.sqrt(1 - c * c), 0, k * c])
+        k2 = p1 + p2 - k1
+        want = e2 * _traced(_slash(p1) - m * np.eye(4), _slash(p2) + m * np.eye(4),
+                            lambda mu, nu: _G[mu] @ _prop(p2 - k2, m) @ _G[nu] + _G[nu] @ _prop(p2 - k1, m) @ _G[mu])
+        got = Z.annihilation_m2(s, _dot(p1 - k1, p1 - k1), M, 1.0)
+        assert got == pytest.approx(want, rel=1e-7)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_compton_spin_sum_equals_its_own_dirac_traces(seed):
+    """Not the crossing itself: gamma(k) e(p) -> e(p') Z'(k') written out and traced."""
+    rng = np.random.default_rng(10 + seed)
+    m, e2 = M_E, 4 * math.pi * ALPHA_EM
+    for _ in range(5):
+        M = 10 ** rng.uniform(-3, 0)
+        eg = (M * M + 2 * m * M) / (2 * m) * 10 ** rng.uniform(0.01, 2)  # above threshold
+        c = rng.uniform(-0.999, 0.999)
+        p = np.array([m, 0, 0, 0])
+        k = np.array([eg, 0, 0, eg])
+        tot = p + k
+        s = _dot(tot, tot)
+        rs = math.sqrt(s)
+        qp = math.sqrt((s - (m + M) ** 2) * (s - (m - M) ** 2)) / (2 * rs)
+        # the outgoing Z' in the CM frame, boosted back along z
+        beta = tot[3] / tot[0]
+        gam = 1 / math.sqrt(1 - beta * beta)
+        ez = (s + M * M - m * m) / (2 * rs)
+        kz_cm = np.array([ez, qp * math.sqrt(1 - c * c), 0.0, qp * c])
+        kp = np.array([gam * (kz_cm[0] + beta * kz_cm[3]), kz_cm[1], kz_cm[2], gam * (kz_cm[3] + beta * kz_cm[0])])
+        pp = tot - kp
+        want = e2 * _traced(_slash(pp) + m * np.eye(4), _slash(p) + m * np.eye(4),
+                            lambda mu, nu: _G[nu] @ _prop(p + k, m) @ _G[mu] + _G[mu] @ _prop(p - kp, m) @ _G[nu])
+        got = Z.compton_m2(s, _dot(p - pp, p - pp), M, 1.0)
+        assert got == pytest.approx(want, rel=1e-7)
+
+
+@pytest.mark.parametrize("gamma", [1.5, 10.0, 1000.0])
+def test_massless_limit_of_annihilation_is_diracs_two_photon_cross_section(gamma):
+    """M -> 0 with g = e: e+ e- -> gamma gamma, whose total (halved: identical photons) is
+    Dirac's pi r_e^2/(g+1) [(g^2+4g+1)/(g^2-1) ln(g + sqrt(g^2-1)) - (g+3)/sqrt(g^2-1)],
+    g the positron's Lorentz factor on an electron at rest."""
+    e = math.sqrt(4 * math.pi * ALPHA_EM)
+    r_e = ALPHA_EM / M_E
+    b = math.sqrt(gamma * gamma - 1)
+    dirac = math.pi * r_e**2 / (gamma + 1) * ((gamma**2 + 4 * gamma + 1) / (gamma**2 - 1) * math.log(gamma + b)
+                                             - (gamma + 3) / b)
+    assert 0.5 * Z.associated_sigma(gamma * M_E, 1e-9, e) == pytest.approx(dirac, rel=1e-3)
+
+
+@pytest.mark.parametrize("k", [0.01, 1.0, 100.0])
+def test_massless_limit_of_compton_is_klein_nishina(k):
+    e = math.sqrt(4 * math.pi * ALPHA_EM)
+    r_e = ALPHA_EM / M_E
+    l2 = math.log(1 + 2 * k)
+    kn = 2 * math.pi * r_e**2 * ((1 + k) / k**2 * (2 * (1 + k) / (1 + 2 * k) - l2 / k) + l2 / (2 * k)
+                                 - (1 + 3 * k) / (1 + 2 * k) ** 2)
+    assert Z.compton_sigma(k * M_E, 1e-9, e) == pytest.approx(kn, rel=1e-6)
+
+
+# -- the weighted samplers of zprime:associated and zprime:compton -------------------------------
+
+def _channel(tmp_path, proc, m=0.03, g=3e-6, n=50_000):
+    det = tmp_path / "box.toml"
+    det.write_text(BOX)
+    card = parse_card(CARD.format(det=str(det), m=m, g=g, kind="dark-photon", n=n).replace(
+        "zprime:resonant", f"zprime:{proc}"), "t")
+    job = build_job(card)
+    (ch,) = job.channels
+    return job, ch
+
+
+@pytest.mark.filterwarnings("ignore::scipy.integrate.IntegrationWarning")  # the references' tiny end pieces
+@pytest.mark.parametrize("proc, E", [("associated", 2.0), ("associated", 0.9), ("compton", 1.5), ("compton", 5.0)])
+def test_weighted_sampler_reproduces_the_differential_cross_section(tmp_path, proc, E):
+    """At a fixed parent energy the weights average to n_e sigma (the rate per metre), and the
+    weighted distribution of the Z''s lab energy follows the cross section (binned, chi2)."""
+    job, ch = _channel(tmp_path, proc, m=0.03)
+    n = 400_000
+    ea, ct, r = ch._kinematics_weighted(np.full(n, E), np.random.default_rng(3))
+    rate = float(ch._rate(np.array([E]))[0])
+    assert r.mean() == pytest.approx(rate, rel=4 * r.std() / math.sqrt(n) / rate + 1e-3)
+    assert np.all(np.isfinite(ea[r > 0])) and np.all(np.abs(ct[r > 0]) <= 1.0)
+    # the lab energy spectrum: weighted histogram against the integral of the density per bin
+    M, g = 0.03, Z.electron_coupling(ch.model)
+    n_e = ch._material.electron_density * Z.GEV2_TO_M2
+    if proc == "compton":
+        t0, t1 = Z.compton_t_range(E, M)
+        edges_t = np.linspace(t0, t1, 11)
+        e_of_t = E + M_E - (2 * M_E * M_E - edges_t) / (2 * M_E)
+        want = [n_e * integrate.quad(lambda t: Z.compton_dsigma_dt(t, E, M, g), a, b, epsabs=0, epsrel=1e-8, limit=200)[0]
+                for a, b in zip(edges_t[:-1], edges_t[1:])]
+        edges = np.sort(e_of_t)
+        want = want[::-1] if e_of_t[0] > e_of_t[-1] else want
+    else:
+        from scipy.optimize import brentq
+
+        edges_c = np.linspace(-1, 1, 11)
+        e_of_c = np.array([X.associated_lab(c, E, M)[0] for c in edges_c])
+        k_gamma = lambda c: E + M_E - X.associated_lab(c, E, M)[0] - 1e-3  # noqa: E731 - the photon cut
+        cut = brentq(k_gamma, -1, 1) if k_gamma(-1) * k_gamma(1) < 0 else None
+
+        def part(a, b):  # the density where the photon passes the cut, split at the cut's angle,
+            # and geometrically toward cos = -1 and +1 (collinear peaks 1 - |cos| ~ m^2/s wide)
+            pieces = [a, b] if cut is None or not a < cut < b else [a, cut, b]
+            if a == -1.0:
+                pieces = sorted(set(pieces) | set(-1.0 + (b - a) * np.geomspace(1e-12, 1.0, 40)))
+            if b == 1.0:
+                pieces = sorted(set(pieces) | set(1.0 - (b - a) * np.geomspace(1e-12, 1.0, 40)))
+            return sum(integrate.quad(lambda c: Z.associated_dsigma_dcos(c, E, M, g), lo, hi, epsabs=0, epsrel=1e-9,
+                                      limit=400)[0] for lo, hi in zip(pieces[:-1], pieces[1:])
+                       if k_gamma(0.5 * (lo + hi)) >= 0)
+
+        want = [n_e * part(a, b) for a, b in zip(edges_c[:-1], edges_c[1:])]
+        edges = e_of_c
+    assert rate == pytest.approx(sum(want), rel=2e-3)  # the quadrature of the total, against scipy's
+    got, _ = np.histogram(ea, bins=edges, weights=r)
+    got2, _ = np.histogram(ea, bins=edges, weights=r * r)
+    got, err = got / n, np.sqrt(got2) / n
+    ok = np.asarray(want) > 1e-3 * max(want)
+    pulls = (got[ok] - np.asarray(want)[ok]) / np.maximum(err[ok], 1e-300)
+    assert np.all(np.abs(pulls) < 5), pulls
+
+
+@pytest.mark.parametrize("proc", ["associated", "compton"])
+def test_forced_agrees_with_plain_for_the_weighted_processes(tmp_path, proc):
+    job, ch = _channel(tmp_path, proc, m=0.03, g=3e-6)
+    b = EventBatch.concatenate([p[0] for p in iter_chunks(job)])
+    w = b.scalars["weight"]
+    forced, f_err = w.sum(), math.sqrt((w * w).sum())
+    mean, err = _plain(ch, job, 300_000, np.random.default_rng(7))
+    scale = job.pot * job.weight_branching
+    plain, p_err = scale * mean, scale * err
+    pull = (forced - plain) / math.hypot(f_err, p_err)
+    assert f_err / forced < 0.06 and p_err / plain < 0.06, (f_err / forced, p_err / plain)
+    assert abs(pull) < 4, (forced, plain, pull)
+    assert np.all(b.scalars["parent_pdg"] == (-11 if proc == "associated" else 22))

@@ -30,6 +30,30 @@ target electron at rest; cross sections in GeV^-2 per electron; :data:`GEV2_TO_M
    The atomic electrons are taken at rest (their motion spreads ``E_R`` by about ``p_e/m`` of
    itself, ``p_e ~ Z alpha m`` for the inner shells: the rate over a track-length spectrum smooth
    on that scale is unchanged; docs/physics.md#z-from-showers).
+
+2. ``e+(p1) e-(p2) -> gamma(k1) Z'(k2)`` (``associated``), spin sum (*derived*: the two
+   electron-exchange diagrams, traces evaluated with explicit Dirac matrices in the tests and
+   reduced to this form; the Z' polarisation sum's ``k k/M^2`` term drops by current
+   conservation), ``T = t - m^2``, ``U = u - m^2``, ``t = (p1 - k1)^2``, ``u = (p1 - k2)^2``::
+
+       sum|M|^2 = 8 e^2 g_e^2 [U/T + T/U + 2 M^2 s/(T U) - 4 m^2 (1/T + 1/U)
+                               - 4 m^4 (1/T + 1/U)^2 - 2 m^2 M^2 (1/T^2 + 1/U^2)]
+
+   (:func:`annihilation_m2`); ``m -> 0`` gives the textbook ``8 e^2 g^2 [u/t + t/u + 2 M^2 s/(t u)]``
+   and ``M -> 0`` ``e+ e- -> gamma gamma`` (whose total, halved for identical photons, is
+   Dirac's: tested). In the CM frame ``dsigma/dcos = |k|/(32 pi s |p|) sum|M|^2/4``
+   (:func:`associated_dsigma_dcos`; the angle of the Z' to the positron). The shower channel
+   counts photons above ``ASSOCIATED_K_MIN`` = 1 MeV in the lab, as the ALP's
+   (:func:`associated_sigma_cut`): softer ones belong to the resonant channel's radiative tail.
+3. ``gamma(k) e-(p) -> e-(p') Z'(k')`` (``compton``): the crossing of 2 (``p1 -> -p'``,
+   ``k1 -> -k``, a fermion crossed: overall sign -1), ``S = s - m^2``, ``U = u - m^2``,
+   ``u = (p - k')^2``, ``t = (p - p')^2``::
+
+       sum|M|^2 = -8 e^2 g_e^2 [S/U + U/S + 2 M^2 t/(U S) - 4 m^2 (1/U + 1/S)
+                                - 4 m^4 (1/U + 1/S)^2 - 2 m^2 M^2 (1/U^2 + 1/S^2)]
+
+   (:func:`compton_m2`; checked against its own explicit Dirac traces, and ``M -> 0`` gives
+   Klein-Nishina); ``dsigma/dt = sum|M|^2/4 / (16 pi S^2)`` (:func:`compton_dsigma_dt`).
 """
 
 from __future__ import annotations
@@ -38,12 +62,17 @@ import math
 
 import numba
 
+import numpy as np
+
 from .._jit import JIT_OPTIONS
+from ..constants import ALPHA_EM
 from ..errors import PhysicsError
-from .alp_xsec import GEV2_TO_M2, M_E, resonant_energy
+from .alp_xsec import GEV2_TO_M2, M_E, associated_lab, resonant_energy
 
 __all__ = ["M_E", "GEV2_TO_M2", "electron_coupling", "resonant_energy", "resonant_sigma_coefficient",
-           "resonant_sigma_bw", "resonant_yield_per_track_length"]
+           "resonant_sigma_bw", "resonant_yield_per_track_length", "annihilation_m2", "associated_dsigma_dcos",
+           "associated_sigma", "associated_sigma_cut", "compton_m2", "compton_dsigma_dt", "compton_t_range",
+           "compton_sigma"]
 
 _JIT = JIT_OPTIONS
 
@@ -96,3 +125,159 @@ def resonant_yield_per_track_length(M: float, g: float, electron_density: float)
     ``N = resonant_yield_per_track_length(...) * dL/dE+ (E_R)`` with dL/dE+ in m/GeV;
     ``electron_density`` per m^3 (``Material.electron_density``)."""
     return float(electron_density) * resonant_sigma_coefficient(M, g) * GEV2_TO_M2
+
+
+# ---------------------------------------------------------------------------------------------
+# e+ e- -> gamma Z' and gamma e -> e Z' (module docstring, items 2 and 3)
+# ---------------------------------------------------------------------------------------------
+
+#: e^2 = 4 pi alpha
+_E2 = 4.0 * math.pi * ALPHA_EM
+#: Gauss-Legendre nodes and weights of the totals (on ln-spaced variables: the collinear peaks)
+_GL_X, _GL_W = np.polynomial.legendre.leggauss(64)
+
+
+@numba.njit(**_JIT)
+def _bracket(A, B, Mv, m, mid):  # pragma: no cover - compiled
+    """``A/B + B/A + 2 M^2 mid/(A B) - 4 m^2 (1/A + 1/B) - 4 m^4 (1/A + 1/B)^2 - 2 m^2 M^2 (1/A^2 + 1/B^2)``."""
+    ia = 1.0 / A
+    ib = 1.0 / B
+    m2 = m * m
+    M2 = Mv * Mv
+    return (A * ib + B * ia + 2.0 * M2 * mid * ia * ib - 4.0 * m2 * (ia + ib) - 4.0 * m2 * m2 * (ia + ib) ** 2
+            - 2.0 * m2 * M2 * (ia * ia + ib * ib))
+
+
+@numba.njit(**_JIT)
+def annihilation_m2(s, t, M, g):  # pragma: no cover - compiled
+    """``sum|M|^2`` of ``e+ e- -> gamma Z'`` (all spins and polarisations; module docstring),
+    Mandelstam ``s``, ``t = (p1 - k1)^2``; ``u = 2 m^2 + M^2 - s - t``."""
+    m = M_E
+    u = 2.0 * m * m + M * M - s - t
+    return 8.0 * _E2 * g * g * _bracket(u - m * m, t - m * m, M, m, s)
+
+
+@numba.njit(**_JIT)
+def compton_m2(s, t, M, g):  # pragma: no cover - compiled
+    """``sum|M|^2`` of ``gamma e- -> e- Z'`` (module docstring), ``s``, ``t = (p - p')^2``;
+    ``u = 2 m^2 + M^2 - s - t``."""
+    m = M_E
+    u = 2.0 * m * m + M * M - s - t
+    return -8.0 * _E2 * g * g * _bracket(s - m * m, u - m * m, M, m, t)
+
+
+@numba.njit(**_JIT)
+def associated_dsigma_dcos(cos, E_pos, M, g):  # pragma: no cover - compiled
+    """``dsigma/dcos`` (GeV^-2) of ``e+ e- -> gamma Z'`` in the CM frame, ``cos`` of the Z' to the
+    positron (the photon opposite), positron total energy ``E_pos`` on an electron at rest; 0
+    below threshold (``fipgen.models.alp_xsec.associated_lab`` gives the lab energy and angle)."""
+    m = M_E
+    s = 2.0 * m * m + 2.0 * m * E_pos
+    if not s > M * M or cos < -1.0 or cos > 1.0:
+        return 0.0
+    rs = math.sqrt(s)
+    p = math.sqrt(0.25 * s - m * m)
+    k = (s - M * M) / (2.0 * rs)
+    e1 = 0.5 * rs  # positron CM energy
+    t = m * m - 2.0 * (e1 * k + p * k * cos)  # (p1 - k1)^2, the photon at -cos
+    return k / (32.0 * math.pi * s * p) * 0.25 * annihilation_m2(s, t, M, g)
+
+
+@numba.njit(**_JIT)
+def _assoc_part(E_pos, M, g, sign, y_lo, y_hi):  # pragma: no cover - compiled
+    """Integral of :func:`associated_dsigma_dcos` over ``cos = sign (1 - y)``, ``y_lo <= y <= y_hi``,
+    by Gauss-Legendre in ``ln y`` (3 x 64 points)."""
+    if not y_hi > y_lo:
+        return 0.0
+    la = math.log(y_lo)
+    lb = math.log(y_hi)
+    tot = 0.0
+    for k in range(3):
+        a = la + (lb - la) * k / 3.0
+        b = la + (lb - la) * (k + 1) / 3.0
+        for j in range(_GL_X.size):
+            y = math.exp(a + (b - a) * 0.5 * (_GL_X[j] + 1.0))
+            tot += _GL_W[j] * 0.5 * (b - a) * y * associated_dsigma_dcos(sign * (1.0 - y), E_pos, M, g)
+    return tot
+
+
+@numba.njit(**_JIT)
+def associated_sigma_cut(E_pos, M, g, k_min):  # pragma: no cover - compiled
+    """Total ``e+ e- -> gamma Z'`` (GeV^-2) with a lab photon energy above ``k_min`` (GeV). The Z''s
+    lab energy is linear in its CM cosine, so the cut keeps ``cos <= c_max``; each side of
+    ``cos = 0`` by Gauss-Legendre in the logarithm of the distance to its collinear peak
+    (``1 - |cos| ~ m^2/s``), down to 1e-14."""
+    m = M_E
+    s = 2.0 * m * m + 2.0 * m * E_pos
+    if not s > M * M:
+        return 0.0
+    e_lo, _ = associated_lab(-1.0, E_pos, M)
+    e_hi, _ = associated_lab(1.0, E_pos, M)
+    e_max = E_pos + m - k_min  # the Z' may take at most this
+    if e_hi <= e_max:
+        c_max = 1.0
+    elif e_lo >= e_max:
+        return 0.0
+    else:
+        c_max = -1.0 + 2.0 * (e_max - e_lo) / (e_hi - e_lo)
+    y0 = 1e-14
+    if c_max >= 0.0:  # [-1, 0] whole, [0, c_max] as y = 1 - cos in [1 - c_max, 1]
+        return _assoc_part(E_pos, M, g, -1.0, y0, 1.0) + _assoc_part(E_pos, M, g, 1.0, max(1.0 - c_max, y0), 1.0)
+    return _assoc_part(E_pos, M, g, -1.0, y0, 1.0 + c_max)  # [-1, c_max] as y = 1 + cos
+
+
+@numba.njit(**_JIT)
+def associated_sigma(E_pos, M, g):  # pragma: no cover - compiled
+    """Total ``e+ e- -> gamma Z'`` (GeV^-2): :func:`associated_sigma_cut` without a cut."""
+    return associated_sigma_cut(E_pos, M, g, -1.0)
+
+
+@numba.njit(**_JIT)
+def compton_dsigma_dt(t, E_gamma, M, g):  # pragma: no cover - compiled
+    """``dsigma/dt`` (GeV^-4) of ``gamma e- -> e- Z'`` at photon energy ``E_gamma`` on an electron at
+    rest; 0 outside the physical ``t`` range or below threshold."""
+    m = M_E
+    s = m * m + 2.0 * m * E_gamma
+    if not math.sqrt(s) > m + M:
+        return 0.0
+    S = s - m * m
+    return 0.25 * compton_m2(s, t, M, g) / (16.0 * math.pi * S * S)
+
+
+@numba.njit(**_JIT)
+def compton_t_range(E_gamma, M):  # pragma: no cover - compiled
+    """``(t_min, t_max)`` of ``gamma e- -> e- Z'`` (``t = (p - p')^2 <= 0``): CM momenta ``q`` in,
+    ``q'`` out, ``t = 2 m^2 - 2 (E E' - q q' cos)``."""
+    m = M_E
+    s = m * m + 2.0 * m * E_gamma
+    rs = math.sqrt(s)
+    q = (s - m * m) / (2.0 * rs)
+    lam = (s - (m + M) ** 2) * (s - (m - M) ** 2)
+    qp = math.sqrt(max(lam, 0.0)) / (2.0 * rs)
+    e = (s + m * m) / (2.0 * rs)
+    ep = (s + m * m - M * M) / (2.0 * rs)
+    return 2.0 * m * m - 2.0 * (e * ep + q * qp), 2.0 * m * m - 2.0 * (e * ep - q * qp)
+
+
+@numba.njit(**_JIT)
+def compton_sigma(E_gamma, M, g):  # pragma: no cover - compiled
+    """Total ``gamma e- -> e- Z'`` (GeV^-2): each half of the ``t`` range by Gauss-Legendre in the
+    logarithm of the distance to its end (the peaks at both ends are a fraction ~m^2/s of the
+    range wide), 3 x 64 points per half over 14 decades."""
+    m = M_E
+    s = m * m + 2.0 * m * E_gamma
+    if not math.sqrt(s) > m + M:
+        return 0.0
+    t0, t1 = compton_t_range(E_gamma, M)
+    half = 0.5 * (t1 - t0)
+    lo = math.log(1e-14)
+    tot = 0.0
+    for end, sign in ((t0, 1.0), (t1, -1.0)):
+        for k in range(3):  # ln y in three equal pieces of [ln 1e-14, 0]
+            a = lo + (0.0 - lo) * k / 3.0
+            b = lo + (0.0 - lo) * (k + 1) / 3.0
+            for j in range(_GL_X.size):
+                ly = a + (b - a) * 0.5 * (_GL_X[j] + 1.0)
+                y = math.exp(ly)
+                tot += _GL_W[j] * 0.5 * (b - a) * y * half * compton_dsigma_dt(end + sign * y * half, E_gamma, M, g)
+    return tot

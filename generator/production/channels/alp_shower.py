@@ -71,6 +71,7 @@ import numpy as np
 from ..._jit import JIT_OPTIONS
 from ...errors import PhysicsError
 from ...models import alp_xsec as X
+from ...models import zprime_xsec as Z
 from . import alp_xsec_sampling as XS
 from ...kinematics import window_decay_probability
 from .sample import ProductionSample
@@ -467,19 +468,89 @@ class ShowerZPrimeChannel(ShowerALPChannel):
     with its energy plus the electron's mass."""
 
     def _coupling(self) -> float:
-        from ...models.zprime_xsec import electron_coupling
-
-        return electron_coupling(self.model)
+        return Z.electron_coupling(self.model)
 
     def _resonant_yield(self, m: float, g: float, material) -> float:
-        from ...models import zprime_xsec as Z
-
         return Z.resonant_yield_per_track_length(m, g, material.electron_density)
+
+    def _rate(self, E):
+        """Interactions per metre of parent track at total energies ``E``: ``n_e sigma(E)`` by
+        quadrature (``associated`` with the photon above :data:`ASSOCIATED_K_MIN`)."""
+        E = np.ascontiguousarray(E, dtype=np.float64)
+        m, g = float(self.model.mass), self._coupling()
+        n_e = self._material.electron_density
+        return _zprime_rates(_ZCODE[self.process], E, m, g, ASSOCIATED_K_MIN) * n_e * Z.GEV2_TO_M2
+
+    def _kinematics_weighted(self, E, rng):
+        """(E_Z', cos to the parent, r): the angle drawn from a proposal that follows the
+        process's collinear peaks (:func:`_zprime_kinematics`), ``r = n_e (dsigma/dx)/q(x)`` an
+        unbiased estimate of ``n_e sigma(E)`` per metre (resonant: :meth:`_kinematics`)."""
+        E = np.ascontiguousarray(E, dtype=np.float64)
+        if self.process == "resonant":
+            return E + X.M_E, np.ones(E.size), np.zeros(E.size)
+        m, g = float(self.model.mass), self._coupling()
+        u = rng.random((3, E.size))
+        ea, ct, w = _zprime_kinematics(_ZCODE[self.process], E, m, g, ASSOCIATED_K_MIN, u)
+        return ea, ct, w * self._material.electron_density * Z.GEV2_TO_M2
 
 
 #: The Z' shower channels implemented (``zprime:<name>``); the bremsstrahlung of the shower's
-#: electrons (``e-bremsstrahlung``), ``associated`` and ``compton`` are not yet.
-ZPRIME_SHOWER_CHANNELS = ("resonant",)
+#: electrons (``e-bremsstrahlung``) is not yet.
+ZPRIME_SHOWER_CHANNELS = ("resonant", "associated", "compton")
+_ZCODE = {"associated": 0, "compton": 1}
+#: Smallest ``1 -/+ cos`` (associated) and ``|t - t_end|`` fraction (compton) of the proposals
+_Y_MIN = 1e-14
+
+
+@numba.njit(**JIT_OPTIONS)
+def _zprime_rates(code, E, M, g, k_min):  # pragma: no cover - compiled
+    """sigma(E) per electron (GeV^-2) of the Z' ``associated`` (code 0, photon above ``k_min``) or
+    ``compton`` (1) process."""
+    out = np.zeros(E.size)
+    for i in range(E.size):
+        out[i] = Z.associated_sigma_cut(E[i], M, g, k_min) if code == 0 else Z.compton_sigma(E[i], M, g)
+    return out
+
+
+@numba.njit(**JIT_OPTIONS)
+def _zprime_kinematics(code, E, M, g, k_min, u):  # pragma: no cover - compiled
+    """(E_Z', cos of the Z' to its parent, dsigma/dx / q(x)) per parent energy: ``x`` the Z''s
+    CM cosine (associated) or ``t`` (compton), drawn from ``q``: half from ``1 - x`` (or
+    ``t_max - t``) and half from ``1 + x`` (``t - t_min``), each log-uniform down to
+    :data:`_Y_MIN` of the range (the collinear peaks; every x covered). Closed, or below the
+    photon-energy cut: weight 0 (NaN energy when closed)."""
+    n = E.size
+    ea = np.full(n, np.nan)
+    ct = np.full(n, np.nan)
+    w = np.zeros(n)
+    for i in range(n):
+        if code == 0:
+            a, b = -1.0, 1.0
+            if not 2.0 * X.M_E * X.M_E + 2.0 * X.M_E * E[i] > M * M:
+                continue
+        else:
+            if not math.sqrt(X.M_E * X.M_E + 2.0 * X.M_E * E[i]) > X.M_E + M:
+                continue
+            a, b = Z.compton_t_range(E[i], M)
+        span = b - a
+        ln_span = math.log(1.0 / _Y_MIN)
+        y = _Y_MIN ** u[1, i]  # log-uniform in [Y_MIN, 1], as a fraction of the range
+        x = b - y * span if u[0, i] < 0.5 else a + y * span
+        # q(x) = 0.5 / ((b - x) ln) + 0.5 / ((x - a) ln), per unit x
+        q = 0.5 / (max(b - x, 1e-300) * ln_span) + 0.5 / (max(x - a, 1e-300) * ln_span)
+        if code == 0:
+            d = Z.associated_dsigma_dcos(x, E[i], M, g)
+            e, c = X.associated_lab(x, E[i], M)
+            if E[i] + X.M_E - e < k_min:
+                d = 0.0
+        else:
+            d = Z.compton_dsigma_dt(x, E[i], M, g)
+            e = E[i] + X.M_E - (2.0 * X.M_E * X.M_E - x) / (2.0 * X.M_E)  # E_gamma + m - E_e'
+            c = X.compton_cos_theta(e, E[i], M)
+        ea[i] = e
+        ct[i] = c
+        w[i] = d / q
+    return ea, ct, w
 
 
 @dataclass

@@ -109,8 +109,8 @@ def shower(ctx):
 
 
 def zprime_shower(ctx):
-    """``zprime:resonant``: Z's from the positrons of the dump's showers,
-    :class:`~fipgen.production.channels.alp_shower.ShowerZPrimeChannel`."""
+    """``zprime:resonant``, ``associated``, ``compton``: Z's from the positrons and photons of the
+    dump's showers, :class:`~fipgen.production.channels.alp_shower.ShowerZPrimeChannel`."""
     from .alp_shower import shower_channel
 
     if ctx.card.detect[0] != "zprime":
