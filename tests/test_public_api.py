@@ -233,9 +233,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "ScatterSpec", "scatter_spec", "interaction_rates", "chord_exposure", "sample_scatter", "PROCESS_NAMES"
     ],
     "fipgen.production.channels.alp_shower": [
-        "SHOWER_CHANNELS", "ZPRIME_SHOWER_CHANNELS", "ShowerALPChannel", "ShowerZPrimeChannel", "ShowerALPMixture",
-        "shower_channel", "ASSOCIATED_K_MIN"
+        "SHOWER_CHANNELS", "ShowerALPChannel", "ShowerALPMixture", "shower_channel", "shower_parts", "ASSOCIATED_K_MIN"
     ],
+    "fipgen.production.channels.zprime_shower": ["ZPRIME_SHOWER_CHANNELS", "ShowerZPrimeChannel", "zprime_shower_channel"],
     "fipgen.production.channels.alp_xsec_sampling": [
         "sample_primakoff_theta", "sample_primakoff_theta_array", "sample_inverse_primakoff_theta", "sample_compton_ea",
         "sample_inverse_compton_egamma", "sample_associated_cos"

@@ -71,14 +71,13 @@ import numpy as np
 from ..._jit import JIT_OPTIONS
 from ...errors import PhysicsError
 from ...models import alp_xsec as X
-from ...models import zprime_xsec as Z
 from . import alp_xsec_sampling as XS
 from ...kinematics import window_decay_probability
 from .sample import ProductionSample
 from ..sources.vertex import ray_toward_detector, sample_interaction_points
 
-__all__ = ["SHOWER_CHANNELS", "ZPRIME_SHOWER_CHANNELS", "ShowerALPChannel", "ShowerZPrimeChannel", "ShowerALPMixture",
-           "shower_channel", "ASSOCIATED_K_MIN"]
+__all__ = ["SHOWER_CHANNELS", "ShowerALPChannel", "ShowerALPMixture", "shower_channel", "shower_parts",
+           "ASSOCIATED_K_MIN"]
 
 #: Run-card channel names (``alp:<name>``) -> (parent species of the table, coupling).
 SHOWER_CHANNELS = {"primakoff": ("gamma", "g_gamma"), "compton": ("gamma", "g_electron"),
@@ -459,100 +458,6 @@ class ShowerALPChannel:
         raise PhysicsError(f"{self.name}: particles from showers feed only their own detection, not X -> N N")
 
 
-@dataclass(frozen=True)
-class ShowerZPrimeChannel(ShowerALPChannel):
-    """A shower process making Z's (:data:`ZPRIME_SHOWER_CHANNELS`): the machinery of
-    :class:`ShowerALPChannel` (track-length tables, aimed directions, exact weights) with the
-    Z' cross sections of :mod:`fipgen.models.zprime_xsec` and its vector coupling to the
-    electron. ``resonant``: ``e+ e- -> Z'`` on the atomic electrons, the Z' along the positron
-    with its energy plus the electron's mass."""
-
-    def _coupling(self) -> float:
-        return Z.electron_coupling(self.model)
-
-    def _resonant_yield(self, m: float, g: float, material) -> float:
-        return Z.resonant_yield_per_track_length(m, g, material.electron_density)
-
-    def _rate(self, E):
-        """Interactions per metre of parent track at total energies ``E``: ``n_e sigma(E)`` by
-        quadrature (``associated`` with the photon above :data:`ASSOCIATED_K_MIN`)."""
-        E = np.ascontiguousarray(E, dtype=np.float64)
-        m, g = float(self.model.mass), self._coupling()
-        n_e = self._material.electron_density
-        return _zprime_rates(_ZCODE[self.process], E, m, g, ASSOCIATED_K_MIN) * n_e * Z.GEV2_TO_M2
-
-    def _kinematics_weighted(self, E, rng):
-        """(E_Z', cos to the parent, r): the angle drawn from a proposal that follows the
-        process's collinear peaks (:func:`_zprime_kinematics`), ``r = n_e (dsigma/dx)/q(x)`` an
-        unbiased estimate of ``n_e sigma(E)`` per metre (resonant: :meth:`_kinematics`)."""
-        E = np.ascontiguousarray(E, dtype=np.float64)
-        if self.process == "resonant":
-            return E + X.M_E, np.ones(E.size), np.zeros(E.size)
-        m, g = float(self.model.mass), self._coupling()
-        u = rng.random((3, E.size))
-        ea, ct, w = _zprime_kinematics(_ZCODE[self.process], E, m, g, ASSOCIATED_K_MIN, u)
-        return ea, ct, w * self._material.electron_density * Z.GEV2_TO_M2
-
-
-#: The Z' shower channels implemented (``zprime:<name>``); the bremsstrahlung of the shower's
-#: electrons (``e-bremsstrahlung``) is not yet.
-ZPRIME_SHOWER_CHANNELS = ("resonant", "associated", "compton")
-_ZCODE = {"associated": 0, "compton": 1}
-#: Smallest ``1 -/+ cos`` (associated) and ``|t - t_end|`` fraction (compton) of the proposals
-_Y_MIN = 1e-14
-
-
-@numba.njit(**JIT_OPTIONS)
-def _zprime_rates(code, E, M, g, k_min):  # pragma: no cover - compiled
-    """sigma(E) per electron (GeV^-2) of the Z' ``associated`` (code 0, photon above ``k_min``) or
-    ``compton`` (1) process."""
-    out = np.zeros(E.size)
-    for i in range(E.size):
-        out[i] = Z.associated_sigma_cut(E[i], M, g, k_min) if code == 0 else Z.compton_sigma(E[i], M, g)
-    return out
-
-
-@numba.njit(**JIT_OPTIONS)
-def _zprime_kinematics(code, E, M, g, k_min, u):  # pragma: no cover - compiled
-    """(E_Z', cos of the Z' to its parent, dsigma/dx / q(x)) per parent energy: ``x`` the Z''s
-    CM cosine (associated) or ``t`` (compton), drawn from ``q``: half from ``1 - x`` (or
-    ``t_max - t``) and half from ``1 + x`` (``t - t_min``), each log-uniform down to
-    :data:`_Y_MIN` of the range (the collinear peaks; every x covered). Closed, or below the
-    photon-energy cut: weight 0 (NaN energy when closed)."""
-    n = E.size
-    ea = np.full(n, np.nan)
-    ct = np.full(n, np.nan)
-    w = np.zeros(n)
-    for i in range(n):
-        if code == 0:
-            a, b = -1.0, 1.0
-            if not 2.0 * X.M_E * X.M_E + 2.0 * X.M_E * E[i] > M * M:
-                continue
-        else:
-            if not math.sqrt(X.M_E * X.M_E + 2.0 * X.M_E * E[i]) > X.M_E + M:
-                continue
-            a, b = Z.compton_t_range(E[i], M)
-        span = b - a
-        ln_span = math.log(1.0 / _Y_MIN)
-        y = _Y_MIN ** u[1, i]  # log-uniform in [Y_MIN, 1], as a fraction of the range
-        x = b - y * span if u[0, i] < 0.5 else a + y * span
-        # q(x) = 0.5 / ((b - x) ln) + 0.5 / ((x - a) ln), per unit x
-        q = 0.5 / (max(b - x, 1e-300) * ln_span) + 0.5 / (max(x - a, 1e-300) * ln_span)
-        if code == 0:
-            d = Z.associated_dsigma_dcos(x, E[i], M, g)
-            e, c = X.associated_lab(x, E[i], M)
-            if E[i] + X.M_E - e < k_min:
-                d = 0.0
-        else:
-            d = Z.compton_dsigma_dt(x, E[i], M, g)
-            e = E[i] + X.M_E - (2.0 * X.M_E * X.M_E - x) / (2.0 * X.M_E)  # E_gamma + m - E_e'
-            c = X.compton_cos_theta(e, E[i], M)
-        ea[i] = e
-        ct[i] = c
-        w[i] = d / q
-    return ea, ct, w
-
-
 @dataclass
 class ShowerALPMixture:
     """One shower process over the showers of several solids (a beamline's hadron cascade:
@@ -601,15 +506,18 @@ class ShowerALPMixture:
         raise PhysicsError(f"{self.name}: particles from showers feed only their own detection, not X -> N N")
 
 
-def shower_channel(process: str, model, beamline, decay_ctau: float | None = None, particle: str = "alp"):
-    """The ``<particle>:<process>`` channel of ``beamline`` (``particle`` "alp" or "zprime"): on
-    its one shower table, or (a beamline whose sources are its hadron cascade) over the showers
-    of every solid."""
-    allowed = SHOWER_CHANNELS if particle == "alp" else ZPRIME_SHOWER_CHANNELS
-    if process not in allowed:
-        raise PhysicsError(f"unknown {particle} shower channel {process!r}; allowed {', '.join(allowed)}")
-    cls = ShowerALPChannel if particle == "alp" else ShowerZPrimeChannel
-    name = f"{particle}:{process}"
+def shower_channel(process: str, model, beamline, decay_ctau: float | None = None):
+    """The ``alp:<process>`` channel of ``beamline``: on its one shower table, or (a beamline
+    whose sources are its hadron cascade) over the showers of every solid."""
+    if process not in SHOWER_CHANNELS:
+        raise PhysicsError(f"unknown shower channel {process!r}; allowed {', '.join(SHOWER_CHANNELS)}")
+    return shower_parts(ShowerALPChannel, f"alp:{process}", process, model, beamline, decay_ctau)
+
+
+def shower_parts(cls, name: str, process: str, model, beamline, decay_ctau: float | None = None):
+    """A shower channel of class ``cls`` (:class:`ShowerALPChannel` or a subclass) named ``name``:
+    on the beamline's one shower table, or over the showers of every solid of its hadron
+    cascade (a :class:`ShowerALPMixture` when there are several)."""
     from ..sources.resolve import shower_solids, shower_table_name
 
     solids = shower_solids(beamline)

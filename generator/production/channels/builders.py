@@ -110,15 +110,14 @@ def shower(ctx):
 
 def zprime_shower(ctx):
     """``zprime:resonant``, ``associated``, ``compton``: Z's from the positrons and photons of the
-    dump's showers, :class:`~fipgen.production.channels.alp_shower.ShowerZPrimeChannel`."""
-    from .alp_shower import shower_channel
+    dump's showers, :class:`~fipgen.production.channels.zprime_shower.ShowerZPrimeChannel`."""
+    from .zprime_shower import zprime_shower_channel
 
     if ctx.card.detect[0] != "zprime":
         raise _key_error(ctx, "signal.produce", ctx.name, "Z's from showers feed only the Z' detection "
                          "(signal.detect = 'zprime:decay'), not Z' -> N N")
     try:
-        ch = shower_channel(ctx.name.partition(":")[2], ctx.model, ctx.beamline, decay_ctau=ctx.decay_ctau,
-                            particle="zprime")
+        ch = zprime_shower_channel(ctx.name.partition(":")[2], ctx.model, ctx.beamline, decay_ctau=ctx.decay_ctau)
         rate = ch.rate_per_pot
     except PhysicsError as err:
         raise _key_error(ctx, "signal.produce", ctx.name, str(err)) from None
