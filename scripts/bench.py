@@ -20,7 +20,10 @@ Figures:
   the default card (``--card``, ``--trials``), one process (one core); the K -> mu N chain
   (``sbnd_hnl_kaon``, ``--trials-hnl``: kaons to their decays in flight and at rest, HNL
   aimed at SBND, polarised decays); the proton-bremsstrahlung chain
-  (``darkquest_dark_photon_brems``, ``--trials-brems``).
+  (``darkquest_dark_photon_brems``, ``--trials-brems``); the shower chain
+  (``miniboone_dump_dark_photon_shower``, ``--trials-shower``: pi0 and eta dark photons with the
+  associated, resonant and Compton-like ones of the dump's showers; a tree without that card
+  shows an error for it).
 - generate to ROOT: seconds of ``fipgen``'s ``run`` writing the default card's ``--trials``
   to a ROOT file, and its ratio to uproot alone writing the same arrays (same branches and
   compression, arrays prepared beforehand) measured in the same process.
@@ -51,7 +54,8 @@ error <= ~3 %; 2 workers <= 0.6 x the wall time of one; ``fipgen --help`` < 0.3 
 ``generate --events 1000`` < 1 s.
 
 Usage: python scripts/bench.py [--baseline REF | --baseline-tree DIR] [--repeats R] [--figures A,B]
-       [--trials N] [--trials-hnl N] [--trials-brems N] [--card CARD] [--no-scans] [--no-cascade] [--json]
+       [--trials N] [--trials-hnl N] [--trials-brems N] [--trials-shower N] [--card CARD] [--no-scans]
+       [--no-cascade] [--json]
 """
 
 from __future__ import annotations
@@ -290,6 +294,10 @@ def figures(args, tmp: Path) -> list[Figure]:
                (("trials_per_s", "trials/s", "higher"),),
                {"worker": "chain", "card": "darkquest_dark_photon_brems", "trials": args.trials_brems},
                {"worker": "chain", "card": "darkquest_dark_photon_brems", "trials": min(args.trials_brems, 20_000)}),
+        Figure("shower_chain", "shower Z' chain (miniboone_dump_dark_photon_shower)", "worker",
+               (("trials_per_s", "trials/s", "higher"),),
+               {"worker": "chain", "card": "miniboone_dump_dark_photon_shower", "trials": args.trials_shower},
+               {"worker": "chain", "card": "miniboone_dump_dark_photon_shower", "trials": min(args.trials_shower, 20_000)}),
         Figure("generate_to_root", f"generate to ROOT ({args.card or 'default card'})", "worker",
                (("seconds", "s", "lower"), ("ratio_generate_over_uproot", "x uproot alone", "lower")),
                {"worker": "generate_to_root", "card": args.card, "trials": args.trials, "tmp": str(tmp)},
@@ -550,6 +558,8 @@ def main(argv=None) -> int:
     ap.add_argument("--card", default=None, help="run card of the chain and ROOT figures (default: the default example)")
     ap.add_argument("--trials-hnl", type=int, default=500_000)
     ap.add_argument("--trials-brems", type=int, default=500_000)
+    ap.add_argument("--trials-shower", type=int, default=300_000,
+                    help="trials of the shower chain (meson and shower dark photons in the MiniBooNE dump)")
     ap.add_argument("--no-scans", action="store_true", help="skip the scans (minutes per tree)")
     ap.add_argument("--scan-repeats", type=int, default=1, help="timed rounds that run the scans (default 1)")
     ap.add_argument("--cascade-pot", type=int, default=200)
