@@ -680,12 +680,8 @@ def _main(argv: list[str] | None) -> int:
             raise
         sys.stderr.write(f"fipgen: error: {err}\n")
         return err.exit_code
-    except KeyboardInterrupt:
-        sys.stderr.write("fipgen: interrupted; no output written\n")
-        return 130
-    except Terminated as sig:
-        sys.stderr.write(f"fipgen: {sig}; no output written\n")
-        return sig.exit_code
+    except (KeyboardInterrupt, Terminated) as stop:
+        return _answer_stop(stop)
     except BrokenPipeError:
         # the reader of our stdout went away (e.g. `| head`): stop quietly
         import os
@@ -711,15 +707,22 @@ def _main(argv: list[str] | None) -> int:
     except Exception as err:  # noqa: BLE001 - last resort: one line, not a traceback
         stop = _stop_request(err)
         if stop is not None:  # a signal's exception wrapped by compiled code (fipgen._signals)
-            if isinstance(stop, Terminated):
-                sys.stderr.write(f"fipgen: {stop}; no output written\n")
-                return stop.exit_code
-            sys.stderr.write("fipgen: interrupted; no output written\n")
-            return 130
+            return _answer_stop(stop)
         if getattr(args, "debug", False):
             raise
         sys.stderr.write(f"fipgen: internal error: {type(err).__name__}: {err} (run with --debug for the traceback)\n")
         return 1
+
+
+def _answer_stop(stop: BaseException) -> int:
+    """One line and the exit status for Ctrl-C (130) or a handled signal (128 + N)."""
+    from ._signals import Terminated
+
+    if isinstance(stop, Terminated):
+        sys.stderr.write(f"fipgen: {stop}; no output written\n")
+        return stop.exit_code
+    sys.stderr.write("fipgen: interrupted; no output written\n")
+    return 130
 
 
 def _stop_request(err: BaseException):

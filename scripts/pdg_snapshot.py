@@ -30,7 +30,10 @@ def snapshot() -> dict:
                            None if p.width is None else float(p.width) * 1e-3,
                            None if p.charge is None else float(p.charge), str(p.name)]
     return {"particle_version": version("particle"),
-            "units": "mass and width in GeV (particle's MeV x 1e-3), charge in units of e",
+            "source": "Particle Data Group values as the scikit-hep particle package ships them (its particle "
+                      "table for that version); written by scripts/pdg_snapshot.py",
+            "units": "mass and width in GeV (particle's MeV x 1e-3), charge in units of e; None where the PDG gives none",
+            "columns": ["mass", "width", "charge", "name"],
             "particles": rows}
 
 

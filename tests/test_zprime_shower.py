@@ -115,17 +115,22 @@ def test_rate_is_the_positron_track_length_at_resonance(tmp_path):
     assert ch.rate_per_pot == pytest.approx(mat.electron_density * full * X.GEV2_TO_M2, rel=3e-3)
 
 
+def _forced_and_plain(job, ch, n_plain: int, seed: int):
+    """The job's events, its expected signal with MC error, and that of the plain Monte Carlo
+    of tests/test_alp_shower.py with ``n_plain`` parents."""
+    b = EventBatch.concatenate([p[0] for p in iter_chunks(job)])
+    w = b.scalars["weight"]
+    mean, err = _plain(ch, job, n_plain, np.random.default_rng(seed))
+    scale = job.pot * job.weight_branching
+    return b, (w.sum(), math.sqrt((w * w).sum())), (scale * mean, scale * err)
+
+
 def test_forced_agrees_with_plain_and_the_zprime_takes_the_positrons_momentum(tmp_path):
     det = tmp_path / "box.toml"
     det.write_text(BOX)
     job = _job(str(det), m=0.03, g=3e-6)
     (ch,) = job.channels
-    b = EventBatch.concatenate([p[0] for p in iter_chunks(job)])
-    w = b.scalars["weight"]
-    forced, f_err = w.sum(), math.sqrt((w * w).sum())
-    mean, err = _plain(ch, job, 500_000, np.random.default_rng(6))
-    scale = job.pot * job.weight_branching
-    plain, p_err = scale * mean, scale * err
+    b, (forced, f_err), (plain, p_err) = _forced_and_plain(job, ch, 500_000, 6)
     pull = (forced - plain) / math.hypot(f_err, p_err)
     assert f_err / forced < 0.05 and p_err / plain < 0.05
     assert abs(pull) < 4, (forced, plain, pull)
@@ -345,12 +350,7 @@ def test_weighted_sampler_reproduces_the_differential_cross_section(tmp_path, pr
 @pytest.mark.parametrize("proc", ["associated", "compton"])
 def test_forced_agrees_with_plain_for_the_weighted_processes(tmp_path, proc):
     job, ch = _channel(tmp_path, proc, m=0.03, g=3e-6)
-    b = EventBatch.concatenate([p[0] for p in iter_chunks(job)])
-    w = b.scalars["weight"]
-    forced, f_err = w.sum(), math.sqrt((w * w).sum())
-    mean, err = _plain(ch, job, 300_000, np.random.default_rng(7))
-    scale = job.pot * job.weight_branching
-    plain, p_err = scale * mean, scale * err
+    b, (forced, f_err), (plain, p_err) = _forced_and_plain(job, ch, 300_000, 7)
     pull = (forced - plain) / math.hypot(f_err, p_err)
     assert f_err / forced < 0.06 and p_err / plain < 0.06, (f_err / forced, p_err / plain)
     assert abs(pull) < 4, (forced, plain, pull)

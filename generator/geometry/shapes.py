@@ -444,6 +444,17 @@ class Solid:
         ValueError
             If a ray has more than ``max_segments`` segments.
         """
+        return self._segments(origins, dirs, max_segments, False)[0]
+
+    def chords_and_density(self, origins: Any, dirs: Any, max_segments: int = 64) -> tuple[Segments, np.ndarray]:
+        """:meth:`chords` and :meth:`proposal_density` of the same rays, from one pass over the
+        primitives' chords (the same numbers as the two calls): for channels that aim a
+        particle at a :meth:`sample_points` point and send it along that ray."""
+        seg, cube = self._segments(origins, dirs, max_segments, True)
+        return seg, cube / (3.0 * self.volume_sum())
+
+    def _segments(self, origins: Any, dirs: Any, max_segments: int, with_cube: bool):
+        """``(Segments, cube sum or None)`` of :meth:`chords` / :meth:`chords_and_density`."""
         o, d = _rays(origins, dirs)
         c = self.compiled()
         width = min(int(max_segments), len(self.volumes))
@@ -452,29 +463,16 @@ class Solid:
         # a ray crosses a few of many volumes (DUNE ND-LAr's 35 modules): narrow arrays first,
         # the full width only if some ray needs it (the kernel counts past its width)
         first = min(width, _FIRST_WIDTH)
-        n_seg, t_in, t_out = _k.solid_segments(o, d, c.codes, c.rot, c.trans, c.params, first)
+        cube = None
+        if with_cube:
+            n_seg, t_in, t_out, cube = _k.solid_segments_and_cube_sum(o, d, c.codes, c.rot, c.trans, c.params, first)
+        else:
+            n_seg, t_in, t_out = _k.solid_segments(o, d, c.codes, c.rot, c.trans, c.params, first)
         if first < width and n_seg.size and int(n_seg.max()) > first:
             n_seg, t_in, t_out = _k.solid_segments(o, d, c.codes, c.rot, c.trans, c.params, width)
         if n_seg.size and int(n_seg.max()) > width:
             raise ValueError(f"a ray crosses {int(n_seg.max())} separate segments, more than max_segments={max_segments}")
-        return Segments(n_seg, t_in, t_out)
-
-    def chords_and_density(self, origins: Any, dirs: Any, max_segments: int = 64) -> tuple[Segments, np.ndarray]:
-        """:meth:`chords` and :meth:`proposal_density` of the same rays, from one pass over the
-        primitives' chords (the same numbers as the two calls): for channels that aim a
-        particle at a :meth:`sample_points` point and send it along that ray."""
-        o, d = _rays(origins, dirs)
-        c = self.compiled()
-        width = min(int(max_segments), len(self.volumes))
-        if width < 1:
-            raise ValueError(f"max_segments must be >= 1, got {max_segments}")
-        first = min(width, _FIRST_WIDTH)
-        n_seg, t_in, t_out, cube = _k.solid_segments_and_cube_sum(o, d, c.codes, c.rot, c.trans, c.params, first)
-        if first < width and n_seg.size and int(n_seg.max()) > first:
-            n_seg, t_in, t_out = _k.solid_segments(o, d, c.codes, c.rot, c.trans, c.params, width)
-        if n_seg.size and int(n_seg.max()) > width:
-            raise ValueError(f"a ray crosses {int(n_seg.max())} separate segments, more than max_segments={max_segments}")
-        return Segments(n_seg, t_in, t_out), cube / (3.0 * self.volume_sum())
+        return Segments(n_seg, t_in, t_out), cube
 
     def proposal_density(self, origins: Any, dirs: Any) -> np.ndarray:
         """Density per steradian of the direction from ``origin`` to a :meth:`sample_points` point.

@@ -14,7 +14,9 @@ target electron at rest; cross sections in GeV^-2 per electron; :data:`GEV2_TO_M
 
 1. Resonant ``e+ e- -> Z'`` on an electron at rest. ``s = 2 m^2 + 2 m E+``; the Z' is made
    at ``E+ = E_R = (M^2 - 2 m^2)/(2 m)`` (:func:`resonant_energy`, the ALP's). Breit-Wigner of a
-   spin-1 resonance from two spin-1/2 particles (:func:`resonant_sigma_bw`)::
+   spin-1 resonance from two spin-1/2 particles, with the spin factor ``(2J+1)/((2s_1+1)(2s_2+1))``
+   of the PDG Review of Particle Physics (section "Cross-section formulae for specific
+   processes", resonance formation) (:func:`resonant_sigma_bw`)::
 
        sigma(s) = (3/4) (4 pi/k^2) (Gamma_ee Gamma/4) / ((sqrt s - M)^2 + Gamma^2/4),
        Gamma_ee = g_e^2 M (1 + 2 m^2/M^2) beta / (12 pi),  beta = sqrt(1 - 4 m^2/M^2),
@@ -25,6 +27,7 @@ target electron at rest; cross sections in GeV^-2 per electron; :data:`GEV2_TO_M
        sigma = sigma_0 delta(E+ - E_R),  sigma_0 = pi g_e^2 (1 + 2 m^2/M^2) / (2 m beta)
 
    (:func:`resonant_sigma_coefficient`; ``2 pi^2 alpha epsilon^2 / m`` for a light dark photon,
+   as in Nardi et al., Phys. Rev. D 97 (2018) 095004, arXiv:1802.04756, for positron beam dumps;
    twice the spin-0 ALP's ``pi g^2/(4 m beta)`` with the couplings' own normalisations). Z's per
    positron track length per unit energy at ``E_R``: ``n_e sigma_0`` (:func:`resonant_yield_per_track_length`).
    The atomic electrons are taken at rest (their motion spreads ``E_R`` by about ``p_e/m`` of
@@ -41,7 +44,7 @@ target electron at rest; cross sections in GeV^-2 per electron; :data:`GEV2_TO_M
 
    (:func:`annihilation_m2`); ``m -> 0`` gives the textbook ``8 e^2 g^2 [u/t + t/u + 2 M^2 s/(t u)]``
    and ``M -> 0`` ``e+ e- -> gamma gamma`` (whose total, halved for identical photons, is
-   Dirac's: tested). In the CM frame ``dsigma/dcos = |k|/(32 pi s |p|) sum|M|^2/4``
+   Dirac's, Proc. Camb. Phil. Soc. 26 (1930) 361: tested). In the CM frame ``dsigma/dcos = |k|/(32 pi s |p|) sum|M|^2/4``
    (:func:`associated_dsigma_dcos`; the angle of the Z' to the positron). The shower channel
    counts photons above ``ASSOCIATED_K_MIN`` = 1 MeV in the lab, as the ALP's
    (:func:`associated_sigma_cut`): softer ones belong to the resonant channel's radiative tail.
@@ -53,7 +56,7 @@ target electron at rest; cross sections in GeV^-2 per electron; :data:`GEV2_TO_M
                                 - 4 m^4 (1/U + 1/S)^2 - 2 m^2 M^2 (1/U^2 + 1/S^2)]
 
    (:func:`compton_m2`; checked against its own explicit Dirac traces, and ``M -> 0`` gives
-   Klein-Nishina); ``dsigma/dt = sum|M|^2/4 / (16 pi S^2)`` (:func:`compton_dsigma_dt`).
+   Klein and Nishina, Z. Phys. 52 (1929) 853); ``dsigma/dt = sum|M|^2/4 / (16 pi S^2)`` (:func:`compton_dsigma_dt`).
 """
 
 from __future__ import annotations
