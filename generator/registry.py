@@ -23,7 +23,8 @@ Codes
 Z'                                     1 ``pi0``, 2 ``eta``, 3 ``omega`` (omega -> pi0 Z'), 4
                                        ``bremsstrahlung`` (target), 5 (absorber); from the dump's
                                        showers 7 ``associated`` (e+ e- -> gamma Z'), 8
-                                       ``resonant`` (e+ e- -> Z'), 9 ``compton`` (gamma e -> e Z')
+                                       ``resonant`` (e+ e- -> Z'), 9 ``compton`` (gamma e -> e Z'),
+                                       10 ``e-bremsstrahlung`` (e Z -> e Z Z')
 ALP                                    11 ``pi0``, 12 ``eta`` (mixing), 13 ``primakoff``, 14
                                        ``compton``, 15 ``resonant``, 16 ``associated``, 17
                                        ``e-bremsstrahlung`` (from the dump's shower; the card
@@ -235,6 +236,7 @@ _ENTRIES = (
     boson_entry("zprime:associated", 7, _B + "zprime_shower", _Z, _beam_limit),
     boson_entry("zprime:resonant", 8, _B + "zprime_shower", _Z, _beam_limit),
     boson_entry("zprime:compton", 9, _B + "zprime_shower", _Z, _beam_limit),
+    boson_entry("zprime:e-bremsstrahlung", 10, _B + "zprime_shower", _Z, _beam_limit),
     boson_entry("alp:pi0", 11, _B + "meson_mixing", _MIX, _meson_limit(111)),
     boson_entry("alp:eta", 12, _B + "meson_mixing", _MIX, _meson_limit(221)),
     boson_entry("alp:primakoff", 13, _B + "shower", _AGG, _beam_limit),

@@ -209,7 +209,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "M_E", "GEV2_TO_M2", "electron_coupling", "resonant_energy", "resonant_sigma_coefficient",
         "resonant_sigma_bw", "resonant_yield_per_track_length", "annihilation_m2", "associated_dsigma_dcos",
         "associated_sigma", "associated_sigma_cut", "compton_m2", "compton_dsigma_dt", "compton_t_range",
-        "compton_sigma"
+        "compton_sigma", "brems_d2sigma_dx_dl"
     ],
     "fipgen.output": ["UNITS", "metadata", "Summary", "FORMATS", "output_paths", "run", "summary_text", "summary_json"],
     "fipgen.parallel": ["map_tasks", "shutdown_pools"],

@@ -25,6 +25,7 @@ PINNED_CODES = {
     "zprime:bremsstrahlung (absorber)": 5,
     "zprime:associated": 7, "zprime:resonant": 8, "zprime:compton": 9,  # issue 17
     "zprime:associated -> N N": 307, "zprime:resonant -> N N": 308, "zprime:compton -> N N": 309,
+    "zprime:e-bremsstrahlung": 10, "zprime:e-bremsstrahlung -> N N": 310,
     "alp:pi0": 11, "alp:eta": 12, "alp:primakoff": 13, "alp:compton": 14,
     "alp:resonant": 15, "alp:associated": 16, "alp:e-bremsstrahlung": 17,  # renamed (alias alp:bremsstrahlung)
     "hnl:pi+ -> e+ N": 111, "hnl:pi+ -> mu+ N": 112, "hnl:pi+ -> tau+ N": 113,
@@ -68,7 +69,7 @@ def former_power(name: str, key: str) -> int:
 def test_every_card_channel_has_an_entry_and_every_entry_is_a_card_channel():
     card_names = {f"{p}:{w}" for p, ws in PRODUCTION_CHANNELS.items() for w in ws}
     assert card_names == {s.name for s in registry.specs()}
-    assert len(card_names) == 24  # zprime:associated, resonant, compton (issue 17)
+    assert len(card_names) == 25  # zprime:associated, resonant, compton, e-bremsstrahlung (issue 17)
     for p in ("zprime", "alp", "hnl"):
         assert registry.channel_names(p) == tuple(f"{p}:{w}" for w in PRODUCTION_CHANNELS[p])
         for name in registry.channel_names(p):

@@ -173,11 +173,12 @@ def test_a_zprime_without_a_tree_level_electron_coupling_is_refused(tmp_path):
         Z.electron_coupling(ZPrime(mass=0.03, coupling=0.2, kind="generic", charges={"u": 1.0}))
 
 
-def test_unimplemented_zprime_shower_channels_are_not_offered():
-    """The Z' bremsstrahlung of the shower's electrons is not implemented: refused, not faked."""
-    with pytest.raises(CardError, match="allowed: .*zprime:resonant"):
-        parse_card(CARD.format(det="sbnd", m=0.03, g=1e-6, kind="dark-photon", n=10).replace(
-            "zprime:resonant", "zprime:e-bremsstrahlung"), "t")
+def test_the_shower_channels_are_named_alike_for_alps_and_zprimes():
+    from fipgen import registry
+
+    for proc in ("e-bremsstrahlung", "associated", "resonant", "compton"):
+        assert f"zprime:{proc}" in registry.channel_names("zprime")
+        assert f"alp:{proc}" in registry.channel_names("alp")
 
 
 # -- e+ e- -> gamma Z' and gamma e -> e Z': spin sums against explicit Dirac traces --------------
@@ -347,11 +348,111 @@ def test_weighted_sampler_reproduces_the_differential_cross_section(tmp_path, pr
     assert np.all(np.abs(pulls) < 5), pulls
 
 
-@pytest.mark.parametrize("proc", ["associated", "compton"])
+@pytest.mark.parametrize("proc", ["associated", "compton", "e-bremsstrahlung"])
 def test_forced_agrees_with_plain_for_the_weighted_processes(tmp_path, proc):
     job, ch = _channel(tmp_path, proc, m=0.03, g=3e-6)
     b, (forced, f_err), (plain, p_err) = _forced_and_plain(job, ch, 300_000, 7)
     pull = (forced - plain) / math.hypot(f_err, p_err)
     assert f_err / forced < 0.06 and p_err / plain < 0.06, (f_err / forced, p_err / plain)
     assert abs(pull) < 4, (forced, plain, pull)
-    assert np.all(b.scalars["parent_pdg"] == (-11 if proc == "associated" else 22))
+    want = {"associated": [-11], "compton": [22], "e-bremsstrahlung": [-11, 11]}[proc]
+    assert sorted(set(b.scalars["parent_pdg"].tolist())) == want  # electrons and positrons both radiate
+
+
+# -- e Z -> e Z Z': the Weizsacker-Williams cross section and its kernel -------------------------
+
+_FE = (26.0, 55.845)
+
+
+@pytest.mark.parametrize("x, l, E, M", [(0.3, 0.0, 10.0, 0.05), (0.7, 3e3, 10.0, 0.05), (0.95, 1e4, 20.0, 0.2),
+                                        (0.5, 50.0, 5.0, 0.02), (0.99, 0.5, 120.0, 0.5)])
+def test_brems_is_bjorken_essig_schuster_toros_closed_form(x, l, E, M):
+    """arXiv:0906.0580 appendix A (m_e neglected beside M): 8 alpha^3 eps^2 E^2 x chi/U^2
+    [1 - x + x^2/2 - x (1 - x) M^2 E^2 x theta^2/U^2], with beta_Z' and the same chi."""
+    eps = 1e-3
+    g = eps * math.sqrt(4 * math.pi * ALPHA_EM)
+    U = M_E**2 * x * (1 + l) + M**2 * (1 - x) / x
+    chi = X.brems_chi((U / (2 * E * (1 - x))) ** 2, M_E**2 * (1 + l) ** 2 + M**2, *_FE)
+    th2 = l * M_E**2 / E**2
+    best = 8 * ALPHA_EM**3 * eps**2 * E**2 * x * chi / U**2 * (1 - x + x * x / 2 - x * (1 - x) * M**2 * E**2 * x * th2 / U**2)
+    beta = math.sqrt(1 - M**2 / (x * E) ** 2)
+    ours = Z.brems_d2sigma_dx_dl(x, l, E, M, g, *_FE) * 2 * E**2 / M_E**2  # dl = 2 E^2 dcos/m^2
+    assert ours == pytest.approx(best * beta, rel=1e-4)  # the m_e terms they neglect: ~ m_e^2 (1 + l) x/U
+    assert Z.brems_d2sigma_dx_dl(x, l, E, M, 2 * g, *_FE) == pytest.approx(4 * ours * M_E**2 / (2 * E**2), rel=1e-12)
+
+
+@pytest.mark.parametrize("y", [0.1, 0.5, 0.9])
+def test_massless_brems_with_the_electron_charge_is_bethe_heitler(y):
+    """M -> 0 and g_e = e: the photon's bremsstrahlung spectrum at 1 TeV (complete screening) in
+    Tsai's form (Rev. Mod. Phys. 46 (1974) 815, eq. 3.83; Born, no Coulomb correction):
+    (4 alpha^3/(m^2 y)) {(4/3 - 4y/3 + y^2)[Z^2 ln(184.15 Z^-1/3) + Z ln(1194 Z^-2/3)] + (1 - y)(Z^2 + Z)/9}.
+    Tsai's screening constants are fits: 0.5 % is their spread against the form factors."""
+    e, E, (zz, aa) = math.sqrt(4 * math.pi * ALPHA_EM), 1000.0, _FE
+    f = lambda v: math.exp(v) * Z.brems_d2sigma_dx_dl(y, math.expm1(v), E, 1e-7, e, zz, aa)  # noqa: E731
+    ww = integrate.quad(f, 0, 60, limit=800, epsabs=0, epsrel=1e-9)[0]
+    lrad, lrad_p = math.log(184.15 * zz ** (-1 / 3)), math.log(1194 * zz ** (-2 / 3))
+    bh = 4 * ALPHA_EM**3 / (M_E**2 * y) * ((4 / 3 - 4 * y / 3 + y * y) * (zz * zz * lrad + zz * lrad_p)
+                                         + (1 - y) * (zz * zz + zz) / 9)
+    assert ww == pytest.approx(bh, rel=8e-3)
+
+
+def _brems_sigma_reference(E, M, zz, aa, theta_max=1.0):
+    """Gauss-Legendre (16 points per piece) over ln x (x < 1/2), ln(1 - x) (x > 1/2) and
+    v = ln(1 + l) up to theta_max: a quadrature independent of the kernel's grid."""
+    gx, gw = np.polynomial.legendre.leggauss(16)
+    xlo, xhi = X.brems_x_range(E, M)
+    vmax = min(math.log1p((E * theta_max / M_E) ** 2), 64.0)
+    v_edges = np.linspace(0.0, vmax, int(math.ceil(vmax / 0.75)) + 1)
+    vs = np.concatenate([a + 0.5 * (b - a) * (gx + 1) for a, b in zip(v_edges[:-1], v_edges[1:])])
+    wv = np.concatenate([0.5 * (b - a) * gw for a, b in zip(v_edges[:-1], v_edges[1:])])
+    total = 0.0
+    for lo, hi, upper in ((math.log(xlo), math.log(0.5), False), (math.log(1 - xhi), math.log(0.5), True)):
+        if not hi > lo:
+            continue
+        edges = np.linspace(lo, hi, int(math.ceil((hi - lo) / 0.25)) + 1)
+        for a, b in zip(edges[:-1], edges[1:]):
+            for gi, wi in zip(gx, gw):
+                t = a + 0.5 * (b - a) * (gi + 1)
+                x = 1 - math.exp(t) if upper else math.exp(t)
+                jac = math.exp(t) * 0.5 * (b - a) * wi
+                total += jac * sum(w * math.exp(v) * Z.brems_d2sigma_dx_dl(x, math.expm1(v), E, M, 1.0, zz, aa)
+                                   for v, w in zip(vs, wv))
+    return total
+
+
+@pytest.fixture(scope="module")
+def zprime_brems_kernel():
+    from fipgen.production.channels.alp_brems import BremsKernel
+
+    return BremsKernel(0.03, *_FE, 10.0, vector=True)
+
+
+@pytest.mark.parametrize("E", [0.3, 2.0, 9.0])
+def test_zprime_brems_kernel_weights_average_to_the_cross_section(zprime_brems_kernel, E):
+    n = 300_000
+    k = zprime_brems_kernel
+    ea, ct, w = k.sample(np.full(n, E), 1.0, np.random.default_rng(21))
+    ref = _brems_sigma_reference(E, 0.03, *_FE)
+    mc, err = w.mean(), w.std() / math.sqrt(n)
+    assert abs(mc - ref) < 4 * err + 3e-4 * ref, (mc / ref, err / ref)
+    assert w.sum() ** 2 / (w * w).sum() > 0.85 * n  # the proposal follows the cross section
+    assert k.sigma(E) == pytest.approx(ref, rel=0.01)  # the grid interpolation behind Z's per POT
+    ok = np.isfinite(ea)
+    assert np.all((ea[ok] > 0.03) & (ea[ok] < E - M_E)) and np.all(w[~ok] == 0.0)
+    # the x spectrum: weighted fraction above x = 0.9 against the quadrature of the same piece
+    x = ea[ok] / E
+    hi = w[ok][x > 0.9]
+    gx, gw = np.polynomial.legendre.leggauss(16)
+    vs = np.linspace(0, min(math.log1p((E / M_E) ** 2), 64.0), 40)
+    part = 0.0
+    t_edges = np.linspace(math.log(1 - X.brems_x_range(E, 0.03)[1]), math.log(0.1), 24)
+    for a, b in zip(t_edges[:-1], t_edges[1:]):
+        for gi, wi in zip(gx, gw):
+            t = a + 0.5 * (b - a) * (gi + 1)
+            xx = 1 - math.exp(t)
+            for va, vb in zip(vs[:-1], vs[1:]):
+                for gj, wj in zip(gx, gw):
+                    v = va + 0.5 * (vb - va) * (gj + 1)
+                    part += (0.25 * (b - a) * (vb - va) * wi * wj * math.exp(t) * math.exp(v)
+                             * Z.brems_d2sigma_dx_dl(xx, math.expm1(v), E, 0.03, 1.0, *_FE))
+    assert hi.sum() / n == pytest.approx(part, abs=4 * math.sqrt((hi * hi).sum()) / n + 3e-4 * part)

@@ -57,6 +57,30 @@ target electron at rest; cross sections in GeV^-2 per electron; :data:`GEV2_TO_M
 
    (:func:`compton_m2`; checked against its own explicit Dirac traces, and ``M -> 0`` gives
    Klein and Nishina, Z. Phys. 52 (1929) 853); ``dsigma/dt = sum|M|^2/4 / (16 pi S^2)`` (:func:`compton_dsigma_dt`).
+4. Bremsstrahlung ``e Z -> e Z Z'`` (``e-bremsstrahlung``, per atom), Weizsacker-Williams with the
+   angle kept (the form of :mod:`fipgen.models.alp_xsec`, item 5, whose normalisation reproduces
+   Bethe-Heitler): the quasi-real photon's flux ``chi`` times the Compton-like process of item 3.
+   With ``x = E_Z'/E``, ``l = (E theta/m)^2``, ``U = m^2 x (1 + l) + M^2 (1 - x)/x``::
+
+       d2sigma/dx dcos = (2 alpha chi/pi) E^2 x beta/(1 - x) (sum|M|^2/4)/(16 pi s~^2),
+       s~ = U/(1 - x) = s - m^2,  u - m^2 = -U,  t = M^2 - s~ + U   (item 3's sum|M|^2),
+       chi = int_tmin^tmax dt (t - tmin)/t^2 [Z^2 F(t)^2 + Z G_inel(t)],
+       tmin = [U/(2 E (1 - x))]^2,  tmax = m^2 (1 + l)^2 + M^2
+
+   with Tsai's screened elastic (atomic and nuclear) and inelastic form factors
+   (``alp_xsec.brems_chi``), ``beta = sqrt(1 - M^2/(x E)^2)`` and ``dcos = m^2 dl/(2 E^2)``
+   (:func:`brems_d2sigma_dx_dl`). For ``m << M`` this is, identically, the closed form of
+   Bjorken, Essig, Schuster and Toro, Phys. Rev. D 80 (2009) 075018, arXiv:0906.0580
+   (appendix A)::
+
+       d2sigma/dx dcos = 8 alpha^3 eps^2 E^2 x chi/U^2 [1 - x + x^2/2 - x (1 - x) M^2 E^2 x theta^2/U^2]
+
+   (tested), whose angular integral at fixed ``chi`` is their improved-WW
+   ``dsigma/dx = (4 alpha^3 eps^2 chi/M^2) x (1 - x + x^2/3)/(1 - x)``; for ``M -> 0`` and
+   ``g_e = e`` the photon's Bethe-Heitler spectrum (tested with complete screening). The WW
+   form replaces the exact 2 -> 3 matrix element by the on-shell photon's: Liu, McKeen and
+   Miller, Phys. Rev. D 95 (2017) 036010, arXiv:1609.06781, compare it with the exact
+   tree-level result (docs/physics.md#z-from-showers).
 """
 
 from __future__ import annotations
@@ -70,12 +94,12 @@ import numpy as np
 from .._jit import JIT_OPTIONS
 from ..constants import ALPHA_EM
 from ..errors import PhysicsError
-from .alp_xsec import GEV2_TO_M2, M_E, associated_lab, resonant_energy
+from .alp_xsec import GEV2_TO_M2, M_E, associated_lab, brems_chi, brems_x_range, resonant_energy
 
 __all__ = ["M_E", "GEV2_TO_M2", "electron_coupling", "resonant_energy", "resonant_sigma_coefficient",
            "resonant_sigma_bw", "resonant_yield_per_track_length", "annihilation_m2", "associated_dsigma_dcos",
            "associated_sigma", "associated_sigma_cut", "compton_m2", "compton_dsigma_dt", "compton_t_range",
-           "compton_sigma"]
+           "compton_sigma", "brems_d2sigma_dx_dl"]
 
 _JIT = JIT_OPTIONS
 
@@ -284,3 +308,27 @@ def compton_sigma(E_gamma, M, g):  # pragma: no cover - compiled
                 y = math.exp(ly)
                 tot += _GL_W[j] * 0.5 * (b - a) * y * half * compton_dsigma_dt(end + sign * y * half, E_gamma, M, g)
     return tot
+
+
+# ---------------------------------------------------------------------------------------------
+# e Z -> e Z Z' (module docstring, item 4)
+# ---------------------------------------------------------------------------------------------
+
+
+@numba.njit(**_JIT)
+def brems_d2sigma_dx_dl(x, l, E, M, g, Z, A):  # pragma: no cover - compiled
+    """``d2sigma/dx dl`` per atom (GeV^-2) of a Z' radiated by an electron or positron of total
+    energy ``E`` on an atom (Z, A): ``x = E_Z'/E``, ``l = (E theta/m)^2`` (module docstring, item 4);
+    0 outside ``m_Z'/E < x < 1 - m/E``."""
+    xlo, xhi = brems_x_range(E, M)
+    if not (x > xlo and x < xhi):
+        return 0.0
+    m2 = M_E * M_E
+    M2 = M * M
+    U = m2 * x * (1.0 + l) + M2 * (1.0 - x) / x
+    tmin = (U / (2.0 * E * (1.0 - x))) ** 2
+    chi = brems_chi(tmin, m2 * (1.0 + l) ** 2 + M2, Z, A)
+    st = U / (1.0 - x)
+    amp = compton_m2(st + m2, M2 - st + U, M, g)
+    beta = math.sqrt(max(1.0 - M2 / (x * E) ** 2, 0.0))
+    return max(ALPHA_EM * chi * m2 * x * beta * amp / (64.0 * math.pi * math.pi * (1.0 - x) * st * st), 0.0)

@@ -1,10 +1,13 @@
-"""ALP bremsstrahlung e Z -> e Z a off the shower's electrons and positrons: the kernel.
+"""Bremsstrahlung of ALPs and Z's (e Z -> e Z a, e Z -> e Z Z') off the shower's electrons and
+positrons: the kernel.
 
-The cross section is :func:`fipgen.models.alp_xsec.brems_d2sigma_dx_dl`: the
+The ALP's cross section is :func:`fipgen.models.alp_xsec.brems_d2sigma_dx_dl`: the
 Weizsaecker-Williams form of Kim and Tsai, PRD 8 (1973) 3109 and Tsai, PRD 34 (1986) 1326
 (their equation numbers were not readable here; the formula, its transcription and its checks
 are in alp_xsec's docstring, item 5), with Tsai's elastic and inelastic form factors (Rev. Mod.
-Phys. 46 (1974) 815). ``x = E_a/E`` the ALP's share
+Phys. 46 (1974) 815); the Z''s (``vector=True``) is
+:func:`fipgen.models.zprime_xsec.brems_d2sigma_dx_dl`, the same Weizsaecker-Williams form with
+the vector's Compton-like matrix element (that module's docstring, item 4). ``x = E_a/E`` the boson's share
 of the lepton's total energy E, ``l = (E theta/m_e)^2`` with theta the ALP's angle to the lepton.
 It is steep in both (a peak at ``1 - x ~ m_e/E``, a tail ``~ e^-v`` in ``v = ln(1 + l)``), so the
 kernel samples ``(x, l)`` from a proposal and returns the exact weight: per energy of a log-spaced
@@ -38,6 +41,7 @@ import numpy as np
 
 from ..._jit import JIT_OPTIONS
 from ...models import alp_xsec as X
+from ...models import zprime_xsec as ZX
 
 __all__ = ["THETA_MAX", "BremsKernel"]
 
@@ -65,6 +69,14 @@ def _dx_dy(y):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT_OPTIONS)
+def _d2sigma(vector, x, l, E, m_a, Z, A):  # pragma: no cover - compiled
+    """``d2sigma/dx dl`` per atom at unit coupling: the Z''s (``vector``) or the ALP's."""
+    if vector:
+        return ZX.brems_d2sigma_dx_dl(x, l, E, m_a, 1.0, Z, A)
+    return X.brems_d2sigma_dx_dl(x, l, E, m_a, 1.0, Z, A)
+
+
+@numba.njit(**JIT_OPTIONS)
 def _grid_shape(E, m_a, th_max, cell):  # pragma: no cover - compiled
     xlo, xhi = X.brems_x_range(E, m_a)
     y0 = _y_of_x(xlo)
@@ -76,7 +88,7 @@ def _grid_shape(E, m_a, th_max, cell):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT_OPTIONS)
-def _tables(E_grid, m_a, Z, A, th_max, cell, gx, gw, floor):  # pragma: no cover - compiled
+def _tables(E_grid, m_a, Z, A, th_max, cell, gx, gw, floor, vector):  # pragma: no cover - compiled
     nk = E_grid.size
     y0 = np.empty(nk)
     dy = np.empty(nk)
@@ -101,7 +113,7 @@ def _tables(E_grid, m_a, Z, A, th_max, cell, gx, gw, floor):  # pragma: no cover
                     for b in range(gx.size):
                         v = (iv + 0.5 * (gx[b] + 1.0)) * dv[k]
                         l = math.expm1(v)
-                        s += gw[a] * gw[b] * X.brems_d2sigma_dx_dl(x, l, E, m_a, 1.0, Z, A) * (1.0 + l) * jy
+                        s += gw[a] * gw[b] * _d2sigma(vector, x, l, E, m_a, Z, A) * (1.0 + l) * jy
                 s *= 0.25 * dy[k] * dv[k]
                 prob[k, iy * NV + iv] = s
                 sig[k] += s
@@ -130,7 +142,7 @@ def _density(k, y, v, y0, dy, ny, dv, nv, NV, prob):  # pragma: no cover - compi
 
 
 @numba.njit(**JIT_OPTIONS)
-def _sample(E, m_a, g, Z, A, th_max, E_grid, y0, dy, ny, dv, nv, NV, prob, cdf, rng):  # pragma: no cover - compiled
+def _sample(E, m_a, g, Z, A, th_max, E_grid, y0, dy, ny, dv, nv, NV, prob, cdf, rng, vector):  # pragma: no cover - compiled
     """Per lepton energy: (E_a, cos theta to the lepton, weight in GeV^-2); E_a = nan for zero weight."""
     n = E.size
     nk = E_grid.size
@@ -166,7 +178,7 @@ def _sample(E, m_a, g, Z, A, th_max, E_grid, y0, dy, ny, dv, nv, NV, prob, cdf, 
         gd = p_up * _density(up, y, v, y0, dy, ny, dv, nv, NV, prob)
         if lo >= 0 and p_up < 1.0:
             gd += (1.0 - p_up) * _density(lo, y, v, y0, dy, ny, dv, nv, NV, prob)
-        fd = X.brems_d2sigma_dx_dl(x, l, e, m_a, 1.0, Z, A) * (1.0 + l) * _dx_dy(y)
+        fd = _d2sigma(vector, x, l, e, m_a, Z, A) * (1.0 + l) * _dx_dy(y)
         if not (gd > 0.0 and fd > 0.0):
             continue
         ea[i] = x * e
@@ -176,17 +188,20 @@ def _sample(E, m_a, g, Z, A, th_max, E_grid, y0, dy, ny, dv, nv, NV, prob, cdf, 
 
 
 class BremsKernel:
-    """ALP bremsstrahlung on one element (Z, A) for lepton total energies up to ``e_max`` (GeV)."""
+    """ALP (or, with ``vector``, Z') bremsstrahlung on one element (Z, A) for lepton total
+    energies up to ``e_max`` (GeV); ``m_a`` the boson's mass."""
 
-    def __init__(self, m_a: float, Z: float, A: float, e_max: float, theta_max: float = THETA_MAX):
+    def __init__(self, m_a: float, Z: float, A: float, e_max: float, theta_max: float = THETA_MAX,
+                 vector: bool = False):
         self.m_a, self.Z, self.A, self.theta_max = float(m_a), float(Z), float(A), float(theta_max)
+        self.vector = bool(vector)
         self.threshold = self.m_a + X.M_E
         e0 = self.threshold * 1.05
         e1 = max(float(e_max) * 1.01, e0 * 1.5)
         nk = max(8, int(math.ceil(math.log(e1 / e0) / _LN_STEP)) + 1)
         self.E_grid = e0 * np.exp(np.linspace(0.0, math.log(e1 / e0), nk))
         (self._y0, self._dy, self._ny, self._dv, self._nv, self._NV, self._prob, self._cdf,
-         self.sigma_grid) = _tables(self.E_grid, self.m_a, self.Z, self.A, self.theta_max, _CELL, _G3_X, _G3_W, _FLOOR)
+         self.sigma_grid) = _tables(self.E_grid, self.m_a, self.Z, self.A, self.theta_max, _CELL, _G3_X, _G3_W, _FLOOR, self.vector)
 
     def sigma(self, E, g: float = 1.0) -> np.ndarray:
         """Cross section per atom (GeV^-2) for angles up to ``theta_max``, interpolated on the grid."""
@@ -206,4 +221,4 @@ class BremsKernel:
         """(E_a, cos theta, weight): weight (GeV^-2) estimates ``sigma(E)`` (module docstring)."""
         E = np.ascontiguousarray(E, dtype=np.float64)
         return _sample(E, self.m_a, float(g), self.Z, self.A, self.theta_max, self.E_grid, self._y0, self._dy,
-                       self._ny, self._dv, self._nv, self._NV, self._prob, self._cdf, rng)
+                       self._ny, self._dv, self._nv, self._NV, self._prob, self._cdf, rng, self.vector)

@@ -170,6 +170,8 @@ class ShowerALPChannel:
     #: production points; None for the beamline's one shower table in its target
     part: object = None
     _cache: dict = field(default_factory=dict, compare=False, repr=False)
+    #: the bremsstrahlung kernel's boson: spin 0 here, a vector in the Z' subclass
+    _VECTOR = False
 
     @property
     def parent_pdg(self) -> int:
@@ -206,7 +208,8 @@ class ShowerALPChannel:
 
             z, a, _ = X.material_targets(self._material)
             e_max = float(self._table().energy_edges[-1]) + X.M_E
-            self._cache["brems"] = [BremsKernel(float(self.model.mass), zz, aa, e_max) for zz, aa in zip(z, a)]
+            self._cache["brems"] = [BremsKernel(float(self.model.mass), zz, aa, e_max, vector=self._VECTOR)
+                                    for zz, aa in zip(z, a)]
         return self._cache["brems"]
 
     def _convention(self, name: str) -> str:

@@ -12,10 +12,10 @@ channel         process                           Z' kinematics given the parent
 ``associated``  e+ e- -> gamma Z'                 CM cosine from a proposal on the collinear
                                                   peaks, exact weight; photon above 1 MeV
 ``compton``     gamma e -> e Z'                   t from a proposal on its two peaks, exact weight
+``e-bremsst-    e Z -> e Z Z' (electrons and      (x = E_Z'/E, angle) from d2sigma/dx dl with Tsai's
+rahlung``       positrons, per atom)              screened form factors, sampled with exact weights
+                                                  (fipgen.production.channels.alp_brems, ``vector``)
 ==============  ================================  ================================================
-
-The bremsstrahlung of the shower's electrons (``e-bremsstrahlung``) is not implemented: the
-card refuses the name.
 """
 
 from __future__ import annotations
@@ -43,6 +43,8 @@ class ShowerZPrimeChannel(ShowerALPChannel):
     electron. ``resonant``: ``e+ e- -> Z'`` on the atomic electrons, the Z' along the positron
     with its energy plus the electron's mass."""
 
+    _VECTOR = True
+
     def _coupling(self) -> float:
         return Z.electron_coupling(self.model)
 
@@ -52,6 +54,8 @@ class ShowerZPrimeChannel(ShowerALPChannel):
     def _rate(self, E):
         """Interactions per metre of parent track at total energies ``E``: ``n_e sigma(E)`` by
         quadrature (``associated`` with the photon above :data:`ASSOCIATED_K_MIN`)."""
+        if self.process == "e-bremsstrahlung":
+            return super()._rate(E)
         E = np.ascontiguousarray(E, dtype=np.float64)
         m, g = float(self.model.mass), self._coupling()
         n_e = self._material.electron_density
@@ -60,7 +64,10 @@ class ShowerZPrimeChannel(ShowerALPChannel):
     def _kinematics_weighted(self, E, rng):
         """(E_Z', cos to the parent, r): the angle drawn from a proposal that follows the
         process's collinear peaks (:func:`_zprime_kinematics`), ``r = n_e (dsigma/dx)/q(x)`` an
-        unbiased estimate of ``n_e sigma(E)`` per metre (resonant: :meth:`_kinematics`)."""
+        unbiased estimate of ``n_e sigma(E)`` per metre (resonant: :meth:`_kinematics`;
+        bremsstrahlung: the kernel's, as the ALP's)."""
+        if self.process == "e-bremsstrahlung":
+            return super()._kinematics_weighted(E, rng)
         E = np.ascontiguousarray(E, dtype=np.float64)
         if self.process == "resonant":
             return E + X.M_E, np.ones(E.size), np.zeros(E.size)
@@ -70,9 +77,8 @@ class ShowerZPrimeChannel(ShowerALPChannel):
         return ea, ct, w * self._material.electron_density * Z.GEV2_TO_M2
 
 
-#: The Z' shower channels implemented (``zprime:<name>``); the bremsstrahlung of the shower's
-#: electrons (``e-bremsstrahlung``) is not yet.
-ZPRIME_SHOWER_CHANNELS = ("resonant", "associated", "compton")
+#: The Z' shower channels (``zprime:<name>``).
+ZPRIME_SHOWER_CHANNELS = ("resonant", "associated", "compton", "e-bremsstrahlung")
 _ZCODE = {"associated": 0, "compton": 1}
 #: Smallest ``1 -/+ cos`` (associated) and ``|t - t_end|`` fraction (compton) of the proposals
 _Y_MIN = 1e-14
