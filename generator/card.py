@@ -216,6 +216,8 @@ SCHEMA: dict[str, dict[str, Key]] = {
         "min_opening_angle": Key(NUMBER, default=0.0, check=_nonneg,
                                  doc="fipgen scan/acceptance: minimum opening angle (rad) of the two leading visible daughters"),
         "efficiency": Key(NUMBER, default=1.0, check=_unit_interval, doc="fipgen scan/acceptance: overall efficiency factor"),
+        "min_visible_energy": Key(NUMBER, default=0.0, check=_nonneg,
+                                  doc="fipgen scan/acceptance: minimum summed energy (GeV) of the visible daughters"),
     },
     "signal.bremsstrahlung": {
         "treatment": Key((str,), default="blumlein-brunner", check=_one_of(("quasi-real", "blumlein-brunner")),

@@ -155,9 +155,11 @@ def build_parser() -> argparse.ArgumentParser:
     d.add_argument("--json", action="store_true", help="machine-readable output")
     d.add_argument("--debug", action="store_true", help="show tracebacks")
 
-    so = sub.add_parser("sources", help="build (or show) a beamline's particle sources: its hadron cascade")
+    so = sub.add_parser("sources", help="build (or show) a beamline's particle sources: its hadron cascade (an "
+                                        "electron beam's: its showers)")
     so.add_argument("beamline", help="beamline name or path to a beamline .toml")
-    so.add_argument("--pot", type=_positive_int, help="beam particles to simulate (default: from the beam momentum)")
+    so.add_argument("--pot", type=_positive_int, help="beam particles to simulate (default: from the beam momentum; "
+                                                      "electron beams: 2000 or the file's cascade_showers)")
     so.add_argument("--workers", type=_positive_int, default=1, help="local worker processes (default 1)")
     so.add_argument("--scheduler", help="dask scheduler address (instead of local workers)")
     so.add_argument("--output", help="write the tables to this .npz instead of the cache")
@@ -509,6 +511,8 @@ def cmd_sources(args) -> int:
         if not str(args.output).endswith(".npz"):
             raise CardError(f"--output {args.output!r}: allowed suffix: .npz")
         check_target(args.output, args.overwrite)
+    if bl.lepton_beam:
+        return _beam_sources(args, bl)
     path = Path(args.output) if args.output else cached_path(bl, args.pot)
     if args.output or not path.exists():
         build_tables(bl, args.pot, workers=args.workers, scheduler=args.scheduler, out=path,
@@ -534,6 +538,29 @@ def cmd_sources(args) -> int:
         if dar:
             print(f"  {'':<12} decays at rest per POT: " + ", ".join(
                 f"{_species_name(int(k))} {v['per_pot']:.3g}" for k, v in dar.items()))
+    return 0
+
+
+def _beam_sources(args, bl) -> int:
+    """``fipgen sources`` for an electron or positron beam: its own showers (fipgen.cascade.beam_showers)."""
+    from .cascade.beam_showers import beam_cached_path, build_beam_tables
+    from .cascade.build import load_tables
+
+    path = Path(args.output) if args.output else beam_cached_path(bl, args.pot)
+    if args.output or not path.exists():
+        build_beam_tables(bl, args.pot, workers=args.workers, scheduler=args.scheduler, out=path,
+                          progress=not args.json)
+    _, head = load_tables(path)
+    if args.json:
+        print(json.dumps(head))
+        return 0
+    print(f"beamline {bl.name} ({bl.path}): {head['n_pot']} beam particles ({bl.beam_particle}) of "
+          f"{bl.beam_momentum} GeV/c showered, tables {path}")
+    for rk, s in head["showers"]["solids"].items():
+        tl = s["track_length_per_pot_m"]
+        print(f"  {head['regions'][rk]['name']:<12} per beam particle: deposited {s['deposited_per_pot_GeV']:.4g} GeV, "
+              f"escaped {s['escaped_per_pot_GeV']:.4g} GeV; track length (m) gamma {tl['gamma']:.4g}, "
+              f"e- {tl['eminus']:.4g}, e+ {tl['eplus']:.4g}")
     return 0
 
 

@@ -110,12 +110,16 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     solid = job.detector.active_beam
 
     # 1. production channel of each trial, chosen in proportion to its rate: the
-    #    production weight rate_c / P(choose c) is then the total rate for every event.
+    #    production weight rate_c / P(choose c) is then the total rate for every event
+    #    (or with the job's channel_shares: rate_c / share_c, per event)
     rates = job.rates
     total_rate = rates.sum()
-    cum = np.cumsum(rates / total_rate)
+    shares = job.channel_shares
+    cum = np.cumsum(rates / total_rate if shares is None else shares)
     cum[-1] = 1.0
     which = np.searchsorted(cum, rng.random(n), side="right")
+    if shares is not None:
+        total_rate = (rates / np.where(shares > 0, shares, 1.0))[which]  # per trial
 
     vertex = np.empty((n, 3))
     parent = np.empty((n, 4))
@@ -246,7 +250,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     scalars = {
         "weight": col(weight),
         **{f"weight_{a}": col(w_a) for a, w_a in alt_w.items()},
-        "weight_production": np.full(nk, total_rate),
+        "weight_production": np.full(nk, total_rate) if np.ndim(total_rate) == 0 else col(total_rate),
         "weight_branching": np.full(nk, job.weight_branching),
         "weight_geometric": col(w_geo),
         "weight_decay": col(p_det),
@@ -308,8 +312,9 @@ def _scan_columns(job: Job, total_rate, w_geo, tr, which, dch, x_flight, rsum, a
     keep = np.flatnonzero((w_geo > 0) & (tr.n_seg > 0))
     # only the segment columns an event uses (the chords are as wide as a detector's modules)
     width = max(1, int(tr.n_seg.max()) if tr.n_seg.size else 1)
+    prod = total_rate if np.ndim(total_rate) == 0 else total_rate[keep]
     return {
-        "w_nodecay": job.pot * total_rate * job.weight_branching * w_geo[keep] / job.n_trials,
+        "w_nodecay": job.pot * prod * job.weight_branching * w_geo[keep] / job.n_trials,
         "channel_index": which[keep], "decay_index": dch[keep], "beta_gamma": tr.beta_gamma[keep],
         "n_seg": tr.n_seg[keep], "seg_in": tr.seg_in[keep, :width], "seg_out": tr.seg_out[keep, :width],
         "x_flight": x_flight[keep],

@@ -26,7 +26,7 @@ if TYPE_CHECKING:  # the annotations of Job
     from .geometry.loader import Beamline, Detector
     from .models.base import DecayingParticle
 
-__all__ = ["decay_codes", "Job", "build_model", "build_job"]
+__all__ = ["decay_codes", "Job", "build_model", "build_job", "scan_shares"]
 
 
 def decay_codes(model) -> dict[str, int]:
@@ -68,6 +68,11 @@ class Job:
     record: bool = True
     #: ALP detection by scattering (fipgen.production.channels.alp_scatter.ScatterSpec), else None
     scatter: object = None
+    #: the share of trials each channel gets (summing to 1), else None: in proportion to the
+    #: rates. The production weight is then ``rate_k / share_k`` (the total rate when None).
+    #: Scans use :func:`scan_shares`: a channel rare in production but first after the cuts
+    #: or the acceptance (E137's bremsstrahlung beside the resonance's soft A's) is not starved.
+    channel_shares: np.ndarray | None = None
     _ctau: float | None = None
     _rates: np.ndarray | None = None
 
@@ -92,6 +97,16 @@ class Job:
 
 def _card_error(card: RunCard, key: str, value, msg: str, kind: type[CardError] = CardError) -> CardError:
     return kind(f"{card.source}: key {key} = {value!r}: {msg}")
+
+
+def scan_shares(rates) -> np.ndarray | None:
+    """Trial shares of a scan's channels: half in proportion to the rates, half equal among the
+    channels with a rate (None for one channel)."""
+    rates = np.asarray(rates, dtype=np.float64)
+    open_ = rates > 0
+    if rates.size < 2 or not open_.any():
+        return None
+    return 0.5 * rates / rates.sum() + 0.5 * open_ / open_.sum()
 
 
 def build_model(card: RunCard, particle: str | None = None):
@@ -226,6 +241,11 @@ def build_job(card: RunCard, decay_hints: bool = True) -> Job:
     for particle, what in card.produce:
         entry = registry.spec(f"{particle}:{what}")
         name = entry.name
+        if entry.hadron_beam and beamline.lepton_beam:  # before any build: a closed mass must not hide it
+            shower = [e.name for e in registry.specs() if not e.hadron_beam]
+            raise _card_error(card, "signal.produce", name,
+                              f"needs a hadron beam (mesons or protons); beamline {beamline.name!r} has beam_particle = "
+                              f"{beamline.beam_particle}: allowed there: " + ", ".join(shower))
         if particle == llp:
             chs, shut, reasons = entry.build(BuildContext(name, card, model, beamline, external, decay_hints))
             channels += chs

@@ -154,6 +154,8 @@ class ChannelSpec:
     powers : scan coupling key -> power of the rate in that coupling (a key not given: 0).
     limit : ``limit(beamline)``: the mass (GeV) below which the channel is open.
     limit_note : what else the channel needs, quoted with the limit (e.g. isovector charges).
+    hadron_beam : the channel needs a hadron beam (its parents are mesons or the beam's
+        protons); refused on an electron or positron beam (fipgen.job.build_job).
     """
 
     name: str
@@ -162,6 +164,7 @@ class ChannelSpec:
     powers: Mapping[str, int] = field(default_factory=dict)
     limit: Callable[[Any], float] = _beam_limit
     limit_note: str = ""
+    hadron_beam: bool = False
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "codes", MappingProxyType(dict(self.codes)))
@@ -188,11 +191,11 @@ class ChannelSpec:
 
 
 def boson_entry(name: str, code: int, builder: str, powers: dict[str, int], limit, limit_note: str = "",
-                extra: dict[str, int] | None = None) -> ChannelSpec:
+                extra: dict[str, int] | None = None, hadron_beam: bool = False) -> ChannelSpec:
     """A Z' or ALP entry: its sub-channels and, for each, its ``-> N N`` sub-channel (code + 300)."""
     own = {name: code, **(extra or {})}
     codes = {**own, **{k + NN_SUFFIX: NN_OFFSET + v for k, v in own.items()}}
-    return ChannelSpec(name, codes, builder, powers, limit, limit_note)
+    return ChannelSpec(name, codes, builder, powers, limit, limit_note, hadron_beam)
 
 
 # HNL sub-channel codes (module docstring): parents, leptonic modes, tau decays
@@ -228,24 +231,25 @@ _HNL_MIX = {"model.hnl.mixing": 1}  # meson and tau decays: |U|^2
 _B = "fipgen.production.channels.builders:"
 
 _ENTRIES = (
-    boson_entry("zprime:pi0", 1, _B + "meson_decay", _Z, _meson_limit(111)),
-    boson_entry("zprime:eta", 2, _B + "meson_decay", _Z, _meson_limit(221)),
-    boson_entry("zprime:omega", 3, _B + "meson_decay", _Z, _meson_limit(223, 111), " and isovector charges"),
+    boson_entry("zprime:pi0", 1, _B + "meson_decay", _Z, _meson_limit(111), hadron_beam=True),
+    boson_entry("zprime:eta", 2, _B + "meson_decay", _Z, _meson_limit(221), hadron_beam=True),
+    boson_entry("zprime:omega", 3, _B + "meson_decay", _Z, _meson_limit(223, 111), " and isovector charges",
+                hadron_beam=True),
     boson_entry("zprime:bremsstrahlung", 4, _B + "proton_bremsstrahlung", _Z, _beam_limit,
-           extra={"zprime:bremsstrahlung (absorber)": 5}),
+                extra={"zprime:bremsstrahlung (absorber)": 5}, hadron_beam=True),
     boson_entry("zprime:associated", 7, _B + "zprime_shower", _Z, _beam_limit),
     boson_entry("zprime:resonant", 8, _B + "zprime_shower", _Z, _beam_limit),
     boson_entry("zprime:compton", 9, _B + "zprime_shower", _Z, _beam_limit),
     boson_entry("zprime:e-bremsstrahlung", 10, _B + "zprime_shower", _Z, _beam_limit),
-    boson_entry("alp:pi0", 11, _B + "meson_mixing", _MIX, _meson_limit(111)),
-    boson_entry("alp:eta", 12, _B + "meson_mixing", _MIX, _meson_limit(221)),
+    boson_entry("alp:pi0", 11, _B + "meson_mixing", _MIX, _meson_limit(111), hadron_beam=True),
+    boson_entry("alp:eta", 12, _B + "meson_mixing", _MIX, _meson_limit(221), hadron_beam=True),
     boson_entry("alp:primakoff", 13, _B + "shower", _AGG, _beam_limit),
     boson_entry("alp:compton", 14, _B + "shower", _AEE, _beam_limit),
     boson_entry("alp:resonant", 15, _B + "shower", _AEE, _beam_limit),
     boson_entry("alp:associated", 16, _B + "shower", _AEE, _beam_limit),
     boson_entry("alp:e-bremsstrahlung", 17, _B + "shower", _AEE, _beam_limit),
     # HNL: open below the parent's mass less its lightest other daughters (e, or pi e for K0L)
-    *(ChannelSpec(f"hnl:{p}", _hnl_codes(p), _B + "hnl_decays", _HNL_MIX, _meson_limit(*pdgs))
+    *(ChannelSpec(f"hnl:{p}", _hnl_codes(p), _B + "hnl_decays", _HNL_MIX, _meson_limit(*pdgs), hadron_beam=True)
       for p, pdgs in (("pi+", (211, 11)), ("pi-", (211, 11)), ("K+", (321, 11)), ("K-", (321, 11)),
                       ("K0L", (130, 211, 11)), ("D+", (411, 11)), ("D-", (411, 11)), ("Ds+", (431, 11)),
                       ("Ds-", (431, 11)), ("tau", (15, 11)))),

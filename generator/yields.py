@@ -53,6 +53,8 @@ def mesons_per_pot(job: Job) -> dict[int, float]:
         return ext.per_pot_by_species()
     from .production.sources.resolve import cascade_ready, meson_species, uses_cascade
 
+    if job.beamline.lepton_beam:
+        return {}  # an electron or positron beam makes no hadron cascade here
     if uses_cascade(job.beamline) and not cascade_ready(job.beamline):
         return {}  # no channel of the card needed the cascade (e.g. bremsstrahlung only): not built for a list
     return meson_species(job.beamline)
@@ -77,7 +79,7 @@ def compute_yields(job: Job, progress: bool = False) -> dict:
 
         bar = progress_bar(n_each * nch, "trial", "fipgen yields", unit_scale=True)
     cuts = Cuts(**dict(job.card.cuts))
-    kinematic = cuts.min_daughter_energy > 0.0 or cuts.min_opening_angle > 0.0
+    kinematic = cuts.kinematic
     cw = np.zeros(nch)  # after the kinematic cuts (the efficiency factor is applied below)
     cw2 = np.zeros(nch)
     try:
@@ -133,6 +135,8 @@ def _mesons_counted(job: Job) -> str:
         return "external parent list"
     from .production.sources.resolve import uses_cascade
 
+    if job.beamline.lepton_beam:
+        return "none: an electron or positron beam (its own showers only)"
     if not uses_cascade(job.beamline):
         return "first interactions"
     from .production.sources.resolve import cascade_ready, measured_species

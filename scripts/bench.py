@@ -22,8 +22,9 @@ Figures:
   aimed at SBND, polarised decays); the proton-bremsstrahlung chain
   (``darkquest_dark_photon_brems``, ``--trials-brems``); the shower chain
   (``miniboone_dump_dark_photon_shower``, ``--trials-shower``: pi0 and eta dark photons with the
-  associated, resonant and Compton-like ones of the dump's showers; a tree without that card
-  shows an error for it).
+  associated, resonant, Compton-like and bremsstrahlung ones of the dump's showers) and the
+  electron-beam chain (``e137_dark_photon``, ``--trials-shower``: the four shower mechanisms of
+  the beam's own showers); a tree without a card shows an error for its figure.
 - generate to ROOT: seconds of ``fipgen``'s ``run`` writing the default card's ``--trials``
   to a ROOT file, and its ratio to uproot alone writing the same arrays (same branches and
   compression, arrays prepared beforehand) measured in the same process.
@@ -298,6 +299,10 @@ def figures(args, tmp: Path) -> list[Figure]:
                (("trials_per_s", "trials/s", "higher"),),
                {"worker": "chain", "card": "miniboone_dump_dark_photon_shower", "trials": args.trials_shower},
                {"worker": "chain", "card": "miniboone_dump_dark_photon_shower", "trials": min(args.trials_shower, 20_000)}),
+        Figure("ebeam_chain", "electron-beam shower chain (e137_dark_photon)", "worker",
+               (("trials_per_s", "trials/s", "higher"),),
+               {"worker": "chain", "card": "e137_dark_photon", "trials": args.trials_shower},
+               {"worker": "chain", "card": "e137_dark_photon", "trials": min(args.trials_shower, 20_000)}),
         Figure("generate_to_root", f"generate to ROOT ({args.card or 'default card'})", "worker",
                (("seconds", "s", "lower"), ("ratio_generate_over_uproot", "x uproot alone", "lower")),
                {"worker": "generate_to_root", "card": args.card, "trials": args.trials, "tmp": str(tmp)},

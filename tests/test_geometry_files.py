@@ -22,10 +22,10 @@ from fipgen.geometry import (
 from fipgen.geometry.materials import AVOGADRO
 from fipgen.resources import data_dir
 
-BEAMLINES = {"bnb", "bnb_dump", "numi", "lbnf", "darkquest_beam"}
+BEAMLINES = {"bnb", "bnb_dump", "numi", "lbnf", "darkquest_beam", "e137"}
 DETECTORS = {
     "sbnd", "microboone", "icarus", "miniboone", "miniboone_dump", "dune_nd_lar",
-    "darkquest", "argoneut", "icarus_numi", "microboone_numi",
+    "darkquest", "argoneut", "icarus_numi", "microboone_numi", "e137_detector",
 }
 
 
@@ -57,8 +57,8 @@ def test_every_beamline_loads(name):
     bl = load_beamline(name)
     assert bl.name == name
     assert bl.sources and all(s.strip() for s in bl.sources)
-    assert bl.beam_particle == 2212
-    assert bl.beam_energy == pytest.approx(math.hypot(bl.beam_momentum, PROTON_MASS))
+    assert bl.beam_particle == (11 if name == "e137" else 2212)
+    assert bl.beam_energy == pytest.approx(math.hypot(bl.beam_momentum, 0.51099895e-3 if bl.lepton_beam else PROTON_MASS))
     assert bl.path.endswith(f"{name}.toml") and os.path.isfile(bl.path)
     lo, hi = bl.target.solid.extent()
     # the beam frame starts at the upstream face of what the protons hit (DarkQuest: the

@@ -20,6 +20,9 @@ PUBLIC_API: dict[str, list[str]] = {
         "default_card_name", "load_packaged_card"
     ],
     "fipgen.cascade": [],
+    "fipgen.cascade.beam_showers": [
+        "BEAM_SHOWERS", "beam_showers_count", "beam_content_key", "beam_cached_path", "beam_seeds", "build_beam_tables"
+    ],
     "fipgen.cascade.build": [
         "default_pot", "beamline_pot", "beamline_seeds", "cache_dir", "physics_content", "content_key",
         "cache_key", "cached_path", "build_tables", "load_tables"
@@ -142,7 +145,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.io.read": ["read_events"],
     "fipgen.io.root": ["compression_from_spec", "batch_to_branches", "read_run", "RootWriter"],
     "fipgen.io.rootfile": ["reading_root"],
-    "fipgen.job": ["decay_codes", "Job", "build_model", "build_job"],
+    "fipgen.job": ["decay_codes", "Job", "build_model", "build_job", "scan_shares"],
     "fipgen.kinematics": [
         "boost", "boost_numpy", "boost_to_rest", "boost_from_rest", "invariant_mass", "invariant_mass_numpy",
         "two_body_momentum", "two_body_isotropic", "two_body_isotropic_numpy", "two_body_toward",
@@ -303,7 +306,8 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "fipgen.production.sources.resolve": [
         "MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
-        "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids",
+        "cascade_tables", "beam_shower_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources",
+        "shower_solids",
         "cascade_ready", "MEASURED", "first_interaction_view", "VARIANTS", "sources_variant",
         "production_source", "measured_species"
     ],

@@ -28,11 +28,19 @@ from fipgen.scan.limits import event_threshold
 from fipgen.scan.run import contour_lines, run_acceptance, run_scan
 
 
-def _fresh(card, key, c, seed=None):
+def _fresh(card, key, c, seed=None, shares=True):
+    """A fresh generation at coupling c: with the scan's channel shares (its sampling plan:
+    the same events from the same streams), or (``shares=False``) channels in proportion to
+    their rates, as ``fipgen generate``."""
+    from dataclasses import replace
+
+    from fipgen.job import scan_shares
+
     card_c = card_at(card, coupling_key=key, coupling=c)
     if seed is not None:
         card_c = card_c.replace(seed=seed)
-    return run(build_job(card_c, decay_hints=False), None)
+    job = build_job(card_c, decay_hints=False)
+    return run(replace(job, channel_shares=scan_shares(job.rates)) if shares else job, None)
 
 
 @pytest.mark.parametrize("example, key, couplings, events", [
@@ -50,8 +58,38 @@ def test_reweighted_equals_fresh_generation(example, key, couplings, events):
         indep = _fresh(card, key, c, seed=card.seed + 1000)  # independent streams: within errors
         pull = (r["events"][j] - indep.sum_weights) / math.hypot(r["mc_error"][j], indep.mc_error)
         assert abs(pull) < 4, (c, r["events"][j], indep.sum_weights, pull)
+        if j < 2:  # channels in proportion to their rates (fipgen generate): the same expectation where
+            # that sampling sees every channel that matters (at large couplings DUNE's absorber
+            # bremsstrahlung, 1e-5 of the rate, dominates: tests/test_scan.py::test_scan_shares_*)
+            plain = _fresh(card, key, c, seed=card.seed + 2000, shares=False)
+            pull = (r["events"][j] - plain.sum_weights) / math.hypot(r["mc_error"][j], plain.mc_error)
+            assert abs(pull) < 4, (c, r["events"][j], plain.sum_weights, pull)
         for a in indep.alt_sums:  # alternative weights reweight too
             assert r[f"events_{a}"][j] == pytest.approx(same.alt_sums[a], rel=1e-9, abs=1e-300)
+
+
+def test_scan_shares_sample_a_channel_rare_in_production_but_first_in_the_detector():
+    """DUNE's dark photons at eps = 5e-6: the absorber's proton bremsstrahlung is 1e-5 of the
+    production rate but most of the signal (made 200 m nearer the detector, it survives the
+    short lifetime). In proportion to the rates it gets ~1 trial in 40000; the scan's shares
+    (half equal among the channels) give it a quarter: its expected events, stable over seeds,
+    against proportional sampling's, which sees it once in a while."""
+    from dataclasses import replace
+
+    from fipgen.job import scan_shares
+
+    card = card_at(load_packaged_card("dune_dark_photon_reach.toml").replace(events=40_000),
+                   coupling_key="model.zprime.coupling", coupling=5e-6)
+    job = build_job(card, decay_hints=False)
+    shares = scan_shares(job.rates)
+    assert shares.sum() == pytest.approx(1.0) and np.all(shares >= 0.125)
+    got = [run(replace(build_job(card.replace(seed=s), decay_hints=False), channel_shares=shares), None)
+           for s in (1, 2, 3)]
+    vals = np.array([g.sum_weights for g in got])
+    errs = np.array([g.mc_error for g in got])
+    assert np.all(errs / vals < 0.15) and np.ptp(vals) < 4 * errs.max()
+    plain = [run(build_job(card.replace(seed=s), decay_hints=False), None).sum_weights for s in (1, 2, 3)]
+    assert min(plain) < 0.5 * vals.mean()  # the rare channel missed at least once
 
 
 def test_alp_coupling_scan_recomputes_branching_ratios():
@@ -151,6 +189,27 @@ def test_contour_of_a_known_surface():
     (ln,) = contour_lines(m, c, ev, 2.3)
     assert len(ln) >= 10
     assert np.allclose(ln[:, 1], 1e-3 * 10.0 ** (2 * ln[:, 0]) / 2.3, rtol=1e-9)
+
+
+def test_min_visible_energy_is_the_visible_daughters_summed():
+    """The calorimeter threshold: an event passes when its visible daughters' energies (neutrinos
+    and the invisible FIPs left out) sum to the cut; checked against a loop over the events."""
+    from fipgen.events import EventBatch
+    from fipgen.pipeline import iter_chunks
+    from fipgen.scan.reweight import _INVISIBLE, Cuts
+
+    job = build_job(load_packaged_card("sbnd_hnl_kaon.toml").replace(events=3000))
+    b = EventBatch.concatenate([p[0] for p in iter_chunks(job)])
+    off = b.offsets("daughter")
+    d = b.flat["daughter"]
+    e_vis = np.array([sum(e for e, pdg in zip(d["e"][off[i]:off[i + 1]], d["pdg"][off[i]:off[i + 1]])
+                          if int(pdg) not in _INVISIBLE) for i in range(len(b))])
+    srt = np.sort(e_vis)
+    cut = float(0.5 * (srt[len(srt) // 2] + srt[len(srt) // 2 + 1]))  # between two events' values
+    np.testing.assert_array_equal(Cuts(min_visible_energy=cut).passes(b), e_vis >= cut)
+    both = Cuts(min_visible_energy=cut, min_daughter_energy=0.05).passes(b)
+    np.testing.assert_array_equal(both, (e_vis >= cut) & Cuts(min_daughter_energy=0.05).passes(b))
+    assert 0 < (e_vis >= cut).sum() < len(b) and Cuts(min_visible_energy=cut).kinematic
 
 
 def test_cli_scan_outputs_and_errors(tmp_path, capsys):

@@ -138,6 +138,11 @@ def build_tables(beamline, n_pot: int | None = None, workers: int = 1, scheduler
     from .engine import CascadeResult
     from .world import world_of
 
+    if beamline.lepton_beam:  # Pythia's cascade would carry it without radiating: its showers are its sources
+        from ..errors import PhysicsError
+
+        raise PhysicsError(f"beamline {beamline.name!r}: an electron or positron beam has no hadron cascade; its "
+                           "showers are built by fipgen.cascade.beam_showers.build_beam_tables")
     n_pot = beamline_pot(beamline, n_pot)
     n_seeds = beamline_seeds(beamline, n_seeds)
     size = _chunk_pot(beamline.beam_momentum)

@@ -96,21 +96,33 @@ def forward_photons(world, region: int, seeds: dict) -> dict[int, dict]:
     return res
 
 
-def shower_task(material: str, geometry: np.ndarray, seeds: dict, seed: int, e_hi: float, xyz_edges=None):
+def shower_task(material: str, geometry: np.ndarray, seeds: dict, seed: int, e_hi: float, xyz_edges=None,
+                depth: bool = False):
     """Shower one batch of seeds (a picklable task): (track length (3, n_E, n_theta), ledger sums
     (deposited, escaped, below cut) per POT, (own, transferred) seed energy per POT, binning
-    edges, the seeds' energy-weighted x, y, z histograms on ``xyz_edges``)."""
+    edges, the seeds' energy-weighted x, y, z histograms on ``xyz_edges``). With ``depth`` the z
+    profile is instead the showers' deposited energy on the (linear) z edges: where a beam's
+    showers develop, not where they start."""
     from ..shower.tracklength import Binning, run_showers
 
     rng = np.random.default_rng([int(seed), 0xE1EC])
     binning = Binning(e_hi=e_hi)
-    res = run_showers(material, seeds["species"], seeds["energy"], seeds["position"], seeds["direction"],
-                      seeds["weight"], rng, binning=binning, geometry=geometry)
+    pos, geom, kw = seeds["position"], geometry, {}
+    if depth:  # the kernel scores depth from z = 0: the solid's z edges shifted there
+        ze = np.asarray(xyz_edges[2], dtype=np.float64)
+        pos = pos - np.array([0.0, 0.0, ze[0]])
+        geom = np.array(geometry, dtype=np.float64)
+        geom[3] -= ze[0]  # the volume's centre z (fipgen.shower.geometry: box and cylinder)
+        kw = {"depth_dz": float(ze[-1] - ze[0]) / (ze.size - 1), "n_depth": ze.size - 1}
+    res = run_showers(material, seeds["species"], seeds["energy"], pos, seeds["direction"],
+                      seeds["weight"], rng, binning=binning, geometry=geom, **kw)
     led = (res.ledger * seeds["weight"][:, None]).sum(axis=0)
     budget = seeds["weight"] * np.where(seeds["species"] == 2, seeds["energy"] + 2 * _M_E, seeds["energy"])
     own = seeds["own"]
     prof = tuple(np.histogram(np.clip(seeds["position"][:, c], e[0], e[-1]), bins=e, weights=budget)[0]
                  for c, e in enumerate(xyz_edges)) if xyz_edges is not None else ()
+    if depth:
+        prof = (prof[0], prof[1], np.asarray(res.depth, dtype=np.float64))
     return (res.track_length, led, (float(budget[own].sum()), float(budget[~own].sum())), binning.energy_edges,
             binning.theta_edges, prof)
 

@@ -155,6 +155,12 @@ class Beamline:
         return mass(self.beam_particle)
 
     @property
+    def lepton_beam(self) -> bool:
+        """An electron or positron beam (``beam_particle`` 11 or -11): its sources are its own
+        electromagnetic showers in the beamline's solids (fipgen.cascade.beam_showers)."""
+        return abs(int(self.beam_particle)) == 11
+
+    @property
     def beam_energy(self) -> float:
         """Total energy of the primary, GeV: ``sqrt(p^2 + m^2)``."""
         return math.hypot(self.beam_momentum, self.beam_mass)
@@ -402,8 +408,10 @@ _BEAMLINE_KEYS = {
 _SOURCES_KEYS = {
     "mesons": "meson source set: 'bnb-sanford-wang', 'bnb-dump-sanford-wang', 'tables-120gev' or 'cascade'",
     "cascade_pot": "beam particles the cascade simulates (with mesons = 'cascade'), positive integer",
-    "cascade_showers": "EM seeds showered per solid by the cascade, positive integer",
-    "cascade_table": "prebuilt cascade table in fluxes/ (with mesons = 'cascade'; used while it matches the file)",
+    "cascade_showers": "EM seeds showered per solid by the cascade (for an electron or positron beam: beam particles "
+                       "showered), positive integer",
+    "cascade_table": "prebuilt cascade table in fluxes/ (with mesons = 'cascade', or an electron beam's shower table; "
+                     "used while it matches the file)",
     "first_interactions": "measured fits replacing the cascade's generation-1 target mesons (with mesons = 'cascade'): "
                           "'bnb-sanford-wang' or 'tables-120gev'",
     "first_interaction_tables": "the first-interaction source set of the variant 'first-interactions' (with mesons = "
@@ -411,6 +419,8 @@ _SOURCES_KEYS = {
     "table_entry": "entry of the 120 GeV tables' header for this target (with a 'tables-120gev' set)",
     "showers": "shower track-length table in fluxes/ (e.g. 'shower_numi.npz')",
 }
+#: The particle_sources keys of an electron or positron beam (fipgen.cascade.beam_showers).
+_LEPTON_SOURCES_KEYS = ("cascade_showers", "cascade_table")
 _BEAMLINE_REQUIRED = ("kind", "name", "title", "beam_particle", "beam_momentum", "sources", "target")
 _SPOT_KEYS = {"sigma_x": "gaussian sigma, m", "sigma_y": "gaussian sigma, m"}
 _TIMING_KEYS = {
@@ -458,10 +468,17 @@ def _parse_beamline(doc: dict, shown: str, path: str, packaged_name: str | None)
             )
     target = _element(t, "target")
     assert target is not None
+    beam_particle = t.integer("beam_particle")
     particle_sources: tuple[tuple[str, str], ...] = ()
     if t.has("particle_sources"):
         s = t.table("particle_sources")
         s.check_keys(_SOURCES_KEYS)
+        if abs(beam_particle) == 11:  # an electron beam's sources are its own showers
+            for k in s.data:
+                if k not in _LEPTON_SOURCES_KEYS:
+                    raise s.error(k, s.data[k], f"not for an electron or positron beam (beam_particle = {beam_particle}): "
+                                  "its sources are the beam's own showers in the solids; allowed: "
+                                  + ", ".join(_LEPTON_SOURCES_KEYS))
         particle_sources = tuple((k, str(s.integer(k, positive=True)) if k in ("cascade_pot", "cascade_showers")
                                  else s.string(k))
                                  for k in _SOURCES_KEYS if k in s.data)
@@ -479,7 +496,7 @@ def _parse_beamline(doc: dict, shown: str, path: str, packaged_name: str | None)
     return Beamline(
         name=name,
         title=t.string("title"),
-        beam_particle=t.integer("beam_particle"),
+        beam_particle=beam_particle,
         beam_momentum=t.number("beam_momentum", positive=True, unit="GeV/c"),
         beam_spot=spot,
         target=target,

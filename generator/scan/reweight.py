@@ -2,12 +2,13 @@
 
 A :class:`ScanTable` holds, for every trial whose LLP reaches the detector (whatever its decay
 probability at the reference coupling ``c0``), the weight without the decay probability
-``w0_i = POT R_tot W_br w_geo,i / N`` (fipgen.generation), its production channel ``k_i``,
+``w0_i = POT (R_k/s_k) W_br w_geo,i / N`` (fipgen.generation), its production channel ``k_i``,
 decay channel ``d_i``, lab ``beta gamma`` and chord segments. At coupling ``c``
 
     w_i(c) = w0_i x [R_k(c) / R_k(c0)] x [BR_d(c) / BR_d(c0)] x P_i(c tau(c))
 
-exactly: channels were chosen in proportion to ``R_k(c0)`` and decay channels to
+exactly: channels were chosen with shares ``s_k`` and weighted ``R_k(c0)/s_k``
+(:func:`fipgen.job.scan_shares`: half in proportion to the rates, half equal), decay channels to
 ``BR_d(c0)``, the direction proposals do not depend on the coupling (the table is made with
 ``build_job(decay_hints=False)``), and the decay probability is recomputed from the stored
 chord for the new lifetime. ``R_k(c)/R_k(c0)`` follows :meth:`ScanAxes.production_power` and
@@ -18,7 +19,8 @@ model rebuilt at ``c``. Alternative weights (bremsstrahlung theory variations) r
 per-event ratios.
 
 Cuts (``Cuts``): minimum energy of every visible daughter, minimum opening angle between the
-two most energetic visible daughters, an overall efficiency factor. Applied per event (the
+two most energetic visible daughters, minimum visible energy (the daughters' sum: a
+calorimeter's threshold), an overall efficiency factor. Applied per event (the
 daughters were sampled at ``c0``; their kinematics do not depend on the coupling).
 """
 
@@ -32,7 +34,7 @@ import numpy as np
 from ..card import RunCard
 from ..errors import FipgenError
 from ..generation import generate_block, iter_blocks
-from ..job import Job, build_job, build_model
+from ..job import Job, build_job, build_model, scan_shares
 from . import kernels as K
 from .axes import ScanAxes, card_at
 
@@ -49,22 +51,33 @@ class Cuts:
     min_daughter_energy: float = 0.0  # GeV, every visible daughter
     min_opening_angle: float = 0.0  # rad, between the two most energetic visible daughters
     efficiency: float = 1.0  # overall factor
+    min_visible_energy: float = 0.0  # GeV, the visible daughters' energies summed
+
+    @property
+    def kinematic(self) -> bool:
+        """Any cut on the daughters' kinematics (the efficiency aside)."""
+        return self.min_daughter_energy > 0.0 or self.min_opening_angle > 0.0 or self.min_visible_energy > 0.0
 
     @property
     def active(self) -> bool:
-        return self.min_daughter_energy > 0.0 or self.min_opening_angle > 0.0 or self.efficiency != 1.0
+        return self.kinematic or self.efficiency != 1.0
 
     def passes(self, batch) -> np.ndarray:
         """Per-event pass flag (bool, (n,)) from the batch's daughters."""
         n = len(batch)
         ok = np.ones(n, dtype=bool)
-        if not (self.min_daughter_energy > 0.0 or self.min_opening_angle > 0.0):
+        if not self.kinematic:
             return ok
         d = batch.flat["daughter"]
         visible = ~np.isin(d["pdg"], list(_INVISIBLE))
-        return K.cut_passes(np.ascontiguousarray(batch.offsets("daughter"), dtype=np.int64),
-                            *(np.ascontiguousarray(d[c], dtype=np.float64) for c in ("e", "px", "py", "pz")),
-                            visible, float(self.min_daughter_energy), float(self.min_opening_angle))
+        off = np.ascontiguousarray(batch.offsets("daughter"), dtype=np.int64)
+        if self.min_visible_energy > 0.0:  # each event's visible energies summed in order
+            owner = np.repeat(np.arange(n), np.diff(off))
+            ok &= np.bincount(owner, weights=np.where(visible, d["e"], 0.0), minlength=n) >= self.min_visible_energy
+        if not (self.min_daughter_energy > 0.0 or self.min_opening_angle > 0.0):
+            return ok
+        return ok & K.cut_passes(off, *(np.ascontiguousarray(d[c], dtype=np.float64) for c in ("e", "px", "py", "pz")),
+                                 visible, float(self.min_daughter_energy), float(self.min_opening_angle))
 
 
 def _branching_table_widths(model) -> dict[str, float]:
@@ -321,7 +334,7 @@ def collect_table(card: RunCard, axes: ScanAxes | None = None, cuts: Cuts | None
     cuts = cuts or Cuts()
     job = build_job(card, decay_hints=False)
     job = replace(job, keep_all=True, stream=tuple(stream), n_trials=int(n_trials or job.n_trials),
-                  sample_daughters=cuts.active, record=False)
+                  sample_daughters=cuts.active, record=False, channel_shares=scan_shares(job.rates))
     parts = []
     batches = []
 

@@ -45,7 +45,7 @@ from functools import lru_cache
 from ...errors import PhysicsError
 
 __all__ = ["MESON_SETS", "CASCADE_SPECIES", "meson_source", "meson_species", "shower_table_name", "check_sources",
-           "cascade_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids", "cascade_ready", "MEASURED", "first_interaction_view",
+           "cascade_tables", "beam_shower_tables", "cascade_parent_decays", "uses_cascade", "with_cascade_sources", "shower_solids", "cascade_ready", "MEASURED", "first_interaction_view",
            "VARIANTS", "sources_variant", "production_source",
            "measured_species"]
 
@@ -216,6 +216,27 @@ def cascade_tables(beamline):
     return _load_cascade(str(path))
 
 
+def beam_shower_tables(beamline):
+    """(arrays, header) of an electron or positron beam's showers in its solids
+    (:mod:`fipgen.cascade.beam_showers`): the packaged table the beamline names
+    (``particle_sources.cascade_table``) while its content key matches, else the cache, else
+    built now (a minute or so, once) and cached."""
+    from ...cascade.beam_showers import beam_cached_path, beam_content_key, beam_showers_count, build_beam_tables
+
+    name = _plan(beamline).cascade_table
+    packaged = _packaged_cascade(name) if name is not None else None
+    if packaged is not None and packaged[1].get("content_key") == beam_content_key(beamline):
+        return packaged
+    path = beam_cached_path(beamline)
+    if not path.exists():
+        import sys
+
+        sys.stderr.write(f"fipgen: building the showers of beamline {beamline.name!r} ({beam_showers_count(beamline)} "
+                         f"beam particles; once: cached as {path})\n")
+        build_beam_tables(beamline, out=path)
+    return _load_cascade(str(path))
+
+
 def cascade_ready(beamline) -> bool:
     """True when ``beamline``'s cascade tables exist (packaged and matching, or cached): using
     them costs no build."""
@@ -306,8 +327,9 @@ def with_cascade_sources(beamline, measured: bool = False):
 
 
 def uses_cascade(beamline) -> bool:
-    """True when the beamline's sources are its own hadron cascade (``mesons = "cascade"``)."""
-    return _plan(beamline).mesons == "cascade"
+    """True when the beamline's sources are its own hadron cascade (``mesons = "cascade"``, a
+    hadron beam)."""
+    return _plan(beamline).mesons == "cascade" and not beamline.lepton_beam
 
 
 def cascade_parent_decays(beamline, pdg: int, later_only: bool = False):
@@ -391,13 +413,20 @@ def meson_species(beamline, model: str | None = None) -> dict[int, float]:
 
 
 def shower_solids(beamline):
-    """The showers of every solid of a beamline whose sources are its hadron cascade (a list of
-    :class:`fipgen.production.sources.cascade_sources.ShowerSolid`); None for other beamlines
+    """The showers of every solid of a beamline whose sources are its hadron cascade, or of an
+    electron or positron beam (its own showers, :func:`beam_shower_tables`): a list of
+    :class:`fipgen.production.sources.cascade_sources.ShowerSolid`; None for other beamlines
     (their one shower table: :func:`shower_table_name`)."""
-    if not uses_cascade(beamline):
-        return None
     from .cascade_sources import cascade_shower_solids
 
+    if beamline.lepton_beam:
+        solids = cascade_shower_solids(*beam_shower_tables(beamline), beamline)
+        if not solids:
+            raise PhysicsError(f"beamline {beamline.name!r} ({beamline.path}): its beam meets no solid the showers "
+                               "can run in (an unrotated box or z-cylinder on the beam axis)")
+        return solids
+    if not uses_cascade(beamline):
+        return None
     solids = cascade_shower_solids(*cascade_tables(beamline), beamline)
     if not solids:
         raise PhysicsError(f"beamline {beamline.name!r} ({beamline.path}): its cascade tables hold no showers")
