@@ -171,6 +171,10 @@ PUBLIC_API: dict[str, list[str]] = {
         "three_pion_width", "three_pion_width_isospin", "three_pion_amplitude_sq", "CHIRAL_TREATMENTS", "ASW_DELTA_I",
         "ASW_K_FACTOR", "gluon_meson_mixing"
     ],
+    "fipgen.models.atomic_shells": [
+        "shell_occupancy", "slater_zeff", "shell_momenta", "profile_pdf", "profile_cdf", "sample_profile",
+        "material_profile"
+    ],
     "fipgen.models.alp_xsec": [
         "M_E", "M_P", "MU_P", "GEV2_TO_CM2", "GEV2_TO_M2", "to_cm2", "to_m2", "per_length", "screening_b", "nuclear_d",
         "tsai_form_factor", "tsai_form_factor_np", "primakoff_t_range", "primakoff_dsigma_dtheta",

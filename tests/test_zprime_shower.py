@@ -25,6 +25,7 @@ from fipgen.constants import ALPHA_EM
 from fipgen.errors import CardError
 from fipgen.events import EventBatch
 from fipgen.models import alp_xsec as X
+from fipgen.models import atomic_shells as AS
 from fipgen.models import zprime_xsec as Z
 from fipgen.models.zprime import vector_width
 from fipgen.pipeline import build_job, iter_chunks
@@ -104,7 +105,22 @@ def test_rate_is_the_positron_track_length_at_resonance(tmp_path):
     g = eps * math.sqrt(4 * math.pi * ALPHA_EM) * -1.0
     er = Z.resonant_energy(M)
     i = np.searchsorted(e_tot, er, side="right") - 1
-    narrow = mat.electron_density * Z.resonant_sigma_coefficient(M, g) * X.GEV2_TO_M2 * t_e[i]
+    coef = mat.electron_density * Z.resonant_sigma_coefficient(M, g) * X.GEV2_TO_M2
+    # the electrons in motion: n_e sigma_0 int J(q) dL/dE(E_R/(1 - q/m)) dq, shell by shell by
+    # quadrature of the profile (fipgen.models.atomic_shells), split at the table's bin edges
+    w_s, p0 = AS.material_profile(mat)
+    folded = 0.0
+    for w, p in zip(w_s, p0):
+        q_edges = np.clip(M_E * (1 - er / e_tot), -50 * p, 50 * p)
+        for a, b, t in zip(q_edges[:-1], q_edges[1:], t_e):
+            if b > a and t > 0:
+                folded += w * t * integrate.quad(lambda q: float(AS.profile_pdf(q / p)) / p, a, b, epsabs=0,
+                                                 epsrel=1e-10)[0]
+    assert ch.rate_per_pot == pytest.approx(coef * folded, rel=1e-7)
+    # electrons at rest (the limit p0 -> 0): the spectrum at E_R
+    object.__setattr__(ch, "_electron_profile", lambda: None)
+    ch._cache.clear()
+    narrow = coef * t_e[i]
     assert ch.rate_per_pot == pytest.approx(narrow, rel=1e-12)
     # the full Breit-Wigner over the (piecewise flat) spectrum, width far below the bin's
     gamma = 1e-7 * M
@@ -137,23 +153,40 @@ def test_forced_agrees_with_plain_and_the_zprime_takes_the_positrons_momentum(tm
     s = b.scalars
     assert np.all(s["parent_pdg"] == -11)
     np.testing.assert_allclose(s["llp_e"], s["parent_e"] + M_E, rtol=1e-12)
-    for c in ("px", "py", "pz"):
-        np.testing.assert_allclose(s[f"llp_{c}"], s[f"parent_{c}"], rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(s["parent_e"], Z.resonant_energy(0.03), rtol=1e-12)
+    # along the positron, with its momentum plus the electron's q (|p_Z'|^2 = p+^2 + 2 E+ q)
+    pz = np.column_stack([s[f"llp_{c}"] for c in ("px", "py", "pz")])
+    pp = np.column_stack([s[f"parent_{c}"] for c in ("px", "py", "pz")])
+    a, b = np.linalg.norm(pz, axis=1), np.linalg.norm(pp, axis=1)
+    np.testing.assert_allclose(pz / a[:, None], pp / b[:, None], atol=1e-9)
+    q = (a * a - b * b) / (2 * s["parent_e"])
+    assert abs(np.median(q)) < 0.01 * M_E and np.quantile(np.abs(q), 0.9) < 0.3 * M_E
+    er = Z.resonant_energy(0.03)  # moved by the atomic electrons' motion, E_R/(1 - q/m)
+    assert np.median(np.abs(s["parent_e"] / er - 1)) < 0.05 and np.ptp(s["parent_e"]) > 0.05 * er
 
 
-def test_scan_reweights_the_resonant_channel_exactly(tmp_path):
-    from fipgen.scan import ScanAxes, card_at, collect_table
+@pytest.mark.parametrize("produce", [["zprime:resonant"], ["zprime:e-bremsstrahlung"],
+                                     ["zprime:resonant", "zprime:e-bremsstrahlung", "zprime:associated", "zprime:compton"]])
+def test_scan_reweights_the_shower_channels_exactly(tmp_path, produce):
+    """A scan's table at other couplings equals fresh generations from the same streams (the
+    scan's channel shares for several channels): every rate ~ g^2, the lifetime ~ 1/g^2."""
+    from dataclasses import replace
+
+    from fipgen.job import scan_shares
     from fipgen.pipeline import run
+    from fipgen.scan import ScanAxes, card_at, collect_table
 
     det = tmp_path / "box.toml"
     det.write_text(BOX)
-    card = parse_card(CARD.format(det=str(det), m=0.03, g=1e-6, kind="dark-photon", n=20_000), "t")
+    text = CARD.format(det=str(det), m=0.03, g=1e-6, kind="dark-photon", n=20_000).replace(
+        '["zprime:resonant"]', "[" + ", ".join(f'"{p}"' for p in produce) + "]")
+    card = parse_card(text, "t")
     table = collect_table(card, ScanAxes(card))
     got = table.expected([3e-7, 1e-6, 3e-6])["events"]
     for j, e in enumerate((3e-7, 1e-6, 3e-6)):
-        fresh = run(build_job(card_at(card, coupling_key="model.zprime.coupling", coupling=e), decay_hints=False), None)
+        job = build_job(card_at(card, coupling_key="model.zprime.coupling", coupling=e), decay_hints=False)
+        fresh = run(replace(job, channel_shares=scan_shares(job.rates)), None)
         assert got[j] == pytest.approx(fresh.sum_weights, rel=1e-9)
+        assert fresh.sum_weights > 0
 
 
 def test_a_zprime_without_a_tree_level_electron_coupling_is_refused(tmp_path):
@@ -456,3 +489,46 @@ def test_zprime_brems_kernel_weights_average_to_the_cross_section(zprime_brems_k
                     part += (0.25 * (b - a) * (vb - va) * wi * wj * math.exp(t) * math.exp(v)
                              * Z.brems_d2sigma_dx_dl(xx, math.expm1(v), E, 0.03, 1.0, *_FE))
     assert hi.sum() / n == pytest.approx(part, abs=4 * math.sqrt((hi * hi).sum()) / n + 3e-4 * part)
+
+
+# -- the atomic electrons' motion (fipgen.models.atomic_shells) --------------------------------
+
+
+@pytest.mark.parametrize("Z, shell, zeff", [(6, (2, 1), 3.25), (7, (2, 1), 3.90), (8, (2, 1), 4.55), (26, (3, 2), 6.25),
+                                            (26, (4, 0), 3.75), (30, (3, 2), 8.85), (30, (4, 0), 4.35), (1, (1, 0), 1.0)])
+def test_slater_screened_charges(Z, shell, zeff):
+    """Slater's rules (Phys. Rev. 36 (1930) 57) as worked in the textbooks: C, N, O 2p; Fe 3d and
+    4s; Zn 3d and 4s (Slater's own example); H."""
+    got = {(n, l): z for n, l, k, z in AS.slater_zeff(Z)}
+    assert got[shell] == pytest.approx(zeff, abs=1e-12)
+    assert sum(k for _, _, k, _ in AS.slater_zeff(Z)) == Z
+
+
+def test_hydrogen_compton_profile_and_its_sampler():
+    """Hydrogen's 1s profile in atomic units, J(q) = (8/3 pi)(1 + q^2)^-3: normalised, <q^2> =
+    <p^2>/3 = 1/3 (the virial theorem: <T> = 1/2 hartree), the CDF its integral, the sampler
+    its distribution (Kolmogorov-Smirnov)."""
+    from scipy import stats
+
+    assert integrate.quad(lambda y: float(AS.profile_pdf(y)), -np.inf, np.inf)[0] == pytest.approx(1.0, rel=1e-10)
+    assert integrate.quad(lambda y: y * y * float(AS.profile_pdf(y)), -np.inf, np.inf)[0] == pytest.approx(1 / 3, rel=1e-9)
+    for y in (-3.0, -0.4, 0.0, 0.7, 5.0):
+        assert float(AS.profile_cdf(y)) == pytest.approx(
+            integrate.quad(lambda t: float(AS.profile_pdf(t)), -np.inf, y)[0], rel=1e-9)
+    (k, p0), = AS.shell_momenta(1)
+    assert k == 1 and p0 == pytest.approx(ALPHA_EM * M_E, rel=1e-12)
+    y = AS.sample_profile(np.random.default_rng(4).random(200_000))
+    assert stats.kstest(y, lambda v: AS.profile_cdf(v)).pvalue > 1e-3
+
+
+def test_the_resonance_reaches_beyond_the_spectrum_only_with_moving_electrons(tmp_path):
+    """MiniBooNE's dump at 100 MeV: E_R = 9.8 GeV lies above the 8.9 GeV showers' positrons;
+    electrons moving toward the positron (q < 0) bring it within reach, at rest none."""
+    job = build_job(parse_card(CARD.format(det="miniboone_dump", m=0.1, g=1e-6, kind="dark-photon", n=100), "t"))
+    (ch,) = job.channels if len(job.channels) == 1 else (job.channels[0],)
+    parts = getattr(ch, "parts", [ch])
+    assert sum(p.rate_per_pot for p in parts) > 0
+    for p in parts:
+        object.__setattr__(p, "_electron_profile", lambda: None)
+        p._cache.clear()
+    assert sum(p.rate_per_pot for p in parts) == 0.0

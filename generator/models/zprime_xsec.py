@@ -30,9 +30,9 @@ target electron at rest; cross sections in GeV^-2 per electron; :data:`GEV2_TO_M
    as in Nardi et al., Phys. Rev. D 97 (2018) 095004, arXiv:1802.04756, for positron beam dumps;
    twice the spin-0 ALP's ``pi g^2/(4 m beta)`` with the couplings' own normalisations). Z's per
    positron track length per unit energy at ``E_R``: ``n_e sigma_0`` (:func:`resonant_yield_per_track_length`).
-   The atomic electrons are taken at rest (their motion spreads ``E_R`` by about ``p_e/m`` of
-   itself, ``p_e ~ Z alpha m`` for the inner shells: the rate over a track-length spectrum smooth
-   on that scale is unchanged; docs/physics.md#z-from-showers).
+   The shower channel folds in the atomic electrons' motion (:mod:`fipgen.models.atomic_shells`:
+   the resonance at ``E_R/(1 - q/m)`` over the material's Compton profile, the same
+   ``n_e sigma_0`` for every ``q``).
 
 2. ``e+(p1) e-(p2) -> gamma(k1) Z'(k2)`` (``associated``), spin sum (*derived*: the two
    electron-exchange diagrams, traces evaluated with explicit Dirac matrices in the tests and

@@ -13,7 +13,8 @@ channel         process                           ALP kinematics given the paren
 ==============  ================================  ================================================
 ``primakoff``   gamma A -> a A (g_agg, Tsai FF)   E_a = E_gamma, angle from dsigma/dtheta
 ``compton``     gamma e -> a e (g_aee)            E_a from dsigma/dE_a, angle from 2-body kinematics
-``resonant``    e+ e- -> a (g_aee)                the positron's direction, E_a = E_R + m_e
+``resonant``    e+ e- -> a (g_aee)                the positron's direction, E_a = E+ + m_e, E+ the
+                                                  resonance on the moving atomic electron
 ``associated``  e+ e- -> a gamma (g_aee)          CM angle from dsigma/dcos*, boosted; photon
                                                   energy above ``ASSOCIATED_K_MIN``
 ``e-bremsst-    e Z -> e Z a (g_aee; electrons    (x = E_a/E, angle) from d2sigma/dx dl, sampled
@@ -23,7 +24,8 @@ rahlung``       and positrons, Tsai FFs; the old  with exact weights (fipgen.pro
 ==============  ================================  ================================================
 
 ALPs per POT: ``R = sum_bins T_s(E, cos) dE dcos x r(E)``, ``r(E) = sum n sigma(E)`` per metre
-of track (resonant: ``T_e+(E_R) x n_e sigma_0``, the positron density at the resonance).
+of track (resonant: ``n_e sigma_0 int J(q) T_e+(E_R/(1 - q/m)) dq``, the positron density at
+the resonance on electrons of Compton profile J).
 
 Sampling (exact weights): the ALP direction ``d`` points at a uniform point of the detector
 (density ``q(d)``); the parent energy bin is drawn in proportion to its ALP rate (times, for
@@ -52,7 +54,10 @@ showers start (the EM seeds' energy-weighted profiles, :mod:`fipgen.cascade.show
 Approximations (documented): with the packaged shower tables, the production vertex is the
 proton's first interaction point in the dump (the shower extends a few radiation lengths, ~0.1-0.3 m of iron, negligible on
 the way to a detector hundreds of metres away; not for a detector right behind the dump);
-nuclear recoil in Primakoff neglected (E_a = E_gamma); atomic electrons free and at rest; the
+nuclear recoil in Primakoff neglected (E_a = E_gamma); atomic electrons free and at rest, except
+in the resonance, which folds in their motion (fipgen.models.atomic_shells: the positron at
+``E_R/(1 - q/m)``, q from the material's Compton profile; the particle takes the positron's
+direction, its momentum plus q, and its energy plus m_e; with ``resonant_xsec = "alplib"`` at rest); the
 associated channel's soft photons (below ``ASSOCIATED_K_MIN``) belong to the resonant
 channel's radiative tail and are not counted. Bremsstrahlung uses the Kim-Tsai WW cross section
 of alp_xsec (``tmax = m^2 (1+l)^2 + m_a^2``; the spread to other choices is discussed there) and
@@ -71,6 +76,7 @@ import numpy as np
 from ..._jit import JIT_OPTIONS
 from ...errors import PhysicsError
 from ...models import alp_xsec as X
+from ...models import atomic_shells as AS
 from . import alp_xsec_sampling as XS
 from ...kinematics import window_decay_probability
 from .sample import ProductionSample
@@ -225,6 +231,14 @@ class ShowerALPChannel:
     def _coupling(self) -> float:
         return float(self.model.g_gamma_eff) if self.process == "primakoff" else float(self.model.g_electron)
 
+    def _electron_profile(self):
+        """(shell weights, p0) of the material's atomic electrons for the resonance
+        (fipgen.models.atomic_shells); None with ``resonant_xsec = "alplib"``, whose electrons
+        are at rest (the paper's convention)."""
+        if self._convention("resonant_xsec") == "alplib":
+            return None
+        return AS.material_profile(self._material)
+
     def _resonant_yield(self, m: float, g: float, material) -> float:
         """Particles per (positron track length per unit energy at E_R), GeV m^-1 (alp_xsec)."""
         return X.resonant_yield_per_track_length(m, g, material.electron_density, self._convention("resonant_xsec"))
@@ -245,14 +259,23 @@ class ShowerALPChannel:
         m, g = float(self.model.mass), self._coupling()
         if self.process == "resonant":
             ER = X.resonant_energy(m)
-            i = np.searchsorted(e_edges, ER, side="right") - 1
             coef = self._resonant_yield(m, g, mat)
-            if g == 0.0 or not (0 <= i < T.shape[0]):
-                rate_bins = np.zeros((T.shape[0], T.shape[1]))
+            # the share of the resonance in each positron energy bin: the atomic electrons'
+            # Compton profile moves it to E_R/(1 - q/m) (fipgen.models.atomic_shells), or all
+            # in E_R's bin with the electrons at rest
+            profile = self._electron_profile()
+            if profile is None:
+                share = np.zeros(T.shape[0])
+                i = np.searchsorted(e_edges, ER, side="right") - 1
+                if 0 <= i < T.shape[0]:
+                    share[i] = 1.0
             else:
-                rate_bins = np.zeros_like(T)
-                rate_bins[i] = T[i] * dcos * coef  # ALPs per POT in each angle bin at E_R
-            prep = {"T": T, "e_edges": e_edges, "dcos": dcos, "rate_bins": rate_bins, "ER": ER, "coef": coef}
+                w_s, p0 = profile
+                y = X.M_E * (1.0 - ER / e_edges)[None, :] / p0[:, None]  # q/p0 at each edge, per shell
+                share = (w_s[:, None] * np.maximum(np.diff(AS.profile_cdf(y), axis=1), 0.0)).sum(axis=0)
+            rate_bins = T * dcos[None, :] * (coef * share)[:, None] if g != 0.0 else np.zeros_like(T)
+            prep = {"T": T, "e_edges": e_edges, "dcos": dcos, "rate_bins": rate_bins, "ER": ER, "coef": coef,
+                    "profile": profile}
         else:
             # the rate per metre at 8 points per energy bin (log-spaced): bin average, and the proposal
             sub = np.exp(np.log(e_edges[:-1])[:, None] + (np.arange(8)[None, :] + 0.5) / 8.0
@@ -416,9 +439,20 @@ class ShowerALPChannel:
         e_edges = prep["e_edges"]
         u = rng.random((3, n))
         if self.process == "resonant":
-            E = np.full(n, prep["ER"])
-            g_E = np.ones(n)  # delta function in energy: no energy proposal
-            ib = np.full(n, int(np.searchsorted(e_edges, prep["ER"], side="right") - 1))
+            # no energy proposal: the positron energy at resonance, E_R or (electrons in motion)
+            # E_R/(1 - q/m) with the electron's q drawn from the profile (shell by u[0], q by u[1])
+            g_E = np.ones(n)
+            if prep["profile"] is None:
+                E = np.full(n, prep["ER"])
+            else:
+                w_s, p0 = prep["profile"]
+                k = np.minimum(np.searchsorted(np.cumsum(w_s), u[0] * w_s.sum(), side="right"), w_s.size - 1)
+                q_e = AS.sample_profile(u[1]) * p0[k]
+                E = np.where(q_e < X.M_E, prep["ER"] / np.maximum(1.0 - q_e / X.M_E, 1e-300), np.inf)
+            ib = np.searchsorted(e_edges, E, side="right") - 1
+            in_table = (ib >= 0) & (ib < e_edges.size - 1)
+            ib = np.clip(ib, 0, e_edges.size - 2)
+            E = np.where(in_table, E, prep["ER"])
         else:
             p_bin, cdf = self._proposal(aim)
             ib = np.minimum(np.searchsorted(cdf, u[0] * cdf[-1], side="right"), e_edges.size - 2)
@@ -438,7 +472,7 @@ class ShowerALPChannel:
         T_omega = np.where(inside, prep["T"][ib, jt], 0.0) / (2.0 * math.pi)
         if self.process == "resonant":
             r = prep["coef"]  # ALPs per (m/GeV) of positron density
-            w = np.where(ok & inside, T_omega * r / (prep["total"] * np.where(q > 0, q, 1.0)), 0.0)
+            w = np.where(ok & inside & in_table, T_omega * r / (prep["total"] * np.where(q > 0, q, 1.0)), 0.0)
         else:
             w = np.where(ok & inside, T_omega * r / (prep["total"] * g_E * np.where(q > 0, q, 1.0)), 0.0)
         pa = np.sqrt(np.maximum(ea * ea - m * m, 0.0))

@@ -48,6 +48,12 @@ class ShowerZPrimeChannel(ShowerALPChannel):
     def _coupling(self) -> float:
         return Z.electron_coupling(self.model)
 
+    def _electron_profile(self):
+        """The material's atomic electrons in motion (fipgen.models.atomic_shells)."""
+        from ...models import atomic_shells as AS
+
+        return AS.material_profile(self._material)
+
     def _resonant_yield(self, m: float, g: float, material) -> float:
         return Z.resonant_yield_per_track_length(m, g, material.electron_density)
 
