@@ -24,7 +24,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "BEAM_SHOWERS", "beam_showers_count", "beam_content_key", "beam_cached_path", "beam_seeds", "build_beam_tables"
     ],
     "fipgen.cascade.build": [
-        "default_pot", "beamline_pot", "beamline_seeds", "cache_dir", "physics_content", "content_key",
+        "default_pot", "beamline_pot", "beamline_seeds", "cache_dir", "physics_content", "solid_content", "content_key",
         "cache_key", "cached_path", "build_tables", "load_tables"
     ],
     "fipgen.cascade.engine": ["RECORDED_SPECIES", "CascadeResult", "HadronCascade"],

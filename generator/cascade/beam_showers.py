@@ -60,15 +60,10 @@ def _content(beamline) -> dict:
     import dataclasses
 
     from ..shower.tracklength import ShowerSettings
-
-    def solid(e):
-        v = e.solid.volumes[0]
-        return {"name": e.name, "shape": type(v.shape).__name__, "dims": dataclasses.asdict(v.shape),
-                "rotation": np.round(v.placement.matrix, 12).tolist(), "offset": np.round(v.placement.offset, 12).tolist(),
-                "material": repr(e.material)}
+    from .build import solid_content
 
     return {"beam_particle": int(beamline.beam_particle), "beam_momentum": float(beamline.beam_momentum),
-            "beam_spot": [float(x) for x in beamline.beam_spot], "solids": [solid(e) for e in beamline.elements()],
+            "beam_spot": [float(x) for x in beamline.beam_spot], "solids": [solid_content(e) for e in beamline.elements()],
             "shower_settings": dataclasses.asdict(ShowerSettings()), "format": BEAM_TABLE_FORMAT}
 
 

@@ -30,7 +30,7 @@ from .pythia import CascadeSettings, pythia_version, quiet_stdout
 from .showers import N_SEEDS
 from .tables import TABLE_FORMAT, make_tables
 
-__all__ = ["default_pot", "beamline_pot", "beamline_seeds", "cache_dir", "physics_content", "content_key",
+__all__ = ["default_pot", "beamline_pot", "beamline_seeds", "cache_dir", "physics_content", "solid_content", "content_key",
            "cache_key", "cached_path", "build_tables", "load_tables"]
 
 _SEED = 20261206
@@ -64,17 +64,19 @@ def physics_content(beamline, settings: CascadeSettings | None = None) -> dict:
     the cascade settings, the Pythia version and the table format. The file's name, title,
     comments and sources do not enter: a copy of a beamline file under another name has the
     same content."""
+    return {"beam_particle": int(beamline.beam_particle), "beam_momentum": float(beamline.beam_momentum),
+            "beam_spot": [float(x) for x in beamline.beam_spot], "solids": [solid_content(e) for e in beamline.elements()],
+            "settings": (settings or CascadeSettings()).as_dict(), "pythia": pythia_version(), "format": TABLE_FORMAT}
+
+
+def solid_content(element) -> dict:
+    """A beamline element as plain data: its role or name, shape, placement and material record."""
     import dataclasses
 
-    def solid(e):
-        v = e.solid.volumes[0]
-        return {"name": e.name, "shape": type(v.shape).__name__, "dims": dataclasses.asdict(v.shape),
-                "rotation": np.round(v.placement.matrix, 12).tolist(), "offset": np.round(v.placement.offset, 12).tolist(),
-                "material": repr(e.material)}
-
-    return {"beam_particle": int(beamline.beam_particle), "beam_momentum": float(beamline.beam_momentum),
-            "beam_spot": [float(x) for x in beamline.beam_spot], "solids": [solid(e) for e in beamline.elements()],
-            "settings": (settings or CascadeSettings()).as_dict(), "pythia": pythia_version(), "format": TABLE_FORMAT}
+    v = element.solid.volumes[0]
+    return {"name": element.name, "shape": type(v.shape).__name__, "dims": dataclasses.asdict(v.shape),
+            "rotation": np.round(v.placement.matrix, 12).tolist(), "offset": np.round(v.placement.offset, 12).tolist(),
+            "material": repr(element.material)}
 
 
 def content_key(beamline, n_pot: int, seed: int = _SEED, settings: CascadeSettings | None = None,
