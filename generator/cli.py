@@ -502,7 +502,7 @@ def cmd_detectors(args) -> int:
 
 
 def cmd_sources(args) -> int:
-    from .cascade.build import build_tables, cached_path, load_tables
+    from .cascade.build import build_tables, cached_path
     from .geometry import load_beamline
     from .io.atomic import check_target
 
@@ -513,11 +513,7 @@ def cmd_sources(args) -> int:
         check_target(args.output, args.overwrite)
     if bl.lepton_beam:
         return _beam_sources(args, bl)
-    path = Path(args.output) if args.output else cached_path(bl, args.pot)
-    if args.output or not path.exists():
-        build_tables(bl, args.pot, workers=args.workers, scheduler=args.scheduler, out=path,
-                     progress=not args.json)
-    _, head = load_tables(path)
+    path, head = _sources_tables(args, cached_path(bl, args.pot), build_tables, bl)
     if args.json:
         print(json.dumps(head))
         return 0
@@ -541,16 +537,22 @@ def cmd_sources(args) -> int:
     return 0
 
 
+def _sources_tables(args, cached, build, bl):
+    """(path, header) of ``fipgen sources``' tables: ``--output`` (built) or the cache (built
+    when absent) by ``build(beamline, n, workers=..., scheduler=..., out=..., progress=...)``."""
+    from .cascade.build import load_tables
+
+    path = Path(args.output) if args.output else cached
+    if args.output or not path.exists():
+        build(bl, args.pot, workers=args.workers, scheduler=args.scheduler, out=path, progress=not args.json)
+    return path, load_tables(path)[1]
+
+
 def _beam_sources(args, bl) -> int:
     """``fipgen sources`` for an electron or positron beam: its own showers (fipgen.cascade.beam_showers)."""
     from .cascade.beam_showers import beam_cached_path, build_beam_tables
-    from .cascade.build import load_tables
 
-    path = Path(args.output) if args.output else beam_cached_path(bl, args.pot)
-    if args.output or not path.exists():
-        build_beam_tables(bl, args.pot, workers=args.workers, scheduler=args.scheduler, out=path,
-                          progress=not args.json)
-    _, head = load_tables(path)
+    path, head = _sources_tables(args, beam_cached_path(bl, args.pot), build_beam_tables, bl)
     if args.json:
         print(json.dumps(head))
         return 0

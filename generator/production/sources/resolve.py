@@ -207,13 +207,8 @@ def cascade_tables(beamline):
     if packaged is not None:
         return packaged
     path = cached_path(beamline)
-    if not path.exists():
-        import sys
-
-        sys.stderr.write(f"fipgen: building the particle sources of beamline {beamline.name!r} (its hadron cascade, "
-                         f"{beamline_pot(beamline)} POT; minutes, once: cached as {path})\n")
-        build_tables(beamline, out=path)
-    return _load_cascade(str(path))
+    return _cached_or_built(path, f"the particle sources of beamline {beamline.name!r} (its hadron cascade, "
+                            f"{beamline_pot(beamline)} POT; minutes", lambda: build_tables(beamline, out=path))
 
 
 def beam_shower_tables(beamline):
@@ -228,12 +223,18 @@ def beam_shower_tables(beamline):
     if packaged is not None and packaged[1].get("content_key") == beam_content_key(beamline):
         return packaged
     path = beam_cached_path(beamline)
+    return _cached_or_built(path, f"the showers of beamline {beamline.name!r} ({beam_showers_count(beamline)} beam "
+                            "particles; a minute or so", lambda: build_beam_tables(beamline, out=path))
+
+
+def _cached_or_built(path, what: str, build):
+    """(arrays, header) of the table file at ``path``, built first (``build()``, saying so on
+    stderr: ``what``) when it is not there."""
     if not path.exists():
         import sys
 
-        sys.stderr.write(f"fipgen: building the showers of beamline {beamline.name!r} ({beam_showers_count(beamline)} "
-                         f"beam particles; once: cached as {path})\n")
-        build_beam_tables(beamline, out=path)
+        sys.stderr.write(f"fipgen: building {what}, once: cached as {path})\n")
+        build()
     return _load_cascade(str(path))
 
 
