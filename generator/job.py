@@ -99,14 +99,18 @@ def _card_error(card: RunCard, key: str, value, msg: str, kind: type[CardError] 
     return kind(f"{card.source}: key {key} = {value!r}: {msg}")
 
 
+#: The part of a scan's trials shared equally among its open channels (the rest goes by rate).
+SCAN_EQUAL_SHARE = 0.25
+
+
 def scan_shares(rates) -> np.ndarray | None:
-    """Trial shares of a scan's channels: half in proportion to the rates, half equal among the
-    channels with a rate (None for one channel)."""
+    """Trial shares of a scan's channels: :data:`SCAN_EQUAL_SHARE` of them equal among the
+    channels with a rate, the rest in proportion to the rates (None for one channel)."""
     rates = np.asarray(rates, dtype=np.float64)
     open_ = rates > 0
     if rates.size < 2 or not open_.any():
         return None
-    return 0.5 * rates / rates.sum() + 0.5 * open_ / open_.sum()
+    return (1.0 - SCAN_EQUAL_SHARE) * rates / rates.sum() + SCAN_EQUAL_SHARE * open_ / open_.sum()
 
 
 def build_model(card: RunCard, particle: str | None = None):

@@ -8,7 +8,7 @@ decay channel ``d_i``, lab ``beta gamma`` and chord segments. At coupling ``c``
     w_i(c) = w0_i x [R_k(c) / R_k(c0)] x [BR_d(c) / BR_d(c0)] x P_i(c tau(c))
 
 exactly: channels were chosen with shares ``s_k`` and weighted ``R_k(c0)/s_k``
-(:func:`fipgen.job.scan_shares`: half in proportion to the rates, half equal), decay channels to
+(:func:`fipgen.job.scan_shares`: 3/4 in proportion to the rates, 1/4 equal), decay channels to
 ``BR_d(c0)``, the direction proposals do not depend on the coupling (the table is made with
 ``build_job(decay_hints=False)``), and the decay probability is recomputed from the stored
 chord for the new lifetime. ``R_k(c)/R_k(c0)`` follows :meth:`ScanAxes.production_power` and
