@@ -182,7 +182,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "inverse_primakoff_sigma", "compton_m2c", "compton_amp2", "compton_threshold", "compton_ea_range",
         "compton_dsigma_dea", "compton_dsigma_dea_np", "compton_sigma", "compton_cos_theta", "inverse_compton_amp2",
         "inverse_compton_egamma_range", "inverse_compton_dsigma_degamma", "inverse_compton_sigma",
-        "inverse_compton_kinematics", "resonant_energy", "resonant_sigma_coefficient", "resonant_sigma_bw",
+        "inverse_compton_kinematics", "resonant_energy", "pair_beta", "breit_wigner_ee", "resonant_sigma_coefficient", "resonant_sigma_bw",
         "resonant_yield_per_track_length", "associated_amp2", "associated_threshold", "associated_dsigma_dcos",
         "associated_sigma", "associated_lab", "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx",
         "brems_dsigma_dx_screened", "brems_x_range", "brems_sigma", "material_targets", "primakoff_per_length",

@@ -208,7 +208,7 @@ __all__ = [
     "compton_dsigma_dea_np", "compton_sigma", "compton_cos_theta",
     "inverse_compton_amp2", "inverse_compton_egamma_range", "inverse_compton_dsigma_degamma",
     "inverse_compton_sigma", "inverse_compton_kinematics",
-    "resonant_energy", "resonant_sigma_coefficient", "resonant_sigma_bw", "resonant_yield_per_track_length",
+    "resonant_energy", "pair_beta", "breit_wigner_ee", "resonant_sigma_coefficient", "resonant_sigma_bw", "resonant_yield_per_track_length",
     "associated_amp2", "associated_threshold", "associated_dsigma_dcos", "associated_sigma",
     "associated_lab",
     "brems_chi", "brems_d2sigma_dx_dl", "brems_dsigma_dx", "brems_dsigma_dx_screened", "brems_x_range",
@@ -675,12 +675,34 @@ def resonant_energy(m_a):  # pragma: no cover - compiled
 
 
 @numba.njit(**_JIT)
+def pair_beta(M):  # pragma: no cover - compiled
+    """Velocity of an electron of the pair in the rest frame of a particle of mass M > 2m: ``sqrt(1 - 4 m^2/M^2)``."""
+    return math.sqrt((1.0 - 2.0 * M_E / M) * (1.0 + 2.0 * M_E / M))
+
+
+@numba.njit(**_JIT)
+def breit_wigner_ee(E_pos, M, gee, spin_factor, width):  # pragma: no cover - compiled
+    """``e+ e- -> X`` per electron at rest (GeV^-2), total positron energy ``E_pos``: the resonance
+    formula of the PDG Review of Particle Physics ("Cross-section formulae for specific processes")
+    ``spin_factor (4 pi/k^2)(Gamma_ee Gamma/4)/((sqrt s - M)^2 + Gamma^2/4)``, ``spin_factor =
+    (2J+1)/4`` (1/4 spin 0, 3/4 spin 1), ``k`` the CM momentum, ``gee = Gamma(X -> e e)``,
+    ``width`` the total width (GeV); 0 below threshold."""
+    if not M > 2.0 * M_E:
+        return 0.0
+    s = 2.0 * M_E * M_E + 2.0 * M_E * E_pos
+    k2 = 0.25 * s - M_E * M_E
+    if not k2 > 0.0:
+        return 0.0
+    dm = math.sqrt(s) - M
+    return spin_factor * 4.0 * math.pi / k2 * 0.25 * gee * width / (dm * dm + 0.25 * width * width)
+
+
+@numba.njit(**_JIT)
 def resonant_sigma_coefficient(m_a, g):  # pragma: no cover - compiled
     """``sigma_0`` (GeV^-1) of ``sigma = sigma_0 delta(E+ - E_R)``: ``pi g^2/(4 m beta)``, 0 if m_a <= 2 m."""
     if not m_a > 2.0 * M_E:
         return 0.0
-    beta = math.sqrt((1.0 - 2.0 * M_E / m_a) * (1.0 + 2.0 * M_E / m_a))
-    return math.pi * g * g / (4.0 * M_E * beta)
+    return math.pi * g * g / (4.0 * M_E * pair_beta(m_a))
 
 
 @numba.njit(**_JIT)
@@ -692,14 +714,7 @@ def resonant_sigma_bw(E_pos, m_a, g, width):  # pragma: no cover - compiled
     """
     if not m_a > 2.0 * M_E:
         return 0.0
-    s = 2.0 * M_E * M_E + 2.0 * M_E * E_pos
-    k2 = 0.25 * s - M_E * M_E
-    if not k2 > 0.0:
-        return 0.0
-    beta = math.sqrt((1.0 - 2.0 * M_E / m_a) * (1.0 + 2.0 * M_E / m_a))
-    gee = g * g * m_a * beta / (8.0 * math.pi)
-    dm = math.sqrt(s) - m_a
-    return math.pi / k2 * 0.25 * gee * width / (dm * dm + 0.25 * width * width)
+    return breit_wigner_ee(E_pos, m_a, g * g * m_a * pair_beta(m_a) / (8.0 * math.pi), 0.25, width)
 
 
 @numba.njit(**_JIT)
@@ -708,8 +723,7 @@ def resonant_sigma_coefficient_alplib(m_a, g):  # pragma: no cover - compiled
     :func:`resonant_sigma_coefficient` (module docstring, item 8); 0 if m_a <= 2 m."""
     if not m_a > 2.0 * M_E:
         return 0.0
-    beta = math.sqrt((1.0 - 2.0 * M_E / m_a) * (1.0 + 2.0 * M_E / m_a))
-    return 2.0 * math.pi * M_E * g * g / (m_a * m_a * beta)
+    return 2.0 * math.pi * M_E * g * g / (m_a * m_a * pair_beta(m_a))
 
 
 def resonant_yield_per_track_length(m_a, g, electron_density, variant="spin-0"):

@@ -94,7 +94,8 @@ import numpy as np
 from .._jit import JIT_OPTIONS
 from ..constants import ALPHA_EM
 from ..errors import PhysicsError
-from .alp_xsec import GEV2_TO_M2, M_E, associated_lab, brems_chi, brems_x_range, resonant_energy
+from .alp_xsec import (GEV2_TO_M2, M_E, associated_lab, breit_wigner_ee, brems_chi, brems_x_range, pair_beta,
+                       resonant_energy)
 
 __all__ = ["M_E", "GEV2_TO_M2", "electron_coupling", "resonant_energy", "resonant_sigma_coefficient",
            "resonant_sigma_bw", "resonant_yield_per_track_length", "annihilation_m2", "associated_dsigma_dcos",
@@ -117,17 +118,12 @@ def electron_coupling(model) -> float:
 
 
 @numba.njit(**_JIT)
-def _beta(M):  # pragma: no cover - compiled
-    return math.sqrt((1.0 - 2.0 * M_E / M) * (1.0 + 2.0 * M_E / M))
-
-
-@numba.njit(**_JIT)
 def resonant_sigma_coefficient(M, g):  # pragma: no cover - compiled
     """``sigma_0`` (GeV^-1) of ``sigma = sigma_0 delta(E+ - E_R)``: ``pi g^2 (1 + 2 m^2/M^2)/(2 m beta)``,
     0 if ``M <= 2 m``."""
     if not M > 2.0 * M_E:
         return 0.0
-    return math.pi * g * g * (1.0 + 2.0 * M_E * M_E / (M * M)) / (2.0 * M_E * _beta(M))
+    return math.pi * g * g * (1.0 + 2.0 * M_E * M_E / (M * M)) / (2.0 * M_E * pair_beta(M))
 
 
 @numba.njit(**_JIT)
@@ -137,13 +133,8 @@ def resonant_sigma_bw(E_pos, M, g, width):  # pragma: no cover - compiled
     :func:`resonant_sigma_coefficient` in the narrow-width limit."""
     if not M > 2.0 * M_E:
         return 0.0
-    s = 2.0 * M_E * M_E + 2.0 * M_E * E_pos
-    k2 = 0.25 * s - M_E * M_E
-    if not k2 > 0.0:
-        return 0.0
-    gee = g * g * M * (1.0 + 2.0 * M_E * M_E / (M * M)) * _beta(M) / (12.0 * math.pi)
-    dm = math.sqrt(s) - M
-    return 0.75 * 4.0 * math.pi / k2 * 0.25 * gee * width / (dm * dm + 0.25 * width * width)
+    gee = g * g * M * (1.0 + 2.0 * M_E * M_E / (M * M)) * pair_beta(M) / (12.0 * math.pi)
+    return breit_wigner_ee(E_pos, M, gee, 0.75, width)
 
 
 def resonant_yield_per_track_length(M: float, g: float, electron_density: float) -> float:
