@@ -337,6 +337,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.rng": ["BLOCK_SIZE", "block_rng", "block_sizes"],
     "fipgen.scan": ["ScanAxes", "card_at", "Cuts", "ScanTable", "collect_table", "expected_events", "reweight_file"],
     "fipgen.scan.axes": ["ScanAxes", "default_coupling_key", "card_at", "COUPLING_KEYS"],
+    "fipgen.scan.fastexp": ["X_MAX", "exp_neg", "one_minus_exp_neg"],
     "fipgen.scan.kernels": ["weighted_decay_sums", "weighted_decay_sums_numpy", "decay_probabilities", "cut_passes"],
     "fipgen.scan.limits": ["LIMITS", "event_threshold"],
     "fipgen.scan.plot": [

@@ -15,15 +15,16 @@ import pytest
 from fipgen.scan import kernels as K
 
 
-def _case(seed, n=2500, n_sets=2, n_ch=3, n_dec=4, n_c=70, max_seg=3, exposure=False, x_chain=False):
+def _case(seed, n=2500, n_sets=2, n_ch=3, n_dec=4, n_c=70, max_seg=3, exposure=False, x_chain=False, depth=20.0,
+          far=600.0):
     rng = np.random.default_rng(seed)
     w = rng.random((n_sets, n))
     k = rng.integers(0, n_ch, n).astype(np.int64)
     d = rng.integers(0, n_dec, n).astype(np.int64)
     bg = 10.0 ** rng.uniform(-1.0, 2.5, n)
     ns = rng.integers(0, max_seg + 1, n).astype(np.int64)
-    a0 = rng.uniform(0.0, 600.0, n)
-    edges = np.sort(a0[:, None] + rng.uniform(0.0, 20.0, (n, 2 * max_seg)), axis=1)
+    a0 = rng.uniform(0.0, far, n)
+    edges = np.sort(a0[:, None] + rng.uniform(0.0, depth, (n, 2 * max_seg)), axis=1)
     seg_in = np.where(np.arange(max_seg)[None, :] < ns[:, None], edges[:, 0::2], 0.0)
     seg_out = np.where(np.arange(max_seg)[None, :] < ns[:, None], edges[:, 1::2], 0.0)
     ctau = np.geomspace(1e-3, 1e9, n_c)[rng.permutation(n_c)]  # any order
@@ -40,7 +41,9 @@ def _case(seed, n=2500, n_sets=2, n_ch=3, n_dec=4, n_c=70, max_seg=3, exposure=F
 
 
 @pytest.mark.parametrize("kw", [{}, {"exposure": True}, {"x_chain": True}, {"max_seg": 1, "n_sets": 1},
-                                {"n_c": 1}], ids=["decays", "exposure", "x-chain", "one-segment", "one-lifetime"])
+                                {"n_c": 1}, {"depth": 1e-3, "far": 1e3, "n_c": 200},
+                                {"n": 20000, "max_seg": 1, "n_sets": 1, "n_ch": 2, "n_dec": 1, "n_c": 100}],
+                         ids=["decays", "exposure", "x-chain", "one-segment", "one-lifetime", "thin-and-far", "many"])
 def test_kernel_equals_the_direct_sums(kw):
     args = _case(3, **kw)
     S, S2 = K.weighted_decay_sums(*args)
@@ -59,3 +62,29 @@ def test_long_lifetimes_give_the_linear_limit():
     length = np.where(np.arange(seg_in.shape[1])[None, :] < ns[:, None], seg_out - seg_in, 0.0).sum(axis=1)
     for j, c in enumerate(ctau):
         np.testing.assert_allclose(S[:, j], (w * length / (bg * c)).sum(axis=1), rtol=1e-12)
+
+
+def test_fast_exponentials_are_within_a_few_ulp():
+    """fipgen.scan.fastexp in a compiled loop (the vectorised form the kernel runs) against
+    the C library's exp and expm1, over the whole range, both branches of 1 - e^-x and their
+    seam, and tiny arguments (1 - e^-x = x there, no cancellation)."""
+    import numba
+
+    from fipgen.scan import fastexp as F
+
+    @numba.njit
+    def both(x, e, q):
+        for i in range(x.size):
+            e[i] = F.exp_neg(x[i])
+            q[i] = F.one_minus_exp_neg(x[i])
+
+    rng = np.random.default_rng(1)
+    x = np.concatenate([rng.uniform(0.0, F.X_MAX, 200_000), rng.uniform(0.0, 1.0, 200_000),
+                        10.0 ** rng.uniform(-300.0, 0.0, 20_000),
+                        [0.0, 0.5, np.nextafter(0.5, 0.0), np.nextafter(0.5, 1.0), F.X_MAX, 1e-320]])
+    e, q = np.empty_like(x), np.empty_like(x)
+    both(x, e, q)
+    ref_e, ref_q = np.exp(-x), -np.expm1(-x)
+    assert np.all(np.abs(e - ref_e) <= 2.0 * np.spacing(ref_e))
+    assert np.all(np.abs(q - ref_q) <= 4.0 * np.spacing(ref_q))
+    assert e[x == 0.0][0] == 1.0 and q[x == 0.0][0] == 0.0

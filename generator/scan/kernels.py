@@ -18,6 +18,7 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
+from .fastexp import X_MAX, exp_neg, one_minus_exp_neg
 
 __all__ = ["weighted_decay_sums", "weighted_decay_sums_numpy", "decay_probabilities", "cut_passes"]
 
@@ -35,16 +36,12 @@ def _p_decay(n_seg, seg_in, seg_out, i, ell):  # pragma: no cover - compiled
 
 #: Terms of the series of a decay probability in ``1/ctau`` (:func:`weighted_decay_sums`), and
 #: the largest ``x = u b`` (``b`` the last exit, ``u = 1/ell``) where it stands for the
-#: exponentials: the truncation is below ``x^K e^x / K!`` of the sum (7e-25 at x = 1/2).
-SERIES_TERMS = 20
+#: exponentials: the truncation is below ``x^K e^x / K!`` of the sum (1.2e-18 at x = 1/2).
+SERIES_TERMS = 16
 SERIES_REACH = 0.5
 #: Terms of the series of the squares (the sum of squares gives the MC error, wanted to a few
 #: digits): truncation below ``(2x)^K e^(2x) / K! = 6e-9`` at x = 1/2.
 SQUARE_TERMS = 12
-
-#: Terms of the direct sums below this fraction of the sum so far are left out (their total is
-#: below ``n x 1e-30`` of the sum: far below its rounding).
-LOG_NEGLIGIBLE = math.log(1e-30)
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -72,6 +69,92 @@ def _series(ns, seg_in, seg_out, i, bg, h, inv_fact):  # pragma: no cover - comp
     return h
 
 
+#: events per block of the vectorised regime (3) (:func:`_window_sums`)
+BLOCK = 128
+#: blocks of regime (3) stop where the rest is bounded below this fraction of the sum so far
+NEGLIGIBLE = 1e-30
+#: log2 of the buckets per octave that order the events by first entry (:func:`_by_entry`)
+_BUCKET_SHIFT = 52 - 5
+
+
+@numba.njit(**JIT_OPTIONS)
+def _by_entry(key):  # pragma: no cover - compiled
+    """``(perm, lo_key, offsets, b0)``: the events ordered by their first entry ``key >= 0`` in
+    buckets of 1/32 octave (a counting sort on the float's bits, which order non-negative floats;
+    stable inside a bucket), each event's bucket's lower edge ``lo_key`` (non-decreasing along
+    ``perm``), ``offsets[b]`` the first position of bucket ``b0 + b``."""
+    n = key.size
+    bits = key.view(np.int64) >> _BUCKET_SHIFT
+    b0 = bits.min()
+    nb = bits.max() - b0 + 1
+    offsets = np.zeros(nb + 1, dtype=np.int64)
+    for i in range(n):
+        offsets[bits[i] - b0 + 1] += 1
+    for b in range(nb):
+        offsets[b + 1] += offsets[b]
+    fill = offsets[:-1].copy()
+    perm = np.empty(n, dtype=np.int64)
+    lo_key = np.empty(n)
+    edge = np.empty(1, dtype=np.int64)
+    for i in range(n):
+        b = bits[i] - b0
+        perm[fill[b]] = i
+        edge[0] = bits[i] << _BUCKET_SHIFT
+        lo_key[fill[b]] = edge.view(np.float64)[0]
+        fill[b] += 1
+    return perm, lo_key, offsets, b0
+
+
+@numba.njit(fastmath={"reassoc"}, **JIT_OPTIONS)
+def _block_sums(jj, c, m, W, facg, grp, pbuf, inv_v, Ss, S2s):  # pragma: no cover - compiled
+    """Add block ``[c, c + m)``'s terms ``W fac p inv_v`` and their squares to ``Ss``/``S2s`` at
+    ``jj`` (summed in SIMD lanes: ``reassoc``; a function of its own so that the flag does not
+    reach the exponentials' range reduction)."""
+    for r in range(W.shape[0]):
+        acc = 0.0
+        acc2 = 0.0
+        for t in range(m):
+            x = W[r, c + t] * facg[grp[c + t]] * pbuf[t] * inv_v
+            acc += x
+            acc2 += x * x
+        Ss[r, jj] += acc
+        S2s[r, jj] += acc2
+
+
+@numba.njit(fastmath={"contract"}, **JIT_OPTIONS)
+def _window_sums(jj, vj, lo, lo_key, al, de, nsg, entry, grp, W, rest, facg, fmax, inv_v, Ss, S2s, pbuf):  # pragma: no cover - compiled
+    """Regime (3) at lifetime position ``jj`` (``v = vj``): from position ``lo`` of the ordered
+    events, blocks of ``BLOCK`` events' decay probabilities (those entered: ``entry <= jj``) by
+    the vectorised exponentials, added to ``Ss``/``S2s``; stops where every later first entry
+    gives ``a v > X_MAX`` or the bound ``fmax inv_v rest exp(-lo_key v)`` of all the rest is
+    below ``NEGLIGIBLE`` of the smallest set's sum so far (every term is >= 0)."""
+    n_sets, n_v = W.shape
+    max_ns = al.shape[0]
+    c = lo
+    while c < n_v:
+        x0 = lo_key[c] * vj
+        if x0 > X_MAX:
+            break
+        low = Ss[0, jj]
+        for r in range(1, n_sets):
+            low = min(low, Ss[r, jj])
+        if low > 0.0 and fmax * inv_v * rest[c] * math.exp(-x0) < NEGLIGIBLE * low:
+            break
+        e = min(c + BLOCK, n_v)
+        m = e - c
+        for t in range(m):
+            pbuf[t] = 0.0
+        for s in range(max_ns):
+            for t in range(m):
+                i = c + t
+                a = al[s, i] * vj
+                ok = (s < nsg[i]) and (entry[i] <= jj) and (a <= X_MAX)
+                p = exp_neg(min(a, X_MAX)) * one_minus_exp_neg(min(de[s, i] * vj, X_MAX))
+                pbuf[t] += p if ok else 0.0
+        _block_sums(jj, c, m, W, facg, grp, pbuf, inv_v, Ss, S2s)
+        c = e
+
+
 @numba.njit(**JIT_OPTIONS)
 def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr, exposure):  # pragma: no cover - compiled
     """``(S, S2)``, each ``(n_sets, n_ctau)`` (module docstring).
@@ -90,18 +173,22 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     exposure : scattering signatures: the decay probability is replaced by the survival-weighted
         path ``ell P`` (= ``int_chord exp(-l/ell) dl``), the interaction rate being in ``w``/``g``.
 
-    Three regimes per event and lifetime, ``u = 1/ell``, ``b`` the chord's last exit, ``a`` its
-    first entry. (1) ``u b <= SERIES_REACH`` (lifetimes long beside the flight): ``P_i`` is
-    its power series in ``v = 1/ctau`` (:func:`_series`, ``SERIES_TERMS`` terms), so the sums
-    over such events are polynomials in ``v`` whose coefficients are moment sums over events,
-    grouped by (channel, decay channel) and by the first lifetime each event leaves this
-    regime at; each lifetime then costs a few polynomial evaluations instead of an exponential
-    per event. (2) ``u a > 700``: the contribution is exactly 0 in double precision, skipped.
-    (3) Between: the exponentials (stable ``expm1`` form). Events of a channel whose X -> N N
-    flight is reweighted (``xr != 1``) take (3) throughout. The results equal the direct sums
-    to rounding (the series' truncation is below 1e-24, the terms left out below 1e-30 of
-    the sum each), the sums of squares to 1e-8 (:func:`weighted_decay_sums_numpy` is the
-    reference).
+    Regimes per event and lifetime, ``u = 1/ell``, ``b`` the chord's last exit, ``a`` its first
+    entry. (1) ``u b <= SERIES_REACH`` (lifetimes long beside the flight): ``P_i`` is its power
+    series in ``v = 1/ctau`` (:func:`_series`, ``SERIES_TERMS`` terms), so the sums over such
+    events are polynomials in ``v`` whose coefficients are moment sums over events, grouped by
+    (channel, decay channel) and by the first lifetime each event leaves this regime at; each
+    lifetime then costs a few polynomial evaluations instead of an exponential per event.
+    (2) ``u a > X_MAX``: the contribution is below 1e-304 of the event's weight, left out.
+    (3) Between: the exponentials (stable ``expm1`` form), lifetime by lifetime over the events
+    in order of first entry ``a/bg`` (:func:`_by_entry`) in blocks the compiler vectorises
+    (:mod:`fipgen.scan.fastexp`), from the first event that can have left regime (1) to where
+    the rest is bounded below ``NEGLIGIBLE`` of the sum (:func:`_window_sums`). Events of a
+    channel whose X -> N N flight is reweighted (``xr != 1``), and the few whose powers would
+    overflow, take (3) throughout event by event with ``math.exp``. The results equal the direct
+    sums to rounding (the series' truncation is below 1e-18, the terms left out below 1e-30 of
+    the sum in all, the exponentials within 3 ulp), the sums of squares to 1e-8
+    (:func:`weighted_decay_sums_numpy` is the reference).
     """
     n_sets, n = w.shape
     nc = ctau.size
@@ -142,60 +229,69 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     for m in range(K):
         x /= -(m + 1.0) if m > 0 else 1.0
         inv_fact[m] = x
-    # regime (3) leaves out terms below NEGLIGIBLE of the sum so far (a lower bound of the
+    # the direct path leaves out terms below NEGLIGIBLE of the sum so far (a lower bound of the
     # sum: every term is >= 0), by the bound ``w fac exp(-a u)`` of a term, in logarithms
     lfs = np.log(fs)  # -inf where 0 (error_model numpy: no exception)
     lgs = np.log(gs)
     floor = np.full(nc, -np.inf)  # log(smallest set's sum so far) + log(NEGLIGIBLE)
+    log_negligible = math.log(NEGLIGIBLE)
+    entry_of = np.full(n, -1)  # >= 0: the event takes the series, then the blocks, from there
+    n_vec = 0
+    max_ns = 1
+    n_direct = 0
     for i in range(n):
-        if i % 64 == 0 and i > 0:
-            for jj in range(nc):
-                lo = Ss[0, jj]
-                for r in range(1, n_sets):
-                    lo = min(lo, Ss[r, jj])
-                floor[jj] = math.log(lo) + LOG_NEGLIGIBLE if lo > 0.0 else -np.inf
         ki = k[i]
         di = d[i]
         ns = n_seg[i]
         if ns == 0:
             continue
+        if separable[ki] and bg[i] > 0.0:
+            reach = SERIES_REACH * bg[i] / seg_out[i, ns - 1]  # v up to this: regime (1)
+            if reach > 0.0 and seg_out[i, ns - 1] / bg[i] < 1e14:  # (powers stay finite)
+                start = np.searchsorted(v, reach, side="right")
+                entry_of[i] = start
+                n_vec += 1
+                max_ns = max(max_ns, ns)
+                if start > 0:
+                    gid = ki * nd + di
+                    used[start, gid] = True
+                    _series(ns, seg_in, seg_out, i, bg[i], h, inv_fact)
+                    if exposure:  # ell P = (bg / v) P: the series from v^0
+                        for m in range(K):
+                            h[m] *= bg[i]
+                    # the square's series (to the same order; exposure and decay alike)
+                    for m in range(K2):
+                        hh[m] = 0.0
+                    for q in range(K2):
+                        hq = h[q]
+                        for m in range(K2 - q):
+                            hh[m + q] += hq * h[m]
+                    for r in range(n_sets):
+                        wr = w[r, i]
+                        w2 = wr * wr
+                        for m in range(K):
+                            M[start, gid, r, m] += wr * h[m]
+                        for m in range(K2):
+                            M2[start, gid, r, m] += w2 * hh[m]
+                continue
+        # the direct path, event by event over every lifetime
+        if n_direct % 64 == 0 and n_direct > 0:
+            for jj in range(nc):
+                lo = Ss[0, jj]
+                for r in range(1, n_sets):
+                    lo = min(lo, Ss[r, jj])
+                floor[jj] = math.log(lo) + log_negligible if lo > 0.0 else -np.inf
+        n_direct += 1
         wmax = w[0, i]
         for r in range(1, n_sets):
             wmax = max(wmax, w[r, i])
         lw = math.log(wmax) if wmax > 0.0 else -np.inf
         cut = separable[ki] and not exposure
-        start = 0
-        if separable[ki] and bg[i] > 0.0:
-            reach = SERIES_REACH * bg[i] / seg_out[i, ns - 1]  # v up to this: regime (1)
-            if reach > 0.0 and seg_out[i, ns - 1] / bg[i] < 1e14:  # (powers stay finite)
-                start = np.searchsorted(v, reach, side="right")
-        if start > 0:
-            _series(ns, seg_in, seg_out, i, bg[i], h, inv_fact)
-            if exposure:  # ell P = (bg / v) P: the series from v^0
-                for m in range(K):
-                    h[m] *= bg[i]
-            # the square's series (to the same order; exposure and decay alike)
-            for m in range(K2):
-                hh[m] = 0.0
-            for q in range(K2):
-                hq = h[q]
-                for m in range(K2 - q):
-                    hh[m + q] += hq * h[m]
-            gid = ki * nd + di
-            used[start, gid] = True
-            for r in range(n_sets):
-                wr = w[r, i]
-                w2 = wr * wr
-                for m in range(K):
-                    M[start, gid, r, m] += wr * h[m]
-                for m in range(K2):
-                    M2[start, gid, r, m] += w2 * hh[m]
-        # regimes (2) and (3), in the lifetimes' order (the factors copied in that order)
         ib = 1.0 / bg[i]
         first = seg_in[i, 0] * ib
-        for jj in range(start, nc):
+        for jj in range(nc):
             vj = v[jj]
-            if first * vj > 700.0:
+            if first * vj > X_MAX:
                 break
             if cut and lw + lfs[ki, jj] + lgs[di, jj] - first * vj < floor[jj]:
                 continue
@@ -216,7 +312,7 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
                 p = 0.0
                 for s in range(ns):
                     a = seg_in[i, s] * u
-                    if a > 700.0:
+                    if a > X_MAX:
                         break  # segments are ascending
                     b = seg_out[i, s] * u
                     if b > a:
@@ -260,6 +356,60 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
                     y2 = y2 * vj + C2[gid, r, m]
                 Ss[r, jj] += fac * lead * y
                 S2s[r, jj] += fac * fac * lead * lead * y2
+    # regime (3) of the events that take the series: lifetime by lifetime, in blocks
+    if n_vec > 0:
+        ev = np.flatnonzero(entry_of >= 0)
+        key = np.empty(n_vec)
+        for q in range(n_vec):
+            key[q] = seg_in[ev[q], 0] / bg[ev[q]]
+        perm, lo_key, offsets, b0 = _by_entry(key)
+        al = np.zeros((max_ns, n_vec))  # a/bg, (b - a)/bg of each segment, in that order
+        de = np.zeros((max_ns, n_vec))
+        nsg = np.empty(n_vec, dtype=np.int64)
+        entry = np.empty(n_vec, dtype=np.int64)
+        grp = np.empty(n_vec, dtype=np.int64)
+        W = np.empty((n_sets, n_vec))
+        rest = np.zeros(n_vec + 1)  # suffix sums of the largest weight of each event
+        rho_max = 1.0  # the largest last exit over first entry
+        for q in range(n_vec):
+            i = ev[perm[q]]
+            ib = 1.0 / bg[i]
+            ns = n_seg[i]
+            nsg[q] = ns
+            for s in range(ns):
+                al[s, q] = seg_in[i, s] * ib
+                de[s, q] = max(seg_out[i, s] - seg_in[i, s], 0.0) * ib
+            rho_max = max(rho_max, seg_out[i, ns - 1] / seg_in[i, 0]) if seg_in[i, 0] > 0.0 else np.inf
+            entry[q] = entry_of[i]
+            grp[q] = k[i] * nd + d[i]
+            scale = bg[i] if exposure else 1.0
+            for r in range(n_sets):
+                W[r, q] = w[r, i] * scale
+        for q in range(n_vec - 1, -1, -1):
+            wm = W[0, q]
+            for r in range(1, n_sets):
+                wm = max(wm, W[r, q])
+            rest[q] = rest[q + 1] + wm
+        facg = np.empty(nk * nd)
+        pbuf = np.empty(BLOCK)
+        thr = np.empty(1)
+        for jj in range(nc):
+            vj = v[jj]
+            if vj == 0.0:  # every such event is in regime (1) there
+                continue
+            fmax = 0.0
+            for gid in range(nk * nd):
+                facg[gid] = fs[gid // nd, jj] * gs[gid % nd, jj]
+                fmax = max(fmax, facg[gid])
+            if fmax == 0.0:
+                continue
+            lo = 0
+            if rho_max < np.inf:  # an event entered here has a/bg > SERIES_REACH / (v rho_max)
+                thr[0] = SERIES_REACH / (vj * rho_max)
+                bt = (thr.view(np.int64)[0] >> _BUCKET_SHIFT) - b0
+                lo = offsets[min(max(bt, 0), offsets.size - 1)]
+            _window_sums(jj, vj, lo, lo_key, al, de, nsg, entry, grp, W, rest, facg, fmax,
+                         1.0 / vj if exposure else 1.0, Ss, S2s, pbuf)
     for jj in range(nc):
         S[:, order[jj]] = Ss[:, jj]
         S2[:, order[jj]] = S2s[:, jj]
