@@ -69,7 +69,7 @@ class _NotForNumba:
         for importer, name in list(self.blocked.items()):
             mod = sys.modules.get(importer)
             if mod is not None and getattr(mod, "__spec__", None) is not None and _executing(mod):
-                if fullname == name:
+                if fullname == name or name.startswith(fullname + "."):  # it, or its package first
                     raise ImportError(f"{name}: not used by fipgen's kernels (fipgen._jit)")
             elif mod is not None:  # done: that importer is finished
                 del self.blocked[importer]

@@ -63,12 +63,14 @@ def test_without_numba_extensions_before_and_after_numba_is_imported():
     assert _python(after).strip() == "True"
 
 
-def test_the_command_skips_numbas_blas_and_cffi_support_and_the_library_keeps_them(tmp_path):
+@pytest.mark.parametrize("output", [["--no-output"], ["--output", "o.root"]], ids=["no-output", "root"])
+def test_the_command_skips_numbas_blas_and_cffi_support_and_the_library_keeps_them(tmp_path, output):
     """In the command's process numba records BLAS (scipy.linalg) and cffi as absent, so its
-    first kernel call imports neither; scipy.linalg still imports for whoever asks; a program
-    importing fipgen keeps numba's default."""
+    first kernel call imports neither (also when scipy itself is already imported, as writing
+    ROOT files does: the package scipy.linalg is refused too); scipy.linalg still imports for
+    whoever asks; a program importing fipgen keeps numba's default."""
     code = ("import sys, json\nfrom fipgen.cli import main\n"
-            "code = main(['generate', '--events', '1000', '--no-output', '--quiet'])\n"
+            f"code = main(['generate', '--events', '1000', '--quiet'] + {output!r})\n"
             "import numba.np.arraymath as a, numba.core.typing.cffi_utils as c\n"
             "seen = sorted(m for m in ('scipy.linalg', 'cffi') if m in sys.modules)\n"
             "import scipy.linalg\n"

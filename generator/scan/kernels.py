@@ -144,13 +144,15 @@ def _window_sums(jj, vj, lo, lo_key, al, de, nsg, entry, grp, W, rest, facg, fma
         m = e - c
         for t in range(m):
             pbuf[t] = 0.0
+        ens = entry[c:e]
+        nss = nsg[c:e]
         for s in range(max_ns):
-            for t in range(m):
-                i = c + t
-                a = al[s, i] * vj
-                ok = (s < nsg[i]) and (entry[i] <= jj) and (a <= X_MAX)
-                p = exp_neg(min(a, X_MAX)) * one_minus_exp_neg(min(de[s, i] * vj, X_MAX))
-                pbuf[t] += p if ok else 0.0
+            als = al[s, c:e]
+            des = de[s, c:e]
+            for t in range(m):  # branch-free (a mask multiplied in): vectorised
+                a = als[t] * vj
+                ok = (s < nss[t]) & (ens[t] <= jj) & (a <= X_MAX)
+                pbuf[t] += exp_neg(min(a, X_MAX)) * one_minus_exp_neg(min(des[t] * vj, X_MAX)) * ok
         _block_sums(jj, c, m, W, facg, grp, pbuf, inv_v, Ss, S2s)
         c = e
 
