@@ -44,37 +44,128 @@ SERIES_REACH = 0.5
 SQUARE_TERMS = 12
 
 
-@numba.njit(**JIT_OPTIONS)
-def _series(ns, seg_in, seg_out, i, bg, h, inv_fact):  # pragma: no cover - compiled
-    """``h[m]``, ``m < SERIES_TERMS``: ``P_i(v) = v sum_m h[m] v^m`` with ``v = 1/ctau``, from
-    ``exp(-x) = sum (-x)^k / k!``: ``h[k-1] = (-1)^(k+1) sum_s (beta_s^k - alpha_s^k) / k!``,
-    ``alpha, beta = a/bg, b/bg``; ``beta^k - alpha^k`` by the recursion
-    ``D_k = beta D_(k-1) + alpha^(k-1) (beta - alpha)`` (no cancellation: every term >= 0)."""
-    for m in range(SERIES_TERMS):
-        h[m] = 0.0
-    for s in range(ns):
-        a = seg_in[i, s]
-        b = seg_out[i, s]
-        if not b > a:
-            continue
-        al = a / bg
-        be = b / bg
-        d1 = (b - a) / bg
-        dk = d1
-        apow = 1.0  # alpha^(k-1)
-        for m in range(SERIES_TERMS):  # inv_fact[m] = (-1)^m / (m + 1)!
-            h[m] += dk * inv_fact[m]
-            apow *= al
-            dk = be * dk + apow * d1
-    return h
-
-
 #: events per block of the vectorised regime (3) (:func:`_window_sums`)
 BLOCK = 128
 #: blocks of regime (3) stop where the rest is bounded below this fraction of the sum so far
 NEGLIGIBLE = 1e-30
 #: log2 of the buckets per octave that order the events by first entry (:func:`_by_entry`)
 _BUCKET_SHIFT = 52 - 5
+
+
+@numba.njit(**JIT_OPTIONS)
+def _series_moments(w, k, d, bg, n_seg, seg_in, seg_out, entry_of, nd, max_ns, exposure, M, M2):  # pragma: no cover - compiled
+    """Regime (1)'s moment sums: ``M[L, gid, r, m] = sum w[r, i] h_i[m]`` over the events first
+    out of it at ``L = entry_of[i] > 0`` in group ``gid``, ``M2`` the same of ``w^2`` and the
+    square's series. ``h_i[m]``, ``m < SERIES_TERMS``: ``P_i(v) = v sum_m h[m] v^m`` with
+    ``v = 1/ctau``, from ``exp(-x) = sum (-x)^k / k!``:
+    ``h[k-1] = (-1)^(k+1) sum_s (beta_s^k - alpha_s^k) / k!``, ``alpha, beta = a/bg, b/bg``;
+    ``beta^k - alpha^k`` by the recursion ``D_k = beta D_(k-1) + alpha^(k-1) (beta - alpha)``
+    (no cancellation: every term >= 0); times ``bg`` for exposures. The events
+    are ordered by ``(L, gid)`` (counting sort) and taken ``BLOCK`` at a time: the series of a
+    block in SIMD lanes (coefficient by coefficient over the events), the sums over each run
+    of one ``(L, gid)`` inside it (:func:`_run_sums`)."""
+    n_sets, n = w.shape
+    K = M.shape[3]
+    K2 = M2.shape[3]
+    n_groups = M.shape[1]
+    n_keys = M.shape[0] * n_groups
+    counts = np.zeros(n_keys + 1, dtype=np.int64)
+    n1 = 0
+    for i in range(n):
+        if entry_of[i] > 0:
+            counts[entry_of[i] * n_groups + k[i] * nd + d[i] + 1] += 1
+            n1 += 1
+    if n1 == 0:
+        return
+    for q in range(n_keys):
+        counts[q + 1] += counts[q]
+    ev = np.empty(n1, dtype=np.int64)
+    for i in range(n):
+        if entry_of[i] > 0:
+            key = entry_of[i] * n_groups + k[i] * nd + d[i]
+            ev[counts[key]] = i
+            counts[key] += 1
+    inv_fact = np.empty(K)
+    x = 1.0
+    for m in range(K):
+        x /= -(m + 1.0) if m > 0 else 1.0
+        inv_fact[m] = x  # (-1)^m / (m + 1)!
+    h = np.zeros((K, BLOCK))
+    hh = np.zeros((K2, BLOCK))
+    al = np.empty(BLOCK)
+    be = np.empty(BLOCK)
+    d1 = np.empty(BLOCK)
+    dk = np.empty(BLOCK)
+    apow = np.empty(BLOCK)
+    ww = np.empty((n_sets, BLOCK))
+    for c in range(0, n1, BLOCK):
+        m_ = min(BLOCK, n1 - c)
+        h[:, :m_] = 0.0
+        for s in range(max_ns):
+            for t in range(m_):
+                i = ev[c + t]
+                a = seg_in[i, s]
+                b = seg_out[i, s]
+                ib = 1.0 / bg[i]
+                ok = (s < n_seg[i]) & (b > a)
+                al[t] = a * ib
+                be[t] = b * ib
+                d1[t] = (b - a) * ib * ok
+                dk[t] = d1[t]
+                apow[t] = 1.0
+            for m in range(K):  # h[k-1] += (beta^k - alpha^k) (-1)^(k-1) / k!
+                cm = inv_fact[m]
+                hm = h[m]
+                for t in range(m_):
+                    hm[t] += dk[t] * cm
+                    apow[t] *= al[t]
+                    dk[t] = be[t] * dk[t] + apow[t] * d1[t]
+        for t in range(m_):
+            i = ev[c + t]
+            scale = bg[i] if exposure else 1.0  # ell P = (bg / v) P: the series from v^0
+            for m in range(K):
+                h[m, t] *= scale
+            for r in range(n_sets):
+                ww[r, t] = w[r, i]
+        # the square's series (to the same order; exposure and decay alike)
+        hh[:, :m_] = 0.0
+        for q in range(K2):
+            hq = h[q]
+            for m in range(K2 - q):
+                hm = h[m]
+                out = hh[m + q]
+                for t in range(m_):
+                    out[t] += hq[t] * hm[t]
+        t0 = 0
+        while t0 < m_:
+            i0 = ev[c + t0]
+            L = entry_of[i0]
+            gid = k[i0] * nd + d[i0]
+            t1 = t0 + 1
+            while t1 < m_ and entry_of[ev[c + t1]] == L and k[ev[c + t1]] * nd + d[ev[c + t1]] == gid:
+                t1 += 1
+            _run_sums(ww, h, hh, t0, t1, M, M2, L, gid)
+            t0 = t1
+
+
+@numba.njit(fastmath={"reassoc"}, **JIT_OPTIONS)
+def _run_sums(ww, h, hh, t0, t1, M, M2, L, gid):  # pragma: no cover - compiled
+    """Add ``sum_t ww[r, t] h[m, t]`` and ``sum_t ww[r, t]^2 hh[m, t]`` over ``t0 <= t < t1``
+    to ``M[L, gid, r, m]`` and ``M2[L, gid, r, m]`` (in SIMD lanes: ``reassoc``)."""
+    for r in range(ww.shape[0]):
+        wr = ww[r, t0:t1]  # 1-d slices: loops over them vectorise, over 2-d indices they do not
+        for m in range(h.shape[0]):
+            hm = h[m, t0:t1]
+            acc = 0.0
+            for t in range(wr.size):
+                acc += wr[t] * hm[t]
+            M[L, gid, r, m] += acc
+        for m in range(hh.shape[0]):
+            hm = hh[m, t0:t1]
+            acc = 0.0
+            for t in range(wr.size):
+                acc += wr[t] * wr[t] * hm[t]
+            M2[L, gid, r, m] += acc
 
 
 @numba.njit(**JIT_OPTIONS)
@@ -110,11 +201,13 @@ def _block_sums(jj, c, m, W, facg, grp, pbuf, inv_v, Ss, S2s):  # pragma: no cov
     """Add block ``[c, c + m)``'s terms ``W fac p inv_v`` and their squares to ``Ss``/``S2s`` at
     ``jj`` (summed in SIMD lanes: ``reassoc``; a function of its own so that the flag does not
     reach the exponentials' range reduction)."""
+    gr = grp[c:c + m]
     for r in range(W.shape[0]):
+        wr = W[r, c:c + m]  # 1-d slices: the loop vectorises
         acc = 0.0
         acc2 = 0.0
         for t in range(m):
-            x = W[r, c + t] * facg[grp[c + t]] * pbuf[t] * inv_v
+            x = wr[t] * facg[gr[t]] * pbuf[t] * inv_v
             acc += x
             acc2 += x * x
         Ss[r, jj] += acc
@@ -177,7 +270,7 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
 
     Regimes per event and lifetime, ``u = 1/ell``, ``b`` the chord's last exit, ``a`` its first
     entry. (1) ``u b <= SERIES_REACH`` (lifetimes long beside the flight): ``P_i`` is its power
-    series in ``v = 1/ctau`` (:func:`_series`, ``SERIES_TERMS`` terms), so the sums over such
+    series in ``v = 1/ctau`` (:func:`_series_moments`, ``SERIES_TERMS`` terms), so the sums over such
     events are polynomials in ``v`` whose coefficients are moment sums over events, grouped by
     (channel, decay channel) and by the first lifetime each event leaves this regime at; each
     lifetime then costs a few polynomial evaluations instead of an exponential per event.
@@ -224,13 +317,6 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     M = np.zeros((nc + 1, nk * nd, n_sets, K))
     M2 = np.zeros((nc + 1, nk * nd, n_sets, K2))
     used = np.zeros((nc + 1, nk * nd), dtype=np.bool_)
-    h = np.empty(K)
-    hh = np.empty(K2)
-    inv_fact = np.empty(K)
-    x = 1.0
-    for m in range(K):
-        x /= -(m + 1.0) if m > 0 else 1.0
-        inv_fact[m] = x
     # the direct path leaves out terms below NEGLIGIBLE of the sum so far (a lower bound of the
     # sum: every term is >= 0), by the bound ``w fac exp(-a u)`` of a term, in logarithms
     lfs = np.log(fs)  # -inf where 0 (error_model numpy: no exception)
@@ -255,26 +341,7 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
                 n_vec += 1
                 max_ns = max(max_ns, ns)
                 if start > 0:
-                    gid = ki * nd + di
-                    used[start, gid] = True
-                    _series(ns, seg_in, seg_out, i, bg[i], h, inv_fact)
-                    if exposure:  # ell P = (bg / v) P: the series from v^0
-                        for m in range(K):
-                            h[m] *= bg[i]
-                    # the square's series (to the same order; exposure and decay alike)
-                    for m in range(K2):
-                        hh[m] = 0.0
-                    for q in range(K2):
-                        hq = h[q]
-                        for m in range(K2 - q):
-                            hh[m + q] += hq * h[m]
-                    for r in range(n_sets):
-                        wr = w[r, i]
-                        w2 = wr * wr
-                        for m in range(K):
-                            M[start, gid, r, m] += wr * h[m]
-                        for m in range(K2):
-                            M2[start, gid, r, m] += w2 * hh[m]
+                    used[start, ki * nd + di] = True
                 continue
         # the direct path, event by event over every lifetime
         if n_direct % 64 == 0 and n_direct > 0:
@@ -327,6 +394,7 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
                 x = w[r, i] * fac * p
                 Ss[r, jj] += x
                 S2s[r, jj] += x * x
+    _series_moments(w, k, d, bg, n_seg, seg_in, seg_out, entry_of, nd, max_ns, exposure, M, M2)
     # regime (1): at position jj the events first out at L > jj (suffix sums over L)
     C = np.zeros((nk * nd, n_sets, K))
     C2 = np.zeros((nk * nd, n_sets, K2))
