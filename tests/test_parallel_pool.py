@@ -71,3 +71,30 @@ def test_pools_fork_only_a_single_threaded_process(monkeypatch):
     assert parallel._start_method() == "fork"
     monkeypatch.setattr(threading, "active_count", lambda: 2)  # another thread could hold a lock
     assert parallel._start_method() == "spawn"
+
+
+_LOADED = {"done": False}
+
+
+def _load_once(i: int) -> tuple[int, int, bool]:
+    """(task, process, whether this process had loaded before): loads on first use, as a
+    process's first scan task loads numba's kernels."""
+    seen = _LOADED["done"]
+    _LOADED["done"] = True
+    return i, os.getpid(), seen
+
+
+def test_a_new_forked_pool_starts_after_the_callers_first_task():
+    """The pool's processes are forked after the calling process ran its first task, so they
+    inherit what it loaded (numba's initialisation and kernels in a scan) instead of loading
+    it again."""
+    parallel.shutdown_pools()
+    if parallel._start_method() != "fork":
+        pytest.skip("pools spawn here (not Linux, or several threads)")
+    _LOADED["done"] = False
+    got = parallel.map_tasks(_load_once, [(i,) for i in range(8)], workers=2, share=True)
+    assert [i for i, _, _ in got] == list(range(8))
+    assert got[0][1] == os.getpid() and got[0][2] is False  # the caller's first task loaded
+    in_pool = [seen for _, pid, seen in got if pid != os.getpid()]
+    assert in_pool and all(in_pool)  # every pool task found it loaded: inherited at the fork
+    parallel.shutdown_pools()
