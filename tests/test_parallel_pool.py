@@ -73,28 +73,41 @@ def test_pools_fork_only_a_single_threaded_process(monkeypatch):
     assert parallel._start_method() == "spawn"
 
 
-_LOADED = {"done": False}
+_FIRST_TASK_FORK = """
+import json, os
+from fipgen import parallel
+
+loaded = {"done": False}
 
 
-def _load_once(i: int) -> tuple[int, int, bool]:
-    """(task, process, whether this process had loaded before): loads on first use, as a
-    process's first scan task loads numba's kernels."""
-    seen = _LOADED["done"]
-    _LOADED["done"] = True
+def load_once(i):
+    seen = loaded["done"]  # whether this process had loaded before this task
+    loaded["done"] = True
     return i, os.getpid(), seen
+
+
+method = parallel._start_method()
+got = parallel.map_tasks(load_once, [(i,) for i in range(8)], workers=2, share=True) if method == "fork" else []
+print(json.dumps([method, os.getpid(), got]))
+"""
 
 
 def test_a_new_forked_pool_starts_after_the_callers_first_task():
     """The pool's processes are forked after the calling process ran its first task, so they
     inherit what it loaded (numba's initialisation and kernels in a scan) instead of loading
-    it again."""
-    parallel.shutdown_pools()
-    if parallel._start_method() != "fork":
-        pytest.skip("pools spawn here (not Linux, or several threads)")
-    _LOADED["done"] = False
-    got = parallel.map_tasks(_load_once, [(i,) for i in range(8)], workers=2, share=True)
+    it again. In a fresh interpreter (one thread: the pool forks; the test session may hold
+    threads of other tests)."""
+    import json
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _FIRST_TASK_FORK], capture_output=True, text=True, check=True)
+    method, caller, got = json.loads(out.stdout)
+    if not sys.platform.startswith("linux"):
+        assert method == "spawn"
+        return
+    assert method == "fork"
     assert [i for i, _, _ in got] == list(range(8))
-    assert got[0][1] == os.getpid() and got[0][2] is False  # the caller's first task loaded
-    in_pool = [seen for _, pid, seen in got if pid != os.getpid()]
+    assert got[0][1] == caller and got[0][2] is False  # the caller's first task loaded
+    in_pool = [seen for _, pid, seen in got if pid != caller]
     assert in_pool and all(in_pool)  # every pool task found it loaded: inherited at the fork
-    parallel.shutdown_pools()

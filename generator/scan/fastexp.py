@@ -47,20 +47,21 @@ def _bits_as_float(typingctx, bits):
     return sig, codegen
 
 
-_C = [1.0 / math.factorial(n) for n in range(15)]
-_C0, _C1, _C2, _C3, _C4, _C5, _C6, _C7, _C8, _C9, _C10, _C11, _C12, _C13, _C14 = _C
+#: Taylor coefficients of ``e^r`` (``1/n!``) and of ``(1 - e^-x)/x`` in ``y = -x`` (``1/(n+1)!``)
+_EXP = tuple(1.0 / math.factorial(n) for n in range(14))
+_ONE_MINUS_EXP = tuple(1.0 / math.factorial(n + 1) for n in range(14))
 
 
 @numba.njit(inline="always", **JIT_OPTIONS)
-def _taylor_exp(r):  # pragma: no cover - compiled
-    """``sum_(n <= 13) r^n / n!`` by Estrin's scheme (independent products: a short dependency
+def _estrin13(r, c):  # pragma: no cover - compiled
+    """``sum_(n <= 13) c[n] r^n`` by Estrin's scheme (independent products: a short dependency
     chain, so SIMD lanes are not waiting on one another)."""
     r2 = r * r
     r4 = r2 * r2
-    q0 = (_C0 + _C1 * r) + (_C2 + _C3 * r) * r2
-    q1 = (_C4 + _C5 * r) + (_C6 + _C7 * r) * r2
-    q2 = (_C8 + _C9 * r) + (_C10 + _C11 * r) * r2
-    q3 = _C12 + _C13 * r
+    q0 = (c[0] + c[1] * r) + (c[2] + c[3] * r) * r2
+    q1 = (c[4] + c[5] * r) + (c[6] + c[7] * r) * r2
+    q2 = (c[8] + c[9] * r) + (c[10] + c[11] * r) * r2
+    q3 = c[12] + c[13] * r
     return (q0 + q1 * r4) + (q2 + q3 * r4) * (r4 * r4)
 
 
@@ -70,19 +71,11 @@ def exp_neg(x):  # pragma: no cover - compiled
     y = -x
     kf = math.floor(y * _INV_LN2 + 0.5)
     r = (y - kf * _LN2_HI) - kf * _LN2_LO
-    return _taylor_exp(r) * _bits_as_float((np.int64(kf) + 1023) << 52)
+    return _estrin13(r, _EXP) * _bits_as_float((np.int64(kf) + 1023) << 52)
 
 
 @numba.njit(inline="always", **JIT_OPTIONS)
 def one_minus_exp_neg(x):  # pragma: no cover - compiled
     """``1 - exp(-x)`` for ``0 <= x <= X_MAX`` (module docstring)."""
-    # x (1 - x/2! + x^2/3! - ... + x^13/14!), Estrin's scheme in y = -x
-    y = -x
-    y2 = y * y
-    y4 = y2 * y2
-    q0 = (_C1 + _C2 * y) + (_C3 + _C4 * y) * y2
-    q1 = (_C5 + _C6 * y) + (_C7 + _C8 * y) * y2
-    q2 = (_C9 + _C10 * y) + (_C11 + _C12 * y) * y2
-    q3 = _C13 + _C14 * y
-    s = x * ((q0 + q1 * y4) + (q2 + q3 * y4) * (y4 * y4))
+    s = x * _estrin13(-x, _ONE_MINUS_EXP)  # x (1 - x/2! + x^2/3! - ... + x^13/14!)
     return s if x < 0.5 else 1.0 - exp_neg(x)
