@@ -88,3 +88,16 @@ def test_fast_exponentials_are_within_a_few_ulp():
     assert np.all(np.abs(e - ref_e) <= 2.0 * np.spacing(ref_e))
     assert np.all(np.abs(q - ref_q) <= 4.0 * np.spacing(ref_q))
     assert e[x == 0.0][0] == 1.0 and q[x == 0.0][0] == 0.0
+
+
+def test_chords_from_the_production_point_and_signed_zeros():
+    """Chords that start where the particle is made (entry 0, also written -0.0) are ordered
+    first and summed as the others (the ordering reads the floats' bits)."""
+    args = list(_case(8, max_seg=1, n_sets=1))
+    seg_in = args[5]
+    seg_in[:200, 0] = 0.0
+    seg_in[200:400, 0] = -0.0
+    S, S2 = K.weighted_decay_sums(*args)
+    R, R2 = K.weighted_decay_sums_numpy(*args)
+    np.testing.assert_allclose(S, R, rtol=5e-13, atol=0.0)
+    np.testing.assert_allclose(S2, R2, rtol=1e-8, atol=0.0)

@@ -282,7 +282,7 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     channel whose X -> N N flight is reweighted (``xr != 1``), and the few whose powers would
     overflow, take (3) throughout event by event with ``math.exp``. The results equal the direct
     sums to rounding (the series' truncation is below 1e-18, the terms left out below 1e-30 of
-    the sum in all, the exponentials within 3 ulp), the sums of squares to 1e-8
+    the sum in all, the exponentials within 4 ulp), the sums of squares to 1e-8
     (:func:`weighted_decay_sums_numpy` is the reference).
     """
     n_sets, n = w.shape
@@ -430,8 +430,8 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     if n_vec > 0:
         ev = np.flatnonzero(entry_of >= 0)
         key = np.empty(n_vec)
-        for q in range(n_vec):
-            key[q] = seg_in[ev[q], 0] / bg[ev[q]]
+        for q in range(n_vec):  # (+ 0.0: -0.0 would sort first by its bits, as a huge negative)
+            key[q] = max(seg_in[ev[q], 0] / bg[ev[q]], 0.0) + 0.0
         perm, lo_key, offsets, b0 = _by_entry(key)
         al = np.zeros((max_ns, n_vec))  # a/bg, (b - a)/bg of each segment, in that order
         de = np.zeros((max_ns, n_vec))
