@@ -138,7 +138,8 @@ def _shared(ex, func, args, k: int, bar) -> list:
     processes (from the back); results in task order. Each pool process has two tasks in
     flight (one running, one queued), and a task coming back is replaced at once from the
     executor's callback (not when this process ends its own task). A spawned pool first
-    imports ``func``'s module (no task waits for a process to start); a forked one has it."""
+    imports ``func``'s module (no task waits for a process to start); a forked one has it, and
+    a new forked one is started after this process's first task (inheriting what it loaded)."""
     import threading
     from concurrent.futures import wait
 

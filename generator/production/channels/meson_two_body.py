@@ -141,8 +141,9 @@ def _count_le_from(edges, x, start):  # pragma: no cover - compiled
 def _guides(p_cdf, neg_cos_edges):  # pragma: no cover - compiled
     """Guide tables (Chen and Asau 1974) for :func:`meson_decay_toward`'s two searches: ``gp[j]``
     the count of ``p_cdf`` entries <= ``j / n`` (``u`` in ``[j/n, (j+1)/n)`` starts there), ``gt[j]``
-    that of the angle edges <= ``e0 + (j h)^2``, ``h = sqrt(e1 - e0) / n`` (a grid uniform in
-    ``sqrt(x - e0)``, about the angle, where the tables' edges are dense near the beam)."""
+    that of the angle edges <= ``e0 + (j h)^2``, ``h = sqrt(e1 - e0) / m`` with ``m`` twice the
+    edges (a grid uniform in ``sqrt(x - e0)``, about the angle, where the tables' edges are dense
+    near the beam)."""
     n = p_cdf.size
     gp = np.empty(n + 1, dtype=np.int64)
     for j in range(n + 1):
@@ -203,7 +204,7 @@ def meson_decay_toward(p_cdf, p_edges, cond_density, neg_cos_edges, M, m1, m2, d
         if x >= neg_cos_edges[-1]:
             f = 0.0
         else:
-            jt = min(int(np.sqrt(max(x - e0, 0.0)) / h), n_gt) if h > 0.0 else 0
+            jt = min(int(np.sqrt(x - e0) / h), n_gt) if h > 0.0 and x > e0 else 0  # (not NaN)
             it = _count_le_from(neg_cos_edges, x, gt[jt]) - 1
             if it < 0:
                 it = 0
