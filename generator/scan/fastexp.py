@@ -8,7 +8,8 @@ reweighting's inner loop (:mod:`fipgen.scan.kernels`).
 ``exp_neg``: Cody-Waite reduction ``-x = k ln2 + r``, ``|r| <= ln2 / 2`` (``ln2`` split in a
 high part exact in 32 bits and the rest, W. J. Cody and W. Waite, *Software Manual for the
 Elementary Functions*, 1980, ch. 6), ``e^r`` by its Taylor polynomial of degree 13 (the
-remainder ``r^14 / 14! < 5e-18``; Estrin's scheme) and ``2^k`` built in the exponent bits: within 2 ulp of
+remainder ``r^14 / 14! < 5e-18``; Estrin's scheme, G. Estrin, Proc. Western Joint Computer
+Conference 1960, 33) and ``2^k`` built in the exponent bits: within 2 ulp of
 ``math.exp`` (tests/test_scan_kernels.py). ``one_minus_exp_neg``: below ``x = 1/2`` the
 alternating series of ``1 - e^-x`` to ``x^14`` (remainder ``< 1e-16`` relative), above it
 ``1 - exp_neg(x)`` (``e^-x < 0.61``: the difference loses at most 1.3 bits); within 4 ulp of
@@ -50,6 +51,17 @@ def _bits_as_float(typingctx, bits):
 #: Taylor coefficients of ``e^r`` (``1/n!``) and of ``(1 - e^-x)/x`` in ``y = -x`` (``1/(n+1)!``)
 _EXP = tuple(1.0 / math.factorial(n) for n in range(14))
 _ONE_MINUS_EXP = tuple(1.0 / math.factorial(n + 1) for n in range(14))
+
+
+@intrinsic
+def _float_bits(typingctx, x):
+    """The int64 bit pattern of the float64 ``x`` (for ``x >= 0`` it orders as ``x`` does)."""
+    sig = types.int64(types.float64)
+
+    def codegen(context, builder, signature, args):
+        return builder.bitcast(args[0], context.get_value_type(types.int64))
+
+    return sig, codegen
 
 
 @numba.njit(inline="always", **JIT_OPTIONS)

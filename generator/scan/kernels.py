@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
-from .fastexp import X_MAX, exp_neg, one_minus_exp_neg
+from .fastexp import X_MAX, _bits_as_float, _float_bits, exp_neg, one_minus_exp_neg
 
 __all__ = ["weighted_decay_sums", "weighted_decay_sums_numpy", "decay_probabilities", "cut_passes"]
 
@@ -186,12 +186,10 @@ def _by_entry(key):  # pragma: no cover - compiled
     fill = offsets[:-1].copy()
     perm = np.empty(n, dtype=np.int64)
     lo_key = np.empty(n)
-    edge = np.empty(1, dtype=np.int64)
     for i in range(n):
         b = bits[i] - b0
         perm[fill[b]] = i
-        edge[0] = bits[i] << _BUCKET_SHIFT
-        lo_key[fill[b]] = edge.view(np.float64)[0]
+        lo_key[fill[b]] = _bits_as_float(bits[i] << _BUCKET_SHIFT)
         fill[b] += 1
     return perm, lo_key, offsets, b0
 
@@ -462,7 +460,6 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
             rest[q] = rest[q + 1] + wm
         facg = np.empty(nk * nd)
         pbuf = np.empty(BLOCK)
-        thr = np.empty(1)
         for jj in range(nc):
             vj = v[jj]
             if vj == 0.0:  # every such event is in regime (1) there
@@ -475,8 +472,7 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
                 continue
             lo = 0
             if rho_max < np.inf:  # an event entered here has a/bg > SERIES_REACH / (v rho_max)
-                thr[0] = SERIES_REACH / (vj * rho_max)
-                bt = (thr.view(np.int64)[0] >> _BUCKET_SHIFT) - b0
+                bt = (_float_bits(SERIES_REACH / (vj * rho_max)) >> _BUCKET_SHIFT) - b0
                 lo = offsets[min(max(bt, 0), offsets.size - 1)]
             _window_sums(jj, vj, lo, lo_key, al, de, nsg, entry, grp, W, rest, facg, fmax,
                          1.0 / vj if exposure else 1.0, Ss, S2s, pbuf)

@@ -139,11 +139,11 @@ def _count_le_from(edges, x, start):  # pragma: no cover - compiled
 
 @numba.njit(**JIT_OPTIONS)
 def _guides(p_cdf, neg_cos_edges):  # pragma: no cover - compiled
-    """Guide tables (Chen and Asau 1974) for :func:`meson_decay_toward`'s two searches: ``gp[j]``
-    the count of ``p_cdf`` entries <= ``j / n`` (``u`` in ``[j/n, (j+1)/n)`` starts there), ``gt[j]``
-    that of the angle edges <= ``e0 + (j h)^2``, ``h = sqrt(e1 - e0) / m`` with ``m`` twice the
-    edges (a grid uniform in ``sqrt(x - e0)``, about the angle, where the tables' edges are dense
-    near the beam)."""
+    """Guide tables (H.-C. Chen and Y. Asau, AIIE Transactions 6 (1974) 163) for
+    :func:`meson_decay_toward`'s two searches: ``gp[j]`` the count of ``p_cdf`` entries <=
+    ``j / n`` (``u`` in ``[j/n, (j+1)/n)`` starts there), ``gt[j]`` that of the angle edges <=
+    ``e0 + (j h)^2``, ``h = sqrt(e1 - e0) / m`` with ``m`` twice the edges (a grid uniform in
+    ``sqrt(x - e0)``, about the angle, where the tables' edges are dense near the beam)."""
     n = p_cdf.size
     gp = np.empty(n + 1, dtype=np.int64)
     for j in range(n + 1):
