@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import numpy as np
 
+from .columns import ChunkColumns, put_rows
 from .constants import C_M_PER_NS
 from .decays import sample_decays
-from .events import COLLECTIONS, EventBatch
+from .events import EventBatch
 from .job import Job, decay_codes
 from .production.channels.sample import ProductionSample
 from .registry import channel_code  # codes of the `channel` branch
@@ -43,9 +44,10 @@ def _decays(job: Job, llp, rng, pol, spin_axis, parent_pdg, chan_code):
     codes = decay_codes(model)
     parts = []
     decay_code = np.empty(n, dtype=np.int32)
+    single = len(job.decay_names) == 1  # every event: slices, no index copies
     for k, name in enumerate(job.decay_names):
-        idx = np.flatnonzero(dch == k) if len(job.decay_names) > 1 else np.arange(n)
-        if idx.size == 0:
+        idx = slice(None) if single else np.flatnonzero(dch == k)
+        if n == 0 or not single and idx.size == 0:
             continue
         decay_code[idx] = codes[name]
         if not job.sample_daughters:  # scans without cuts: the daughters are not used
@@ -60,13 +62,14 @@ def _decays(job: Job, llp, rng, pol, spin_axis, parent_pdg, chan_code):
         prod = sample_decays(llp[idx], m, known[name], rng, decay_resonances=job.decay_resonances,
                              model=model, **kw)
         parts.append((idx, prod))
+    if single and parts:
+        return parts[0][1].p4, parts[0][1].pdg, decay_code, dch
     kmax = max((p.pdg.shape[1] for _, p in parts), default=0)
     dau = np.zeros((n, kmax, 4))
     dau_pdg = np.zeros((n, kmax), dtype=np.int32)
     for idx, prod in parts:
-        k = prod.pdg.shape[1]
-        dau[idx, :k] = prod.p4
-        dau_pdg[idx, :k] = prod.pdg
+        put_rows(dau, idx, prod.p4)
+        put_rows(dau_pdg, idx, prod.pdg)
     return dau, dau_pdg, decay_code, dch
 
 
@@ -103,6 +106,14 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     The block's stream is ``block_rng(seed, block)``: the result depends only on
     (card, seed, block), not on chunking or workers.
     """
+    out = ChunkColumns(n, job.alt_weight_names)
+    sums = _generate(job, block, n, out)
+    return (None if job.keep_all and not job.sample_daughters else out.batch()), sums
+
+
+def _generate(job: Job, block: int, n: int, out: ChunkColumns) -> dict:
+    """:func:`generate_block` writing the block's events after those already in ``out``;
+    returns its sums."""
     rng = block_rng(job.card.seed, block, job.stream)
     model = job.model
     m = model.mass
@@ -146,11 +157,11 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         s = ch.sample(size, rng, job.beamline, solid)
         if not isinstance(s, ProductionSample):
             raise TypeError(f"channel {ch.name!r}: sample() returned {type(s).__name__}, not a ProductionSample")
-        vertex[idx] = s.vertex
-        parent[idx] = s.parent_p4
-        llp[idx] = s.llp_p4
-        direction[idx] = s.direction
-        w_geo[idx] = s.weight_geometric
+        put_rows(vertex, idx, s.vertex)
+        put_rows(parent, idx, s.parent_p4)
+        put_rows(llp, idx, s.llp_p4)
+        put_rows(direction, idx, s.direction)
+        put_rows(w_geo, idx, s.weight_geometric)
         # production time: the channel's own (a parent that flew or stopped first), else the
         # light-speed time of the proton from the target face to the vertex
         prod_time[idx] = s.time if s.time is not None else s.vertex[:, 2] / C_M_PER_NS
@@ -176,7 +187,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         elif origin is not None:
             origin[idx] = s.vertex
         if s.sibling_p4 is not None:
-            sib_parts.append((np.arange(n)[idx], s.sibling_p4, s.sibling_pdg, s.sibling_generation))
+            sib_parts.append((idx, s.sibling_p4, s.sibling_pdg, s.sibling_generation))
         sampled += 1
         if s.segments is not None:
             seg_parts.append((idx, s.segments))
@@ -203,8 +214,7 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
     else:
         dau, dau_pdg, decay_code, dch = _decays(job, llp, rng, pol, spin_axis, parent_pdg, chan_code)
     if scan_only:
-        return None, {"n_trials": n, "scan": _scan_columns(job, total_rate, w_geo, tr, which, dch, x_flight, rsum,
-                                                           alt)}
+        return {"n_trials": n, "scan": _scan_columns(job, total_rate, w_geo, tr, which, dch, x_flight, rsum, alt)}
 
     # 4. beam timing: the proton's bucket in the spill and its time within it (the beamline's
     #    bunch structure; drawn last so the kinematics above do not depend on it)
@@ -224,68 +234,48 @@ def generate_block(job: Job, block: int, n: int) -> tuple[EventBatch, dict[str, 
         for a, w_a in alt_w.items():
             sums[f"sum_weights_{a}"] = float(w_a.sum())
 
-    # assemble the written columns, keeping only non-zero weights: each column is copied
-    # once, straight from its (possibly strided) source
+    # the written columns of the trials kept (non-zero weights), each copied once into ``out``
     keep = weight > 0
     if job.keep_all:
         keep = (w_geo > 0) & (tr.n_seg > 0)
         sums["scan"] = _scan_columns(job, total_rate, w_geo, tr, which, dch, x_flight, rsum, alt)
-    nk = int(keep.sum())
-
-    def col(a):
-        return a[keep]
-
+    kept = np.flatnonzero(keep)
+    out.open(kept.size)
+    out.take("weight", weight, kept)
+    for a, w_a in alt_w.items():
+        out.take(f"weight_{a}", w_a, kept)
+    if np.ndim(total_rate) == 0:
+        out.fill("weight_production", total_rate)
+    else:
+        out.take("weight_production", total_rate, kept)
+    out.fill("weight_branching", job.weight_branching)
+    out.take("weight_geometric", w_geo, kept)
+    out.take("weight_decay", p_det, kept)
+    out.take("channel", chan_code, kept)
+    out.take("parent_pdg", parent_pdg, kept)
+    out.take_rows(("parent_px", "parent_py", "parent_pz", "parent_e"), parent, kept)
+    out.take_rows(("prod_x", "prod_y", "prod_z"), vertex, kept)
+    out.take("prod_t", prod_time, kept)
+    out.fill("llp_pdg", model.pdg)
+    out.take_rows(("llp_px", "llp_py", "llp_pz", "llp_e"), llp, kept)
+    out.fill("llp_mass", m)
+    out.take("llp_beta_gamma", tr.beta_gamma, kept)
+    out.fill("llp_ctau", ctau)
+    n_seg = tr.n_seg[kept]
+    out.take("l_entry", tr.seg_in[:, 0], kept)
+    out.column("l_exit")[:] = tr.seg_out[kept, np.maximum(n_seg - 1, 0)]
+    out.column("l_entry")[n_seg == 0] = 0.0
+    out.column("l_exit")[n_seg == 0] = 0.0
     det = job.detector
-    dv = tr.decay_vertex[keep]
-    dv_det = det.to_detector_frame(dv)
-    present = (dau_pdg != 0) & keep[:, None]  # rows are padded at the end with pdg 0
-    dau_flat = dau[present]
-    dau_det = det.vectors_to_detector_frame(dau_flat[:, :3])
-    n_seg = tr.n_seg[keep]
-    seg_mask = (np.arange(tr.seg_in.shape[1])[None, :] < tr.n_seg[:, None]) & keep[:, None]
-    l_entry = np.where(tr.n_seg > 0, tr.seg_in[:, 0], 0.0)
-    l_exit = np.where(tr.n_seg > 0, tr.seg_out[np.arange(n), np.maximum(tr.n_seg - 1, 0)], 0.0)
-    prod_t = col(prod_time)
-
-    scalars = {
-        "weight": col(weight),
-        **{f"weight_{a}": col(w_a) for a, w_a in alt_w.items()},
-        "weight_production": np.full(nk, total_rate) if np.ndim(total_rate) == 0 else col(total_rate),
-        "weight_branching": np.full(nk, job.weight_branching),
-        "weight_geometric": col(w_geo),
-        "weight_decay": col(p_det),
-        "channel": col(chan_code),
-        "parent_pdg": col(parent_pdg),
-        "parent_px": col(parent[:, 0]), "parent_py": col(parent[:, 1]), "parent_pz": col(parent[:, 2]),
-        "parent_e": col(parent[:, 3]),
-        "prod_x": col(vertex[:, 0]), "prod_y": col(vertex[:, 1]), "prod_z": col(vertex[:, 2]), "prod_t": prod_t,
-        "llp_pdg": np.full(nk, model.pdg, dtype=np.int32),
-        "llp_px": col(llp[:, 0]), "llp_py": col(llp[:, 1]), "llp_pz": col(llp[:, 2]), "llp_e": col(llp[:, 3]),
-        "llp_mass": np.full(nk, m),
-        "llp_beta_gamma": col(tr.beta_gamma),
-        "llp_ctau": np.full(nk, ctau),
-        "l_entry": col(l_entry), "l_exit": col(l_exit),
-        "decay_x": np.ascontiguousarray(dv[:, 0]), "decay_y": np.ascontiguousarray(dv[:, 1]),
-        "decay_z": np.ascontiguousarray(dv[:, 2]),
-        "decay_det_x": np.ascontiguousarray(dv_det[:, 0]), "decay_det_y": np.ascontiguousarray(dv_det[:, 1]),
-        "decay_det_z": np.ascontiguousarray(dv_det[:, 2]),
-        "decay_t": prod_t + col(tr.flight_time),
-        "decay_channel": col(decay_code),
-    }
-    counts = {"daughter": present.sum(axis=1)[keep].astype(np.int64), "segment": n_seg.astype(np.int64)}
-    flat = {
-        "daughter": {
-            "pdg": dau_pdg[present],
-            "px": np.ascontiguousarray(dau_flat[:, 0]), "py": np.ascontiguousarray(dau_flat[:, 1]),
-            "pz": np.ascontiguousarray(dau_flat[:, 2]), "e": np.ascontiguousarray(dau_flat[:, 3]),
-            "det_px": np.ascontiguousarray(dau_det[:, 0]), "det_py": np.ascontiguousarray(dau_det[:, 1]),
-            "det_pz": np.ascontiguousarray(dau_det[:, 2]),
-        },
-        "segment": {"entry": tr.seg_in[seg_mask], "exit": tr.seg_out[seg_mask]},
-    }
-    _record(job, block, keep, vertex, t_bunch, origin, gp, gp_pdg, sib_parts, scalars, counts, flat)
-    batch = EventBatch(scalars, counts, flat)
-    return batch, sums
+    out.take_points(("decay_x", "decay_y", "decay_z"), ("decay_det_x", "decay_det_y", "decay_det_z"),
+                    tr.decay_vertex, kept, det.frame)
+    np.add(out.column("prod_t"), tr.flight_time[kept], out=out.column("decay_t"))
+    out.take("decay_channel", decay_code, kept)
+    out.flatten("daughter", kept, dau_pdg, dau, frame=det.frame)
+    out.segments(kept, tr.n_seg, tr.seg_in, tr.seg_out)
+    _record(job, block, out, kept, vertex, t_bunch, origin, gp, gp_pdg, sib_parts)
+    out.close()
+    return sums
 
 
 def _gather_segments(parts, n: int):
@@ -324,71 +314,61 @@ def _scan_columns(job: Job, total_rate, w_geo, tr, which, dch, x_flight, rsum, a
     }
 
 
-def _record(job: Job, block: int, keep, vertex, t_bunch, origin, gp, gp_pdg, sib_parts, scalars, counts,
-            flat) -> None:
+def _record(job: Job, block: int, out: ChunkColumns, kept, vertex, t_bunch, origin, gp, gp_pdg, sib_parts) -> None:
     """The kept events' record columns (grandparent, origin, siblings; :data:`fipgen.events.SCALARS`),
-    added to ``scalars``, ``counts`` and ``flat``. ``origin``, ``gp`` None: every parent made
-    where it decayed, no grandparent. The struck nucleus is drawn from the block's own record
-    stream (:data:`fipgen.rng.RECORD_STREAM`): the physics draws and their results do not
-    depend on it."""
+    written into ``out``'s open block. ``origin``, ``gp`` None: every parent made where it
+    decayed, no grandparent. The struck nucleus is drawn from the block's own record stream
+    (:data:`fipgen.rng.RECORD_STREAM`): the physics draws and their results do not depend on it."""
     from .geometry.nuclei import nucleus_at, solid_at
     from .rng import RECORD_STREAM
 
-    kept = np.flatnonzero(keep)
     nk = kept.size
     if not job.record:  # nothing will be written: the cheapest valid columns
-        zi, zf = np.zeros(nk, dtype=np.int32), np.zeros(nk)
-        scalars.update({"grandparent_pdg": zi, "grandparent_px": zf, "grandparent_py": zf, "grandparent_pz": zf,
-                        "grandparent_e": zf, "origin_x": scalars["prod_x"], "origin_y": scalars["prod_y"],
-                        "origin_z": scalars["prod_z"], "origin_t": scalars["prod_t"], "origin_known": zi,
-                        "origin_solid": np.full(nk, -1, dtype=np.int32), "origin_nucleus": zi})
-        counts["sibling"] = np.zeros(nk, dtype=np.int64)
-        flat["sibling"] = {f: np.zeros(0, dtype=d) for f, (d, _) in COLLECTIONS["sibling"][1].items()}
+        for k in ("grandparent_pdg", "grandparent_px", "grandparent_py", "grandparent_pz", "grandparent_e",
+                  "origin_known", "origin_nucleus"):
+            out.fill(k, 0)
+        for c in "xyzt":
+            out.column(f"origin_{c}")[:] = out.column(f"prod_{c}")
+        out.fill("origin_solid", -1)
+        out.no_collection("sibling")
         return
+    ox, oy, oz = (out.column(f"origin_{c}") for c in "xyz")
     if origin is None:
-        ox, oy, oz = scalars["prod_x"], scalars["prod_y"], scalars["prod_z"]
-        known = np.ones(nk, dtype=np.int32)
+        ox[:], oy[:], oz[:] = out.column("prod_x"), out.column("prod_y"), out.column("prod_z")
+        out.fill("origin_known", 1)
     else:
-        org = origin[kept]
-        unknown = np.isnan(org[:, 0])
+        out.take_rows(("origin_x", "origin_y", "origin_z"), origin, kept)
+        unknown = np.isnan(ox)
         if unknown.any():  # the decay point (and its solid: where stopped mesons and shower particles were made)
-            org[unknown] = vertex[kept[unknown]]
-        ox, oy, oz = (np.ascontiguousarray(c) for c in org.T)
-        known = (~unknown).astype(np.int32)
+            at = vertex[kept[unknown]]
+            ox[unknown], oy[unknown], oz[unknown] = at[:, 0], at[:, 1], at[:, 2]
+        out.column("origin_known")[:] = ~unknown
     pts = np.column_stack([ox, oy, oz])
     owner = solid_at(job.beamline, pts)
     u = block_rng(job.card.seed, block, (RECORD_STREAM, *job.stream)).random(nk)
     if gp is None:
-        zero = np.zeros(nk)
-        gcols = (np.zeros(nk, dtype=np.int32), zero, zero, zero, zero)
+        for k in ("grandparent_pdg", "grandparent_px", "grandparent_py", "grandparent_pz", "grandparent_e"):
+            out.fill(k, 0)
     else:
-        g = gp[kept]
-        gcols = (gp_pdg[kept], *(np.ascontiguousarray(c) for c in g.T))
-    scalars.update({
-        **dict(zip(("grandparent_pdg", "grandparent_px", "grandparent_py", "grandparent_pz", "grandparent_e"), gcols)),
-        "origin_x": ox, "origin_y": oy, "origin_z": oz, "origin_t": oz / C_M_PER_NS + t_bunch[kept],
-        "origin_known": known, "origin_solid": owner.astype(np.int32),
-        "origin_nucleus": nucleus_at(job.beamline, pts, u, owner),
-    })
+        out.take("grandparent_pdg", gp_pdg, kept)
+        out.take_rows(("grandparent_px", "grandparent_py", "grandparent_pz", "grandparent_e"), gp, kept)
+    np.add(oz / C_M_PER_NS, t_bunch[kept], out=out.column("origin_t"))
+    out.column("origin_solid")[:] = owner
+    out.column("origin_nucleus")[:] = nucleus_at(job.beamline, pts, u, owner)
     # siblings of the kept events, in event order (pdg 0 pads a channel's absent ones)
-    kmax = max((p.shape[1] for _, p, _, _ in sib_parts), default=0)
-    sp = np.zeros((nk, kmax, 4))
-    sc = np.zeros((nk, kmax), dtype=np.int32)
-    sg = np.zeros((nk, kmax), dtype=np.int32)
-    if sib_parts:
-        row = np.full(keep.size, -1, dtype=np.int64)
-        row[kept] = np.arange(nk)
-        for idx, p4, pdg, gen in sib_parts:
-            r = row[idx]
-            take = r >= 0
-            k = p4.shape[1]
-            sp[r[take], :k], sc[r[take], :k] = p4[take], pdg[take]
-            sg[r[take], :k] = np.asarray(gen, dtype=np.int32)[None, :]
-    present = sc != 0
-    counts["sibling"] = present.sum(axis=1).astype(np.int64)
-    got = sp[present]
-    flat["sibling"] = {"pdg": sc[present], "px": got[:, 0], "py": got[:, 1], "pz": got[:, 2], "e": got[:, 3],
-                       "generation": sg[present]}
+    if not sib_parts:
+        out.no_collection("sibling")
+        return
+    n = vertex.shape[0]
+    kmax = max(p.shape[1] for _, p, _, _ in sib_parts)
+    sp = np.zeros((n, kmax, 4))
+    sc = np.zeros((n, kmax), dtype=np.int32)
+    sg = np.zeros((n, kmax), dtype=np.int32)
+    for idx, p4, pdg, gen in sib_parts:
+        put_rows(sp, idx, p4)
+        put_rows(sc, idx, np.asarray(pdg, dtype=np.int32))
+        put_rows(sg, idx, np.broadcast_to(np.asarray(gen, dtype=np.int32)[None, :], pdg.shape))
+    out.flatten("sibling", kept, sc, sp, generation=sg)
 
 
 def n_blocks(n_trials: int) -> int:
@@ -435,8 +415,9 @@ def chunks_of(n_trials: int, chunk_size: int) -> list[list[tuple[int, int]]]:
 def iter_chunks(job: Job, chunk_size: int | None = None):
     """Yield (EventBatch, sums) per chunk, in order."""
     for chunk in iter_chunk_plan(job.n_trials, chunk_size or job.card.chunk_size):
-        parts = [generate_block(job, b, n) for b, n in chunk]
-        sums = {k: sum(p[1][k] for p in parts) for k in parts[0][1]}
-        yield EventBatch.concatenate([p[0] for p in parts]), sums
+        out = ChunkColumns(sum(n for _, n in chunk), job.alt_weight_names)
+        parts = [_generate(job, b, n, out) for b, n in chunk]
+        sums = {k: sum(p[k] for p in parts) for k in parts[0]}
+        yield out.batch(), sums
 
 

@@ -152,16 +152,16 @@ def test_signal_in_process_stops_the_generation_thread(tmp_path, monkeypatch, ca
     import fipgen.generation as pl
 
     monkeypatch.chdir(tmp_path)
-    real = pl.generate_block
+    real = pl._generate  # a block written into its chunk's columns (iter_chunks)
     calls = {"n": 0}
 
-    def signalling(job, block, n):
+    def signalling(job, block, n, out):
         calls["n"] += 1
         if calls["n"] == 3:
             os.kill(os.getpid(), signal.SIGTERM)  # from the generation thread
-        return real(job, block, n)
+        return real(job, block, n, out)
 
-    monkeypatch.setattr(pl, "generate_block", signalling)
+    monkeypatch.setattr(pl, "_generate", signalling)
     before = {s: signal.getsignal(s) for s in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)}
     rc = main(["generate", "sbnd_dark_photon", "--events", "400000", "--format", "root,hepevt", "--output", "o",
                "--quiet"])

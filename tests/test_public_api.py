@@ -92,6 +92,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "FipgenError", "CardError", "GeometryError", "PhysicsError", "OutputError", "ClosedError", "RunFailure",
         "InputFileError", "NoSourcesError", "NumericError"
     ],
+    "fipgen.columns": ["ChunkColumns", "put_rows", "flatten_padded_numpy"],
     "fipgen.events": ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch", "VECTOR_FIELDS", "events_view",
                       "RECORD_SINCE", "with_record_defaults"],
     "fipgen.generation": [

@@ -74,16 +74,16 @@ def test_interrupted_write_leaves_nothing(tmp_path, monkeypatch):
     import fipgen.generation as pl
 
     job = build_job(make_card(events=40000))
-    real = pl.generate_block
+    real = pl._generate  # a block written into its chunk's columns (iter_chunks)
     calls = {"n": 0}
 
-    def failing(job, block, n):
+    def failing(job, block, n, out):
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt
-        return real(job, block, n)
+        return real(job, block, n, out)
 
-    monkeypatch.setattr(pl, "generate_block", failing)
+    monkeypatch.setattr(pl, "_generate", failing)
     out = tmp_path / "x.root"
     with pytest.raises(KeyboardInterrupt):
         run(job, str(out))
