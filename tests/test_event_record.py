@@ -27,7 +27,7 @@ from _nuhepmc import check_file, parse
 
 from fipgen.card import load_packaged_card
 from fipgen.geometry import get_material, load_beamline
-from fipgen.geometry.nuclei import collision_shares, nucleus_at, solid_at
+from fipgen.geometry.nuclei import collision_shares, nucleus_at, solid_at, solid_at_numpy
 from fipgen.io.hepmc import sigma_reference_pb
 from fipgen.pipeline import build_job, run
 
@@ -277,6 +277,22 @@ def test_nucleus_draw_follows_the_collision_shares():
     for c, q in zip(codes, p):
         k = np.sum(got == c)
         assert abs(k - n * q) < 5 * math.sqrt(n * q * (1 - q)) + 1, (c, k, n * q)
+
+
+@pytest.mark.parametrize("name", ["bnb", "numi", "lbnf", "bnb_dump", "darkquest_beam", "e137"])
+def test_compiled_solid_at_is_the_solids_own_test(name):
+    """solid_at (one compiled pass over the beamline's solids) against each solid's own
+    ``contains`` in order: points drawn in every solid, around them, and rows of NaN."""
+    bl = load_beamline(name)
+    rng = np.random.default_rng(11)
+    pts = [el.solid.sample_points(3000, rng) for el in bl.elements()]
+    pts = np.concatenate([*pts, *(p + rng.normal(0, 0.5, p.shape) for p in pts)])  # inside and near each solid
+    pts[::997] = np.nan
+    got = solid_at(bl, pts)
+    want = solid_at_numpy(bl, pts)
+    assert np.array_equal(got, want)
+    assert len(set(got.tolist())) >= min(3, len(bl.elements()) + 1)  # several owners, and -1
+    assert np.all(got[::997] == -1)
 
 
 def test_columns_of_files_written_before_the_record_are_filled_in(chain_files):

@@ -16,8 +16,9 @@ from functools import lru_cache
 import numpy as np
 
 from ..constants import nuclear_pdg
+from .points import first_container
 
-__all__ = ["collision_shares", "nucleus_at", "solid_at"]
+__all__ = ["collision_shares", "nucleus_at", "solid_at", "solid_at_numpy"]
 
 #: Exponent of A in sigma_inel(p A) ~ A^0.71 (Carroll et al. 1979).
 A_EXPONENT = 0.71
@@ -41,7 +42,33 @@ def collision_shares(material) -> tuple[np.ndarray, np.ndarray]:
 def solid_at(beamline, points: np.ndarray) -> np.ndarray:
     """Index (n,) into ``beamline.elements()`` of the solid containing each of ``points`` (n, 3)
     (beam frame, m): the first that contains it (the order that owns overlaps in the cascade);
-    -1 for a point in none of them or a row of NaN."""
+    -1 for a point in none of them or a row of NaN. Compiled
+    (:func:`fipgen.geometry.points.first_container`); :func:`solid_at_numpy` is its reference."""
+    z_lo, z_hi, starts, codes, rot, trans, params = _compiled_elements(beamline)
+    points = np.ascontiguousarray(points, dtype=np.float64).reshape(-1, 3)
+    return first_container(points, z_lo, z_hi, starts, codes, rot, trans, params)
+
+
+@lru_cache(maxsize=32)
+def _compiled_elements(beamline) -> tuple:
+    """The beamline's solids in order, as one set of primitive arrays: their z extents and
+    the first primitive of each (``starts``, one more than the solids)."""
+    solids = [el.solid for el in beamline.elements()]
+    comp = [s.compiled() for s in solids]
+    z = np.array([[_extent(s)[0][2], _extent(s)[1][2]] for s in solids], dtype=np.float64).reshape(-1, 2)
+    starts = np.zeros(len(solids) + 1, dtype=np.int64)
+    starts[1:] = np.cumsum([c.codes.size for c in comp])
+
+    def cat(field, shape):
+        parts = [getattr(c, field) for c in comp]
+        return np.ascontiguousarray(np.concatenate(parts) if parts else np.zeros((0, *shape)))
+
+    return (np.ascontiguousarray(z[:, 0]), np.ascontiguousarray(z[:, 1]), starts,
+            cat("codes", ()).astype(np.int64), cat("rot", (3, 3)), cat("trans", (3,)), cat("params", (3,)))
+
+
+def solid_at_numpy(beamline, points: np.ndarray) -> np.ndarray:
+    """Plain-numpy reference of :func:`solid_at` (each solid's own ``contains``)."""
     points = np.asarray(points, dtype=np.float64)
     n = points.shape[0]
     owner = np.full(n, -1, dtype=np.int64)

@@ -18,7 +18,7 @@ import numpy as np
 from .._jit import JIT_OPTIONS
 from .chords import BOX, CYLINDER, SPHERE
 
-__all__ = ["primitive_points", "draws_three_uniforms", "primitives_contain"]
+__all__ = ["primitive_points", "draws_three_uniforms", "primitives_contain", "first_container"]
 
 
 def draws_three_uniforms(codes: np.ndarray) -> bool:
@@ -63,31 +63,61 @@ def primitive_points(idx, u, codes, rot, trans, params):  # pragma: no cover - c
     return out
 
 
+@numba.njit(inline="always", **JIT_OPTIONS)
+def _inside(points, i, j, codes, rot, trans, params):  # pragma: no cover - compiled
+    """Point ``i`` (solid frame, m) inside or on primitive ``j``: local point ``R^T (x - t)``;
+    a box ``|x_a| <= h_a``, a cylinder ``x^2 + y^2 <= R^2`` and ``|z| <= L/2``, a sphere
+    ``|x|^2 <= R^2``."""
+    d0 = points[i, 0] - trans[j, 0]
+    d1 = points[i, 1] - trans[j, 1]
+    d2 = points[i, 2] - trans[j, 2]
+    x = d0 * rot[j, 0, 0] + d1 * rot[j, 1, 0] + d2 * rot[j, 2, 0]
+    y = d0 * rot[j, 0, 1] + d1 * rot[j, 1, 1] + d2 * rot[j, 2, 1]
+    z = d0 * rot[j, 0, 2] + d1 * rot[j, 1, 2] + d2 * rot[j, 2, 2]
+    c = codes[j]
+    if c == BOX:
+        return abs(x) <= params[j, 0] and abs(y) <= params[j, 1] and abs(z) <= params[j, 2]
+    if c == CYLINDER:
+        return x * x + y * y <= params[j, 0] ** 2 and abs(z) <= params[j, 1]
+    if c == SPHERE:
+        return x * x + y * y + z * z <= params[j, 0] ** 2
+    return False
+
+
 @numba.njit(**JIT_OPTIONS)
 def primitives_contain(points, codes, rot, trans, params):  # pragma: no cover - compiled
     """``(n,)`` bool: point ``i`` (solid frame, m) is inside or on one of the primitives
-    (:meth:`Solid.contains` compiled: local point ``R^T (x - t)``; a box ``|x_a| <= h_a``, a
-    cylinder ``x^2 + y^2 <= R^2`` and ``|z| <= L/2``, a sphere ``|x|^2 <= R^2``)."""
+    (:meth:`Solid.contains` compiled, :func:`_inside`)."""
     n = points.shape[0]
     out = np.zeros(n, dtype=np.bool_)
     for i in range(n):
         for j in range(codes.size):
-            d0 = points[i, 0] - trans[j, 0]
-            d1 = points[i, 1] - trans[j, 1]
-            d2 = points[i, 2] - trans[j, 2]
-            x = d0 * rot[j, 0, 0] + d1 * rot[j, 1, 0] + d2 * rot[j, 2, 0]
-            y = d0 * rot[j, 0, 1] + d1 * rot[j, 1, 1] + d2 * rot[j, 2, 1]
-            z = d0 * rot[j, 0, 2] + d1 * rot[j, 1, 2] + d2 * rot[j, 2, 2]
-            c = codes[j]
-            if c == BOX:
-                inside = abs(x) <= params[j, 0] and abs(y) <= params[j, 1] and abs(z) <= params[j, 2]
-            elif c == CYLINDER:
-                inside = x * x + y * y <= params[j, 0] ** 2 and abs(z) <= params[j, 1]
-            elif c == SPHERE:
-                inside = x * x + y * y + z * z <= params[j, 0] ** 2
-            else:
-                inside = False
-            if inside:
+            if _inside(points, i, j, codes, rot, trans, params):
                 out[i] = True
+                break
+    return out
+
+
+@numba.njit(**JIT_OPTIONS)
+def first_container(points, z_lo, z_hi, starts, codes, rot, trans, params):  # pragma: no cover - compiled
+    """``(n,)`` int64: for each point (m), the first solid ``k`` (its primitives
+    ``starts[k]:starts[k + 1]``) whose z extent ``[z_lo[k], z_hi[k]]`` holds it and that
+    contains it; -1 for none, or a point with a coordinate not finite."""
+    n = points.shape[0]
+    out = np.full(n, -1, dtype=np.int64)
+    for i in range(n):
+        zi = points[i, 2]
+        if not (np.isfinite(points[i, 0]) and np.isfinite(points[i, 1]) and np.isfinite(zi)):
+            continue
+        for k in range(z_lo.size):
+            if zi < z_lo[k] or zi > z_hi[k]:
+                continue
+            found = False
+            for j in range(starts[k], starts[k + 1]):
+                if _inside(points, i, j, codes, rot, trans, params):
+                    found = True
+                    break
+            if found:
+                out[i] = k
                 break
     return out
