@@ -172,3 +172,21 @@ def test_ks_detects_a_uniform_sampler():
     rng = np.random.default_rng(15)
     x = rng.uniform(100.0, 105.0, 50000)
     assert stats.kstest(x, lambda t: union_cdf(t, SEGS_1, 2.0)).pvalue < 1e-3
+
+
+def test_one_segment_path_gives_the_general_paths_numbers():
+    """The kernel's one-segment shortcut against its general loops (reached with an empty
+    second segment, which they skip): the same distances, bit for bit, from ell << L to
+    ell >> L, and NaN for an empty chord."""
+    rng = np.random.default_rng(8)
+    n = 20_000
+    a = rng.uniform(0.0, 500.0, n)
+    b = a + 10.0 ** rng.uniform(-6, 2, n)
+    b[:50] = a[:50]  # empty chords
+    ell = 10.0 ** rng.uniform(-4, 9, n)
+    u = rng.random(n)
+    one = sample_decay_distance(np.ones(n, dtype=np.int64), a[:, None], b[:, None], ell, u)
+    two = sample_decay_distance(np.full(n, 2, dtype=np.int64), np.column_stack([a, b + 1.0]),
+                                np.column_stack([b, b + 1.0]), ell, u)
+    assert np.array_equal(one, two, equal_nan=True)
+    assert np.all(np.isnan(one[:50])) and np.all((one[50:] >= a[50:]) & (one[50:] <= b[50:]))

@@ -73,6 +73,29 @@ def _sample_kernel(n_seg, seg_in, seg_out, ell, u):  # pragma: no cover - compil
         if ns <= 0:
             out[i] = np.nan
             continue
+        if ns == 1:  # one segment (the loops below with a0 = a: the same numbers, 2 functions not 6)
+            a = seg_in[i, 0]
+            b = seg_out[i, 0]
+            if not (b > a):
+                out[i] = np.nan
+                continue
+            e = np.expm1(-(b - a) / L)
+            w = 1.0 * (-e)
+            if not (w > 0.0):
+                out[i] = np.nan
+                continue
+            up = (u[i] * w - 0.0) / w
+            if up < 0.0:
+                up = 0.0
+            elif up > 1.0:
+                up = 1.0
+            lpos = a - L * np.log1p(up * e)
+            if not (lpos >= a):
+                lpos = a
+            elif lpos > b:
+                lpos = b
+            out[i] = lpos
+            continue
         a0 = seg_in[i, 0]
         for k in range(1, ns):
             a0 = min(a0, seg_in[i, k])
