@@ -32,6 +32,7 @@ range (theta > pi/2).
 
 from __future__ import annotations
 
+import weakref
 from dataclasses import dataclass
 
 import numba
@@ -93,18 +94,13 @@ class MesonTwoBodyChannel:
         d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
         seg, q = aim.chords_and_density(vertex, d)  # the LLP flies along d: its chords too
         M = pdg_mass(self.parent_pdg)
-        if len(parts) == 1:
-            src = self.source
-            parent, llp, f = meson_decay_toward(src.p_cdf, src.p_edges, src.conditional_density,
-                                                src.neg_cos_theta_edges, M, self.llp_mass, self.other_mass, d,
-                                                rng.random((4, n)))
-        else:  # each meson from the spectrum of the part (solid) that made it
-            parent, llp, f = np.empty((n, 4)), np.empty((n, 4)), np.empty(n)
-            for src, sl in parts:
-                if sl.stop > sl.start:
-                    parent[sl], llp[sl], f[sl] = meson_decay_toward(
-                        src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges, M,
-                        self.llp_mass, self.other_mass, d[sl], rng.random((4, sl.stop - sl.start)))
+        parent, llp, f = np.empty((n, 4)), np.empty((n, 4)), np.empty(n)
+        # each meson from the spectrum of the part (solid) that made it, written in place
+        for src, sl in parts if len(parts) > 1 else [(self.source, slice(0, n))]:
+            if sl.stop > sl.start:
+                _decay_toward(src.p_cdf, src.p_edges, src.conditional_density, src.neg_cos_theta_edges, M,
+                              self.llp_mass, self.other_mass, d[sl], rng.random((4, sl.stop - sl.start)),
+                              *_source_guides(src), parent[sl], llp[sl], f[sl])
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
         sp, sc = siblings(self.decay_sibling(parent, llp))
         return ProductionSample(vertex, parent, llp, d, w, sibling_p4=sp, sibling_pdg=sc, sibling_generation=(0,),
@@ -157,6 +153,18 @@ def _guides(p_cdf, neg_cos_edges):  # pragma: no cover - compiled
     return gp, gt, h
 
 
+#: Guide tables of the sources sampled so far (:func:`_guides`; a source's tables are fixed).
+_GUIDES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _source_guides(src) -> tuple:
+    """:func:`_guides` of a meson source's tables, made once per source."""
+    g = _GUIDES.get(src)
+    if g is None:
+        g = _GUIDES[src] = _guides(src.p_cdf, src.neg_cos_theta_edges)
+    return g
+
+
 @numba.njit(**JIT_OPTIONS)
 def meson_decay_toward(p_cdf, p_edges, cond_density, neg_cos_edges, M, m1, m2, dirs, u):  # pragma: no cover - compiled
     """Mesons of mass ``M`` decaying to (m1 along ``dirs``, m2); returns (parent p4, LLP p4, f).
@@ -171,15 +179,26 @@ def meson_decay_toward(p_cdf, p_edges, cond_density, neg_cos_edges, M, m1, m2, d
     Two-body kinematics: E* = (M^2 + m1^2 - m2^2)/2M, p* = lambda^(1/2)(M^2, m1^2, m2^2)/2M.
     """
     n = dirs.shape[0]
+    parent = np.empty((n, 4))
+    llp = np.empty((n, 4))
+    f_out = np.empty(n)
+    gp, gt, h = _guides(p_cdf, neg_cos_edges)
+    _decay_toward(p_cdf, p_edges, cond_density, neg_cos_edges, M, m1, m2, dirs, u, gp, gt, h, parent, llp, f_out)
+    return parent, llp, f_out
+
+
+@numba.njit(**JIT_OPTIONS)
+def _decay_toward(p_cdf, p_edges, cond_density, neg_cos_edges, M, m1, m2, dirs, u, gp, gt, h, parent, llp,
+                  f_out):  # pragma: no cover - compiled
+    """:func:`meson_decay_toward` with the guide tables given (:func:`_guides` of these tables: the
+    searches start from them, and their results are ``np.searchsorted``'s whatever the guides)
+    and the results written into ``parent``, ``llp`` (n, 4) and ``f_out`` (n,)."""
+    n = dirs.shape[0]
     n_p = p_edges.size - 1
     n_t = neg_cos_edges.size - 1
     lam = (M * M - (m1 + m2) ** 2) * (M * M - (m1 - m2) ** 2)
     ps = np.sqrt(max(lam, 0.0)) / (2.0 * M)
     es = (M * M + m1 * m1 - m2 * m2) / (2.0 * M)
-    parent = np.empty((n, 4))
-    llp = np.empty((n, 4))
-    f_out = np.empty(n)
-    gp, gt, h = _guides(p_cdf, neg_cos_edges)  # the searches below start from these: same results
     n_gp = gp.size - 1
     n_gt = gt.size - 1
     e0 = neg_cos_edges[0]
@@ -220,4 +239,3 @@ def meson_decay_toward(p_cdf, p_edges, cond_density, neg_cos_edges, M, m1, m2, d
         llp[i, 1] = pl * dy
         llp[i, 2] = pl * dz
         llp[i, 3] = el
-    return parent, llp, f_out
