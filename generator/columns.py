@@ -70,8 +70,12 @@ class ChunkColumns:
         return m[r, self._lo:self._hi]
 
     def take(self, name: str, source, kept: np.ndarray) -> None:
-        """Column ``name`` = ``source[kept]`` (``source`` (n,), any strides)."""
-        np.take(source, kept, out=self.column(name), mode="clip")
+        """Column ``name`` = ``source[kept]`` (``source`` (n,), any strides; cast to the column's type)."""
+        col = self.column(name)
+        source = np.asarray(source)
+        if source.dtype != col.dtype:
+            source = source.astype(col.dtype)
+        np.take(source, kept, out=col, mode="clip")
 
     def fill(self, name: str, value) -> None:
         """Column ``name`` = ``value`` for every event of the block."""

@@ -114,6 +114,14 @@ def test_points_and_their_local_frame():
     np.testing.assert_allclose(frame.to_parent(loc), pts[kept], rtol=1e-12, atol=1e-12)
 
 
+def test_take_casts_to_the_columns_type():
+    out = ChunkColumns(3)
+    out.open(2)
+    out.take("weight", np.array([1.5, 2.5, 3.5], dtype=np.float32), np.array([2, 0]))
+    out.take("channel", np.array([7, 8, 9], dtype=np.int64), np.array([1, 2]))
+    assert out.column("weight").tolist() == [3.5, 1.5] and out.column("channel").tolist() == [8, 9]
+
+
 def test_take_rows_skips_none_and_refuses_overflow():
     out = ChunkColumns(4)
     src = np.arange(20.0).reshape(5, 4)

@@ -209,7 +209,7 @@ def test_titles_change_nothing_but_the_titles(tmp_path, monkeypatch):
     import fipgen.io.root as root_io
 
     _write_synthetic(tmp_path / "titled.root", 3)
-    monkeypatch.setattr(root_io, "set_branch_titles", lambda tree, titles: False)
+    monkeypatch.setattr(root_io, "mktree_titled", lambda d, name, types, titles, **kw: d.mktree(name, types, **kw))
     _write_synthetic(tmp_path / "plain.root", 3)
     with uproot.open(tmp_path / "titled.root") as a, uproot.open(tmp_path / "plain.root") as b:
         for t in ("events", "run"):
@@ -244,6 +244,47 @@ def test_set_branch_titles_relies_on_uproot_internals_that_are_there(tmp_path):
     with uproot.open(tmp_path / "t.root") as f:
         assert f["t"]["x"].title == "x position, m" and f["t"]["n"].title == "n/I"
         np.testing.assert_array_equal(f["t"]["x"].array(library="np"), [0, 1, 2, 0, 1])
+
+
+def test_titles_are_set_when_uproot_first_writes_the_tree(tmp_path, monkeypatch):
+    """mktree_titled sets the titles before uproot's first serialisation of the tree's metadata
+    (no rewrite, Tree._relocate never called), restores uproot's Tree.write_anew, and a tree
+    made by plain mktree afterwards keeps uproot's titles."""
+    import uproot.writing._cascadetree as ct
+
+    from fipgen.io.root import mktree_titled
+
+    own = vars(ct.Tree)["write_anew"]
+    relocated = []
+    real = ct.Tree._relocate
+    monkeypatch.setattr(ct.Tree, "_relocate", lambda self, *a: relocated.append(self._name) or real(self, *a))
+    with uproot.recreate(tmp_path / "t.root") as f:
+        tree = mktree_titled(f, "t", {"x": np.float64, "n": np.int32}, {"x": "x position, m"}, title="a tree")
+        assert vars(ct.Tree)["write_anew"] is own
+        plain = f.mktree("u", {"y": np.float64})
+        tree.extend({"x": np.arange(3.0), "n": np.arange(3, dtype=np.int32)})
+        plain.extend({"y": np.arange(2.0)})
+    assert relocated == []
+    with uproot.open(tmp_path / "t.root") as f:
+        assert f["t"]["x"].title == "x position, m" and f["t"]["n"].title == "n/I" and f["t"].title == "a tree"
+        assert f["u"]["y"].title == "y/D"
+        np.testing.assert_array_equal(f["t"]["x"].array(library="np"), [0, 1, 2])
+
+
+def test_titles_fall_back_to_a_rewrite_when_write_anew_differs(tmp_path, monkeypatch):
+    """Where uproot's Tree.write_anew is not what mktree_titled expects, the tree is made as
+    uproot makes it and set_branch_titles rewrites its metadata: the titles are there."""
+    import uproot.writing._cascadetree as ct
+
+    from fipgen.io.root import mktree_titled
+
+    own = vars(ct.Tree)["write_anew"]
+    monkeypatch.setattr(ct.Tree, "write_anew", lambda self, sink, extra=None: own(self, sink))
+    with uproot.recreate(tmp_path / "t.root") as f:
+        tree = mktree_titled(f, "t", {"x": np.float64}, {"x": "x position, m"})
+        tree.extend({"x": np.arange(3.0)})
+    with uproot.open(tmp_path / "t.root") as f:
+        assert f["t"]["x"].title == "x position, m"
 
 
 @pytest.mark.root
