@@ -286,3 +286,32 @@ def test_dark_photon_rejects_hnl():
     with pytest.raises(PhysicsError):
         ZPrime(0.5, 1e-3, hnl_mass=0.1)
     assert "N N" in ZPrime(0.5, 1e-3, "generic", charges=(("u", 1.0),), hnl_mass=0.1, hnl_charge=1.0).channels()
+
+
+def test_partial_widths_are_computed_once_per_frozen_model():
+    """cached_partial_widths (what total_width, branching_ratios and scans use) equals
+    partial_widths and is computed once per instance of a frozen model; a model class that is
+    not a frozen dataclass computes it at every call."""
+    from fipgen.models.base import DecayingParticle
+    from fipgen.models.zprime import ZPrime
+
+    z = ZPrime(mass=0.8, coupling=1e-4, kind="B-L")
+    first = z.cached_partial_widths()
+    assert first == z.partial_widths() and z.cached_partial_widths() is first
+    assert z.total_width() == float(sum(z.partial_widths().values()))
+    assert ZPrime(mass=0.8, coupling=2e-4, kind="B-L").total_width() == pytest.approx(4 * z.total_width(), rel=1e-12)
+
+    class Mutable(DecayingParticle):
+        def __init__(self):
+            self.width = 1.0
+
+        def channels(self):
+            return {}
+
+        def partial_widths(self):
+            return {"x": self.width}
+
+    m = Mutable()
+    assert m.total_width() == 1.0
+    m.width = 2.0
+    assert m.total_width() == 2.0

@@ -84,13 +84,25 @@ class DecayingParticle:
     def partial_widths(self) -> dict[str, float]:  # pragma: no cover - abstract
         raise NotImplementedError
 
+    def cached_partial_widths(self) -> dict[str, float]:
+        """:meth:`partial_widths`, computed once per instance of a frozen dataclass (its fields
+        cannot change; a scan asks the same model for its c*tau, totals and widths many times),
+        else at every call. The dict is shared: do not modify it."""
+        w = self.__dict__.get("_partial_widths_once")
+        if w is None:
+            w = self.partial_widths()
+            params = getattr(type(self), "__dataclass_params__", None)
+            if params is not None and params.frozen:
+                object.__setattr__(self, "_partial_widths_once", w)
+        return w
+
     def total_width(self) -> float:
         """Total width in GeV (sum of the partial widths)."""
-        return float(sum(self.partial_widths().values()))
+        return float(sum(self.cached_partial_widths().values()))
 
     def branching_ratios(self) -> dict[str, float]:
         """Branching ratio of every channel (0 for closed ones); they sum to 1."""
-        w = self.partial_widths()
+        w = self.cached_partial_widths()
         tot = sum(w.values())
         if not tot > 0:
             return {k: 0.0 for k in w}

@@ -84,7 +84,13 @@ def _branching_table_widths(model) -> dict[str, float]:
     """The widths the pipeline samples decays in proportion to (HNLs: the exclusive channels')."""
     if hasattr(model, "sampling_widths"):
         return model.sampling_widths()
-    return model.partial_widths()
+    return _partial_widths(model)
+
+
+def _partial_widths(model) -> dict[str, float]:
+    """The model's partial widths, computed once per model where it can
+    (:meth:`fipgen.models.base.DecayingParticle.cached_partial_widths`)."""
+    return getattr(model, "cached_partial_widths", model.partial_widths)()
 
 
 @dataclass
@@ -133,7 +139,7 @@ class ScanTable:
 
         def exact(c):
             m = self._model(c, particle)
-            w = _branching_table_widths(m) if sampling else m.partial_widths()
+            w = _branching_table_widths(m) if sampling else _partial_widths(m)
             return np.array([m.total_width(), float(sum(w.values()))] + [w.get(n, 0.0) for n in names])
 
         key = (particle, names, sampling, couplings.tobytes())
