@@ -15,6 +15,7 @@ from typing import Any, ClassVar, NamedTuple
 import numpy as np
 
 from . import chords as _k
+from ..sampling import DiscreteChoice
 from .points import draws_three_uniforms, primitive_points, primitives_contain
 from .frames import InvalidGeometry, Placement
 
@@ -343,6 +344,14 @@ class Solid:
         v = np.array([x.shape.volume() for x in self.volumes])
         return v / v.sum()
 
+    def _volume_choice(self) -> DiscreteChoice:
+        """The volumes in proportion to their volume, as ``rng.choice`` draws them (cached)."""
+        c = self.__dict__.get("_choice")
+        if c is None:
+            c = DiscreteChoice(self._weights())
+            object.__setattr__(self, "_choice", c)
+        return c
+
     def compiled(self) -> CompiledSolid:
         """The solid as read-only contiguous arrays for :mod:`.chords` (cached)."""
         c = self.__dict__.get("_compiled")
@@ -408,7 +417,7 @@ class Solid:
         if len(self.volumes) == 1:
             idx = np.zeros(n, dtype=np.int64)
         else:
-            idx = rng.choice(len(self.volumes), size=n, p=self._weights())
+            idx = self._volume_choice().draw(n, rng)  # rng.choice(k, size=n, p=weights)
         c = self.compiled()
         if draws_three_uniforms(c.codes):  # compiled, the same draws (fipgen.geometry.points)
             return primitive_points(idx, rng.random((n, 3)), c.codes, c.rot, c.trans, c.params)

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..._jit import JIT_OPTIONS
 from ...errors import PhysicsError
+from ...sampling import DiscreteChoice
 from .meson_spectra import MesonSource
 
 __all__ = ["ProductionPoints", "ShowerSolid", "cascade_meson_source", "cascade_species", "cascade_parents",
@@ -52,6 +53,10 @@ class ProductionPoints:
         """Guide tables of the first solid's x, y, z CDFs (:func:`_guide`)."""
         return tuple(_guide(cdf) for _, cdf in self.profiles[0])
 
+    @cached_property
+    def _choice(self) -> DiscreteChoice:
+        return DiscreteChoice(self.shares)
+
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` points (n, 3), beam frame (m)."""
         n = int(n)
@@ -61,7 +66,7 @@ class ProductionPoints:
             for c, ((edges, cdf), guide) in enumerate(zip(self.profiles[0], self._guides)):
                 _draw_kernel(edges, cdf, guide, u[c], out[:, c])
             return out
-        which = rng.choice(len(self.shares), size=n, p=self.shares)
+        which = self._choice.draw(n, rng)  # rng.choice(k, size=n, p=shares)
         u = rng.random((3, n))
         for k, prof in enumerate(self.profiles):
             sel = np.flatnonzero(which == k)
@@ -228,9 +233,12 @@ def cascade_parents(arrays, header, pdg: int, what: str, drop_first_in: tuple[st
     p_edges, th_edges = arrays["p_edges"], arrays["theta_edges"]
     n_theta = th_edges.size - 1
 
+    choice = DiscreteChoice(shares) if len(parts) > 1 else None
+
     def parents(n, rng, bl=None):
         n = int(n)
-        which = rng.choice(len(parts), size=n, p=shares) if len(parts) > 1 else np.zeros(n, dtype=np.int64)
+        # rng.choice(k, size=n, p=shares)'s draws
+        which = choice.draw(n, rng) if choice is not None else np.zeros(n, dtype=np.int64)
         vertex = np.empty((n, 3))
         p4 = np.zeros((n, 4))
         p4[:, 3] = mass
@@ -314,11 +322,15 @@ class _MixedPoints:
     shares: np.ndarray
     parts: tuple
 
+    @cached_property
+    def _choice(self) -> DiscreteChoice:
+        return DiscreteChoice(self.shares)
+
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         from .vertex import sample_interaction_points
 
         n = int(n)
-        which = rng.choice(len(self.shares), size=n, p=self.shares)
+        which = self._choice.draw(n, rng)  # rng.choice(k, size=n, p=shares)
         out = np.empty((n, 3))
         for k, pts in enumerate(self.parts):
             sel = np.flatnonzero(which == k)
