@@ -37,31 +37,28 @@ _LN2_LO = 1.90821492927058770002e-10  # ln 2 - _LN2_HI
 _INV_LN2 = 1.44269504088896338700e00
 
 
-@intrinsic
-def _bits_as_float(typingctx, bits):
-    """The float64 whose bit pattern is the int64 ``bits``."""
-    sig = types.float64(types.int64)
+def _bitcast(source, target, doc: str):
+    """A numba intrinsic reinterpreting a ``source`` value's 64 bits as a ``target`` (LLVM's
+    ``bitcast``: no instruction)."""
 
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], context.get_value_type(types.float64))
+    def cast(typingctx, x):
+        def codegen(context, builder, signature, args):
+            return builder.bitcast(args[0], context.get_value_type(target))
 
-    return sig, codegen
+        return target(source), codegen
+
+    cast.__doc__ = doc
+    return intrinsic(cast)
+
+
+_bits_as_float = _bitcast(types.int64, types.float64, "The float64 whose bit pattern is the int64 ``bits``.")
+_float_bits = _bitcast(types.float64, types.int64,
+                       "The int64 bit pattern of the float64 ``x`` (for ``x >= 0`` it orders as ``x`` does).")
 
 
 #: Taylor coefficients of ``e^r`` (``1/n!``) and of ``(1 - e^-x)/x`` in ``y = -x`` (``1/(n+1)!``)
 _EXP = tuple(1.0 / math.factorial(n) for n in range(14))
 _ONE_MINUS_EXP = tuple(1.0 / math.factorial(n + 1) for n in range(14))
-
-
-@intrinsic
-def _float_bits(typingctx, x):
-    """The int64 bit pattern of the float64 ``x`` (for ``x >= 0`` it orders as ``x`` does)."""
-    sig = types.int64(types.float64)
-
-    def codegen(context, builder, signature, args):
-        return builder.bitcast(args[0], context.get_value_type(types.int64))
-
-    return sig, codegen
 
 
 @numba.njit(inline="always", **JIT_OPTIONS)
