@@ -289,10 +289,9 @@ def _gather_segments(parts, n: int):
     t_in = np.zeros((n, width))
     t_out = np.zeros((n, width))
     for idx, sg in parts:
-        w = sg.t_in.shape[1]
-        n_seg[idx] = sg.n
-        t_in[idx, :w] = sg.t_in
-        t_out[idx, :w] = sg.t_out
+        put_rows(n_seg, idx, np.asarray(sg.n, dtype=np.int64))
+        put_rows(t_in, idx, sg.t_in)
+        put_rows(t_out, idx, sg.t_out)
     return Segments(n_seg, t_in, t_out)
 
 
