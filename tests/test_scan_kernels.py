@@ -124,3 +124,30 @@ def test_chords_from_the_production_point_and_signed_zeros():
     R, R2 = K.weighted_decay_sums_numpy(*args)
     np.testing.assert_allclose(S, R, rtol=5e-13, atol=0.0)
     np.testing.assert_allclose(S2, R2, rtol=1e-8, atol=0.0)
+
+
+@pytest.mark.parametrize("grid", ["geometric", "with-zero-and-inf", "repeated", "one"])
+def test_lifetime_search_is_numpys(grid):
+    """The first lifetime out of the series regime: the guide-table count of the sorted
+    ``v = 1/ctau`` not above ``x`` equals ``np.searchsorted(v, x, side="right")`` for ``x`` at,
+    between, below and above the lifetimes (v = 0 for an infinite ctau, inf for ctau = 0)."""
+    import numba
+
+    rng = np.random.default_rng(7)
+    v = {"geometric": np.geomspace(1e-6, 1e4, 100),
+         "with-zero-and-inf": np.concatenate([[0.0, 0.0], np.geomspace(3e-300, 1e300, 50), [np.inf]]),
+         "repeated": np.repeat(np.geomspace(1e-3, 1e3, 20), 3),
+         "one": np.array([2.5])}[grid]
+    x = np.concatenate([v[(v > 0) & np.isfinite(v)], np.nextafter(v[(v > 0) & np.isfinite(v)], 0.0),
+                        np.nextafter(v[(v > 0) & np.isfinite(v)], np.inf),
+                        10.0 ** rng.uniform(-310.0, 308.0, 5000), [5e-324, 1.7e308, np.inf]])
+
+    @numba.njit
+    def count(v, x):
+        guide, k0 = K._lifetime_guide(v)
+        out = np.empty(x.size, dtype=np.int64)
+        for i in range(x.size):
+            out[i] = K._count_le(v, guide, k0, x[i])
+        return out
+
+    np.testing.assert_array_equal(count(v, x), np.searchsorted(v, x, side="right"))
