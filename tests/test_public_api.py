@@ -340,6 +340,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.scan": ["ScanAxes", "card_at", "Cuts", "ScanTable", "collect_table", "expected_events", "reweight_file"],
     "fipgen.scan.axes": ["ScanAxes", "default_coupling_key", "card_at", "COUPLING_KEYS"],
     "fipgen.scan.fastexp": ["X_MAX", "exp_neg", "one_minus_exp_neg"],
+    "fipgen.fastexp": ["X_MAX", "exp_neg", "one_minus_exp_neg", "window_factor", "window_factors"],
     "fipgen.scan.kernels": ["weighted_decay_sums", "weighted_decay_sums_numpy", "decay_probabilities", "cut_passes"],
     "fipgen.scan.limits": ["LIMITS", "event_threshold"],
     "fipgen.scan.plot": [

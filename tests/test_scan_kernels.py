@@ -65,12 +65,12 @@ def test_long_lifetimes_give_the_linear_limit():
 
 
 def test_fast_exponentials_are_within_a_few_ulp():
-    """fipgen.scan.fastexp in a compiled loop (the vectorised form the kernel runs) against
+    """fipgen.fastexp in a compiled loop (the vectorised form the kernel runs) against
     the C library's exp and expm1, over the whole range, both branches of 1 - e^-x and their
     seam, and tiny arguments (1 - e^-x = x there, no cancellation)."""
     import numba
 
-    from fipgen.scan import fastexp as F
+    from fipgen import fastexp as F
 
     @numba.njit
     def both(x, e, q):
@@ -99,7 +99,7 @@ def test_fast_exponentials_make_no_integer():
     AVX2 machines (2.9 against 1.6 ns an exponential)."""
     import numba
 
-    from fipgen.scan import fastexp as F
+    from fipgen import fastexp as F
 
     @numba.njit(fastmath={"contract"})
     def loop(x, e, q):
@@ -151,3 +151,23 @@ def test_lifetime_search_is_numpys(grid):
         return out
 
     np.testing.assert_array_equal(count(v, x), np.searchsorted(v, x, side="right"))
+
+
+def test_window_factor_is_the_decay_probability():
+    """fipgen.fastexp.window_factors (the bremsstrahlung proposal's decay probabilities) against
+    numpy's window_decay_probability: within 4 ulp (two factors of 2 ulp) where the entry is
+    at most X_MAX decay lengths, 0 beyond (where numpy's is below 1e-304) and for NaN."""
+    from fipgen import fastexp as F
+    from fipgen.kinematics import window_decay_probability
+
+    rng = np.random.default_rng(11)
+    ell = 10.0 ** rng.uniform(-4.0, 6.0, 100_000)
+    l_in = rng.uniform(0.0, 600.0, ell.size)
+    l_out = l_in + rng.uniform(0.0, 50.0, ell.size) * (rng.random(ell.size) > 0.01)
+    got = F.window_factors(l_in / ell, (l_out - l_in) / ell)
+    ref = window_decay_probability(l_in, l_out, ell)
+    inside = l_in / ell <= F.X_MAX
+    assert 0.2 < inside.mean() < 0.9
+    assert np.all(np.abs(got[inside] - ref[inside]) <= 4.0 * np.spacing(ref[inside]))
+    assert np.all(got[~inside] == 0.0) and np.all(ref[~inside] < 1e-304)
+    assert np.array_equal(F.window_factors([np.nan, np.inf, 0.0, 0.0], [1.0, 1.0, 0.0, np.inf]), [0.0, 0.0, 0.0, 1.0])

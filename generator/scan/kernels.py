@@ -18,7 +18,7 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
-from .fastexp import X_MAX, _bits_as_float, _float_bits, exp_neg, one_minus_exp_neg
+from ..fastexp import X_MAX, _bits_as_float, _float_bits, exp_neg, one_minus_exp_neg
 
 __all__ = ["weighted_decay_sums", "weighted_decay_sums_numpy", "decay_probabilities", "cut_passes"]
 
@@ -289,7 +289,7 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
     (2) ``u a > X_MAX``: the contribution is below 1e-304 of the event's weight, left out.
     (3) Between: the exponentials (stable ``expm1`` form), lifetime by lifetime over the events
     in order of first entry ``a/bg`` (:func:`_by_entry`) in blocks the compiler vectorises
-    (:mod:`fipgen.scan.fastexp`), from the first event that can have left regime (1) to where
+    (:mod:`fipgen.fastexp`), from the first event that can have left regime (1) to where
     the rest is bounded below ``NEGLIGIBLE`` of the sum (:func:`_window_sums`). Events of a
     channel whose X -> N N flight is reweighted (``xr != 1``), and the few whose powers would
     overflow, take (3) throughout event by event with ``math.exp``. The results equal the direct

@@ -10,27 +10,28 @@ detector along the event's own ray at each bin's momentum ``p = zc P / cos(theta
     ell_b = zc_b P / cos(theta) / m * c tau
 
 (:func:`fipgen.kinematics.window_decay_probability`, from the first entry ``l_in`` to the last
-exit ``l_out`` of the ray), normalised where the ray hits the detector and the sum is > 0 (else
+exit ``l_out`` of the ray; evaluated by :func:`fipgen.fastexp.window_factor`, within a few ulp of
+numpy's ``exp`` and ``expm1`` and 0 below 1e-304), normalised where the ray hits the detector and the sum is > 0 (else
 the angle row alone); then mixed with 5 % uniform: ``0.95 prop / sum(prop) + 0.05 / n_z``
 (``1 / n_z`` for an all-zero row). The aimed events draw their bin ``k`` by inverse cdf with
 one uniform (``k = #{b: cdf_b < u cdf_last}``) and ``z = z_edges[k] + u' dz[k]``; every event
 (aimed or not: the mixture's density is evaluated at every point) needs the table's value
 at the bin of its own ``z``.
 
-:func:`aimed_table_numpy` and :func:`aimed_draw_numpy` are the plain-numpy reference: the
-``(n, n_z)`` table, then the draw and the lookup. :func:`aimed_draw` gives the same numbers
-without the table: per event, one compiled pass writes the exponents of the bins from the first
-to the last non-zero bin of its angle row (at the DarkQuest geometry ~30 of 160 on average: the
-rows vanish beyond ``pT = pt_max`` and ``s' < (2 m_p + m_pi0)^2``), numpy's ``exp`` and
-``expm1`` evaluate them (the same vectorised functions as the reference: a compiled
-``math.exp``/``math.expm1`` is libm's, which differs from numpy's AVX-512 one by an ulp in 1-5 %
-of values, and is ~5x slower), and a second compiled pass multiplies, normalises, draws and
-looks up. The sums over bins replicate numpy's pairwise summation (``np.sum`` along a
+:func:`aimed_table_numpy` and :func:`aimed_draw_numpy` are the numpy reference (the decay
+probabilities by :func:`fipgen.fastexp.window_factors`): the ``(n, n_z)`` table, then the draw
+and the lookup. :func:`aimed_draw` gives the same numbers without the table: per event, one
+compiled pass writes the decay probabilities of the bins from the first to the last non-zero
+bin of its angle row (at the DarkQuest geometry ~30 of 160 on average: the rows vanish beyond
+``pT = pt_max`` and ``s' < (2 m_p + m_pi0)^2``) with the vectorised exponentials of
+:mod:`fipgen.fastexp` (numpy's ``exp`` and ``expm1``, which it used before, are scalar libm
+calls on machines without AVX-512: 18 ns a bin against 3), and a second compiled pass
+multiplies, normalises, draws and looks up. The sums over bins replicate numpy's pairwise summation (``np.sum`` along a
 contiguous row: 8 accumulators up to 128 terms, halves above; :func:`_sum_program`), the cdf
 its sequential ``cumsum`` (four events' chains of additions side by side): the results are bit
 for bit those of the reference (tests/test_brems_kernels.py). Events whose ray misses the
 detector, or whose row is all zero, take the row's own proposal, computed once per call.
-Events are done in chunks of :data:`CHUNK` so the exponent buffers stay in cache.
+Events are done in chunks of :data:`CHUNK` so the probability buffer stays in cache.
 
 :func:`bin_index` (the bin of each value among increasing edges, numpy's
 ``searchsorted(side="right") - 1`` clipped) is the compiled lookup of the channel's z and
@@ -43,12 +44,12 @@ import numba
 import numpy as np
 
 from ..._jit import JIT_OPTIONS
-from ...kinematics import window_decay_probability
+from ...fastexp import window_factor, window_factors
 
 __all__ = ["CHUNK", "floor_mix", "aimed_table_numpy", "aimed_draw_numpy", "aimed_draw", "bin_index",
            "bin_index_numpy"]
 
-#: Events per pass of :func:`aimed_draw` (exponent buffers of at most CHUNK x n_z doubles).
+#: Events per pass of :func:`aimed_draw` (a buffer of at most CHUNK x n_z decay probabilities).
 CHUNK = 2048
 
 
@@ -72,7 +73,7 @@ def aimed_table_numpy(rows, row, hit, l_in, l_out, cos_theta, zc, P, m, ctau) ->
     ``m`` the Z' mass (GeV), ``ctau`` its c tau (m)."""
     prop = rows[row]
     ell = (zc[None, :] * P / cos_theta[:, None]) / m * ctau
-    wgt = prop * window_decay_probability(l_in[:, None], l_out[:, None], ell)
+    wgt = prop * window_factors(l_in[:, None] / ell, (l_out - l_in)[:, None] / ell)
     tot = wgt.sum(axis=1)
     good = hit & (tot > 0)
     prop = np.where(good[:, None], wgt / np.where(good, tot, 1.0)[:, None], prop)
@@ -164,10 +165,11 @@ def _pairwise_sum(a, prog, stack, lo, hi):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT_OPTIONS)
-def _decay_exponents(span, row, hit, l_in, l_out, cos_theta, zcP, m, ctau, start, stop, x_in, x_len):  # pragma: no cover - compiled
-    """Events ``start:stop`` that hit: ``-l_in/ell_b`` and ``-(l_out - l_in)/ell_b`` over the
-    span ``span[row_i]`` (first and one past the last non-zero bin of the angle row), event
-    after event, into ``x_in``/``x_len``; returns how many. ``zcP``: ``zc P`` per bin."""
+def _decay_factors(span, row, hit, l_in, l_out, cos_theta, zcP, m, ctau, start, stop, dp):  # pragma: no cover - compiled
+    """Events ``start:stop`` that hit: the decay probabilities ``window_factor(l_in/ell_b,
+    (l_out - l_in)/ell_b)`` over the span ``span[row_i]`` (first and one past the last non-zero
+    bin of the angle row), event after event, into ``dp``; returns how many. ``zcP``: ``zc P``
+    per bin."""
     p = 0
     for i in range(start, stop):
         r = row[i]
@@ -176,16 +178,14 @@ def _decay_exponents(span, row, hit, l_in, l_out, cos_theta, zcP, m, ctau, start
         if not hit[i] or hi <= lo:
             continue
         c = cos_theta[i]
-        a = -l_in[i]
-        w = -(l_out[i] - l_in[i])
+        a = l_in[i]
+        w = l_out[i] - l_in[i]
         L = hi - lo
         zv = zcP[lo:hi]
-        xa = x_in[p:p + L]
-        xb = x_len[p:p + L]
+        out = dp[p:p + L]
         for t in range(L):  # (a view indexed from 0: no wraparound, vectorised)
             ell = zv[t] / c / m * ctau
-            xa[t] = a / ell
-            xb[t] = w / ell
+            out[t] = window_factor(a / ell, w / ell)
         p += L
     return p
 
@@ -283,16 +283,15 @@ def _cumsum_group(own, cdf, ng):  # pragma: no cover - compiled
 
 
 @numba.njit(**JIT_OPTIONS)
-def _draw_chunk(rows, span, base, base_cdf, prog, row, hit, e_in, em_len, start, stop, slot, u, z_edges, dz, z,
-                value, kz):  # pragma: no cover - compiled
+def _draw_chunk(rows, span, base, base_cdf, prog, row, hit, dp, start, stop, slot, u, z_edges, dz, z, value,
+                kz):  # pragma: no cover - compiled
     """Events ``start:stop``: their bin probabilities, the draw of the aimed ones
     (``slot[i] >= 0``: uniforms ``u[:, slot[i]]``, ``z[i]`` written), and ``value[i]``,
     ``kz[i]``: the probability and the index of the bin of ``z[i]``.
 
     An event whose ray hits the detector and whose angle row is not all zero gets its own
-    proposal from ``e_in = exp(-l_in/ell)`` and ``em_len = expm1(-(l_out - l_in)/ell)`` over
-    the row's span (as :func:`_decay_exponents` wrote them; outside the span the row, hence
-    the product, is 0), with numpy's sums (``prog``) and cumsum. The others, and those whose
+    proposal from the decay probabilities ``dp`` over the row's span (as :func:`_decay_factors`
+    wrote them; outside the span the row, hence the product, is 0), with numpy's sums (``prog``) and cumsum. The others, and those whose
     product sums to 0, take the row's own proposal ``base[r]`` (:func:`floor_mix` of
     ``rows``) with its cdf ``base_cdf[r]``."""
     n_z = rows.shape[1]
@@ -315,11 +314,10 @@ def _draw_chunk(rows, span, base, base_cdf, prog, row, hit, e_in, em_len, start,
         L = hi - lo
         rr = rows[r, lo:hi]
         pv = prop[lo:hi]
-        ei = e_in[p:p + L]
-        em = em_len[p:p + L]
+        dv = dp[p:p + L]
         p += L
         for t in range(L):
-            pv[t] = rr[t] * (ei[t] * -em[t])
+            pv[t] = rr[t] * dv[t]
         tot = _pairwise_sum(prop, prog, stack, lo, hi)  # prop is 0 outside [lo, hi)
         if not tot > 0.0:
             pv[:] = 0.0
@@ -381,7 +379,7 @@ def aimed_draw(rows, row, hit, l_in, l_out, cos_theta, zc, P, m, ctau, z_edges, 
     value = np.empty(n)
     kz = np.empty(n, dtype=np.int64)
     size = min(n, CHUNK) * n_z
-    x_in, x_len = np.empty(size), np.empty(size)
+    dp = np.empty(size)
     span = _spans(rows)
     base = floor_mix(rows)
     base_cdf = np.cumsum(base, axis=1)
@@ -389,10 +387,6 @@ def aimed_draw(rows, row, hit, l_in, l_out, cos_theta, zc, P, m, ctau, z_edges, 
     zcP = np.ascontiguousarray(zc, dtype=np.float64) * P
     for start in range(0, n, CHUNK):
         stop = min(n, start + CHUNK)
-        k = _decay_exponents(span, row, hit, l_in, l_out, cos_theta, zcP, float(m), float(ctau), start, stop,
-                             x_in, x_len)
-        np.exp(x_in[:k], out=x_in[:k])
-        np.expm1(x_len[:k], out=x_len[:k])
-        _draw_chunk(rows, span, base, base_cdf, prog, row, hit, x_in, x_len, start, stop, slot, u,
-                    z_edges, dz, z, value, kz)
+        _decay_factors(span, row, hit, l_in, l_out, cos_theta, zcP, float(m), float(ctau), start, stop, dp)
+        _draw_chunk(rows, span, base, base_cdf, prog, row, hit, dp, start, stop, slot, u, z_edges, dz, z, value, kz)
     return value, kz
