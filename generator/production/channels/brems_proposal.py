@@ -10,13 +10,13 @@ detector along the event's own ray at each bin's momentum ``p = zc P / cos(theta
     ell_b = zc_b P / cos(theta) / m * c tau
 
 (:func:`fipgen.kinematics.window_decay_probability`, from the first entry ``l_in`` to the last
-exit ``l_out`` of the ray; evaluated by :func:`fipgen.fastexp.window_factor`, within a few ulp of
-numpy's ``exp`` and ``expm1`` and 0 below 1e-304), normalised where the ray hits the detector and the sum is > 0 (else
-the angle row alone); then mixed with 5 % uniform: ``0.95 prop / sum(prop) + 0.05 / n_z``
-(``1 / n_z`` for an all-zero row). The aimed events draw their bin ``k`` by inverse cdf with
-one uniform (``k = #{b: cdf_b < u cdf_last}``) and ``z = z_edges[k] + u' dz[k]``; every event
-(aimed or not: the mixture's density is evaluated at every point) needs the table's value
-at the bin of its own ``z``.
+exit ``l_out`` of the ray; evaluated by :func:`fipgen.fastexp.window_factor`, within a few ulp
+of numpy's ``exp`` and ``expm1``, and 0 below 1e-304), normalised where the ray hits the
+detector and the sum is > 0 (else the angle row alone); then mixed with 5 % uniform:
+``0.95 prop / sum(prop) + 0.05 / n_z`` (``1 / n_z`` for an all-zero row). The aimed events
+draw their bin ``k`` by inverse cdf with one uniform (``k = #{b: cdf_b < u cdf_last}``) and
+``z = z_edges[k] + u' dz[k]``; every event (aimed or not: the mixture's density is evaluated at
+every point) needs the table's value at the bin of its own ``z``.
 
 :func:`aimed_table_numpy` and :func:`aimed_draw_numpy` are the numpy reference (the decay
 probabilities by :func:`fipgen.fastexp.window_factors`): the ``(n, n_z)`` table, then the draw
@@ -26,11 +26,12 @@ bin of its angle row (at the DarkQuest geometry ~30 of 160 on average: the rows 
 ``pT = pt_max`` and ``s' < (2 m_p + m_pi0)^2``) with the vectorised exponentials of
 :mod:`fipgen.fastexp` (numpy's ``exp`` and ``expm1``, which it used before, are scalar libm
 calls on machines without AVX-512: 18 ns a bin against 3), and a second compiled pass
-multiplies, normalises, draws and looks up. The sums over bins replicate numpy's pairwise summation (``np.sum`` along a
-contiguous row: 8 accumulators up to 128 terms, halves above; :func:`_sum_program`), the cdf
-its sequential ``cumsum`` (four events' chains of additions side by side): the results are bit
-for bit those of the reference (tests/test_brems_kernels.py). Events whose ray misses the
-detector, or whose row is all zero, take the row's own proposal, computed once per call.
+multiplies, normalises, draws and looks up. The sums over bins replicate numpy's pairwise
+summation (``np.sum`` along a contiguous row: 8 accumulators up to 128 terms, halves above;
+:func:`_sum_program`), the cdf its sequential ``cumsum`` (four events' chains of additions side
+by side): the results are bit for bit those of the reference (tests/test_brems_kernels.py).
+Events whose ray misses the detector, or whose row is all zero, take the row's own proposal,
+computed once per call.
 Events are done in chunks of :data:`CHUNK` so the probability buffer stays in cache.
 
 :func:`bin_index` (the bin of each value among increasing edges, numpy's
@@ -291,9 +292,9 @@ def _draw_chunk(rows, span, base, base_cdf, prog, row, hit, dp, start, stop, slo
 
     An event whose ray hits the detector and whose angle row is not all zero gets its own
     proposal from the decay probabilities ``dp`` over the row's span (as :func:`_decay_factors`
-    wrote them; outside the span the row, hence the product, is 0), with numpy's sums (``prog``) and cumsum. The others, and those whose
-    product sums to 0, take the row's own proposal ``base[r]`` (:func:`floor_mix` of
-    ``rows``) with its cdf ``base_cdf[r]``."""
+    wrote them; outside the span the row, hence the product, is 0), with numpy's sums
+    (``prog``) and cumsum. The others, and those whose product sums to 0, take the row's own
+    proposal ``base[r]`` (:func:`floor_mix` of ``rows``) with its cdf ``base_cdf[r]``."""
     n_z = rows.shape[1]
     prop = np.zeros(n_z)
     own = np.empty((_GROUP, n_z))  # own proposals of aimed events waiting for their cdf
