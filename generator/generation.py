@@ -195,8 +195,8 @@ def _generate(job: Job, block: int, n: int, out: ChunkColumns) -> dict:
     # zero-weight trials (a meson drawn outside its source table's range) have no LLP
     # momentum: give them a stand-in along their aimed direction so the kernels below
     # stay finite; their weight is 0 and the final selection drops them
-    bad = ~(w_geo > 0)
-    if bad.any():
+    bad = np.flatnonzero(~(w_geo > 0))  # (integer rows: numpy's 2-d boolean indexing costs 26 ns a row)
+    if bad.size:
         llp[bad, :3] = direction[bad]
         llp[bad, 3] = np.sqrt(1.0 + m * m)
         w_geo[bad] = 0.0
