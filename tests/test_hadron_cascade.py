@@ -441,9 +441,11 @@ def test_charm_comes_from_the_beams_first_collisions_in_every_solid():
     assert share > 0.8 and abs(in_target.mean() - share) < 0.03  # drawn at the collisions of each solid
 
 
+@pytest.mark.slow
 def test_tables_are_the_same_whatever_the_number_of_workers(tmp_path):
     """Chunks are fixed by the beam momentum and seeded by their number: one worker or two
-    processes give byte-identical arrays (hadronic tables and EM showers)."""
+    processes give byte-identical arrays (hadronic tables and EM showers). Slow (90 s: two
+    builds of three 400 GeV chunks): run by ``.ci/run``'s second step."""
     from fipgen.cascade.build import _chunk_pot, build_tables, load_tables
 
     bl = load_beamline(_beamline(tmp_path, p=400.0))
