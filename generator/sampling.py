@@ -17,7 +17,7 @@ import numpy as np
 
 from ._jit import JIT_OPTIONS
 
-__all__ = ["DiscreteChoice"]
+__all__ = ["DiscreteChoice", "guide_table", "count_le_from"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -34,7 +34,7 @@ class DiscreteChoice:
             raise ValueError("p must be finite, non-negative and not all zero")
         cdf = p.cumsum()
         cdf /= cdf[-1]  # numpy's own normalisation: the last entry exactly 1
-        guide = np.searchsorted(cdf, np.arange(4 * cdf.size) / (4 * cdf.size), side="right").astype(np.int64)
+        guide = guide_table(cdf)
         for a in (p, cdf, guide):
             a.setflags(write=False)
         object.__setattr__(self, "p", p)
@@ -50,21 +50,34 @@ class DiscreteChoice:
         return _count_le(self.cdf, self.guide, np.ascontiguousarray(u, dtype=np.float64))
 
 
+def guide_table(cdf: np.ndarray) -> np.ndarray:
+    """``g[j]`` = the count of entries of the ascending ``cdf`` (in [0, 1]) that are <= ``j / G``,
+    ``G = 4 len(cdf)``: where the search for a uniform in ``[j/G, (j+1)/G)`` starts (the guide
+    table of H.-C. Chen and Y. Asau, AIIE Transactions 6 (1974) 163)."""
+    g = 4 * cdf.size
+    return np.searchsorted(cdf, np.arange(g) / g, side="right").astype(np.int64)
+
+
+@numba.njit(inline="always", **JIT_OPTIONS)
+def count_le_from(edges, x, start):  # pragma: no cover - compiled
+    """``np.searchsorted(edges, x, side="right")`` (``edges`` ascending) walked from the guess
+    ``start`` in either direction: exact whatever the guess, fast when it is close."""
+    while start > 0 and edges[start - 1] > x:
+        start -= 1
+    while start < edges.size and edges[start] <= x:
+        start += 1
+    return start
+
+
 @numba.njit(**JIT_OPTIONS)
 def _count_le(cdf, guide, u):  # pragma: no cover - compiled
     """``np.searchsorted(cdf, u, side="right")`` (``cdf`` ascending): from the guide table's
-    start (the count of entries <= ``j / G`` for ``u`` in ``[j/G, (j+1)/G)``), walked to the
-    exact count in either direction (``j = int(u G)`` may round up past ``u``)."""
-    m = cdf.size
+    start (:func:`guide_table`), walked to the exact count in either direction (``j = int(u G)``
+    may round up past ``u``)."""
     g = guide.size
     out = np.empty(u.size, dtype=np.int64)
     for k in range(u.size):
         x = u[k]
         j = int(x * g)
-        i = guide[j if j < g else g - 1] if j >= 0 else 0
-        while i > 0 and cdf[i - 1] > x:
-            i -= 1
-        while i < m and cdf[i] <= x:
-            i += 1
-        out[k] = i
+        out[k] = count_le_from(cdf, x, guide[j if j < g else g - 1] if j >= 0 else 0)
     return out

@@ -93,7 +93,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "InputFileError", "NoSourcesError", "NumericError"
     ],
     "fipgen.columns": ["ChunkColumns", "put_rows", "flatten_padded_numpy"],
-    "fipgen.sampling": ["DiscreteChoice"],
+    "fipgen.sampling": ["DiscreteChoice", "guide_table", "count_le_from"],
     "fipgen.events": ["SCALARS", "ALT_WEIGHT_PREFIX", "COLLECTIONS", "EventBatch", "VECTOR_FIELDS", "events_view",
                       "RECORD_SINCE", "with_record_defaults"],
     "fipgen.generation": [

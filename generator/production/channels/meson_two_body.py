@@ -40,6 +40,7 @@ import numpy as np
 
 from ..._jit import JIT_OPTIONS
 from ...kinematics.directions import about_axis
+from ...sampling import count_le_from as _count_le_from
 
 from ...constants import C_M_PER_NS, mass as pdg_mass
 from ...kinematics.twobody import two_body_isotropic
@@ -120,17 +121,6 @@ class MesonTwoBodyChannel:
                                     parent_mass=pdg_mass(self.parent_pdg))
         return {"vertex": vertex, "parent_p4": meson, "llp_p4": llp, "time": vertex[:, 2] / C_M_PER_NS,
                 "weight": np.ones(n)}
-
-
-@numba.njit(inline="always", **JIT_OPTIONS)
-def _count_le_from(edges, x, start):  # pragma: no cover - compiled
-    """``np.searchsorted(edges, x, side="right")`` (``edges`` ascending) walked from the guess
-    ``start`` in either direction: exact whatever the guess, fast when it is close."""
-    while start > 0 and edges[start - 1] > x:
-        start -= 1
-    while start < edges.size and edges[start] <= x:
-        start += 1
-    return start
 
 
 @numba.njit(**JIT_OPTIONS)

@@ -24,7 +24,7 @@ import numpy as np
 
 from ..._jit import JIT_OPTIONS
 from ...errors import PhysicsError
-from ...sampling import DiscreteChoice
+from ...sampling import DiscreteChoice, guide_table as _guide
 from .meson_spectra import MesonSource
 
 __all__ = ["ProductionPoints", "ShowerSolid", "cascade_meson_source", "cascade_species", "cascade_parents",
@@ -102,14 +102,6 @@ def _draw(edges: np.ndarray, cdf: np.ndarray, u: np.ndarray) -> np.ndarray:
     lo = np.where(i > 0, cdf[i - 1], 0.0)
     f = np.where(cdf[i] > lo, (u - lo) / np.where(cdf[i] > lo, cdf[i] - lo, 1.0), 0.5)
     return edges[i] + f * (edges[i + 1] - edges[i])
-
-
-def _guide(cdf: np.ndarray) -> np.ndarray:
-    """``g[j]`` = the first index with ``cdf > j / G`` (``G = 4 len(cdf)``): where the search
-    for a uniform in ``[j/G, (j+1)/G)`` starts (the guide table of H.-C. Chen and Y. Asau,
-    AIIE Transactions 6 (1974) 163)."""
-    g = 4 * cdf.size
-    return np.searchsorted(cdf, np.arange(g) / g, side="right").astype(np.int64)
 
 
 @numba.njit(**JIT_OPTIONS)
