@@ -15,7 +15,10 @@ temporary ``PYTHONPYCACHEPREFIX`` (as an installed package has it) whatever
 Figures:
 - start-up: wall time of ``fipgen --help``, and of a warm
   ``fipgen generate --events 1000 --output X.root --overwrite --quiet`` (the default card);
-  with the CPU time (user + system) of each command, less sensitive to other load.
+  with the CPU time (user + system) of each command, less sensitive to other load; and the
+  floor under them: a Python program importing numpy, numba, uproot and awkward and calling
+  one cached kernel (``STACK_FLOOR``), what the required libraries cost before fipgen does
+  anything.
 - chain without I/O: trials (and events) per second of production + transport + decay for
   the default card (``--card``, ``--trials``), one process (one core); the K -> mu N chain
   (``sbnd_hnl_kaon``, ``--trials-hnl``: kaons to their decays in flight and at rest, HNL
@@ -39,7 +42,8 @@ Figures:
   one): CPU seconds per mass after a warm-up (start-up excluded), the median relative MC error
   over the points above 2.3 events, and the trials; and the dark-photon scan through
   ``fipgen scan`` with ``--workers 1`` and ``--workers 2`` (wall and CPU time, start-up
-  included; the report gives their ratio for each tree).
+  included; the report gives their ratio for each tree), and the same for the kaon HNL scan,
+  whose ~10x more work per mass shows what the pool does once start-up is a small part.
 
 Baseline (``--baseline``, default ``auto``): the newest tag reachable from HEAD if there is
 one, else HEAD when ``generator/`` has uncommitted changes (the figures then compare the
@@ -262,7 +266,8 @@ WORKERS = {"chain": _chain, "generate_to_root": _generate_to_root, "cascade": _c
 class Figure:
     name: str
     label: str
-    #: "cli": wall time of the command ``args``; "worker": values a worker returns
+    #: "cli": wall time of the command ``args``; "python": of the Python program ``script``;
+    #: "worker": values a worker returns
     kind: str
     #: shown values: (key, unit, "lower"/"higher" is better)
     shown: tuple
@@ -276,6 +281,34 @@ class Figure:
 #: what a command's figure shows: its wall time, and its CPU time (user + system, its worker
 #: processes included: less sensitive than the wall time to other load on the machine)
 WALL_CPU = (("seconds", "s", "lower"), ("cpu_seconds", "s CPU", "lower"))
+
+#: The start-up no fipgen command can go below: the interpreter importing numpy, numba (its
+#: extension entry points skipped as in the ``fipgen`` command's process, where the tree has
+#: ``fipgen._jit.without_numba_extensions``), uproot and awkward, and one call of a cached
+#: kernel (numba's target initialisation and a cache load). Compare ``startup_generate``.
+STACK_FLOOR = """\
+try:
+    from fipgen._jit import without_numba_extensions
+except ImportError:
+    pass
+else:
+    without_numba_extensions()
+import awkward  # noqa: F401
+import numba
+import numpy as np
+import uproot  # noqa: F401
+
+
+@numba.njit(cache=True, nogil=True)
+def _total(x):
+    s = 0.0
+    for v in x:
+        s += v
+    return s
+
+
+_total(np.ones(4))
+"""
 
 
 def _chain_figure(name: str, title: str, card: str, trials: int) -> Figure:
@@ -291,6 +324,8 @@ def figures(args, tmp: Path) -> list[Figure]:
         Figure("startup_help", "start-up: fipgen --help", "cli", WALL_CPU, {"args": ["--help"]}),
         Figure("startup_generate", "start-up: generate --events 1000 (warm)", "cli", WALL_CPU,
                {"args": ["generate", "--events", "1000", "--output", out_root, "--overwrite", "--quiet"]}),
+        Figure("startup_stack", "start-up floor: numpy, numba, uproot, awkward, 1 cached kernel", "python",
+               WALL_CPU, {"script": STACK_FLOOR}),
         Figure("chain", f"chain without I/O ({args.card or 'default card'})", "worker",
                (("trials_per_s", "trials/s", "higher"), ("events_per_s", "events/s", "higher")),
                {"worker": "chain", "card": args.card, "trials": args.trials},
@@ -326,6 +361,12 @@ def figures(args, tmp: Path) -> list[Figure]:
             figs.append(Figure(f"scan_workers_{w}", f"fipgen scan dune_dark_photon_meson, --workers {w}", "cli",
                                WALL_CPU, {"args": [*base, "--workers", str(w)]},
                                {"args": [*base[:2], "--masses", "0.01:0.5:3", *base[4:], "--workers", str(w)]},
+                               rounds=args.scan_repeats))
+        hnl = ["scan", "sbnd_hnl_kaon", "--masses", "0.02:0.35:50", "--couplings", "1e-10:1e-4:100", *base[6:]]
+        for w in (1, 2):
+            figs.append(Figure(f"scan_workers_hnl_{w}", f"fipgen scan sbnd_hnl_kaon, --workers {w}", "cli",
+                               WALL_CPU, {"args": [*hnl, "--workers", str(w)]},
+                               {"args": [*hnl[:2], "--masses", "0.02:0.35:3", *hnl[4:], "--workers", str(w)]},
                                rounds=args.scan_repeats))
     if args.figures:
         wanted = {f.strip().replace("-", "_") for f in args.figures.split(",")}
@@ -448,8 +489,15 @@ def measure(fig: Figure, tree: Tree, params: dict, tmp: Path, timeout: float) ->
     """One run of ``fig`` with ``tree``'s fipgen: its values, or ``{"error": ...}``."""
     cwd = tmp / "cwd"
     cwd.mkdir(exist_ok=True)
-    if fig.kind == "cli":
-        dt, cpu, code, err = _run([sys.executable, "-c", CLI, *params["args"]], tree.env, cwd, timeout)
+    if fig.kind in ("cli", "python"):
+        if fig.kind == "cli":
+            cmd = [sys.executable, "-c", CLI, *params["args"]]
+        else:
+            script = tmp / f"{fig.name}.py"  # one file per figure: numba caches its kernel beside it
+            if not script.exists() or script.read_text() != params["script"]:
+                script.write_text(params["script"])
+            cmd = [sys.executable, str(script)]
+        dt, cpu, code, err = _run(cmd, tree.env, cwd, timeout)
         if code != 0:
             return {"error": f"exit {code}: {err.splitlines()[-1] if err else ''}"}
         return {"seconds": dt, "cpu_seconds": cpu} if cpu > 0 else {"seconds": dt}
@@ -529,12 +577,13 @@ def report(res: dict) -> str:
                          f"{v['unit']} ({v['better']})")
         for n in fig.get("notes", ()):
             lines.append(f"  note: {n}")
-    w1, w2 = res["figures"].get("scan_workers_1"), res["figures"].get("scan_workers_2")
-    if w1 and w2:
-        for tree in ("current", "baseline"):
-            a, b = w1["values"]["seconds"][tree], w2["values"]["seconds"][tree]
-            if a and b:
-                lines.append(f"fipgen scan, 2 workers / 1 worker wall time ({tree}): {b / a:.3f}")
+    for stem, what in (("scan_workers", "dune_dark_photon_meson"), ("scan_workers_hnl", "sbnd_hnl_kaon")):
+        w1, w2 = res["figures"].get(f"{stem}_1"), res["figures"].get(f"{stem}_2")
+        if w1 and w2:
+            for tree in ("current", "baseline"):
+                a, b = w1["values"]["seconds"][tree], w2["values"]["seconds"][tree]
+                if a and b:
+                    lines.append(f"fipgen scan {what}, 2 workers / 1 worker wall time ({tree}): {b / a:.3f}")
     lines += ["", "targets (docs/design.md#performance): >= 1e6 events/s per core on the default chain (1.5e6 trials/s "
               "wanted), >= 5e5 on the brems chain; generate to ROOT <= 1.5 x uproot alone; DUNE dark-photon scan <= 0.04 "
               "CPU s/mass at ~3 % median MC error; 2 workers <= 0.6 x one; --help < 0.3 s; generate --events 1000 < 1 s",

@@ -57,6 +57,17 @@ def test_a_worker_figure_with_an_existing_baseline_tree(tmp_path):
     assert v["current"] > 0 and v["baseline"] > 0 and v["ratio_current_over_baseline"] > 0
 
 
+def test_the_start_up_floor_is_a_program_of_its_own(tmp_path):
+    """The floor figure runs its own Python file (numba caches its kernel beside it) for both trees."""
+    r = _bench(["--baseline-tree", str(REPO), "--figures", "startup_stack", "--repeats", "1", "--warmup", "1",
+                "--json"], tmp_path, timeout=600)
+    assert r.returncode == 0, r.stderr
+    fig = json.loads(r.stdout)["figures"]["startup_stack"]
+    assert "notes" not in fig, fig
+    v = fig["values"]["seconds"]
+    assert 0 < v["current"] < 60 and 0 < v["baseline"] < 60
+
+
 def test_sigterm_removes_the_worktree(tmp_path):
     before = _worktrees()
     proc = subprocess.Popen([sys.executable, str(BENCH), "--baseline", "HEAD", "--figures", "startup-help",
@@ -97,3 +108,27 @@ def test_the_report_shows_current_baseline_and_ratio_and_measures_no_peer():
     foresee = [line for line in text.splitlines() if "FORESEE" in line]
     assert foresee and all("not measured here" in line and not any(c.isdigit() for c in line) for line in foresee)
     assert "FORESEE ~" not in BENCH.read_text()
+
+
+def test_the_report_gives_the_two_scans_worker_ratios():
+    spec = importlib.util.spec_from_file_location("fipgen_bench", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    try:
+        spec.loader.exec_module(bench)
+    finally:
+        del sys.modules[spec.name]
+
+    def fig(cur, base):
+        return {"label": "x", "values": {"seconds": {"unit": "s", "better": "lower", "current": cur, "baseline": base,
+                                                     "ratio_current_over_baseline": cur / base}}}
+
+    res = {"baseline": {"ref": "HEAD~1", "commit": "abc", "tree": "/tmp/x"},
+           "current": {"tree": "/repo", "commit": "def", "note": ""}, "repeats": 3, "warmup": 1,
+           "figures": {"scan_workers_1": fig(3.0, 4.0), "scan_workers_2": fig(2.4, 3.0),
+                       "scan_workers_hnl_1": fig(20.0, 21.0), "scan_workers_hnl_2": fig(11.0, 12.6)}}
+    lines = bench.report(res).splitlines()
+    assert "fipgen scan dune_dark_photon_meson, 2 workers / 1 worker wall time (current): 0.800" in lines
+    assert "fipgen scan dune_dark_photon_meson, 2 workers / 1 worker wall time (baseline): 0.750" in lines
+    assert "fipgen scan sbnd_hnl_kaon, 2 workers / 1 worker wall time (current): 0.550" in lines
+    assert "fipgen scan sbnd_hnl_kaon, 2 workers / 1 worker wall time (baseline): 0.600" in lines
