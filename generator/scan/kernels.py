@@ -48,7 +48,7 @@ SQUARE_TERMS = 12
 #: events per block of the vectorised regime (3) (:func:`_window_sums`)
 BLOCK = 128
 #: blocks of regime (3) stop where the rest is bounded below this fraction of the sum so far:
-#: 2^-60 (8.7e-19), 128 times below the sum's last bit (2^-53). It was 1e-30, which evaluated
+#: 2^-60 (8.7e-19), 128 times below the sum's rounding (2^-53 of it). It was 1e-30, which evaluated
 #: ~10 % more exponentials for the same sums (identical to the last bit on the 184 calls of a
 #: DUNE dark-photon scan).
 NEGLIGIBLE = 2.0 ** -60
