@@ -151,10 +151,13 @@ def _series_moments(w, k, d, bg, n_seg, seg_in, seg_out, entry_of, nd, max_ns, e
 
 @numba.njit(**JIT_OPTIONS)
 def _by_entry(key):  # pragma: no cover - compiled
-    """``(perm, lo_key, offsets, b0)``: the events ordered by their first entry ``key >= 0`` in
+    """``(pos, lo_key, offsets, b0)``: the events ordered by their first entry ``key >= 0`` in
     buckets of 1/32 octave (a counting sort on the float's bits, which order non-negative floats;
-    stable inside a bucket), each event's bucket's lower edge ``lo_key`` (non-decreasing along
-    ``perm``), ``offsets[b]`` the first position of bucket ``b0 + b``."""
+    stable inside a bucket): ``pos[i]`` the position of event ``i`` in that order, ``lo_key[q]``
+    the lower edge of the bucket of the event at position ``q`` (non-decreasing), ``offsets[b]``
+    the first position of bucket ``b0 + b``. Positions rather than the permutation: the caller
+    reads its events in their own order and writes each at its position (scattered stores
+    cost less than scattered loads, which wait on the cache: 45 -> 21 ns an event)."""
     n = key.size
     bits = key.view(np.int64) >> _BUCKET_SHIFT
     b0 = bits.min()
@@ -165,14 +168,14 @@ def _by_entry(key):  # pragma: no cover - compiled
     for b in range(nb):
         offsets[b + 1] += offsets[b]
     fill = offsets[:-1].copy()
-    perm = np.empty(n, dtype=np.int64)
+    pos = np.empty(n, dtype=np.int64)
     lo_key = np.empty(n)
     for i in range(n):
         b = bits[i] - b0
-        perm[fill[b]] = i
+        pos[i] = fill[b]
         lo_key[fill[b]] = _bits_as_float(bits[i] << _BUCKET_SHIFT)
         fill[b] += 1
-    return perm, lo_key, offsets, b0
+    return pos, lo_key, offsets, b0
 
 
 @numba.njit(fastmath={"reassoc"}, **JIT_OPTIONS)
@@ -446,7 +449,7 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
         key = np.empty(n_vec)
         for q in range(n_vec):  # (+ 0.0: -0.0 would sort first by its bits, as a huge negative)
             key[q] = max(seg_in[ev[q], 0] / bg[ev[q]], 0.0) + 0.0
-        perm, lo_key, offsets, b0 = _by_entry(key)
+        pos, lo_key, offsets, b0 = _by_entry(key)
         al = np.zeros((max_ns, n_vec))  # a/bg, (b - a)/bg of each segment, in that order
         de = np.zeros((max_ns, n_vec))
         nsg = np.empty(n_vec, dtype=np.int64)
@@ -455,8 +458,9 @@ def weighted_decay_sums(w, k, d, bg, n_seg, seg_in, seg_out, ctau, f, g, xt, xr,
         W = np.empty((n_sets, n_vec))
         rest = np.zeros(n_vec + 1)  # suffix sums of the largest weight of each event
         rho_max = 1.0  # the largest last exit over first entry
-        for q in range(n_vec):
-            i = ev[perm[q]]
+        for q0 in range(n_vec):  # read in the events' order, written at their positions
+            i = ev[q0]
+            q = pos[q0]
             ib = 1.0 / bg[i]
             ns = n_seg[i]
             nsg[q] = ns
