@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .constants import C_M_PER_NS
-from .kinematics import decay_probability, sample_decay_distance
+from .kinematics.decay_position import decay_probability_and_distance
 
 __all__ = ["Transported", "transport"]
 
@@ -48,9 +48,8 @@ def transport(vertex: np.ndarray, llp_p4: np.ndarray, mass: float, ctau: float, 
         rng.random(len(p))
         return Transported(seg.n, seg.t_in, seg.t_out, bg, None, None, None, None)
     ell = bg * ctau
-    p_decay = decay_probability(seg.n, seg.t_in, seg.t_out, ell)
     u = rng.random(len(p))
-    dist = sample_decay_distance(seg.n, seg.t_in, seg.t_out, ell, u)
+    p_decay, dist = decay_probability_and_distance(seg.n, seg.t_in, seg.t_out, ell, u)
     decay_vertex = vertex + dist[:, None] * dirs
     beta = p / llp_p4[:, 3]
     flight_time = dist / (beta * C_M_PER_NS)

@@ -190,3 +190,25 @@ def test_one_segment_path_gives_the_general_paths_numbers():
                                 np.column_stack([b, b + 1.0]), ell, u)
     assert np.array_equal(one, two, equal_nan=True)
     assert np.all(np.isnan(one[:50])) and np.all((one[50:] >= a[50:]) & (one[50:] <= b[50:]))
+
+
+def test_probability_and_distance_in_one_pass_are_the_two_calls():
+    """``decay_probability_and_distance`` (one pass, what transport uses) gives the same floats
+    as ``decay_probability`` and ``sample_decay_distance``: one, two and three segments, empty
+    unions, zero-length segments, decay lengths from 1e-3 to 1e12 times the segments."""
+    from fipgen.kinematics.decay_position import decay_probability_and_distance
+
+    rng = np.random.default_rng(7)
+    n = 5000
+    ns = rng.integers(0, 4, n)
+    starts = np.sort(rng.uniform(0.0, 200.0, (n, 3)), axis=1)
+    lengths = rng.uniform(0.0, 10.0, (n, 3))
+    lengths[rng.random((n, 3)) < 0.05] = 0.0  # zero-length segments
+    seg_in, seg_out = starts, starts + lengths
+    ell = 10.0 ** rng.uniform(-1.0, 14.0, n)
+    u = rng.random(n)
+    p, d = decay_probability_and_distance(ns, seg_in, seg_out, ell, u)
+    assert np.array_equal(p, decay_probability(ns, seg_in, seg_out, ell))
+    assert np.array_equal(d, sample_decay_distance(ns, seg_in, seg_out, ell, u), equal_nan=True)
+    assert np.isnan(d[ns == 0]).all() and (p[ns == 0] == 0.0).all()
+    assert np.isfinite(d[p > 0]).all()

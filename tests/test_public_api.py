@@ -159,7 +159,7 @@ PUBLIC_API: dict[str, list[str]] = {
     ],
     "fipgen.kinematics.decay_position": [
         "window_decay_probability", "decay_probability", "decay_probability_numpy", "survival_and_decay",
-        "sample_decay_distance", "sample_decay_distance_numpy"
+        "sample_decay_distance", "sample_decay_distance_numpy", "decay_probability_and_distance"
     ],
     "fipgen.kinematics.directions": ["about_axis", "about_axis_array"],
     "fipgen.kinematics.twobody": [

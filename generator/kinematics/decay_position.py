@@ -32,6 +32,7 @@ __all__ = [
     "survival_and_decay",
     "sample_decay_distance",
     "sample_decay_distance_numpy",
+    "decay_probability_and_distance",
 ]
 
 from .._jit import JIT_OPTIONS as _JIT
@@ -51,15 +52,92 @@ def window_decay_probability(l_in, l_out, ell):
     return np.exp(-l_in / ell) * -np.expm1(-(l_out - l_in) / ell)
 
 
+@numba.njit(inline="always", **_JIT)
+def _p_one(n_seg, seg_in, seg_out, i, L):  # pragma: no cover - compiled
+    """Decay probability of event ``i`` (module docstring), segments summed in order."""
+    s = 0.0
+    for k in range(n_seg[i]):
+        s += _seg_weight(seg_in[i, k], seg_out[i, k], L)
+    return s
+
+
+@numba.njit(inline="always", **_JIT)
+def _sample_one(n_seg, seg_in, seg_out, i, L, u):  # pragma: no cover - compiled
+    """Forced decay distance of event ``i`` from its uniform ``u`` (module docstring); NaN if
+    its union of segments is empty."""
+    ns = n_seg[i]
+    if ns <= 0:
+        return np.nan
+    if ns == 1:  # one segment (the loops below with a0 = a: the same numbers, 2 functions not 6)
+        a = seg_in[i, 0]
+        b = seg_out[i, 0]
+        if not (b > a):
+            return np.nan
+        e = np.expm1(-(b - a) / L)
+        w = 1.0 * (-e)
+        if not (w > 0.0):
+            return np.nan
+        up = (u * w - 0.0) / w
+        if up < 0.0:
+            up = 0.0
+        elif up > 1.0:
+            up = 1.0
+        lpos = a - L * np.log1p(up * e)
+        if not (lpos >= a):
+            lpos = a
+        elif lpos > b:
+            lpos = b
+        return lpos
+    a0 = seg_in[i, 0]
+    for k in range(1, ns):
+        a0 = min(a0, seg_in[i, k])
+    # segment weights relative to exp(-a0/ell): the common factor cancels in the choice
+    # and the nearest segment can never underflow.
+    tot = 0.0
+    for k in range(ns):
+        a = seg_in[i, k]
+        b = seg_out[i, k]
+        if b > a:
+            tot += np.exp(-(a - a0) / L) * (-np.expm1(-(b - a) / L))
+    if not (tot > 0.0):
+        return np.nan
+    target = u * tot
+    acc = 0.0
+    before = 0.0
+    chosen = -1
+    w = 0.0
+    for k in range(ns):
+        a = seg_in[i, k]
+        b = seg_out[i, k]
+        if b > a:
+            w = np.exp(-(a - a0) / L) * (-np.expm1(-(b - a) / L))
+            chosen = k
+            before = acc
+            acc += w
+            if target < acc:
+                break
+    a = seg_in[i, chosen]
+    b = seg_out[i, chosen]
+    up = (target - before) / w
+    if up < 0.0:
+        up = 0.0
+    elif up > 1.0:
+        up = 1.0
+    # inverse CDF of the truncated exponential (module docstring)
+    lpos = a - L * np.log1p(up * np.expm1(-(b - a) / L))
+    if not (lpos >= a):
+        lpos = a
+    elif lpos > b:
+        lpos = b
+    return lpos
+
+
 @numba.njit(**_JIT)
 def _decay_probability_kernel(n_seg, seg_in, seg_out, ell):  # pragma: no cover - compiled
     n = n_seg.shape[0]
     out = np.zeros(n)
     for i in range(n):
-        s = 0.0
-        for k in range(n_seg[i]):
-            s += _seg_weight(seg_in[i, k], seg_out[i, k], ell[i])
-        out[i] = s
+        out[i] = _p_one(n_seg, seg_in, seg_out, i, ell[i])
     return out
 
 
@@ -68,78 +146,19 @@ def _sample_kernel(n_seg, seg_in, seg_out, ell, u):  # pragma: no cover - compil
     n = n_seg.shape[0]
     out = np.empty(n)
     for i in range(n):
-        ns = n_seg[i]
-        L = ell[i]
-        if ns <= 0:
-            out[i] = np.nan
-            continue
-        if ns == 1:  # one segment (the loops below with a0 = a: the same numbers, 2 functions not 6)
-            a = seg_in[i, 0]
-            b = seg_out[i, 0]
-            if not (b > a):
-                out[i] = np.nan
-                continue
-            e = np.expm1(-(b - a) / L)
-            w = 1.0 * (-e)
-            if not (w > 0.0):
-                out[i] = np.nan
-                continue
-            up = (u[i] * w - 0.0) / w
-            if up < 0.0:
-                up = 0.0
-            elif up > 1.0:
-                up = 1.0
-            lpos = a - L * np.log1p(up * e)
-            if not (lpos >= a):
-                lpos = a
-            elif lpos > b:
-                lpos = b
-            out[i] = lpos
-            continue
-        a0 = seg_in[i, 0]
-        for k in range(1, ns):
-            a0 = min(a0, seg_in[i, k])
-        # segment weights relative to exp(-a0/ell): the common factor cancels in the choice
-        # and the nearest segment can never underflow.
-        tot = 0.0
-        for k in range(ns):
-            a = seg_in[i, k]
-            b = seg_out[i, k]
-            if b > a:
-                tot += np.exp(-(a - a0) / L) * (-np.expm1(-(b - a) / L))
-        if not (tot > 0.0):
-            out[i] = np.nan
-            continue
-        target = u[i] * tot
-        acc = 0.0
-        before = 0.0
-        chosen = -1
-        w = 0.0
-        for k in range(ns):
-            a = seg_in[i, k]
-            b = seg_out[i, k]
-            if b > a:
-                w = np.exp(-(a - a0) / L) * (-np.expm1(-(b - a) / L))
-                chosen = k
-                before = acc
-                acc += w
-                if target < acc:
-                    break
-        a = seg_in[i, chosen]
-        b = seg_out[i, chosen]
-        up = (target - before) / w
-        if up < 0.0:
-            up = 0.0
-        elif up > 1.0:
-            up = 1.0
-        # inverse CDF of the truncated exponential (module docstring)
-        lpos = a - L * np.log1p(up * np.expm1(-(b - a) / L))
-        if not (lpos >= a):
-            lpos = a
-        elif lpos > b:
-            lpos = b
-        out[i] = lpos
+        out[i] = _sample_one(n_seg, seg_in, seg_out, i, ell[i], u[i])
     return out
+
+
+@numba.njit(**_JIT)
+def _decay_and_sample_kernel(n_seg, seg_in, seg_out, ell, u):  # pragma: no cover - compiled
+    n = n_seg.shape[0]
+    p = np.empty(n)
+    out = np.empty(n)
+    for i in range(n):
+        p[i] = _p_one(n_seg, seg_in, seg_out, i, ell[i])
+        out[i] = _sample_one(n_seg, seg_in, seg_out, i, ell[i], u[i])
+    return p, out
 
 
 def _prep(n_seg, seg_in, seg_out, ell):
@@ -224,6 +243,14 @@ def sample_decay_distance(n_seg, seg_in, seg_out, ell, u) -> np.ndarray:
     ns, a, b, L = _prep(n_seg, seg_in, seg_out, ell)
     uu = np.ascontiguousarray(np.broadcast_to(np.asarray(u, dtype=np.float64), ns.shape))
     return _sample_kernel(ns, a, b, L, uu)
+
+
+def decay_probability_and_distance(n_seg, seg_in, seg_out, ell, u) -> tuple[np.ndarray, np.ndarray]:
+    """``(decay_probability(...), sample_decay_distance(..., u))`` from one pass over the events
+    (the same numbers as the two calls: the same per-event functions)."""
+    ns, a, b, L = _prep(n_seg, seg_in, seg_out, ell)
+    uu = np.ascontiguousarray(np.broadcast_to(np.asarray(u, dtype=np.float64), ns.shape))
+    return _decay_and_sample_kernel(ns, a, b, L, uu)
 
 
 def sample_decay_distance_numpy(n_seg, seg_in, seg_out, ell, u) -> np.ndarray:
