@@ -791,7 +791,17 @@ def _segments(origins, dirs, codes, rot, trans, params, max_segments, with_cube)
         if pause > 0:  # every chord, full rows (primitive_intervals' blocks)
             pause -= 1
             _fill_block(origins, dirs, codes, rot, trans, params, start, m, c_in, c_out)
-            _merge_block(c_in, c_out, start, m, row_in, row_out, buf_in, buf_out, n_seg, seg_in, seg_out)
+            if k == 1:  # one interval a ray: what _merge_row makes of it, without the sort
+                for ii in range(m):
+                    a = c_in[0, ii]
+                    b = c_out[0, ii]
+                    if b > a:
+                        n_seg[start + ii] = 1
+                        if max_segments > 0:
+                            seg_in[start + ii, 0] = a
+                            seg_out[start + ii, 0] = b
+            else:
+                _merge_block(c_in, c_out, start, m, row_in, row_out, buf_in, buf_out, n_seg, seg_in, seg_out)
             if with_cube:
                 _cube_block(c_in, c_out, start, m, cube)
             continue
