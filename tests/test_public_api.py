@@ -161,7 +161,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "window_decay_probability", "decay_probability", "decay_probability_numpy", "survival_and_decay",
         "sample_decay_distance", "sample_decay_distance_numpy", "decay_probability_and_distance"
     ],
-    "fipgen.kinematics.directions": ["about_axis", "about_axis_array"],
+    "fipgen.kinematics.directions": ["about_axis", "about_axis_cs", "about_axis_array"],
     "fipgen.kinematics.twobody": [
         "two_body_momentum", "two_body_isotropic", "two_body_isotropic_numpy", "two_body_toward",
         "two_body_toward_numpy"
@@ -341,6 +341,7 @@ PUBLIC_API: dict[str, list[str]] = {
     "fipgen.scan.axes": ["ScanAxes", "default_coupling_key", "card_at", "COUPLING_KEYS"],
     "fipgen.scan.fastexp": ["X_MAX", "exp_neg", "one_minus_exp_neg"],
     "fipgen.fastexp": ["X_MAX", "exp_neg", "one_minus_exp_neg", "window_factor", "window_factors"],
+    "fipgen.fasttrig": ["cos_sin_turn", "cos_sin_turns"],
     "fipgen.scan.kernels": ["weighted_decay_sums", "weighted_decay_sums_numpy", "decay_probabilities", "cut_passes"],
     "fipgen.scan.limits": ["LIMITS", "event_threshold"],
     "fipgen.scan.plot": [

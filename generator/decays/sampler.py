@@ -81,7 +81,8 @@ import numpy as np
 from .._jit import JIT_OPTIONS as _JIT
 from ..errors import PhysicsError
 from ..kinematics.boost import _as_p4, _as_v3, boost_from_rest
-from ..kinematics.directions import about_axis
+from ..fasttrig import cos_sin_turn
+from ..kinematics.directions import about_axis_cs
 from ..kinematics.twobody import rest_pair, store_pair_from_rest, two_body_isotropic
 from ..models.base import Channel
 from . import hnl_matrix_elements as hme
@@ -314,7 +315,8 @@ def _axis_kernel(parent, M, m1, m2, axis, cth, u_phi):  # pragma: no cover - com
         sx /= nn
         sy /= nn
         sz /= nn
-        nx, ny, nz = about_axis(sx, sy, sz, cth[i], 2.0 * np.pi * u_phi[i])
+        cp, sp = cos_sin_turn(u_phi[i])  # azimuth 2 pi u_phi
+        nx, ny, nz = about_axis_cs(sx, sy, sz, cth[i], cp, sp)
         kx, ky, kz = ps * nx, ps * ny, ps * nz
         store_pair_from_rest(parent, i, Mi, kx, ky, kz, e1, e2, p1, p2)
     return p1, p2

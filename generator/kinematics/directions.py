@@ -14,12 +14,19 @@ import numpy as np
 
 from .._jit import JIT_OPTIONS
 
-__all__ = ["about_axis", "about_axis_array"]
+__all__ = ["about_axis", "about_axis_cs", "about_axis_array"]
 
 
 @numba.njit(inline="always", **JIT_OPTIONS)
 def about_axis(sx, sy, sz, c, phi):  # pragma: no cover - compiled
     """Unit vector (x, y, z) at ``cos(theta) = c`` and azimuth ``phi`` about the unit axis ``s``."""
+    return about_axis_cs(sx, sy, sz, c, np.cos(phi), np.sin(phi))
+
+
+@numba.njit(inline="always", **JIT_OPTIONS)
+def about_axis_cs(sx, sy, sz, c, cp, sp):  # pragma: no cover - compiled
+    """:func:`about_axis` with the azimuth given by its cosine ``cp`` and sine ``sp`` (e.g.
+    :func:`fipgen.fasttrig.cos_sin_turn` of a uniform, for ``phi = 2 pi u``)."""
     if abs(sx) < 0.9:
         hx, hy, hz = 1.0, 0.0, 0.0
     else:
@@ -35,7 +42,6 @@ def about_axis(sx, sy, sz, c, phi):  # pragma: no cover - compiled
     by = sz * ax - sx * az
     bz = sx * ay - sy * ax
     sn = np.sqrt(max(0.0, (1.0 - c) * (1.0 + c)))
-    cp, sp = np.cos(phi), np.sin(phi)
     return (c * sx + sn * (cp * ax + sp * bx), c * sy + sn * (cp * ay + sp * by), c * sz + sn * (cp * az + sp * bz))
 
 

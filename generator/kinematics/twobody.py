@@ -48,6 +48,7 @@ __all__ = [
 ]
 
 from .._jit import JIT_OPTIONS as _JIT
+from ..fasttrig import cos_sin_turn
 
 
 @numba.njit(**_JIT)
@@ -109,9 +110,9 @@ def _isotropic_kernel(parent, M, m1, m2, u1, u2):  # pragma: no cover - compiled
         ps, e1, e2 = rest_pair(Mi, m1[i], m2[i])
         cth = 2.0 * u1[i] - 1.0
         sth = np.sqrt(max(0.0, (1.0 - cth) * (1.0 + cth)))
-        phi = 2.0 * np.pi * u2[i]
-        kx = ps * sth * np.cos(phi)
-        ky = ps * sth * np.sin(phi)
+        cp, sp = cos_sin_turn(u2[i])  # phi = 2 pi u2
+        kx = ps * sth * cp
+        ky = ps * sth * sp
         kz = ps * cth
         store_pair_from_rest(parent, i, Mi, kx, ky, kz, e1, e2, p1, p2)
     return p1, p2

@@ -94,7 +94,8 @@ import numba
 import numpy as np
 
 from .._jit import JIT_OPTIONS
-from ..kinematics.directions import about_axis
+from ..fasttrig import cos_sin_turn
+from ..kinematics.directions import about_axis_cs
 
 __all__ = [
     "DEFAULT_ALPHA",
@@ -166,7 +167,8 @@ def _defensive_kernel(par, M, m, pstar, axis, asym, sel, u):  # pragma: no cover
         es = np.sqrt(ps * ps + m * m)
         sx, sy, sz = axis[i, 0], axis[i, 1], axis[i, 2]
         c = _cos_from_linear(asym[i], u[j, 0])
-        nx, ny, nz = about_axis(sx, sy, sz, c, 2.0 * np.pi * u[j, 1])
+        cp, sp = cos_sin_turn(u[j, 1])  # azimuth 2 pi u
+        nx, ny, nz = about_axis_cs(sx, sy, sz, c, cp, sp)
         ux, uy, uz = par[i, 0] / Mi, par[i, 1] / Mi, par[i, 2] / Mi
         g = np.sqrt(1.0 + ux * ux + uy * uy + uz * uz)
         un = ps * (ux * nx + uy * ny + uz * nz)

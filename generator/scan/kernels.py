@@ -157,7 +157,8 @@ def _by_entry(key):  # pragma: no cover - compiled
     the lower edge of the bucket of the event at position ``q`` (non-decreasing), ``offsets[b]``
     the first position of bucket ``b0 + b``. Positions rather than the permutation: the caller
     reads its events in their own order and writes each at its position (scattered stores
-    cost less than scattered loads, which wait on the cache: 45 -> 21 ns an event)."""
+    cost less than scattered loads, which wait on the cache: the gather alone 45 -> 21 ns an
+    event, the kernel 187 -> 176 on a DUNE dark-photon scan's calls)."""
     n = key.size
     bits = key.view(np.int64) >> _BUCKET_SHIFT
     b0 = bits.min()

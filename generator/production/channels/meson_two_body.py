@@ -39,7 +39,8 @@ import numba
 import numpy as np
 
 from ..._jit import JIT_OPTIONS
-from ...kinematics.directions import about_axis
+from ...fasttrig import cos_sin_turn
+from ...kinematics.directions import about_axis_cs
 from ...sampling import count_le_from as _count_le_from
 
 from ...constants import C_M_PER_NS, mass as pdg_mass
@@ -206,9 +207,9 @@ def _decay_toward(p_cdf, p_edges, cond_density, neg_cos_edges, M, m1, m2, dirs, 
         pl = np.sqrt(pz * pz + pt * pt)
         el = g * es + bg * ps * cs
         ca = pz / pl
-        phi = 2.0 * np.pi * u[3, i]
+        cp, sp = cos_sin_turn(u[3, i])  # azimuth 2 pi u[3]
         dx, dy, dz = dirs[i, 0], dirs[i, 1], dirs[i, 2]
-        vx, vy, vz = about_axis(dx, dy, dz, ca, phi)
+        vx, vy, vz = about_axis_cs(dx, dy, dz, ca, cp, sp)
         x = -vz
         if x >= neg_cos_edges[-1]:
             f = 0.0
