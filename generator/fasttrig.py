@@ -7,11 +7,12 @@ arithmetic.
 
 Reduction by quarter turns, exact in binary floating point: ``k = round(4 u)`` (kept a float: a
 float-to-int64 conversion has no SIMD instruction before AVX-512) and ``r = u - k/4``, ``|r| <=
-1/8``: ``4 u`` and ``k/4`` are exact, and so is the difference (Sterbenz's lemma: for ``k != 0``,
-``u`` and ``k/4`` are within a factor 2 of each other; for ``k = 0``, ``r = u``). Then ``t = 2 pi
-r``, ``|t| <= pi/4`` (one rounding), the Taylor polynomials of ``sin t`` to ``t^15`` and ``cos t``
-to ``t^16`` in Horner's form (remainders below ``t^17/17! = 4.6e-17`` and ``t^18/18! = 2e-18`` at
-``pi/4``), and the quarter's swap and signs as selects: ``cos(k pi/2 + t)``, ``sin(k pi/2 + t)``.
+1/8``: ``4 u`` and ``k/4`` are exact, and so is the difference (Sterbenz's lemma, P. H. Sterbenz,
+*Floating-Point Computation*, Prentice-Hall 1974, sec. 4.3: for ``k != 0``, ``u`` and ``k/4`` are
+within a factor 2 of each other; for ``k = 0``, ``r = u``). Then ``t = 2 pi r``, ``|t| <= pi/4``
+(one rounding), the Taylor polynomials of ``sin t`` to ``t^15`` and ``cos t`` to ``t^16`` in
+Horner's form (remainders below ``t^17/17! = 4.6e-17`` and ``t^18/18! = 2e-18`` at ``pi/4``), and
+the quarter's swap and signs as selects: ``cos(k pi/2 + t)``, ``sin(k pi/2 + t)``.
 Within 2.1e-16 of the exact values for ``u`` in [0, 1), where ``math.cos(2 pi u)`` is within
 7e-16: the library's argument carries the rounding of ``2 pi u`` (an absolute error up to
 ``4.4e-16`` near ``phi = 2 pi``), this one only that of ``2 pi r`` (tests/test_kinematics.py,
