@@ -40,7 +40,7 @@ def _decays(job: Job, llp, rng, pol, spin_axis, parent_pdg, chan_code):
     cum_d = np.cumsum(job.decay_probs)
     cum_d[-1] = 1.0
     dch = np.searchsorted(cum_d, rng.random(n), side="right")
-    known = model.channels()
+    known = model.cached_channels()
     codes = decay_codes(model)
     parts = []
     decay_code = np.empty(n, dtype=np.int32)

@@ -32,7 +32,8 @@ __all__ = ["decay_codes", "Job", "build_model", "build_job", "scan_shares"]
 def decay_codes(model) -> dict[str, int]:
     """Codes of the `decay_channel` branch: 1 + the channel's position in the model's
     channel list (stable for a model; written to the run metadata)."""
-    return {name: i + 1 for i, name in enumerate(model.channels())}
+    channels = model.cached_channels() if hasattr(model, "cached_channels") else model.channels()
+    return {name: i + 1 for i, name in enumerate(channels)}
 
 @dataclass(frozen=True)
 class Job:

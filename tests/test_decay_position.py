@@ -212,3 +212,33 @@ def test_probability_and_distance_in_one_pass_are_the_two_calls():
     assert np.array_equal(d, sample_decay_distance(ns, seg_in, seg_out, ell, u), equal_nan=True)
     assert np.isnan(d[ns == 0]).all() and (p[ns == 0] == 0.0).all()
     assert np.isfinite(d[p > 0]).all()
+
+
+@pytest.mark.parametrize("ctau", [1e-3, 1.0, 160.0, 1e12])
+def test_fused_transport_is_the_step_by_step_reference(ctau):
+    """fipgen.transport.transport's one pass gives transport_numpy's floats exactly (probability,
+    distance, decay point, flight time, beta gamma), for rays through SBND's active volume, rays
+    that miss it (NaN distance and point in both) and momenta from 1e-3 to 1e3 GeV."""
+    from fipgen.geometry import load_detector
+    from fipgen.transport import transport, transport_numpy
+
+    solid = load_detector("sbnd").active_beam
+    rng = np.random.default_rng(11)
+    n = 20_000
+    vertex = rng.normal(size=(n, 3)) * 0.3
+    d = solid.sample_points(n, rng) - vertex
+    d[: n // 10] = rng.normal(size=(n // 10, 3))  # mostly missing the detector
+    d /= np.linalg.norm(d, axis=1)[:, None]
+    p = 10.0 ** rng.uniform(-3, 3, n)
+    m = 0.05
+    p4 = np.column_stack([d * p[:, None], np.sqrt(p * p + m * m)])
+    seg = solid.chords(vertex, d)
+    assert 0 < np.count_nonzero(seg.n == 0) < n
+    a = transport(vertex, p4, m, ctau, solid, np.random.default_rng(1), segments=seg)
+    b = transport_numpy(vertex, p4, m, ctau, solid, np.random.default_rng(1), segments=seg)
+    for k in ("beta_gamma", "p_decay", "distance", "decay_vertex", "flight_time"):
+        assert np.array_equal(getattr(a, k), getattr(b, k), equal_nan=True), k
+    inside = seg.n > 0
+    assert np.all(np.isfinite(a.distance[inside])) and np.all(np.isnan(a.distance[~inside]))
+    with pytest.raises(ValueError, match="decay lengths"):
+        transport(vertex, p4, m, 0.0, solid, np.random.default_rng(1), segments=seg)

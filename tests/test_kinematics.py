@@ -322,3 +322,38 @@ def test_cos_sin_of_a_turn_against_long_double():
     cq, sq = cos_sin_turns(q)
     np.testing.assert_array_equal(cq, [1.0, 0.0, -1.0, 0.0])
     np.testing.assert_array_equal(sq, [0.0, 1.0, 0.0, -1.0])
+
+
+def test_unit_toward_is_its_reference_and_unit():
+    """fipgen.kinematics.directions.unit_toward: the numpy reference's floats exactly, unit
+    length to rounding, pointing from each origin to its target, at scales 1e-3 to 1e5 m."""
+    from fipgen.kinematics.directions import unit_toward, unit_toward_numpy
+
+    rng = np.random.default_rng(3)
+    for scale in (1e-3, 1.0, 1e5):
+        o = rng.normal(size=(20_000, 3)) * scale
+        t = o + rng.normal(size=(20_000, 3)) * scale * rng.random((20_000, 1))
+        d = unit_toward(o, t)
+        assert np.array_equal(d, unit_toward_numpy(o, t))
+        assert np.allclose(np.linalg.norm(d, axis=1), 1.0, rtol=0, atol=4e-16)
+        along = t - o
+        assert np.allclose(np.cross(d, along) / np.linalg.norm(along, axis=1)[:, None], 0.0, atol=1e-15)
+        assert np.all(np.einsum("ij,ij->i", d, along) > 0)
+    with pytest.raises(ValueError, match="differ"):
+        unit_toward(np.zeros((3, 3)), np.ones((2, 3)))
+
+
+def test_two_body_isotropic_into_an_array_is_the_same_decay():
+    """``out=`` (a decay's (n, 2, 4) daughters) gives the returned arrays' numbers exactly."""
+    rng = np.random.default_rng(9)
+    n = 5000
+    p = rng.normal(size=(n, 3))
+    par = np.column_stack([p, np.sqrt((p**2).sum(axis=1) + 0.05**2)])
+    u1, u2 = rng.random(n), rng.random(n)
+    p1, p2 = two_body_isotropic(par, 0.000511, 0.000511, u1, u2, parent_mass=0.05)
+    out = np.empty((n, 2, 4))
+    q1, q2 = two_body_isotropic(par, 0.000511, 0.000511, u1, u2, parent_mass=0.05, out=out)
+    assert np.array_equal(out[:, 0], p1) and np.array_equal(out[:, 1], p2)
+    assert np.shares_memory(q1, out) and np.array_equal(q2, p2)
+    with pytest.raises(ValueError, match="out must be"):
+        two_body_isotropic(par, 0.0, 0.0, u1, u2, out=np.empty((n, 3, 4)))

@@ -161,7 +161,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "window_decay_probability", "decay_probability", "decay_probability_numpy", "survival_and_decay",
         "sample_decay_distance", "sample_decay_distance_numpy", "decay_probability_and_distance"
     ],
-    "fipgen.kinematics.directions": ["about_axis", "about_axis_cs", "about_axis_array"],
+    "fipgen.kinematics.directions": ["about_axis", "about_axis_cs", "about_axis_array", "unit_toward", "unit_toward_numpy"],
     "fipgen.kinematics.twobody": [
         "two_body_momentum", "two_body_isotropic", "two_body_isotropic_numpy", "two_body_toward",
         "two_body_toward_numpy"
@@ -401,7 +401,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "cascade", "pick_element", "sample_pair_in_medium", "sample_brems_in_medium", "PAR_X0", "PAR_CUT_E",
         "PAR_CUT_G", "PAR_F_LOSS", "PAR_THETA_MAX", "PAR_MSC", "N_PAR", "STACK"
     ],
-    "fipgen.transport": ["Transported", "transport"],
+    "fipgen.transport": ["Transported", "transport", "transport_numpy"],
     "fipgen.unweighting": [
         "MAX_WEIGHT_ABOVE", "UNWEIGHT_OVERSAMPLE", "Unweighting", "max_unweighted", "plan_unweighting"
     ],

@@ -36,3 +36,24 @@ def test_interacting_fraction_bnb_closed_form():
 
 def test_thick_dump_interacts_fully():
     assert interacting_fraction(load_beamline("bnb_dump")) > 0.999
+
+
+def test_uniform_depth_kernel_is_its_numpy_reference():
+    """The fast path's kernel gives its numpy reference's numbers to the last bit (the same
+    operations), at the edges of u and for short, comparable and long interaction lengths."""
+    from fipgen.production.sources.vertex import _uniform_depth_kernel, uniform_depth_numpy
+
+    rng = np.random.default_rng(2)
+    n = 50_000
+    xy = rng.normal(size=(n, 2)) * np.array([0.0015, 0.00075])
+    u = rng.random(n)
+    u[:3] = [0.0, 1.0 - 2.0**-53, 0.5]
+    for lam, length in ((0.421, 0.7112), (0.17, 50.0), (1e3, 0.01)):
+        e = float(np.expm1(-length / lam))
+        out, far = np.empty((n, 3)), np.empty(n, dtype=np.bool_)
+        _uniform_depth_kernel(xy, u, -0.5, lam, e, 0.004, 0.002, out, far)
+        ref, ref_far = uniform_depth_numpy(xy, u, -0.5, lam, e, 0.004, 0.002)
+        assert np.array_equal(out, ref) and np.array_equal(far, ref_far)
+        assert far.sum() == np.count_nonzero((np.abs(xy[:, 0]) > 0.004) | (np.abs(xy[:, 1]) > 0.002)) > 0
+        # the depth lies on the chord [-0.5, -0.5 + length]
+        assert np.all((out[:, 2] >= -0.5) & (out[:, 2] <= -0.5 + length * (1 + 1e-12)))

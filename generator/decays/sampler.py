@@ -576,8 +576,9 @@ def sample_decays(
     if k0 == 2:
         if pol is None and dm is not None:
             p1, p2 = two_body_isotropic_masses(par, M, m_1, m_2, rng.random(n), rng.random(n))
-        elif pol is None:
-            p1, p2 = two_body_isotropic(par, masses[0], masses[1], rng.random(n), rng.random(n), parent_mass=M)
+        elif pol is None:  # written into p4 (no copy)
+            two_body_isotropic(par, masses[0], masses[1], rng.random(n), rng.random(n), parent_mass=M, out=p4)
+            p1 = p2 = None
         else:
             a = [abs(c) for c in codes]
             fi = [i for i in range(2) if a[i] in (11, 12, 13, 14, 15, 16)]
@@ -593,8 +594,9 @@ def sample_decays(
             cth = sample_cos_linear(asym, rng.random(n))
             pf, po = two_body_along_axis(par, M, masses[f], mm, axis, cth, rng.random(n))
             p1, p2 = (pf, po) if f == 0 else (po, pf)
-        p4[:, 0] = p1
-        p4[:, 1] = p2
+        if p1 is not None:
+            p4[:, 0] = p1
+            p4[:, 1] = p2
     elif k0 == 3:
         dens, perm, _ = three_body_density(codes, M, masses, model)
         mp = [masses[i] for i in perm]

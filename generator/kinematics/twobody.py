@@ -105,6 +105,15 @@ def _isotropic_kernel(parent, M, m1, m2, u1, u2):  # pragma: no cover - compiled
     n = parent.shape[0]
     p1 = np.empty((n, 4))
     p2 = np.empty((n, 4))
+    _isotropic_into(parent, M, m1, m2, u1, u2, p1, p2)
+    return p1, p2
+
+
+@numba.njit(**_JIT)
+def _isotropic_into(parent, M, m1, m2, u1, u2, p1, p2):  # pragma: no cover - compiled
+    """:func:`_isotropic_kernel` writing rows of ``p1``, ``p2`` (n, 4), which may be strided
+    views (the daughters' (n, 2, 4) array)."""
+    n = parent.shape[0]
     for i in range(n):
         Mi = M[i]
         ps, e1, e2 = rest_pair(Mi, m1[i], m2[i])
@@ -115,7 +124,6 @@ def _isotropic_kernel(parent, M, m1, m2, u1, u2):  # pragma: no cover - compiled
         ky = ps * sth * sp
         kz = ps * cth
         store_pair_from_rest(parent, i, Mi, kx, ky, kz, e1, e2, p1, p2)
-    return p1, p2
 
 
 @numba.njit(inline="always", **_JIT)
@@ -165,7 +173,7 @@ def _uniform(u, n, name):
     return a
 
 
-def two_body_isotropic(parent_p4, m1, m2, u1, u2, parent_mass=None):
+def two_body_isotropic(parent_p4, m1, m2, u1, u2, parent_mass=None, out=None):
     """Isotropic two-body decays in the parent rest frame, returned in the lab.
 
     Parameters
@@ -180,16 +188,26 @@ def two_body_isotropic(parent_p4, m1, m2, u1, u2, parent_mass=None):
     parent_mass : float or array_like, optional
         Exact parent mass(es) in GeV; default: invariant mass of ``parent_p4``.
 
+    out : numpy.ndarray, shape (n, 2, 4), optional
+        Written with the daughters (``out[:, 0]``, ``out[:, 1]``; a decay's (n, k, 4) array
+        filled without a copy).
+
     Returns
     -------
     p1, p2 : numpy.ndarray, shape (n, 4)
-        Lab four-momenta of daughters 1 and 2 (GeV).
+        Lab four-momenta of daughters 1 and 2 (GeV); views of ``out`` when given.
     """
     par = _as_p4(parent_p4)
     n = par.shape[0]
     M = _parent_mass(par, parent_mass)
     _check_open(M, m1, m2)
-    return _isotropic_kernel(par, M, np.full(n, float(m1)), np.full(n, float(m2)), _uniform(u1, n, "u1"), _uniform(u2, n, "u2"))
+    args = (par, M, np.full(n, float(m1)), np.full(n, float(m2)), _uniform(u1, n, "u1"), _uniform(u2, n, "u2"))
+    if out is None:
+        return _isotropic_kernel(*args)
+    if out.shape != (n, 2, 4) or out.dtype != np.float64:
+        raise ValueError(f"out must be a float64 array of shape ({n}, 2, 4), not {out.dtype} {out.shape}")
+    _isotropic_into(*args, out[:, 0], out[:, 1])
+    return out[:, 0], out[:, 1]
 
 
 def two_body_isotropic_numpy(parent_p4, m1, m2, u1, u2, parent_mass=None):

@@ -96,6 +96,18 @@ class DecayingParticle:
                 object.__setattr__(self, "_partial_widths_once", w)
         return w
 
+    def cached_channels(self) -> dict[str, Channel]:
+        """:meth:`channels`, built once per instance of a frozen dataclass (as
+        :meth:`cached_partial_widths`; generation asks for them every block). The dict is
+        shared: do not modify it."""
+        c = self.__dict__.get("_channels_once")
+        if c is None:
+            c = self.channels()
+            params = getattr(type(self), "__dataclass_params__", None)
+            if params is not None and params.frozen:
+                object.__setattr__(self, "_channels_once", c)
+        return c
+
     def total_width(self) -> float:
         """Total width in GeV (sum of the partial widths)."""
         return float(sum(self.cached_partial_widths().values()))

@@ -79,6 +79,7 @@ from ...models import alp_xsec as X
 from ...models import atomic_shells as AS
 from . import alp_xsec_sampling as XS
 from ...kinematics import window_decay_probability
+from ...kinematics.directions import unit_toward
 from .sample import ProductionSample
 from ..sources.vertex import ray_toward_detector, sample_interaction_points
 
@@ -433,8 +434,7 @@ class ShowerALPChannel:
             vertex = self.part.points.sample(n, rng)
         else:
             vertex = sample_interaction_points(self.beamline, n, rng)
-        d = aim.sample_points(n, rng) - vertex
-        d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
+        d = unit_toward(vertex, aim.sample_points(n, rng))
         q = aim.proposal_density(vertex, d)
         e_edges = prep["e_edges"]
         u = rng.random((3, n))

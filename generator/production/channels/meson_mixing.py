@@ -32,6 +32,7 @@ import numpy as np
 
 from ... import constants as C
 from ...errors import PhysicsError
+from ...kinematics.directions import unit_toward
 from .sample import ProductionSample
 from ..sources.vertex import source_parts, source_sample
 
@@ -94,8 +95,7 @@ class MesonMixingChannel:
     def sample(self, n: int, rng: np.random.Generator, beamline, aim) -> ProductionSample:
         """``n`` ALPs aimed at ``aim`` with exact weights (module docstring)."""
         parts, vertex = source_parts(beamline, self.source, n, rng)
-        d = aim.sample_points(n, rng) - vertex
-        d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
+        d = unit_toward(vertex, aim.sample_points(n, rng))
         q = aim.proposal_density(vertex, d)
         p, f = np.empty(n), np.empty(n)
         x = -d[:, 2]

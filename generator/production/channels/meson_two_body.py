@@ -40,12 +40,12 @@ import numpy as np
 
 from ..._jit import JIT_OPTIONS
 from ...fasttrig import cos_sin_turn
-from ...kinematics.directions import about_axis_cs
+from ...kinematics.directions import about_axis_cs, unit_toward
 from ...sampling import count_le_from as _count_le_from
 
 from ...constants import C_M_PER_NS, mass as pdg_mass
 from ...kinematics.twobody import two_body_isotropic
-from .sample import ProductionSample, recoil, siblings
+from .sample import ProductionSample, recoil
 from ..sources.vertex import source_parts, source_sample
 
 __all__ = ["MesonTwoBodyChannel", "meson_decay_toward"]
@@ -91,9 +91,7 @@ class MesonTwoBodyChannel:
         :class:`~fipgen.production.channels.sample.ProductionSample`.
         """
         parts, vertex = source_parts(beamline, self.source, n, rng)
-        targets = aim.sample_points(n, rng)
-        d = targets - vertex
-        d /= np.sqrt(np.einsum("ij,ij->i", d, d))[:, None]
+        d = unit_toward(vertex, aim.sample_points(n, rng))
         seg, q = aim.chords_and_density(vertex, d)  # the LLP flies along d: its chords too
         M = pdg_mass(self.parent_pdg)
         parent, llp, f = np.empty((n, 4)), np.empty((n, 4)), np.empty(n)
@@ -104,8 +102,9 @@ class MesonTwoBodyChannel:
                               self.llp_mass, self.other_mass, d[sl], rng.random((4, sl.stop - sl.start)),
                               *_source_guides(src), parent[sl], llp[sl], f[sl])
         w = np.where(q > 0, f / np.where(q > 0, q, 1.0), 0.0)
-        sp, sc = siblings(self.decay_sibling(parent, llp))
-        return ProductionSample(vertex, parent, llp, d, w, sibling_p4=sp, sibling_pdg=sc, sibling_generation=(0,),
+        sib, code = self.decay_sibling(parent, llp)  # one sibling an event (siblings() without its copies)
+        return ProductionSample(vertex, parent, llp, d, w, sibling_p4=sib[:, None, :],
+                                sibling_pdg=np.full((n, 1), code, dtype=np.int32), sibling_generation=(0,),
                                 segments=seg)
 
     def sample_free(self, n: int, rng: np.random.Generator, beamline):

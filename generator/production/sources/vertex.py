@@ -18,8 +18,10 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numba
 import numpy as np
 
+from ..._jit import JIT_OPTIONS
 from ...kinematics import sample_decay_distance
 
 __all__ = ["sample_interaction_points", "source_points", "source_parts", "source_sample",
@@ -114,13 +116,36 @@ def sample_interaction_points(beamline, n: int, rng: np.random.Generator) -> np.
         return _general(beamline, xy, u, z0, lam, rng)
     k, t_in, t_out = fast
     out = np.empty((n, 3))
-    out[:, :2] = xy
-    # truncated exponential on [t_in, t_out] (docs/physics.md#from-production-to-detection, stable form)
-    out[:, 2] = z0 + t_in - lam * np.log1p(u * np.expm1(-(t_out - t_in) / lam))
-    far = (np.abs(xy[:, 0]) > k * sx) | (np.abs(xy[:, 1]) > k * sy)
+    far = np.empty(n, dtype=np.bool_)
+    _uniform_depth_kernel(xy, u, z0 + t_in, lam, float(np.expm1(-(t_out - t_in) / lam)), k * sx, k * sy, out, far)
     if far.any():
         out[far] = _general(beamline, xy[far], u[far], z0, lam, rng)
     return out
+
+
+@numba.njit(**JIT_OPTIONS)
+def _uniform_depth_kernel(xy, u, z_in, lam, e, x_max, y_max, out, far):  # pragma: no cover - compiled
+    """The fast path of :func:`sample_interaction_points` per proton: ``out`` (n, 3) the spot's
+    ``xy`` and the depth of the truncated exponential on the uniform chord,
+    ``z_in - lam log1p(u e)`` with ``e = expm1(-(t_out - t_in)/lam)`` (the stable form,
+    docs/physics.md#from-production-to-detection; the same operations as
+    :func:`uniform_depth_numpy`); ``far``: the rays outside the box ``|x| <= x_max``,
+    ``|y| <= y_max`` where the chord is known, drawn again by the general path."""
+    for i in range(u.size):
+        x = xy[i, 0]
+        y = xy[i, 1]
+        out[i, 0] = x
+        out[i, 1] = y
+        out[i, 2] = z_in - lam * np.log1p(u[i] * e)
+        far[i] = abs(x) > x_max or abs(y) > y_max
+
+
+def uniform_depth_numpy(xy, u, z_in, lam, e, x_max, y_max):
+    """Plain-numpy reference of :func:`_uniform_depth_kernel`: ``(out (n, 3), far (n,))``."""
+    out = np.empty((len(u), 3))
+    out[:, :2] = xy
+    out[:, 2] = z_in - lam * np.log1p(u * e)
+    return out, (np.abs(xy[:, 0]) > x_max) | (np.abs(xy[:, 1]) > y_max)
 
 
 def source_points(beamline, source, n: int, rng: np.random.Generator) -> np.ndarray:
