@@ -122,13 +122,19 @@ def _generate(job: Job, block: int, n: int, out: ChunkColumns) -> dict:
 
     # 1. production channel of each trial, chosen in proportion to its rate: the
     #    production weight rate_c / P(choose c) is then the total rate for every event
-    #    (or with the job's channel_shares: rate_c / share_c, per event)
+    #    (or with the job's channel_shares: rate_c / share_c, per event). Each trial's uniform
+    #    picks its channel; the block's trials are then ordered by channel (channel k's the
+    #    k-th consecutive slice: a multinomial split of the block, the same distribution of
+    #    events, and each channel's results are copied as one slice, not scattered)
     rates = job.rates
     total_rate = rates.sum()
     shares = job.channel_shares
     cum = np.cumsum(rates / total_rate if shares is None else shares)
     cum[-1] = 1.0
-    which = np.searchsorted(cum, rng.random(n), side="right")
+    n_ch = len(job.channels)
+    counts = np.bincount(np.searchsorted(cum, rng.random(n), side="right"), minlength=n_ch)
+    ends = np.cumsum(counts)
+    which = np.repeat(np.arange(n_ch), counts)
     if shares is not None:
         total_rate = (rates / np.where(shares > 0, shares, 1.0))[which]  # per trial
 
@@ -150,8 +156,8 @@ def _generate(job: Job, block: int, n: int, out: ChunkColumns) -> dict:
     seg_parts = []  # (idx, Segments) of the channels that computed their chords
     sampled = 0
     for k, ch in enumerate(job.channels):
-        idx = np.flatnonzero(which == k) if len(job.channels) > 1 else slice(None)
-        size = n if isinstance(idx, slice) else idx.size
+        idx = slice(int(ends[k] - counts[k]), int(ends[k]))
+        size = int(counts[k])
         if size == 0:
             continue
         s = ch.sample(size, rng, job.beamline, solid)
