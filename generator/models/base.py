@@ -88,25 +88,24 @@ class DecayingParticle:
         """:meth:`partial_widths`, computed once per instance of a frozen dataclass (its fields
         cannot change; a scan asks the same model for its c*tau, totals and widths many times),
         else at every call. The dict is shared: do not modify it."""
-        w = self.__dict__.get("_partial_widths_once")
-        if w is None:
-            w = self.partial_widths()
+        return self._once("_partial_widths_once", self.partial_widths)
+
+    def _once(self, key: str, make):
+        """``make()``, kept under ``key`` on a frozen dataclass instance (its fields cannot
+        change), else made at every call."""
+        v = self.__dict__.get(key)
+        if v is None:
+            v = make()
             params = getattr(type(self), "__dataclass_params__", None)
             if params is not None and params.frozen:
-                object.__setattr__(self, "_partial_widths_once", w)
-        return w
+                object.__setattr__(self, key, v)
+        return v
 
     def cached_channels(self) -> dict[str, Channel]:
         """:meth:`channels`, built once per instance of a frozen dataclass (as
         :meth:`cached_partial_widths`; generation asks for them every block). The dict is
         shared: do not modify it."""
-        c = self.__dict__.get("_channels_once")
-        if c is None:
-            c = self.channels()
-            params = getattr(type(self), "__dataclass_params__", None)
-            if params is not None and params.frozen:
-                object.__setattr__(self, "_channels_once", c)
-        return c
+        return self._once("_channels_once", self.channels)
 
     def total_width(self) -> float:
         """Total width in GeV (sum of the partial widths)."""
