@@ -27,7 +27,7 @@ from _nuhepmc import check_file, parse
 
 from fipgen.card import load_packaged_card
 from fipgen.geometry import get_material, load_beamline
-from fipgen.geometry.nuclei import collision_shares, nucleus_at, solid_at, solid_at_numpy
+from fipgen.geometry.nuclei import collision_shares, nucleus_at, nucleus_at_numpy, solid_at, solid_at_numpy
 from fipgen.io.hepmc import sigma_reference_pb
 from fipgen.pipeline import build_job, run
 
@@ -277,6 +277,26 @@ def test_nucleus_draw_follows_the_collision_shares():
     for c, q in zip(codes, p):
         k = np.sum(got == c)
         assert abs(k - n * q) < 5 * math.sqrt(n * q * (1 - q)) + 1, (c, k, n * q)
+
+
+@pytest.mark.parametrize("name", ["bnb", "numi", "lbnf", "bnb_dump"])
+def test_compiled_nucleus_draw_is_its_numpy_reference(name):
+    """nucleus_at (one compiled pass) gives nucleus_at_numpy's codes: points in every solid, near
+    them (some in none: the target's material), rows of NaN, and uniforms at the shares' edges."""
+    bl = load_beamline(name)
+    rng = np.random.default_rng(12)
+    pts = [el.solid.sample_points(2000, rng) for el in bl.elements()]
+    pts = np.concatenate([*pts, *(p + rng.normal(0, 0.5, p.shape) for p in pts)])
+    pts[::991] = np.nan
+    u = rng.random(len(pts))
+    cdfs = np.concatenate([np.cumsum(collision_shares(el.material)[1]) for el in bl.elements()])
+    u[: min(len(u), cdfs.size)] = np.clip(cdfs[: len(u)], 0.0, np.nextafter(1.0, 0.0))  # exactly on the edges
+    owner = solid_at(bl, pts)
+    assert np.any(owner < 0)
+    got = nucleus_at(bl, pts, u, owner)
+    assert got.dtype == np.int32
+    assert np.array_equal(got, nucleus_at_numpy(bl, pts, u, owner))
+    assert np.array_equal(nucleus_at(bl, pts, u), got)
 
 
 @pytest.mark.parametrize("name", ["bnb", "numi", "lbnf", "bnb_dump", "darkquest_beam", "e137"])

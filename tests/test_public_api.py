@@ -100,7 +100,7 @@ PUBLIC_API: dict[str, list[str]] = {
         "generate_block", "n_blocks", "iter_blocks", "blocks_of", "blocks_per_chunk", "iter_chunk_plan", "chunks_of",
         "iter_chunks"
     ],
-    "fipgen.geometry.nuclei": ["collision_shares", "nucleus_at", "solid_at", "solid_at_numpy"],
+    "fipgen.geometry.nuclei": ["collision_shares", "nucleus_at", "nucleus_at_numpy", "solid_at", "solid_at_numpy"],
     "fipgen.geometry.points": ["primitive_points", "draws_three_uniforms", "primitives_contain", "first_container"],
     "fipgen.geometry": [
         "PROTON_MASS", "Beamline", "Box", "CompiledSolid", "Cylinder", "Detector", "Element", "InvalidGeometry",

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numba
 import numpy as np
 
+from .._jit import JIT_OPTIONS
 from ..constants import nuclear_pdg
 from .points import first_container
 
-__all__ = ["collision_shares", "nucleus_at", "solid_at", "solid_at_numpy"]
+__all__ = ["collision_shares", "nucleus_at", "nucleus_at_numpy", "solid_at", "solid_at_numpy"]
 
 #: Exponent of A in sigma_inel(p A) ~ A^0.71 (Carroll et al. 1979).
 A_EXPONENT = 0.71
@@ -96,7 +98,56 @@ def nucleus_at(beamline, points: np.ndarray, u: np.ndarray, owner: np.ndarray | 
     """PDG code (n,) of the nucleus struck at each of ``points`` (n, 3) (beam frame, m; rows of
     NaN or points in no solid: the target's material), the element chosen by ``u`` (n,)
     uniform in [0, 1) (:func:`collision_shares`; the solid: ``owner``, default
-    :func:`solid_at`)."""
+    :func:`solid_at`). One compiled pass (:func:`_nucleus_kernel`) over the beamline's
+    tables; :func:`nucleus_at_numpy` is its reference (the same codes)."""
+    owner = solid_at(beamline, points) if owner is None else np.asarray(owner)
+    starts, codes, cdf = _nucleus_tables(beamline)
+    u = np.ascontiguousarray(u, dtype=np.float64).reshape(-1)
+    owner = np.ascontiguousarray(owner, dtype=np.int64).reshape(-1)
+    if u.size != owner.size or np.any(owner >= starts.size - 1):
+        raise ValueError(f"nucleus_at: {owner.size} owners (< {starts.size - 1}) and {u.size} uniforms")
+    out = np.empty(owner.size, dtype=np.int32)
+    _nucleus_kernel(owner, u, starts, codes, cdf, out)
+    return out
+
+
+@lru_cache(maxsize=32)
+def _nucleus_tables(beamline) -> tuple:
+    """The beamline's solids' :func:`collision_shares` as flat arrays: solid ``k``'s codes and
+    cumulative shares (the last set to 1) at ``starts[k]:starts[k + 1]``."""
+    shares = [collision_shares(el.material) for el in beamline.elements()]
+    starts = np.zeros(len(shares) + 1, dtype=np.int64)
+    starts[1:] = np.cumsum([c.size for c, _ in shares])
+    cdfs = []
+    for _, p in shares:
+        c = np.cumsum(p)
+        c[-1] = 1.0
+        cdfs.append(c)
+    return (starts, np.ascontiguousarray(np.concatenate([c for c, _ in shares]), dtype=np.int32),
+            np.ascontiguousarray(np.concatenate(cdfs), dtype=np.float64))
+
+
+@numba.njit(**JIT_OPTIONS)
+def _nucleus_kernel(owner, u, starts, codes, cdf, out):  # pragma: no cover - compiled
+    """Per point: the solid ``owner`` (the target, 0, when negative), then its element: the
+    first whose cumulative share exceeds ``u`` (``np.searchsorted(cdf, u, side="right")``,
+    capped at the last), or its only one without a draw."""
+    for i in range(owner.size):
+        k = owner[i] if owner[i] >= 0 else 0
+        lo = starts[k]
+        hi = starts[k + 1]
+        if hi - lo == 1:
+            out[i] = codes[lo]
+            continue
+        j = lo
+        while j < hi and cdf[j] <= u[i]:
+            j += 1
+        out[i] = codes[min(j, hi - 1)]
+
+
+def nucleus_at_numpy(beamline, points: np.ndarray, u: np.ndarray, owner: np.ndarray | None = None) -> np.ndarray:
+    """Plain-numpy reference of :func:`nucleus_at`: solid by solid, ``np.searchsorted`` on its
+    cumulative shares."""
     n = np.asarray(points).shape[0]
     elements = beamline.elements()
     owner = solid_at(beamline, points) if owner is None else np.asarray(owner)
