@@ -187,7 +187,6 @@ def two_body_isotropic(parent_p4, m1, m2, u1, u2, parent_mass=None, out=None):
         angles about axes parallel to the lab axes).
     parent_mass : float or array_like, optional
         Exact parent mass(es) in GeV; default: invariant mass of ``parent_p4``.
-
     out : numpy.ndarray, shape (n, 2, 4), optional
         Written with the daughters (``out[:, 0]``, ``out[:, 1]``; a decay's (n, k, 4) array
         filled without a copy).
