@@ -112,6 +112,11 @@ PUBLIC_API: dict[str, list[str]] = {
         "merge_intervals_numpy", "cube_sum", "cube_sum_numpy", "solid_segments", "solid_cube_sum",
         "solid_segments_and_cube_sum"
     ],
+    "fipgen.geometry.culling": [],
+    "fipgen.geometry.primitive_chords": [
+        "BOX", "CYLINDER", "SPHERE", "MERGE_GAP", "primitive_intervals", "primitive_intervals_numpy", "merge_intervals",
+        "merge_intervals_numpy", "cube_sum", "cube_sum_numpy"
+    ],
     "fipgen.geometry.frames": ["InvalidGeometry", "Placement", "rotation_matrix"],
     "fipgen.geometry.loader": [
         "PROTON_MASS", "Beamline", "Detector", "Element", "Timing", "list_geometries", "load_beamline", "load_detector"

@@ -227,7 +227,7 @@ class Volume:
 
 
 class CompiledSolid(NamedTuple):
-    """A solid as contiguous arrays for the chord kernels (see :mod:`.chords`)."""
+    """A solid as contiguous arrays for the chord kernels (:mod:`.chords`; layout: :mod:`.primitive_chords`)."""
 
     codes: np.ndarray  #: int64 (k,)
     rot: np.ndarray  #: float64 (k, 3, 3), local -> solid frame
