@@ -39,7 +39,7 @@ def test_count_from_any_guess_is_numpys_search(seed):
 def test_guides_are_counts_below_their_grid():
     p_cdf, neg_cos = _tables(2)
     gp, gt, h = mt._guides(p_cdf, neg_cos)
-    n, m = p_cdf.size, 2 * neg_cos.size
+    n, m = p_cdf.size, mt.ANGLE_GUIDE * neg_cos.size
     np.testing.assert_array_equal(gp, np.searchsorted(p_cdf, np.arange(n + 1) / n, side="right"))
     assert h == pytest.approx(np.sqrt(neg_cos[-1] - neg_cos[0]) / m)
     np.testing.assert_array_equal(gt, np.searchsorted(neg_cos, neg_cos[0] + (np.arange(m + 1) * h) ** 2, side="right"))

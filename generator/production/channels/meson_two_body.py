@@ -123,18 +123,27 @@ class MesonTwoBodyChannel:
                 "weight": np.ones(n)}
 
 
+#: Cells of the angle guide table per angle edge (:func:`_guides`). With 2 a cell held up to 5
+#: edges of the packaged cascade tables (dense near the beam) and the search's mispredicted
+#: steps cost ~20 ns a meson; 16 (25 kB for a 201-edge table) leaves at most one or two: the
+#: two-body kernel 86 -> 64 ns a meson on the default card's sources. The searches' results do
+#: not depend on it.
+ANGLE_GUIDE = 16
+
+
 @numba.njit(**JIT_OPTIONS)
 def _guides(p_cdf, neg_cos_edges):  # pragma: no cover - compiled
     """Guide tables (H.-C. Chen and Y. Asau, AIIE Transactions 6 (1974) 163) for
     :func:`meson_decay_toward`'s two searches: ``gp[j]`` the count of ``p_cdf`` entries <=
     ``j / n`` (``u`` in ``[j/n, (j+1)/n)`` starts there), ``gt[j]`` that of the angle edges <=
-    ``e0 + (j h)^2``, ``h = sqrt(e1 - e0) / m`` with ``m`` twice the edges (a grid uniform in
-    ``sqrt(x - e0)``, about the angle, where the tables' edges are dense near the beam)."""
+    ``e0 + (j h)^2``, ``h = sqrt(e1 - e0) / m`` with ``m`` :data:`ANGLE_GUIDE` times the edges
+    (a grid uniform in ``sqrt(x - e0)``, about the angle, where the tables' edges are dense near
+    the beam)."""
     n = p_cdf.size
     gp = np.empty(n + 1, dtype=np.int64)
     for j in range(n + 1):
         gp[j] = np.searchsorted(p_cdf, j / n, side="right")
-    m = 2 * neg_cos_edges.size
+    m = ANGLE_GUIDE * neg_cos_edges.size
     e0 = neg_cos_edges[0]
     h = np.sqrt(neg_cos_edges[-1] - e0) / m
     gt = np.empty(m + 1, dtype=np.int64)
