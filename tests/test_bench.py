@@ -132,3 +132,32 @@ def test_the_report_gives_the_two_scans_worker_ratios():
     assert "fipgen scan dune_dark_photon_meson, 2 workers / 1 worker wall time (baseline): 0.750" in lines
     assert "fipgen scan sbnd_hnl_kaon, 2 workers / 1 worker wall time (current): 0.550" in lines
     assert "fipgen scan sbnd_hnl_kaon, 2 workers / 1 worker wall time (baseline): 0.600" in lines
+
+
+def test_the_scan_figure_times_the_reweighting_kernel_the_scan_calls():
+    """``_timed_kernel`` counts the kernel's calls from a scan (looked up on its module at each
+    call) and gives their results unchanged; the module gets its kernel back afterwards."""
+    import numpy as np
+
+    from fipgen.card import load_packaged_card
+    from fipgen.scan import kernels
+    from fipgen.scan.run import parse_grid, run_scan
+
+    spec = importlib.util.spec_from_file_location("fipgen_bench", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    try:
+        spec.loader.exec_module(bench)
+    finally:
+        del sys.modules[spec.name]
+    card = load_packaged_card("dune_dark_photon_meson.toml").replace(events=4000)
+    masses, couplings = parse_grid("0.1:0.2:2", "--masses", log=False), parse_grid("1e-7:1e-5:5", "--couplings", log=True)
+    inner = kernels.weighted_decay_sums
+    plain = run_scan(card, masses, couplings, workers=1)
+    try:
+        acc = bench._timed_kernel()
+        timed = run_scan(card, masses, couplings, workers=1)
+    finally:
+        kernels.weighted_decay_sums = inner
+    assert acc[1] >= len(masses) and acc[0] > 0.0
+    np.testing.assert_array_equal(timed.events, plain.events)
