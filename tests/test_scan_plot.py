@@ -8,7 +8,7 @@
 * ``--overlay FILE:LABEL``: pieces split at blank lines, comments and a header skipped, values
   drawn as given (the scan's units); bad files are one line naming the file and line.
 * The legend names the card, detector, POT and limit criterion; the title is as large as the
-  axis labels.
+  axis labels; a coupling label of one symbol (epsilon) is upright.
 """
 
 from __future__ import annotations
@@ -125,6 +125,13 @@ def test_a_tenth_of_a_decade_scan_has_readable_mass_ticks():
                        if lbl.get_text() in texts)
         assert all(b[0] > a[1] for a, b in zip(boxes, boxes[1:]))  # no overlap
         assert ax.get_xlabel() == "$m_{A'}$ [GeV]" and ax.get_ylabel() == r"$\varepsilon$"
+        assert ax.yaxis.label.get_rotation() == 0  # one symbol upright: turned, epsilon reads as omega
+    finally:
+        _close(fig)
+    fig = scan_figure(_result(np.linspace(0.2, 1.0, 9)), 2.3,
+                      card=_card('zprime = { kind = "B-L", mass = 0.05, coupling = 1e-7 }'))
+    try:  # a longer label along the axis
+        assert fig.axes[0].get_ylabel() == "$g_{B-L}$" and fig.axes[0].yaxis.label.get_rotation() == 90
     finally:
         _close(fig)
 

@@ -115,6 +115,12 @@ def _ratio(values: list[float]) -> str:
     return ":".join(f"{v / lo:.3g}" for v in values)
 
 
+def _one_symbol(label: str) -> bool:
+    """A label that is one letter or one TeX symbol (``$\\varepsilon$``): drawn upright, since
+    turned a quarter it reads as another letter (epsilon as omega)."""
+    return re.fullmatch(r"\$(\\[A-Za-z]+|[A-Za-z])\$", label) is not None
+
+
 def coupling_label(coupling_key: str, card=None) -> str:
     """Axis label of the scan's coupling: ``$\\varepsilon$`` (a dark-photon ``card``), ``$g_{B-L}$``,
     ``$g_B$``, ``$|U_\\mu|^2$`` (the card's one non-zero mixing; with several, their sum and the
@@ -409,7 +415,8 @@ def scan_figure(res: ScanResult, threshold: float, title: str | None = None, ban
         ax.set_xlim(mlo, mhi)
         ax.set_ylim(clo, chi)
         ax.set_xlabel(mass_label(res.mass_key, card))
-        ax.set_ylabel(coupling_label(res.coupling_key, card))
+        y_label = coupling_label(res.coupling_key, card)
+        ax.set_ylabel(y_label, rotation=0 if _one_symbol(y_label) else 90)
         label_size = FontProperties(size=matplotlib.rcParams["axes.labelsize"]).get_size_in_points()
         title = scan_title(card, res.coupling_key) if title is None else title
         if title:
