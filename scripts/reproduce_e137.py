@@ -122,7 +122,7 @@ def main(argv=None) -> int:
     ax.set_xlim(masses[0], masses[-1])
     ax.set_ylim(3e-9, 1e-3)
     ax.set_xlabel("$m_{A'}$ [GeV]")
-    ax.set_ylabel(r"$\varepsilon$")
+    ax.set_ylabel(r"$\varepsilon$", rotation=0)  # upright: turned, epsilon reads as omega
     ax.set_title(f"E137, 1.87e20 electrons of 20 GeV: N >= {args.events_limit:g}", fontsize=10)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8, loc="upper right")
