@@ -29,6 +29,18 @@ def _worktrees() -> list[str]:
     return [line.split(" ", 1)[1] for line in out.splitlines() if line.startswith("worktree ") and "fipgen-bench-" in line]
 
 
+def _load_bench():
+    """scripts/bench.py as a module (its dataclasses look their module up while it loads)."""
+    spec = importlib.util.spec_from_file_location("fipgen_bench", BENCH)
+    bench = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = bench
+    try:
+        spec.loader.exec_module(bench)
+    finally:
+        del sys.modules[spec.name]
+    return bench
+
+
 def _bench(args, tmp_path, **kw):
     return subprocess.run([sys.executable, str(BENCH), *args], cwd=tmp_path, capture_output=True, text=True, **kw)
 
@@ -91,13 +103,7 @@ def test_sigterm_removes_the_worktree(tmp_path):
 
 
 def test_the_report_shows_current_baseline_and_ratio_and_measures_no_peer():
-    spec = importlib.util.spec_from_file_location("fipgen_bench", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench  # its dataclasses look their module up
-    try:
-        spec.loader.exec_module(bench)
-    finally:
-        del sys.modules[spec.name]
+    bench = _load_bench()
     res = {"baseline": {"ref": "HEAD~1", "commit": "abc", "tree": "/tmp/x"},
            "current": {"tree": "/repo", "commit": "def", "note": ""}, "repeats": 3, "warmup": 1,
            "figures": {"startup_help": {"label": "start-up: fipgen --help", "values": {"seconds": {
@@ -111,13 +117,7 @@ def test_the_report_shows_current_baseline_and_ratio_and_measures_no_peer():
 
 
 def test_the_report_gives_the_two_scans_worker_ratios():
-    spec = importlib.util.spec_from_file_location("fipgen_bench", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench
-    try:
-        spec.loader.exec_module(bench)
-    finally:
-        del sys.modules[spec.name]
+    bench = _load_bench()
 
     def fig(cur, base):
         return {"label": "x", "values": {"seconds": {"unit": "s", "better": "lower", "current": cur, "baseline": base,
@@ -143,13 +143,7 @@ def test_the_scan_figure_times_the_reweighting_kernel_the_scan_calls():
     from fipgen.scan import kernels
     from fipgen.scan.run import parse_grid, run_scan
 
-    spec = importlib.util.spec_from_file_location("fipgen_bench", BENCH)
-    bench = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = bench
-    try:
-        spec.loader.exec_module(bench)
-    finally:
-        del sys.modules[spec.name]
+    bench = _load_bench()
     card = load_packaged_card("dune_dark_photon_meson.toml").replace(events=4000)
     masses, couplings = parse_grid("0.1:0.2:2", "--masses", log=False), parse_grid("1e-7:1e-5:5", "--couplings", log=True)
     inner = kernels.weighted_decay_sums
