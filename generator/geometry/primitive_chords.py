@@ -108,6 +108,17 @@ def _rot9(rot: np.ndarray) -> tuple:
 
 
 @_jit_inline
+def _to_local(p: tuple, d: tuple, r: tuple) -> tuple[tuple, tuple]:
+    """A point ``p`` (already less the translation) and a direction ``d`` in a primitive's local
+    frame, ``R^T p`` and ``R^T d`` (``r`` the rotation's 9 entries, row-major)."""
+    p0, p1, p2 = p
+    d0, d1, d2 = d
+    r00, r01, r02, r10, r11, r12, r20, r21, r22 = r
+    return ((r00 * p0 + r10 * p1 + r20 * p2, r01 * p0 + r11 * p1 + r21 * p2, r02 * p0 + r12 * p1 + r22 * p2),
+            (r00 * d0 + r10 * d1 + r20 * d2, r01 * d0 + r11 * d1 + r21 * d2, r02 * d0 + r12 * d1 + r22 * d2))
+
+
+@_jit_inline
 def _box_chord(p: tuple, d: tuple, r: tuple, h: tuple) -> tuple[float, float]:
     """Forward chord ``(t_in, t_out)`` of one ray through one box (slab method), ``0, 0`` if none.
 
@@ -115,17 +126,8 @@ def _box_chord(p: tuple, d: tuple, r: tuple, h: tuple) -> tuple[float, float]:
     ``h`` the half edge lengths. Every kernel computes a box chord with this one function,
     so the culled and the unculled kernels give the same floats.
     """
-    p0, p1, p2 = p
-    d0, d1, d2 = d
-    r00, r01, r02, r10, r11, r12, r20, r21, r22 = r
     h0, h1, h2 = h
-    # local frame: R^T (x - t)
-    lo0 = r00 * p0 + r10 * p1 + r20 * p2
-    lo1 = r01 * p0 + r11 * p1 + r21 * p2
-    lo2 = r02 * p0 + r12 * p1 + r22 * p2
-    ld0 = r00 * d0 + r10 * d1 + r20 * d2
-    ld1 = r01 * d0 + r11 * d1 + r21 * d2
-    ld2 = r02 * d0 + r12 * d1 + r22 * d2
+    (lo0, lo1, lo2), (ld0, ld1, ld2) = _to_local(p, d, r)
     # 1 / 0 = inf makes a parallel slab (-inf, inf) or empty, as it should
     i0 = 1.0 / ld0
     i1 = 1.0 / ld1
@@ -175,15 +177,7 @@ def _cylinder_chord(p: tuple, d: tuple, r: tuple, rad2: float, hl: float) -> tup
 
     Arguments as for :func:`_box_chord`; ``rad2`` the squared radius, ``hl`` the half length.
     """
-    p0, p1, p2 = p
-    d0, d1, d2 = d
-    r00, r01, r02, r10, r11, r12, r20, r21, r22 = r
-    lo0 = r00 * p0 + r10 * p1 + r20 * p2
-    lo1 = r01 * p0 + r11 * p1 + r21 * p2
-    lo2 = r02 * p0 + r12 * p1 + r22 * p2
-    ld0 = r00 * d0 + r10 * d1 + r20 * d2
-    ld1 = r01 * d0 + r11 * d1 + r21 * d2
-    ld2 = r02 * d0 + r12 * d1 + r22 * d2
+    (lo0, lo1, lo2), (ld0, ld1, ld2) = _to_local(p, d, r)
     # end caps
     za, zb = _clean_pair((-hl - lo2) / ld2, (hl - lo2) / ld2)
     # side: (lo + t ld)_perp^2 = r^2, discriminant a r^2 - (lo x ld)_z^2
